@@ -1,0 +1,107 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace ScipixWorker.Ocr.Engine;
+
+/// <summary>Where the ONNX Runtime work runs.</summary>
+public enum ExecutionProvider
+{
+    /// <summary>CPU execution provider.</summary>
+    Cpu = 0,
+
+    /// <summary>CUDA execution provider; falls back to the CPU (with a warning) when CUDA cannot load.</summary>
+    Cuda = 1,
+}
+
+/// <summary>Configuration of the OCR engine (section <c>Ocr</c>). Defaults follow PaddleOCR's.</summary>
+public sealed class OcrEngineOptions
+{
+    /// <summary>The configuration section.</summary>
+    public const string SectionName = "Ocr";
+
+    /// <summary>Folder that relative model paths are resolved against.</summary>
+    public string ModelDirectory { get; set; } = "models";
+
+    /// <summary>Text detector (DB) model.</summary>
+    [Required]
+    public string DetectorModel { get; set; } = "ch_PP-OCRv4_det_infer.onnx";
+
+    /// <summary>Text recognizer (CTC) model.</summary>
+    [Required]
+    public string RecognizerModel { get; set; } = "ch_PP-OCRv4_rec_infer.onnx";
+
+    /// <summary>Angle classifier (0/180) model; empty disables the classifier.</summary>
+    public string ClassifierModel { get; set; } = "ch_ppocr_mobile_v2.0_cls_infer.onnx";
+
+    /// <summary>Recognizer dictionary, one character per line, in the recognizer's class order.</summary>
+    [Required]
+    public string Dictionary { get; set; } = "ppocr_keys_v1.txt";
+
+    /// <summary>Whether the recognizer has a space class after the dictionary (PaddleOCR's use_space_char).</summary>
+    public bool UseSpaceCharacter { get; set; } = true;
+
+    /// <summary>CPU or CUDA.</summary>
+    public ExecutionProvider ExecutionProvider { get; set; } = ExecutionProvider.Cpu;
+
+    /// <summary>CUDA device id.</summary>
+    [Range(0, 64)]
+    public int DeviceId { get; set; }
+
+    /// <summary>ONNX Runtime intra-op threads per session; 0 = the number of cores available to the process.</summary>
+    [Range(0, 256)]
+    public int IntraOpThreads { get; set; }
+
+    /// <summary>The detector's input is resized so that its longest side is at most this (multiple of 32).</summary>
+    [Range(32, 4096)]
+    public int DetectorLimitSide { get; set; } = 960;
+
+    /// <summary>Probability above which a detector pixel is text (PaddleOCR det_db_thresh).</summary>
+    [Range(0.0, 1.0)]
+    public float DetectorThreshold { get; set; } = 0.3f;
+
+    /// <summary>Mean probability inside a box below which the box is dropped (det_db_box_thresh).</summary>
+    [Range(0.0, 1.0)]
+    public float DetectorBoxThreshold { get; set; } = 0.6f;
+
+    /// <summary>How far boxes are expanded (det_db_unclip_ratio).</summary>
+    [Range(0.5, 5.0)]
+    public float DetectorUnclipRatio { get; set; } = 1.5f;
+
+    /// <summary>At most this many candidate regions per page.</summary>
+    [Range(1, 10000)]
+    public int DetectorMaxCandidates { get; set; } = 1000;
+
+    /// <summary>Rotate a line by 180 degrees when the classifier says so with at least this probability.</summary>
+    [Range(0.0, 1.0)]
+    public float ClassifierThreshold { get; set; } = 0.9f;
+
+    /// <summary>Lines recognized with a lower confidence are dropped from full-page results (drop_score).</summary>
+    [Range(0.0, 1.0)]
+    public float DropScore { get; set; } = 0.5f;
+
+    /// <summary>Crops per recognizer call; crops are sorted by width so that a batch pads little.</summary>
+    [Range(1, 128)]
+    public int RecognizerBatchSize { get; set; } = 6;
+
+    /// <summary>Largest accepted file, in bytes.</summary>
+    [Range(1, long.MaxValue)]
+    public long MaxImageBytes { get; set; } = 50L * 1024 * 1024;
+
+    /// <summary>Largest accepted page, in pixels (width x height).</summary>
+    [Range(1, long.MaxValue)]
+    public long MaxPixels { get; set; } = 60_000_000;
+
+    /// <summary>Longest accepted side, in pixels.</summary>
+    [Range(1, 100_000)]
+    public int MaxSide { get; set; } = 16_384;
+
+    /// <summary>Most pages (frames) accepted in one file.</summary>
+    [Range(1, 10_000)]
+    public int MaxPages { get; set; } = 100;
+
+    /// <summary>Run every model on representative shapes before reporting ready.</summary>
+    public bool WarmUp { get; set; } = true;
+
+    /// <summary>Resolves a model path against <see cref="ModelDirectory"/>.</summary>
+    public string Resolve(string path) =>
+        string.IsNullOrEmpty(path) || Path.IsPathRooted(path) ? path : Path.GetFullPath(Path.Combine(ModelDirectory, path));
+}

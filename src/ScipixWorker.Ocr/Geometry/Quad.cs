@@ -1,0 +1,40 @@
+using System.Numerics;
+
+namespace ScipixWorker.Ocr.Geometry;
+
+/// <summary>
+/// A quadrilateral in image pixel coordinates, corners clockwise from the top-left corner of the text
+/// as read (top-left, top-right, bottom-right, bottom-left).
+/// </summary>
+public readonly record struct Quad(Vector2 TopLeft, Vector2 TopRight, Vector2 BottomRight, Vector2 BottomLeft)
+{
+    /// <summary>The corners in order: top-left, top-right, bottom-right, bottom-left.</summary>
+    public Vector2 this[int index] => index switch
+    {
+        0 => TopLeft,
+        1 => TopRight,
+        2 => BottomRight,
+        3 => BottomLeft,
+        _ => throw new ArgumentOutOfRangeException(nameof(index)),
+    };
+
+    /// <summary>Smallest x of the four corners.</summary>
+    public float MinX => MathF.Min(MathF.Min(TopLeft.X, TopRight.X), MathF.Min(BottomRight.X, BottomLeft.X));
+
+    /// <summary>Largest x of the four corners.</summary>
+    public float MaxX => MathF.Max(MathF.Max(TopLeft.X, TopRight.X), MathF.Max(BottomRight.X, BottomLeft.X));
+
+    /// <summary>Smallest y of the four corners.</summary>
+    public float MinY => MathF.Min(MathF.Min(TopLeft.Y, TopRight.Y), MathF.Min(BottomRight.Y, BottomLeft.Y));
+
+    /// <summary>Largest y of the four corners.</summary>
+    public float MaxY => MathF.Max(MathF.Max(TopLeft.Y, TopRight.Y), MathF.Max(BottomRight.Y, BottomLeft.Y));
+
+    /// <summary>An axis-aligned rectangle as a quad.</summary>
+    public static Quad FromRectangle(float x, float y, float width, float height) =>
+        new(new Vector2(x, y), new Vector2(x + width, y), new Vector2(x + width, y + height), new Vector2(x, y + height));
+
+    /// <summary>The corners as a flat array x0,y0,x1,y1,x2,y2,x3,y3 (the layout of result messages).</summary>
+    public float[] ToArray() =>
+        [TopLeft.X, TopLeft.Y, TopRight.X, TopRight.Y, BottomRight.X, BottomRight.Y, BottomLeft.X, BottomLeft.Y];
+}
