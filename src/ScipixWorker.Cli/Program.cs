@@ -1,1 +1,10 @@
-return 0;
+using System.CommandLine;
+using ScipixWorker.Cli.Eval;
+using ScipixWorker.Cli.Ocr;
+
+var root = new RootCommand("scipix: OCR with PP-OCRv4 on ONNX Runtime — in-process, or through the ScipixWorker queue")
+{
+    OcrCommand.Create(),
+    EvalCommand.Create(),
+};
+return await root.Parse(args).InvokeAsync();

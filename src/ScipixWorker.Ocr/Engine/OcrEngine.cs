@@ -1,27 +1,182 @@
+using System.Diagnostics;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using ScipixWorker.Ocr.Detection;
+using ScipixWorker.Ocr.Geometry;
+using ScipixWorker.Ocr.Imaging;
+using ScipixWorker.Ocr.Orientation;
+using ScipixWorker.Ocr.Recognition;
+
 namespace ScipixWorker.Ocr.Engine;
 
 /// <summary>
 /// Images in, text out: decodes an image, detects text lines, fixes their orientation and recognizes
-/// them. Thread-safe: concurrent calls share the loaded models.
+/// them, following PaddleOCR's pipeline. Thread-safe: concurrent calls share the loaded models.
 /// </summary>
 public sealed class OcrEngine : IDisposable
 {
+    private readonly OcrEngineOptions _options;
+    private readonly ILogger _logger;
+    private readonly ImageLoader _loader;
+    private readonly TextDetector _detector;
+    private readonly TextOrientationClassifier? _classifier;
+    private readonly TextRecognizer _recognizer;
+
+    /// <summary>Loads the configured models. Call <see cref="WarmUp"/> before the first real image.</summary>
+    public OcrEngine(OcrEngineOptions options, ILogger<OcrEngine>? logger = null)
+    {
+        _options = options;
+        _logger = (ILogger?)logger ?? NullLogger.Instance;
+        _loader = new ImageLoader(options);
+        _recognizer = new TextRecognizer(options, _logger);
+        _detector = new TextDetector(options, _logger);
+        if (string.IsNullOrWhiteSpace(options.ClassifierModel))
+        {
+            Log.ClassifierDisabled(_logger);
+        }
+        else
+        {
+            _classifier = new TextOrientationClassifier(options, _logger);
+        }
+
+        LoadTime = _recognizer.LoadTime + _detector.LoadTime + (_classifier?.LoadTime ?? TimeSpan.Zero);
+        Model = new OcrModelInfo(
+            Path.GetFileName(options.DetectorModel),
+            Path.GetFileName(options.RecognizerModel),
+            Path.GetFileName(options.ClassifierModel ?? string.Empty),
+            PrecisionOf(options.RecognizerModel),
+            _detector.Provider == ExecutionProvider.Cuda ? "cuda" : "cpu");
+    }
+
     /// <summary>The models in use.</summary>
-    public OcrModelInfo Model => throw new NotImplementedException();
+    public OcrModelInfo Model { get; }
+
+    /// <summary>Time spent loading the models.</summary>
+    public TimeSpan LoadTime { get; }
 
     /// <summary>True once <see cref="WarmUp"/> has run every model on representative shapes.</summary>
     public bool IsWarm { get; private set; }
 
-    /// <summary>Runs every model on representative input shapes so the first real job pays no start-up cost.</summary>
-    public TimeSpan WarmUp(CancellationToken cancellationToken = default) => throw new NotImplementedException();
+    /// <summary>
+    /// Runs every model on representative input shapes so the first real job pays no start-up cost
+    /// (ONNX Runtime's first run of a shape allocates and, on CUDA, selects kernels).
+    /// </summary>
+    public TimeSpan WarmUp(CancellationToken cancellationToken = default)
+    {
+        var started = Stopwatch.GetTimestamp();
+        var runs = 0;
+        foreach (var (width, height) in new[] { (736, 960), (960, 736), (320, 320) })
+        {
+            _detector.Run(width, height, cancellationToken);
+            runs++;
+        }
+
+        foreach (var batch in new[] { 1, _options.RecognizerBatchSize })
+        {
+            if (_classifier is not null)
+            {
+                _classifier.Run(Blank(batch, TextOrientationClassifier.InputWidth), cancellationToken);
+                runs++;
+            }
+
+            foreach (var width in new[] { TextRecognizer.MinInputWidth, 640, 1280 })
+            {
+                _recognizer.RecognizeBatch(Blank(batch, width), cancellationToken);
+                runs++;
+            }
+        }
+
+        IsWarm = true;
+        var elapsed = Stopwatch.GetElapsedTime(started);
+        WarmUpTime = elapsed;
+        Log.WarmedUp(_logger, elapsed.TotalMilliseconds, runs);
+        return elapsed;
+
+        static RgbBuffer[] Blank(int count, int width) =>
+            Enumerable.Range(0, count).Select(_ => new RgbBuffer(width, TextRecognizer.InputHeight)).ToArray();
+    }
+
+    /// <summary>How long <see cref="WarmUp"/> took, once it has run.</summary>
+    public TimeSpan WarmUpTime { get; private set; }
 
     /// <summary>Recognizes an encoded image (PNG, JPEG, TIFF, BMP, GIF, WebP); every frame is a page.</summary>
     /// <exception cref="OcrException">The input is empty, too large, corrupt or of an unsupported format.</exception>
-    public OcrDocument Recognize(ReadOnlyMemory<byte> encodedImage, OcrMode mode = OcrMode.Full, CancellationToken cancellationToken = default) =>
-        throw new NotImplementedException();
+    public OcrDocument Recognize(ReadOnlyMemory<byte> encodedImage, OcrMode mode = OcrMode.Full, CancellationToken cancellationToken = default)
+    {
+        var started = Stopwatch.GetTimestamp();
+        using var image = _loader.Load(encodedImage);
+        var pages = new List<OcrPage>(image.PageCount);
+        var decode = Stopwatch.GetElapsedTime(started);
+        for (var i = 0; i < image.PageCount; i++)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var pageStarted = Stopwatch.GetTimestamp();
+            var page = image.Page(i);
+            var pageDecode = Stopwatch.GetElapsedTime(pageStarted) + (i == 0 ? decode : TimeSpan.Zero);
+            pages.Add(RecognizePage(page, i + 1, mode, pageDecode, cancellationToken));
+        }
+
+        return new OcrDocument(pages);
+    }
+
+    /// <summary>Recognizes one decoded page.</summary>
+    internal OcrPage RecognizePage(RgbBuffer page, int pageNumber, OcrMode mode, TimeSpan decode, CancellationToken cancellationToken)
+    {
+        var started = Stopwatch.GetTimestamp();
+        if (mode == OcrMode.SingleLine)
+        {
+            var (text, confidence) = _recognizer.Recognize([page], cancellationToken)[0];
+            var recognize = Stopwatch.GetElapsedTime(started);
+            var line = new RecognizedLine(text, confidence, Quad.FromRectangle(0, 0, page.Width, page.Height));
+            return new OcrPage(pageNumber, page.Width, page.Height, [line], text,
+                new OcrTimings(decode, TimeSpan.Zero, TimeSpan.Zero, recognize, decode + recognize));
+        }
+
+        var boxes = ReadingOrder.Sort(_detector.Detect(page, cancellationToken));
+        var detected = Stopwatch.GetTimestamp();
+        var crops = boxes.Select(b => QuadCropper.Crop(page, b.Box)).ToList();
+        _classifier?.Correct(crops, cancellationToken);
+        var classified = Stopwatch.GetTimestamp();
+        var recognized = _recognizer.Recognize(crops, cancellationToken);
+        var lines = new List<RecognizedLine>(boxes.Count);
+        for (var i = 0; i < boxes.Count; i++)
+        {
+            if (recognized[i].Confidence >= _options.DropScore && recognized[i].Text.Length > 0)
+            {
+                lines.Add(new RecognizedLine(recognized[i].Text, recognized[i].Confidence, boxes[i].Box));
+            }
+        }
+
+        var finished = Stopwatch.GetTimestamp();
+        var timings = new OcrTimings(
+            decode,
+            Stopwatch.GetElapsedTime(started, detected),
+            Stopwatch.GetElapsedTime(detected, classified),
+            Stopwatch.GetElapsedTime(classified, finished),
+            decode + Stopwatch.GetElapsedTime(started, finished));
+        return new OcrPage(pageNumber, page.Width, page.Height, lines, JoinRows(lines), timings);
+    }
+
+    /// <summary>Lines on one visual row (an item and its price) joined by a space; rows by newlines.</summary>
+    internal static string JoinRows(IReadOnlyList<RecognizedLine> lines)
+    {
+        var rows = ReadingOrder.GroupIntoRows(lines.Select(l => l.Box).ToList());
+        return string.Join('\n', rows.Select(row => string.Join(' ', row.Select(i => lines[i].Text))));
+    }
+
+    private static string PrecisionOf(string modelPath)
+    {
+        var name = Path.GetFileName(modelPath).ToLowerInvariant();
+        return name.Contains("int8", StringComparison.Ordinal) ? "int8"
+            : name.Contains("fp16", StringComparison.Ordinal) ? "fp16"
+            : "fp32";
+    }
 
     /// <inheritdoc />
     public void Dispose()
     {
+        _detector.Dispose();
+        _classifier?.Dispose();
+        _recognizer.Dispose();
     }
 }

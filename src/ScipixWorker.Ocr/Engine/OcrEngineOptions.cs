@@ -50,6 +50,9 @@ public sealed class OcrEngineOptions
     [Range(0, 256)]
     public int IntraOpThreads { get; set; }
 
+    /// <summary>Let idle ONNX Runtime threads spin (lower latency for one caller, worse under concurrency).</summary>
+    public bool AllowSpinning { get; set; }
+
     /// <summary>The detector's input is resized so that its longest side is at most this (multiple of 32).</summary>
     [Range(32, 4096)]
     public int DetectorLimitSide { get; set; } = 960;

@@ -4,10 +4,7 @@ namespace ScipixWorker.Ocr.Engine;
 /// <param name="PageNumber">1-based page number within the document.</param>
 /// <param name="Width">Page width in pixels, after EXIF orientation.</param>
 /// <param name="Height">Page height in pixels, after EXIF orientation.</param>
-/// <param name="Lines">Lines in reading order.</param>
+/// <param name="Lines">Detected lines in reading order (top to bottom, left to right).</param>
+/// <param name="Text">The page's text: lines on the same visual row joined by a space, rows by newlines.</param>
 /// <param name="Timings">Time spent per stage.</param>
-public sealed record OcrPage(int PageNumber, int Width, int Height, IReadOnlyList<RecognizedLine> Lines, OcrTimings Timings)
-{
-    /// <summary>The lines' text joined by newlines, in reading order.</summary>
-    public string Text => string.Join('\n', Lines.Select(l => l.Text));
-}
+public sealed record OcrPage(int PageNumber, int Width, int Height, IReadOnlyList<RecognizedLine> Lines, string Text, OcrTimings Timings);

@@ -1,4 +1,5 @@
 using ScipixWorker.Ocr.Detection;
+using ScipixWorker.Ocr.Geometry;
 
 namespace ScipixWorker.Ocr.Engine;
 
@@ -6,4 +7,6 @@ namespace ScipixWorker.Ocr.Engine;
 internal static class ReadingOrder
 {
     public static IReadOnlyList<DetectedBox> Sort(IReadOnlyList<DetectedBox> boxes) => throw new NotImplementedException();
+
+    public static IReadOnlyList<IReadOnlyList<int>> GroupIntoRows(IReadOnlyList<Quad> boxesInReadingOrder) => throw new NotImplementedException();
 }

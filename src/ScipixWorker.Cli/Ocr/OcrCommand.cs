@@ -1,0 +1,136 @@
+using System.CommandLine;
+using System.Diagnostics;
+using System.Text.Json;
+using ScipixWorker.Cli.Common;
+using ScipixWorker.Ocr.Engine;
+
+namespace ScipixWorker.Cli.Ocr;
+
+/// <summary><c>scipix ocr &lt;file|dir&gt;...</c>: recognizes images in-process, no broker and no storage.</summary>
+internal static class OcrCommand
+{
+    private static readonly string[] ImageExtensions = [".png", ".jpg", ".jpeg", ".tif", ".tiff", ".bmp", ".gif", ".webp"];
+
+    public static Command Create()
+    {
+        var paths = new Argument<string[]>("paths") { Arity = ArgumentArity.OneOrMore, Description = "Image files or folders of images" };
+        var json = new Option<bool>("--json") { Description = "Print JSON with lines, boxes, confidences and timings" };
+        var lines = new Option<bool>("--lines") { Description = "Each image is a single text line: skip detection" };
+        var settings = new EngineSettings();
+        var command = new Command("ocr", "Recognize text in images (in-process; no broker or storage needed)") { paths, json, lines };
+        settings.AddTo(command);
+        command.SetAction((parse, cancellationToken) =>
+        {
+            var files = Expand(parse.GetRequiredValue(paths));
+            if (files.Count == 0)
+            {
+                Console.Error.WriteLine("scipix ocr: no image files found.");
+                return Task.FromResult(2);
+            }
+
+            var options = settings.Read(parse);
+            using var engine = new OcrEngine(options);
+            engine.WarmUp(cancellationToken);
+            var mode = parse.GetValue(lines) ? OcrMode.SingleLine : OcrMode.Full;
+            return Task.FromResult(Run(engine, files, mode, parse.GetValue(json), cancellationToken));
+        });
+        return command;
+    }
+
+    private static int Run(OcrEngine engine, IReadOnlyList<string> files, OcrMode mode, bool json, CancellationToken cancellationToken)
+    {
+        var failures = 0;
+        var progress = new Progress("ocr", files.Count);
+        var results = new List<object>();
+        for (var i = 0; i < files.Count; i++)
+        {
+            var file = files[i];
+            var started = Stopwatch.GetTimestamp();
+            try
+            {
+                var document = engine.Recognize(File.ReadAllBytes(file), mode, cancellationToken);
+                var elapsed = Stopwatch.GetElapsedTime(started);
+                if (json)
+                {
+                    results.Add(ToJson(file, document, elapsed));
+                }
+                else
+                {
+                    if (files.Count > 1)
+                    {
+                        Console.WriteLine($"== {file} ==");
+                    }
+
+                    Console.WriteLine(document.Text);
+                }
+            }
+            catch (OcrException ex)
+            {
+                failures++;
+                Console.Error.WriteLine($"scipix ocr: {file}: {ex.Code}: {ex.Message}");
+                if (json)
+                {
+                    results.Add(new { file, error = new { code = ex.Code.ToString(), message = ex.Message } });
+                }
+            }
+
+            catch (IOException ex)
+            {
+                failures++;
+                Console.Error.WriteLine($"scipix ocr: {file}: {ex.Message}");
+            }
+
+            progress.Report(i + 1);
+        }
+
+        if (json)
+        {
+            Console.WriteLine(JsonSerializer.Serialize(new { model = engine.Model, results }, Json.Options));
+        }
+
+        return failures == 0 ? 0 : 1;
+    }
+
+    private static object ToJson(string file, OcrDocument document, TimeSpan elapsed) => new
+    {
+        file,
+        text = document.Text,
+        elapsedMs = Math.Round(elapsed.TotalMilliseconds, 1),
+        pages = document.Pages.Select(p => new
+        {
+            page = p.PageNumber,
+            width = p.Width,
+            height = p.Height,
+            text = p.Text,
+            lines = p.Lines.Select(l => new { text = l.Text, confidence = MathF.Round(l.Confidence, 4), box = l.Box.ToArray().Select(v => MathF.Round(v, 1)) }),
+            timingsMs = new
+            {
+                decode = Math.Round(p.Timings.Decode.TotalMilliseconds, 1),
+                detect = Math.Round(p.Timings.Detect.TotalMilliseconds, 1),
+                classify = Math.Round(p.Timings.Classify.TotalMilliseconds, 1),
+                recognize = Math.Round(p.Timings.Recognize.TotalMilliseconds, 1),
+                total = Math.Round(p.Timings.Total.TotalMilliseconds, 1),
+            },
+        }),
+    };
+
+    internal static List<string> Expand(IEnumerable<string> paths)
+    {
+        var files = new List<string>();
+        foreach (var path in paths)
+        {
+            if (Directory.Exists(path))
+            {
+                files.AddRange(Directory.EnumerateFiles(path)
+                    .Where(f => ImageExtensions.Contains(Path.GetExtension(f).ToLowerInvariant()))
+                    .Order(StringComparer.Ordinal));
+            }
+            else
+            {
+                files.Add(path);
+            }
+        }
+
+        return files;
+    }
+}

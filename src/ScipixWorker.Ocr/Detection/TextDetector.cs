@@ -1,0 +1,67 @@
+using System.Diagnostics;
+using Microsoft.Extensions.Logging;
+using Microsoft.ML.OnnxRuntime;
+using ScipixWorker.Ocr.Engine;
+using ScipixWorker.Ocr.Imaging;
+
+namespace ScipixWorker.Ocr.Detection;
+
+/// <summary>
+/// PP-OCR DB text detector: resizes the page so its longest side is at most the limit (a multiple of 32),
+/// normalizes with ImageNet statistics in BGR order, runs the model and extracts quadrilateral boxes.
+/// </summary>
+internal sealed class TextDetector : IDisposable
+{
+    private readonly InferenceSession _session;
+    private readonly DbPostProcessor _postProcessor;
+    private readonly int _limitSide;
+
+    public TextDetector(OcrEngineOptions options, ILogger logger)
+    {
+        var path = options.Resolve(options.DetectorModel);
+        var started = Stopwatch.GetTimestamp();
+        (_session, Provider) = OrtSessionFactory.Create(path, options, logger);
+        LoadTime = Stopwatch.GetElapsedTime(started);
+        Log.ModelLoaded(logger, Path.GetFileName(path), Provider.ToString(), LoadTime.TotalMilliseconds);
+        _limitSide = options.DetectorLimitSide;
+        _postProcessor = new DbPostProcessor(options.DetectorThreshold, options.DetectorBoxThreshold,
+            options.DetectorUnclipRatio, options.DetectorMaxCandidates);
+    }
+
+    public ExecutionProvider Provider { get; }
+
+    public TimeSpan LoadTime { get; }
+
+    /// <summary>The model input size for a page, following PaddleOCR's DetResizeForTest (limit_type max).</summary>
+    public static (int Width, int Height) InputSize(int width, int height, int limitSide)
+    {
+        var ratio = Math.Max(width, height) > limitSide ? (double)limitSide / Math.Max(width, height) : 1.0;
+        var resizedHeight = (int)(height * ratio);
+        var resizedWidth = (int)(width * ratio);
+        // Python's round() rounds half to even.
+        resizedHeight = Math.Max((int)Math.Round(resizedHeight / 32.0, MidpointRounding.ToEven) * 32, 32);
+        resizedWidth = Math.Max((int)Math.Round(resizedWidth / 32.0, MidpointRounding.ToEven) * 32, 32);
+        return (resizedWidth, resizedHeight);
+    }
+
+    public IReadOnlyList<DetectedBox> Detect(RgbBuffer page, CancellationToken cancellationToken)
+    {
+        var (width, height) = InputSize(page.Width, page.Height, _limitSide);
+        var resized = width == page.Width && height == page.Height ? page : CvResize.Bilinear(page, width, height);
+        var probabilities = RunModel(resized, cancellationToken);
+        return _postProcessor.Process(probabilities, width, height, page.Width, page.Height);
+    }
+
+    /// <summary>Runs the model on an input of the given size (warm-up).</summary>
+    public void Run(int width, int height, CancellationToken cancellationToken) =>
+        RunModel(new RgbBuffer(width, height), cancellationToken);
+
+    private float[] RunModel(RgbBuffer input, CancellationToken cancellationToken)
+    {
+        var tensor = new float[3 * input.Width * input.Height];
+        TensorWriter.Write(input, tensor, input.Width, input.Height, ChannelNormalization.ImageNetBgr);
+        return OrtRun.Run(_session, tensor, [1, 3, input.Height, input.Width], out _, cancellationToken);
+    }
+
+    public void Dispose() => _session.Dispose();
+}

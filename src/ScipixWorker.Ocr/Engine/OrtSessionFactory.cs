@@ -1,0 +1,50 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.ML.OnnxRuntime;
+
+namespace ScipixWorker.Ocr.Engine;
+
+/// <summary>Creates ONNX Runtime sessions on the configured execution provider, falling back to the CPU.</summary>
+internal static class OrtSessionFactory
+{
+    public static (InferenceSession Session, ExecutionProvider Provider) Create(string modelPath, OcrEngineOptions options, ILogger logger)
+    {
+        if (!File.Exists(modelPath))
+        {
+            throw new FileNotFoundException($"Model file '{modelPath}' does not exist (run `make models`, or set Ocr:ModelDirectory).", modelPath);
+        }
+
+        if (options.ExecutionProvider == ExecutionProvider.Cuda)
+        {
+            try
+            {
+                using var cudaOptions = CreateOptions(options);
+                cudaOptions.AppendExecutionProvider_CUDA(options.DeviceId);
+                return (new InferenceSession(modelPath, cudaOptions), ExecutionProvider.Cuda);
+            }
+            catch (Exception ex) when (ex is OnnxRuntimeException or DllNotFoundException or EntryPointNotFoundException)
+            {
+                Log.CudaUnavailable(logger, Path.GetFileName(modelPath), options.DeviceId, ex.Message);
+            }
+        }
+
+        using var cpuOptions = CreateOptions(options);
+        return (new InferenceSession(modelPath, cpuOptions), ExecutionProvider.Cpu);
+    }
+
+    private static SessionOptions CreateOptions(OcrEngineOptions options)
+    {
+        var sessionOptions = new SessionOptions
+        {
+            GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL,
+            ExecutionMode = ExecutionMode.ORT_SEQUENTIAL,
+            IntraOpNumThreads = options.IntraOpThreads > 0 ? options.IntraOpThreads : Environment.ProcessorCount,
+            InterOpNumThreads = 1,
+            LogSeverityLevel = OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR,
+        };
+
+        // Idle intra-op threads spin by default, which steals the CPU from concurrent runs and from
+        // image decoding on small machines.
+        sessionOptions.AddSessionConfigEntry("session.intra_op.allow_spinning", options.AllowSpinning ? "1" : "0");
+        return sessionOptions;
+    }
+}

@@ -1,0 +1,90 @@
+using System.Diagnostics;
+using Microsoft.Extensions.Logging;
+using Microsoft.ML.OnnxRuntime;
+using ScipixWorker.Ocr.Engine;
+using ScipixWorker.Ocr.Imaging;
+
+namespace ScipixWorker.Ocr.Orientation;
+
+/// <summary>
+/// PP-OCR angle classifier: tells upright (0) from upside-down (180) text lines; lines it is confident are
+/// upside down are rotated by 180 degrees in place.
+/// </summary>
+internal sealed class TextOrientationClassifier : IDisposable
+{
+    public const int InputHeight = 48;
+    public const int InputWidth = 192;
+
+    private readonly InferenceSession _session;
+    private readonly float _threshold;
+    private readonly int _batchSize;
+
+    public TextOrientationClassifier(OcrEngineOptions options, ILogger logger)
+    {
+        var path = options.Resolve(options.ClassifierModel);
+        var started = Stopwatch.GetTimestamp();
+        (_session, _) = OrtSessionFactory.Create(path, options, logger);
+        LoadTime = Stopwatch.GetElapsedTime(started);
+        Log.ModelLoaded(logger, Path.GetFileName(path), options.ExecutionProvider.ToString(), LoadTime.TotalMilliseconds);
+        _threshold = options.ClassifierThreshold;
+        _batchSize = options.RecognizerBatchSize;
+    }
+
+    public TimeSpan LoadTime { get; }
+
+    /// <summary>Rotates the crops classified as upside down; returns how many were rotated.</summary>
+    public int Correct(IList<RgbBuffer> crops, CancellationToken cancellationToken)
+    {
+        var rotated = 0;
+        // Sorting by aspect ratio keeps each batch's crops alike, as PaddleOCR does.
+        var order = Enumerable.Range(0, crops.Count).OrderBy(i => crops[i].Width / (double)crops[i].Height).ToArray();
+        for (var start = 0; start < order.Length; start += _batchSize)
+        {
+            var count = Math.Min(_batchSize, order.Length - start);
+            var probabilities = Run(order.AsSpan(start, count).ToArray().Select(i => crops[i]).ToArray(), cancellationToken);
+            for (var k = 0; k < count; k++)
+            {
+                if (probabilities[(2 * k) + 1] > _threshold)
+                {
+                    var index = order[start + k];
+                    crops[index] = Rotate180(crops[index]);
+                    rotated++;
+                }
+            }
+        }
+
+        return rotated;
+    }
+
+    /// <summary>Runs the model on a batch; returns [p(0), p(180)] per crop.</summary>
+    public float[] Run(IReadOnlyList<RgbBuffer> batch, CancellationToken cancellationToken)
+    {
+        var item = 3 * InputHeight * InputWidth;
+        var tensor = new float[batch.Count * item];
+        for (var i = 0; i < batch.Count; i++)
+        {
+            var resized = LineResizer.Resize(batch[i], InputHeight, InputWidth);
+            TensorWriter.Write(resized, tensor.AsSpan(i * item, item), InputWidth, InputHeight, ChannelNormalization.Symmetric);
+        }
+
+        return OrtRun.Run(_session, tensor, [batch.Count, 3, InputHeight, InputWidth], out _, cancellationToken);
+    }
+
+    internal static RgbBuffer Rotate180(RgbBuffer source)
+    {
+        var target = new RgbBuffer(source.Width, source.Height);
+        var src = source.Data;
+        var dst = target.Data;
+        var pixels = source.Width * source.Height;
+        for (int i = 0, j = (pixels - 1) * 3; i < pixels * 3; i += 3, j -= 3)
+        {
+            dst[j] = src[i];
+            dst[j + 1] = src[i + 1];
+            dst[j + 2] = src[i + 2];
+        }
+
+        return target;
+    }
+
+    public void Dispose() => _session.Dispose();
+}

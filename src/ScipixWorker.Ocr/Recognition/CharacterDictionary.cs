@@ -1,0 +1,44 @@
+namespace ScipixWorker.Ocr.Recognition;
+
+/// <summary>
+/// The recognizer's classes: index 0 is the CTC blank, then one entry per dictionary line, then a space
+/// when the model was trained with one (PaddleOCR's CTCLabelDecode).
+/// </summary>
+internal sealed class CharacterDictionary
+{
+    private readonly string[] _characters;
+
+    public CharacterDictionary(IEnumerable<string> entries, bool useSpace)
+    {
+        var list = new List<string> { string.Empty };
+        list.AddRange(entries);
+        if (useSpace)
+        {
+            list.Add(" ");
+        }
+
+        _characters = [.. list];
+    }
+
+    public int Count => _characters.Length;
+
+    public string this[int index] => _characters[index];
+
+    public static CharacterDictionary Load(string path, bool useSpace)
+    {
+        if (!File.Exists(path))
+        {
+            throw new FileNotFoundException($"Dictionary '{path}' does not exist (run `make models`, or set Ocr:Dictionary).", path);
+        }
+
+        // One entry per line; only the line break is stripped, so an entry may itself be a space.
+        var lines = File.ReadAllText(path).Split('\n');
+        var entries = lines.Select(l => l.TrimEnd('\r')).ToList();
+        if (entries.Count > 0 && entries[^1].Length == 0)
+        {
+            entries.RemoveAt(entries.Count - 1);
+        }
+
+        return new CharacterDictionary(entries, useSpace);
+    }
+}

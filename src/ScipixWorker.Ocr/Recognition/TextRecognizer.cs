@@ -1,0 +1,104 @@
+using System.Diagnostics;
+using Microsoft.Extensions.Logging;
+using Microsoft.ML.OnnxRuntime;
+using ScipixWorker.Ocr.Engine;
+using ScipixWorker.Ocr.Imaging;
+
+namespace ScipixWorker.Ocr.Recognition;
+
+/// <summary>
+/// PP-OCR CTC recognizer: line images resized to height 48 and a width from their aspect ratio, batched
+/// with crops of similar width (the batch is padded to its widest crop, at least 320 px), greedy CTC decoding.
+/// </summary>
+internal sealed class TextRecognizer : IDisposable
+{
+    public const int InputHeight = 48;
+    public const int MinInputWidth = 320;
+
+    private readonly InferenceSession _session;
+    private readonly CharacterDictionary _dictionary;
+    private readonly int _batchSize;
+
+    public TextRecognizer(OcrEngineOptions options, ILogger logger)
+    {
+        var path = options.Resolve(options.RecognizerModel);
+        _dictionary = CharacterDictionary.Load(options.Resolve(options.Dictionary), options.UseSpaceCharacter);
+        var started = Stopwatch.GetTimestamp();
+        (_session, _) = OrtSessionFactory.Create(path, options, logger);
+        LoadTime = Stopwatch.GetElapsedTime(started);
+        Log.ModelLoaded(logger, Path.GetFileName(path), options.ExecutionProvider.ToString(), LoadTime.TotalMilliseconds);
+        _batchSize = options.RecognizerBatchSize;
+
+        var classes = _session.OutputMetadata.First().Value.Dimensions[^1];
+        if (classes > 0 && classes != _dictionary.Count)
+        {
+            throw new InvalidOperationException(
+                $"The recognizer has {classes} classes but the dictionary gives {_dictionary.Count} (blank + entries" +
+                (options.UseSpaceCharacter ? " + space" : string.Empty) + "): check Ocr:Dictionary and Ocr:UseSpaceCharacter.");
+        }
+    }
+
+    public TimeSpan LoadTime { get; }
+
+    /// <summary>Recognizes line crops; results are in the order of <paramref name="lines"/>.</summary>
+    public (string Text, float Confidence)[] Recognize(IReadOnlyList<RgbBuffer> lines, CancellationToken cancellationToken)
+    {
+        var results = new (string, float)[lines.Count];
+        var order = Enumerable.Range(0, lines.Count).OrderBy(i => lines[i].Width / (double)lines[i].Height).ToArray();
+        for (var start = 0; start < order.Length; start += _batchSize)
+        {
+            var count = Math.Min(_batchSize, order.Length - start);
+            var batch = new RgbBuffer[count];
+            for (var k = 0; k < count; k++)
+            {
+                batch[k] = lines[order[start + k]];
+            }
+
+            var decoded = RecognizeBatch(batch, cancellationToken);
+            for (var k = 0; k < count; k++)
+            {
+                results[order[start + k]] = decoded[k];
+            }
+        }
+
+        return results;
+    }
+
+    /// <summary>The tensor width for a batch: 48 x the widest aspect ratio, at least 320 (PaddleOCR's max_wh_ratio).</summary>
+    public static int BatchWidth(IReadOnlyList<RgbBuffer> batch)
+    {
+        var maxRatio = MinInputWidth / (double)InputHeight;
+        foreach (var line in batch)
+        {
+            maxRatio = Math.Max(maxRatio, line.Width / (double)line.Height);
+        }
+
+        return (int)(InputHeight * maxRatio);
+    }
+
+    /// <summary>One model call on a batch, padded to its widest crop.</summary>
+    public (string Text, float Confidence)[] RecognizeBatch(IReadOnlyList<RgbBuffer> batch, CancellationToken cancellationToken)
+    {
+        var width = BatchWidth(batch);
+        var item = 3 * InputHeight * width;
+        var tensor = new float[batch.Count * item];
+        for (var i = 0; i < batch.Count; i++)
+        {
+            var resized = LineResizer.Resize(batch[i], InputHeight, width);
+            TensorWriter.Write(resized, tensor.AsSpan(i * item, item), width, InputHeight, ChannelNormalization.Symmetric);
+        }
+
+        var output = OrtRun.Run(_session, tensor, [batch.Count, 3, InputHeight, width], out var shape, cancellationToken);
+        var steps = (int)shape[1];
+        var classes = (int)shape[2];
+        var results = new (string, float)[batch.Count];
+        for (var i = 0; i < batch.Count; i++)
+        {
+            results[i] = CtcDecoder.Decode(output.AsSpan(i * steps * classes, steps * classes), steps, classes, _dictionary);
+        }
+
+        return results;
+    }
+
+    public void Dispose() => _session.Dispose();
+}
