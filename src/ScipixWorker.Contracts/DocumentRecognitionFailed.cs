@@ -1,0 +1,34 @@
+namespace ScipixWorker.Contracts;
+
+/// <summary>Event: a job could not be recognized. Exactly one per failed job.</summary>
+/// <param name="JobId">The job's id.</param>
+/// <param name="CorrelationId">The job's correlation id, if it had one.</param>
+/// <param name="ErrorCode">A stable reason from <see cref="RecognitionErrorCodes"/>.</param>
+/// <param name="Message">A human-readable explanation (no secrets, no image data).</param>
+/// <param name="Retryable">True when sending the same job again later may succeed (a storage outage); false when it never will.</param>
+public sealed record DocumentRecognitionFailed(Guid JobId, string? CorrelationId, string ErrorCode, string Message, bool Retryable);
+
+/// <summary>The stable values of <see cref="DocumentRecognitionFailed.ErrorCode"/>.</summary>
+public static class RecognitionErrorCodes
+{
+    /// <summary>The blob does not exist.</summary>
+    public const string ImageNotFound = "image-not-found";
+
+    /// <summary>The blob is on another account, in a container the worker may not read, or storage refused access.</summary>
+    public const string AccessDenied = "access-denied";
+
+    /// <summary>The bytes are not an image format the engine reads.</summary>
+    public const string UnsupportedFormat = "unsupported-format";
+
+    /// <summary>The blob, a page's pixel count, a side or the page count is over a limit.</summary>
+    public const string ImageTooLarge = "image-too-large";
+
+    /// <summary>The image is empty, damaged or truncated.</summary>
+    public const string CorruptImage = "corrupt-image";
+
+    /// <summary>The job's deadline passed before it was recognized.</summary>
+    public const string DeadlineExceeded = "deadline-exceeded";
+
+    /// <summary>Anything else: a storage outage that outlasted the retries (then retryable) or a bug (not retryable).</summary>
+    public const string Internal = "internal";
+}

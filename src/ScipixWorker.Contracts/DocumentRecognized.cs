@@ -1,0 +1,58 @@
+namespace ScipixWorker.Contracts;
+
+/// <summary>
+/// Event: a job's image was recognized. When the serialized pages exceed the worker's inline limit
+/// (<c>Worker:InlineResultMaxBytes</c>) they are written to a result blob (claim check):
+/// <see cref="Pages"/> is then empty, <see cref="Text"/> is <c>null</c>, and <see cref="ResultLocation"/>
+/// points to a JSON blob holding this event in full.
+/// </summary>
+/// <param name="JobId">The job's id.</param>
+/// <param name="CorrelationId">The job's correlation id, if it had one.</param>
+/// <param name="Pages">The pages, in order; empty when <see cref="ResultLocation"/> is set.</param>
+/// <param name="Text">All pages' text, pages separated by a blank line; <c>null</c> when <see cref="ResultLocation"/> is set.</param>
+/// <param name="Model">Which models produced the result.</param>
+/// <param name="Timings">Time spent per stage.</param>
+/// <param name="FromCache">True when the result was served from the worker's result cache (same image, options and model).</param>
+/// <param name="ResultLocation">The result blob, when the result was too large for the message.</param>
+public sealed record DocumentRecognized(
+    Guid JobId,
+    string? CorrelationId,
+    IReadOnlyList<RecognizedPage> Pages,
+    string? Text,
+    ModelIdentity Model,
+    StageTimings Timings,
+    bool FromCache = false,
+    ImageLocation? ResultLocation = null);
+
+/// <summary>One recognized page (one frame of the image).</summary>
+/// <param name="PageNumber">1-based page number.</param>
+/// <param name="Width">Width in pixels.</param>
+/// <param name="Height">Height in pixels.</param>
+/// <param name="Text">The page's text: lines on one visual row joined by a space, rows by newlines.</param>
+/// <param name="Lines">The lines in reading order; empty at <see cref="DetailLevel.Text"/>.</param>
+public sealed record RecognizedPage(int PageNumber, int Width, int Height, string Text, IReadOnlyList<RecognizedTextLine> Lines);
+
+/// <summary>One line of text.</summary>
+/// <param name="Text">The text.</param>
+/// <param name="Confidence">Mean character probability, 0..1.</param>
+/// <param name="Box">
+/// At <see cref="DetailLevel.Full"/>: the four corners in pixels as x0,y0,x1,y1,x2,y2,x3,y3, clockwise from the
+/// top-left of the text as read; otherwise <c>null</c>.
+/// </param>
+public sealed record RecognizedTextLine(string Text, float Confidence, IReadOnlyList<float>? Box);
+
+/// <summary>Which models produced a result: part of the result cache key.</summary>
+/// <param name="Detector">Detector model file.</param>
+/// <param name="Recognizer">Recognizer model file.</param>
+/// <param name="Classifier">Angle classifier model file, empty when disabled.</param>
+/// <param name="Precision">Recognizer precision: fp32, fp16 or int8.</param>
+/// <param name="ExecutionProvider">cpu or cuda.</param>
+public sealed record ModelIdentity(string Detector, string Recognizer, string Classifier, string Precision, string ExecutionProvider);
+
+/// <summary>Milliseconds spent per stage of one job.</summary>
+/// <param name="QueueWaitMs">From the message's sent time to the worker picking it up (0 when the sender set no time).</param>
+/// <param name="DownloadMs">Reading the blob.</param>
+/// <param name="DecodeMs">Decoding the image.</param>
+/// <param name="InferenceMs">Detection, orientation and recognition (0 when served from the cache).</param>
+/// <param name="TotalMs">From pickup to the result being ready.</param>
+public sealed record StageTimings(double QueueWaitMs, double DownloadMs, double DecodeMs, double InferenceMs, double TotalMs);
