@@ -1,0 +1,206 @@
+using System.Diagnostics;
+using System.Text.Json;
+using MassTransit;
+using MassTransit.Serialization;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using ScipixWorker.Caching;
+using ScipixWorker.Contracts;
+using ScipixWorker.Observability;
+using ScipixWorker.Ocr.Engine;
+using ScipixWorker.Storage;
+
+namespace ScipixWorker.Jobs;
+
+/// <summary>
+/// Runs one job of a batch to exactly one outcome: a published <see cref="DocumentRecognized"/> or
+/// <see cref="DocumentRecognitionFailed"/>, a skipped duplicate, or (at shutdown) the job put back on the
+/// queue. Never throws for a problem of the job itself; only a failure to publish escapes.
+/// </summary>
+internal sealed class JobProcessor(
+    BlobImageSource images,
+    ResultStore results,
+    InferenceGate inference,
+    ResultCache cache,
+    IdempotencyGuard idempotency,
+    TransientRetry retry,
+    IOptions<WorkerOptions> options,
+    TimeProvider time,
+    ILogger<JobProcessor> logger)
+{
+    public async Task ProcessAsync(ConsumeContext<RecognizeDocument> context)
+    {
+        var job = context.Message;
+        var key = IdempotencyGuard.KeyOf(job);
+        if (!idempotency.TryBegin(key))
+        {
+            Log.JobDuplicate(logger, job.JobId);
+            WorkerMetrics.JobsTotal.WithLabels(WorkerMetrics.Outcome.Duplicate).Inc();
+            return;
+        }
+
+        var final = false;
+        WorkerMetrics.JobsInFlight.Inc();
+        try
+        {
+            object outcome;
+            try
+            {
+                outcome = await RunAsync(context, context.CancellationToken);
+            }
+            catch (OperationCanceledException) when (context.CancellationToken.IsCancellationRequested)
+            {
+                await RequeueAsync(context);
+                return;
+            }
+
+            // The work is done: publish even if shutdown cancels the consume token now, or the result is lost.
+            if (outcome is DocumentRecognized recognized)
+            {
+                await context.Publish(recognized, CancellationToken.None);
+                WorkerMetrics.JobsTotal.WithLabels(WorkerMetrics.Outcome.Recognized).Inc();
+                final = true;
+            }
+            else
+            {
+                var failed = (DocumentRecognitionFailed)outcome;
+                await context.Publish(failed, CancellationToken.None);
+                WorkerMetrics.JobsTotal.WithLabels(WorkerMetrics.Outcome.Failed).Inc();
+                WorkerMetrics.JobFailuresTotal.WithLabels(failed.ErrorCode).Inc();
+                final = !failed.Retryable;
+            }
+        }
+        finally
+        {
+            if (final)
+            {
+                idempotency.Complete(key);
+            }
+            else
+            {
+                idempotency.Abandon(key);
+            }
+
+            WorkerMetrics.JobsInFlight.Dec();
+        }
+    }
+
+    private async Task<object> RunAsync(ConsumeContext<RecognizeDocument> context, CancellationToken cancellationToken)
+    {
+        var job = context.Message;
+        var started = Stopwatch.GetTimestamp();
+        try
+        {
+            var queueWait = QueueWait(context);
+            WorkerMetrics.StageDuration.WithLabels(WorkerMetrics.Stage.QueueWait).Observe(queueWait.TotalSeconds);
+            ThrowIfPastDeadline(job);
+
+            var blob = images.Resolve(job.Image);
+            var downloadStarted = Stopwatch.GetTimestamp();
+            var image = await retry.ExecuteAsync($"Reading {blob}", job.JobId, c => images.DownloadAsync(blob, c), cancellationToken);
+            var download = Stopwatch.GetElapsedTime(downloadStarted);
+            WorkerMetrics.StageDuration.WithLabels(WorkerMetrics.Stage.Download).Observe(download.TotalSeconds);
+            ThrowIfPastDeadline(job);
+
+            var mode = job.Options?.RecognitionOnly == true ? OcrMode.SingleLine : OcrMode.Full;
+            var model = inference.Model;
+            var cacheKey = cache.Enabled ? ResultCache.KeyOf(image, mode, model) : null;
+            OcrDocument? document = null;
+            var fromCache = cacheKey is not null && cache.TryGet(cacheKey, out document);
+            if (fromCache)
+            {
+                WorkerMetrics.CacheHitsTotal.Inc();
+            }
+            else
+            {
+                document = await inference.RecognizeAsync(image, mode, cancellationToken);
+                if (cacheKey is not null)
+                {
+                    cache.Add(cacheKey, document);
+                    WorkerMetrics.CacheMissesTotal.Inc();
+                }
+            }
+
+            var (decode, inferenceTime) = fromCache ? (TimeSpan.Zero, TimeSpan.Zero) : ResultProjection.EngineTime(document!);
+            var total = Stopwatch.GetElapsedTime(started);
+            WorkerMetrics.StageDuration.WithLabels(WorkerMetrics.Stage.Decode).Observe(decode.TotalSeconds);
+            WorkerMetrics.StageDuration.WithLabels(WorkerMetrics.Stage.Inference).Observe(inferenceTime.TotalSeconds);
+            WorkerMetrics.StageDuration.WithLabels(WorkerMetrics.Stage.Total).Observe(total.TotalSeconds);
+
+            var recognized = new DocumentRecognized(
+                job.JobId,
+                job.CorrelationId,
+                ResultProjection.Pages(document!, job.Options?.DetailLevel ?? DetailLevel.Lines),
+                document!.Text,
+                ResultProjection.Identity(model),
+                new StageTimings(queueWait.TotalMilliseconds, download.TotalMilliseconds, decode.TotalMilliseconds, inferenceTime.TotalMilliseconds, total.TotalMilliseconds),
+                fromCache);
+            Log.JobRecognized(logger, job.JobId, document.Pages.Count, recognized.Text?.Length ?? 0, total.TotalMilliseconds, fromCache);
+            return await ClaimCheckIfLargeAsync(recognized, cancellationToken);
+        }
+        catch (JobFailedException exception)
+        {
+            return Failed(job, exception.Failure);
+        }
+        catch (OcrException exception)
+        {
+            return Failed(job, FailureMapping.FromOcr(exception));
+        }
+        catch (Exception exception) when (exception is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            Log.JobCrashed(logger, exception, job.JobId);
+            return Failed(job, new JobFailure(RecognitionErrorCodes.Internal, "The worker failed to process the job; see its logs.", false));
+        }
+    }
+
+    private async Task<DocumentRecognized> ClaimCheckIfLargeAsync(DocumentRecognized recognized, CancellationToken cancellationToken)
+    {
+        // Measured with the bus's own serializer options, so the limit is about the message that would be sent.
+        var json = JsonSerializer.SerializeToUtf8Bytes(recognized, SystemTextJsonMessageSerializer.Options);
+        if (json.Length <= options.Value.InlineResultMaxBytes)
+        {
+            return recognized;
+        }
+
+        var location = await retry.ExecuteAsync("Writing the result blob", recognized.JobId, c => results.SaveAsync(recognized.JobId, json, c), cancellationToken);
+        Log.ResultClaimChecked(logger, recognized.JobId, json.Length, location.Container, location.BlobName);
+        WorkerMetrics.ClaimChecksTotal.Inc();
+        return recognized with { Pages = [], Text = null, ResultLocation = location };
+    }
+
+    private DocumentRecognitionFailed Failed(RecognizeDocument job, JobFailure failure)
+    {
+        Log.JobFailed(logger, job.JobId, failure.Code, failure.Retryable, failure.Message);
+        return failure.ToEvent(job);
+    }
+
+    private void ThrowIfPastDeadline(RecognizeDocument job)
+    {
+        if (job.Deadline is { } deadline && deadline <= time.GetUtcNow())
+        {
+            throw JobFailedException.Permanent(RecognitionErrorCodes.DeadlineExceeded, $"The job's deadline {deadline:O} passed before it was recognized.");
+        }
+    }
+
+    private TimeSpan QueueWait(ConsumeContext context)
+    {
+        var sent = context.SentTime ?? context.ReceiveContext.GetSentTime();
+        if (sent is null)
+        {
+            return TimeSpan.Zero;
+        }
+
+        var wait = time.GetUtcNow().UtcDateTime - DateTime.SpecifyKind(sent.Value, DateTimeKind.Utc);
+        return wait > TimeSpan.Zero ? wait : TimeSpan.Zero;
+    }
+
+    // Shutdown cancelled the job before it finished: send it back to the queue as a new message and let the
+    // batch complete, so the jobs of the batch that did finish are not redelivered (and duplicated).
+    private async Task RequeueAsync(ConsumeContext<RecognizeDocument> context)
+    {
+        var endpoint = await context.GetSendEndpoint(context.ReceiveContext.InputAddress);
+        await endpoint.Send(context.Message, CancellationToken.None);
+        Log.JobRequeued(logger, context.Message.JobId);
+        WorkerMetrics.JobsTotal.WithLabels(WorkerMetrics.Outcome.Requeued).Inc();
+    }
+}

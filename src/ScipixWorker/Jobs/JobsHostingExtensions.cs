@@ -1,0 +1,101 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using MassTransit;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using ScipixWorker.Caching;
+using ScipixWorker.Contracts;
+using ScipixWorker.Messaging;
+
+namespace ScipixWorker.Jobs;
+
+public static class JobsHostingExtensions
+{
+    /// <summary>
+    /// Binds Worker and RabbitMq (validated at start) and configures MassTransit: the batch consumer on
+    /// Worker:QueueName, accepting MassTransit envelopes and plain JSON (any AMQP client), publishing results
+    /// as plain JSON, and a graceful stop that lets in-flight jobs finish.
+    /// </summary>
+    public static TBuilder AddJobConsumers<TBuilder>(this TBuilder builder)
+        where TBuilder : IHostApplicationBuilder
+    {
+        var services = builder.Services;
+        services.AddOptions<WorkerOptions>().BindConfiguration(WorkerOptions.SectionName).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<WorkerOptions>, WorkerOptionsValidator>();
+        services.AddOptions<RabbitMqOptions>().BindConfiguration(RabbitMqOptions.SectionName).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<RabbitMqOptions>, RabbitMqOptionsValidator>();
+
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddSingleton<IdempotencyGuard>();
+        services.AddSingleton<ResultCache>();
+        services.AddSingleton<InferenceGate>();
+        services.AddSingleton<TransientRetry>();
+        services.AddSingleton<JobProcessor>();
+
+        // Shutdown: the host waits ShutdownTimeout; the bus lets consumers run for 70% of it, then cancels them
+        // (cancelled jobs are requeued) and must be stopped by 90% of it.
+        services.AddOptions<HostOptions>().Configure<IOptions<WorkerOptions>>((host, worker) => host.ShutdownTimeout = worker.Value.ShutdownTimeout);
+        services.AddOptions<MassTransitHostOptions>().Configure<IOptions<WorkerOptions>>((bus, worker) =>
+        {
+            bus.WaitUntilStarted = false;
+            bus.StopTimeout = worker.Value.BusStopTimeout;
+            bus.ConsumerStopTimeout = worker.Value.ConsumerStopTimeout;
+        });
+
+        services.AddMassTransit(bus =>
+        {
+            bus.AddConsumer<RecognizeDocumentBatchConsumer>();
+            bus.UsingRabbitMq((context, rabbit) =>
+            {
+                var broker = context.GetRequiredService<IOptions<RabbitMqOptions>>().Value;
+                var worker = context.GetRequiredService<IOptions<WorkerOptions>>().Value;
+                rabbit.Host(broker.Host, (ushort)broker.Port, broker.VirtualHost, host =>
+                {
+                    host.Username(broker.Username);
+                    host.Password(broker.Password);
+                });
+
+                // Results go out as plain JSON (the body is the event; type and ids are in headers), so any
+                // AMQP client can bind a queue to the event exchanges and read them (docs/contract.md).
+                rabbit.UseRawJsonSerializer(RawSerializerOptions.AddTransportHeaders, isDefault: false);
+                rabbit.ConfigureJsonSerializerOptions(EnumsAsCamelCaseStrings);
+
+                rabbit.ReceiveEndpoint(worker.QueueName, endpoint =>
+                {
+                    // A job may arrive as a MassTransit envelope or as plain JSON from any AMQP client (no or
+                    // application/json content type), which is read as a RecognizeDocument whatever its headers.
+                    endpoint.UseRawJsonDeserializer(RawSerializerOptions.AnyMessageType, isDefault: true);
+                    endpoint.PrefetchCount = worker.EffectivePrefetchCount;
+                    if (worker.MaxPriority > 0)
+                    {
+                        endpoint.SetQueueArgument("x-max-priority", worker.MaxPriority);
+                    }
+
+                    endpoint.UseFilter(new JobValidationFilter());
+                    endpoint.ConfigureConsumer<RecognizeDocumentBatchConsumer>(context, consumer =>
+                        consumer.Options<BatchOptions>(batch => batch
+                            .SetMessageLimit(worker.MaxBatchSize)
+                            .SetTimeLimit(worker.BatchTimeLimit)
+                            .SetConcurrencyLimit(worker.ConcurrentBatches)));
+                });
+
+                Log.ConsumerConfigured(
+                    context.GetRequiredService<ILogger<RecognizeDocumentBatchConsumer>>(), worker.QueueName, worker.MaxBatchSize,
+                    worker.BatchTimeLimit.TotalMilliseconds, worker.ConcurrentBatches, worker.EffectivePrefetchCount, worker.EffectiveConcurrentInferences);
+            });
+        });
+        return builder;
+    }
+
+    // MassTransit's System.Text.Json options are process-wide: add the converter once.
+    private static JsonSerializerOptions EnumsAsCamelCaseStrings(JsonSerializerOptions options)
+    {
+        if (!options.Converters.OfType<JsonStringEnumConverter>().Any())
+        {
+            options.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.CamelCase));
+        }
+
+        return options;
+    }
+}

@@ -1,0 +1,34 @@
+using Microsoft.Extensions.Logging;
+
+namespace ScipixWorker.Jobs;
+
+/// <summary>Jobs: event ids 1000-1099.</summary>
+internal static partial class Log
+{
+    [LoggerMessage(EventId = 1000, Level = LogLevel.Information, Message = "Job {JobId} recognized: {Pages} page(s), {Characters} characters, {TotalMs:F0} ms, from cache {FromCache}")]
+    public static partial void JobRecognized(ILogger logger, Guid jobId, int pages, int characters, double totalMs, bool fromCache);
+
+    [LoggerMessage(EventId = 1001, Level = LogLevel.Warning, Message = "Job {JobId} failed: {ErrorCode} (retryable {Retryable}): {Reason}")]
+    public static partial void JobFailed(ILogger logger, Guid jobId, string errorCode, bool retryable, string reason);
+
+    [LoggerMessage(EventId = 1002, Level = LogLevel.Information, Message = "Job {JobId} skipped: idempotency key already seen")]
+    public static partial void JobDuplicate(ILogger logger, Guid jobId);
+
+    [LoggerMessage(EventId = 1003, Level = LogLevel.Warning, Message = "Job {JobId} was still running at shutdown: put back on the queue")]
+    public static partial void JobRequeued(ILogger logger, Guid jobId);
+
+    [LoggerMessage(EventId = 1004, Level = LogLevel.Error, Message = "Job {JobId} failed unexpectedly")]
+    public static partial void JobCrashed(ILogger logger, Exception exception, Guid jobId);
+
+    [LoggerMessage(EventId = 1005, Level = LogLevel.Warning, Message = "{Operation} for job {JobId} failed transiently (attempt {Attempt}); retrying in {DelayMs:F0} ms: {Reason}")]
+    public static partial void TransientRetry(ILogger logger, string operation, Guid jobId, int attempt, double delayMs, string reason);
+
+    [LoggerMessage(EventId = 1006, Level = LogLevel.Information, Message = "Job {JobId}: result of {Bytes} bytes is over the inline limit; written to {Container}/{Blob}")]
+    public static partial void ResultClaimChecked(ILogger logger, Guid jobId, int bytes, string? container, string? blob);
+
+    [LoggerMessage(EventId = 1007, Level = LogLevel.Debug, Message = "Batch of {Count} job(s) received")]
+    public static partial void BatchReceived(ILogger logger, int count);
+
+    [LoggerMessage(EventId = 1008, Level = LogLevel.Information, Message = "Consuming {Queue}: batches of up to {MaxBatchSize} within {BatchTimeLimitMs} ms, {ConcurrentBatches} at a time, prefetch {Prefetch}, {Inferences} concurrent inference(s)")]
+    public static partial void ConsumerConfigured(ILogger logger, string queue, int maxBatchSize, double batchTimeLimitMs, int concurrentBatches, int prefetch, int inferences);
+}

@@ -1,0 +1,36 @@
+using ScipixWorker.Contracts;
+using ScipixWorker.Ocr.Engine;
+
+namespace ScipixWorker.Jobs;
+
+/// <summary>Turns the engine's result into the contract's, trimmed to the job's detail level.</summary>
+internal static class ResultProjection
+{
+    public static IReadOnlyList<RecognizedPage> Pages(OcrDocument document, DetailLevel detail) =>
+        document.Pages.Select(page => new RecognizedPage(
+                page.PageNumber,
+                page.Width,
+                page.Height,
+                page.Text,
+                detail == DetailLevel.Text
+                    ? []
+                    : page.Lines.Select(line => new RecognizedTextLine(line.Text, line.Confidence, detail == DetailLevel.Full ? line.Box.ToArray() : null)).ToList()))
+            .ToList();
+
+    public static ModelIdentity Identity(OcrModelInfo model) =>
+        new(model.Detector, model.Recognizer, model.Classifier, model.Precision, model.ExecutionProvider);
+
+    /// <summary>Decode and inference time summed over the pages.</summary>
+    public static (TimeSpan Decode, TimeSpan Inference) EngineTime(OcrDocument document)
+    {
+        var decode = TimeSpan.Zero;
+        var inference = TimeSpan.Zero;
+        foreach (var page in document.Pages)
+        {
+            decode += page.Timings.Decode;
+            inference += page.Timings.Detect + page.Timings.Classify + page.Timings.Recognize;
+        }
+
+        return (decode, inference);
+    }
+}

@@ -1,0 +1,112 @@
+using System.ComponentModel.DataAnnotations;
+using Microsoft.Extensions.Options;
+
+namespace ScipixWorker.Jobs;
+
+/// <summary>How the worker takes jobs off the queue and runs them (section <c>Worker</c>).</summary>
+public sealed class WorkerOptions : IValidatableObject
+{
+    public const string SectionName = "Worker";
+
+    /// <summary>The queue the worker consumes; its error queue is this name plus <c>_error</c>.</summary>
+    [Required]
+    [RegularExpression("^[A-Za-z0-9._:-]{1,200}$", ErrorMessage = "Worker:QueueName must be 1-200 letters, digits, '.', '_', ':' or '-'.")]
+    public string QueueName { get; set; } = "recognize-document";
+
+    /// <summary>Most jobs in one batch (MassTransit's MessageLimit).</summary>
+    [Range(1, 1000)]
+    public int MaxBatchSize { get; set; } = 8;
+
+    /// <summary>Longest wait for a batch to fill before the partial batch is processed.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.001", "00:10:00")]
+    public TimeSpan BatchTimeLimit { get; set; } = TimeSpan.FromMilliseconds(200);
+
+    /// <summary>Batches processed at the same time (MassTransit's ConcurrencyLimit).</summary>
+    [Range(1, 100)]
+    public int ConcurrentBatches { get; set; } = 2;
+
+    /// <summary>
+    /// Unacknowledged messages the broker may push ahead; 0 means MaxBatchSize x ConcurrentBatches, the least
+    /// that lets every concurrent batch fill. A smaller value is refused at start.
+    /// </summary>
+    [Range(0, 65535)]
+    public int PrefetchCount { get; set; }
+
+    /// <summary>Images recognized at the same time (CPU-bound); 0 means one per core.</summary>
+    [Range(0, 1024)]
+    public int MaxConcurrentInferences { get; set; }
+
+    /// <summary>Results whose JSON is larger than this go to a result blob and the event carries its location.</summary>
+    [Range(1024, 64 * 1024 * 1024)]
+    public int InlineResultMaxBytes { get; set; } = 256 * 1024;
+
+    /// <summary>Retries of a storage call that failed transiently (5xx, timeout, connection), per job.</summary>
+    [Range(0, 10)]
+    public int TransientRetryCount { get; set; } = 3;
+
+    /// <summary>First retry delay; doubled on each further retry (with jitter).</summary>
+    [Range(typeof(TimeSpan), "00:00:00", "00:01:00")]
+    public TimeSpan TransientRetryDelay { get; set; } = TimeSpan.FromMilliseconds(200);
+
+    /// <summary>How long a job's idempotency key is remembered after its result.</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "7.00:00:00")]
+    public TimeSpan IdempotencyWindow { get; set; } = TimeSpan.FromHours(1);
+
+    /// <summary>Most idempotency keys remembered; the least recently used are forgotten first.</summary>
+    [Range(1, 10_000_000)]
+    public int IdempotencyCapacity { get; set; } = 100_000;
+
+    /// <summary>Most results kept in the result cache (by image SHA-256, mode and model); 0 disables it.</summary>
+    [Range(0, 1_000_000)]
+    public int ResultCacheEntries { get; set; } = 1000;
+
+    /// <summary>Approximate memory the result cache may use; the least recently used results go first.</summary>
+    [Range(0, long.MaxValue)]
+    public long ResultCacheMaxBytes { get; set; } = 64L * 1024 * 1024;
+
+    /// <summary>How long a cached result is served.</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "30.00:00:00")]
+    public TimeSpan ResultCacheTtl { get; set; } = TimeSpan.FromHours(1);
+
+    /// <summary>
+    /// On shutdown the worker stops taking messages and lets in-flight jobs finish; jobs still running after
+    /// 70% of this are cancelled and put back on the queue, and the process exits within this time.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:05", "01:00:00")]
+    public TimeSpan ShutdownTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>When above 0, the queue is declared as a priority queue (x-max-priority) with this many levels.</summary>
+    [Range(0, 255)]
+    public int MaxPriority { get; set; }
+
+    /// <summary>The prefetch count in effect.</summary>
+    public int EffectivePrefetchCount => PrefetchCount > 0 ? PrefetchCount : MaxBatchSize * ConcurrentBatches;
+
+    /// <summary>The inference concurrency in effect.</summary>
+    public int EffectiveConcurrentInferences => MaxConcurrentInferences > 0 ? MaxConcurrentInferences : Environment.ProcessorCount;
+
+    /// <summary>After this long in-flight jobs are cancelled and requeued (MassTransit's ConsumerStopTimeout).</summary>
+    public TimeSpan ConsumerStopTimeout => ShutdownTimeout * 0.7;
+
+    /// <summary>How long the bus may take to stop (MassTransit's StopTimeout): under the host's timeout.</summary>
+    public TimeSpan BusStopTimeout => ShutdownTimeout * 0.9;
+
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        if (PrefetchCount > 0 && PrefetchCount < MaxBatchSize * ConcurrentBatches)
+        {
+            yield return new ValidationResult(
+                $"Worker:PrefetchCount ({PrefetchCount}) must be at least Worker:MaxBatchSize x Worker:ConcurrentBatches ({MaxBatchSize * ConcurrentBatches}), or 0; otherwise batches never fill.",
+                [nameof(PrefetchCount)]);
+        }
+
+        if (MaxBatchSize * ConcurrentBatches > 65535)
+        {
+            yield return new ValidationResult("Worker:MaxBatchSize x Worker:ConcurrentBatches must be at most 65535 (the AMQP prefetch limit).", [nameof(MaxBatchSize)]);
+        }
+    }
+}
+
+/// <summary>Validates <see cref="WorkerOptions"/> at start (source-generated from the data annotations).</summary>
+[OptionsValidator]
+internal sealed partial class WorkerOptionsValidator : IValidateOptions<WorkerOptions>;

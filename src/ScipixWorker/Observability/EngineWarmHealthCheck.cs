@@ -1,0 +1,27 @@
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Options;
+using ScipixWorker.Ocr.Engine;
+
+namespace ScipixWorker.Observability;
+
+/// <summary>Ready once the OCR engine is loaded and warmed up (or warm-up is disabled with Ocr:WarmUp=false).</summary>
+internal sealed class EngineWarmHealthCheck(OcrEngine engine, IOptions<OcrEngineOptions> options) : IHealthCheck
+{
+    public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default) =>
+        Task.FromResult(engine.IsWarm || !options.Value.WarmUp
+            ? HealthCheckResult.Healthy($"{engine.Model.Recognizer} on {engine.Model.ExecutionProvider}")
+            : HealthCheckResult.Unhealthy("The OCR engine is warming up."));
+}
+
+/// <summary>Publishes the engine's load and warm-up times; starts after the engine's warm-up service.</summary>
+internal sealed class ModelMetricsService(OcrEngine engine) : IHostedService
+{
+    public Task StartAsync(CancellationToken cancellationToken)
+    {
+        WorkerMetrics.ModelLoadSeconds.Set(engine.LoadTime.TotalSeconds);
+        WorkerMetrics.ModelWarmupSeconds.Set(engine.WarmUpTime.TotalSeconds);
+        return Task.CompletedTask;
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+}

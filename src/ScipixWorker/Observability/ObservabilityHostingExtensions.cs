@@ -1,0 +1,52 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.Options;
+using Prometheus;
+
+namespace ScipixWorker.Observability;
+
+public static class ObservabilityHostingExtensions
+{
+    public const string ReadyTag = "ready";
+
+    /// <summary>Metrics (section Metrics): <c>/metrics</c> on its own port. Call after AddOcrEngine (model timing gauges).</summary>
+    public static TBuilder AddWorkerMetrics<TBuilder>(this TBuilder builder)
+        where TBuilder : IHostApplicationBuilder
+    {
+        builder.Services.AddOptions<MetricsOptions>().BindConfiguration(MetricsOptions.SectionName).ValidateOnStart();
+        builder.Services.AddSingleton<IValidateOptions<MetricsOptions>, MetricsOptionsValidator>();
+        builder.Services.AddHostedService<ModelMetricsService>();
+        builder.Services.AddOptions<KestrelServerOptions>().Configure<IOptions<MetricsOptions>>((kestrel, metrics) => kestrel.ListenAnyIP(metrics.Value.Port));
+        return builder;
+    }
+
+    /// <summary>
+    /// Health (section Health): <c>/health/live</c> (the process answers) and <c>/health/ready</c> (engine warm,
+    /// bus connected: MassTransit registers its bus check with the "ready" tag).
+    /// </summary>
+    public static TBuilder AddWorkerHealth<TBuilder>(this TBuilder builder)
+        where TBuilder : IHostApplicationBuilder
+    {
+        builder.Services.AddOptions<HealthOptions>().BindConfiguration(HealthOptions.SectionName)
+            .Validate<IOptions<MetricsOptions>>((health, metrics) => health.Port != metrics.Value.Port, "Health:Port and Metrics:Port must differ.")
+            .ValidateOnStart();
+        builder.Services.AddSingleton<IValidateOptions<HealthOptions>, HealthOptionsValidator>();
+        builder.Services.AddHealthChecks().AddCheck<EngineWarmHealthCheck>("ocr-engine-warm", tags: [ReadyTag]);
+        builder.Services.AddOptions<KestrelServerOptions>().Configure<IOptions<HealthOptions>>((kestrel, health) => kestrel.ListenAnyIP(health.Value.Port));
+        return builder;
+    }
+
+    /// <summary>Maps health on Health:Port and metrics on Metrics:Port.</summary>
+    public static TApp MapWorkerEndpoints<TApp>(this TApp app)
+        where TApp : IEndpointRouteBuilder
+    {
+        var health = app.ServiceProvider.GetRequiredService<IOptions<HealthOptions>>().Value;
+        var metrics = app.ServiceProvider.GetRequiredService<IOptions<MetricsOptions>>().Value;
+        app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false }).RequireHost($"*:{health.Port}");
+        app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains(ReadyTag) }).RequireHost($"*:{health.Port}");
+        app.MapMetrics().RequireHost($"*:{metrics.Port}");
+        return app;
+    }
+}

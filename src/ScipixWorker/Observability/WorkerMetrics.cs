@@ -1,0 +1,67 @@
+using Prometheus;
+
+namespace ScipixWorker.Observability;
+
+/// <summary>The worker's Prometheus metrics, all prefixed <c>scipix_</c>. Process-wide (prometheus-net's default registry).</summary>
+internal static class WorkerMetrics
+{
+    public static class Outcome
+    {
+        public const string Recognized = "recognized";
+        public const string Failed = "failed";
+        public const string Duplicate = "duplicate";
+        public const string Requeued = "requeued";
+        public const string Rejected = "rejected";
+    }
+
+    public static class Stage
+    {
+        public const string QueueWait = "queue_wait";
+        public const string Download = "download";
+        public const string Decode = "decode";
+        public const string Inference = "inference";
+        public const string Total = "total";
+    }
+
+    public static readonly Counter JobsTotal = Metrics.CreateCounter(
+        "scipix_jobs_total",
+        "Jobs handled, by outcome: recognized, failed (an error event was published), duplicate (idempotency key seen), requeued (shutdown), rejected (malformed, sent to the error queue).",
+        "outcome");
+
+    public static readonly Counter JobFailuresTotal = Metrics.CreateCounter(
+        "scipix_job_failures_total", "Failure events published, by error code.", "code");
+
+    public static readonly Histogram StageDuration = Metrics.CreateHistogram(
+        "scipix_stage_duration_seconds",
+        "Time per job stage: queue_wait, download, decode, inference, total.",
+        new HistogramConfiguration
+        {
+            LabelNames = ["stage"],
+            Buckets = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60],
+        });
+
+    public static readonly Histogram BatchSize = Metrics.CreateHistogram(
+        "scipix_batch_size", "Jobs per batch delivered to the consumer.",
+        new HistogramConfiguration { Buckets = [1, 2, 4, 8, 16, 32, 64, 128] });
+
+    public static readonly Gauge JobsInFlight = Metrics.CreateGauge(
+        "scipix_jobs_in_flight", "Jobs being processed now.");
+
+    public static readonly Gauge InferencesWaiting = Metrics.CreateGauge(
+        "scipix_inferences_waiting", "Jobs waiting for an inference slot (Worker:MaxConcurrentInferences).");
+
+    public static readonly Gauge ModelLoadSeconds = Metrics.CreateGauge(
+        "scipix_model_load_seconds", "Time the OCR models took to load.");
+
+    public static readonly Gauge ModelWarmupSeconds = Metrics.CreateGauge(
+        "scipix_model_warmup_seconds", "Time the OCR engine's warm-up took.");
+
+    public static readonly Counter CacheHitsTotal = Metrics.CreateCounter(
+        "scipix_cache_hits_total", "Jobs served from the result cache.");
+
+    public static readonly Counter CacheMissesTotal = Metrics.CreateCounter(
+        "scipix_cache_misses_total", "Jobs not in the result cache (recognized by the engine).");
+
+    public static readonly Counter ClaimChecksTotal = Metrics.CreateCounter(
+        "scipix_claim_checks_total", "Results written to a result blob because they were too large for a message.");
+}

@@ -1,0 +1,14 @@
+using ScipixWorker.Jobs;
+using ScipixWorker.Observability;
+using ScipixWorker.Ocr.Engine;
+using ScipixWorker.Storage;
+
+namespace ScipixWorker;
+
+public static class WorkerHostingExtensions
+{
+    /// <summary>Everything the worker runs. Order matters: the engine warms up before the bus starts taking jobs.</summary>
+    public static TBuilder AddWorker<TBuilder>(this TBuilder builder)
+        where TBuilder : IHostApplicationBuilder =>
+        builder.AddOcrEngine().AddWorkerMetrics().AddWorkerHealth().AddBlobSource().AddJobConsumers();
+}
