@@ -6,5 +6,6 @@ var root = new RootCommand("scipix: OCR with PP-OCRv4 on ONNX Runtime — in-pro
 {
     OcrCommand.Create(),
     EvalCommand.Create(),
+    ScipixWorker.Cli.Submit.SubmitCommand.Create(),
 };
 return await root.Parse(args).InvokeAsync();

@@ -38,6 +38,11 @@ public sealed partial class BlobStorageOptions : IValidatableObject
             yield return new ValidationResult("Set exactly one of BlobStorage:ConnectionString and BlobStorage:AccountUrl.", [nameof(ConnectionString), nameof(AccountUrl)]);
         }
 
+        if (hasConnectionString && !IsValidConnectionString(ConnectionString!))
+        {
+            yield return new ValidationResult("BlobStorage:ConnectionString is not a valid storage connection string (check the AccountKey and the BlobEndpoint).", [nameof(ConnectionString)]);
+        }
+
         if (AccountUrl is not null && (!AccountUrl.IsAbsoluteUri || (AccountUrl.Scheme != Uri.UriSchemeHttps && AccountUrl.Scheme != Uri.UriSchemeHttp)))
         {
             yield return new ValidationResult("BlobStorage:AccountUrl must be an absolute http(s) URL such as https://ACCOUNT.blob.core.windows.net.", [nameof(AccountUrl)]);
@@ -56,6 +61,19 @@ public sealed partial class BlobStorageOptions : IValidatableObject
                     $"'{container}' is not a valid container name (3-63 lowercase letters, digits and single hyphens): check BlobStorage:AllowedContainers and BlobStorage:ResultContainer.",
                     [nameof(AllowedContainers)]);
             }
+        }
+    }
+
+    private static bool IsValidConnectionString(string connectionString)
+    {
+        try
+        {
+            _ = new Azure.Storage.Blobs.BlobServiceClient(connectionString);
+            return true;
+        }
+        catch (Exception exception) when (exception is FormatException or ArgumentException or InvalidOperationException)
+        {
+            return false;
         }
     }
 

@@ -1,0 +1,197 @@
+using System.Collections.Concurrent;
+using System.CommandLine;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Azure.Storage.Blobs;
+using MassTransit;
+using ScipixWorker.Cli.Common;
+using ScipixWorker.Contracts;
+
+namespace ScipixWorker.Cli.Submit;
+
+/// <summary>
+/// <c>scipix submit &lt;files...&gt; [--wait] [--json] [--recognition-only]</c>: uploads images to the worker's
+/// storage account, sends one RecognizeDocument per file to the worker's queue and, with --wait, prints
+/// each job's DocumentRecognized or DocumentRecognitionFailed.
+/// </summary>
+public static class SubmitCommand
+{
+    private static readonly JsonSerializerOptions ResultJson = new(Json.Options) { Converters = { new JsonStringEnumConverter(JsonNamingPolicy.CamelCase) } };
+
+    public static Command Create()
+    {
+        var files = new Argument<FileInfo[]>("files") { Arity = ArgumentArity.OneOrMore, Description = "Image files to recognize" };
+        var wait = new Option<bool>("--wait") { Description = "Wait for every job's result and print it" };
+        var json = new Option<bool>("--json") { Description = "Print the result events (or, without --wait, the submitted jobs) as JSON" };
+        var recognitionOnly = new Option<bool>("--recognition-only") { Description = "Each image is a single text line: skip detection" };
+        var detail = new Option<DetailLevel>("--detail") { Description = "What results carry: text, lines or full (with boxes)", DefaultValueFactory = _ => DetailLevel.Lines };
+        var container = new Option<string?>("--container") { Description = "Container to upload to (default: the first of BlobStorage:AllowedContainers, else 'images')" };
+        var timeout = new Option<int>("--timeout") { Description = "Seconds to wait for results with --wait", DefaultValueFactory = _ => 120 };
+        var command = new Command("submit", "Queue images for the ScipixWorker (upload, send RecognizeDocument) and optionally wait for the results")
+        {
+            files, wait, json, recognitionOnly, detail, container, timeout,
+        };
+        command.SetAction((parse, cancellationToken) => RunAsync(
+            new Request(
+                parse.GetRequiredValue(files),
+                parse.GetValue(wait),
+                parse.GetValue(json),
+                new RecognitionOptions(parse.GetValue(recognitionOnly), parse.GetValue(detail)),
+                parse.GetValue(container),
+                TimeSpan.FromSeconds(Math.Max(1, parse.GetValue(timeout)))),
+            cancellationToken));
+        return command;
+    }
+
+    private sealed record Request(FileInfo[] Files, bool Wait, bool Json, RecognitionOptions Options, string? Container, TimeSpan Timeout);
+
+    private sealed record Job(string File, Guid JobId, string Container, string BlobName);
+
+    private static async Task<int> RunAsync(Request request, CancellationToken cancellationToken)
+    {
+        var missing = request.Files.Where(f => !f.Exists).ToList();
+        if (missing.Count > 0)
+        {
+            await Console.Error.WriteLineAsync($"scipix submit: no such file: {string.Join(", ", missing.Select(f => f.FullName))}");
+            return 2;
+        }
+
+        var settings = SubmitSettings.Load();
+        var storage = settings.CreateBlobServiceClient();
+        var containerName = request.Container ?? settings.DefaultContainer;
+        var container = storage.GetBlobContainerClient(containerName);
+        await container.CreateIfNotExistsAsync(cancellationToken: cancellationToken);
+
+        var results = new ConcurrentDictionary<Guid, object>();
+        var expected = new ConcurrentDictionary<Guid, bool>();
+        var allArrived = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        void Arrived(Guid jobId, object result)
+        {
+            if (expected.ContainsKey(jobId) && results.TryAdd(jobId, result) && results.Count == request.Files.Length)
+            {
+                allArrived.TrySetResult();
+            }
+        }
+
+        var bus = Bus.Factory.CreateUsingRabbitMq(rabbit =>
+        {
+            rabbit.Host(settings.RabbitHost, settings.RabbitPort, settings.VirtualHost, host =>
+            {
+                host.Username(settings.Username);
+                host.Password(settings.Password);
+            });
+            rabbit.ConfigureJsonSerializerOptions(o =>
+            {
+                o.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.CamelCase));
+                return o;
+            });
+            if (request.Wait)
+            {
+                // A private, auto-deleted queue bound to the result event exchanges; the worker publishes
+                // plain JSON whose MT-MessageType header says which event it is.
+                rabbit.ReceiveEndpoint($"scipix-submit-{Guid.NewGuid():N}", endpoint =>
+                {
+                    endpoint.AutoDelete = true;
+                    endpoint.Durable = false;
+                    endpoint.UseRawJsonDeserializer(RawSerializerOptions.AddTransportHeaders, isDefault: true);
+                    endpoint.Handler<DocumentRecognized>(c =>
+                    {
+                        Arrived(c.Message.JobId, c.Message);
+                        return Task.CompletedTask;
+                    });
+                    endpoint.Handler<DocumentRecognitionFailed>(c =>
+                    {
+                        Arrived(c.Message.JobId, c.Message);
+                        return Task.CompletedTask;
+                    });
+                });
+            }
+        });
+
+        var handle = await bus.StartAsync(cancellationToken);
+        try
+        {
+            await handle.Ready.WaitAsync(TimeSpan.FromSeconds(30), cancellationToken);
+            var queue = await bus.GetSendEndpoint(new Uri($"queue:{settings.QueueName}"));
+            var jobs = new List<Job>();
+            foreach (var file in request.Files)
+            {
+                var jobId = Guid.NewGuid();
+                var blobName = $"{jobId:N}/{file.Name}";
+                await container.GetBlobClient(blobName).UploadAsync(file.FullName, overwrite: true, cancellationToken);
+                expected[jobId] = true;
+                await queue.Send(new RecognizeDocument(jobId, new ImageLocation(containerName, blobName), request.Options, CorrelationId: file.Name), cancellationToken);
+                jobs.Add(new Job(file.Name, jobId, containerName, blobName));
+                if (!request.Json)
+                {
+                    Console.Error.WriteLine($"queued {file.Name} as job {jobId} ({containerName}/{blobName})");
+                }
+            }
+
+            if (!request.Wait)
+            {
+                if (request.Json)
+                {
+                    Console.WriteLine(JsonSerializer.Serialize(jobs, ResultJson));
+                }
+
+                return 0;
+            }
+
+            var finished = await Task.WhenAny(allArrived.Task, Task.Delay(request.Timeout, cancellationToken)) == allArrived.Task;
+            return await PrintAsync(jobs, results, storage, request.Json, cancellationToken) switch
+            {
+                _ when !finished => Timeout(request.Timeout, jobs.Count - results.Count),
+                var failures => failures == 0 ? 0 : 1,
+            };
+        }
+        finally
+        {
+            await handle.StopAsync(CancellationToken.None);
+        }
+    }
+
+    private static int Timeout(TimeSpan timeout, int missing)
+    {
+        Console.Error.WriteLine($"scipix submit: {missing} job(s) had no result after {timeout.TotalSeconds:F0} s (is the worker running?).");
+        return 3;
+    }
+
+    /// <summary>Prints the results in submission order; returns how many failed.</summary>
+    private static async Task<int> PrintAsync(List<Job> jobs, ConcurrentDictionary<Guid, object> results, BlobServiceClient storage, bool json, CancellationToken cancellationToken)
+    {
+        var failures = 0;
+        var output = new List<object?>();
+        foreach (var job in jobs)
+        {
+            results.TryGetValue(job.JobId, out var result);
+            if (result is DocumentRecognized { ResultLocation: { } location })
+            {
+                // Claim check: the full result is in a blob.
+                var content = await storage.GetBlobContainerClient(location.Container).GetBlobClient(location.BlobName).DownloadContentAsync(cancellationToken);
+                result = content.Value.Content.ToObjectFromJson<DocumentRecognized>(ResultJson);
+            }
+
+            failures += result is DocumentRecognized ? 0 : 1;
+            if (json)
+            {
+                output.Add(new { file = job.File, jobId = job.JobId, result });
+                continue;
+            }
+
+            Console.WriteLine(result switch
+            {
+                DocumentRecognized r => $"== {job.File} (job {job.JobId}, {r.Timings.TotalMs:F0} ms{(r.FromCache ? ", from cache" : string.Empty)})\n{r.Text}\n",
+                DocumentRecognitionFailed f => $"== {job.File} (job {job.JobId}) FAILED {f.ErrorCode}{(f.Retryable ? " (retryable)" : string.Empty)}: {f.Message}\n",
+                _ => $"== {job.File} (job {job.JobId}) no result yet\n",
+            });
+        }
+
+        if (json)
+        {
+            Console.WriteLine(JsonSerializer.Serialize(output, ResultJson));
+        }
+
+        return failures;
+    }
+}

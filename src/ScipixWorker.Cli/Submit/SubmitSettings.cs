@@ -1,0 +1,52 @@
+using Azure.Identity;
+using Azure.Storage.Blobs;
+using Microsoft.Extensions.Configuration;
+
+namespace ScipixWorker.Cli.Submit;
+
+/// <summary>
+/// Where <c>scipix submit</c> sends jobs: the worker's own configuration keys (appsettings.json beside the
+/// binary, then environment variables such as <c>RabbitMq__Host</c> and <c>BlobStorage__ConnectionString</c>),
+/// with the worker's defaults.
+/// </summary>
+internal sealed record SubmitSettings(
+    string RabbitHost,
+    ushort RabbitPort,
+    string VirtualHost,
+    string Username,
+    string Password,
+    string QueueName,
+    string? ConnectionString,
+    Uri? AccountUrl,
+    string DefaultContainer)
+{
+    public static SubmitSettings Load()
+    {
+        var configuration = new ConfigurationBuilder()
+            .AddJsonFile(Path.Combine(AppContext.BaseDirectory, "appsettings.json"), optional: true)
+            .AddEnvironmentVariables()
+            .Build();
+        var allowed = configuration.GetSection("BlobStorage:AllowedContainers").GetChildren().Select(c => c.Value)
+            .Append(configuration["BlobStorage:AllowedContainers"])
+            .SelectMany(v => (v ?? string.Empty).Split([',', ';', ' '], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+            .ToList();
+        var accountUrl = configuration["BlobStorage:AccountUrl"];
+        return new SubmitSettings(
+            configuration["RabbitMq:Host"] ?? "localhost",
+            ushort.TryParse(configuration["RabbitMq:Port"], out var port) ? port : (ushort)5672,
+            configuration["RabbitMq:VirtualHost"] ?? "/",
+            configuration["RabbitMq:Username"] ?? "guest",
+            configuration["RabbitMq:Password"] ?? "guest",
+            configuration["Worker:QueueName"] ?? "recognize-document",
+            configuration["BlobStorage:ConnectionString"],
+            string.IsNullOrWhiteSpace(accountUrl) ? null : new Uri(accountUrl),
+            allowed.FirstOrDefault() ?? "images");
+    }
+
+    public BlobServiceClient CreateBlobServiceClient() =>
+        !string.IsNullOrWhiteSpace(ConnectionString) ? new BlobServiceClient(ConnectionString)
+        : AccountUrl is not null ? new BlobServiceClient(AccountUrl, new DefaultAzureCredential())
+        : throw new InvalidOperationException("Set BlobStorage__ConnectionString or BlobStorage__AccountUrl (the worker's storage account).");
+
+    public override string ToString() => $"amqp://{RabbitHost}:{RabbitPort}{VirtualHost} queue {QueueName}"; // never the password
+}
