@@ -1,0 +1,283 @@
+namespace ScipixWorker.Batching;
+
+/// <summary>
+/// Chooses the size of the next inference batch and how long it may wait to fill, from what it observes:
+/// execution time per batch size, arrival rate, backlog and in-process latency.
+/// <para>
+/// Policy: at light load it takes the smallest batch whose measured throughput keeps up with arrivals
+/// (times a headroom), so latency stays that of batch size 1. When no size keeps up it takes the size with
+/// the highest measured throughput, exploring the next larger size while that one's cost is unknown, so
+/// it finds the hardware's optimum (large on a GPU, small on a CPU where batching gains little) without
+/// being told. A cap on the size follows AIMD against the latency objective (halve on a breached p95,
+/// grow by one with headroom, as Clipper does), and a new size is only taken when it is estimated to be
+/// better by more than the hysteresis, so decisions converge instead of oscillating.
+/// </para>
+/// Thread-safe; all times are passed in (a monotonic clock), so the logic is deterministic under test.
+/// </summary>
+public sealed class AdaptiveBatchController
+{
+    private const int LatencyWindow = 64;
+    private const int MinLatencySamples = 16;
+    private static readonly TimeSpan ArrivalWindow = TimeSpan.FromSeconds(2);
+
+    private readonly BatchingOptions _options;
+    private readonly double[] _cost; // smoothed seconds per batch, by size; NaN = never measured
+    private readonly long[] _measuredAt; // decision count when each size was last measured
+    private readonly Queue<(TimeSpan At, int Count)> _arrivals = new();
+    private readonly Queue<double> _latencies = new();
+    private readonly object _gate = new();
+    private int _arrivalCount;
+    private int _cap;
+    private int _current;
+    private long _decisions;
+    private int _samplesSinceGrow;
+
+    public AdaptiveBatchController(BatchingOptions options)
+    {
+        if (options.MinBatchSize > options.MaxBatchSize)
+        {
+            throw new ArgumentException($"Batching:MinBatchSize ({options.MinBatchSize}) exceeds Batching:MaxBatchSize ({options.MaxBatchSize}).", nameof(options));
+        }
+
+        _options = options;
+        _cost = Enumerable.Repeat(double.NaN, options.MaxBatchSize + 1).ToArray();
+        _measuredAt = new long[options.MaxBatchSize + 1];
+        _cap = options.MaxBatchSize;
+        _current = options.MinBatchSize;
+        Last = new BatchDecision(_current, TimeSpan.Zero, BatchReason.Idle);
+    }
+
+    /// <summary>The latest decision.</summary>
+    public BatchDecision Last { get; private set; }
+
+    /// <summary>The current upper bound from AIMD.</summary>
+    public int Cap
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _cap;
+            }
+        }
+    }
+
+    /// <summary>Arrivals per second over the last two seconds.</summary>
+    public double ArrivalRate(TimeSpan now)
+    {
+        lock (_gate)
+        {
+            Expire(now);
+            return _arrivalCount / ArrivalWindow.TotalSeconds;
+        }
+    }
+
+    /// <summary>Estimated execution time of a batch of <paramref name="size"/> (NaN before any measurement).</summary>
+    public double EstimatedSeconds(int size)
+    {
+        lock (_gate)
+        {
+            return Estimate(size);
+        }
+    }
+
+    /// <summary>Items arrived (jobs or crops entering the batcher).</summary>
+    public void ObserveArrival(TimeSpan now, int count = 1)
+    {
+        lock (_gate)
+        {
+            _arrivals.Enqueue((now, count));
+            _arrivalCount += count;
+            Expire(now);
+        }
+    }
+
+    /// <summary>A batch ran: its size, execution time and how long its first item waited for it to fill.</summary>
+    public void ObserveBatch(int size, TimeSpan execution, TimeSpan fillWait)
+    {
+        if (size < 1)
+        {
+            return;
+        }
+
+        lock (_gate)
+        {
+            size = Math.Min(size, _options.MaxBatchSize);
+            var seconds = execution.TotalSeconds;
+            _cost[size] = double.IsNaN(_cost[size]) ? seconds : _cost[size] + (_options.Smoothing * (seconds - _cost[size]));
+            _measuredAt[size] = _decisions;
+
+            _latencies.Enqueue((fillWait + execution).TotalSeconds);
+            if (_latencies.Count > LatencyWindow)
+            {
+                _latencies.Dequeue();
+            }
+
+            AdjustCap();
+        }
+    }
+
+    /// <summary>Decides the next batch given the items waiting now and how long the oldest has waited.</summary>
+    public BatchDecision Decide(TimeSpan now, int backlog, TimeSpan oldestWait)
+    {
+        lock (_gate)
+        {
+            _decisions++;
+            Expire(now);
+            var rate = _arrivalCount / ArrivalWindow.TotalSeconds;
+            if (backlog <= 0 && rate <= 0)
+            {
+                return Last = new BatchDecision(_options.MinBatchSize, TimeSpan.Zero, BatchReason.Idle);
+            }
+
+            var (size, reason) = ChooseSize(rate, backlog);
+            _current = size;
+            return Last = new BatchDecision(size, WaitFor(size, backlog, rate, oldestWait), reason);
+        }
+    }
+
+    private (int Size, BatchReason Reason) ChooseSize(double rate, int backlog)
+    {
+        var min = _options.MinBatchSize;
+        var cap = Math.Max(min, _cap);
+        if (double.IsNaN(Estimate(min)))
+        {
+            return (min, BatchReason.Explore);
+        }
+
+        // Smallest size that keeps up with arrivals (with headroom): lowest latency at light load.
+        var need = rate * _options.Headroom;
+        var keepUp = -1;
+        for (var b = min; b <= cap; b++)
+        {
+            if (!double.IsNaN(Estimate(b)) && Throughput(b) >= need)
+            {
+                keepUp = b;
+                break;
+            }
+        }
+
+        // Backlog beyond what the current size drains means arrivals outrun it, whatever the rate says.
+        var saturated = keepUp < 0 || backlog > 2 * Math.Max(_current, 1);
+        if (!saturated)
+        {
+            return (Stick(keepUp, candidateWins: keepUp < _current || Throughput(_current) < need), BatchReason.KeepUp);
+        }
+
+        var best = min;
+        for (var b = min + 1; b <= cap; b++)
+        {
+            if (!double.IsNaN(_cost[b]) && Throughput(b) > Throughput(best))
+            {
+                best = b;
+            }
+        }
+
+        // Measure the next larger size when it is unknown or stale and the backlog can fill it.
+        var next = Math.Min(cap, Math.Max(best + 1, best * 2));
+        if (next > best && backlog >= next &&
+            (double.IsNaN(_cost[next]) || _decisions - _measuredAt[next] > _options.ExploreInterval))
+        {
+            return (next, BatchReason.Explore);
+        }
+
+        return (Stick(best, candidateWins: Throughput(best) > Throughput(_current) * (1 + _options.Hysteresis)), BatchReason.Saturated);
+    }
+
+    private int Stick(int candidate, bool candidateWins) =>
+        candidate == _current || candidateWins || _current > _cap || double.IsNaN(Estimate(_current)) ? candidate : _current;
+
+    private TimeSpan WaitFor(int size, int backlog, double rate, TimeSpan oldestWait)
+    {
+        if (backlog >= size || rate <= 0)
+        {
+            return TimeSpan.Zero;
+        }
+
+        // Wait only as long as the missing items are expected to take, within the objective's slack.
+        var fill = TimeSpan.FromSeconds((size - Math.Max(backlog, 0)) / rate);
+        var execution = TimeSpan.FromSeconds(double.IsNaN(Estimate(size)) ? 0 : Estimate(size));
+        var slack = _options.LatencyObjective - execution - oldestWait;
+        var wait = TimeSpan.FromTicks(Math.Min(Math.Min(fill.Ticks, _options.MaxWait.Ticks), Math.Max(0, slack.Ticks)));
+        return wait;
+    }
+
+    private double Throughput(int size)
+    {
+        var seconds = Estimate(size);
+        return double.IsNaN(seconds) || seconds <= 0 ? 0 : size / seconds;
+    }
+
+    /// <summary>Measured cost, else interpolated between measured neighbours, else scaled linearly from below.</summary>
+    private double Estimate(int size)
+    {
+        if (size < 1 || size >= _cost.Length)
+        {
+            return double.NaN;
+        }
+
+        if (!double.IsNaN(_cost[size]))
+        {
+            return _cost[size];
+        }
+
+        int lower = size - 1, upper = size + 1;
+        while (lower >= 1 && double.IsNaN(_cost[lower]))
+        {
+            lower--;
+        }
+
+        while (upper < _cost.Length && double.IsNaN(_cost[upper]))
+        {
+            upper++;
+        }
+
+        if (lower >= 1 && upper < _cost.Length)
+        {
+            var f = (size - lower) / (double)(upper - lower);
+            return _cost[lower] + (f * (_cost[upper] - _cost[lower]));
+        }
+
+        // Only smaller sizes measured: assume no batching gain beyond them (pessimistic, so it must be measured).
+        return lower >= 1 ? _cost[lower] * size / lower : double.NaN;
+    }
+
+    private void AdjustCap()
+    {
+        if (_latencies.Count < MinLatencySamples)
+        {
+            return;
+        }
+
+        var p95 = Percentile95();
+        var objective = _options.LatencyObjective.TotalSeconds;
+        if (p95 > objective && _cap > _options.MinBatchSize)
+        {
+            _cap = Math.Max(_options.MinBatchSize, _cap / 2);
+            _latencies.Clear();
+            _samplesSinceGrow = 0;
+            Last = Last with { Reason = BatchReason.BackOff };
+            return;
+        }
+
+        if (p95 < 0.7 * objective && _cap < _options.MaxBatchSize && ++_samplesSinceGrow >= MinLatencySamples)
+        {
+            _cap++;
+            _samplesSinceGrow = 0;
+        }
+    }
+
+    private double Percentile95()
+    {
+        var sorted = _latencies.Order().ToArray();
+        return sorted[(int)Math.Ceiling(0.95 * sorted.Length) - 1];
+    }
+
+    private void Expire(TimeSpan now)
+    {
+        while (_arrivals.Count > 0 && now - _arrivals.Peek().At > ArrivalWindow)
+        {
+            _arrivalCount -= _arrivals.Dequeue().Count;
+        }
+    }
+}

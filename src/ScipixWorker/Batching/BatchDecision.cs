@@ -1,0 +1,23 @@
+namespace ScipixWorker.Batching;
+
+/// <summary>Why the controller chose a size.</summary>
+public enum BatchReason
+{
+    /// <summary>Nothing to do: smallest size, no wait.</summary>
+    Idle,
+
+    /// <summary>The smallest size whose throughput keeps up with arrivals (lowest latency).</summary>
+    KeepUp,
+
+    /// <summary>Arrivals outrun every size: the size with the highest throughput within the cap.</summary>
+    Saturated,
+
+    /// <summary>Measuring a larger size whose cost is not known yet (or is stale).</summary>
+    Explore,
+
+    /// <summary>The latency objective was breached: the cap was halved.</summary>
+    BackOff,
+}
+
+/// <summary>How many items the next batch takes, and how long it may wait to fill.</summary>
+public readonly record struct BatchDecision(int Size, TimeSpan MaxWait, BatchReason Reason);

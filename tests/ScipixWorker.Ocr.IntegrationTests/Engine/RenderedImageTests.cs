@@ -1,0 +1,144 @@
+using ScipixWorker.Ocr.Engine;
+using ScipixWorker.Ocr.IntegrationTests.Support;
+using SixLabors.ImageSharp;
+using SixLabors.ImageSharp.Metadata.Profiles.Exif;
+using SixLabors.ImageSharp.PixelFormats;
+using SixLabors.ImageSharp.Processing;
+using SkiaSharp;
+
+namespace ScipixWorker.Ocr.IntegrationTests.Engine;
+
+/// <summary>Images the tests render themselves, so the expected text and positions are known exactly.</summary>
+[Collection(EngineCollection.Name)]
+public sealed class RenderedImageTests(EngineFixture fixture)
+{
+    private static readonly (string Text, float X, float Y)[] PageLines =
+    [
+        ("Invoice 20817 from Northwind", 40, 40),
+        ("Total due: 1,245.50 EUR", 40, 140),
+        ("Payment within 30 days", 40, 240),
+    ];
+
+    private OcrDocument Read(byte[] image, OcrMode mode = OcrMode.Full) =>
+        fixture.Engine.Recognize(image, mode, TestContext.Current.CancellationToken);
+
+    [Fact]
+    public void Rendered_page_is_read_line_by_line_with_boxes_where_the_text_is()
+    {
+        using var bitmap = TextImages.Render(900, 330, PageLines);
+
+        var page = Assert.Single(Read(TextImages.Encode(bitmap)).Pages);
+
+        Assert.Equal(3, page.Lines.Count);
+        for (var i = 0; i < PageLines.Length; i++)
+        {
+            var (text, x, y) = PageLines[i];
+            Assert.True(Cer.Of(text, page.Lines[i].Text) <= 0.05, $"expected '{text}', got '{page.Lines[i].Text}'");
+            var box = page.Lines[i].Box;
+            Assert.InRange(box.MinX, x - 20, x + 10);
+            Assert.InRange(box.MinY, y - 5, y + 30);
+            Assert.InRange(box.MaxY, y + 30, y + 60);
+        }
+    }
+
+    [Fact]
+    public void Upside_down_page_is_turned_by_the_angle_classifier()
+    {
+        using var bitmap = TextImages.Render(900, 330, PageLines);
+        using var rotated = TextImages.Rotate180(bitmap);
+
+        var text = Read(TextImages.Encode(rotated)).Text;
+
+        foreach (var (line, _, _) in PageLines)
+        {
+            Assert.Contains(line.Replace(" ", string.Empty, StringComparison.Ordinal), text.Replace(" ", string.Empty, StringComparison.Ordinal), StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public void Exif_orientation_is_applied_before_recognition()
+    {
+        using var bitmap = TextImages.Render(900, 330, PageLines);
+        using var image = Image.Load<Rgba32>(TextImages.Encode(bitmap));
+        // Stored turned a quarter to the left, tagged "rotate 90 clockwise to display" (orientation 6).
+        image.Mutate(x => x.Rotate(RotateMode.Rotate270));
+        image.Metadata.ExifProfile = new ExifProfile();
+        image.Metadata.ExifProfile.SetValue(ExifTag.Orientation, (ushort)6);
+        using var jpeg = new MemoryStream();
+        image.SaveAsJpeg(jpeg);
+
+        var page = Assert.Single(Read(jpeg.ToArray()).Pages);
+
+        Assert.Equal((900, 330), (page.Width, page.Height));
+        Assert.True(Cer.Of(string.Join('\n', PageLines.Select(l => l.Text)), page.Text) <= 0.05, page.Text);
+    }
+
+    public static TheoryData<string> Formats => new() { "png", "jpeg", "bmp", "tiff", "gif", "webp" };
+
+    [Theory]
+    [MemberData(nameof(Formats))]
+    public void Every_supported_format_is_read(string format)
+    {
+        const string text = "Quarterly report 2026";
+        using var bitmap = TextImages.Line(text);
+        using var image = Image.Load<Rgba32>(TextImages.Encode(bitmap));
+        using var encoded = new MemoryStream();
+        switch (format)
+        {
+            case "png": image.SaveAsPng(encoded); break;
+            case "jpeg": image.SaveAsJpeg(encoded); break;
+            case "bmp": image.SaveAsBmp(encoded); break;
+            case "tiff": image.SaveAsTiff(encoded); break;
+            case "gif": image.SaveAsGif(encoded); break;
+            case "webp": image.SaveAsWebp(encoded); break;
+        }
+
+        var line = Assert.Single(Assert.Single(Read(encoded.ToArray(), OcrMode.SingleLine).Pages).Lines);
+
+        Assert.True(Cer.Of(text, line.Text) <= 0.05, $"{format}: got '{line.Text}'");
+    }
+
+    [Fact]
+    public void Each_frame_of_an_animated_gif_is_a_page()
+    {
+        using var first = Image.Load<Rgba32>(TextImages.Encode(TextImages.Render(700, 120, [("First page here", 30, 30)])));
+        using var second = Image.Load<Rgba32>(TextImages.Encode(TextImages.Render(700, 120, [("Second page there", 30, 30)])));
+        first.Frames.AddFrame(second.Frames.RootFrame);
+        using var gif = new MemoryStream();
+        first.SaveAsGif(gif);
+
+        var document = Read(gif.ToArray());
+
+        Assert.Equal([1, 2], document.Pages.Select(p => p.PageNumber));
+        Assert.True(Cer.Of("First page here", document.Pages[0].Text) <= 0.1, document.Pages[0].Text);
+        Assert.True(Cer.Of("Second page there", document.Pages[1].Text) <= 0.1, document.Pages[1].Text);
+    }
+
+    [Fact]
+    public void Transparent_png_is_read_as_if_on_white()
+    {
+        using var bitmap = new SKBitmap(600, 80, SKColorType.Rgba8888, SKAlphaType.Unpremul);
+        using (var canvas = new SKCanvas(bitmap))
+        {
+            canvas.Clear(SKColors.Transparent);
+            using var font = new SKFont(SKTypeface.FromFile(Fixtures.Path("fonts", "DejaVuSans.ttf")), 32);
+            using var paint = new SKPaint { Color = SKColors.Black, IsAntialias = true };
+            canvas.DrawText("Transparent label 42", 10, 50, SKTextAlign.Left, font, paint);
+        }
+
+        var line = Assert.Single(Assert.Single(Read(TextImages.Encode(bitmap), OcrMode.SingleLine).Pages).Lines);
+
+        Assert.True(Cer.Of("Transparent label 42", line.Text) <= 0.05, line.Text);
+    }
+
+    [Fact]
+    public void Blank_page_yields_no_lines()
+    {
+        using var bitmap = TextImages.Render(640, 480, []);
+
+        var page = Assert.Single(Read(TextImages.Encode(bitmap)).Pages);
+
+        Assert.Empty(page.Lines);
+        Assert.Equal(string.Empty, page.Text);
+    }
+}

@@ -1,0 +1,64 @@
+using ScipixWorker.Ocr.Detection;
+using ScipixWorker.Ocr.Imaging;
+using ScipixWorker.Ocr.Orientation;
+using ScipixWorker.Ocr.Recognition;
+
+namespace ScipixWorker.Ocr.UnitTests.Preprocessing;
+
+public sealed class InputShapeTests
+{
+    [Theory]
+    [InlineData(463, 1013, 960, 448, 960)] // 463*0.9477=438.8 -> 438 -> 13.69*32 -> 448
+    [InlineData(1080, 1527, 960, 672, 960)]
+    [InlineData(200, 40, 960, 192, 32)] // small images are not enlarged, only snapped to 32
+    [InlineData(10, 10, 960, 32, 32)]
+    [InlineData(4000, 3000, 960, 960, 704)] // 720 / 32 = 22.5 rounds half to even (Python round): 22 * 32
+    public void Detector_input_follows_paddleocr_limit_max(int width, int height, int limit, int expectedWidth, int expectedHeight)
+    {
+        var (w, h) = TextDetector.InputSize(width, height, limit);
+        Assert.Equal((expectedWidth, expectedHeight), (w, h));
+        Assert.Equal(0, w % 32);
+        Assert.Equal(0, h % 32);
+    }
+
+    [Fact]
+    public void Recognizer_batch_is_at_least_320_wide_and_as_wide_as_its_widest_crop()
+    {
+        Assert.Equal(320, TextRecognizer.BatchWidth([new RgbBuffer(100, 48), new RgbBuffer(50, 24)]));
+        Assert.Equal(960, TextRecognizer.BatchWidth([new RgbBuffer(100, 48), new RgbBuffer(480, 24)]));
+    }
+
+    [Fact]
+    public void Normalization_writes_bgr_planes_and_leaves_padding_at_zero()
+    {
+        var image = new RgbBuffer(1, 1, [255, 0, 51]);
+        var tensor = new float[3 * 2];
+
+        TensorWriter.Write(image, tensor, tensorWidth: 2, tensorHeight: 1, ChannelNormalization.Symmetric);
+
+        Assert.Equal(51 / 127.5f - 1, tensor[0], 5); // B plane first
+        Assert.Equal(-1f, tensor[2], 5); // G
+        Assert.Equal(1f, tensor[4], 5); // R
+        Assert.Equal(0f, tensor[1]); // padding
+    }
+
+    [Fact]
+    public void Detector_normalization_uses_imagenet_statistics_in_bgr_order()
+    {
+        var image = new RgbBuffer(1, 1, [255, 255, 255]);
+        var tensor = new float[3];
+
+        TensorWriter.Write(image, tensor, 1, 1, ChannelNormalization.ImageNetBgr);
+
+        Assert.Equal((1 - 0.485f) / 0.229f, tensor[0], 4);
+        Assert.Equal((1 - 0.456f) / 0.224f, tensor[1], 4);
+        Assert.Equal((1 - 0.406f) / 0.225f, tensor[2], 4);
+    }
+
+    [Fact]
+    public void Rotating_by_180_reverses_the_pixel_order()
+    {
+        var image = new RgbBuffer(2, 1, [1, 2, 3, 4, 5, 6]);
+        Assert.Equal(new byte[] { 4, 5, 6, 1, 2, 3 }, TextOrientationClassifier.Rotate180(image).Data);
+    }
+}
