@@ -1,0 +1,60 @@
+using ScipixWorker.Contracts;
+using ScipixWorker.Jobs;
+
+namespace ScipixWorker.UnitTests.Jobs;
+
+public sealed class JobValidatorTests
+{
+    private static readonly Guid JobId = Guid.NewGuid();
+
+    [Fact]
+    public void A_job_with_a_container_and_blob_name_is_valid()
+    {
+        Assert.Null(JobValidator.Validate(new RecognizeDocument(JobId, new ImageLocation("images", "a.png"))));
+    }
+
+    [Fact]
+    public void A_job_with_an_absolute_uri_is_valid()
+    {
+        Assert.Null(JobValidator.Validate(new RecognizeDocument(JobId, new ImageLocation(Uri: new Uri("http://127.0.0.1:10000/devstoreaccount1/images/a.png")))));
+    }
+
+    [Fact]
+    public void A_missing_job_id_is_named()
+    {
+        Assert.Contains("jobId", JobValidator.Validate(new RecognizeDocument(Guid.Empty, new ImageLocation("images", "a.png"))), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_missing_image_is_named()
+    {
+        Assert.Contains("image", JobValidator.Validate(new RecognizeDocument(JobId, null!)), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("images", null)]
+    [InlineData(null, "a.png")]
+    [InlineData(null, null)]
+    public void An_incomplete_location_is_invalid(string? container, string? blobName)
+    {
+        Assert.NotNull(JobValidator.Validate(new RecognizeDocument(JobId, new ImageLocation(container, blobName))));
+    }
+
+    [Fact]
+    public void A_location_with_both_a_uri_and_a_name_is_invalid()
+    {
+        var location = new ImageLocation("images", "a.png", new Uri("http://127.0.0.1:10000/devstoreaccount1/images/a.png"));
+
+        Assert.NotNull(JobValidator.Validate(new RecognizeDocument(JobId, location)));
+    }
+
+    [Fact]
+    public void An_undefined_detail_level_and_an_out_of_range_priority_are_invalid()
+    {
+        var image = new ImageLocation("images", "a.png");
+
+        Assert.NotNull(JobValidator.Validate(new RecognizeDocument(JobId, image, new RecognitionOptions(DetailLevel: (DetailLevel)7))));
+        Assert.NotNull(JobValidator.Validate(new RecognizeDocument(JobId, image, Priority: 10)));
+        Assert.NotNull(JobValidator.Validate(new RecognizeDocument(JobId, image, IdempotencyKey: new string('k', 257))));
+    }
+}

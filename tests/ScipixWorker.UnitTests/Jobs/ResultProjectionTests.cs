@@ -1,0 +1,54 @@
+using ScipixWorker.Contracts;
+using ScipixWorker.Jobs;
+using ScipixWorker.Ocr.Engine;
+using ScipixWorker.Ocr.Geometry;
+
+namespace ScipixWorker.UnitTests.Jobs;
+
+public sealed class ResultProjectionTests
+{
+    private static readonly OcrTimings Timings = new(
+        TimeSpan.FromMilliseconds(10), TimeSpan.FromMilliseconds(20), TimeSpan.FromMilliseconds(3), TimeSpan.FromMilliseconds(40), TimeSpan.FromMilliseconds(73));
+
+    private static readonly OcrDocument Document = new([
+        new OcrPage(1, 100, 50, [new RecognizedLine("HELLO", 0.9f, Quad.FromRectangle(1, 2, 30, 10))], "HELLO", Timings),
+        new OcrPage(2, 100, 50, [], string.Empty, Timings),
+    ]);
+
+    [Fact]
+    public void Text_detail_carries_page_text_without_lines()
+    {
+        var pages = ResultProjection.Pages(Document, DetailLevel.Text);
+
+        Assert.Equal(2, pages.Count);
+        Assert.Equal("HELLO", pages[0].Text);
+        Assert.Empty(pages[0].Lines);
+    }
+
+    [Fact]
+    public void Lines_detail_carries_text_and_confidence_without_boxes()
+    {
+        var line = Assert.Single(ResultProjection.Pages(Document, DetailLevel.Lines)[0].Lines);
+
+        Assert.Equal("HELLO", line.Text);
+        Assert.Equal(0.9f, line.Confidence);
+        Assert.Null(line.Box);
+    }
+
+    [Fact]
+    public void Full_detail_carries_the_box_as_eight_floats_clockwise_from_top_left()
+    {
+        var line = Assert.Single(ResultProjection.Pages(Document, DetailLevel.Full)[0].Lines);
+
+        Assert.Equal([1f, 2f, 31f, 2f, 31f, 12f, 1f, 12f], line.Box);
+    }
+
+    [Fact]
+    public void Engine_time_sums_decode_and_inference_over_pages()
+    {
+        var (decode, inference) = ResultProjection.EngineTime(Document);
+
+        Assert.Equal(TimeSpan.FromMilliseconds(20), decode);
+        Assert.Equal(TimeSpan.FromMilliseconds(126), inference);
+    }
+}

@@ -1,0 +1,100 @@
+using ScipixWorker.Jobs;
+using ScipixWorker.Messaging;
+using ScipixWorker.Storage;
+
+namespace ScipixWorker.UnitTests;
+
+public sealed class OptionsValidationTests
+{
+    private const string Azurite = "DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==;BlobEndpoint=http://127.0.0.1:10000/devstoreaccount1;";
+
+    [Fact]
+    public void The_worker_defaults_are_valid_and_prefetch_covers_every_concurrent_batch()
+    {
+        var options = new WorkerOptions();
+
+        Assert.True(new WorkerOptionsValidator().Validate(null, options).Succeeded);
+        Assert.Equal(options.MaxBatchSize * options.ConcurrentBatches, options.EffectivePrefetchCount);
+        Assert.True(options.ConsumerStopTimeout < options.BusStopTimeout);
+        Assert.True(options.BusStopTimeout < options.ShutdownTimeout);
+    }
+
+    [Fact]
+    public void A_prefetch_count_below_batch_size_times_concurrency_fails_naming_the_setting()
+    {
+        var result = new WorkerOptionsValidator().Validate(null, new WorkerOptions { MaxBatchSize = 10, ConcurrentBatches = 2, PrefetchCount = 5 });
+
+        Assert.True(result.Failed);
+        Assert.Contains("Worker:PrefetchCount", result.FailureMessage, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void An_out_of_range_batch_size_fails_naming_the_setting()
+    {
+        var result = new WorkerOptionsValidator().Validate(null, new WorkerOptions { MaxBatchSize = 0 });
+
+        Assert.True(result.Failed);
+        Assert.Contains("MaxBatchSize", result.FailureMessage, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_bad_queue_name_fails_naming_the_setting()
+    {
+        var result = new WorkerOptionsValidator().Validate(null, new WorkerOptions { QueueName = "has space" });
+
+        Assert.Contains("Worker:QueueName", result.FailureMessage, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Blob_storage_with_a_connection_string_and_an_allowed_container_is_valid()
+    {
+        var result = new BlobStorageOptionsValidator().Validate(null, new BlobStorageOptions { ConnectionString = Azurite, AllowedContainers = ["images"] });
+
+        Assert.True(result.Succeeded, result.FailureMessage);
+    }
+
+    [Fact]
+    public void Blob_storage_needs_exactly_one_of_connection_string_and_account_url()
+    {
+        var neither = new BlobStorageOptionsValidator().Validate(null, new BlobStorageOptions { AllowedContainers = ["images"] });
+        var both = new BlobStorageOptionsValidator().Validate(null, new BlobStorageOptions
+        {
+            ConnectionString = Azurite,
+            AccountUrl = new Uri("https://a.blob.core.windows.net"),
+            AllowedContainers = ["images"],
+        });
+
+        Assert.Contains("BlobStorage:ConnectionString", neither.FailureMessage, StringComparison.Ordinal);
+        Assert.Contains("BlobStorage:AccountUrl", both.FailureMessage, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_malformed_connection_string_fails_at_start_naming_the_setting()
+    {
+        var result = new BlobStorageOptionsValidator().Validate(null, new BlobStorageOptions
+        {
+            ConnectionString = "DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=not-base64;BlobEndpoint=http://127.0.0.1:10000/devstoreaccount1;",
+            AllowedContainers = ["images"],
+        });
+
+        Assert.Contains("BlobStorage:ConnectionString", result.FailureMessage, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void No_allowed_container_or_an_invalid_container_name_fails()
+    {
+        var none = new BlobStorageOptionsValidator().Validate(null, new BlobStorageOptions { ConnectionString = Azurite });
+        var invalid = new BlobStorageOptionsValidator().Validate(null, new BlobStorageOptions { ConnectionString = Azurite, AllowedContainers = ["Images_1"] });
+
+        Assert.Contains("BlobStorage:AllowedContainers", none.FailureMessage, StringComparison.Ordinal);
+        Assert.Contains("Images_1", invalid.FailureMessage, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_broker_port_out_of_range_fails_naming_the_setting()
+    {
+        var result = new RabbitMqOptionsValidator().Validate(null, new RabbitMqOptions { Port = 0 });
+
+        Assert.Contains("Port", result.FailureMessage, StringComparison.Ordinal);
+    }
+}
