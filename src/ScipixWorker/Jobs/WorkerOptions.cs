@@ -37,7 +37,7 @@ public sealed class WorkerOptions : IValidatableObject
     public int MaxConcurrentInferences { get; set; }
 
     /// <summary>Results whose JSON is larger than this go to a result blob and the event carries its location.</summary>
-    [Range(1024, 64 * 1024 * 1024)]
+    [Range(256, 64 * 1024 * 1024)]
     public int InlineResultMaxBytes { get; set; } = 256 * 1024;
 
     /// <summary>Retries of a storage call that failed transiently (5xx, timeout, connection), per job.</summary>

@@ -1,0 +1,140 @@
+using System.Text.Json;
+using ScipixWorker.Contracts;
+using ScipixWorker.IntegrationTests.Support;
+
+namespace ScipixWorker.IntegrationTests;
+
+public sealed class BatchTests
+{
+    private static readonly TimeSpan SettleTime = TimeSpan.FromSeconds(1);
+
+    [Fact]
+    public async Task A_batch_of_jobs_yields_exactly_one_result_per_job_with_the_right_text()
+    {
+        await using var worker = new WorkerUnderTest(new() { ["Worker:MaxBatchSize"] = "3", ["Worker:ResultCacheEntries"] = "0" });
+        await using var broker = await Broker.ConnectAsync();
+        await worker.StartAsync();
+        var expected = new Dictionary<Guid, string>();
+        var jobs = new List<RecognizeDocument>();
+        foreach (var (file, truth) in Samples.Lines.Concat(Samples.Lines))
+        {
+            var image = await worker.UploadAsync(file, Samples.Bytes(file));
+            var job = new RecognizeDocument(Guid.NewGuid(), image, new RecognitionOptions(RecognitionOnly: true), CorrelationId: file);
+            expected[job.JobId] = truth;
+            jobs.Add(job);
+        }
+
+        await worker.SendAsync([.. jobs]);
+        await broker.WaitForResultsAsync(expected.Keys);
+        await Task.Delay(SettleTime, TestContext.Current.CancellationToken); // a duplicate would arrive now
+
+        var results = broker.For(expected.Keys);
+        Assert.Equal(jobs.Count, results.Count);
+        foreach (var result in results)
+        {
+            Assert.True(result.Recognized, result.Body.ToString());
+            Assert.Equal(jobs.Single(j => j.JobId == result.JobId).CorrelationId, result.Body.GetProperty("correlationId").GetString());
+            var cer = Samples.Cer(expected[result.JobId], result.Text!);
+            Assert.True(cer <= 0.1, $"CER {cer:P1}: expected '{expected[result.JobId]}', got '{result.Text}'");
+        }
+    }
+
+    [Fact]
+    public async Task A_corrupt_image_a_missing_blob_a_disallowed_container_and_a_late_job_fail_alone_in_their_batch()
+    {
+        await using var worker = new WorkerUnderTest(new() { ["Worker:MaxBatchSize"] = "7", ["Worker:BatchTimeLimit"] = "00:00:05" });
+        await using var broker = await Broker.ConnectAsync();
+        await worker.StartAsync();
+        var (file, truth) = Samples.Lines[0];
+        var good = await worker.UploadAsync(file, Samples.Bytes(file));
+        var goodByUri = await worker.UploadAsync("by-uri.png", Samples.Bytes(file));
+        var corrupt = await worker.UploadAsync("corrupt.png", Samples.Bytes(file)[..200]);
+        var denied = await worker.UploadAsync(file, Samples.Bytes(file), worker.OtherContainer);
+        var uri = worker.Storage.GetBlobContainerClient(goodByUri.Container).GetBlobClient(goodByUri.BlobName).Uri;
+        var lineOnly = new RecognitionOptions(RecognitionOnly: true);
+        var jobs = new Dictionary<string, RecognizeDocument>
+        {
+            ["good"] = new(Guid.NewGuid(), good, lineOnly),
+            ["good-by-uri"] = new(Guid.NewGuid(), new ImageLocation(Uri: uri), lineOnly),
+            [RecognitionErrorCodes.CorruptImage] = new(Guid.NewGuid(), corrupt, lineOnly),
+            [RecognitionErrorCodes.ImageNotFound] = new(Guid.NewGuid(), new ImageLocation(worker.Container, "no-such-blob.png"), lineOnly),
+            [RecognitionErrorCodes.AccessDenied] = new(Guid.NewGuid(), denied, lineOnly),
+            [RecognitionErrorCodes.DeadlineExceeded] = new(Guid.NewGuid(), good, lineOnly, Deadline: DateTimeOffset.UtcNow.AddMinutes(-1)),
+            ["good-too"] = new(Guid.NewGuid(), good, lineOnly),
+        };
+        var before = await worker.ScrapeMetricsAsync();
+
+        await worker.SendAsync([.. jobs.Values]);
+        await broker.WaitForResultsAsync([.. jobs.Values.Select(j => j.JobId)]);
+        await Task.Delay(SettleTime, TestContext.Current.CancellationToken);
+
+        var after = await worker.ScrapeMetricsAsync();
+        Assert.Equal(1, MetricsText.Value(after, "scipix_batch_size_count") - MetricsText.Value(before, "scipix_batch_size_count"));
+        Assert.Equal(7, MetricsText.Value(after, "scipix_batch_size_sum") - MetricsText.Value(before, "scipix_batch_size_sum"));
+        foreach (var (outcome, job) in jobs)
+        {
+            var result = Assert.Single(broker.For([job.JobId]));
+            if (outcome.StartsWith("good", StringComparison.Ordinal))
+            {
+                Assert.True(result.Recognized, result.Body.ToString());
+                Assert.True(Samples.Cer(truth, result.Text!) <= 0.1, result.Text);
+            }
+            else
+            {
+                Assert.False(result.Recognized, result.Body.ToString());
+                Assert.Equal(outcome, result.ErrorCode);
+                Assert.False(result.Body.GetProperty("retryable").GetBoolean());
+                Assert.False(string.IsNullOrWhiteSpace(result.Body.GetProperty("message").GetString()));
+            }
+        }
+
+        Assert.Equal(0u, await broker.MessageCountAsync(worker.ErrorQueueName));
+    }
+
+    [Fact]
+    public async Task A_receipt_page_is_recognized_within_the_CER_bound()
+    {
+        await using var worker = new WorkerUnderTest();
+        await using var broker = await Broker.ConnectAsync();
+        await worker.StartAsync();
+        var image = await worker.UploadAsync("receipt.jpg", Samples.Receipt);
+        var job = new RecognizeDocument(Guid.NewGuid(), image, new RecognitionOptions(DetailLevel: DetailLevel.Full));
+
+        await worker.SendAsync(job);
+        await broker.WaitForResultsAsync([job.JobId], TimeSpan.FromSeconds(90));
+
+        var result = Assert.Single(broker.For([job.JobId]));
+        Assert.True(result.Recognized, result.Body.ToString());
+        var page = Assert.Single(result.Body.GetProperty("pages").EnumerateArray());
+        Assert.True(page.GetProperty("lines").GetArrayLength() > 10);
+        Assert.Equal(8, page.GetProperty("lines")[0].GetProperty("box").GetArrayLength());
+        var cer = Samples.Cer(Samples.ReceiptTruth, result.Text!);
+        Assert.True(cer <= 0.25, $"CER {cer:P1}:\n{result.Text}");
+    }
+
+    [Fact]
+    public async Task A_result_too_large_for_a_message_is_written_to_a_result_blob()
+    {
+        await using var worker = new WorkerUnderTest(new() { ["Worker:InlineResultMaxBytes"] = "256" });
+        await using var broker = await Broker.ConnectAsync();
+        await worker.StartAsync();
+        var (file, truth) = Samples.Lines[0];
+        var job = new RecognizeDocument(Guid.NewGuid(), await worker.UploadAsync(file, Samples.Bytes(file)), new RecognitionOptions(true, DetailLevel.Full));
+
+        await worker.SendAsync(job);
+        await broker.WaitForResultsAsync([job.JobId]);
+
+        var result = Assert.Single(broker.For([job.JobId]));
+        Assert.True(result.Recognized);
+        Assert.Equal(0, result.Body.GetProperty("pages").GetArrayLength());
+        Assert.Null(result.Text);
+        var location = result.Body.GetProperty("resultLocation");
+        Assert.Equal(worker.ResultContainer, location.GetProperty("container").GetString());
+        var blob = await worker.Storage.GetBlobContainerClient(worker.ResultContainer).GetBlobClient(location.GetProperty("blobName").GetString())
+            .DownloadContentAsync(TestContext.Current.CancellationToken);
+        var full = JsonDocument.Parse(blob.Value.Content.ToMemory()).RootElement;
+        Assert.Equal(job.JobId, full.GetProperty("jobId").GetGuid());
+        Assert.True(Samples.Cer(truth, full.GetProperty("text").GetString()!) <= 0.1);
+        Assert.Equal(8, full.GetProperty("pages")[0].GetProperty("lines")[0].GetProperty("box").GetArrayLength());
+    }
+}

@@ -1,0 +1,53 @@
+using System.Net;
+using ScipixWorker.Contracts;
+using ScipixWorker.IntegrationTests.Support;
+
+namespace ScipixWorker.IntegrationTests;
+
+public sealed class ObservabilityTests
+{
+    [Fact]
+    public async Task Metrics_count_what_happened_and_health_reports_ready()
+    {
+        await using var worker = new WorkerUnderTest(new() { ["Ocr:WarmUp"] = "true" });
+        await using var broker = await Broker.ConnectAsync();
+        await worker.StartAsync();
+        await Eventually.True(async () => await worker.HealthAsync("/health/ready") == HttpStatusCode.OK, TimeSpan.FromSeconds(30), "/health/ready");
+        Assert.Equal(HttpStatusCode.OK, await worker.HealthAsync("/health/live"));
+        Assert.Equal(HttpStatusCode.NotFound, await worker.HealthAsync("/health/ready", worker.MetricsPort));
+        var (file, _) = Samples.Lines[0];
+        var image = await worker.UploadAsync(file, Samples.Bytes(file));
+        var options = new RecognitionOptions(RecognitionOnly: true);
+        RecognizeDocument[] jobs =
+        [
+            new(Guid.NewGuid(), image, options),
+            new(Guid.NewGuid(), image, options),
+            new(Guid.NewGuid(), new ImageLocation(worker.Container, "missing.png"), options),
+        ];
+        var before = await worker.ScrapeMetricsAsync();
+
+        await worker.SendAsync(jobs[0]);
+        await broker.WaitForResultsAsync([jobs[0].JobId]);
+        await worker.SendAsync(jobs[1], jobs[2]); // the same image again (cache hit) and a missing blob
+        await broker.WaitForResultsAsync([.. jobs.Select(j => j.JobId)]);
+        await worker.SendAsync(jobs[0]); // a duplicate
+        await Eventually.True(
+            async () => MetricsText.Value(await worker.ScrapeMetricsAsync(), "scipix_jobs_total{outcome=\"duplicate\"}") > MetricsText.Value(before, "scipix_jobs_total{outcome=\"duplicate\"}"),
+            TimeSpan.FromSeconds(10),
+            "the duplicate to be counted");
+
+        var after = await worker.ScrapeMetricsAsync();
+        double Delta(string series) => MetricsText.Value(after, series) - MetricsText.Value(before, series);
+        Assert.Equal(2, Delta("scipix_jobs_total{outcome=\"recognized\"}"));
+        Assert.Equal(1, Delta("scipix_jobs_total{outcome=\"failed\"}"));
+        Assert.Equal(1, Delta("scipix_jobs_total{outcome=\"duplicate\"}"));
+        Assert.Equal(1, Delta("scipix_job_failures_total{code=\"image-not-found\"}"));
+        Assert.Equal(1, Delta("scipix_cache_hits_total"));
+        Assert.Equal(2, Delta("scipix_stage_duration_seconds_count{stage=\"download\"}"));
+        Assert.Equal(2, Delta("scipix_stage_duration_seconds_count{stage=\"total\"}"));
+        Assert.Equal(4, Delta("scipix_batch_size_sum"));
+        Assert.Equal(0, MetricsText.Value(after, "scipix_jobs_in_flight"));
+        Assert.True(MetricsText.Value(after, "scipix_model_load_seconds") > 0);
+        Assert.True(MetricsText.Value(after, "scipix_model_warmup_seconds") > 0);
+    }
+}

@@ -1,0 +1,172 @@
+using System.Net;
+using System.Net.Sockets;
+using Azure.Storage.Blobs;
+using MassTransit;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using ScipixWorker.Contracts;
+using ScipixWorker.Observability;
+
+namespace ScipixWorker.IntegrationTests.Support;
+
+/// <summary>
+/// The real worker host, in-process, on its own queue and containers (unique names per test), against
+/// the real RabbitMQ and Azurite. Disposing stops it and deletes its queues and containers.
+/// </summary>
+internal sealed class WorkerUnderTest : IAsyncDisposable
+{
+    private readonly Dictionary<string, string?> _settings;
+    private WebApplication? _app;
+
+    public WorkerUnderTest(Dictionary<string, string?>? overrides = null)
+    {
+        var id = Guid.NewGuid().ToString("N")[..12];
+        QueueName = $"it-recognize-{id}";
+        Container = $"it-{id}";
+        OtherContainer = $"it-{id}-denied";
+        ResultContainer = $"it-{id}-results";
+        HealthPort = FreePort();
+        MetricsPort = FreePort();
+        _settings = new Dictionary<string, string?>
+        {
+            ["RabbitMq:Host"] = TestEnvironment.RabbitHost,
+            ["RabbitMq:Port"] = TestEnvironment.RabbitPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["RabbitMq:VirtualHost"] = TestEnvironment.VirtualHost,
+            ["RabbitMq:Username"] = TestEnvironment.Username,
+            ["RabbitMq:Password"] = TestEnvironment.Password,
+            ["BlobStorage:ConnectionString"] = TestEnvironment.BlobConnectionString,
+            ["BlobStorage:AllowedContainers:0"] = Container,
+            ["BlobStorage:ResultContainer"] = ResultContainer,
+            ["Worker:QueueName"] = QueueName,
+            ["Worker:MaxBatchSize"] = "4",
+            ["Worker:BatchTimeLimit"] = "00:00:00.200",
+            ["Worker:ShutdownTimeout"] = "00:00:10",
+            ["Worker:TransientRetryDelay"] = "00:00:00.050",
+            ["Health:Port"] = HealthPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["Metrics:Port"] = MetricsPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["Ocr:ModelDirectory"] = TestEnvironment.ModelDirectory,
+            ["Ocr:WarmUp"] = "false",
+        };
+        foreach (var (key, value) in overrides ?? [])
+        {
+            _settings[key] = value;
+        }
+
+        Storage = new BlobServiceClient(TestEnvironment.BlobConnectionString);
+    }
+
+    public string QueueName { get; }
+
+    public string ErrorQueueName => $"{QueueName}_error";
+
+    /// <summary>The container jobs may read.</summary>
+    public string Container { get; }
+
+    /// <summary>A container that exists but is not in the allow-list.</summary>
+    public string OtherContainer { get; }
+
+    public string ResultContainer { get; }
+
+    public int HealthPort { get; }
+
+    public int MetricsPort { get; }
+
+    public BlobServiceClient Storage { get; }
+
+    public IServiceProvider Services => (_app ?? throw new InvalidOperationException("Not started.")).Services;
+
+    public async Task StartAsync()
+    {
+        await Storage.GetBlobContainerClient(Container).CreateIfNotExistsAsync();
+        await Storage.GetBlobContainerClient(OtherContainer).CreateIfNotExistsAsync();
+        _app = Build(_settings);
+        await _app.StartAsync(TestContext.Current.CancellationToken);
+        var bus = _app.Services.GetRequiredService<IBusControl>();
+        await bus.WaitForHealthStatus(BusHealthStatus.Healthy, TimeSpan.FromSeconds(30));
+    }
+
+    /// <summary>Stops the host as SIGTERM would (graceful: in-flight jobs finish or go back to the queue).</summary>
+    public async Task StopAsync()
+    {
+        if (_app is not null)
+        {
+            await _app.StopAsync(CancellationToken.None);
+            await _app.DisposeAsync();
+            _app = null;
+        }
+    }
+
+    /// <summary>Another worker process on the same queue and containers (after <see cref="StopAsync"/>).</summary>
+    public async Task RestartAsync()
+    {
+        await StopAsync();
+        _app = Build(_settings);
+        await _app.StartAsync(TestContext.Current.CancellationToken);
+    }
+
+    public async Task<ImageLocation> UploadAsync(string name, byte[] bytes, string? container = null)
+    {
+        var client = Storage.GetBlobContainerClient(container ?? Container).GetBlobClient(name);
+        await client.UploadAsync(new BinaryData(bytes), overwrite: true, TestContext.Current.CancellationToken);
+        return new ImageLocation(container ?? Container, name);
+    }
+
+    /// <summary>Sends jobs the .NET way: a MassTransit envelope to the worker's queue.</summary>
+    public async Task SendAsync(params RecognizeDocument[] jobs)
+    {
+        var endpoint = await Services.GetRequiredService<IBus>().GetSendEndpoint(new Uri($"queue:{QueueName}"));
+        foreach (var job in jobs)
+        {
+            await endpoint.Send(job, TestContext.Current.CancellationToken);
+        }
+    }
+
+    public async Task<string> ScrapeMetricsAsync()
+    {
+        using var http = new HttpClient();
+        return await http.GetStringAsync(new Uri($"http://127.0.0.1:{MetricsPort}/metrics"), TestContext.Current.CancellationToken);
+    }
+
+    public async Task<HttpStatusCode> HealthAsync(string path, int? port = null)
+    {
+        using var http = new HttpClient();
+        using var response = await http.GetAsync(new Uri($"http://127.0.0.1:{port ?? HealthPort}{path}"), TestContext.Current.CancellationToken);
+        return response.StatusCode;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await StopAsync();
+        await using var broker = await Broker.ConnectAsync();
+        foreach (var queue in new[] { QueueName, ErrorQueueName, $"{QueueName}_skipped" })
+        {
+            await broker.DeleteQueueAsync(queue);
+        }
+
+        foreach (var container in new[] { Container, OtherContainer, ResultContainer })
+        {
+            await Storage.GetBlobContainerClient(container).DeleteIfExistsAsync();
+        }
+    }
+
+    private static WebApplication Build(Dictionary<string, string?> settings)
+    {
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = "Testing", ContentRootPath = AppContext.BaseDirectory });
+        builder.Configuration.AddInMemoryCollection(settings);
+        builder.Logging.SetMinimumLevel(LogLevel.Warning);
+        builder.AddWorker();
+        var app = builder.Build();
+        app.MapWorkerEndpoints();
+        return app;
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}
