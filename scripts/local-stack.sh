@@ -89,14 +89,17 @@ apt_install() {
   export DEBIAN_FRONTEND=noninteractive
   # Package lists are empty on a fresh machine and may be stale on an old one: update when the package
   # is unknown, and once more if the install itself fails (a stale list points at removed files).
+  local log="$log_dir/apt.out"
+  mkdir -p "$log_dir"
   if [[ -z $(apt-cache policy "$@" 2>/dev/null | awk '/Candidate:/ && $2 != "(none)"') ]]; then
     say "apt-get update"
-    "${as_root[@]}" apt-get update -qq
+    "${as_root[@]}" apt-get update -qq >>"$log" 2>&1 || { tail_log "$log"; die "apt-get update failed"; }
   fi
-  say "apt-get install $*"
-  if ! "${as_root[@]}" apt-get install -y -qq --no-install-recommends "$@"; then
-    "${as_root[@]}" apt-get update -qq
-    "${as_root[@]}" apt-get install -y -qq --no-install-recommends "$@"
+  say "apt-get install $* (log: .local/logs/apt.out)"
+  if ! "${as_root[@]}" apt-get install -y -qq --no-install-recommends "$@" >>"$log" 2>&1; then
+    "${as_root[@]}" apt-get update -qq >>"$log" 2>&1 || true
+    "${as_root[@]}" apt-get install -y -qq --no-install-recommends "$@" >>"$log" 2>&1 \
+      || { tail_log "$log"; die "apt-get install $* failed"; }
   fi
 }
 
@@ -189,8 +192,10 @@ start_rabbitmq() {
   if ! rabbitmq_installed; then
     apt_install rabbitmq-server
     rabbitmq_installed || die "rabbitmq: rabbitmq-server is still missing after apt-get install"
-    if rabbitmq_answers; then
+    if rabbitmq_node_registered || rabbitmq_answers; then
       # The package's postinst started it (a machine without a policy-rc.d): it is ours to stop.
+      wait_for_port "$rabbitmq_host" "$rabbitmq_port" "$rabbitmq_start_timeout" \
+        || die "rabbitmq: the node the package started did not open $rabbitmq_host:$rabbitmq_port"
       rabbitmq_node_pid >"$rabbitmq_pid_file"
       say "rabbitmq: started by the package install (pid $(read_pid_file "$rabbitmq_pid_file"))"
       "${as_root[@]}" rabbitmq-plugins enable rabbitmq_management >>"$log_dir/rabbitmq-plugins.out" 2>&1 \
@@ -200,12 +205,20 @@ start_rabbitmq() {
     fi
   fi
 
-  enable_rabbitmq_management
-  # A pid file left by a node that died would make `rabbitmqctl wait` give up at once.
   pid=$(rabbitmq_node_pid)
-  if [[ -n $pid ]] && ! pid_alive "$pid"; then
+  if [[ -n $pid ]]; then
+    if pid_alive "$pid" && [[ $(cmdline_of "$pid") == *beam* ]]; then
+      # A node so early in its boot that it has not registered with epmd yet.
+      say "rabbitmq: a node is starting (pid $pid, not started by this script): waiting for it"
+      wait_for_port "$rabbitmq_host" "$rabbitmq_port" "$rabbitmq_start_timeout" \
+        || die "rabbitmq: node pid $pid did not open $rabbitmq_host:$rabbitmq_port within ${rabbitmq_start_timeout}s"
+      wait_for_rabbitmq_management
+      return 0
+    fi
+    # Left by a node that died: it would make `rabbitmqctl wait` give up at once.
     "${as_root[@]}" rm -f "$rabbitmq_node_pid_file"
   fi
+  enable_rabbitmq_management
   ln -sfn /var/log/rabbitmq "$log_dir/rabbitmq"
 
   say "rabbitmq: starting (logs: .local/logs/rabbitmq -> /var/log/rabbitmq)"
@@ -217,7 +230,12 @@ start_rabbitmq() {
     tail_log "$log_dir/rabbitmq-wait.out"
     tail_log "/var/log/rabbitmq/rabbit@$(hostname -s).log"
     tail_log /var/log/rabbitmq/startup_err
-    die "rabbitmq: the node did not start within ${rabbitmq_start_timeout}s"
+    pid=$(rabbitmq_node_pid)
+    if pid_alive "$pid"; then
+      echo "$pid" >"$rabbitmq_pid_file"
+      die "rabbitmq: the node (pid $pid) did not finish starting within ${rabbitmq_start_timeout}s ('$0 stop rabbitmq' stops it)"
+    fi
+    die "rabbitmq: the node did not start (see the logs above)"
   fi
   pid=$(rabbitmq_node_pid)
   [[ -n $pid ]] || die "rabbitmq: started, but $rabbitmq_node_pid_file is empty"
@@ -406,6 +424,17 @@ status_azurite() {
 
 # ---------------------------------------------------------------------------------------------- commands
 
+# One start or stop at a time on this machine (worktrees share the services): two concurrent starts would
+# both see nothing running and start two brokers.
+take_lock() {
+  local lock_file=/tmp/scipix-local-stack.lock
+  exec 9>>"$lock_file"
+  if ! flock -n 9; then
+    say "waiting for another local-stack start/stop to finish ($lock_file)"
+    flock -w 300 9 || die "another local-stack start/stop still holds $lock_file after 300s"
+  fi
+}
+
 # Single-quotes a value for the shell.
 quote() { printf "'%s'" "${1//\'/\'\\\'\'}"; }
 
@@ -434,10 +463,12 @@ main() {
   case $command in
     start)
       mkdir -p "$local_dir"
+      take_lock
       for service in "${services[@]}"; do "start_$service"; done
       ;;
     stop)
       mkdir -p "$local_dir"
+      take_lock
       for service in "${services[@]}"; do "stop_$service"; done
       ;;
     status)
