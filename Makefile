@@ -10,7 +10,7 @@ STACK := scripts/local-stack.sh
 TEST_ARGS ?=
 UNIT_TEST_PROJECTS := tests/ScipixWorker.UnitTests tests/ScipixWorker.Ocr.UnitTests
 
-.PHONY: models build test test-unit clean stack-up stack-down stack-status run
+.PHONY: models build test test-unit clean stack-up stack-down stack-status run lint-infra
 
 models:
 	./models/fetch.sh
@@ -38,6 +38,11 @@ test-unit: build
 # run: finished by the worker change
 run: models stack-up
 	eval "$$($(STACK) env)" && $(DOTNET) run --project src/ScipixWorker -c $(CONFIG) -- --samples samples/
+
+# The scripts and YAML outside src/ (apt-get install shellcheck yamllint).
+lint-infra:
+	shellcheck .ci/run scripts/*.sh models/fetch.sh
+	yamllint -s .yamllint compose infra
 
 clean:
 	$(DOTNET) clean ScipixWorker.sln -c $(CONFIG)

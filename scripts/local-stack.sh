@@ -36,7 +36,7 @@ readonly azurite_data="$local_dir/azurite-data"
 readonly azurite_pid_file="$local_dir/azurite.pid"
 # Azurite's well-known development account (public, documented by Microsoft; not a secret).
 readonly azurite_account=devstoreaccount1
-readonly azurite_key='Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IbsuFcgfmmKYkjuhLVGq6Kv9gbhN9hs9vTKyOm2hbnP9g=='
+readonly azurite_key='Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw=='
 
 readonly all_services=(rabbitmq azurite)
 
@@ -96,9 +96,10 @@ apt_install() {
     "${as_root[@]}" apt-get update -qq >>"$log" 2>&1 || { tail_log "$log"; die "apt-get update failed"; }
   fi
   say "apt-get install $* (log: .local/logs/apt.out)"
-  if ! "${as_root[@]}" apt-get install -y -qq --no-install-recommends "$@" >>"$log" 2>&1; then
+  # 9>&-: a service the package may start must not inherit the start/stop lock.
+  if ! "${as_root[@]}" apt-get install -y -qq --no-install-recommends "$@" >>"$log" 2>&1 9>&-; then
     "${as_root[@]}" apt-get update -qq >>"$log" 2>&1 || true
-    "${as_root[@]}" apt-get install -y -qq --no-install-recommends "$@" >>"$log" 2>&1 \
+    "${as_root[@]}" apt-get install -y -qq --no-install-recommends "$@" >>"$log" 2>&1 9>&- \
       || { tail_log "$log"; die "apt-get install $* failed"; }
   fi
 }
@@ -223,7 +224,8 @@ start_rabbitmq() {
 
   say "rabbitmq: starting (logs: .local/logs/rabbitmq -> /var/log/rabbitmq)"
   local started=$SECONDS
-  "${as_root[@]}" rabbitmq-server -detached >"$log_dir/rabbitmq-server.out" 2>&1 \
+  # 9>&-: the node must not inherit (and so hold) the start/stop lock.
+  "${as_root[@]}" rabbitmq-server -detached >"$log_dir/rabbitmq-server.out" 2>&1 9>&- \
     || { tail_log "$log_dir/rabbitmq-server.out"; die "rabbitmq: rabbitmq-server -detached failed"; }
   if ! "${as_root[@]}" rabbitmqctl wait --timeout "$rabbitmq_start_timeout" "$rabbitmq_node_pid_file" \
     >"$log_dir/rabbitmq-wait.out" 2>&1; then
@@ -359,7 +361,7 @@ start_azurite() {
     # without it). setsid: the service outlives the shell that started it and a Ctrl-C in that terminal.
     setsid "$azurite_bin" --blobHost "$azurite_host" --blobPort "$azurite_blob_port" \
       --location "$azurite_data" --skipApiVersionCheck --disableTelemetry \
-      </dev/null >>"$log_dir/azurite.log" 2>&1 &
+      </dev/null >>"$log_dir/azurite.log" 2>&1 9>&- &
     pid=$!
     echo "$pid" >"$azurite_pid_file"
   fi
