@@ -13,6 +13,8 @@
 # postinst) is used as it is and never stopped by this script. What the script starts is recorded in
 # .local/*.pid; logs are in .local/logs (RabbitMQ's own logs stay in /var/log/rabbitmq, linked from there).
 set -euo pipefail
+# The RabbitMQ commands live in /usr/sbin, which a non-root PATH often lacks.
+PATH="$PATH:/usr/sbin:/sbin"
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 readonly root
@@ -24,8 +26,9 @@ readonly rabbitmq_user=guest rabbitmq_password=guest
 readonly rabbitmq_start_timeout=120 rabbitmq_management_timeout=60
 readonly rabbitmq_pid_file="$local_dir/rabbitmq.pid"
 # The Debian package runs the node as user rabbitmq with its data in /var/lib/rabbitmq.
-rabbitmq_node_pid_file="/var/lib/rabbitmq/mnesia/rabbit@$(hostname -s 2>/dev/null || echo "${HOSTNAME%%.*}").pid"
-readonly rabbitmq_node_pid_file
+rabbitmq_node="rabbit@$(hostname -s 2>/dev/null || echo "${HOSTNAME%%.*}")"
+readonly rabbitmq_node
+readonly rabbitmq_node_pid_file="/var/lib/rabbitmq/mnesia/$rabbitmq_node.pid"
 
 readonly azurite_version=3.35.0
 readonly azurite_host=127.0.0.1 azurite_blob_port=10000
@@ -86,7 +89,6 @@ tail_log() {
 apt_install() {
   command -v apt-get >/dev/null || die "apt-get not found: install $* by hand"
   need_root "apt-get install $*"
-  export DEBIAN_FRONTEND=noninteractive
   # Package lists are empty on a fresh machine and may be stale on an old one: update when the package
   # is unknown, and once more if the install itself fails (a stale list points at removed files).
   local log="$log_dir/apt.out"
@@ -97,9 +99,11 @@ apt_install() {
   fi
   say "apt-get install $* (log: .local/logs/apt.out)"
   # 9>&-: a service the package may start must not inherit the start/stop lock.
-  if ! "${as_root[@]}" apt-get install -y -qq --no-install-recommends "$@" >>"$log" 2>&1 9>&-; then
+  if ! "${as_root[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "$@" \
+    >>"$log" 2>&1 9>&-; then
     "${as_root[@]}" apt-get update -qq >>"$log" 2>&1 || true
-    "${as_root[@]}" apt-get install -y -qq --no-install-recommends "$@" >>"$log" 2>&1 9>&- \
+    "${as_root[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "$@" \
+      >>"$log" 2>&1 9>&- \
       || { tail_log "$log"; die "apt-get install $* failed"; }
   fi
 }
@@ -230,7 +234,7 @@ start_rabbitmq() {
   if ! "${as_root[@]}" rabbitmqctl wait --timeout "$rabbitmq_start_timeout" "$rabbitmq_node_pid_file" \
     >"$log_dir/rabbitmq-wait.out" 2>&1; then
     tail_log "$log_dir/rabbitmq-wait.out"
-    tail_log "/var/log/rabbitmq/rabbit@$(hostname -s).log"
+    tail_log "/var/log/rabbitmq/$rabbitmq_node.log"
     tail_log /var/log/rabbitmq/startup_err
     pid=$(rabbitmq_node_pid)
     if pid_alive "$pid"; then
