@@ -1,10 +1,16 @@
 # ScipixWorker: `make run` starts the local stack and the worker and shows OCR results of the samples;
 # `make test` runs every test (unit, OCR end-to-end, and integration against real RabbitMQ and Azurite).
+# The local stack (RabbitMQ + Azurite) is scripts/local-stack.sh: `make stack-up` / `make stack-down`;
+# it stays up between runs so that repeated `make test` runs do not pay for its start.
 SHELL := /bin/bash
 CONFIG ?= Release
 DOTNET ?= dotnet
+STACK := scripts/local-stack.sh
+# Extra arguments for `dotnet test`, e.g. make test TEST_ARGS='--filter FullyQualifiedName~Ctc'
+TEST_ARGS ?=
+UNIT_TEST_PROJECTS := tests/ScipixWorker.UnitTests tests/ScipixWorker.Ocr.UnitTests
 
-.PHONY: models build test test-unit clean
+.PHONY: models build test test-unit clean stack-up stack-down stack-status run lint-infra
 
 models:
 	./models/fetch.sh
@@ -12,8 +18,31 @@ models:
 build: models
 	$(DOTNET) build ScipixWorker.sln -c $(CONFIG)
 
-test: build
-	$(DOTNET) test ScipixWorker.sln -c $(CONFIG) --no-build
+stack-up:
+	$(STACK) start
+
+stack-down:
+	$(STACK) stop
+
+stack-status:
+	$(STACK) status
+
+# The tests read the same configuration keys as the worker (RabbitMq__*, BlobStorage__*), from the stack's env.
+test: build stack-up
+	eval "$$($(STACK) env)" && $(DOTNET) test ScipixWorker.sln -c $(CONFIG) --no-build $(TEST_ARGS)
+
+# Unit tests only: no stack needed.
+test-unit: build
+	for project in $(UNIT_TEST_PROJECTS); do $(DOTNET) test $$project -c $(CONFIG) --no-build $(TEST_ARGS) || exit 1; done
+
+# run: finished by the worker change
+run: models stack-up
+	eval "$$($(STACK) env)" && $(DOTNET) run --project src/ScipixWorker -c $(CONFIG) -- --samples samples/
+
+# The scripts and YAML outside src/ (apt-get install shellcheck yamllint).
+lint-infra:
+	shellcheck .ci/run scripts/*.sh models/fetch.sh
+	yamllint -s .yamllint compose infra
 
 clean:
 	$(DOTNET) clean ScipixWorker.sln -c $(CONFIG)

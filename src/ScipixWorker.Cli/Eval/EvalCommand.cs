@@ -23,37 +23,37 @@ internal static class EvalCommand
         var engineName = new Option<string>("--engine") { Description = "scipix (default) or tesseract (needs tesseract on PATH)", DefaultValueFactory = _ => "scipix" };
         engineName.AcceptOnlyFromAmong("scipix", "tesseract");
         var errors = new Option<bool>("--show-errors") { Description = "Print each item whose text differs" };
+        var batch = new Option<int>("--batch") { Description = "With --lines: recognize this many images per call (sorted by width, as PaddleOCR batches)", DefaultValueFactory = _ => 1 };
         var settings = new EngineSettings();
-        var command = new Command("eval", "Measure CER/WER and speed on a ground-truth set") { set, lines, caseInsensitive, json, limit, engineName, errors };
+        var command = new Command("eval", "Measure CER/WER and speed on a ground-truth set") { set, lines, caseInsensitive, json, limit, engineName, errors, batch };
         settings.AddTo(command);
         command.SetAction((parse, cancellationToken) =>
         {
             var items = Manifest.Read(parse.GetRequiredValue(set), parse.GetValue(limit));
             var mode = parse.GetValue(lines) ? OcrMode.SingleLine : OcrMode.Full;
-            Func<byte[], string, (string Text, float Confidence)> recognize;
+            Func<IReadOnlyList<ManifestItem>, IReadOnlyList<(string Text, float Confidence)>> recognize;
             OcrEngine? engine = null;
             string engineLabel;
+            var chunk = 1;
             if (parse.GetValue(engineName) == "tesseract")
             {
-                recognize = (_, path) => (Tesseract.Recognize(path, mode), float.NaN);
+                recognize = chunkItems => [(Tesseract.Recognize(chunkItems[0].ImagePath, mode), float.NaN)];
                 engineLabel = $"tesseract {Tesseract.Version()} (--psm {(mode == OcrMode.SingleLine ? 7 : 4)}, OMP_THREAD_LIMIT=1)";
             }
             else
             {
-                engine = new OcrEngine(settings.Read(parse));
+                var options = settings.Read(parse);
+                chunk = mode == OcrMode.SingleLine ? Math.Max(1, parse.GetValue(batch)) : 1;
+                options.RecognizerBatchSize = Math.Max(options.RecognizerBatchSize, chunk);
+                engine = new OcrEngine(options);
                 engine.WarmUp(cancellationToken);
-                recognize = (bytes, _) =>
-                {
-                    var document = engine.Recognize(bytes, mode, cancellationToken);
-                    var all = document.Pages.SelectMany(p => p.Lines).ToList();
-                    return (document.Text, all.Count == 0 ? 0f : all.Average(l => l.Confidence));
-                };
+                recognize = chunkItems => Recognize(engine, chunkItems, mode, cancellationToken);
                 engineLabel = $"scipix {engine.Model.Recognizer} ({engine.Model.Precision}, {engine.Model.ExecutionProvider})";
             }
 
             using (engine)
             {
-                var report = Evaluate(items, recognize, parse.GetValue(caseInsensitive), parse.GetValue(errors), cancellationToken);
+                var report = Evaluate(items, chunk, recognize, parse.GetValue(caseInsensitive), parse.GetValue(errors), cancellationToken);
                 Print(report with { Engine = engineLabel, Set = Path.GetFileName(Path.GetFullPath(parse.GetRequiredValue(set)).TrimEnd('/')), Mode = mode.ToString() }, parse.GetValue(json));
             }
 
@@ -62,7 +62,20 @@ internal static class EvalCommand
         return command;
     }
 
-    private static EvalReport Evaluate(IReadOnlyList<ManifestItem> items, Func<byte[], string, (string Text, float Confidence)> recognize,
+    private static IReadOnlyList<(string Text, float Confidence)> Recognize(OcrEngine engine, IReadOnlyList<ManifestItem> items, OcrMode mode, CancellationToken cancellationToken)
+    {
+        if (items.Count > 1)
+        {
+            var lines = engine.RecognizeLines(items.Select(i => (ReadOnlyMemory<byte>)File.ReadAllBytes(i.ImagePath)).ToList(), cancellationToken);
+            return lines.Select(l => l.Line is { } line ? (line.Text, line.Confidence) : (string.Empty, 0f)).ToList();
+        }
+
+        var document = engine.Recognize(File.ReadAllBytes(items[0].ImagePath), mode, cancellationToken);
+        var all = document.Pages.SelectMany(p => p.Lines).ToList();
+        return [(document.Text, all.Count == 0 ? 0f : all.Average(l => l.Confidence))];
+    }
+
+    private static EvalReport Evaluate(IReadOnlyList<ManifestItem> items, int chunk, Func<IReadOnlyList<ManifestItem>, IReadOnlyList<(string Text, float Confidence)>> recognize,
         bool caseInsensitive, bool showErrors, CancellationToken cancellationToken)
     {
         long charErrors = 0, chars = 0, wordErrors = 0, words = 0, bagErrors = 0, bagChars = 0;
@@ -70,39 +83,44 @@ internal static class EvalCommand
         var confidences = new List<double>();
         var latencies = new List<double>();
         var progress = new Progress("eval", items.Count);
-        for (var i = 0; i < items.Count; i++)
+        for (var start = 0; start < items.Count; start += chunk)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            var item = items[i];
-            var bytes = File.ReadAllBytes(item.ImagePath);
+            var chunkItems = items.Skip(start).Take(chunk).ToList();
             var started = Stopwatch.GetTimestamp();
-            var (hypothesis, confidence) = recognize(bytes, item.ImagePath);
-            latencies.Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
-            if (!float.IsNaN(confidence))
+            var results = recognize(chunkItems);
+            var perItem = Stopwatch.GetElapsedTime(started).TotalMilliseconds / chunkItems.Count;
+            for (var k = 0; k < chunkItems.Count; k++)
             {
-                confidences.Add(confidence);
+                var item = chunkItems[k];
+                var (hypothesis, confidence) = results[k];
+                latencies.Add(perItem);
+                if (!float.IsNaN(confidence))
+                {
+                    confidences.Add(confidence);
+                }
+
+                var reference = TextMetrics.Normalize(item.GroundTruth, caseInsensitive);
+                var hyp = TextMetrics.Normalize(hypothesis, caseInsensitive);
+                var ce = TextMetrics.CharacterErrors(reference, hyp);
+                charErrors += ce;
+                chars += reference.Length;
+                wordErrors += TextMetrics.WordErrors(reference, hyp);
+                words += TextMetrics.Words(reference).Length;
+                var bagReference = TextMetrics.BagOfLines(item.GroundTruth, caseInsensitive);
+                bagErrors += TextMetrics.CharacterErrors(bagReference, TextMetrics.BagOfLines(hypothesis, caseInsensitive));
+                bagChars += bagReference.Length;
+                if (ce == 0)
+                {
+                    exact++;
+                }
+                else if (showErrors)
+                {
+                    Console.Error.WriteLine($"{Path.GetFileName(item.ImagePath)}\tgt: {reference}\n{new string(' ', Path.GetFileName(item.ImagePath).Length)}\tgot: {hyp}");
+                }
             }
 
-            var reference = TextMetrics.Normalize(item.GroundTruth, caseInsensitive);
-            var hyp = TextMetrics.Normalize(hypothesis, caseInsensitive);
-            var ce = TextMetrics.CharacterErrors(reference, hyp);
-            charErrors += ce;
-            chars += reference.Length;
-            wordErrors += TextMetrics.WordErrors(reference, hyp);
-            words += TextMetrics.Words(reference).Length;
-            var bagReference = TextMetrics.BagOfLines(item.GroundTruth, caseInsensitive);
-            bagErrors += TextMetrics.CharacterErrors(bagReference, TextMetrics.BagOfLines(hypothesis, caseInsensitive));
-            bagChars += bagReference.Length;
-            if (ce == 0)
-            {
-                exact++;
-            }
-            else if (showErrors)
-            {
-                Console.Error.WriteLine($"{Path.GetFileName(item.ImagePath)}\tgt: {reference}\n{new string(' ', Path.GetFileName(item.ImagePath).Length)}\tgot: {hyp}");
-            }
-
-            progress.Report(i + 1);
+            progress.Report(Math.Min(items.Count, start + chunk));
         }
 
         latencies.Sort();

