@@ -35,9 +35,12 @@ test: build stack-up
 test-unit: build
 	for project in $(UNIT_TEST_PROJECTS); do $(DOTNET) test $$project -c $(CONFIG) --no-build $(TEST_ARGS) || exit 1; done
 
-# run: finished by the worker change
+# The worker with the local stack's settings; --samples uploads samples/, queues one job per image and prints
+# each result's text, then the worker keeps consuming until Ctrl-C. `dotnet run` starts the program in the
+# project's folder, so paths are absolute. Health: http://localhost:8080/health/ready; metrics: :9464/metrics.
 run: models stack-up
-	eval "$$($(STACK) env)" && $(DOTNET) run --project src/ScipixWorker -c $(CONFIG) -- --samples samples/
+	eval "$$($(STACK) env)" && Ocr__ModelDirectory=$(CURDIR)/models \
+		$(DOTNET) run --project src/ScipixWorker -c $(CONFIG) -- --samples $(CURDIR)/samples
 
 # The scripts and YAML outside src/ (apt-get install shellcheck yamllint).
 lint-infra:

@@ -1,5 +1,6 @@
 using ScipixWorker.Jobs;
 using ScipixWorker.Observability;
+using ScipixWorker.Samples;
 using ScipixWorker.Ocr.Engine;
 using ScipixWorker.Storage;
 
@@ -13,6 +14,6 @@ public static class WorkerHostingExtensions
     {
         // Per-request logs of health probes and scrapes are noise; configuration (Logging:LogLevel) can still raise them.
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
-        return builder.AddOcrEngine().AddWorkerMetrics().AddWorkerHealth().AddBlobSource().AddJobConsumers();
+        return builder.AddOcrEngine().AddWorkerMetrics().AddWorkerHealth().AddBlobSource().AddJobConsumers().AddSampleRun();
     }
 }

@@ -37,7 +37,7 @@ public static class BlobStorageHostingExtensions
             : new BlobServiceClient(options.ConnectionString, clientOptions);
     }
 
-    // "a,b" in one variable (BlobStorage__AllowedContainers=a,b) works as well as an indexed list.
+    // Unset means "images" only; "a,b" in one variable (BlobStorage__AllowedContainers=a,b) works as well as an indexed list.
     private static void AcceptCommaSeparatedContainers(BlobStorageOptions options, IConfiguration configuration)
     {
         var scalar = configuration[$"{BlobStorageOptions.SectionName}:{nameof(BlobStorageOptions.AllowedContainers)}"];
@@ -46,5 +46,10 @@ public static class BlobStorageHostingExtensions
             .SelectMany(e => e.Split([',', ';', ' '], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
             .Distinct(StringComparer.Ordinal)
             .ToList();
+        if (options.AllowedContainers.Count == 0)
+        {
+            // Not in the class's initializer: the binder appends configured entries to a default list.
+            options.AllowedContainers = [BlobStorageOptions.DefaultContainer];
+        }
     }
 }

@@ -15,7 +15,10 @@ public sealed partial class BlobStorageOptions : IValidatableObject
     /// <summary>The account's blob endpoint, authenticated with DefaultAzureCredential; set this or <see cref="ConnectionString"/>.</summary>
     public Uri? AccountUrl { get; set; }
 
-    /// <summary>Containers jobs may read images from; any other container is access-denied.</summary>
+    /// <summary>The allow-list when none is configured.</summary>
+    public const string DefaultContainer = "images";
+
+    /// <summary>Containers jobs may read images from (default: images); any other container is access-denied.</summary>
     public List<string> AllowedContainers { get; set; } = [];
 
     /// <summary>Larger blobs are refused (image-too-large) before they are downloaded.</summary>
