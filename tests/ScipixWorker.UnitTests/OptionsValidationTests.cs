@@ -15,8 +15,9 @@ public sealed class OptionsValidationTests
 
         Assert.True(new WorkerOptionsValidator().Validate(null, options).Succeeded);
         Assert.Equal(options.MaxBatchSize * options.ConcurrentBatches, options.EffectivePrefetchCount);
-        Assert.True(options.ConsumerStopTimeout < options.BusStopTimeout);
-        Assert.True(options.BusStopTimeout < options.ShutdownTimeout);
+        var shutdown = TimeSpan.FromSeconds(30);
+        Assert.True(WorkerOptions.ConsumerStopTimeout(shutdown) < WorkerOptions.BusStopTimeout(shutdown));
+        Assert.True(WorkerOptions.BusStopTimeout(shutdown) < shutdown);
     }
 
     [Fact]

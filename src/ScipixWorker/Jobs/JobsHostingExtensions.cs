@@ -35,12 +35,13 @@ public static class JobsHostingExtensions
 
         // Shutdown: the host waits ShutdownTimeout; the bus lets consumers run for 70% of it, then cancels them
         // (cancelled jobs are requeued) and must be stopped by 90% of it.
-        services.AddOptions<HostOptions>().Configure<IOptions<WorkerOptions>>((host, worker) => host.ShutdownTimeout = worker.Value.ShutdownTimeout);
-        services.AddOptions<MassTransitHostOptions>().Configure<IOptions<WorkerOptions>>((bus, worker) =>
+        services.AddOptions<HostOptions>().Configure<IOptions<WorkerOptions>>((host, worker) =>
+            host.ShutdownTimeout = worker.Value.ShutdownTimeout ?? host.ShutdownTimeout);
+        services.AddOptions<MassTransitHostOptions>().Configure<IOptions<HostOptions>>((bus, host) =>
         {
             bus.WaitUntilStarted = false;
-            bus.StopTimeout = worker.Value.BusStopTimeout;
-            bus.ConsumerStopTimeout = worker.Value.ConsumerStopTimeout;
+            bus.StopTimeout = WorkerOptions.BusStopTimeout(host.Value.ShutdownTimeout);
+            bus.ConsumerStopTimeout = WorkerOptions.ConsumerStopTimeout(host.Value.ShutdownTimeout);
         });
 
         services.AddMassTransit(bus =>

@@ -70,10 +70,11 @@ public sealed class WorkerOptions : IValidatableObject
 
     /// <summary>
     /// On shutdown the worker stops taking messages and lets in-flight jobs finish; jobs still running after
-    /// 70% of this are cancelled and put back on the queue, and the process exits within this time.
+    /// 70% of this are cancelled and put back on the queue, and the process exits within this time. Unset:
+    /// the .NET host's own setting (<c>shutdownTimeoutSeconds</c>, e.g. DOTNET_shutdownTimeoutSeconds; 30 s).
     /// </summary>
     [Range(typeof(TimeSpan), "00:00:05", "01:00:00")]
-    public TimeSpan ShutdownTimeout { get; set; } = TimeSpan.FromSeconds(30);
+    public TimeSpan? ShutdownTimeout { get; set; }
 
     /// <summary>When above 0, the queue is declared as a priority queue (x-max-priority) with this many levels.</summary>
     [Range(0, 255)]
@@ -86,10 +87,10 @@ public sealed class WorkerOptions : IValidatableObject
     public int EffectiveConcurrentInferences => MaxConcurrentInferences > 0 ? MaxConcurrentInferences : Environment.ProcessorCount;
 
     /// <summary>After this long in-flight jobs are cancelled and requeued (MassTransit's ConsumerStopTimeout).</summary>
-    public TimeSpan ConsumerStopTimeout => ShutdownTimeout * 0.7;
+    public static TimeSpan ConsumerStopTimeout(TimeSpan shutdownTimeout) => shutdownTimeout * 0.7;
 
     /// <summary>How long the bus may take to stop (MassTransit's StopTimeout): under the host's timeout.</summary>
-    public TimeSpan BusStopTimeout => ShutdownTimeout * 0.9;
+    public static TimeSpan BusStopTimeout(TimeSpan shutdownTimeout) => shutdownTimeout * 0.9;
 
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
