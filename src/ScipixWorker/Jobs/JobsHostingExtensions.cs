@@ -75,10 +75,16 @@ public static class JobsHostingExtensions
 
                     endpoint.UseFilter(new JobValidationFilter());
                     endpoint.ConfigureConsumer<RecognizeDocumentBatchConsumer>(context, consumer =>
+                    {
                         consumer.Options<BatchOptions>(batch => batch
                             .SetMessageLimit(worker.MaxBatchSize)
                             .SetTimeLimit(worker.BatchTimeLimit)
-                            .SetConcurrencyLimit(worker.ConcurrentBatches)));
+                            .SetConcurrencyLimit(worker.ConcurrentBatches));
+
+                        // Only a failure to publish a result escapes the consumer. Retrying the batch is safe:
+                        // the jobs already answered are skipped by the idempotency guard.
+                        consumer.UseMessageRetry(retry => retry.Exponential(3, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(2)));
+                    });
                 });
 
                 Log.ConsumerConfigured(
