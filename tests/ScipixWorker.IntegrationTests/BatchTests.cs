@@ -16,9 +16,9 @@ public sealed class BatchTests
         await worker.StartAsync();
         var expected = new Dictionary<Guid, string>();
         var jobs = new List<RecognizeDocument>();
-        foreach (var (file, truth) in Samples.Lines.Concat(Samples.Lines))
+        foreach (var (file, truth) in SampleImages.Lines.Concat(SampleImages.Lines))
         {
-            var image = await worker.UploadAsync(file, Samples.Bytes(file));
+            var image = await worker.UploadAsync(file, SampleImages.Bytes(file));
             var job = new RecognizeDocument(Guid.NewGuid(), image, new RecognitionOptions(RecognitionOnly: true), CorrelationId: file);
             expected[job.JobId] = truth;
             jobs.Add(job);
@@ -34,7 +34,7 @@ public sealed class BatchTests
         {
             Assert.True(result.Recognized, result.Body.ToString());
             Assert.Equal(jobs.Single(j => j.JobId == result.JobId).CorrelationId, result.Body.GetProperty("correlationId").GetString());
-            var cer = Samples.Cer(expected[result.JobId], result.Text!);
+            var cer = SampleImages.Cer(expected[result.JobId], result.Text!);
             Assert.True(cer <= 0.1, $"CER {cer:P1}: expected '{expected[result.JobId]}', got '{result.Text}'");
         }
     }
@@ -45,11 +45,11 @@ public sealed class BatchTests
         await using var worker = new WorkerUnderTest(new() { ["Worker:MaxBatchSize"] = "7", ["Worker:BatchTimeLimit"] = "00:00:05" });
         await using var broker = await Broker.ConnectAsync();
         await worker.StartAsync();
-        var (file, truth) = Samples.Lines[0];
-        var good = await worker.UploadAsync(file, Samples.Bytes(file));
-        var goodByUri = await worker.UploadAsync("by-uri.png", Samples.Bytes(file));
-        var corrupt = await worker.UploadAsync("corrupt.png", Samples.Bytes(file)[..200]);
-        var denied = await worker.UploadAsync(file, Samples.Bytes(file), worker.OtherContainer);
+        var (file, truth) = SampleImages.Lines[0];
+        var good = await worker.UploadAsync(file, SampleImages.Bytes(file));
+        var goodByUri = await worker.UploadAsync("by-uri.png", SampleImages.Bytes(file));
+        var corrupt = await worker.UploadAsync("corrupt.png", SampleImages.Bytes(file)[..200]);
+        var denied = await worker.UploadAsync(file, SampleImages.Bytes(file), worker.OtherContainer);
         var uri = worker.Storage.GetBlobContainerClient(goodByUri.Container).GetBlobClient(goodByUri.BlobName).Uri;
         var lineOnly = new RecognitionOptions(RecognitionOnly: true);
         var jobs = new Dictionary<string, RecognizeDocument>
@@ -77,7 +77,7 @@ public sealed class BatchTests
             if (outcome.StartsWith("good", StringComparison.Ordinal))
             {
                 Assert.True(result.Recognized, result.Body.ToString());
-                Assert.True(Samples.Cer(truth, result.Text!) <= 0.1, result.Text);
+                Assert.True(SampleImages.Cer(truth, result.Text!) <= 0.1, result.Text);
             }
             else
             {
@@ -97,7 +97,7 @@ public sealed class BatchTests
         await using var worker = new WorkerUnderTest();
         await using var broker = await Broker.ConnectAsync();
         await worker.StartAsync();
-        var image = await worker.UploadAsync("receipt.jpg", Samples.Receipt);
+        var image = await worker.UploadAsync("receipt.jpg", SampleImages.Receipt);
         var job = new RecognizeDocument(Guid.NewGuid(), image, new RecognitionOptions(DetailLevel: DetailLevel.Full));
 
         await worker.SendAsync(job);
@@ -108,7 +108,7 @@ public sealed class BatchTests
         var page = Assert.Single(result.Body.GetProperty("pages").EnumerateArray());
         Assert.True(page.GetProperty("lines").GetArrayLength() > 10);
         Assert.Equal(8, page.GetProperty("lines")[0].GetProperty("box").GetArrayLength());
-        var cer = Samples.Cer(Samples.ReceiptTruth, result.Text!);
+        var cer = SampleImages.Cer(SampleImages.ReceiptTruth, result.Text!);
         Assert.True(cer <= 0.25, $"CER {cer:P1}:\n{result.Text}");
     }
 
@@ -118,8 +118,8 @@ public sealed class BatchTests
         await using var worker = new WorkerUnderTest(new() { ["Worker:InlineResultMaxBytes"] = "256" });
         await using var broker = await Broker.ConnectAsync();
         await worker.StartAsync();
-        var (file, truth) = Samples.Lines[0];
-        var job = new RecognizeDocument(Guid.NewGuid(), await worker.UploadAsync(file, Samples.Bytes(file)), new RecognitionOptions(true, DetailLevel.Full));
+        var (file, truth) = SampleImages.Lines[0];
+        var job = new RecognizeDocument(Guid.NewGuid(), await worker.UploadAsync(file, SampleImages.Bytes(file)), new RecognitionOptions(true, DetailLevel.Full));
 
         await worker.SendAsync(job);
         await broker.WaitForResultsAsync([job.JobId]);
@@ -134,7 +134,7 @@ public sealed class BatchTests
             .DownloadContentAsync(TestContext.Current.CancellationToken);
         var full = JsonDocument.Parse(blob.Value.Content.ToMemory()).RootElement;
         Assert.Equal(job.JobId, full.GetProperty("jobId").GetGuid());
-        Assert.True(Samples.Cer(truth, full.GetProperty("text").GetString()!) <= 0.1);
+        Assert.True(SampleImages.Cer(truth, full.GetProperty("text").GetString()!) <= 0.1);
         Assert.Equal(8, full.GetProperty("pages")[0].GetProperty("lines")[0].GetProperty("box").GetArrayLength());
     }
 }

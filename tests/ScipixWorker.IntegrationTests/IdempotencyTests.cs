@@ -11,8 +11,8 @@ public sealed class IdempotencyTests
         await using var worker = new WorkerUnderTest();
         await using var broker = await Broker.ConnectAsync();
         await worker.StartAsync();
-        var (file, _) = Samples.Lines[2];
-        var image = await worker.UploadAsync(file, Samples.Bytes(file));
+        var (file, _) = SampleImages.Lines[2];
+        var image = await worker.UploadAsync(file, SampleImages.Bytes(file));
         var options = new RecognitionOptions(RecognitionOnly: true);
         var first = new RecognizeDocument(Guid.NewGuid(), image, options, IdempotencyKey: $"order-{Guid.NewGuid()}");
         var sameKey = first with { JobId = Guid.NewGuid() };
@@ -34,9 +34,9 @@ public sealed class IdempotencyTests
         await using var worker = new WorkerUnderTest();
         await using var broker = await Broker.ConnectAsync();
         await worker.StartAsync();
-        var (file, truth) = Samples.Lines[0];
-        var first = new RecognizeDocument(Guid.NewGuid(), await worker.UploadAsync("a.png", Samples.Bytes(file)), new RecognitionOptions(RecognitionOnly: true));
-        var copy = new RecognizeDocument(Guid.NewGuid(), await worker.UploadAsync("copy-of-a.png", Samples.Bytes(file)), new RecognitionOptions(RecognitionOnly: true));
+        var (file, truth) = SampleImages.Lines[0];
+        var first = new RecognizeDocument(Guid.NewGuid(), await worker.UploadAsync("a.png", SampleImages.Bytes(file)), new RecognitionOptions(RecognitionOnly: true));
+        var copy = new RecognizeDocument(Guid.NewGuid(), await worker.UploadAsync("copy-of-a.png", SampleImages.Bytes(file)), new RecognitionOptions(RecognitionOnly: true));
 
         await worker.SendAsync(first);
         await broker.WaitForResultsAsync([first.JobId]);
@@ -48,6 +48,6 @@ public sealed class IdempotencyTests
         Assert.False(fresh.FromCache);
         Assert.True(cached.FromCache);
         Assert.Equal(fresh.Text, cached.Text);
-        Assert.True(Samples.Cer(truth, cached.Text!) <= 0.1);
+        Assert.True(SampleImages.Cer(truth, cached.Text!) <= 0.1);
     }
 }

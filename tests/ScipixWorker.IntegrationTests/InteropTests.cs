@@ -10,8 +10,8 @@ public sealed class InteropTests
         await using var worker = new WorkerUnderTest();
         await using var broker = await Broker.ConnectAsync();
         await worker.StartAsync();
-        var (file, truth) = Samples.Lines[1];
-        await worker.UploadAsync(file, Samples.Bytes(file));
+        var (file, truth) = SampleImages.Lines[1];
+        await worker.UploadAsync(file, SampleImages.Bytes(file));
         var withContentType = Guid.NewGuid();
         var withoutContentType = Guid.NewGuid();
 
@@ -32,7 +32,7 @@ public sealed class InteropTests
             Assert.Equal("urn:message:ScipixWorker.Contracts:DocumentRecognized", result.MessageType);
             Assert.Equal("py-1", result.Body.GetProperty("correlationId").GetString());
             Assert.False(result.Body.TryGetProperty("message", out _), "the body is the event itself, not a MassTransit envelope");
-            Assert.True(Samples.Cer(truth, result.Text!) <= 0.1, result.Text);
+            Assert.True(SampleImages.Cer(truth, result.Text!) <= 0.1, result.Text);
             Assert.Equal(8, result.Body.GetProperty("pages")[0].GetProperty("lines")[0].GetProperty("box").GetArrayLength());
         }
     }

@@ -15,8 +15,8 @@ public sealed class ObservabilityTests
         await Eventually.True(async () => await worker.HealthAsync("/health/ready") == HttpStatusCode.OK, TimeSpan.FromSeconds(30), "/health/ready");
         Assert.Equal(HttpStatusCode.OK, await worker.HealthAsync("/health/live"));
         Assert.Equal(HttpStatusCode.NotFound, await worker.HealthAsync("/health/ready", worker.MetricsPort));
-        var (file, _) = Samples.Lines[0];
-        var image = await worker.UploadAsync(file, Samples.Bytes(file));
+        var (file, _) = SampleImages.Lines[0];
+        var image = await worker.UploadAsync(file, SampleImages.Bytes(file));
         var options = new RecognitionOptions(RecognitionOnly: true);
         RecognizeDocument[] jobs =
         [

@@ -18,8 +18,8 @@ public sealed class ShutdownTests
         await using var worker = new WorkerUnderTest(settings);
         await using var broker = await Broker.ConnectAsync();
         await worker.StartAsync();
-        var image = await worker.UploadAsync("receipt.jpg", Samples.Receipt);
-        var line = await worker.UploadAsync("line.png", Samples.Bytes(Samples.Lines[0].File));
+        var image = await worker.UploadAsync("receipt.jpg", SampleImages.Receipt);
+        var line = await worker.UploadAsync("line.png", SampleImages.Bytes(SampleImages.Lines[0].File));
         var jobs = Enumerable.Range(0, 16)
             .Select(i => i % 2 == 0
                 ? new RecognizeDocument(Guid.NewGuid(), image, new RecognitionOptions(DetailLevel: DetailLevel.Text))

@@ -3,7 +3,7 @@ using ScipixWorker.Ocr.Evaluation;
 namespace ScipixWorker.IntegrationTests.Support;
 
 /// <summary>The bundled sample images (samples/) with their ground truth, and a CER helper.</summary>
-internal static class Samples
+internal static class SampleImages
 {
     public static readonly (string File, string Truth)[] Lines =
     [
