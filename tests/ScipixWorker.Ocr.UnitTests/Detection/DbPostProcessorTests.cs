@@ -28,6 +28,36 @@ public sealed class DbPostProcessorTests
     }
 
     [Fact]
+    public void Synthetic_maps_match_the_paddleocr_reference_box_for_box()
+    {
+        // Rectangles, rotated rectangles, noise (with holes, whose inner contours PaddleOCR scores too)
+        // and blur, with several thresholds, unclip ratios and a binding max_candidates.
+        using var reader = ReferenceFixtures.Open("db.bin");
+        var cases = reader.ReadInt32();
+        var boxes = 0;
+        for (var i = 0; i < cases; i++)
+        {
+            int mapWidth = reader.ReadInt32(), mapHeight = reader.ReadInt32();
+            int sourceWidth = reader.ReadInt32(), sourceHeight = reader.ReadInt32();
+            float threshold = reader.ReadSingle(), boxThreshold = reader.ReadSingle(), ratio = reader.ReadSingle();
+            var maxCandidates = reader.ReadInt32();
+            var map = reader.ReadBytes(mapWidth * mapHeight).Select(b => b / 255f).ToArray();
+            var expected = Enumerable.Range(0, reader.ReadInt32())
+                .Select(_ => (Corners: Enumerable.Range(0, 8).Select(_ => reader.ReadSingle()).ToArray(), Score: reader.ReadSingle()))
+                .ToArray();
+
+            var actual = new DbPostProcessor(threshold, boxThreshold, ratio, maxCandidates)
+                .Process(map, mapWidth, mapHeight, sourceWidth, sourceHeight);
+
+            Assert.Equal(expected.Select(e => e.Corners), actual.Select(a => a.Box.ToArray()));
+            Assert.Equal(expected.Select(e => Math.Round(e.Score, 4)), actual.Select(a => Math.Round(a.Score, 4)));
+            boxes += expected.Length;
+        }
+
+        Assert.True(boxes > 20);
+    }
+
+    [Fact]
     public void Boxes_are_scaled_to_the_source_image()
     {
         var map = new ProbabilityMap(100, 60).Fill(20, 20, 60, 30, 0.9f);
@@ -144,6 +174,20 @@ public sealed class DbPostProcessorTests
         Assert.Empty(strict);
         var box = Assert.Single(lenient).Box;
         Assert.True(box.MinX < 5 && box.MaxX > 44);
+    }
+
+    [Fact]
+    public void Hole_inside_a_region_gets_its_own_box_as_in_paddleocr()
+    {
+        // cv2.findContours(RETR_LIST) returns the hole's inner contour too, listed first. Its box covers
+        // the 3 x 3 hole and a one-pixel ring: 16 of 25 pixels at 1.0 score 0.64, above 0.6.
+        var map = new ProbabilityMap(60, 40).Fill(5, 5, 55, 35, 1f).Fill(18, 18, 21, 21, 0f);
+
+        var boxes = Default.Process(map.Values, map.Width, map.Height, 60, 40);
+
+        Assert.Equal([Quad.FromRectangle(16, 16, 7, 7), Quad.FromRectangle(0, 0, 59, 39)], boxes.Select(b => b.Box));
+        Assert.Equal(0.64f, boxes[0].Score, 5);
+        Assert.Equal(0.994f, boxes[1].Score, 5);
     }
 
     [Fact]
