@@ -141,10 +141,15 @@ internal sealed class DbPostProcessor(float threshold, float boxThreshold, float
 
     /// <summary>
     /// Scales a box from map to source coordinates as boxes_from_bitmap does
-    /// (np.clip(np.round(x / width * dest_width), 0, dest_width), float32), then applies
+    /// (np.clip(np.round(x / width * dest_width), 0, dest_width), rounding half to even), then applies
     /// filter_tag_det_res: clockwise order, clip to [0, w - 1] x [0, h - 1], drop boxes whose sides are
     /// 3 pixels or less.
     /// </summary>
+    /// <remarks>
+    /// The arithmetic is single precision, as numpy 1.x evaluates the float32 box times the float64
+    /// source size; numpy 2 promotes that product to float64, which can only differ for a product
+    /// within float rounding of a .5 tie.
+    /// </remarks>
     internal static Quad? ToSourceBox(ReadOnlySpan<Vector2> corners, int mapWidth, int mapHeight, int sourceWidth, int sourceHeight, Span<PointI> scratch)
     {
         for (var i = 0; i < 4; i++)
