@@ -1,3 +1,8 @@
+using System.Buffers;
+using System.Numerics;
+using System.Runtime.InteropServices;
+using ScipixWorker.Ocr.Geometry;
+
 namespace ScipixWorker.Ocr.Detection;
 
 /// <summary>
@@ -5,6 +10,15 @@ namespace ScipixWorker.Ocr.Detection;
 /// score_mode fast): binarize, find regions, minimum-area rectangle, box score, unclip, size filter,
 /// scale back to the original image.
 /// </summary>
+/// <remarks>
+/// Followed by predict_det's filter_tag_det_res (clockwise corners, clip to the image, drop boxes of
+/// 3 pixels or less). Contours are not traced: <see cref="TextRegions"/> derives the convex hull of each
+/// contour cv2.findContours would return (holes included, in the same order, so that
+/// <c>maxCandidates</c> keeps the same ones), which is all that minAreaRect looks at. The result matches
+/// PaddleOCR with OpenCV 4.x box for box on synthetic maps; where two different rectangles have exactly
+/// the same minimal area, the tie can still resolve differently when OpenCV's hull starts elsewhere
+/// (contours with repeated points, and the unclipped polygon, whose vertex order comes from Clipper).
+/// </remarks>
 internal sealed class DbPostProcessor(float threshold, float boxThreshold, float unclipRatio, int maxCandidates)
 {
     public const int MinSize = 3;
@@ -13,7 +27,150 @@ internal sealed class DbPostProcessor(float threshold, float boxThreshold, float
     /// scaled to an original image of <paramref name="sourceWidth"/> x <paramref name="sourceHeight"/>.</summary>
     public IReadOnlyList<DetectedBox> Process(ReadOnlySpan<float> probabilities, int mapWidth, int mapHeight, int sourceWidth, int sourceHeight)
     {
-        _ = (threshold, boxThreshold, unclipRatio, maxCandidates);
-        throw new NotImplementedException();
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(mapWidth);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(mapHeight);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(sourceWidth);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(sourceHeight);
+        if (probabilities.Length < (long)mapWidth * mapHeight)
+        {
+            throw new ArgumentException("The probability map is smaller than mapWidth * mapHeight.", nameof(probabilities));
+        }
+
+        probabilities = probabilities[..(mapWidth * mapHeight)];
+        var boxes = new List<DetectedBox>();
+        using var regions = TextRegions.Find(probabilities, mapWidth, mapHeight, threshold);
+
+        var points = ArrayPool<PointI>.Shared.Rent(64);
+        var hull = ArrayPool<PointI>.Shared.Rent(65);
+        var offset = new List<PointI>(64);
+        byte[]? mask = null;
+        Span<Vector2> corners = stackalloc Vector2[4];
+        Span<PointI> quad = stackalloc PointI[4];
+        try
+        {
+            var candidates = Math.Min(regions.Count, maxCandidates);
+            for (var n = 0; n < candidates; n++)
+            {
+                var needed = regions.PointCapacity(n) + 1;
+                if (points.Length < needed)
+                {
+                    ArrayPool<PointI>.Shared.Return(points);
+                    ArrayPool<PointI>.Shared.Return(hull);
+                    points = ArrayPool<PointI>.Shared.Rent(needed);
+                    hull = ArrayPool<PointI>.Shared.Rent(needed);
+                }
+
+                var hullCount = regions.Hull(n, points, hull);
+                var rectangle = MinAreaRect.OfHull(hull.AsSpan(0, hullCount));
+                if (rectangle.ShortSide < MinSize)
+                {
+                    continue;
+                }
+
+                rectangle.GetCorners(corners);
+                BoxCorners.OrderMiniBox(corners);
+                var score = PolygonMask.MeanInside(probabilities, mapWidth, mapHeight, corners, ref mask);
+                if (boxThreshold > score)
+                {
+                    continue;
+                }
+
+                offset.Clear();
+                Unclip(corners, offset);
+                if (offset.Count == 0)
+                {
+                    continue;
+                }
+
+                var expanded = MinAreaRect.OfPoints(CollectionsMarshal.AsSpan(offset));
+                if (expanded.ShortSide < MinSize + 2)
+                {
+                    continue;
+                }
+
+                expanded.GetCorners(corners);
+                BoxCorners.OrderMiniBox(corners);
+                if (ToSourceBox(corners, mapWidth, mapHeight, sourceWidth, sourceHeight, quad) is { } box)
+                {
+                    boxes.Add(new DetectedBox(box, (float)score));
+                }
+            }
+        }
+        finally
+        {
+            ArrayPool<PointI>.Shared.Return(points);
+            ArrayPool<PointI>.Shared.Return(hull);
+        }
+
+        return boxes;
     }
+
+    /// <summary>
+    /// PaddleOCR's unclip: offset the box outward by area * unclipRatio / perimeter with round joins
+    /// (pyclipper, integer vertices). Appends the offset polygon's vertices to <paramref name="output"/>.
+    /// </summary>
+    internal void Unclip(ReadOnlySpan<Vector2> box, List<PointI> output)
+    {
+        // shapely's Polygon(box).area and .length, in double precision.
+        double area = 0, perimeter = 0;
+        for (int i = 0, j = box.Length - 1; i < box.Length; j = i++)
+        {
+            area += ((double)box[j].X * box[i].Y) - ((double)box[i].X * box[j].Y);
+            var dx = (double)box[i].X - box[j].X;
+            var dy = (double)box[i].Y - box[j].Y;
+            perimeter += Math.Sqrt((dx * dx) + (dy * dy));
+        }
+
+        area = Math.Abs(area) * 0.5;
+        if (perimeter == 0)
+        {
+            return;
+        }
+
+        var distance = area * unclipRatio / perimeter;
+
+        // pyclipper converts the float coordinates to integers by truncation.
+        Span<PointI> path = stackalloc PointI[box.Length];
+        for (var i = 0; i < box.Length; i++)
+        {
+            path[i] = new PointI((int)box[i].X, (int)box[i].Y);
+        }
+
+        RoundOffset.Execute(path, distance, output);
+    }
+
+    /// <summary>
+    /// Scales a box from map to source coordinates as boxes_from_bitmap does
+    /// (np.clip(np.round(x / width * dest_width), 0, dest_width), rounding half to even), then applies
+    /// filter_tag_det_res: clockwise order, clip to [0, w - 1] x [0, h - 1], drop boxes whose sides are
+    /// 3 pixels or less.
+    /// </summary>
+    /// <remarks>
+    /// The arithmetic is single precision, as numpy 1.x evaluates the float32 box times the float64
+    /// source size; numpy 2 promotes that product to float64, which can only differ for a product
+    /// within float rounding of a .5 tie.
+    /// </remarks>
+    internal static Quad? ToSourceBox(ReadOnlySpan<Vector2> corners, int mapWidth, int mapHeight, int sourceWidth, int sourceHeight, Span<PointI> scratch)
+    {
+        for (var i = 0; i < 4; i++)
+        {
+            var x = Math.Clamp(MathF.Round(corners[i].X / mapWidth * sourceWidth), 0, sourceWidth);
+            var y = Math.Clamp(MathF.Round(corners[i].Y / mapHeight * sourceHeight), 0, sourceHeight);
+            scratch[i] = new PointI((int)x, (int)y);
+        }
+
+        var ordered = BoxCorners.OrderClockwise(scratch);
+        var box = new Quad(
+            Clip(ordered.TopLeft, sourceWidth, sourceHeight),
+            Clip(ordered.TopRight, sourceWidth, sourceHeight),
+            Clip(ordered.BottomRight, sourceWidth, sourceHeight),
+            Clip(ordered.BottomLeft, sourceWidth, sourceHeight));
+
+        var rectWidth = (int)Vector2.Distance(box.TopLeft, box.TopRight);
+        var rectHeight = (int)Vector2.Distance(box.TopLeft, box.BottomLeft);
+        return rectWidth <= 3 || rectHeight <= 3 ? null : box;
+    }
+
+    private static Vector2 Clip(Vector2 point, int width, int height) =>
+        new(Math.Clamp(point.X, 0, width - 1), Math.Clamp(point.Y, 0, height - 1));
 }

@@ -6,7 +6,138 @@ namespace ScipixWorker.Ocr.Engine;
 /// <summary>Puts detected boxes in reading order: top to bottom, left to right.</summary>
 internal static class ReadingOrder
 {
-    public static IReadOnlyList<DetectedBox> Sort(IReadOnlyList<DetectedBox> boxes) => throw new NotImplementedException();
+    /// <summary>Boxes whose top-left corners are less than this many pixels apart vertically are on one line.</summary>
+    public const float SameLineTolerance = 10f;
 
-    public static IReadOnlyList<IReadOnlyList<int>> GroupIntoRows(IReadOnlyList<Quad> boxesInReadingOrder) => throw new NotImplementedException();
+    /// <summary>Two boxes are on one visual row when their vertical extents overlap by this much of the smaller height.</summary>
+    public const float RowOverlapRatio = 0.5f;
+
+    /// <summary>
+    /// PaddleOCR's sorted_boxes: sort by the top-left corner (y, then x), then move each box left past
+    /// its predecessors while they start less than 10 pixels higher and further right.
+    /// </summary>
+    public static IReadOnlyList<DetectedBox> Sort(IReadOnlyList<DetectedBox> boxes)
+    {
+        ArgumentNullException.ThrowIfNull(boxes);
+
+        // Stable, as Python's sorted.
+        var sorted = boxes
+            .Select((box, index) => (Box: box, Index: index))
+            .OrderBy(item => item.Box.Box.TopLeft.Y)
+            .ThenBy(item => item.Box.Box.TopLeft.X)
+            .ThenBy(item => item.Index)
+            .Select(item => item.Box)
+            .ToArray();
+
+        for (var i = 0; i < sorted.Length - 1; i++)
+        {
+            for (var j = i; j >= 0; j--)
+            {
+                var current = sorted[j].Box.TopLeft;
+                var next = sorted[j + 1].Box.TopLeft;
+                if (MathF.Abs(next.Y - current.Y) < SameLineTolerance && next.X < current.X)
+                {
+                    (sorted[j], sorted[j + 1]) = (sorted[j + 1], sorted[j]);
+                }
+                else
+                {
+                    break;
+                }
+            }
+        }
+
+        return sorted;
+    }
+
+    /// <summary>
+    /// Groups boxes into visual rows (an item and its price on a receipt): a box joins the row whose
+    /// vertical extent overlaps its own by at least half the smaller height, rows run top to bottom and
+    /// boxes left to right within a row. Returns indices into <paramref name="boxesInReadingOrder"/>.
+    /// </summary>
+    /// <remarks>
+    /// A row's vertical extent is not fixed by its first box: it is taken at the row member horizontally
+    /// nearest to the candidate, so a line that drifts up or down across a skewed page keeps collecting
+    /// its boxes while the line below, which overlaps the drifting line's far end, stays separate.
+    /// </remarks>
+    public static IReadOnlyList<IReadOnlyList<int>> GroupIntoRows(IReadOnlyList<Quad> boxesInReadingOrder)
+    {
+        ArgumentNullException.ThrowIfNull(boxesInReadingOrder);
+
+        var rows = new List<List<int>>();
+        for (var index = 0; index < boxesInReadingOrder.Count; index++)
+        {
+            var box = boxesInReadingOrder[index];
+            List<int>? bestRow = null;
+            var bestOverlap = 0f;
+            foreach (var row in rows)
+            {
+                var neighbour = boxesInReadingOrder[NearestHorizontally(row, boxesInReadingOrder, box)];
+                var overlap = OverlapRatio(box, neighbour);
+                if (overlap >= RowOverlapRatio && overlap > bestOverlap)
+                {
+                    bestRow = row;
+                    bestOverlap = overlap;
+                }
+            }
+
+            if (bestRow is null)
+            {
+                rows.Add([index]);
+            }
+            else
+            {
+                bestRow.Add(index);
+            }
+        }
+
+        foreach (var row in rows)
+        {
+            row.Sort((a, b) =>
+            {
+                var byLeft = boxesInReadingOrder[a].MinX.CompareTo(boxesInReadingOrder[b].MinX);
+                return byLeft != 0 ? byLeft : a.CompareTo(b);
+            });
+        }
+
+        // Rows top to bottom by their mean vertical centre (robust to skew: every row spans the page).
+        return rows
+            .Select((row, order) => (Row: row, Order: order, Center: row.Average(i => CenterY(boxesInReadingOrder[i]))))
+            .OrderBy(item => item.Center)
+            .ThenBy(item => item.Order)
+            .Select(item => (IReadOnlyList<int>)item.Row)
+            .ToArray();
+    }
+
+    private static int NearestHorizontally(List<int> row, IReadOnlyList<Quad> boxes, Quad box)
+    {
+        var nearest = row[0];
+        var nearestGap = float.MaxValue;
+        foreach (var member in row)
+        {
+            var other = boxes[member];
+            var gap = MathF.Max(0, MathF.Max(other.MinX, box.MinX) - MathF.Min(other.MaxX, box.MaxX));
+            if (gap < nearestGap)
+            {
+                nearest = member;
+                nearestGap = gap;
+            }
+        }
+
+        return nearest;
+    }
+
+    // Vertical overlap as a fraction of the smaller box's height.
+    private static float OverlapRatio(Quad a, Quad b)
+    {
+        var overlap = MathF.Min(a.MaxY, b.MaxY) - MathF.Max(a.MinY, b.MinY);
+        var smaller = MathF.Min(a.MaxY - a.MinY, b.MaxY - b.MinY);
+        if (overlap <= 0 || smaller <= 0)
+        {
+            return 0;
+        }
+
+        return overlap / smaller;
+    }
+
+    private static float CenterY(Quad box) => (box.MinY + box.MaxY) / 2;
 }

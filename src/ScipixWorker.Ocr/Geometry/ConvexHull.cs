@@ -4,6 +4,12 @@ namespace ScipixWorker.Ocr.Geometry;
 /// Convex hull of integer points (Andrew's monotone chain), strictly convex: collinear and repeated
 /// points are dropped, as OpenCV's convexHull drops them.
 /// </summary>
+/// <remarks>
+/// The vertices come in the order in which cv::minAreaRect sees the hull of a findContours outer contour
+/// (OpenCV 4.x calls convexHull with clockwise=false): up the right side, ending at the top-most, then
+/// left-most point where the contour starts. The rotating calipers' tie-breaking and rounding depend on
+/// that order.
+/// </remarks>
 internal static class ConvexHull
 {
     /// <summary>
@@ -52,6 +58,10 @@ internal static class ConvexHull
             return 1;
         }
 
+        // The chains ran from the first point down the right side and back up the left side;
+        // OpenCV's order is the reverse, shifted to end at the first point.
+        hull[1..count].Reverse();
+        hull[..count].Reverse();
         return count;
     }
 

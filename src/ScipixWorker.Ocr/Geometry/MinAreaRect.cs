@@ -5,14 +5,18 @@ namespace ScipixWorker.Ocr.Geometry;
 
 /// <summary>
 /// Minimum-area enclosing rectangle of a convex polygon by rotating calipers, following the arithmetic
-/// of OpenCV's cv::minAreaRect (single precision, the same edge order and tie rule) so that the corners
-/// agree with cv2.minAreaRect + cv2.boxPoints to the last bit in the common cases.
+/// of OpenCV 4.x's cv::minAreaRect (single precision, the same edge order and tie rule) so that the
+/// corners agree with cv2.minAreaRect + cv2.boxPoints to the last bit, given the hull in OpenCV's order
+/// (see <see cref="ConvexHull"/>).
 /// </summary>
 internal static class MinAreaRect
 {
     private const int StackLimit = 128;
 
-    /// <summary>The rectangle around a convex hull given in either orientation.</summary>
+    /// <summary>
+    /// The rectangle around a convex hull (strictly convex, in either orientation; ties between
+    /// equal-area rectangles resolve as in OpenCV when the vertices come in <see cref="ConvexHull"/>'s order).
+    /// </summary>
     public static RotatedBox OfHull(ReadOnlySpan<PointI> hull)
     {
         var n = hull.Length;
@@ -35,6 +39,17 @@ internal static class MinAreaRect
             return new RotatedBox(center, (float)Math.Sqrt((dx * dx) + (dy * dy)), 0, ToDegrees(angle));
         }
 
+        // OpenCV's calipers run over a hull with positive shoelace area in image axes (convexHull with
+        // clockwise=false); they pick wrong sides on the other orientation, so reverse such input.
+        PointI[]? reversed = null;
+        if (TwiceSignedArea(hull) < 0)
+        {
+            reversed = ArrayPool<PointI>.Shared.Rent(n);
+            hull.CopyTo(reversed);
+            reversed.AsSpan(0, n).Reverse();
+            hull = reversed.AsSpan(0, n);
+        }
+
         float[]? rented = null;
         Span<float> buffer = n * 3 <= StackLimit ? stackalloc float[n * 3] : (rented = ArrayPool<float>.Shared.Rent(n * 3));
         try
@@ -46,6 +61,11 @@ internal static class MinAreaRect
             if (rented is not null)
             {
                 ArrayPool<float>.Shared.Return(rented);
+            }
+
+            if (reversed is not null)
+            {
+                ArrayPool<PointI>.Shared.Return(reversed);
             }
         }
     }
@@ -145,32 +165,23 @@ internal static class MinAreaRect
 
         for (var k = 0; k < n; k++)
         {
-            // Cosine between each caliper side and the edge that follows its contact point.
-            var dp0 = (baseA * vx[seq[0]]) + (baseB * vy[seq[0]]);
-            var dp1 = (-baseB * vx[seq[1]]) + (baseA * vy[seq[1]]);
-            var dp2 = (-baseA * vx[seq[2]]) - (baseB * vy[seq[2]]);
-            var dp3 = (baseB * vx[seq[3]]) - (baseA * vy[seq[3]]);
-
-            var maxCos = dp0 * invLength[seq[0]];
+            // The caliper whose polygon edge turns least: compare the edge directions rotated into the
+            // first caliper's frame by the sign of a cross product (OpenCV's firstVecIsRight), which
+            // is exact where comparing cosines is not.
+            Span<Vector2> rotated =
+            [
+                new(vx[seq[0]], vy[seq[0]]),
+                new(vy[seq[1]], -vx[seq[1]]),
+                new(-vx[seq[2]], -vy[seq[2]]),
+                new(-vy[seq[3]], vx[seq[3]]),
+            ];
             var main = 0;
-            var cos = dp1 * invLength[seq[1]];
-            if (cos > maxCos)
+            for (var i = 1; i < 4; i++)
             {
-                main = 1;
-                maxCos = cos;
-            }
-
-            cos = dp2 * invLength[seq[2]];
-            if (cos > maxCos)
-            {
-                main = 2;
-                maxCos = cos;
-            }
-
-            cos = dp3 * invLength[seq[3]];
-            if (cos > maxCos)
-            {
-                main = 3;
+                if (IsClockwiseOf(rotated[i], rotated[main]))
+                {
+                    main = i;
+                }
             }
 
             var lead = seq[main];
@@ -224,6 +235,20 @@ internal static class MinAreaRect
         var radians = (float)Math.Atan2(side1.Y, side1.X);
         return new RotatedBox(center, w, h, ToDegrees(radians));
     }
+
+    private static long TwiceSignedArea(ReadOnlySpan<PointI> polygon)
+    {
+        long sum = 0;
+        for (int i = 0, j = polygon.Length - 1; i < polygon.Length; j = i++)
+        {
+            sum += ((long)polygon[j].X * polygon[i].Y) - ((long)polygon[i].X * polygon[j].Y);
+        }
+
+        return sum;
+    }
+
+    // True when `first` points to the right of (clockwise from) `second`.
+    private static bool IsClockwiseOf(Vector2 first, Vector2 second) => (first.Y * second.X) + (-first.X * second.Y) < 0;
 
     // OpenCV: (float)(angle*180/CV_PI) with angle a float, so the product is rounded to float first.
     private static float ToDegrees(float radians) => (float)((double)(radians * 180f) / Math.PI);

@@ -95,6 +95,24 @@ public sealed class CvResizeTests
     }
 
     [Fact]
+    public void Random_images_match_the_cv2_reference_byte_for_byte()
+    {
+        using var reader = ReferenceFixtures.Open("resize.bin");
+        var cases = reader.ReadInt32();
+        for (var i = 0; i < cases; i++)
+        {
+            int sourceWidth = reader.ReadInt32(), sourceHeight = reader.ReadInt32();
+            int width = reader.ReadInt32(), height = reader.ReadInt32();
+            var source = new RgbBuffer(sourceWidth, sourceHeight, reader.ReadBytes(sourceWidth * sourceHeight * 3));
+            var expected = reader.ReadBytes(width * height * 3);
+
+            var resized = CvResize.Bilinear(source, width, height);
+
+            Assert.True(expected.AsSpan().SequenceEqual(resized.Data), $"{sourceWidth}x{sourceHeight} -> {width}x{height} differs from cv2");
+        }
+    }
+
+    [Fact]
     public void Same_size_returns_an_identical_copy()
     {
         var source = Images.Noise(9, 7, seed: 1);

@@ -1,0 +1,167 @@
+using ScipixWorker.Ocr.Detection;
+using ScipixWorker.Ocr.Engine;
+using ScipixWorker.Ocr.Geometry;
+
+namespace ScipixWorker.Ocr.UnitTests.Engine;
+
+public sealed class ReadingOrderTests
+{
+    [Fact]
+    public void Two_boxes_on_one_line_out_of_order_are_put_left_to_right()
+    {
+        // The price starts 4 pixels higher than the item, so a plain (y, x) sort puts it first.
+        var item = Box(10, 104, 200, 20);
+        var price = Box(400, 100, 80, 20);
+
+        var sorted = ReadingOrder.Sort([price, item]);
+
+        Assert.Equal([item, price], sorted);
+    }
+
+    [Fact]
+    public void Boxes_ten_or_more_pixels_apart_stay_top_to_bottom()
+    {
+        var upperRight = Box(400, 100, 80, 20);
+        var lowerLeft = Box(10, 110, 200, 20);
+
+        var sorted = ReadingOrder.Sort([lowerLeft, upperRight]);
+
+        Assert.Equal([upperRight, lowerLeft], sorted);
+    }
+
+    [Fact]
+    public void Swaps_bubble_back_along_a_line()
+    {
+        // Sorted by y the line reads right to left; each box moves left past every neighbour that
+        // starts less than 10 pixels higher.
+        var right = Box(300, 100, 50, 20);
+        var middle = Box(200, 103, 50, 20);
+        var left = Box(100, 106, 50, 20);
+
+        var sorted = ReadingOrder.Sort([right, middle, left]);
+
+        Assert.Equal([left, middle, right], sorted);
+    }
+
+    [Fact]
+    public void Sort_is_stable_for_equal_corners()
+    {
+        var first = new DetectedBox(Quad.FromRectangle(5, 5, 10, 10), 0.9f);
+        var second = new DetectedBox(Quad.FromRectangle(5, 5, 10, 10), 0.7f);
+
+        Assert.Equal([first, second], ReadingOrder.Sort([first, second]));
+        Assert.Empty(ReadingOrder.Sort([]));
+    }
+
+    [Fact]
+    public void Item_and_price_on_a_receipt_form_one_row()
+    {
+        Quad[] boxes =
+        [
+            Quad.FromRectangle(10, 100, 200, 20),  // MILK 2L
+            Quad.FromRectangle(400, 102, 60, 20),  // 3.49
+            Quad.FromRectangle(10, 130, 180, 20),  // BREAD
+            Quad.FromRectangle(400, 131, 60, 20),  // 2.10
+        ];
+
+        var rows = ReadingOrder.GroupIntoRows(boxes);
+
+        Assert.Equal(2, rows.Count);
+        Assert.Equal([0, 1], rows[0]);
+        Assert.Equal([2, 3], rows[1]);
+    }
+
+    [Fact]
+    public void Slanted_lines_group_by_their_neighbours_not_their_first_box()
+    {
+        // Each line drifts 10 pixels down per box (boxes are 20 high), so a line's last box no longer
+        // overlaps its first one, while the next line's first box overlaps the far end of this line's
+        // running extent by half a height.
+        Quad[] boxes =
+        [
+            Quad.FromRectangle(0, 100, 100, 20),
+            Quad.FromRectangle(110, 110, 100, 20),
+            Quad.FromRectangle(220, 120, 100, 20),
+            Quad.FromRectangle(0, 130, 100, 20),
+            Quad.FromRectangle(110, 140, 100, 20),
+            Quad.FromRectangle(220, 150, 100, 20),
+        ];
+
+        var rows = ReadingOrder.GroupIntoRows(boxes);
+
+        Assert.Equal(2, rows.Count);
+        Assert.Equal([0, 1, 2], rows[0]);
+        Assert.Equal([3, 4, 5], rows[1]);
+    }
+
+    [Fact]
+    public void Rows_run_top_to_bottom_and_boxes_left_to_right_whatever_the_input_order()
+    {
+        Quad[] boxes =
+        [
+            Quad.FromRectangle(300, 50, 50, 20),
+            Quad.FromRectangle(10, 200, 50, 20),
+            Quad.FromRectangle(10, 52, 100, 20),
+            Quad.FromRectangle(150, 49, 50, 20),
+        ];
+
+        var rows = ReadingOrder.GroupIntoRows(boxes);
+
+        Assert.Equal(2, rows.Count);
+        Assert.Equal([2, 3, 0], rows[0]);
+        Assert.Equal([1], rows[1]);
+    }
+
+    [Fact]
+    public void Boxes_overlapping_less_than_half_the_smaller_height_are_separate_rows()
+    {
+        Quad[] boxes =
+        [
+            Quad.FromRectangle(0, 100, 100, 20),
+            Quad.FromRectangle(200, 111, 100, 20),  // overlaps 9 of 20 pixels
+            Quad.FromRectangle(400, 100, 100, 20),
+            Quad.FromRectangle(600, 90, 100, 20),   // overlaps exactly half: joins
+        ];
+
+        var rows = ReadingOrder.GroupIntoRows(boxes);
+
+        Assert.Equal(2, rows.Count);
+        Assert.Equal([0, 2, 3], rows[0]);
+        Assert.Equal([1], rows[1]);
+    }
+
+    [Fact]
+    public void A_box_between_two_rows_joins_the_one_it_overlaps_most()
+    {
+        Quad[] boxes =
+        [
+            Quad.FromRectangle(0, 100, 100, 30),    // upper row, 100..130
+            Quad.FromRectangle(0, 125, 100, 30),    // lower row, 125..155: overlaps the upper by 5 of 30
+            Quad.FromRectangle(400, 118, 100, 20),  // 12 of 20 into the upper row, 13 into the lower
+        ];
+
+        var rows = ReadingOrder.GroupIntoRows(boxes);
+
+        Assert.Equal([[0], [1, 2]], rows.Select(r => r.ToArray()).ToArray());
+    }
+
+    [Fact]
+    public void A_small_box_inside_a_tall_one_joins_its_row()
+    {
+        // Overlap is measured against the smaller height: a superscript or a small price sits in the row.
+        Quad[] boxes = [Quad.FromRectangle(0, 100, 300, 60), Quad.FromRectangle(320, 110, 40, 12)];
+
+        var rows = ReadingOrder.GroupIntoRows(boxes);
+
+        Assert.Equal([0, 1], Assert.Single(rows));
+    }
+
+    [Fact]
+    public void No_boxes_give_no_rows()
+    {
+        Assert.Empty(ReadingOrder.GroupIntoRows([]));
+    }
+
+    private static DetectedBox Box(float x, float y, float width, float height) =>
+        new(Quad.FromRectangle(x, y, width, height), 0.9f);
+}
