@@ -1,5 +1,6 @@
 using ScipixWorker.Contracts;
 using ScipixWorker.IntegrationTests.Support;
+using ScipixWorker.Observability;
 
 namespace ScipixWorker.IntegrationTests;
 
@@ -27,6 +28,8 @@ public sealed class ShutdownTests
             .ToList();
         var ids = jobs.Select(j => j.JobId).ToList();
 
+        var requeuedBefore = WorkerMetrics.JobsTotal.WithLabels(WorkerMetrics.Outcome.Requeued).Value;
+
         await worker.SendAsync([.. jobs]);
         await Eventually.True(() => broker.For(ids).Count > 0, TimeSpan.FromSeconds(60), "the first result");
         await worker.StopAsync();
@@ -34,6 +37,7 @@ public sealed class ShutdownTests
         var left = await broker.MessageCountAsync(worker.QueueName);
 
         Assert.True(answeredBeforeStop.Count < jobs.Count, "the test must stop the worker with jobs still to do");
+        Assert.True(WorkerMetrics.JobsTotal.WithLabels(WorkerMetrics.Outcome.Requeued).Value > requeuedBefore, "jobs waiting for inference at shutdown go back to the queue");
         Assert.True(answeredBeforeStop.Count + left >= jobs.Count, $"{answeredBeforeStop.Count} answered + {left} queued < {jobs.Count}: jobs were lost");
 
         await worker.RestartAsync();
@@ -41,6 +45,8 @@ public sealed class ShutdownTests
         await Task.Delay(TimeSpan.FromSeconds(1), TestContext.Current.CancellationToken); // a duplicate would arrive now
 
         var results = broker.For(ids);
+        var duplicated = results.GroupBy(r => r.JobId).Where(g => g.Count() > 1).Select(g => g.Key).ToList();
+        Assert.True(duplicated.Count == 0, $"answered twice: {string.Join(", ", duplicated.Select(id => $"{id} (before stop: {answeredBeforeStop.Contains(id)})"))}");
         Assert.Equal(jobs.Count, results.Count);
         Assert.All(results, r => Assert.True(r.Recognized, r.Body.ToString()));
     }

@@ -15,12 +15,17 @@ internal sealed class InferenceGate(OcrEngine engine, IOptions<WorkerOptions> op
 
     public OcrModelInfo Model => engine.Model;
 
-    public async Task<OcrDocument> RecognizeAsync(ReadOnlyMemory<byte> image, OcrMode mode, CancellationToken cancellationToken)
+    /// <summary>
+    /// Waits for a slot (given up when <paramref name="stopWaiting"/> or <paramref name="cancellationToken"/>
+    /// fires), then recognizes; only <paramref name="cancellationToken"/> cancels a recognition under way.
+    /// </summary>
+    public async Task<OcrDocument> RecognizeAsync(ReadOnlyMemory<byte> image, OcrMode mode, CancellationToken stopWaiting, CancellationToken cancellationToken)
     {
         WorkerMetrics.InferencesWaiting.Inc();
         try
         {
-            await _slots.WaitAsync(cancellationToken);
+            using var waiting = CancellationTokenSource.CreateLinkedTokenSource(stopWaiting, cancellationToken);
+            await _slots.WaitAsync(waiting.Token);
         }
         finally
         {

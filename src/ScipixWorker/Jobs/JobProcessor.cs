@@ -26,6 +26,7 @@ internal sealed class JobProcessor(
     TransientRetry retry,
     IOptions<WorkerOptions> options,
     TimeProvider time,
+    IHostApplicationLifetime lifetime,
     ILogger<JobProcessor> logger)
 {
     public async Task ProcessAsync(ConsumeContext<RecognizeDocument> context)
@@ -48,7 +49,7 @@ internal sealed class JobProcessor(
             {
                 outcome = await RunAsync(context, context.CancellationToken);
             }
-            catch (OperationCanceledException) when (context.CancellationToken.IsCancellationRequested)
+            catch (JobDeferredException)
             {
                 await RequeueAsync(context);
                 return;
@@ -94,6 +95,7 @@ internal sealed class JobProcessor(
             var queueWait = QueueWait(context);
             WorkerMetrics.StageDuration.WithLabels(WorkerMetrics.Stage.QueueWait).Observe(queueWait.TotalSeconds);
             ThrowIfPastDeadline(job);
+            ThrowIfStopping();
 
             var blob = images.Resolve(job.Image);
             var downloadStarted = Stopwatch.GetTimestamp();
@@ -113,7 +115,7 @@ internal sealed class JobProcessor(
             }
             else
             {
-                document = await inference.RecognizeAsync(image, mode, cancellationToken);
+                document = await inference.RecognizeAsync(image, mode, lifetime.ApplicationStopping, cancellationToken);
                 if (cacheKey is not null)
                 {
                     cache.Add(cacheKey, document);
@@ -141,6 +143,14 @@ internal sealed class JobProcessor(
         catch (JobFailedException exception)
         {
             return Failed(job, exception.Failure);
+        }
+        catch (JobDeferredException)
+        {
+            throw;
+        }
+        catch (OperationCanceledException) when (lifetime.ApplicationStopping.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+        {
+            throw new JobDeferredException();
         }
         catch (OcrException exception)
         {
@@ -174,6 +184,16 @@ internal sealed class JobProcessor(
         return failure.ToEvent(job);
     }
 
+    // Shutting down: a job that has not started recognizing goes back to the queue, so that its batch can
+    // complete (and be acknowledged) while the jobs already recognizing finish.
+    private void ThrowIfStopping()
+    {
+        if (lifetime.ApplicationStopping.IsCancellationRequested)
+        {
+            throw new JobDeferredException();
+        }
+    }
+
     private void ThrowIfPastDeadline(RecognizeDocument job)
     {
         if (job.Deadline is { } deadline && deadline <= time.GetUtcNow())
@@ -194,8 +214,9 @@ internal sealed class JobProcessor(
         return wait > TimeSpan.Zero ? wait : TimeSpan.Zero;
     }
 
-    // Shutdown cancelled the job before it finished: send it back to the queue as a new message and let the
-    // batch complete, so the jobs of the batch that did finish are not redelivered (and duplicated).
+    // Sent back as a new message before the batch is acknowledged: the job runs once, later, on whichever
+    // worker takes it. (A job still recognizing when MassTransit cancels consumers at ConsumerStopTimeout is
+    // not re-sent: its message is never acknowledged, so the broker redelivers it.)
     private async Task RequeueAsync(ConsumeContext<RecognizeDocument> context)
     {
         var endpoint = await context.GetSendEndpoint(context.ReceiveContext.InputAddress);
@@ -204,3 +225,6 @@ internal sealed class JobProcessor(
         WorkerMetrics.JobsTotal.WithLabels(WorkerMetrics.Outcome.Requeued).Inc();
     }
 }
+
+/// <summary>The worker is stopping and this job has not started recognizing: put it back on the queue.</summary>
+internal sealed class JobDeferredException : Exception;

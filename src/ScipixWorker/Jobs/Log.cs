@@ -14,7 +14,7 @@ internal static partial class Log
     [LoggerMessage(EventId = 1002, Level = LogLevel.Information, Message = "Job {JobId} skipped: idempotency key already seen")]
     public static partial void JobDuplicate(ILogger logger, Guid jobId);
 
-    [LoggerMessage(EventId = 1003, Level = LogLevel.Warning, Message = "Job {JobId} was still running at shutdown: put back on the queue")]
+    [LoggerMessage(EventId = 1003, Level = LogLevel.Warning, Message = "Job {JobId} had not started recognizing at shutdown: put back on the queue")]
     public static partial void JobRequeued(ILogger logger, Guid jobId);
 
     [LoggerMessage(EventId = 1004, Level = LogLevel.Error, Message = "Job {JobId} failed unexpectedly")]

@@ -156,7 +156,11 @@ internal sealed class WorkerUnderTest : IAsyncDisposable
     {
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = "Testing", ContentRootPath = AppContext.BaseDirectory });
         builder.Configuration.AddInMemoryCollection(settings);
-        builder.Logging.SetMinimumLevel(LogLevel.Warning);
+        builder.Logging.ClearProviders();
+        if (TestContext.Current.TestOutputHelper is { } output)
+        {
+            builder.Logging.AddProvider(new TestOutputLoggerProvider(output));
+        }
         builder.AddWorker();
         var app = builder.Build();
         app.MapWorkerEndpoints();
