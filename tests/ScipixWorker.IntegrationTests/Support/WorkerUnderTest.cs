@@ -83,7 +83,17 @@ internal sealed class WorkerUnderTest : IAsyncDisposable
         await Storage.GetBlobContainerClient(Container).CreateIfNotExistsAsync();
         await Storage.GetBlobContainerClient(OtherContainer).CreateIfNotExistsAsync();
         _app = Build(_settings);
-        await _app.StartAsync(TestContext.Current.CancellationToken);
+        try
+        {
+            await _app.StartAsync(TestContext.Current.CancellationToken);
+        }
+        catch
+        {
+            await _app.DisposeAsync();
+            _app = null;
+            throw;
+        }
+
         var bus = _app.Services.GetRequiredService<IBusControl>();
         await bus.WaitForHealthStatus(BusHealthStatus.Healthy, TimeSpan.FromSeconds(30));
     }
