@@ -20,8 +20,11 @@ internal sealed class EngineSettings
 
     public Option<bool> NoClassifier { get; } = new("--no-classifier") { Description = "Skip the 0/180 angle classifier" };
 
+    public Option<bool> Faithful { get; } = new("--paddle-faithful") { Description = "Exactly PaddleOCR's output: no inferred spaces (Ocr:InferSpaces=false)" };
+
     public void AddTo(Command command)
     {
+        command.Options.Add(Faithful);
         command.Options.Add(Models);
         command.Options.Add(Provider);
         command.Options.Add(Threads);
@@ -61,6 +64,11 @@ internal sealed class EngineSettings
         if (parse.GetValue(Recognizer) is { } recognizer)
         {
             options.RecognizerModel = recognizer;
+        }
+
+        if (parse.GetValue(Faithful))
+        {
+            options.InferSpaces = false;
         }
 
         if (parse.GetValue(NoClassifier))

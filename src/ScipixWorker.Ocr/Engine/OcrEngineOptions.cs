@@ -39,6 +39,12 @@ public sealed class OcrEngineOptions
     /// <summary>Whether the recognizer has a space class after the dictionary (PaddleOCR's use_space_char).</summary>
     public bool UseSpaceCharacter { get; set; } = true;
 
+    /// <summary>
+    /// Insert spaces the recognizer left out where its alignment shows a word gap (PP-OCRv4's Chinese
+    /// recognizer often runs Latin words together). False reproduces PaddleOCR's output exactly.
+    /// </summary>
+    public bool InferSpaces { get; set; } = true;
+
     /// <summary>CPU or CUDA.</summary>
     public ExecutionProvider ExecutionProvider { get; set; } = ExecutionProvider.Cpu;
 

@@ -22,6 +22,9 @@ internal sealed class CharacterDictionary
 
     public int Count => _characters.Length;
 
+    /// <summary>The class of the space character, or -1 when the model has none.</summary>
+    public int SpaceIndex => _characters.Length > 1 && _characters[^1] == " " ? _characters.Length - 1 : -1;
+
     public string this[int index] => _characters[index];
 
     public static CharacterDictionary Load(string path, bool useSpace)

@@ -6,27 +6,64 @@ namespace ScipixWorker.Ocr.Recognition;
 /// <summary>Greedy CTC decoding: best class per time step, repeats merged, blanks dropped.</summary>
 internal static class CtcDecoder
 {
+    /// <summary>A space is inferred only across at least this many blank time steps (16 px at the 48 px input height).</summary>
+    public const int MinSpaceGap = 2;
+
+    /// <summary>... and only where the space class reached this probability somewhere in the gap.</summary>
+    public const float MinSpaceProbability = 0.1f;
+
     /// <summary>
     /// Decodes one sequence of <paramref name="steps"/> x <paramref name="classes"/> probabilities.
     /// Confidence is the mean probability of the emitted characters (0 when none), as PaddleOCR reports it.
+    /// <para>
+    /// With <paramref name="inferSpaces"/>, a space is inserted between two characters when the blanks
+    /// between them span at least <see cref="MinSpaceGap"/> steps and the space class reached
+    /// <see cref="MinSpaceProbability"/> there: PP-OCRv4's Chinese recognizer often lets the blank win over
+    /// the space between Latin words although it sees the gap. Without it the output is exactly PaddleOCR's.
+    /// </para>
     /// </summary>
-    public static (string Text, float Confidence) Decode(ReadOnlySpan<float> probabilities, int steps, int classes, CharacterDictionary dictionary)
+    public static (string Text, float Confidence) Decode(ReadOnlySpan<float> probabilities, int steps, int classes, CharacterDictionary dictionary, bool inferSpaces = false)
     {
         var text = new StringBuilder();
         var sum = 0.0;
         var emitted = 0;
         var previous = -1;
+        var spaceIndex = inferSpaces ? dictionary.SpaceIndex : -1;
+        var lastEnd = -1; // last time step of the previous character's run
+        var lastWasSpace = true;
+        var spaceInGap = 0f;
         for (var t = 0; t < steps; t++)
         {
             var row = probabilities.Slice(t * classes, classes);
             var best = TensorPrimitives.IndexOfMax(row);
-            if (best != 0 && best != previous && best < dictionary.Count)
+            if (best == 0)
             {
-                text.Append(dictionary[best]);
-                sum += row[best];
-                emitted++;
+                if (spaceIndex > 0)
+                {
+                    spaceInGap = Math.Max(spaceInGap, row[spaceIndex]);
+                }
+
+                previous = best;
+                continue;
             }
 
+            if (best != previous && best < dictionary.Count)
+            {
+                var character = dictionary[best];
+                var isSpace = best == spaceIndex;
+                if (spaceIndex > 0 && !isSpace && !lastWasSpace && t - lastEnd - 1 >= MinSpaceGap && spaceInGap >= MinSpaceProbability)
+                {
+                    text.Append(' ');
+                }
+
+                text.Append(character);
+                sum += row[best];
+                emitted++;
+                lastWasSpace = isSpace;
+            }
+
+            lastEnd = t;
+            spaceInGap = 0;
             previous = best;
         }
 

@@ -18,6 +18,7 @@ internal sealed class TextRecognizer : IDisposable
     private readonly InferenceSession _session;
     private readonly CharacterDictionary _dictionary;
     private readonly int _batchSize;
+    private readonly bool _inferSpaces;
 
     public TextRecognizer(OcrEngineOptions options, ILogger logger)
     {
@@ -28,6 +29,7 @@ internal sealed class TextRecognizer : IDisposable
         LoadTime = Stopwatch.GetElapsedTime(started);
         Log.ModelLoaded(logger, Path.GetFileName(path), options.ExecutionProvider.ToString(), LoadTime.TotalMilliseconds);
         _batchSize = options.RecognizerBatchSize;
+        _inferSpaces = options.InferSpaces;
 
         var classes = _session.OutputMetadata.First().Value.Dimensions[^1];
         if (classes > 0 && classes != _dictionary.Count)
@@ -94,7 +96,7 @@ internal sealed class TextRecognizer : IDisposable
         var results = new (string, float)[batch.Count];
         for (var i = 0; i < batch.Count; i++)
         {
-            results[i] = CtcDecoder.Decode(output.AsSpan(i * steps * classes, steps * classes), steps, classes, _dictionary);
+            results[i] = CtcDecoder.Decode(output.AsSpan(i * steps * classes, steps * classes), steps, classes, _dictionary, _inferSpaces);
         }
 
         return results;

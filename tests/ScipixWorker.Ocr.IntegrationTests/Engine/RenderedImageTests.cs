@@ -33,7 +33,7 @@ public sealed class RenderedImageTests(EngineFixture fixture)
         for (var i = 0; i < PageLines.Length; i++)
         {
             var (text, x, y) = PageLines[i];
-            Assert.True(Cer.Of(text, page.Lines[i].Text) <= 0.05, $"expected '{text}', got '{page.Lines[i].Text}'");
+            Assert.True(Cer.IgnoringSpaces(text, page.Lines[i].Text) <= 0.05, $"expected '{text}', got '{page.Lines[i].Text}'");
             var box = page.Lines[i].Box;
             Assert.InRange(box.MinX, x - 20, x + 10);
             Assert.InRange(box.MinY, y - 5, y + 30);
@@ -70,7 +70,7 @@ public sealed class RenderedImageTests(EngineFixture fixture)
         var page = Assert.Single(Read(jpeg.ToArray()).Pages);
 
         Assert.Equal((900, 330), (page.Width, page.Height));
-        Assert.True(Cer.Of(string.Join('\n', PageLines.Select(l => l.Text)), page.Text) <= 0.05, page.Text);
+        Assert.True(Cer.IgnoringSpaces(string.Join('\n', PageLines.Select(l => l.Text)), page.Text) <= 0.05, page.Text);
     }
 
     public static TheoryData<string> Formats => new() { "png", "jpeg", "bmp", "tiff", "gif", "webp" };
@@ -95,7 +95,7 @@ public sealed class RenderedImageTests(EngineFixture fixture)
 
         var line = Assert.Single(Assert.Single(Read(encoded.ToArray(), OcrMode.SingleLine).Pages).Lines);
 
-        Assert.True(Cer.Of(text, line.Text) <= 0.05, $"{format}: got '{line.Text}'");
+        Assert.True(Cer.IgnoringSpaces(text, line.Text) <= 0.05, $"{format}: got '{line.Text}'");
     }
 
     [Fact]
@@ -110,8 +110,8 @@ public sealed class RenderedImageTests(EngineFixture fixture)
         var document = Read(gif.ToArray());
 
         Assert.Equal([1, 2], document.Pages.Select(p => p.PageNumber));
-        Assert.True(Cer.Of("First page here", document.Pages[0].Text) <= 0.1, document.Pages[0].Text);
-        Assert.True(Cer.Of("Second page there", document.Pages[1].Text) <= 0.1, document.Pages[1].Text);
+        Assert.True(Cer.IgnoringSpaces("First page here", document.Pages[0].Text) <= 0.1, document.Pages[0].Text);
+        Assert.True(Cer.IgnoringSpaces("Second page there", document.Pages[1].Text) <= 0.1, document.Pages[1].Text);
     }
 
     [Fact]
@@ -128,7 +128,7 @@ public sealed class RenderedImageTests(EngineFixture fixture)
 
         var line = Assert.Single(Assert.Single(Read(TextImages.Encode(bitmap), OcrMode.SingleLine).Pages).Lines);
 
-        Assert.True(Cer.Of("Transparent label 42", line.Text) <= 0.05, line.Text);
+        Assert.True(Cer.IgnoringSpaces("Transparent label 42", line.Text) <= 0.05, line.Text);
     }
 
     [Fact]

@@ -60,3 +60,54 @@ public sealed class CtcDecoderTests
         Assert.Equal(0f, confidence);
     }
 }
+
+public sealed class CtcSpaceInferenceTests
+{
+    private static readonly CharacterDictionary Dictionary = new(["a", "b", "c"], useSpace: true);
+
+    /// <summary>
+    /// A sequence from a pattern: letters a..c emit that class, '_' a blank, '.' a blank where the space
+    /// class has probability 0.3 (the model saw a gap but the blank won), ' ' the space class.
+    /// </summary>
+    private static float[] Pattern(string pattern)
+    {
+        var classes = Dictionary.Count;
+        var probabilities = new float[pattern.Length * classes];
+        for (var t = 0; t < pattern.Length; t++)
+        {
+            var row = probabilities.AsSpan(t * classes, classes);
+            switch (pattern[t])
+            {
+                case '_': row[0] = 0.9f; break;
+                case '.': row[0] = 0.6f; row[4] = 0.3f; break;
+                case ' ': row[4] = 0.9f; break;
+                default: row[pattern[t] - 'a' + 1] = 0.9f; break;
+            }
+        }
+
+        return probabilities;
+    }
+
+    private static string Decode(string pattern, bool inferSpaces = true) =>
+        CtcDecoder.Decode(Pattern(pattern), pattern.Length, Dictionary.Count, Dictionary, inferSpaces).Text;
+
+    [Fact]
+    public void Gap_where_the_space_class_was_likely_becomes_a_space() =>
+        Assert.Equal("ab ca", Decode("a_b_.._c_a"));
+
+    [Fact]
+    public void Long_gap_without_space_evidence_stays_joined() =>
+        Assert.Equal("abca", Decode("a_b______c_a"));
+
+    [Fact]
+    public void Single_step_gap_is_too_short_for_a_space_even_with_evidence() =>
+        Assert.Equal("abc", Decode("a_b.c"));
+
+    [Fact]
+    public void A_space_the_model_emitted_is_not_doubled() =>
+        Assert.Equal("ab c", Decode("a_b.. ..c"));
+
+    [Fact]
+    public void Without_inference_the_output_is_paddleocrs() =>
+        Assert.Equal("abca", Decode("a_b_.._c_a", inferSpaces: false));
+}
