@@ -2,22 +2,22 @@ using Microsoft.Extensions.Logging;
 
 namespace ScipixWorker.Ocr.Engine;
 
-/// <summary>Source-generated log messages of the OCR engine (event ids 1000-1099).</summary>
+/// <summary>Source-generated log messages of the OCR engine (event ids 2000-2099).</summary>
 internal static partial class Log
 {
-    [LoggerMessage(EventId = 1000, Level = LogLevel.Warning,
+    [LoggerMessage(EventId = 2000, Level = LogLevel.Warning,
         Message = "CUDA could not be used for {Model} on device {DeviceId}, falling back to the CPU: {Reason}")]
     public static partial void CudaUnavailable(ILogger logger, string model, int deviceId, string reason);
 
-    [LoggerMessage(EventId = 1001, Level = LogLevel.Information,
+    [LoggerMessage(EventId = 2001, Level = LogLevel.Information,
         Message = "Loaded {Model} on {Provider} in {ElapsedMs:F0} ms")]
     public static partial void ModelLoaded(ILogger logger, string model, string provider, double elapsedMs);
 
-    [LoggerMessage(EventId = 1002, Level = LogLevel.Information,
+    [LoggerMessage(EventId = 2002, Level = LogLevel.Information,
         Message = "OCR engine warmed up in {ElapsedMs:F0} ms ({Runs} runs)")]
     public static partial void WarmedUp(ILogger logger, double elapsedMs, int runs);
 
-    [LoggerMessage(EventId = 1003, Level = LogLevel.Information,
+    [LoggerMessage(EventId = 2003, Level = LogLevel.Information,
         Message = "Angle classifier disabled (Ocr:ClassifierModel is empty)")]
     public static partial void ClassifierDisabled(ILogger logger);
 }
