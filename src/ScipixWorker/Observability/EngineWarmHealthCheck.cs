@@ -13,13 +13,15 @@ internal sealed class EngineWarmHealthCheck(OcrEngine engine, IOptions<OcrEngine
             : HealthCheckResult.Unhealthy("The OCR engine is warming up."));
 }
 
-/// <summary>Publishes the engine's load and warm-up times; starts after the engine's warm-up service.</summary>
+/// <summary>Publishes the engine's load and warm-up times and which models run; starts after the engine's warm-up service.</summary>
 internal sealed class ModelMetricsService(OcrEngine engine) : IHostedService
 {
     public Task StartAsync(CancellationToken cancellationToken)
     {
         WorkerMetrics.ModelLoadSeconds.Set(engine.LoadTime.TotalSeconds);
         WorkerMetrics.ModelWarmupSeconds.Set(engine.WarmUpTime.TotalSeconds);
+        var model = engine.Model;
+        WorkerMetrics.ModelInfo.WithLabels(model.Detector, model.Recognizer, model.Classifier, model.Precision, model.ExecutionProvider).Set(1);
         return Task.CompletedTask;
     }
 

@@ -56,6 +56,10 @@ internal static class WorkerMetrics
     public static readonly Gauge ModelWarmupSeconds = Metrics.CreateGauge(
         "scipix_model_warmup_seconds", "Time the OCR engine's warm-up took.");
 
+    public static readonly Gauge ModelInfo = Metrics.CreateGauge(
+        "scipix_model_info", "1 for the models in use: file names, the recognizer's precision (fp32, fp16, int8) and the execution provider (cpu, cuda).",
+        "detector", "recognizer", "classifier", "precision", "provider");
+
     public static readonly Counter CacheHitsTotal = Metrics.CreateCounter(
         "scipix_cache_hits_total", "Jobs served from the result cache.");
 
