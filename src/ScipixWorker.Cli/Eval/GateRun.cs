@@ -37,6 +37,12 @@ internal static class GateRun
             return 2;
         }
 
+        if (variantChoices.Count > 1)
+        {
+            Console.Error.WriteLine($"scipix eval --gate: note: {variantChoices.Count} models run a variant ({variant.Model.PrecisionSummary}); " +
+                "the result is recorded for each. Pin the others with --precision fp32 to gate one variant.");
+        }
+
         using var fp32 = new OcrEngine(baselineOptions);
         fp32.WarmUp(cancellationToken);
         variant.WarmUp(cancellationToken);

@@ -136,11 +136,11 @@ public sealed class OcrEngineOptions
 
     /// <summary>With auto on the CPU, INT8 is kept only if FP32 takes at least this many times as long (start-up timing).</summary>
     [Range(1.0, 10.0)]
-    public double AutoMinSpeedup { get; set; } = 1.1;
+    public double AutoMinSpeedup { get; set; } = 1.15;
 
     /// <summary>With auto on the CPU, timed runs of each of FP32 and INT8 at start-up (the medians are compared).</summary>
     [Range(1, 50)]
-    public int AutoTimingRuns { get; set; } = 5;
+    public int AutoTimingRuns { get; set; } = 7;
 
     /// <summary>Run every model on representative shapes before reporting ready.</summary>
     public bool WarmUp { get; set; } = true;
