@@ -53,6 +53,12 @@ internal static class EvalCommand
             var items = Manifest.Read(parse.GetRequiredValue(set), parse.GetValue(limit));
             var mode = parse.GetValue(lines) ? OcrMode.SingleLine : OcrMode.Full;
             var setName = Path.GetFileName(Path.GetFullPath(parse.GetRequiredValue(set)).TrimEnd('/'));
+            if (parse.GetValue(record) && !parse.GetValue(gate))
+            {
+                Console.Error.WriteLine("scipix eval: --record needs --gate (it records the gate's result).");
+                return 2;
+            }
+
             if (parse.GetValue(gate))
             {
                 var gateOptions = settings.Read(parse);

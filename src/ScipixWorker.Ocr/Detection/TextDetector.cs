@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Logging;
 using Microsoft.ML.OnnxRuntime;
 using ScipixWorker.Ocr.Engine;
 using ScipixWorker.Ocr.Imaging;
@@ -14,6 +15,13 @@ internal sealed class TextDetector : IDisposable
     private readonly InferenceSession _session;
     private readonly DbPostProcessor _postProcessor;
     private readonly int _limitSide;
+
+    /// <summary>Loads the configured model at the configured precision on its own (benchmarks, tools).</summary>
+    public TextDetector(OcrEngineOptions options, ILogger logger)
+        : this(options, ModelLoader.Load(ModelRole.Detector, options.DetectorModel, options,
+            VariantCatalog.Load(options.Resolve(options.VariantsFile)), () => TimingSample(options), logger))
+    {
+    }
 
     public TextDetector(OcrEngineOptions options, LoadedModel model)
     {

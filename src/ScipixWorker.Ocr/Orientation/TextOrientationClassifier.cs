@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Logging;
 using Microsoft.ML.OnnxRuntime;
 using ScipixWorker.Ocr.Engine;
 using ScipixWorker.Ocr.Imaging;
@@ -17,6 +18,13 @@ internal sealed class TextOrientationClassifier : IDisposable
     private readonly InferenceSession _session;
     private readonly float _threshold;
     private readonly int _batchSize;
+
+    /// <summary>Loads the configured model at the configured precision on its own (benchmarks, tools).</summary>
+    public TextOrientationClassifier(OcrEngineOptions options, ILogger logger)
+        : this(options, ModelLoader.Load(ModelRole.Classifier, options.ClassifierModel, options,
+            VariantCatalog.Load(options.Resolve(options.VariantsFile)), () => TimingSample(options), logger))
+    {
+    }
 
     public TextOrientationClassifier(OcrEngineOptions options, LoadedModel model)
     {

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Logging;
 using Microsoft.ML.OnnxRuntime;
 using ScipixWorker.Ocr.Engine;
 using ScipixWorker.Ocr.Imaging;
@@ -18,6 +19,13 @@ internal sealed class TextRecognizer : IDisposable
     private readonly CharacterDictionary _dictionary;
     private readonly int _batchSize;
     private readonly bool _inferSpaces;
+
+    /// <summary>Loads the configured model at the configured precision on its own (benchmarks, tools).</summary>
+    public TextRecognizer(OcrEngineOptions options, ILogger logger)
+        : this(options, ModelLoader.Load(ModelRole.Recognizer, options.RecognizerModel, options,
+            VariantCatalog.Load(options.Resolve(options.VariantsFile)), () => TimingSample(options), logger))
+    {
+    }
 
     public TextRecognizer(OcrEngineOptions options, LoadedModel model)
     {
