@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Microsoft.Extensions.Configuration;
 using ScipixWorker.Ocr.Engine;
+using ScipixWorker.Ocr.Precision;
 
 namespace ScipixWorker.Cli.Common;
 
@@ -22,8 +23,20 @@ internal sealed class EngineSettings
 
     public Option<bool> Faithful { get; } = new("--paddle-faithful") { Description = "Exactly PaddleOCR's output: no inferred spaces (Ocr:InferSpaces=false)" };
 
+    public Option<ModelPrecision?> Precision { get; } = new("--precision") { Description = "fp32, int8, fp16 or auto, for every model (Ocr:Precision)" };
+
+    public Option<ModelPrecision?> DetectorPrecision { get; } = new("--detector-precision") { Description = "Override for the detector (Ocr:DetectorPrecision)" };
+
+    public Option<ModelPrecision?> RecognizerPrecision { get; } = new("--recognizer-precision") { Description = "Override for the recognizer (Ocr:RecognizerPrecision)" };
+
+    public Option<ModelPrecision?> ClassifierPrecision { get; } = new("--classifier-precision") { Description = "Override for the classifier (Ocr:ClassifierPrecision)" };
+
     public void AddTo(Command command)
     {
+        command.Options.Add(Precision);
+        command.Options.Add(DetectorPrecision);
+        command.Options.Add(RecognizerPrecision);
+        command.Options.Add(ClassifierPrecision);
         command.Options.Add(Faithful);
         command.Options.Add(Models);
         command.Options.Add(Provider);
@@ -65,6 +78,15 @@ internal sealed class EngineSettings
         {
             options.RecognizerModel = recognizer;
         }
+
+        if (parse.GetValue(Precision) is { } precision)
+        {
+            options.Precision = precision;
+        }
+
+        options.DetectorPrecision = parse.GetValue(DetectorPrecision) ?? options.DetectorPrecision;
+        options.RecognizerPrecision = parse.GetValue(RecognizerPrecision) ?? options.RecognizerPrecision;
+        options.ClassifierPrecision = parse.GetValue(ClassifierPrecision) ?? options.ClassifierPrecision;
 
         if (parse.GetValue(Faithful))
         {

@@ -4,6 +4,7 @@ using System.Text.Json;
 using ScipixWorker.Cli.Common;
 using ScipixWorker.Ocr.Engine;
 using ScipixWorker.Ocr.Evaluation;
+using ScipixWorker.Ocr.Precision;
 
 namespace ScipixWorker.Cli.Eval;
 
@@ -24,13 +25,50 @@ internal static class EvalCommand
         engineName.AcceptOnlyFromAmong("scipix", "tesseract");
         var errors = new Option<bool>("--show-errors") { Description = "Print each item whose text differs" };
         var batch = new Option<int>("--batch") { Description = "With --lines: recognize this many images per call (sorted by width, as PaddleOCR batches)", DefaultValueFactory = _ => 1 };
+        var gate = new Option<bool>("--gate")
+        {
+            Description = "Accuracy gate: run FP32 and the variant named by --precision/--<model>-precision side by side, " +
+                "print both CERs, the relative delta and the speed ratio; exit code 1 unless the variant's CER is within 5% (relative) of FP32's",
+        };
+        var record = new Option<bool>("--record") { Description = "With --gate: write the result into the variant's entry in models/variants.json" };
         var settings = new EngineSettings();
-        var command = new Command("eval", "Measure CER/WER and speed on a ground-truth set") { set, lines, caseInsensitive, json, limit, engineName, errors, batch };
+        var command = new Command("eval", "Measure CER/WER and speed on a ground-truth set") { set, lines, caseInsensitive, json, limit, engineName, errors, batch, gate, record };
         settings.AddTo(command);
         command.SetAction((parse, cancellationToken) =>
         {
+            try
+            {
+                return Task.FromResult(Execute(parse, cancellationToken));
+            }
+            catch (PrecisionConfigurationException ex)
+            {
+                Console.Error.WriteLine($"scipix eval: {ex.Message}");
+                return Task.FromResult(2);
+            }
+        });
+        return command;
+
+        int Execute(ParseResult parse, CancellationToken cancellationToken)
+        {
             var items = Manifest.Read(parse.GetRequiredValue(set), parse.GetValue(limit));
             var mode = parse.GetValue(lines) ? OcrMode.SingleLine : OcrMode.Full;
+            var setName = Path.GetFileName(Path.GetFullPath(parse.GetRequiredValue(set)).TrimEnd('/'));
+            if (parse.GetValue(record) && !parse.GetValue(gate))
+            {
+                Console.Error.WriteLine("scipix eval: --record needs --gate (it records the gate's result).");
+                return 2;
+            }
+
+            if (parse.GetValue(gate))
+            {
+                var gateOptions = settings.Read(parse);
+                gateOptions.AllowUngatedVariants = true;
+                var gateBatch = mode == OcrMode.SingleLine ? Math.Max(1, parse.GetValue(batch)) : 1;
+                gateOptions.RecognizerBatchSize = Math.Max(gateOptions.RecognizerBatchSize, gateBatch);
+                return GateRun.Run(gateOptions, items, setName, mode, parse.GetValue(caseInsensitive), gateBatch,
+                    parse.GetValue(json), parse.GetValue(record), cancellationToken);
+            }
+
             Func<IReadOnlyList<ManifestItem>, IReadOnlyList<(string Text, float Confidence)>> recognize;
             OcrEngine? engine = null;
             string engineLabel;
@@ -43,23 +81,28 @@ internal static class EvalCommand
             else
             {
                 var options = settings.Read(parse);
+                // eval is how variants are measured before they are gated: it may run them (and says so).
+                options.AllowUngatedVariants = true;
                 chunk = mode == OcrMode.SingleLine ? Math.Max(1, parse.GetValue(batch)) : 1;
                 options.RecognizerBatchSize = Math.Max(options.RecognizerBatchSize, chunk);
                 engine = new OcrEngine(options);
                 engine.WarmUp(cancellationToken);
                 recognize = chunkItems => Recognize(engine, chunkItems, mode, cancellationToken);
-                engineLabel = $"scipix {engine.Model.Recognizer} ({engine.Model.Precision}, {engine.Model.ExecutionProvider})";
+                engineLabel = $"scipix {engine.Model.Recognizer} ({engine.Model.PrecisionSummary}, {engine.Model.ExecutionProvider})";
+                foreach (var choice in engine.Model.Choices.Where(c => c.Reason.Contains("UNGATED", StringComparison.Ordinal)))
+                {
+                    Console.Error.WriteLine($"note: {choice.Role} {choice.Reason}");
+                }
             }
 
             using (engine)
             {
                 var report = Evaluate(items, chunk, recognize, parse.GetValue(caseInsensitive), parse.GetValue(errors), cancellationToken);
-                Print(report with { Engine = engineLabel, Set = Path.GetFileName(Path.GetFullPath(parse.GetRequiredValue(set)).TrimEnd('/')), Mode = mode.ToString() }, parse.GetValue(json));
+                Print(report with { Engine = engineLabel, Set = setName, Mode = mode.ToString() }, parse.GetValue(json));
             }
 
-            return Task.FromResult(0);
-        });
-        return command;
+            return 0;
+        }
     }
 
     private static IReadOnlyList<(string Text, float Confidence)> Recognize(OcrEngine engine, IReadOnlyList<ManifestItem> items, OcrMode mode, CancellationToken cancellationToken)

@@ -1,8 +1,8 @@
-using System.Diagnostics;
 using Microsoft.Extensions.Logging;
 using Microsoft.ML.OnnxRuntime;
 using ScipixWorker.Ocr.Engine;
 using ScipixWorker.Ocr.Imaging;
+using ScipixWorker.Ocr.Precision;
 
 namespace ScipixWorker.Ocr.Detection;
 
@@ -16,21 +16,32 @@ internal sealed class TextDetector : IDisposable
     private readonly DbPostProcessor _postProcessor;
     private readonly int _limitSide;
 
+    /// <summary>Loads the configured model at the configured precision on its own (benchmarks, tools).</summary>
     public TextDetector(OcrEngineOptions options, ILogger logger)
+        : this(options, ModelLoader.Load(ModelRole.Detector, options.DetectorModel, options,
+            VariantCatalog.Load(options.Resolve(options.VariantsFile)), () => TimingSample(options), logger))
     {
-        var path = options.Resolve(options.DetectorModel);
-        var started = Stopwatch.GetTimestamp();
-        (_session, Provider) = OrtSessionFactory.Create(path, options, logger);
-        LoadTime = Stopwatch.GetElapsedTime(started);
-        Log.ModelLoaded(logger, Path.GetFileName(path), Provider.ToString(), LoadTime.TotalMilliseconds);
+    }
+
+    public TextDetector(OcrEngineOptions options, LoadedModel model)
+    {
+        _session = model.Session;
+        Model = model;
         _limitSide = options.DetectorLimitSide;
         _postProcessor = new DbPostProcessor(options.DetectorThreshold, options.DetectorBoxThreshold,
             options.DetectorUnclipRatio, options.DetectorMaxCandidates);
     }
 
-    public ExecutionProvider Provider { get; }
+    public ExecutionProvider Provider => Model.Provider;
 
-    public TimeSpan LoadTime { get; }
+    public LoadedModel Model { get; }
+
+    /// <summary>A typical call for start-up timing: a page at the size limit (a 3:4 portrait scan).</summary>
+    public static TimingInput TimingSample(OcrEngineOptions options)
+    {
+        var (width, height) = InputSize(options.DetectorLimitSide * 3 / 4, options.DetectorLimitSide, options.DetectorLimitSide);
+        return TimingInput.Pattern(1, 3, height, width);
+    }
 
     /// <summary>The model input size for a page, following PaddleOCR's DetResizeForTest (limit_type max).</summary>
     public static (int Width, int Height) InputSize(int width, int height, int limitSide)

@@ -5,6 +5,7 @@ using ScipixWorker.Ocr.Detection;
 using ScipixWorker.Ocr.Geometry;
 using ScipixWorker.Ocr.Imaging;
 using ScipixWorker.Ocr.Orientation;
+using ScipixWorker.Ocr.Precision;
 using ScipixWorker.Ocr.Recognition;
 
 namespace ScipixWorker.Ocr.Engine;
@@ -28,24 +29,82 @@ public sealed class OcrEngine : IDisposable
         _options = options;
         _logger = (ILogger?)logger ?? NullLogger.Instance;
         _loader = new ImageLoader(options);
-        _recognizer = new TextRecognizer(options, _logger);
-        _detector = new TextDetector(options, _logger);
-        if (string.IsNullOrWhiteSpace(options.ClassifierModel))
+        var catalog = VariantCatalog.Load(options.Resolve(options.VariantsFile));
+        var loaded = new List<LoadedModel>(3);
+        try
         {
-            Log.ClassifierDisabled(_logger);
+            // Explicit int8/fp16 settings are checked for every model before anything loads, so a bad one
+            // fails at once and names its setting.
+            CheckExplicitPrecisions(options, catalog);
+            loaded.Add(ModelLoader.Load(ModelRole.Recognizer, options.RecognizerModel, options, catalog, () => TextRecognizer.TimingSample(options), _logger));
+            _recognizer = new TextRecognizer(options, loaded[^1]);
+            loaded.Add(ModelLoader.Load(ModelRole.Detector, options.DetectorModel, options, catalog, () => TextDetector.TimingSample(options), _logger));
+            _detector = new TextDetector(options, loaded[^1]);
+            if (string.IsNullOrWhiteSpace(options.ClassifierModel))
+            {
+                Log.ClassifierDisabled(_logger);
+            }
+            else
+            {
+                loaded.Add(ModelLoader.Load(ModelRole.Classifier, options.ClassifierModel, options, catalog, () => TextOrientationClassifier.TimingSample(options), _logger));
+                _classifier = new TextOrientationClassifier(options, loaded[^1]);
+            }
         }
-        else
+        catch
         {
-            _classifier = new TextOrientationClassifier(options, _logger);
+            foreach (var model in loaded)
+            {
+                model.Session.Dispose();
+            }
+
+            throw;
         }
 
-        LoadTime = _recognizer.LoadTime + _detector.LoadTime + (_classifier?.LoadTime ?? TimeSpan.Zero);
+        LoadTime = TimeSpan.FromTicks(loaded.Sum(m => m.LoadTime.Ticks));
         Model = new OcrModelInfo(
-            Path.GetFileName(options.DetectorModel),
-            Path.GetFileName(options.RecognizerModel),
-            Path.GetFileName(options.ClassifierModel ?? string.Empty),
-            PrecisionOf(options.RecognizerModel),
-            _detector.Provider == ExecutionProvider.Cuda ? "cuda" : "cpu");
+            _detector.Model.File,
+            _recognizer.Model.File,
+            _classifier?.Model.File ?? string.Empty,
+            _recognizer.Model.Precision.Label(),
+            _detector.Provider == ExecutionProvider.Cuda ? "cuda" : "cpu")
+        {
+            DetectorPrecision = _detector.Model.Precision.Label(),
+            ClassifierPrecision = _classifier?.Model.Precision.Label() ?? string.Empty,
+            Choices = loaded.Select(m => new ModelChoice(RoleOf(m), m.File, m.Precision.Label(), m.Reason)).ToArray(),
+        };
+
+        ModelRole RoleOf(LoadedModel model) =>
+            ReferenceEquals(model, _recognizer?.Model) ? ModelRole.Recognizer
+            : ReferenceEquals(model, _detector?.Model) ? ModelRole.Detector
+            : ModelRole.Classifier;
+    }
+
+    /// <summary>
+    /// Throws <see cref="PrecisionConfigurationException"/> (naming the setting) for the first explicit int8/fp16
+    /// setting whose variant is missing or has not passed the accuracy gate.
+    /// </summary>
+    public static void CheckExplicitPrecisions(OcrEngineOptions options, VariantCatalog catalog)
+    {
+        foreach (var (role, model) in new[]
+        {
+            (ModelRole.Recognizer, options.RecognizerModel),
+            (ModelRole.Detector, options.DetectorModel),
+            (ModelRole.Classifier, options.ClassifierModel ?? string.Empty),
+        })
+        {
+            var (requested, setting) = options.PrecisionFor(role);
+            if (string.IsNullOrWhiteSpace(model) || requested is ModelPrecision.Auto or ModelPrecision.Fp32)
+            {
+                continue;
+            }
+
+            var status = catalog.Status(options.Resolve(model), requested);
+            var error = PrecisionSelector.ExplicitRequestError(role, requested, setting, status, options.AllowUngatedVariants);
+            if (error is not null)
+            {
+                throw new PrecisionConfigurationException(setting, error);
+            }
+        }
     }
 
     /// <summary>The models in use.</summary>
@@ -196,14 +255,6 @@ public sealed class OcrEngine : IDisposable
     {
         var rows = ReadingOrder.GroupIntoRows(lines.Select(l => l.Box).ToList());
         return string.Join('\n', rows.Select(row => string.Join(' ', row.Select(i => lines[i].Text))));
-    }
-
-    private static string PrecisionOf(string modelPath)
-    {
-        var name = Path.GetFileName(modelPath).ToLowerInvariant();
-        return name.Contains("int8", StringComparison.Ordinal) ? "int8"
-            : name.Contains("fp16", StringComparison.Ordinal) ? "fp16"
-            : "fp32";
     }
 
     /// <inheritdoc />

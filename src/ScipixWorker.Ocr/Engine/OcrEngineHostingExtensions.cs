@@ -2,6 +2,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using ScipixWorker.Ocr.Precision;
 
 namespace ScipixWorker.Ocr.Engine;
 
@@ -24,6 +25,7 @@ public static class OcrEngineHostingExtensions
             .Validate(o => string.IsNullOrWhiteSpace(o.ClassifierModel) || File.Exists(o.Resolve(o.ClassifierModel)), "Ocr:ClassifierModel: the file does not exist.")
             .Validate(o => File.Exists(o.Resolve(o.Dictionary)), "Ocr:Dictionary: the file does not exist.")
             .ValidateOnStart();
+        builder.Services.AddSingleton<IValidateOptions<OcrEngineOptions>, PrecisionOptionsValidator>();
         builder.Services.AddSingleton(sp =>
             new OcrEngine(sp.GetRequiredService<IOptions<OcrEngineOptions>>().Value, sp.GetRequiredService<ILogger<OcrEngine>>()));
         builder.Services.AddHostedService<OcrEngineWarmUpService>();

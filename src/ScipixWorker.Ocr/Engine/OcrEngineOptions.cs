@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using ScipixWorker.Ocr.Precision;
 
 namespace ScipixWorker.Ocr.Engine;
 
@@ -107,8 +108,59 @@ public sealed class OcrEngineOptions
     [Range(1, 10_000)]
     public int MaxPages { get; set; } = 100;
 
+    /// <summary>
+    /// Numeric precision of every model: <c>auto</c> (default), <c>fp32</c>, <c>int8</c> or <c>fp16</c>. Auto runs a
+    /// quantized variant only where one passed the accuracy gate (models/variants.json) and, on the CPU, is faster
+    /// on this machine; int8/fp16 require such a variant of every model and refuse to start otherwise.
+    /// The per-model settings below override this one (docs/quantization.md).
+    /// </summary>
+    public ModelPrecision Precision { get; set; } = ModelPrecision.Auto;
+
+    /// <summary>Precision of the detector; unset follows <see cref="Precision"/>.</summary>
+    public ModelPrecision? DetectorPrecision { get; set; }
+
+    /// <summary>Precision of the recognizer; unset follows <see cref="Precision"/>.</summary>
+    public ModelPrecision? RecognizerPrecision { get; set; }
+
+    /// <summary>Precision of the angle classifier; unset follows <see cref="Precision"/>.</summary>
+    public ModelPrecision? ClassifierPrecision { get; set; }
+
+    /// <summary>The list of quantized variants and their gate results, relative to <see cref="ModelDirectory"/>.</summary>
+    public string VariantsFile { get; set; } = "variants.json";
+
+    /// <summary>
+    /// Let an explicit int8/fp16 setting run a variant that has not passed the gate. Only for measuring
+    /// variants (<c>scipix eval</c> sets it); never in production.
+    /// </summary>
+    public bool AllowUngatedVariants { get; set; }
+
+    /// <summary>With auto on the CPU, INT8 is kept only if FP32 takes at least this many times as long (start-up timing).</summary>
+    [Range(1.0, 10.0)]
+    public double AutoMinSpeedup { get; set; } = 1.15;
+
+    /// <summary>With auto on the CPU, timed runs of each of FP32 and INT8 at start-up (the medians are compared).</summary>
+    [Range(1, 50)]
+    public int AutoTimingRuns { get; set; } = 7;
+
     /// <summary>Run every model on representative shapes before reporting ready.</summary>
     public bool WarmUp { get; set; } = true;
+
+    /// <summary>The precision requested for a model and the setting it comes from (for messages).</summary>
+    public (ModelPrecision Precision, string Setting) PrecisionFor(ModelRole role)
+    {
+        var specific = role switch
+        {
+            ModelRole.Detector => DetectorPrecision,
+            ModelRole.Recognizer => RecognizerPrecision,
+            _ => ClassifierPrecision,
+        };
+        return specific is { } value
+            ? (value, ModelPrecisionNames.SettingName(role))
+            : (Precision, $"{SectionName}:{nameof(Precision)}");
+    }
+
+    /// <summary>A shallow copy (every property is a value or a string), to derive settings for a side-by-side run.</summary>
+    public OcrEngineOptions Copy() => (OcrEngineOptions)MemberwiseClone();
 
     /// <summary>Resolves a model path against <see cref="ModelDirectory"/>.</summary>
     public string Resolve(string path) =>

@@ -1,8 +1,8 @@
-using System.Diagnostics;
 using Microsoft.Extensions.Logging;
 using Microsoft.ML.OnnxRuntime;
 using ScipixWorker.Ocr.Engine;
 using ScipixWorker.Ocr.Imaging;
+using ScipixWorker.Ocr.Precision;
 
 namespace ScipixWorker.Ocr.Orientation;
 
@@ -19,18 +19,26 @@ internal sealed class TextOrientationClassifier : IDisposable
     private readonly float _threshold;
     private readonly int _batchSize;
 
+    /// <summary>Loads the configured model at the configured precision on its own (benchmarks, tools).</summary>
     public TextOrientationClassifier(OcrEngineOptions options, ILogger logger)
+        : this(options, ModelLoader.Load(ModelRole.Classifier, options.ClassifierModel, options,
+            VariantCatalog.Load(options.Resolve(options.VariantsFile)), () => TimingSample(options), logger))
     {
-        var path = options.Resolve(options.ClassifierModel);
-        var started = Stopwatch.GetTimestamp();
-        (_session, _) = OrtSessionFactory.Create(path, options, logger);
-        LoadTime = Stopwatch.GetElapsedTime(started);
-        Log.ModelLoaded(logger, Path.GetFileName(path), options.ExecutionProvider.ToString(), LoadTime.TotalMilliseconds);
+    }
+
+    public TextOrientationClassifier(OcrEngineOptions options, LoadedModel model)
+    {
+        _session = model.Session;
+        Model = model;
         _threshold = options.ClassifierThreshold;
         _batchSize = options.RecognizerBatchSize;
     }
 
-    public TimeSpan LoadTime { get; }
+    public LoadedModel Model { get; }
+
+    /// <summary>A typical call for start-up timing: a full batch.</summary>
+    public static TimingInput TimingSample(OcrEngineOptions options) =>
+        TimingInput.Pattern(options.RecognizerBatchSize, 3, InputHeight, InputWidth);
 
     /// <summary>Rotates the crops classified as upside down; returns how many were rotated.</summary>
     public int Correct(IList<RgbBuffer> crops, CancellationToken cancellationToken)

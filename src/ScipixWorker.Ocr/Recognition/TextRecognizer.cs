@@ -1,8 +1,8 @@
-using System.Diagnostics;
 using Microsoft.Extensions.Logging;
 using Microsoft.ML.OnnxRuntime;
 using ScipixWorker.Ocr.Engine;
 using ScipixWorker.Ocr.Imaging;
+using ScipixWorker.Ocr.Precision;
 
 namespace ScipixWorker.Ocr.Recognition;
 
@@ -20,14 +20,18 @@ internal sealed class TextRecognizer : IDisposable
     private readonly int _batchSize;
     private readonly bool _inferSpaces;
 
+    /// <summary>Loads the configured model at the configured precision on its own (benchmarks, tools).</summary>
     public TextRecognizer(OcrEngineOptions options, ILogger logger)
+        : this(options, ModelLoader.Load(ModelRole.Recognizer, options.RecognizerModel, options,
+            VariantCatalog.Load(options.Resolve(options.VariantsFile)), () => TimingSample(options), logger))
     {
-        var path = options.Resolve(options.RecognizerModel);
+    }
+
+    public TextRecognizer(OcrEngineOptions options, LoadedModel model)
+    {
         _dictionary = CharacterDictionary.Load(options.Resolve(options.Dictionary), options.UseSpaceCharacter);
-        var started = Stopwatch.GetTimestamp();
-        (_session, _) = OrtSessionFactory.Create(path, options, logger);
-        LoadTime = Stopwatch.GetElapsedTime(started);
-        Log.ModelLoaded(logger, Path.GetFileName(path), options.ExecutionProvider.ToString(), LoadTime.TotalMilliseconds);
+        _session = model.Session;
+        Model = model;
         _batchSize = options.RecognizerBatchSize;
         _inferSpaces = options.InferSpaces;
 
@@ -40,7 +44,11 @@ internal sealed class TextRecognizer : IDisposable
         }
     }
 
-    public TimeSpan LoadTime { get; }
+    public LoadedModel Model { get; }
+
+    /// <summary>A typical call for start-up timing: a full batch of 640-px-wide lines.</summary>
+    public static TimingInput TimingSample(OcrEngineOptions options) =>
+        TimingInput.Pattern(options.RecognizerBatchSize, 3, InputHeight, 640);
 
     /// <summary>Recognizes line crops; results are in the order of <paramref name="lines"/>.</summary>
     public (string Text, float Confidence)[] Recognize(IReadOnlyList<RgbBuffer> lines, CancellationToken cancellationToken)
