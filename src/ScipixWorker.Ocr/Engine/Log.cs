@@ -21,11 +21,11 @@ internal static partial class Log
         Message = "Angle classifier disabled (Ocr:ClassifierModel is empty)")]
     public static partial void ClassifierDisabled(ILogger logger);
 
-    [LoggerMessage(EventId = 1004, Level = LogLevel.Information,
+    [LoggerMessage(EventId = 2004, Level = LogLevel.Information,
         Message = "{Role} runs {Precision} ({Model} on {Provider}): {Reason}")]
     public static partial void PrecisionChosen(ILogger logger, string role, string precision, string model, string provider, string reason);
 
-    [LoggerMessage(EventId = 1005, Level = LogLevel.Information,
+    [LoggerMessage(EventId = 2005, Level = LogLevel.Information,
         Message = "{Role} start-up timing: fp32 {Fp32Ms:F1} ms, {Candidate} {CandidateMs:F1} ms (medians of {Runs} runs), speed-up {Speedup:F2}x, needs {MinSpeedup:F2}x")]
     public static partial void PrecisionTimed(ILogger logger, string role, double fp32Ms, string candidate, double candidateMs, int runs, double speedup, double minSpeedup);
 }
