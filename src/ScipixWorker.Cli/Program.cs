@@ -2,6 +2,7 @@ using System.CommandLine;
 using ScipixWorker.Cli.Eval;
 using ScipixWorker.Cli.Ocr;
 using ScipixWorker.Cli.Submit;
+using ScipixWorker.Ocr.Precision;
 
 var root = new RootCommand("scipix: OCR with PP-OCRv4 on ONNX Runtime — in-process, or through the ScipixWorker queue")
 {
@@ -9,4 +10,14 @@ var root = new RootCommand("scipix: OCR with PP-OCRv4 on ONNX Runtime — in-pro
     EvalCommand.Create(),
     SubmitCommand.Create(),
 };
-return await root.Parse(args).InvokeAsync();
+
+try
+{
+    return await root.Parse(args).InvokeAsync(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
+}
+catch (Exception ex) when (ex is FileNotFoundException or DirectoryNotFoundException or PrecisionConfigurationException)
+{
+    // A setting or a path is wrong: say which, without a stack trace.
+    Console.Error.WriteLine($"scipix: {ex.Message}");
+    return 2;
+}
