@@ -6,7 +6,7 @@
 # --- models: models/fetch.sh needs bash, npm, tar and sha256sum; the node image has them all.
 FROM node:20-bookworm-slim AS models
 WORKDIR /src/models
-COPY models/fetch.sh models/SHA256SUMS ./
+COPY models/ ./
 RUN ./fetch.sh && rm -rf .cache
 
 # --- build
@@ -35,7 +35,9 @@ RUN if [ "$KEEP_GPU_PROVIDERS" != "true" ]; then \
 FROM mcr.microsoft.com/dotnet/aspnet:10.0 AS runtime
 WORKDIR /app
 COPY --from=build /app ./
-COPY --from=models /src/models/*.onnx /src/models/ppocr_keys_v1.txt ./models/
+# The FP32 models, the dictionary, and the quantized variants with their catalog (the engine's
+# Ocr:Precision=auto picks a variant only where models/variants.json says it passed the accuracy gate).
+COPY --from=models /src/models/*.onnx /src/models/ppocr_keys_v1.txt /src/models/variants.json ./models/
 ENV Ocr__ModelDirectory=/app/models \
     ASPNETCORE_HTTP_PORTS=8080 \
     DOTNET_shutdownTimeoutSeconds=110
