@@ -1,4 +1,4 @@
-namespace ScipixWorker.Batching;
+namespace ScipixWorker.Ocr.Batching;
 
 /// <summary>Why the controller chose a size.</summary>
 public enum BatchReason
