@@ -68,21 +68,31 @@ internal sealed class RecognitionScheduler : IDisposable
     /// <summary>
     /// Recognizes <paramref name="crops"/>, in their order. Waits while the queue is full. Cancelling drops
     /// this call's crops that are not in a batch yet; crops of other calls are not affected.
+    /// <paramref name="abandonUnstarted"/> cancels the call only while none of its crops is in a batch yet
+    /// (a stopping worker puts such jobs back on the queue and lets the others finish).
     /// </summary>
-    public async Task<(string Text, float Confidence)[]> RecognizeAsync(IReadOnlyList<RgbBuffer> crops, CancellationToken cancellationToken)
+    public async Task<(string Text, float Confidence)[]> RecognizeAsync(
+        IReadOnlyList<RgbBuffer> crops, CancellationToken cancellationToken, CancellationToken abandonUnstarted = default)
     {
         ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
         cancellationToken.ThrowIfCancellationRequested();
+        abandonUnstarted.ThrowIfCancellationRequested();
         if (crops.Count == 0)
         {
             return [];
         }
 
-        var owner = new object();
+        var owner = new Call();
         var items = new RecognitionItem[crops.Count];
-        var registrations = new List<CancellationTokenRegistration>(crops.Count);
+        var registrations = new List<CancellationTokenRegistration>(crops.Count + 1);
         try
         {
+            registrations.Add(abandonUnstarted.UnsafeRegister(static (state, token) =>
+            {
+                var (scheduler, call, items) = ((RecognitionScheduler, Call, RecognitionItem[]))state!;
+                scheduler.AbandonUnstarted(call, items, token);
+            }, (this, owner, items)));
+
             _controller?.ObserveArrival(Now, crops.Count);
             for (var i = 0; i < crops.Count; i++)
             {
@@ -131,6 +141,25 @@ internal sealed class RecognitionScheduler : IDisposable
     }
 
     private TimeSpan Now => Stopwatch.GetElapsedTime(_epoch);
+
+    private void AbandonUnstarted(Call call, RecognitionItem?[] items, CancellationToken token)
+    {
+        lock (_gate)
+        {
+            if (call.Started)
+            {
+                return;
+            }
+        }
+
+        foreach (var item in items)
+        {
+            if (item is not null)
+            {
+                Abandon(item, token);
+            }
+        }
+    }
 
     private void Abandon(RecognitionItem item, CancellationToken token)
     {
@@ -211,6 +240,11 @@ internal sealed class RecognitionScheduler : IDisposable
                     _pending.Count >= _options.QueueCapacity)
                 {
                     var batch = oldest is null ? [] : _pending.Take(oldest.Bucket, decision.Size);
+                    foreach (var item in batch)
+                    {
+                        ((Call)item.Owner).Started = true;
+                    }
+
                     return (batch, Now - started, _pending.Count + _inbox.Reader.Count);
                 }
             }
@@ -319,6 +353,12 @@ internal sealed class RecognitionScheduler : IDisposable
         {
             Log.ObserverFailed(_logger, exception);
         }
+    }
+
+    /// <summary>One RecognizeAsync call; its fields change under _gate.</summary>
+    private sealed class Call
+    {
+        public bool Started { get; set; }
     }
 
     public void Dispose()

@@ -195,9 +195,11 @@ public sealed class OcrEngine : IDisposable
     /// recognition queue, where crops of concurrent calls are recognized together in batches sized by
     /// <see cref="BatchingOptions"/>; the returned task completes when this image's lines are back.
     /// Cancelling drops this call's crops that are not in a batch yet and does not affect other calls.
+    /// <paramref name="abandonUnstarted"/> cancels the call only while none of its crops is in a batch yet.
     /// </summary>
     /// <exception cref="OcrException">The input is empty, too large, corrupt or of an unsupported format.</exception>
-    public Task<OcrDocument> RecognizeAsync(ReadOnlyMemory<byte> encodedImage, OcrMode mode = OcrMode.Full, CancellationToken cancellationToken = default)
+    public Task<OcrDocument> RecognizeAsync(
+        ReadOnlyMemory<byte> encodedImage, OcrMode mode = OcrMode.Full, CancellationToken cancellationToken = default, CancellationToken abandonUnstarted = default)
     {
         cancellationToken.ThrowIfCancellationRequested();
         var scheduler = _scheduler.Value;
@@ -216,18 +218,22 @@ public sealed class OcrEngine : IDisposable
             }
         }
 
-        return RecognizePreparedAsync(scheduler, prepared, cancellationToken);
+        return RecognizePreparedAsync(scheduler, prepared, cancellationToken, abandonUnstarted);
     }
 
-    private async Task<OcrDocument> RecognizePreparedAsync(RecognitionScheduler scheduler, List<PreparedPage> prepared, CancellationToken cancellationToken)
+    // All pages' crops go in one call, so the document is abandoned (or not) as a whole.
+    private async Task<OcrDocument> RecognizePreparedAsync(
+        RecognitionScheduler scheduler, List<PreparedPage> prepared, CancellationToken cancellationToken, CancellationToken abandonUnstarted)
     {
         var queued = Stopwatch.GetTimestamp();
-        var recognitions = prepared.Select(p => scheduler.RecognizeAsync(p.Crops, cancellationToken)).ToList();
+        var recognized = await scheduler.RecognizeAsync(prepared.SelectMany(p => p.Crops).ToList(), cancellationToken, abandonUnstarted);
+        var recognize = Stopwatch.GetElapsedTime(queued);
         var pages = new List<OcrPage>(prepared.Count);
-        for (var i = 0; i < prepared.Count; i++)
+        var offset = 0;
+        foreach (var page in prepared)
         {
-            var recognized = await recognitions[i];
-            pages.Add(Assemble(prepared[i], recognized, Stopwatch.GetElapsedTime(queued)));
+            pages.Add(Assemble(page, recognized[offset..(offset + page.Crops.Count)], recognize));
+            offset += page.Crops.Count;
         }
 
         return new OcrDocument(pages);
