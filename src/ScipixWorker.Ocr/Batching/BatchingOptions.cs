@@ -29,8 +29,9 @@ public sealed class BatchingOptions
     public int StaticBatchSize { get; set; } = 6;
 
     /// <summary>
-    /// Recognition batches run at once, each on its own thread. On a small CPU two executors with
-    /// Ocr:IntraOpThreads=1 beat one with more threads (small inputs scale poorly across threads).
+    /// Recognition batches run at once, each on its own thread, each using Ocr:IntraOpThreads threads. One
+    /// measured best on the 2-core CPU (two executors with one intra-op thread each were slower); see
+    /// docs/batching.md.
     /// </summary>
     [Range(1, 64)]
     public int Executors { get; set; } = 1;
