@@ -46,6 +46,9 @@ public sealed class ObservabilityTests
         Assert.Equal(2, Delta("scipix_stage_duration_seconds_count{stage=\"download\"}"));
         Assert.Equal(2, Delta("scipix_stage_duration_seconds_count{stage=\"total\"}"));
         Assert.Equal(4, Delta("scipix_batch_size_sum"));
+        Assert.Equal(1, Delta("scipix_recognition_batch_crops_sum")); // one line crop recognized; the cache hit none
+        Assert.Equal(1, Delta("scipix_recognition_batch_decisions_total{reason=\"explore\"}")); // a new controller measures size 1 first
+        Assert.Equal(0, MetricsText.Value(after, "scipix_recognition_queue_depth"));
         Assert.Equal(0, MetricsText.Value(after, "scipix_jobs_in_flight"));
         Assert.True(MetricsText.Value(after, "scipix_model_load_seconds") > 0);
         Assert.True(MetricsText.Value(after, "scipix_model_warmup_seconds") > 0);

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using ScipixWorker.Ocr.Batching;
 using ScipixWorker.Ocr.Detection;
 using ScipixWorker.Ocr.Geometry;
 using ScipixWorker.Ocr.Imaging;
@@ -13,6 +14,8 @@ namespace ScipixWorker.Ocr.Engine;
 /// <summary>
 /// Images in, text out: decodes an image, detects text lines, fixes their orientation and recognizes
 /// them, following PaddleOCR's pipeline. Thread-safe: concurrent calls share the loaded models.
+/// <see cref="RecognizeAsync"/> pipelines the work: detection runs on the caller's thread while the line
+/// crops of all callers are recognized together in batches (see docs/batching.md).
 /// </summary>
 public sealed class OcrEngine : IDisposable
 {
@@ -22,11 +25,18 @@ public sealed class OcrEngine : IDisposable
     private readonly TextDetector _detector;
     private readonly TextOrientationClassifier? _classifier;
     private readonly TextRecognizer _recognizer;
+    private readonly BatchingOptions _batching;
+    private readonly Lazy<RecognitionScheduler> _scheduler;
 
     /// <summary>Loads the configured models. Call <see cref="WarmUp"/> before the first real image.</summary>
-    public OcrEngine(OcrEngineOptions options, ILogger<OcrEngine>? logger = null)
+    /// <param name="options">Models and their settings.</param>
+    /// <param name="logger">Where the engine logs.</param>
+    /// <param name="batching">How <see cref="RecognizeAsync"/> batches line crops; the defaults when null.</param>
+    /// <param name="observer">Told of every recognition batch decision and run (metrics).</param>
+    public OcrEngine(OcrEngineOptions options, ILogger<OcrEngine>? logger = null, BatchingOptions? batching = null, IRecognitionObserver? observer = null)
     {
         _options = options;
+        _batching = batching ?? new BatchingOptions();
         _logger = (ILogger?)logger ?? NullLogger.Instance;
         _loader = new ImageLoader(options);
         var catalog = VariantCatalog.Load(options.Resolve(options.VariantsFile));
@@ -73,6 +83,13 @@ public sealed class OcrEngine : IDisposable
             Choices = loaded.Select(m => new ModelChoice(RoleOf(m), m.File, m.Precision.Label(), m.Reason)).ToArray(),
         };
 
+        // On CUDA a batch is padded to its bucket's fixed width, so every shape was warmed up at start; on
+        // the CPU any shape costs the same to run, so a batch pads only to its widest crop (as Recognize does).
+        var padToBucket = _detector.Provider == ExecutionProvider.Cuda;
+        _scheduler = new Lazy<RecognitionScheduler>(
+            () => new RecognitionScheduler(_recognizer, _batching, padToBucket, observer, _logger),
+            LazyThreadSafetyMode.ExecutionAndPublication);
+
         ModelRole RoleOf(LoadedModel model) =>
             ReferenceEquals(model, _recognizer?.Model) ? ModelRole.Recognizer
             : ReferenceEquals(model, _detector?.Model) ? ModelRole.Detector
@@ -113,6 +130,9 @@ public sealed class OcrEngine : IDisposable
     /// <summary>Time spent loading the models.</summary>
     public TimeSpan LoadTime { get; }
 
+    /// <summary>Line crops waiting for a recognition batch of <see cref="RecognizeAsync"/>.</summary>
+    public int RecognitionQueueDepth => _scheduler.IsValueCreated ? _scheduler.Value.QueueDepth : 0;
+
     /// <summary>True once <see cref="WarmUp"/> has run every model on representative shapes.</summary>
     public bool IsWarm { get; private set; }
 
@@ -142,6 +162,21 @@ public sealed class OcrEngine : IDisposable
             {
                 _recognizer.RecognizeBatch(Blank(batch, width), cancellationToken);
                 runs++;
+            }
+        }
+
+        // CUDA selects kernels per input shape: run every bucket width of the scheduler at batch 1 and at its
+        // largest batch, so no job pays for a new shape. (On the CPU that would only cost start-up time.)
+        if (_detector.Provider == ExecutionProvider.Cuda)
+        {
+            var largest = _batching.Mode == BatchingMode.Static ? _batching.StaticBatchSize : _batching.MaxBatchSize;
+            foreach (var width in WidthBuckets.Widths)
+            {
+                foreach (var batch in new[] { 1, largest }.Distinct())
+                {
+                    _recognizer.RecognizeBatch(Blank(batch, width), cancellationToken, width);
+                    runs++;
+                }
             }
         }
 
@@ -212,43 +247,112 @@ public sealed class OcrEngine : IDisposable
         return results;
     }
 
+    /// <summary>
+    /// Recognizes an encoded image like <see cref="Recognize"/>, pipelined: decoding, detection, cropping and
+    /// orientation run synchronously on the calling thread before this method returns (exceptions of that
+    /// stage, such as <see cref="OcrException"/>, are thrown directly); the line crops then join the shared
+    /// recognition queue, where crops of concurrent calls are recognized together in batches sized by
+    /// <see cref="BatchingOptions"/>; the returned task completes when this image's lines are back.
+    /// Cancelling drops this call's crops that are not in a batch yet and does not affect other calls.
+    /// <paramref name="abandonUnstarted"/> cancels the call only while none of its crops is in a batch yet.
+    /// </summary>
+    /// <exception cref="OcrException">The input is empty, too large, corrupt or of an unsupported format.</exception>
+    public Task<OcrDocument> RecognizeAsync(
+        ReadOnlyMemory<byte> encodedImage, OcrMode mode = OcrMode.Full, CancellationToken cancellationToken = default, CancellationToken abandonUnstarted = default)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        var scheduler = _scheduler.Value;
+        var started = Stopwatch.GetTimestamp();
+        var prepared = new List<PreparedPage>();
+        using (var image = _loader.Load(encodedImage))
+        {
+            var decode = Stopwatch.GetElapsedTime(started);
+            for (var i = 0; i < image.PageCount; i++)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                var pageStarted = Stopwatch.GetTimestamp();
+                var page = image.Page(i);
+                var pageDecode = Stopwatch.GetElapsedTime(pageStarted) + (i == 0 ? decode : TimeSpan.Zero);
+                prepared.Add(PreparePage(page, i + 1, mode, pageDecode, cancellationToken));
+            }
+        }
+
+        return RecognizePreparedAsync(scheduler, prepared, cancellationToken, abandonUnstarted);
+    }
+
+    // All pages' crops go in one call, so the document is abandoned (or not) as a whole.
+    private async Task<OcrDocument> RecognizePreparedAsync(
+        RecognitionScheduler scheduler, List<PreparedPage> prepared, CancellationToken cancellationToken, CancellationToken abandonUnstarted)
+    {
+        var queued = Stopwatch.GetTimestamp();
+        var recognized = await scheduler.RecognizeAsync(prepared.SelectMany(p => p.Crops).ToList(), cancellationToken, abandonUnstarted);
+        var recognize = Stopwatch.GetElapsedTime(queued);
+        var pages = new List<OcrPage>(prepared.Count);
+        var offset = 0;
+        foreach (var page in prepared)
+        {
+            pages.Add(Assemble(page, recognized[offset..(offset + page.Crops.Count)], recognize));
+            offset += page.Crops.Count;
+        }
+
+        return new OcrDocument(pages);
+    }
+
     /// <summary>Recognizes one decoded page.</summary>
     internal OcrPage RecognizePage(RgbBuffer page, int pageNumber, OcrMode mode, TimeSpan decode, CancellationToken cancellationToken)
     {
+        var prepared = PreparePage(page, pageNumber, mode, decode, cancellationToken);
         var started = Stopwatch.GetTimestamp();
+        var recognized = _recognizer.Recognize(prepared.Crops, cancellationToken);
+        return Assemble(prepared, recognized, Stopwatch.GetElapsedTime(started));
+    }
+
+    /// <summary>Stage 1: the page's line crops, in reading order, upright (a single-line page is its own crop).</summary>
+    private PreparedPage PreparePage(RgbBuffer page, int pageNumber, OcrMode mode, TimeSpan decode, CancellationToken cancellationToken)
+    {
         if (mode == OcrMode.SingleLine)
         {
-            var (text, confidence) = _recognizer.Recognize([page], cancellationToken)[0];
-            var recognize = Stopwatch.GetElapsedTime(started);
-            var line = new RecognizedLine(text, confidence, Quad.FromRectangle(0, 0, page.Width, page.Height));
-            return new OcrPage(pageNumber, page.Width, page.Height, [line], text,
-                new OcrTimings(decode, TimeSpan.Zero, TimeSpan.Zero, recognize, decode + recognize));
+            return new PreparedPage(pageNumber, page.Width, page.Height, null, [page], decode, TimeSpan.Zero, TimeSpan.Zero);
         }
 
+        var started = Stopwatch.GetTimestamp();
         var boxes = ReadingOrder.Sort(_detector.Detect(page, cancellationToken));
         var detected = Stopwatch.GetTimestamp();
         var crops = boxes.Select(b => QuadCropper.Crop(page, b.Box)).ToList();
         _classifier?.Correct(crops, cancellationToken);
-        var classified = Stopwatch.GetTimestamp();
-        var recognized = _recognizer.Recognize(crops, cancellationToken);
-        var lines = new List<RecognizedLine>(boxes.Count);
-        for (var i = 0; i < boxes.Count; i++)
+        return new PreparedPage(pageNumber, page.Width, page.Height, boxes.Select(b => b.Box).ToList(), crops, decode,
+            Stopwatch.GetElapsedTime(started, detected), Stopwatch.GetElapsedTime(detected));
+    }
+
+    /// <summary>Stage 3: lines above the drop score, joined in reading order.</summary>
+    private OcrPage Assemble(PreparedPage prepared, (string Text, float Confidence)[] recognized, TimeSpan recognize)
+    {
+        var total = prepared.Decode + prepared.Detect + prepared.Classify + recognize;
+        if (prepared.Boxes is null)
+        {
+            var (text, confidence) = recognized[0];
+            var line = new RecognizedLine(text, confidence, Quad.FromRectangle(0, 0, prepared.Width, prepared.Height));
+            return new OcrPage(prepared.PageNumber, prepared.Width, prepared.Height, [line], text,
+                new OcrTimings(prepared.Decode, TimeSpan.Zero, TimeSpan.Zero, recognize, total));
+        }
+
+        var lines = new List<RecognizedLine>(prepared.Boxes.Count);
+        for (var i = 0; i < prepared.Boxes.Count; i++)
         {
             if (recognized[i].Confidence >= _options.DropScore && recognized[i].Text.Length > 0)
             {
-                lines.Add(new RecognizedLine(recognized[i].Text, recognized[i].Confidence, boxes[i].Box));
+                lines.Add(new RecognizedLine(recognized[i].Text, recognized[i].Confidence, prepared.Boxes[i]));
             }
         }
 
-        var finished = Stopwatch.GetTimestamp();
-        var timings = new OcrTimings(
-            decode,
-            Stopwatch.GetElapsedTime(started, detected),
-            Stopwatch.GetElapsedTime(detected, classified),
-            Stopwatch.GetElapsedTime(classified, finished),
-            decode + Stopwatch.GetElapsedTime(started, finished));
-        return new OcrPage(pageNumber, page.Width, page.Height, lines, JoinRows(lines), timings);
+        var timings = new OcrTimings(prepared.Decode, prepared.Detect, prepared.Classify, recognize, total);
+        return new OcrPage(prepared.PageNumber, prepared.Width, prepared.Height, lines, JoinRows(lines), timings);
     }
+
+    /// <summary>A page after stage 1. <see cref="Boxes"/> is null for a single-line page.</summary>
+    private sealed record PreparedPage(
+        int PageNumber, int Width, int Height, IReadOnlyList<Quad>? Boxes, IReadOnlyList<RgbBuffer> Crops,
+        TimeSpan Decode, TimeSpan Detect, TimeSpan Classify);
 
     /// <summary>Lines on one visual row (an item and its price) joined by a space; rows by newlines.</summary>
     internal static string JoinRows(IReadOnlyList<RecognizedLine> lines)
@@ -260,6 +364,11 @@ public sealed class OcrEngine : IDisposable
     /// <inheritdoc />
     public void Dispose()
     {
+        if (_scheduler.IsValueCreated)
+        {
+            _scheduler.Value.Dispose();
+        }
+
         _detector.Dispose();
         _classifier?.Dispose();
         _recognizer.Dispose();

@@ -2,6 +2,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using ScipixWorker.Ocr.Batching;
 using ScipixWorker.Ocr.Precision;
 
 namespace ScipixWorker.Ocr.Engine;
@@ -10,8 +11,9 @@ namespace ScipixWorker.Ocr.Engine;
 public static class OcrEngineHostingExtensions
 {
     /// <summary>
-    /// Binds <see cref="OcrEngineOptions"/> to the <c>Ocr</c> section (validated at start), registers the
-    /// <see cref="OcrEngine"/> singleton and a hosted service that loads and warms it up during start-up,
+    /// Binds <see cref="OcrEngineOptions"/> to the <c>Ocr</c> section and <see cref="BatchingOptions"/> to
+    /// <c>Batching</c> (validated at start), registers the <see cref="OcrEngine"/> singleton (told of its
+    /// recognition batches through the registered <see cref="IRecognitionObserver"/>, if any) and a hosted service that loads and warms it up during start-up,
     /// before hosted services registered after this call (the message bus) start taking work.
     /// </summary>
     public static TBuilder AddOcrEngine<TBuilder>(this TBuilder builder)
@@ -26,8 +28,16 @@ public static class OcrEngineHostingExtensions
             .Validate(o => File.Exists(o.Resolve(o.Dictionary)), "Ocr:Dictionary: the file does not exist.")
             .ValidateOnStart();
         builder.Services.AddSingleton<IValidateOptions<OcrEngineOptions>, PrecisionOptionsValidator>();
-        builder.Services.AddSingleton(sp =>
-            new OcrEngine(sp.GetRequiredService<IOptions<OcrEngineOptions>>().Value, sp.GetRequiredService<ILogger<OcrEngine>>()));
+        builder.Services.AddOptions<BatchingOptions>()
+            .BindConfiguration(BatchingOptions.SectionName)
+            .ValidateDataAnnotations()
+            .Validate(o => o.MinBatchSize <= o.MaxBatchSize, "Batching:MinBatchSize must not exceed Batching:MaxBatchSize.")
+            .ValidateOnStart();
+        builder.Services.AddSingleton(sp => new OcrEngine(
+            sp.GetRequiredService<IOptions<OcrEngineOptions>>().Value,
+            sp.GetRequiredService<ILogger<OcrEngine>>(),
+            sp.GetRequiredService<IOptions<BatchingOptions>>().Value,
+            sp.GetService<IRecognitionObserver>()));
         builder.Services.AddHostedService<OcrEngineWarmUpService>();
         return builder;
     }

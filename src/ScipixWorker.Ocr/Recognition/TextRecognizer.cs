@@ -86,10 +86,13 @@ internal sealed class TextRecognizer : IDisposable
         return (int)(InputHeight * maxRatio);
     }
 
-    /// <summary>One model call on a batch, padded to its widest crop.</summary>
-    public (string Text, float Confidence)[] RecognizeBatch(IReadOnlyList<RgbBuffer> batch, CancellationToken cancellationToken)
+    /// <summary>
+    /// One model call on a batch, padded with zeros to its widest crop, or to <paramref name="tensorWidth"/>
+    /// when given (a fixed bucket width; at least the widest crop's).
+    /// </summary>
+    public (string Text, float Confidence)[] RecognizeBatch(IReadOnlyList<RgbBuffer> batch, CancellationToken cancellationToken, int? tensorWidth = null)
     {
-        var width = BatchWidth(batch);
+        var width = Math.Max(BatchWidth(batch), tensorWidth ?? 0);
         var item = 3 * InputHeight * width;
         var tensor = new float[batch.Count * item];
         for (var i = 0; i < batch.Count; i++)

@@ -5,9 +5,11 @@ using ScipixWorker.Ocr.Engine;
 namespace ScipixWorker.Jobs;
 
 /// <summary>
-/// Runs recognitions on at most Worker:MaxConcurrentInferences dedicated threads: OCR is CPU-bound, so more
-/// would only contend, and running it off the thread pool keeps MassTransit's and Kestrel's threads free.
-/// Jobs wait for a slot asynchronously.
+/// Runs the CPU-bound first stage of each recognition (decode, detection, cropping, orientation) on at most
+/// Worker:MaxConcurrentInferences dedicated threads: more would only contend, and running it off the thread
+/// pool keeps MassTransit's and Kestrel's threads free. The slot is released when the line crops are queued
+/// for the engine's recognition scheduler, so the next job's detection overlaps this job's recognition, and
+/// crops of all jobs share recognizer batches (docs/batching.md). Jobs wait for a slot asynchronously.
 /// </summary>
 internal sealed class InferenceGate(OcrEngine engine, IOptions<WorkerOptions> options) : IDisposable
 {
@@ -17,7 +19,8 @@ internal sealed class InferenceGate(OcrEngine engine, IOptions<WorkerOptions> op
 
     /// <summary>
     /// Waits for a slot (given up when <paramref name="stopWaiting"/> or <paramref name="cancellationToken"/>
-    /// fires), then recognizes; only <paramref name="cancellationToken"/> cancels a recognition under way.
+    /// fires), then recognizes. <paramref name="stopWaiting"/> also gives up a job whose line crops are all
+    /// still queued for recognition; only <paramref name="cancellationToken"/> cancels a recognition under way.
     /// </summary>
     public async Task<OcrDocument> RecognizeAsync(ReadOnlyMemory<byte> image, OcrMode mode, CancellationToken stopWaiting, CancellationToken cancellationToken)
     {
@@ -32,10 +35,12 @@ internal sealed class InferenceGate(OcrEngine engine, IOptions<WorkerOptions> op
             WorkerMetrics.InferencesWaiting.Dec();
         }
 
+        Task<OcrDocument> recognition;
         try
         {
-            return await Task.Factory.StartNew(
-                () => engine.Recognize(image, mode, cancellationToken),
+            // RecognizeAsync runs stage 1 synchronously on this thread and returns once the crops are queued.
+            recognition = await Task.Factory.StartNew(
+                () => engine.RecognizeAsync(image, mode, cancellationToken, stopWaiting),
                 cancellationToken,
                 TaskCreationOptions.LongRunning,
                 TaskScheduler.Default);
@@ -44,6 +49,8 @@ internal sealed class InferenceGate(OcrEngine engine, IOptions<WorkerOptions> op
         {
             _slots.Release();
         }
+
+        return await recognition;
     }
 
     public void Dispose() => _slots.Dispose();

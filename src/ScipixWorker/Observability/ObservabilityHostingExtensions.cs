@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Routing;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Options;
 using Prometheus;
+using ScipixWorker.Ocr.Batching;
 
 namespace ScipixWorker.Observability;
 
@@ -18,6 +19,7 @@ public static class ObservabilityHostingExtensions
         builder.Services.AddOptions<MetricsOptions>().BindConfiguration(MetricsOptions.SectionName).ValidateOnStart();
         builder.Services.AddSingleton<IValidateOptions<MetricsOptions>, MetricsOptionsValidator>();
         builder.Services.AddHostedService<ModelMetricsService>();
+        builder.Services.AddSingleton<IRecognitionObserver, RecognitionMetrics>();
         builder.Services.AddOptions<KestrelServerOptions>().Configure<IOptions<MetricsOptions>>((kestrel, metrics) => kestrel.ListenAnyIP(metrics.Value.Port));
         return builder;
     }

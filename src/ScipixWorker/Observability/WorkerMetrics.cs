@@ -66,6 +66,24 @@ internal static class WorkerMetrics
     public static readonly Counter CacheMissesTotal = Metrics.CreateCounter(
         "scipix_cache_misses_total", "Jobs not in the result cache (recognized by the engine).");
 
+    public static readonly Gauge RecognitionBatchSize = Metrics.CreateGauge(
+        "scipix_recognition_batch_size", "Line crops the recognition scheduler decided to put in its latest batch (the controller's or Batching:StaticBatchSize).");
+
+    public static readonly Gauge RecognitionBatchWaitSeconds = Metrics.CreateGauge(
+        "scipix_recognition_batch_wait_seconds", "How long the latest recognition batch was allowed to wait to fill.");
+
+    public static readonly Counter RecognitionBatchDecisionsTotal = Metrics.CreateCounter(
+        "scipix_recognition_batch_decisions_total",
+        "Recognition batch decisions, by reason: idle, keep_up, saturated, explore, back_off, static.",
+        "reason");
+
+    public static readonly Histogram RecognitionBatchCrops = Metrics.CreateHistogram(
+        "scipix_recognition_batch_crops", "Line crops per recognizer call (from all jobs).",
+        new HistogramConfiguration { Buckets = [1, 2, 4, 8, 16, 32, 64] });
+
+    public static readonly Gauge RecognitionQueueDepth = Metrics.CreateGauge(
+        "scipix_recognition_queue_depth", "Line crops waiting for a recognition batch.");
+
     public static readonly Counter ClaimChecksTotal = Metrics.CreateCounter(
         "scipix_claim_checks_total", "Results written to a result blob because they were too large for a message.");
 }

@@ -1,6 +1,6 @@
-using ScipixWorker.Batching;
+using ScipixWorker.Ocr.Batching;
 
-namespace ScipixWorker.UnitTests.Batching;
+namespace ScipixWorker.Ocr.UnitTests.Batching;
 
 public sealed class AdaptiveBatchControllerTests
 {

@@ -1,6 +1,6 @@
-using ScipixWorker.Batching;
+using ScipixWorker.Ocr.Batching;
 
-namespace ScipixWorker.UnitTests.Batching;
+namespace ScipixWorker.Ocr.UnitTests.Batching;
 
 /// <summary>
 /// A discrete-event simulation of one executor fed by Poisson-like arrivals (fixed seed), driven either by

@@ -1,4 +1,4 @@
-namespace ScipixWorker.Batching;
+namespace ScipixWorker.Ocr.Batching;
 
 /// <summary>
 /// Chooses the size of the next inference batch and how long it may wait to fill, from what it observes:
@@ -32,6 +32,7 @@ public sealed class AdaptiveBatchController
     private long _decisions;
     private int _samplesSinceGrow;
 
+    /// <summary>Starts at the smallest size with nothing measured.</summary>
     public AdaptiveBatchController(BatchingOptions options)
     {
         if (options.MinBatchSize > options.MaxBatchSize)

@@ -1,17 +1,50 @@
 using System.ComponentModel.DataAnnotations;
 
-namespace ScipixWorker.Batching;
+namespace ScipixWorker.Ocr.Batching;
 
-/// <summary>Bounds and objective of the adaptive batch controller (section <c>Batching</c>).</summary>
+/// <summary>How recognition batches are sized.</summary>
+public enum BatchingMode
+{
+    /// <summary>The <see cref="AdaptiveBatchController"/> chooses each batch's size and wait.</summary>
+    Adaptive = 0,
+
+    /// <summary>Every batch takes up to <see cref="BatchingOptions.StaticBatchSize"/> crops, without waiting: the baseline.</summary>
+    Static = 1,
+}
+
+/// <summary>
+/// Recognition batching (section <c>Batching</c>): how line crops of all jobs are grouped into recognizer
+/// calls, and the bounds and objective of the adaptive batch controller. See docs/batching.md.
+/// </summary>
 public sealed class BatchingOptions
 {
+    /// <summary>The configuration section.</summary>
     public const string SectionName = "Batching";
+
+    /// <summary>Adaptive (the controller decides) or static (always <see cref="StaticBatchSize"/>).</summary>
+    public BatchingMode Mode { get; set; } = BatchingMode.Adaptive;
+
+    /// <summary>Crops per recognizer call in static mode (fewer when fewer are queued).</summary>
+    [Range(1, 64)]
+    public int StaticBatchSize { get; set; } = 6;
+
+    /// <summary>
+    /// Recognition batches run at once, each on its own thread, each using Ocr:IntraOpThreads threads. One
+    /// measured best on the 2-core CPU (two executors with one intra-op thread each were slower); see
+    /// docs/batching.md.
+    /// </summary>
+    [Range(1, 64)]
+    public int Executors { get; set; } = 1;
+
+    /// <summary>Crops that may wait for recognition before producers are held back (back-pressure).</summary>
+    [Range(1, 100_000)]
+    public int QueueCapacity { get; set; } = 1024;
 
     /// <summary>Smallest batch the controller chooses.</summary>
     [Range(1, 64)]
     public int MinBatchSize { get; set; } = 1;
 
-    /// <summary>Largest batch the controller chooses; also the consumer's MassTransit message limit.</summary>
+    /// <summary>Largest recognition batch (crops per recognizer call) the controller chooses.</summary>
     [Range(1, 64)]
     public int MaxBatchSize { get; set; } = 32;
 

@@ -1,4 +1,4 @@
-namespace ScipixWorker.Batching;
+namespace ScipixWorker.Ocr.Batching;
 
 /// <summary>Why the controller chose a size.</summary>
 public enum BatchReason
@@ -17,6 +17,9 @@ public enum BatchReason
 
     /// <summary>The latency objective was breached: the cap was halved.</summary>
     BackOff,
+
+    /// <summary>Batching:Mode is static: always Batching:StaticBatchSize, no controller.</summary>
+    Static,
 }
 
 /// <summary>How many items the next batch takes, and how long it may wait to fill.</summary>

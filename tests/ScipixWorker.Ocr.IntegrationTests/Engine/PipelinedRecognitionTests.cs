@@ -1,0 +1,150 @@
+using System.Collections.Concurrent;
+using ScipixWorker.Ocr.Batching;
+using ScipixWorker.Ocr.Engine;
+using ScipixWorker.Ocr.IntegrationTests.Support;
+
+namespace ScipixWorker.Ocr.IntegrationTests.Engine;
+
+/// <summary>RecognizeAsync: line crops of concurrent calls share recognizer batches; results as Recognize's.</summary>
+[Collection(EngineCollection.Name)]
+public sealed class PipelinedRecognitionTests(EngineFixture fixture)
+{
+    private static readonly string[] LineNames =
+    [
+        "line_003_002", "line_111_019", "line_195_029", "line_327_068", "line_525_065", "line_003_008",
+        "line_081_003", "line_231_064", "line_549_010",
+    ];
+
+    private static (byte[] Image, OcrMode Mode)[] Jobs() =>
+    [
+        (Fixtures.Bytes("sroie", "receipt_000.jpg"), OcrMode.Full),
+        .. LineNames.Select(n => (Fixtures.Bytes("sroie", n + ".png"), OcrMode.SingleLine)),
+        (Fixtures.Bytes("sroie", "receipt_000.jpg"), OcrMode.Full),
+    ];
+
+    [Theory]
+    [InlineData(BatchingMode.Static)]
+    [InlineData(BatchingMode.Adaptive)]
+    public async Task Concurrent_calls_read_what_sequential_calls_read_and_share_batches(BatchingMode mode)
+    {
+        var observer = new RecordingObserver();
+        using var engine = Engine(new BatchingOptions { Mode = mode, StaticBatchSize = 8, MaxBatchSize = 8, MaxWait = TimeSpan.FromMilliseconds(20) }, observer);
+        var jobs = Jobs();
+        var expected = jobs.Select(j => fixture.Engine.Recognize(j.Image, j.Mode, TestContext.Current.CancellationToken).Text).ToArray();
+
+        var texts = await Task.WhenAll(jobs.Select(j => Task.Run(
+            async () => (await engine.RecognizeAsync(j.Image, j.Mode, TestContext.Current.CancellationToken)).Text,
+            TestContext.Current.CancellationToken)));
+
+        // A crop is padded to its batch's widest crop, as in PaddleOCR, so a batch mixing other calls' crops
+        // can change a character where Recognize's batch of six differed (either way: "8110O" vs "81100");
+        // a batch of one is exact (below).
+        for (var i = 0; i < jobs.Length; i++)
+        {
+            Assert.True(Cer.Of(expected[i], texts[i]) <= 0.02, $"job {i}: expected '{expected[i]}', got '{texts[i]}'");
+        }
+
+        // The controller measures that batching gains little on a CPU and may keep batches small, so only the
+        // static size is sure to mix jobs here.
+        if (mode == BatchingMode.Static)
+        {
+            Assert.Contains(observer.Batches, b => b.Size > 1 && b.Jobs > 1);
+        }
+
+        Assert.Equal(0, engine.RecognitionQueueDepth);
+    }
+
+    [Fact]
+    public async Task A_batch_of_one_reads_exactly_what_Recognize_reads()
+    {
+        using var engine = Engine(new BatchingOptions { Mode = BatchingMode.Static, StaticBatchSize = 1 }, null);
+        foreach (var name in LineNames)
+        {
+            var image = Fixtures.Bytes("sroie", name + ".png");
+            var expected = fixture.Engine.Recognize(image, OcrMode.SingleLine, TestContext.Current.CancellationToken).Pages[0].Lines[0];
+
+            var actual = (await engine.RecognizeAsync(image, OcrMode.SingleLine, TestContext.Current.CancellationToken)).Pages[0].Lines[0];
+
+            Assert.Equal((expected.Text, expected.Confidence), (actual.Text, actual.Confidence));
+        }
+    }
+
+    [Fact]
+    public async Task Cancelling_one_call_drops_its_queued_crops_and_leaves_the_others_untouched()
+    {
+        var observer = new RecordingObserver { Hold = new ManualResetEventSlim(false) };
+        using var engine = Engine(new BatchingOptions { Mode = BatchingMode.Static, StaticBatchSize = 4 }, observer);
+        var names = LineNames.Take(4).ToArray();
+        var expected = names.Select(n => fixture.Engine.Recognize(Fixtures.Bytes("sroie", n + ".png"), OcrMode.SingleLine, TestContext.Current.CancellationToken).Text).ToArray();
+        var receipt = Fixtures.Bytes("sroie", "receipt_000.jpg");
+
+        // The executor is held in its first decision, so everything below waits in the queue.
+        var first = engine.RecognizeAsync(Fixtures.Bytes("sroie", names[0] + ".png"), OcrMode.SingleLine, TestContext.Current.CancellationToken);
+        Assert.True(observer.Decided.Wait(TimeSpan.FromSeconds(30), TestContext.Current.CancellationToken));
+        using var cancel = new CancellationTokenSource();
+        var cancelled = engine.RecognizeAsync(receipt, OcrMode.Full, cancel.Token);
+        var others = names.Skip(1).Select(n => engine.RecognizeAsync(Fixtures.Bytes("sroie", n + ".png"), OcrMode.SingleLine, TestContext.Current.CancellationToken)).ToArray();
+        var queued = engine.RecognitionQueueDepth;
+
+        await cancel.CancelAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => cancelled);
+        observer.Hold.Set();
+        var texts = await Task.WhenAll([first, .. others]);
+
+        Assert.Equal(expected, texts.Select(d => d.Text));
+        Assert.True(queued > names.Length, $"only {queued} crops were queued");
+        Assert.Equal(names.Length, observer.Batches.Sum(b => b.Size)); // the receipt's crops never ran
+        Assert.Equal(0, engine.RecognitionQueueDepth);
+    }
+
+    [Fact]
+    public async Task Abandoning_unstarted_calls_drops_only_calls_with_no_crop_in_a_batch()
+    {
+        // The executor runs the receipt's first crop, then is held deciding its second.
+        var observer = new RecordingObserver { Hold = new ManualResetEventSlim(false), HoldAt = 2 };
+        using var engine = Engine(new BatchingOptions { Mode = BatchingMode.Static, StaticBatchSize = 1 }, observer);
+        var receipt = Fixtures.Bytes("sroie", "receipt_000.jpg");
+        var expected = fixture.Engine.Recognize(receipt, OcrMode.Full, TestContext.Current.CancellationToken).Text;
+        using var stopping = new CancellationTokenSource();
+
+        var started = engine.RecognizeAsync(receipt, OcrMode.Full, TestContext.Current.CancellationToken, stopping.Token);
+        Assert.True(observer.Decided.Wait(TimeSpan.FromSeconds(30), TestContext.Current.CancellationToken));
+        var unstarted = engine.RecognizeAsync(Fixtures.Bytes("sroie", LineNames[0] + ".png"), OcrMode.SingleLine, TestContext.Current.CancellationToken, stopping.Token);
+
+        await stopping.CancelAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => unstarted);
+        observer.Hold.Set();
+
+        var text = (await started).Text;
+        Assert.True(Cer.Of(expected, text) <= 0.02, $"expected '{expected}', got '{text}'");
+        Assert.Equal(0, engine.RecognitionQueueDepth);
+    }
+
+    private static OcrEngine Engine(BatchingOptions batching, IRecognitionObserver? observer) =>
+        new(new OcrEngineOptions { ModelDirectory = Fixtures.ModelDirectory }, null, batching, observer);
+
+    private sealed class RecordingObserver : IRecognitionObserver
+    {
+        public ConcurrentQueue<RecognitionBatch> Batches { get; } = new();
+
+        public ManualResetEventSlim Decided { get; } = new(false);
+
+        public ManualResetEventSlim? Hold { get; init; }
+
+        /// <summary>The decision (1-based) at which the executor is held until <see cref="Hold"/> is set.</summary>
+        public int HoldAt { get; init; } = 1;
+
+        private int _decisions;
+
+        public void BatchDecided(BatchDecision decision, int queueDepth)
+        {
+            if (Interlocked.Increment(ref _decisions) >= HoldAt)
+            {
+                Decided.Set();
+                Hold?.Wait(TimeSpan.FromSeconds(30));
+            }
+        }
+
+        public void BatchCompleted(RecognitionBatch batch) => Batches.Enqueue(batch);
+    }
+}
