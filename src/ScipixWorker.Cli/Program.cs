@@ -1,4 +1,5 @@
 using System.CommandLine;
+using ScipixWorker.Cli.Bench;
 using ScipixWorker.Cli.Eval;
 using ScipixWorker.Cli.Ocr;
 using ScipixWorker.Cli.Submit;
@@ -8,5 +9,6 @@ var root = new RootCommand("scipix: OCR with PP-OCRv4 on ONNX Runtime — in-pro
     OcrCommand.Create(),
     EvalCommand.Create(),
     SubmitCommand.Create(),
+    BenchCommand.Create(),
 };
 return await root.Parse(args).InvokeAsync();

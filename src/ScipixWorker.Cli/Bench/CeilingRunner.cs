@@ -1,0 +1,102 @@
+using System.Diagnostics;
+using ScipixWorker.Cli.Eval;
+using ScipixWorker.Ocr.Engine;
+
+namespace ScipixWorker.Cli.Bench;
+
+/// <summary>Images/s at one batch size (or for Tesseract).</summary>
+internal sealed record CeilingPoint(string Engine, int BatchSize, int Images, double Seconds)
+{
+    public double ImagesPerSecond => Seconds > 0 ? Images / Seconds : 0;
+}
+
+internal sealed record CeilingResult(string Set, string Mode, string Engine, IReadOnlyList<CeilingPoint> Points, CeilingPoint? Tesseract, string LoadAverage)
+{
+    /// <summary>The best in-process throughput: what the worker could reach with no messaging or storage at all.</summary>
+    public CeilingPoint Best => Points.MaxBy(p => p.ImagesPerSecond)!;
+}
+
+/// <summary>
+/// In-process throughput with no broker, storage or worker: the images are read into memory first, then the
+/// engine recognizes all of them at each batch size (lines: <see cref="OcrEngine.RecognizeLines"/>, sorted by
+/// width within a batch as the engine does; pages: one <see cref="OcrEngine.Recognize"/> each).
+/// </summary>
+internal static class CeilingRunner
+{
+    public static readonly int[] LineBatchSizes = [1, 4, 8, 16, 32];
+
+    public static CeilingResult Run(string setDirectory, bool lines, OcrEngineOptions options, int? tesseractLimit, Action<string> log, CancellationToken cancellationToken)
+    {
+        var items = Manifest.Read(setDirectory, limit: null);
+        var images = items.Select(i => (ReadOnlyMemory<byte>)File.ReadAllBytes(i.ImagePath)).ToList();
+        var batchSizes = lines ? LineBatchSizes : [1];
+        options.RecognizerBatchSize = Math.Max(options.RecognizerBatchSize, batchSizes.Max());
+        var points = new List<CeilingPoint>();
+        string engineLabel;
+        var loadBefore = E2eRunner.LoadAverage();
+        using (var engine = new OcrEngine(options))
+        {
+            engine.WarmUp(cancellationToken);
+            engineLabel = $"scipix {engine.Model.Recognizer} ({engine.Model.Precision}, {engine.Model.ExecutionProvider}, Ocr:IntraOpThreads={options.IntraOpThreads})";
+            foreach (var batch in batchSizes)
+            {
+                // One unmeasured batch at this size first: ONNX Runtime plans memory per input shape.
+                Recognize(engine, images.Take(batch).ToList(), lines, cancellationToken);
+                var started = Stopwatch.GetTimestamp();
+                for (var i = 0; i < images.Count; i += batch)
+                {
+                    Recognize(engine, images.Skip(i).Take(batch).ToList(), lines, cancellationToken);
+                }
+
+                var point = new CeilingPoint("scipix", batch, images.Count, Stopwatch.GetElapsedTime(started).TotalSeconds);
+                log($"ceiling: batch {batch,2}: {point.ImagesPerSecond:F1} images/s");
+                points.Add(point);
+            }
+        }
+
+        CeilingPoint? tesseract = null;
+        if (tesseractLimit != 0)
+        {
+            try
+            {
+                var sample = items.Take(tesseractLimit ?? items.Count).ToList();
+                var mode = lines ? OcrMode.SingleLine : OcrMode.Full;
+                var started = Stopwatch.GetTimestamp();
+                foreach (var item in sample)
+                {
+                    cancellationToken.ThrowIfCancellationRequested();
+                    Tesseract.Recognize(item.ImagePath, mode);
+                }
+
+                tesseract = new CeilingPoint($"tesseract {Tesseract.Version()}", 1, sample.Count, Stopwatch.GetElapsedTime(started).TotalSeconds);
+                log($"ceiling: tesseract: {tesseract.ImagesPerSecond:F1} images/s");
+            }
+            catch (System.ComponentModel.Win32Exception ex)
+            {
+                log($"ceiling: tesseract not run ({ex.Message})");
+            }
+        }
+
+        return new CeilingResult(
+            Path.GetFileName(Path.GetFullPath(setDirectory).TrimEnd('/')),
+            lines ? "lines" : "pages",
+            engineLabel,
+            points,
+            tesseract,
+            $"{loadBefore} -> {E2eRunner.LoadAverage()}");
+    }
+
+    private static void Recognize(OcrEngine engine, List<ReadOnlyMemory<byte>> batch, bool lines, CancellationToken cancellationToken)
+    {
+        if (lines)
+        {
+            engine.RecognizeLines(batch, cancellationToken);
+            return;
+        }
+
+        foreach (var image in batch)
+        {
+            engine.Recognize(image, OcrMode.Full, cancellationToken);
+        }
+    }
+}
