@@ -28,6 +28,8 @@ internal static class BenchCommand
         public Option<bool> Lines { get; } = new("--lines") { Description = "Every image is a single text line (recognition only)" };
 
         public Option<bool> Json { get; } = new("--json") { Description = "Print the results as JSON" };
+
+        public Option<double> SecondsPerSize { get; } = new("--seconds-per-size") { Description = "Ceiling: most seconds per batch size (Tesseract: 3x this)", DefaultValueFactory = _ => 10 };
     }
 
     private sealed class WorkerOptions
@@ -108,12 +110,12 @@ internal static class BenchCommand
         var tesseract = new Option<int?>("--tesseract-limit") { Description = "Run Tesseract on only the first N images (0: not at all)" };
         var command = new Command("ceiling", "In-process throughput of the engine alone at batch sizes 1-32, and of Tesseract on the same images")
         {
-            common.Set, common.Lines, common.Json, tesseract,
+            common.Set, common.Lines, common.Json, common.SecondsPerSize, tesseract,
         };
         engine.AddTo(command);
         command.SetAction((parse, cancellationToken) =>
         {
-            var result = CeilingRunner.Run(parse.GetRequiredValue(common.Set), parse.GetValue(common.Lines), engine.Read(parse), parse.GetValue(tesseract), Log, cancellationToken);
+            var result = CeilingRunner.Run(parse.GetRequiredValue(common.Set), parse.GetValue(common.Lines), engine.Read(parse), parse.GetValue(tesseract), parse.GetValue(common.SecondsPerSize), Log, cancellationToken);
             Console.WriteLine(parse.GetValue(common.Json) ? JsonSerializer.Serialize(result, ReportJson) : BenchMarkdown.Ceiling(result));
             return Task.FromResult(0);
         });
@@ -132,7 +134,7 @@ internal static class BenchCommand
         var tesseract = new Option<int?>("--tesseract-limit") { Description = "Images for the Tesseract comparison", DefaultValueFactory = _ => 100 };
         var command = new Command("matrix", "The ceiling, then e2e runs for static batch sizes and adaptive batching at rates derived from it; one markdown table")
         {
-            common.Set, common.Lines, common.Json, fractions, staticSizes, runSeconds, maxJobs, tesseract,
+            common.Set, common.Lines, common.Json, common.SecondsPerSize, fractions, staticSizes, runSeconds, maxJobs, tesseract,
         };
         worker.AddTo(command);
         engine.AddTo(command);
@@ -142,7 +144,7 @@ internal static class BenchCommand
             var lines = parse.GetValue(common.Lines);
             var workerDll = worker.WorkerDll(parse);
             var extra = worker.Config(parse);
-            var ceiling = CeilingRunner.Run(set, lines, engine.Read(parse), parse.GetValue(tesseract), Log, cancellationToken);
+            var ceiling = CeilingRunner.Run(set, lines, engine.Read(parse), parse.GetValue(tesseract), parse.GetValue(common.SecondsPerSize), Log, cancellationToken);
             var best = ceiling.Best.ImagesPerSecond;
             var configs = MatrixConfigs(parse.GetValue(staticSizes) ?? [], extra);
             var results = new List<E2eResult>();

@@ -25,7 +25,11 @@ internal static class CeilingRunner
 {
     public static readonly int[] LineBatchSizes = [1, 4, 8, 16, 32];
 
-    public static CeilingResult Run(string setDirectory, bool lines, OcrEngineOptions options, int? tesseractLimit, Action<string> log, CancellationToken cancellationToken)
+    /// <summary>
+    /// Runs each batch size over the whole set, or for <paramref name="secondsPerSize"/> when that comes first
+    /// (whole batches; at least one), so that a slow size cannot hold up the matrix.
+    /// </summary>
+    public static CeilingResult Run(string setDirectory, bool lines, OcrEngineOptions options, int? tesseractLimit, double secondsPerSize, Action<string> log, CancellationToken cancellationToken)
     {
         var items = Manifest.Read(setDirectory, limit: null);
         var images = items.Select(i => (ReadOnlyMemory<byte>)File.ReadAllBytes(i.ImagePath)).ToList();
@@ -43,12 +47,15 @@ internal static class CeilingRunner
                 // One unmeasured batch at this size first: ONNX Runtime plans memory per input shape.
                 Recognize(engine, images.Take(batch).ToList(), lines, cancellationToken);
                 var started = Stopwatch.GetTimestamp();
-                for (var i = 0; i < images.Count; i += batch)
+                var done = 0;
+                while (done < images.Count && (done == 0 || Stopwatch.GetElapsedTime(started).TotalSeconds < secondsPerSize))
                 {
-                    Recognize(engine, images.Skip(i).Take(batch).ToList(), lines, cancellationToken);
+                    var chunk = images.Skip(done).Take(batch).ToList();
+                    Recognize(engine, chunk, lines, cancellationToken);
+                    done += chunk.Count;
                 }
 
-                var point = new CeilingPoint("scipix", batch, images.Count, Stopwatch.GetElapsedTime(started).TotalSeconds);
+                var point = new CeilingPoint("scipix", batch, done, Stopwatch.GetElapsedTime(started).TotalSeconds);
                 log($"ceiling: batch {batch,2}: {point.ImagesPerSecond:F1} images/s");
                 points.Add(point);
             }
@@ -62,13 +69,19 @@ internal static class CeilingRunner
                 var sample = items.Take(tesseractLimit ?? items.Count).ToList();
                 var mode = lines ? OcrMode.SingleLine : OcrMode.Full;
                 var started = Stopwatch.GetTimestamp();
+                var done = 0;
                 foreach (var item in sample)
                 {
                     cancellationToken.ThrowIfCancellationRequested();
                     Tesseract.Recognize(item.ImagePath, mode);
+                    done++;
+                    if (Stopwatch.GetElapsedTime(started).TotalSeconds >= secondsPerSize * 3)
+                    {
+                        break;
+                    }
                 }
 
-                tesseract = new CeilingPoint($"tesseract {Tesseract.Version()}", 1, sample.Count, Stopwatch.GetElapsedTime(started).TotalSeconds);
+                tesseract = new CeilingPoint($"tesseract {Tesseract.Version()}", 1, done, Stopwatch.GetElapsedTime(started).TotalSeconds);
                 log($"ceiling: tesseract: {tesseract.ImagesPerSecond:F1} images/s");
             }
             catch (System.ComponentModel.Win32Exception ex)
