@@ -11,16 +11,16 @@ internal static class BenchMarkdown
         var text = new StringBuilder();
         text.AppendLine(Invariant($"In-process ceiling, {ceiling.Set} ({ceiling.Mode}), {ceiling.Engine}, load {ceiling.LoadAverage}:"));
         text.AppendLine();
-        text.AppendLine("| engine | batch | images timed | images/s |");
-        text.AppendLine("| --- | ---: | ---: | ---: |");
+        text.AppendLine("| engine | batch | concurrent calls | images timed | images/s |");
+        text.AppendLine("| --- | ---: | ---: | ---: | ---: |");
         foreach (var point in ceiling.Points)
         {
-            text.AppendLine(Invariant($"| {point.Engine} | {point.BatchSize} | {point.Images} | {point.ImagesPerSecond:F1}{(point == ceiling.Best ? " (best)" : string.Empty)} |"));
+            text.AppendLine(Invariant($"| {point.Engine} | {point.BatchSize} | {point.Streams} | {point.Images} | {point.ImagesPerSecond:F1}{(point == ceiling.Best ? " (best)" : string.Empty)} |"));
         }
 
         if (ceiling.Tesseract is { } tesseract)
         {
-            text.AppendLine(Invariant($"| {tesseract.Engine} (one process per image, OMP_THREAD_LIMIT=1) | 1 | {tesseract.Images} | {tesseract.ImagesPerSecond:F1} |"));
+            text.AppendLine(Invariant($"| {tesseract.Engine} (one process per image, OMP_THREAD_LIMIT=1) | 1 | 1 | {tesseract.Images} | {tesseract.ImagesPerSecond:F1} |"));
         }
 
         return text.ToString();

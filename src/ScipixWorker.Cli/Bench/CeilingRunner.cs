@@ -5,7 +5,7 @@ using ScipixWorker.Ocr.Engine;
 namespace ScipixWorker.Cli.Bench;
 
 /// <summary>Images/s at one batch size (or for Tesseract).</summary>
-internal sealed record CeilingPoint(string Engine, int BatchSize, int Images, double Seconds)
+internal sealed record CeilingPoint(string Engine, int BatchSize, int Images, double Seconds, int Streams = 1)
 {
     public double ImagesPerSecond => Seconds > 0 ? Images / Seconds : 0;
 }
@@ -42,22 +42,19 @@ internal static class CeilingRunner
         {
             engine.WarmUp(cancellationToken);
             engineLabel = $"scipix {engine.Model.Recognizer} ({engine.Model.Precision}, {engine.Model.ExecutionProvider}, Ocr:IntraOpThreads={options.IntraOpThreads})";
-            foreach (var batch in batchSizes)
+            // One stream is one caller at a time (ONNX Runtime's intra-op threads spread each call over the
+            // cores); one stream per core is what the worker does by default (Worker:MaxConcurrentInferences).
+            var streamCounts = Environment.ProcessorCount > 1 ? new[] { 1, Environment.ProcessorCount } : [1];
+            foreach (var streams in streamCounts)
             {
-                // One unmeasured batch at this size first: ONNX Runtime plans memory per input shape.
-                Recognize(engine, images.Take(batch).ToList(), lines, cancellationToken);
-                var started = Stopwatch.GetTimestamp();
-                var done = 0;
-                while (done < images.Count && (done == 0 || Stopwatch.GetElapsedTime(started).TotalSeconds < secondsPerSize))
+                foreach (var batch in batchSizes)
                 {
-                    var chunk = images.Skip(done).Take(batch).ToList();
-                    Recognize(engine, chunk, lines, cancellationToken);
-                    done += chunk.Count;
+                    // One unmeasured batch at this size first: ONNX Runtime plans memory per input shape.
+                    Recognize(engine, images.Take(batch).ToList(), lines, cancellationToken);
+                    var point = Measure(engine, images, batch, streams, lines, secondsPerSize, cancellationToken);
+                    log($"ceiling: batch {batch,2} x {streams} stream(s): {point.ImagesPerSecond:F1} images/s");
+                    points.Add(point);
                 }
-
-                var point = new CeilingPoint("scipix", batch, done, Stopwatch.GetElapsedTime(started).TotalSeconds);
-                log($"ceiling: batch {batch,2}: {point.ImagesPerSecond:F1} images/s");
-                points.Add(point);
             }
         }
 
@@ -97,6 +94,41 @@ internal static class CeilingRunner
             points,
             tesseract,
             $"{loadBefore} -> {E2eRunner.LoadAverage()}");
+    }
+
+    /// <summary>
+    /// <paramref name="streams"/> callers take whole batches in set order from one counter until the set is done
+    /// or the time is up; images/s counts the images of the batches that finished.
+    /// </summary>
+    private static CeilingPoint Measure(OcrEngine engine, List<ReadOnlyMemory<byte>> images, int batch, int streams, bool lines, double seconds, CancellationToken cancellationToken)
+    {
+        var next = 0;
+        var done = 0;
+        var started = Stopwatch.GetTimestamp();
+        var callers = Enumerable.Range(0, streams).Select(_ => Task.Run(
+            () =>
+            {
+                while (true)
+                {
+                    if (Volatile.Read(ref done) > 0 && Stopwatch.GetElapsedTime(started).TotalSeconds >= seconds)
+                    {
+                        return;
+                    }
+
+                    var first = Interlocked.Add(ref next, batch) - batch;
+                    if (first >= images.Count)
+                    {
+                        return;
+                    }
+
+                    var chunk = images.Skip(first).Take(batch).ToList();
+                    Recognize(engine, chunk, lines, cancellationToken);
+                    Interlocked.Add(ref done, chunk.Count);
+                }
+            },
+            cancellationToken)).ToArray();
+        Task.WaitAll(callers, cancellationToken);
+        return new CeilingPoint("scipix", batch, done, Stopwatch.GetElapsedTime(started).TotalSeconds, streams);
     }
 
     private static void Recognize(OcrEngine engine, List<ReadOnlyMemory<byte>> batch, bool lines, CancellationToken cancellationToken)
