@@ -88,7 +88,17 @@ internal static class BenchCommand
                 worker.WorkerDll(parse),
                 TimeSpan.FromSeconds(Math.Clamp(parse.GetValue(worker.DrainTimeout), 1, 3600)),
                 "e2e");
-            var result = await E2eRunner.RunAsync(request, Log, cancellationToken);
+            E2eResult result;
+            try
+            {
+                result = await E2eRunner.RunAsync(request, Log, cancellationToken);
+            }
+            catch (Exception ex) when (ex is InvalidOperationException or TimeoutException)
+            {
+                await Console.Error.WriteLineAsync($"scipix bench e2e: {ex.Message}");
+                return 1;
+            }
+
             if (parse.GetValue(common.Json))
             {
                 Console.WriteLine(JsonSerializer.Serialize(result, ReportJson));

@@ -56,12 +56,12 @@ internal sealed class WorkerProcess : IAsyncDisposable
         return worker;
     }
 
-    /// <summary>The last lines the worker wrote, for error messages.</summary>
+    /// <summary>The last lines the worker wrote, less stack frames (the exception's message is what names the problem), for error messages.</summary>
     public string Tail(int lines = 20)
     {
         lock (_log)
         {
-            return string.Join('\n', _log.TakeLast(lines));
+            return string.Join('\n', _log.Where(l => !l.TrimStart().StartsWith("at ", StringComparison.Ordinal)).TakeLast(lines));
         }
     }
 
