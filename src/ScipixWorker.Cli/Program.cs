@@ -1,4 +1,5 @@
 using System.CommandLine;
+using ScipixWorker.Cli.Bench;
 using ScipixWorker.Cli.Eval;
 using ScipixWorker.Cli.Ocr;
 using ScipixWorker.Cli.Submit;
@@ -9,6 +10,7 @@ var root = new RootCommand("scipix: OCR with PP-OCRv4 on ONNX Runtime — in-pro
     OcrCommand.Create(),
     EvalCommand.Create(),
     SubmitCommand.Create(),
+    BenchCommand.Create(),
 };
 
 try

@@ -1,0 +1,247 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Text.Json;
+using ScipixWorker.Cli.Common;
+using ScipixWorker.Ocr.Engine;
+
+namespace ScipixWorker.Cli.Bench;
+
+/// <summary>
+/// <c>scipix bench e2e|ceiling|matrix</c>: load tests through the real broker and blob store, the in-process
+/// ceiling they are compared with, and a matrix of both (docs/load-test.md).
+/// </summary>
+internal static class BenchCommand
+{
+    private static readonly JsonSerializerOptions ReportJson = new(Json.Options) { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
+
+    public static Command Create() => new("bench", "Load-test the worker end to end (RabbitMQ + Azurite) and measure the in-process ceiling")
+    {
+        E2e(),
+        Ceiling(),
+        Matrix(),
+    };
+
+    private sealed class Common
+    {
+        public Option<string> Set { get; } = new("--set") { Required = true, Description = "Folder with manifest.tsv (as for scipix eval)" };
+
+        public Option<bool> Lines { get; } = new("--lines") { Description = "Every image is a single text line (recognition only)" };
+
+        public Option<bool> Json { get; } = new("--json") { Description = "Print the results as JSON" };
+
+        public Option<double> SecondsPerSize { get; } = new("--seconds-per-size") { Description = "Ceiling: most seconds per batch size (Tesseract: 3x this)", DefaultValueFactory = _ => 10 };
+    }
+
+    private sealed class WorkerOptions
+    {
+        public Option<string?> Worker { get; } = new("--worker") { Description = "Path to ScipixWorker.dll (default: src/ScipixWorker/bin/Release/net10.0 above the working directory)" };
+
+        public Option<string[]> WorkerConfig { get; } = new("--worker-config") { Description = "key=value worker settings (Batching:Mode=static), passed as environment variables", AllowMultipleArgumentsPerToken = true };
+
+        public Option<int> DrainTimeout { get; } = new("--timeout") { Description = "Seconds to wait for the last results after the last publish", DefaultValueFactory = _ => 120 };
+
+        public void AddTo(Command command)
+        {
+            command.Options.Add(Worker);
+            command.Options.Add(WorkerConfig);
+            command.Options.Add(DrainTimeout);
+        }
+
+        public string WorkerDll(ParseResult parse) =>
+            parse.GetValue(Worker) is { } path ? Path.GetFullPath(path)
+            : WorkerProcess.FindWorkerDll() ?? throw new FileNotFoundException("ScipixWorker.dll not found: build it (dotnet build src/ScipixWorker -c Release) or pass --worker.");
+
+        public Dictionary<string, string> Config(ParseResult parse) => ParseConfig(parse.GetValue(WorkerConfig) ?? []);
+    }
+
+    private static Command E2e()
+    {
+        var common = new Common();
+        var worker = new WorkerOptions();
+        var rate = new Option<double?>("--rate") { Description = "Offered jobs per second (default 5)" };
+        var burst = new Option<int?>("--burst") { Description = "Publish N jobs at once instead of at a rate" };
+        var constant = new Option<bool>("--constant") { Description = "Evenly spaced jobs instead of Poisson arrivals" };
+        var jobs = new Option<int>("--jobs") { Description = "Most jobs to publish", DefaultValueFactory = _ => 100 };
+        var duration = new Option<double>("--duration") { Description = "Most seconds to publish for (a rate run stops at --jobs or here)", DefaultValueFactory = _ => 30 };
+        var command = new Command("e2e", "Start the worker, publish jobs at a rate or in a burst, time each job from publish to its result event")
+        {
+            common.Set, common.Lines, common.Json, rate, burst, constant, jobs, duration,
+        };
+        worker.AddTo(command);
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            if (parse.GetValue(rate) is not null && parse.GetValue(burst) is not null)
+            {
+                await Console.Error.WriteLineAsync("scipix bench e2e: give --rate or --burst, not both.");
+                return 2;
+            }
+
+            var burstJobs = parse.GetValue(burst);
+            var request = new E2eRequest(
+                parse.GetRequiredValue(common.Set),
+                parse.GetValue(common.Lines),
+                burstJobs is not null ? Arrival.Burst : parse.GetValue(constant) ? Arrival.Constant : Arrival.Poisson,
+                parse.GetValue(rate) ?? 5,
+                Math.Clamp(burstJobs ?? parse.GetValue(jobs), 1, 100_000),
+                TimeSpan.FromSeconds(Math.Clamp(parse.GetValue(duration), 1, 3600)),
+                worker.Config(parse),
+                worker.WorkerDll(parse),
+                TimeSpan.FromSeconds(Math.Clamp(parse.GetValue(worker.DrainTimeout), 1, 3600)),
+                "e2e");
+            E2eResult result;
+            try
+            {
+                result = await E2eRunner.RunAsync(request, Log, cancellationToken);
+            }
+            catch (Exception ex) when (ex is InvalidOperationException or TimeoutException)
+            {
+                await Console.Error.WriteLineAsync($"scipix bench e2e: {ex.Message}");
+                return 1;
+            }
+
+            if (parse.GetValue(common.Json))
+            {
+                Console.WriteLine(JsonSerializer.Serialize(result, ReportJson));
+            }
+            else
+            {
+                Console.WriteLine(BenchMarkdown.Runs([result], ceiling: null));
+            }
+
+            return result.Missing > 0 ? 3 : 0;
+        });
+        return command;
+    }
+
+    private static Command Ceiling()
+    {
+        var common = new Common();
+        var engine = new EngineSettings();
+        var tesseract = new Option<int?>("--tesseract-limit") { Description = "Run Tesseract on only the first N images (0: not at all)" };
+        var command = new Command("ceiling", "In-process throughput of the engine alone at batch sizes 1-32, and of Tesseract on the same images")
+        {
+            common.Set, common.Lines, common.Json, common.SecondsPerSize, tesseract,
+        };
+        engine.AddTo(command);
+        command.SetAction((parse, cancellationToken) =>
+        {
+            var result = CeilingRunner.Run(parse.GetRequiredValue(common.Set), parse.GetValue(common.Lines), engine.Read(parse), parse.GetValue(tesseract), parse.GetValue(common.SecondsPerSize), Log, cancellationToken);
+            Console.WriteLine(parse.GetValue(common.Json) ? JsonSerializer.Serialize(result, ReportJson) : BenchMarkdown.Ceiling(result));
+            return Task.FromResult(0);
+        });
+        return command;
+    }
+
+    private static Command Matrix()
+    {
+        var common = new Common();
+        var worker = new WorkerOptions();
+        var engine = new EngineSettings();
+        var fractions = new Option<double[]>("--rates") { Description = "Offered rates as fractions of the measured ceiling", DefaultValueFactory = _ => [0.2, 0.6, 1.5], AllowMultipleArgumentsPerToken = true };
+        var staticSizes = new Option<int[]>("--static") { Description = "Static batch sizes to run", DefaultValueFactory = _ => [1, 8, 32], AllowMultipleArgumentsPerToken = true };
+        var runSeconds = new Option<double>("--run-seconds") { Description = "Seconds of publishing per run", DefaultValueFactory = _ => 10 };
+        var maxJobs = new Option<int>("--max-jobs") { Description = "Most jobs per run", DefaultValueFactory = _ => 200 };
+        var tesseract = new Option<int?>("--tesseract-limit") { Description = "Images for the Tesseract comparison", DefaultValueFactory = _ => 100 };
+        var command = new Command("matrix", "The ceiling, then e2e runs for static batch sizes and adaptive batching at rates derived from it; one markdown table")
+        {
+            common.Set, common.Lines, common.Json, common.SecondsPerSize, fractions, staticSizes, runSeconds, maxJobs, tesseract,
+        };
+        worker.AddTo(command);
+        engine.AddTo(command);
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            var set = parse.GetRequiredValue(common.Set);
+            var lines = parse.GetValue(common.Lines);
+            var workerDll = worker.WorkerDll(parse);
+            var extra = worker.Config(parse);
+            var ceiling = CeilingRunner.Run(set, lines, engine.Read(parse), parse.GetValue(tesseract), parse.GetValue(common.SecondsPerSize), Log, cancellationToken);
+            var best = ceiling.Best.ImagesPerSecond;
+            var configs = MatrixConfigs(parse.GetValue(staticSizes) ?? [], extra);
+            var results = new List<E2eResult>();
+            foreach (var (label, config) in configs)
+            {
+                foreach (var fraction in parse.GetValue(fractions) ?? [])
+                {
+                    var rate = Math.Max(0.1, best * fraction);
+                    var jobs = (int)Math.Clamp(rate * parse.GetValue(runSeconds), 10, Math.Max(10, parse.GetValue(maxJobs)));
+                    Log(string.Create(CultureInfo.InvariantCulture, $"matrix: {label} at {fraction:P0} of the ceiling ({rate:F1}/s, {jobs} jobs)"));
+                    var request = new E2eRequest(set, lines, Arrival.Poisson, rate, jobs, TimeSpan.FromSeconds(Math.Max(1, parse.GetValue(runSeconds)) * 3), config, workerDll,
+                        TimeSpan.FromSeconds(Math.Clamp(parse.GetValue(worker.DrainTimeout), 1, 3600)), label);
+                    try
+                    {
+                        results.Add(await E2eRunner.RunAsync(request, Log, cancellationToken));
+                    }
+                    catch (Exception ex) when (ex is InvalidOperationException or TimeoutException)
+                    {
+                        Log($"matrix: {label} at {fraction:P0} failed: {ex.Message}");
+                    }
+                }
+            }
+
+            if (parse.GetValue(common.Json))
+            {
+                Console.WriteLine(JsonSerializer.Serialize(new { ceiling, runs = results }, ReportJson));
+                return 0;
+            }
+
+            Console.WriteLine(BenchMarkdown.Ceiling(ceiling));
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"End to end, {ceiling.Set} ({ceiling.Mode}); % of ceiling = throughput / {best:F1} images/s:"));
+            Console.WriteLine();
+            Console.WriteLine(BenchMarkdown.Runs(results, best));
+            return 0;
+        });
+        return command;
+    }
+
+    /// <summary>
+    /// The matrix's worker configurations. Static runs set both the pipeline's keys (Batching:*) and today's
+    /// MassTransit batch limit (Worker:MaxBatchSize), so they mean something before and after the pipeline lands.
+    /// </summary>
+    internal static IReadOnlyList<(string Label, Dictionary<string, string> Config)> MatrixConfigs(IEnumerable<int> staticSizes, IReadOnlyDictionary<string, string> extra)
+    {
+        var configs = new List<(string, Dictionary<string, string>)>();
+        foreach (var size in staticSizes)
+        {
+            var value = size.ToString(CultureInfo.InvariantCulture);
+            configs.Add(($"static {size}", With(extra, ("Batching:Mode", "static"), ("Batching:StaticBatchSize", value), ("Worker:MaxBatchSize", value))));
+        }
+
+        configs.Add(("adaptive", With(extra, ("Batching:Mode", "adaptive"))));
+        return configs;
+    }
+
+    internal static Dictionary<string, string> ParseConfig(IEnumerable<string> pairs)
+    {
+        var config = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        foreach (var pair in pairs)
+        {
+            var equals = pair.IndexOf('=', StringComparison.Ordinal);
+            if (equals <= 0)
+            {
+                throw new ArgumentException($"--worker-config expects key=value, got '{pair}'.");
+            }
+
+            config[pair[..equals].Trim()] = pair[(equals + 1)..].Trim();
+        }
+
+        return config;
+    }
+
+    private static Dictionary<string, string> With(IReadOnlyDictionary<string, string> extra, params (string Key, string Value)[] settings)
+    {
+        var config = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        foreach (var (key, value) in settings)
+        {
+            config[key] = value;
+        }
+
+        foreach (var (key, value) in extra)
+        {
+            config[key] = value;
+        }
+
+        return config;
+    }
+
+    private static void Log(string message) => Console.Error.WriteLine($"{DateTime.UtcNow:HH:mm:ss} {message}");
+}

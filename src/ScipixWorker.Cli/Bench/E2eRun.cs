@@ -1,0 +1,70 @@
+namespace ScipixWorker.Cli.Bench;
+
+/// <summary>What one end-to-end run offers the worker.</summary>
+internal sealed record E2eRequest(
+    string SetDirectory,
+    bool Lines,
+    Arrival Arrival,
+    double Rate,
+    int Jobs,
+    TimeSpan Duration,
+    IReadOnlyDictionary<string, string> WorkerConfig,
+    string WorkerDll,
+    TimeSpan DrainTimeout,
+    string Label);
+
+/// <summary>What one end-to-end run measured; latencies in milliseconds, publish to result event received.</summary>
+internal sealed record E2eResult
+{
+    public string Label { get; init; } = string.Empty;
+
+    public string Set { get; init; } = string.Empty;
+
+    public string Mode { get; init; } = string.Empty;
+
+    public string Arrival { get; init; } = string.Empty;
+
+    /// <summary>Offered jobs/s (0 for a burst).</summary>
+    public double OfferedRate { get; init; }
+
+    public IReadOnlyDictionary<string, string> WorkerConfig { get; init; } = new Dictionary<string, string>();
+
+    public int Published { get; init; }
+
+    public int Recognized { get; init; }
+
+    public int Failed { get; init; }
+
+    /// <summary>Published jobs with no result event by the drain timeout.</summary>
+    public int Missing { get; init; }
+
+    /// <summary>First publish to last result, seconds.</summary>
+    public double WindowSeconds { get; init; }
+
+    /// <summary>Results (recognized + failed) per second over the window.</summary>
+    public double Throughput { get; init; }
+
+    public double P50Ms { get; init; }
+
+    public double P95Ms { get; init; }
+
+    public double P99Ms { get; init; }
+
+    public double MaxMs { get; init; }
+
+    /// <summary>Worker CPU time over the window / window length: cores kept busy.</summary>
+    public double? WorkerCpuCores { get; init; }
+
+    /// <summary>The worker's peak resident set (VmHWM) at the end of the window, bytes.</summary>
+    public long? WorkerPeakRssBytes { get; init; }
+
+    /// <summary>Mean of scipix_batch_size over the window, when the worker exposes it.</summary>
+    public double? MeanBatchSize { get; init; }
+
+    public double? Batches { get; init; }
+
+    /// <summary>1-minute load average at the start and end of the window (/proc/loadavg).</summary>
+    public string LoadAverage { get; init; } = string.Empty;
+
+    public int? WorkerExitCode { get; init; }
+}

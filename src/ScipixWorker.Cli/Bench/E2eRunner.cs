@@ -1,0 +1,293 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Globalization;
+using System.Net.Http.Headers;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Azure.Storage.Blobs;
+using MassTransit;
+using Microsoft.Extensions.Configuration;
+using ScipixWorker.Cli.Eval;
+using ScipixWorker.Cli.Submit;
+using ScipixWorker.Contracts;
+
+namespace ScipixWorker.Cli.Bench;
+
+/// <summary>
+/// One end-to-end run through the real broker and blob store: start the worker, upload the set once, publish
+/// jobs on a schedule, time each job from publish to its result event, then stop the worker and clean up.
+/// </summary>
+internal static class E2eRunner
+{
+    private const int WarmupJobs = 4;
+
+    public static async Task<E2eResult> RunAsync(E2eRequest request, Action<string> log, CancellationToken cancellationToken)
+    {
+        var items = Manifest.Read(request.SetDirectory, limit: null);
+        if (items.Count == 0)
+        {
+            throw new InvalidOperationException($"{request.SetDirectory}: the manifest lists no images.");
+        }
+
+        var settings = SubmitSettings.Load();
+        var configuration = new ConfigurationBuilder().AddEnvironmentVariables().Build();
+        var runId = Guid.NewGuid().ToString("N")[..12];
+        var queueName = $"scipix-bench-{runId}";
+        var containerName = $"scipix-bench-{runId}";
+        var storage = settings.CreateBlobServiceClient();
+        var container = storage.GetBlobContainerClient(containerName);
+
+        // Worker settings: the result cache off (jobs reuse the set's images), then the caller's, then what
+        // this run needs to be isolated from everyone else on the broker and the storage account.
+        var workerSettings = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase) { ["Worker:ResultCacheEntries"] = "0" };
+        if (configuration["Ocr:ModelDirectory"] is null && WorkerProcess.FindModelDirectory() is { } models)
+        {
+            workerSettings["Ocr:ModelDirectory"] = models;
+        }
+
+        foreach (var (key, value) in request.WorkerConfig)
+        {
+            workerSettings[key] = value;
+        }
+
+        workerSettings["Worker:QueueName"] = queueName;
+        workerSettings["BlobStorage:AllowedContainers"] = containerName;
+
+        var received = new ConcurrentDictionary<Guid, (long Timestamp, bool Recognized)>();
+        var expected = new ConcurrentDictionary<Guid, bool>();
+        var remaining = 0;
+        var allArrived = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        void Arrived(Guid jobId, bool recognized)
+        {
+            var now = Stopwatch.GetTimestamp();
+            if (expected.ContainsKey(jobId) && received.TryAdd(jobId, (now, recognized)) && Interlocked.Decrement(ref remaining) == 0)
+            {
+                allArrived.TrySetResult();
+            }
+        }
+
+        log($"worker: {request.WorkerDll} (queue {queueName})");
+        await using var worker = WorkerProcess.Start(request.WorkerDll, workerSettings);
+        var bus = CreateBus(settings, queueName, Arrived);
+        var handle = await bus.StartAsync(cancellationToken);
+        try
+        {
+            await container.CreateIfNotExistsAsync(cancellationToken: cancellationToken);
+            var blobs = new List<string>(items.Count);
+            for (var i = 0; i < items.Count; i++)
+            {
+                var blobName = $"{i:D5}-{Path.GetFileName(items[i].ImagePath)}";
+                await container.GetBlobClient(blobName).UploadAsync(items[i].ImagePath, overwrite: true, cancellationToken);
+                blobs.Add(blobName);
+            }
+
+            log($"uploaded {blobs.Count} images to {containerName}; waiting for the worker to be ready");
+            await handle.Ready.WaitAsync(TimeSpan.FromSeconds(30), cancellationToken);
+            await worker.WaitUntilReadyAsync(TimeSpan.FromMinutes(3), cancellationToken);
+            var queue = await bus.GetSendEndpoint(new Uri($"queue:{queueName}"));
+            var options = new RecognitionOptions(request.Lines, DetailLevel.Text);
+            var jobNumber = 0;
+            RecognizeDocument NextJob()
+            {
+                var blob = blobs[jobNumber++ % blobs.Count];
+                return new RecognizeDocument(Guid.NewGuid(), new ImageLocation(containerName, blob), options, CorrelationId: $"bench-{runId}");
+            }
+
+            // A few unmeasured jobs first: the first messages pay for JIT, connections and first allocations.
+            var warmup = Enumerable.Range(0, Math.Min(WarmupJobs, request.Jobs)).Select(_ => NextJob()).ToList();
+            remaining = warmup.Count;
+            allArrived = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            foreach (var job in warmup)
+            {
+                expected[job.JobId] = true;
+                await queue.Send(job, cancellationToken);
+            }
+
+            if (warmup.Count > 0 && await Task.WhenAny(allArrived.Task, Task.Delay(TimeSpan.FromSeconds(60), cancellationToken)) != allArrived.Task)
+            {
+                throw new TimeoutException($"The worker returned no result for its warm-up jobs within 60 s:\n{worker.Tail()}");
+            }
+
+            expected.Clear();
+            received.Clear();
+
+            var schedule = RateSchedule.Create(request.Arrival, request.Rate, request.Jobs, request.Duration);
+            var jobs = schedule.Select(_ => NextJob()).ToList();
+            foreach (var job in jobs)
+            {
+                expected[job.JobId] = true;
+            }
+
+            remaining = jobs.Count;
+            allArrived = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            if (jobs.Count == 0)
+            {
+                allArrived.TrySetResult();
+            }
+
+            var metricsBefore = await worker.ScrapeAsync(cancellationToken);
+            var cpuBefore = ProcStats.CpuTime(worker.Pid);
+            var loadBefore = LoadAverage();
+            log($"publishing {jobs.Count} jobs ({Describe(request.Arrival, request.Rate)})");
+            var published = new long[jobs.Count];
+            var start = Stopwatch.GetTimestamp();
+            for (var i = 0; i < jobs.Count; i++)
+            {
+                var due = start + (long)(schedule[i].TotalSeconds * Stopwatch.Frequency);
+                var wait = Stopwatch.GetElapsedTime(Stopwatch.GetTimestamp(), due);
+                if (wait > TimeSpan.Zero)
+                {
+                    await Task.Delay(wait, cancellationToken);
+                }
+
+                published[i] = Stopwatch.GetTimestamp();
+                await queue.Send(jobs[i], cancellationToken);
+            }
+
+            var publishSeconds = Stopwatch.GetElapsedTime(start).TotalSeconds;
+            log($"published in {publishSeconds:F1} s; waiting up to {request.DrainTimeout.TotalSeconds:F0} s for the results");
+            await Task.WhenAny(allArrived.Task, Task.Delay(request.DrainTimeout, cancellationToken));
+            var end = received.IsEmpty ? Stopwatch.GetTimestamp() : received.Values.Max(r => r.Timestamp);
+            var cpuAfter = ProcStats.CpuTime(worker.Pid);
+            var peakRss = ProcStats.PeakRss(worker.Pid);
+            var metricsAfter = await worker.ScrapeAsync(cancellationToken);
+            var loadAfter = LoadAverage();
+
+            var latencies = new List<double>();
+            int recognized = 0, failed = 0;
+            for (var i = 0; i < jobs.Count; i++)
+            {
+                if (received.TryGetValue(jobs[i].JobId, out var result))
+                {
+                    latencies.Add(Stopwatch.GetElapsedTime(published[i], result.Timestamp).TotalMilliseconds);
+                    _ = result.Recognized ? recognized++ : failed++;
+                }
+            }
+
+            var window = jobs.Count == 0 ? 0 : Stopwatch.GetElapsedTime(published[0], end).TotalSeconds;
+            var (p50, p95, p99) = LatencyStats.Summarize(latencies);
+            var batches = metricsAfter is null ? null : PrometheusText.Histogram(metricsAfter, "scipix_batch_size")?.Minus(metricsBefore is null ? null : PrometheusText.Histogram(metricsBefore, "scipix_batch_size"));
+            var exitCode = await worker.StopAsync(TimeSpan.FromSeconds(30));
+            return new E2eResult
+            {
+                Label = request.Label,
+                Set = Path.GetFileName(Path.GetFullPath(request.SetDirectory).TrimEnd('/')),
+                Mode = request.Lines ? "lines" : "pages",
+                Arrival = request.Arrival.ToString().ToLowerInvariant(),
+                OfferedRate = request.Arrival == Arrival.Burst ? 0 : request.Rate,
+                WorkerConfig = request.WorkerConfig,
+                Published = jobs.Count,
+                Recognized = recognized,
+                Failed = failed,
+                Missing = jobs.Count - latencies.Count,
+                WindowSeconds = window,
+                Throughput = window > 0 ? latencies.Count / window : 0,
+                P50Ms = p50,
+                P95Ms = p95,
+                P99Ms = p99,
+                MaxMs = latencies.Count == 0 ? 0 : latencies.Max(),
+                WorkerCpuCores = cpuBefore is { } before && cpuAfter is { } after && window > 0 ? (after - before).TotalSeconds / window : null,
+                WorkerPeakRssBytes = peakRss,
+                MeanBatchSize = batches is { Count: > 0 } ? batches.Mean : null,
+                Batches = batches?.Count,
+                LoadAverage = $"{loadBefore} -> {loadAfter}",
+                WorkerExitCode = exitCode,
+            };
+        }
+        finally
+        {
+            await handle.StopAsync(CancellationToken.None);
+            await worker.StopAsync(TimeSpan.FromSeconds(30));
+            await CleanUpAsync(settings, configuration, queueName, container, log);
+        }
+    }
+
+    public static string Describe(Arrival arrival, double rate) => arrival switch
+    {
+        Arrival.Burst => "burst",
+        _ => string.Create(CultureInfo.InvariantCulture, $"{arrival.ToString().ToLowerInvariant()} {rate:0.##}/s"),
+    };
+
+    /// <summary>The 1-minute load average (first field of /proc/loadavg), or "?".</summary>
+    public static string LoadAverage()
+    {
+        try
+        {
+            return File.ReadAllText("/proc/loadavg").Split(' ')[0];
+        }
+        catch (IOException)
+        {
+            return "?";
+        }
+    }
+
+    /// <summary>A bus that sends jobs and receives both result events on a private auto-deleted queue, as <c>scipix submit --wait</c> does.</summary>
+    private static IBusControl CreateBus(SubmitSettings settings, string queueName, Action<Guid, bool> arrived) =>
+        Bus.Factory.CreateUsingRabbitMq(rabbit =>
+        {
+            rabbit.Host(settings.RabbitHost, settings.RabbitPort, settings.VirtualHost, host =>
+            {
+                host.Username(settings.Username);
+                host.Password(settings.Password);
+            });
+            rabbit.ConfigureJsonSerializerOptions(o =>
+            {
+                o.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.CamelCase));
+                return o;
+            });
+            rabbit.ReceiveEndpoint($"{queueName}-results", endpoint =>
+            {
+                endpoint.AutoDelete = true;
+                endpoint.Durable = false;
+                endpoint.PrefetchCount = 256;
+                endpoint.UseRawJsonDeserializer(RawSerializerOptions.AddTransportHeaders, isDefault: true);
+                endpoint.Handler<DocumentRecognized>(c =>
+                {
+                    arrived(c.Message.JobId, true);
+                    return Task.CompletedTask;
+                });
+                endpoint.Handler<DocumentRecognitionFailed>(c =>
+                {
+                    arrived(c.Message.JobId, false);
+                    return Task.CompletedTask;
+                });
+            });
+        });
+
+    /// <summary>Deletes the run's queue, its error queue and exchanges (management API) and its container.</summary>
+    private static async Task CleanUpAsync(SubmitSettings settings, IConfiguration configuration, string queueName, BlobContainerClient container, Action<string> log)
+    {
+        var managementPort = configuration["RabbitMq:ManagementPort"] ?? "15672";
+        using var http = new HttpClient { BaseAddress = new Uri($"http://{settings.RabbitHost}:{managementPort}/"), Timeout = TimeSpan.FromSeconds(10) };
+        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes($"{settings.Username}:{settings.Password}")));
+        var vhost = Uri.EscapeDataString(settings.VirtualHost);
+        foreach (var name in new[] { queueName, $"{queueName}_error", $"{queueName}_skipped", $"{queueName}-results" })
+        {
+            foreach (var kind in new[] { "queues", "exchanges" })
+            {
+                try
+                {
+                    using var response = await http.DeleteAsync(new Uri($"api/{kind}/{vhost}/{Uri.EscapeDataString(name)}", UriKind.Relative));
+                }
+                catch (HttpRequestException ex)
+                {
+                    log($"could not delete {kind[..^1]} {name}: {ex.Message}");
+                }
+                catch (TaskCanceledException)
+                {
+                    log($"could not delete {kind[..^1]} {name}: timed out");
+                }
+            }
+        }
+
+        try
+        {
+            await container.DeleteIfExistsAsync();
+        }
+        catch (Azure.RequestFailedException ex)
+        {
+            log($"could not delete container {container.Name}: {ex.Message}");
+        }
+    }
+}

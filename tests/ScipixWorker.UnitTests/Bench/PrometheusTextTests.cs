@@ -1,0 +1,42 @@
+using ScipixWorker.Cli.Bench;
+
+namespace ScipixWorker.UnitTests.Bench;
+
+public sealed class PrometheusTextTests
+{
+    private const string Exposition = """
+        # HELP scipix_batch_size Jobs per batch delivered to the consumer.
+        # TYPE scipix_batch_size histogram
+        scipix_batch_size_sum 120
+        scipix_batch_size_count 20
+        scipix_batch_size_bucket{le="1"} 2
+        scipix_batch_size_bucket{le="+Inf"} 20
+        scipix_batch_size_other_count 999
+        scipix_stage_duration_seconds_sum{stage="total"} 3.5
+        scipix_stage_duration_seconds_count{stage="total"} 7
+        scipix_stage_duration_seconds_sum{stage="download"} 0.5
+        scipix_stage_duration_seconds_count{stage="download"} 7
+        """;
+
+    [Fact]
+    public void A_histograms_count_and_sum_are_read_by_exact_name()
+    {
+        var totals = PrometheusText.Histogram(Exposition, "scipix_batch_size");
+
+        Assert.Equal(new HistogramTotals(20, 120), totals);
+        Assert.Equal(6, totals!.Mean);
+    }
+
+    [Fact]
+    public void Labelled_series_are_summed()
+    {
+        Assert.Equal(new HistogramTotals(14, 4), PrometheusText.Histogram(Exposition, "scipix_stage_duration_seconds"));
+    }
+
+    [Fact]
+    public void A_missing_metric_is_null_and_the_difference_of_two_scrapes_is_the_window()
+    {
+        Assert.Null(PrometheusText.Histogram(Exposition, "scipix_nothing"));
+        Assert.Equal(new HistogramTotals(5, 40), new HistogramTotals(25, 160).Minus(new HistogramTotals(20, 120)));
+    }
+}
