@@ -57,6 +57,12 @@ public sealed class OcrEngineOptions
     [Range(0, 256)]
     public int IntraOpThreads { get; set; }
 
+    /// <summary>
+    /// ONNX Runtime's CPU memory arena and memory patterns: off by default, since the varying input shapes
+    /// of OCR make the arena hold on to peak-sized blocks (resident memory) for little speed.
+    /// </summary>
+    public bool CpuMemoryArena { get; set; }
+
     /// <summary>Let idle ONNX Runtime threads spin (lower latency for one caller, worse under concurrency).</summary>
     public bool AllowSpinning { get; set; }
 

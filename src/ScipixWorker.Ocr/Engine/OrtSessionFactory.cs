@@ -40,6 +40,10 @@ internal static class OrtSessionFactory
             IntraOpNumThreads = options.IntraOpThreads > 0 ? options.IntraOpThreads : Environment.ProcessorCount,
             InterOpNumThreads = 1,
             LogSeverityLevel = OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR,
+            // Input shapes vary per image and per batch: the CPU arena keeps every peak-sized block it ever
+            // grew to and memory patterns only pay off for fixed shapes, so both only inflate resident memory.
+            EnableCpuMemArena = options.CpuMemoryArena,
+            EnableMemoryPattern = options.CpuMemoryArena,
         };
 
         // Idle intra-op threads spin by default, which steals the CPU from concurrent runs and from
