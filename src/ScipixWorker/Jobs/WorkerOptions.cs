@@ -13,13 +13,19 @@ public sealed class WorkerOptions : IValidatableObject
     [RegularExpression("^[A-Za-z0-9._:-]{1,200}$", ErrorMessage = "Worker:QueueName must be 1-200 letters, digits, '.', '_', ':' or '-'.")]
     public string QueueName { get; set; } = "recognize-document";
 
-    /// <summary>Most jobs in one batch (MassTransit's MessageLimit).</summary>
+    /// <summary>
+    /// Most jobs in one batch (MassTransit's MessageLimit): the upper bound of what is taken from RabbitMQ at
+    /// once; the recognition scheduler decides how much of it goes into each inference call.
+    /// </summary>
     [Range(1, 1000)]
-    public int MaxBatchSize { get; set; } = 8;
+    public int MaxBatchSize { get; set; } = 32;
 
-    /// <summary>Longest wait for a batch to fill before the partial batch is processed.</summary>
+    /// <summary>
+    /// Longest wait for a batch to fill before the partial batch is processed. Short: under load batches fill
+    /// at once anyway, and at light load a job should not wait for company (batching happens in-process).
+    /// </summary>
     [Range(typeof(TimeSpan), "00:00:00.001", "00:10:00")]
-    public TimeSpan BatchTimeLimit { get; set; } = TimeSpan.FromMilliseconds(200);
+    public TimeSpan BatchTimeLimit { get; set; } = TimeSpan.FromMilliseconds(10);
 
     /// <summary>Batches processed at the same time (MassTransit's ConcurrencyLimit).</summary>
     [Range(1, 100)]
