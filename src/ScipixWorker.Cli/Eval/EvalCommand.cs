@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Diagnostics;
 using System.Text.Json;
+using ScipixWorker.Cli.Bench;
 using ScipixWorker.Cli.Common;
 using ScipixWorker.Ocr.Engine;
 using ScipixWorker.Ocr.Evaluation;
@@ -176,23 +177,10 @@ internal static class EvalCommand
             BagOfLinesCer = bagChars == 0 ? 0 : (double)bagErrors / bagChars,
             ExactMatch = items.Count == 0 ? 0 : (double)exact / items.Count,
             MeanConfidence = confidences.Count == 0 ? null : confidences.Average(),
-            MsMedian = Percentile(latencies, 0.5),
-            MsP95 = Percentile(latencies, 0.95),
+            MsMedian = LatencyStats.Percentile(latencies, 0.5),
+            MsP95 = LatencyStats.Percentile(latencies, 0.95),
             MsMean = latencies.Count == 0 ? 0 : latencies.Average(),
         };
-    }
-
-    internal static double Percentile(List<double> sorted, double p)
-    {
-        if (sorted.Count == 0)
-        {
-            return 0;
-        }
-
-        var rank = p * (sorted.Count - 1);
-        var low = (int)Math.Floor(rank);
-        var high = (int)Math.Ceiling(rank);
-        return sorted[low] + ((sorted[high] - sorted[low]) * (rank - low));
     }
 
     private static void Print(EvalReport report, bool json)

@@ -197,20 +197,28 @@ public sealed class OcrEngine : IDisposable
     /// <exception cref="OcrException">The input is empty, too large, corrupt or of an unsupported format.</exception>
     public OcrDocument Recognize(ReadOnlyMemory<byte> encodedImage, OcrMode mode = OcrMode.Full, CancellationToken cancellationToken = default)
     {
+        var pages = DecodePages(encodedImage, cancellationToken)
+            .Select(p => RecognizePage(p.Page, p.Number, mode, p.Decode, cancellationToken))
+            .ToList();
+        return new OcrDocument(pages);
+    }
+
+    /// <summary>
+    /// Decodes the image (limits checked) and yields its pages one at a time as RGB, each with the time its
+    /// decoding took (the first page carries the file's decode).
+    /// </summary>
+    private IEnumerable<(RgbBuffer Page, int Number, TimeSpan Decode)> DecodePages(ReadOnlyMemory<byte> encodedImage, CancellationToken cancellationToken)
+    {
         var started = Stopwatch.GetTimestamp();
         using var image = _loader.Load(encodedImage);
-        var pages = new List<OcrPage>(image.PageCount);
         var decode = Stopwatch.GetElapsedTime(started);
         for (var i = 0; i < image.PageCount; i++)
         {
             cancellationToken.ThrowIfCancellationRequested();
             var pageStarted = Stopwatch.GetTimestamp();
             var page = image.Page(i);
-            var pageDecode = Stopwatch.GetElapsedTime(pageStarted) + (i == 0 ? decode : TimeSpan.Zero);
-            pages.Add(RecognizePage(page, i + 1, mode, pageDecode, cancellationToken));
+            yield return (page, i + 1, Stopwatch.GetElapsedTime(pageStarted) + (i == 0 ? decode : TimeSpan.Zero));
         }
-
-        return new OcrDocument(pages);
     }
 
     /// <summary>
@@ -262,20 +270,9 @@ public sealed class OcrEngine : IDisposable
     {
         cancellationToken.ThrowIfCancellationRequested();
         var scheduler = _scheduler.Value;
-        var started = Stopwatch.GetTimestamp();
-        var prepared = new List<PreparedPage>();
-        using (var image = _loader.Load(encodedImage))
-        {
-            var decode = Stopwatch.GetElapsedTime(started);
-            for (var i = 0; i < image.PageCount; i++)
-            {
-                cancellationToken.ThrowIfCancellationRequested();
-                var pageStarted = Stopwatch.GetTimestamp();
-                var page = image.Page(i);
-                var pageDecode = Stopwatch.GetElapsedTime(pageStarted) + (i == 0 ? decode : TimeSpan.Zero);
-                prepared.Add(PreparePage(page, i + 1, mode, pageDecode, cancellationToken));
-            }
-        }
+        var prepared = DecodePages(encodedImage, cancellationToken)
+            .Select(p => PreparePage(p.Page, p.Number, mode, p.Decode, cancellationToken))
+            .ToList();
 
         return RecognizePreparedAsync(scheduler, prepared, cancellationToken, abandonUnstarted);
     }
