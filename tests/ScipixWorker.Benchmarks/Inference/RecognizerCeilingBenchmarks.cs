@@ -12,14 +12,17 @@ namespace ScipixWorker.Benchmarks.Inference;
 /// The ceiling: ONNX Runtime alone on the recognizer. The same 48 x 320 batches of real crops as
 /// <see cref="RecognizerBenchmarks"/>, normalized once in the setup, run into preallocated output
 /// tensors: no resizing, no normalization, no output copy, no CTC decoding, no allocation per call.
-/// Times are per line; lines/s = 1 s / median.
+/// Once by one caller on a session with 2 intra-op threads, once by two concurrent callers (each half
+/// of the batches) on a session with 1 intra-op thread. Times are per line; lines/s = 1 s / median.
 /// </summary>
 // Not sealed: BenchmarkDotNet derives its runner from the benchmark class.
 public class RecognizerCeilingBenchmarks : IDisposable
 {
-    private const int Lines = RecognizerBenchmarks.Lines;
+    /// <summary>Lines per invocation: two halves of whole batches for every batch size below.</summary>
+    private const int Lines = 64;
 
-    private InferenceSession? _session;
+    private InferenceSession? _twoThreads;
+    private InferenceSession? _oneThread;
     private RunOptions? _runOptions;
     private OrtValue[][] _inputs = [];
     private OrtValue[][] _outputs = [];
@@ -36,8 +39,8 @@ public class RecognizerCeilingBenchmarks : IDisposable
     [GlobalSetup]
     public void Setup()
     {
-        var options = Assets.Options(recognizerModel: Model);
-        (_session, _) = OrtSessionFactory.Create(options.Resolve(options.RecognizerModel), options, NullLogger.Instance);
+        _twoThreads = CreateSession(2);
+        _oneThread = CreateSession(1);
         _runOptions = new RunOptions();
 
         const int height = TextRecognizer.InputHeight;
@@ -60,23 +63,38 @@ public class RecognizerCeilingBenchmarks : IDisposable
             _inputs[b] = [OrtValue.CreateTensorValueFromMemory(tensor, shape)];
         }
 
-        // The output shape ([batch, width / 8, classes]) from one ordinary run.
-        using (var probe = _session.Run(_runOptions, _session.InputNames, _inputs[0], _session.OutputNames))
+        // The output shape ([batch, width / 8, classes]) from one ordinary run; one output per batch, so
+        // that concurrent callers never share one.
+        using var probe = _twoThreads.Run(_runOptions, _twoThreads.InputNames, _inputs[0], _twoThreads.OutputNames);
+        var outputShape = probe[0].GetTensorTypeAndShape().Shape;
+        for (var b = 0; b < _outputs.Length; b++)
         {
-            var outputShape = probe[0].GetTensorTypeAndShape().Shape;
-            for (var b = 0; b < _outputs.Length; b++)
-            {
-                _outputs[b] = [OrtValue.CreateTensorValueFromMemory(new float[outputShape.Aggregate(1L, (a, d) => a * d)], outputShape)];
-            }
+            _outputs[b] = [OrtValue.CreateTensorValueFromMemory(new float[outputShape.Aggregate(1L, (a, d) => a * d)], outputShape)];
+        }
+
+        InferenceSession CreateSession(int threads)
+        {
+            var options = Assets.Options(intraOpThreads: threads, recognizerModel: Model);
+            return OrtSessionFactory.Create(options.Resolve(options.RecognizerModel), options, NullLogger.Instance).Session;
         }
     }
 
-    [Benchmark(OperationsPerInvoke = Lines)]
-    public void Run()
+    [Benchmark(Baseline = true, OperationsPerInvoke = Lines)]
+    public void OneCaller_TwoThreads()
     {
-        for (var b = 0; b < _inputs.Length; b++)
+        RunHalf(_twoThreads!, 0);
+        RunHalf(_twoThreads!, 1);
+    }
+
+    [Benchmark(OperationsPerInvoke = Lines)]
+    public void TwoCallers_OneThreadEach() => Parallel.For(0, 2, half => RunHalf(_oneThread!, half));
+
+    private void RunHalf(InferenceSession session, int half)
+    {
+        var count = _inputs.Length / 2;
+        for (var b = half * count; b < (half + 1) * count; b++)
         {
-            _session!.Run(_runOptions!, _session.InputNames, _inputs[b], _session.OutputNames, _outputs[b]);
+            session.Run(_runOptions!, session.InputNames, _inputs[b], session.OutputNames, _outputs[b]);
         }
     }
 
@@ -92,8 +110,10 @@ public class RecognizerCeilingBenchmarks : IDisposable
         _outputs = [];
         _runOptions?.Dispose();
         _runOptions = null;
-        _session?.Dispose();
-        _session = null;
+        _twoThreads?.Dispose();
+        _twoThreads = null;
+        _oneThread?.Dispose();
+        _oneThread = null;
         GC.SuppressFinalize(this);
     }
 }
