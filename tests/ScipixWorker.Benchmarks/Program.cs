@@ -1,1 +1,5 @@
-BenchmarkDotNet.Running.BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
+using BenchmarkDotNet.Running;
+using ScipixWorker.Benchmarks.Support;
+
+// dotnet run -c Release --project tests/ScipixWorker.Benchmarks -- --filter '*Recognizer*'
+BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args, BenchmarkConfig.Create());

@@ -1,0 +1,55 @@
+using BenchmarkDotNet.Attributes;
+using ScipixWorker.Benchmarks.Support;
+using ScipixWorker.Ocr.Engine;
+using ScipixWorker.Ocr.Imaging;
+using SixLabors.ImageSharp;
+using SixLabors.ImageSharp.Formats.Jpeg;
+using SixLabors.ImageSharp.PixelFormats;
+
+namespace ScipixWorker.Benchmarks.Preprocessing;
+
+/// <summary>
+/// Decoding a page as the engine does (<see cref="ImageLoader"/>: header checks, ImageSharp decode to
+/// RGBA, EXIF orientation, then RGB without alpha): the SROIE receipt scan scaled to each size and encoded
+/// once as JPEG (quality 90) and once as PNG.
+/// </summary>
+// Not sealed: BenchmarkDotNet derives its runner from the benchmark class.
+public class DecodeBenchmarks
+{
+    private ImageLoader _loader = null!;
+    private byte[] _jpeg = [];
+    private byte[] _png = [];
+
+    /// <summary>Longest side of the page, in pixels.</summary>
+    [Params(224, 384, 512, 1024)]
+    public int LongSide { get; set; }
+
+    [GlobalSetup]
+    public void Setup()
+    {
+        _loader = new ImageLoader(new OcrEngineOptions());
+        var page = Assets.Receipt(LongSide);
+        using var image = Image.LoadPixelData<Rgb24>(page.Data, page.Width, page.Height);
+        using var jpeg = new MemoryStream();
+        image.SaveAsJpeg(jpeg, new JpegEncoder { Quality = 90 });
+        _jpeg = jpeg.ToArray();
+        using var png = new MemoryStream();
+        image.SaveAsPng(png);
+        _png = png.ToArray();
+        Console.WriteLine($"// receipt at {LongSide} px: {page.Width}x{page.Height}, JPEG {_jpeg.Length} B, PNG {_png.Length} B");
+    }
+
+    [Benchmark]
+    public object Jpeg()
+    {
+        using var image = _loader.Load(_jpeg);
+        return image.Page(0);
+    }
+
+    [Benchmark]
+    public object Png()
+    {
+        using var image = _loader.Load(_png);
+        return image.Page(0);
+    }
+}
