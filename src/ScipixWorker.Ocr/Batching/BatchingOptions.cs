@@ -29,12 +29,13 @@ public sealed class BatchingOptions
     public int StaticBatchSize { get; set; } = 6;
 
     /// <summary>
-    /// Recognition batches run at once, each on its own thread, each using Ocr:IntraOpThreads threads. One
-    /// measured best on the 2-core CPU (two executors with one intra-op thread each were slower); see
-    /// docs/batching.md.
+    /// Recognition batches run at once, each on its own thread, each using Ocr:IntraOpThreads threads.
+    /// Default two (one on a single core): on the 2-core CPU two concurrent small recognitions with one
+    /// intra-op thread each outran one with two threads by 1.7x in isolation and by about 25 % end to end
+    /// (docs/benchmarks.md); the worker then defaults Ocr:IntraOpThreads to cores / executors.
     /// </summary>
     [Range(1, 64)]
-    public int Executors { get; set; } = 1;
+    public int Executors { get; set; } = Math.Min(2, Environment.ProcessorCount);
 
     /// <summary>Crops that may wait for recognition before producers are held back (back-pressure).</summary>
     [Range(1, 100_000)]
