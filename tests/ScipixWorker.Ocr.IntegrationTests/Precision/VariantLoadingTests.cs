@@ -63,17 +63,8 @@ public sealed class VariantLoadingTests(EngineFixture fixture)
     public void Auto_times_a_gated_int8_variant_at_start_up_and_keeps_it_only_if_faster_by_the_margin()
     {
         using var folder = new VariantFolder();
-        var file = folder.CopyAsVariant(Recognizer, ModelPrecision.Int8);
-        folder.WriteCatalog(passed: true, (file, Recognizer, ModelPrecision.Int8));
         // A copy of FP32 is no faster than FP32: with a margin no noise reaches, auto must keep FP32.
-        using var engine = new OcrEngine(new OcrEngineOptions
-        {
-            ModelDirectory = folder.Directory,
-            ClassifierModel = string.Empty,
-            AutoMinSpeedup = 3.0,
-            AutoTimingRuns = 3,
-            RecognizerBatchSize = 2,
-        });
+        using var engine = StartWithGatedInt8Copy(folder, minSpeedup: 3.0);
 
         var choice = engine.Model.Choices.Single(c => c.Role == ModelRole.Recognizer);
         Assert.Equal("fp32", choice.Precision);
@@ -87,18 +78,9 @@ public sealed class VariantLoadingTests(EngineFixture fixture)
     public void Auto_keeps_a_gated_int8_variant_when_the_margin_is_met()
     {
         using var folder = new VariantFolder();
-        var file = folder.CopyAsVariant(Recognizer, ModelPrecision.Int8);
-        folder.WriteCatalog(passed: true, (file, Recognizer, ModelPrecision.Int8));
         // The smallest margin the options allow is 1.0: an equally fast copy passes about half the time, so
         // this only checks that whatever was chosen agrees with the numbers in the reason.
-        using var engine = new OcrEngine(new OcrEngineOptions
-        {
-            ModelDirectory = folder.Directory,
-            ClassifierModel = string.Empty,
-            AutoMinSpeedup = 1.0,
-            AutoTimingRuns = 3,
-            RecognizerBatchSize = 2,
-        });
+        using var engine = StartWithGatedInt8Copy(folder, minSpeedup: 1.0);
 
         var choice = engine.Model.Choices.Single(c => c.Role == ModelRole.Recognizer);
         var speedup = double.Parse(System.Text.RegularExpressions.Regex.Match(choice.Reason, @"speed-up ([0-9.]+)x").Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
@@ -109,5 +91,20 @@ public sealed class VariantLoadingTests(EngineFixture fixture)
         }
 
         Assert.Equal(choice.File, engine.Model.Recognizer);
+    }
+
+    /// <summary>An engine on <paramref name="folder"/> whose recognizer has a gated INT8 "variant" that is a copy of FP32.</summary>
+    private static OcrEngine StartWithGatedInt8Copy(VariantFolder folder, double minSpeedup)
+    {
+        var file = folder.CopyAsVariant(Recognizer, ModelPrecision.Int8);
+        folder.WriteCatalog(passed: true, (file, Recognizer, ModelPrecision.Int8));
+        return new OcrEngine(new OcrEngineOptions
+        {
+            ModelDirectory = folder.Directory,
+            ClassifierModel = string.Empty,
+            AutoMinSpeedup = minSpeedup,
+            AutoTimingRuns = 3,
+            RecognizerBatchSize = 2,
+        });
     }
 }
