@@ -59,19 +59,18 @@ internal sealed class TextDetector : IDisposable
     {
         var (width, height) = InputSize(page.Width, page.Height, _limitSide);
         var resized = width == page.Width && height == page.Height ? page : CvResize.Bilinear(page, width, height);
-        var probabilities = RunModel(resized, cancellationToken);
-        return _postProcessor.Process(probabilities, width, height, page.Width, page.Height);
+        return RunModel(resized, (probabilities, _) => _postProcessor.Process(probabilities, width, height, page.Width, page.Height), cancellationToken);
     }
 
     /// <summary>Runs the model on an input of the given size (warm-up).</summary>
     public void Run(int width, int height, CancellationToken cancellationToken) =>
-        RunModel(new RgbBuffer(width, height), cancellationToken);
+        RunModel(new RgbBuffer(width, height), static (_, _) => 0, cancellationToken);
 
-    private float[] RunModel(RgbBuffer input, CancellationToken cancellationToken)
+    private TResult RunModel<TResult>(RgbBuffer input, OutputReader<TResult> read, CancellationToken cancellationToken)
     {
         var tensor = new float[3 * input.Width * input.Height];
         TensorWriter.Write(input, tensor, input.Width, input.Height, ChannelNormalization.ImageNetBgr);
-        return OrtRun.Run(_session, tensor, [1, 3, input.Height, input.Width], out _, cancellationToken);
+        return OrtRun.Run(_session, tensor, [1, 3, input.Height, input.Width], read, cancellationToken);
     }
 
     public void Dispose() => _session.Dispose();

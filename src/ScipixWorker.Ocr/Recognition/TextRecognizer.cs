@@ -101,16 +101,18 @@ internal sealed class TextRecognizer : IDisposable
             TensorWriter.Write(resized, tensor.AsSpan(i * item, item), width, InputHeight, ChannelNormalization.Symmetric);
         }
 
-        var output = OrtRun.Run(_session, tensor, [batch.Count, 3, InputHeight, width], out var shape, cancellationToken);
-        var steps = (int)shape[1];
-        var classes = (int)shape[2];
-        var results = new (string, float)[batch.Count];
-        for (var i = 0; i < batch.Count; i++)
+        return OrtRun.Run(_session, tensor, [batch.Count, 3, InputHeight, width], (output, shape) =>
         {
-            results[i] = CtcDecoder.Decode(output.AsSpan(i * steps * classes, steps * classes), steps, classes, _dictionary, _inferSpaces);
-        }
+            var steps = (int)shape[1];
+            var classes = (int)shape[2];
+            var results = new (string, float)[batch.Count];
+            for (var i = 0; i < batch.Count; i++)
+            {
+                results[i] = CtcDecoder.Decode(output.Slice(i * steps * classes, steps * classes), steps, classes, _dictionary, _inferSpaces);
+            }
 
-        return results;
+            return results;
+        }, cancellationToken);
     }
 
     public void Dispose() => _session.Dispose();
