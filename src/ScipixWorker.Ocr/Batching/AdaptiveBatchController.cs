@@ -147,7 +147,8 @@ public sealed class AdaptiveBatchController
         }
 
         // Smallest size that keeps up with arrivals (with headroom): lowest latency at light load.
-        var need = rate * _options.Headroom;
+        // Each executor takes its share of the arrivals: a size keeps up when executors x its throughput does.
+        var need = rate * _options.Headroom / Math.Max(1, _options.Executors);
         var keepUp = -1;
         for (var b = min; b <= cap; b++)
         {

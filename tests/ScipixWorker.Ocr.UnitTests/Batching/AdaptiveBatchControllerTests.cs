@@ -16,6 +16,7 @@ public sealed class AdaptiveBatchControllerTests
         MaxBatchSize = max,
         LatencyObjective = TimeSpan.FromMilliseconds(objectiveMs),
         MaxWait = TimeSpan.FromMilliseconds(10),
+        Executors = 1, // the simulation runs one executor
     };
 
     [Fact]
@@ -146,5 +147,26 @@ public sealed class AdaptiveBatchControllerTests
     {
         var error = Assert.Throws<ArgumentException>(() => new AdaptiveBatchController(new BatchingOptions { MinBatchSize = 8, MaxBatchSize = 4 }));
         Assert.Contains("Batching:MinBatchSize", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Arrivals_are_shared_among_executors_when_judging_what_keeps_up()
+    {
+        // One executor runs 40 lines/s at batch 1; 60 lines/s arrive. Alone it cannot keep up at batch 1,
+        // two executors can.
+        BatchDecision DecideWith(int executors)
+        {
+            var options = Options();
+            options.Executors = executors;
+            var controller = new AdaptiveBatchController(options);
+            controller.ObserveBatch(1, TimeSpan.FromMilliseconds(25), TimeSpan.Zero);
+            controller.ObserveBatch(2, TimeSpan.FromMilliseconds(50), TimeSpan.Zero);
+            controller.ObserveArrival(TimeSpan.Zero, 120);
+            return controller.Decide(TimeSpan.FromMilliseconds(100), backlog: 1, TimeSpan.Zero);
+        }
+
+        Assert.Equal(BatchReason.KeepUp, DecideWith(2).Reason);
+        Assert.Equal(1, DecideWith(2).Size);
+        Assert.NotEqual(BatchReason.KeepUp, DecideWith(1).Reason);
     }
 }
