@@ -3,8 +3,6 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Net.Http.Headers;
 using System.Text;
-using System.Text.Json;
-using System.Text.Json.Serialization;
 using Azure.Storage.Blobs;
 using MassTransit;
 using Microsoft.Extensions.Configuration;
@@ -69,7 +67,8 @@ internal static class E2eRunner
 
         log($"worker: {request.WorkerDll} (queue {queueName})");
         await using var worker = WorkerProcess.Start(request.WorkerDll, workerSettings);
-        var bus = CreateBus(settings, queueName, Arrived);
+        var bus = ResultBus.Create(settings, $"{queueName}-results",
+            recognized => Arrived(recognized.JobId, true), failed => Arrived(failed.JobId, false), prefetch: 256);
         var handle = await bus.StartAsync(cancellationToken);
         try
         {
@@ -221,39 +220,6 @@ internal static class E2eRunner
             return "?";
         }
     }
-
-    /// <summary>A bus that sends jobs and receives both result events on a private auto-deleted queue, as <c>scipix submit --wait</c> does.</summary>
-    private static IBusControl CreateBus(SubmitSettings settings, string queueName, Action<Guid, bool> arrived) =>
-        Bus.Factory.CreateUsingRabbitMq(rabbit =>
-        {
-            rabbit.Host(settings.RabbitHost, settings.RabbitPort, settings.VirtualHost, host =>
-            {
-                host.Username(settings.Username);
-                host.Password(settings.Password);
-            });
-            rabbit.ConfigureJsonSerializerOptions(o =>
-            {
-                o.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.CamelCase));
-                return o;
-            });
-            rabbit.ReceiveEndpoint($"{queueName}-results", endpoint =>
-            {
-                endpoint.AutoDelete = true;
-                endpoint.Durable = false;
-                endpoint.PrefetchCount = 256;
-                endpoint.UseRawJsonDeserializer(RawSerializerOptions.AddTransportHeaders, isDefault: true);
-                endpoint.Handler<DocumentRecognized>(c =>
-                {
-                    arrived(c.Message.JobId, true);
-                    return Task.CompletedTask;
-                });
-                endpoint.Handler<DocumentRecognitionFailed>(c =>
-                {
-                    arrived(c.Message.JobId, false);
-                    return Task.CompletedTask;
-                });
-            });
-        });
 
     /// <summary>Deletes the run's queue, its error queue and exchanges (management API) and its container.</summary>
     private static async Task CleanUpAsync(SubmitSettings settings, IConfiguration configuration, string queueName, BlobContainerClient container, Action<string> log)

@@ -73,40 +73,8 @@ public static class SubmitCommand
             }
         }
 
-        var bus = Bus.Factory.CreateUsingRabbitMq(rabbit =>
-        {
-            rabbit.Host(settings.RabbitHost, settings.RabbitPort, settings.VirtualHost, host =>
-            {
-                host.Username(settings.Username);
-                host.Password(settings.Password);
-            });
-            rabbit.ConfigureJsonSerializerOptions(o =>
-            {
-                o.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.CamelCase));
-                return o;
-            });
-            if (request.Wait)
-            {
-                // A private, auto-deleted queue bound to the result event exchanges; the worker publishes
-                // plain JSON whose MT-MessageType header says which event it is.
-                rabbit.ReceiveEndpoint($"scipix-submit-{Guid.NewGuid():N}", endpoint =>
-                {
-                    endpoint.AutoDelete = true;
-                    endpoint.Durable = false;
-                    endpoint.UseRawJsonDeserializer(RawSerializerOptions.AddTransportHeaders, isDefault: true);
-                    endpoint.Handler<DocumentRecognized>(c =>
-                    {
-                        Arrived(c.Message.JobId, c.Message);
-                        return Task.CompletedTask;
-                    });
-                    endpoint.Handler<DocumentRecognitionFailed>(c =>
-                    {
-                        Arrived(c.Message.JobId, c.Message);
-                        return Task.CompletedTask;
-                    });
-                });
-            }
-        });
+        var bus = ResultBus.Create(settings, request.Wait ? $"scipix-submit-{Guid.NewGuid():N}" : null,
+            recognized => Arrived(recognized.JobId, recognized), failed => Arrived(failed.JobId, failed));
 
         var handle = await bus.StartAsync(cancellationToken);
         try
