@@ -18,8 +18,7 @@ internal sealed class TextDetector : IDisposable
 
     /// <summary>Loads the configured model at the configured precision on its own (benchmarks, tools).</summary>
     public TextDetector(OcrEngineOptions options, ILogger logger)
-        : this(options, ModelLoader.Load(ModelRole.Detector, options.DetectorModel, options,
-            VariantCatalog.Load(options.Resolve(options.VariantsFile)), () => TimingSample(options), logger))
+        : this(options, ModelLoader.LoadAlone(ModelRole.Detector, options.DetectorModel, options, () => TimingSample(options), logger))
     {
     }
 

@@ -21,8 +21,7 @@ internal sealed class TextOrientationClassifier : IDisposable
 
     /// <summary>Loads the configured model at the configured precision on its own (benchmarks, tools).</summary>
     public TextOrientationClassifier(OcrEngineOptions options, ILogger logger)
-        : this(options, ModelLoader.Load(ModelRole.Classifier, options.ClassifierModel, options,
-            VariantCatalog.Load(options.Resolve(options.VariantsFile)), () => TimingSample(options), logger))
+        : this(options, ModelLoader.LoadAlone(ModelRole.Classifier, options.ClassifierModel, options, () => TimingSample(options), logger))
     {
     }
 

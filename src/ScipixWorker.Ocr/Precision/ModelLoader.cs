@@ -39,6 +39,10 @@ internal sealed record TimingInput(float[] Data, long[] Shape)
 /// </summary>
 internal static class ModelLoader
 {
+    /// <summary>Loads one model outside an engine (a stage on its own: benchmarks, tools), reading the variant catalog itself.</summary>
+    public static LoadedModel LoadAlone(ModelRole role, string baseModel, OcrEngineOptions options, Func<TimingInput> timingInput, ILogger logger) =>
+        Load(role, baseModel, options, VariantCatalog.Load(options.Resolve(options.VariantsFile)), timingInput, logger);
+
     public static LoadedModel Load(ModelRole role, string baseModel, OcrEngineOptions options, VariantCatalog catalog,
         Func<TimingInput> timingInput, ILogger logger)
     {

@@ -22,8 +22,7 @@ internal sealed class TextRecognizer : IDisposable
 
     /// <summary>Loads the configured model at the configured precision on its own (benchmarks, tools).</summary>
     public TextRecognizer(OcrEngineOptions options, ILogger logger)
-        : this(options, ModelLoader.Load(ModelRole.Recognizer, options.RecognizerModel, options,
-            VariantCatalog.Load(options.Resolve(options.VariantsFile)), () => TimingSample(options), logger))
+        : this(options, ModelLoader.LoadAlone(ModelRole.Recognizer, options.RecognizerModel, options, () => TimingSample(options), logger))
     {
     }
 
