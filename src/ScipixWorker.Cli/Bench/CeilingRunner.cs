@@ -5,15 +5,23 @@ using ScipixWorker.Ocr.Engine;
 namespace ScipixWorker.Cli.Bench;
 
 /// <summary>Images/s at one batch size (or for Tesseract).</summary>
-internal sealed record CeilingPoint(string Engine, int BatchSize, int Images, double Seconds, int Streams = 1)
+internal sealed record CeilingPoint(string Engine, int BatchSize, int Images, double Seconds, int Streams = 1, int Threads = 0)
 {
+    public const string OrtAlone = "onnxruntime alone";
+
     public double ImagesPerSecond => Seconds > 0 ? Images / Seconds : 0;
 }
 
 internal sealed record CeilingResult(string Set, string Mode, string Engine, IReadOnlyList<CeilingPoint> Points, CeilingPoint? Tesseract, string LoadAverage)
 {
-    /// <summary>The best in-process throughput: what the worker could reach with no messaging or storage at all.</summary>
-    public CeilingPoint Best => Points.MaxBy(p => p.ImagesPerSecond)!;
+    /// <summary>
+    /// The ceiling: ONNX Runtime alone at its best batch size and concurrency where it was measured (lines),
+    /// else the engine's best (pages).
+    /// </summary>
+    public CeilingPoint Best => (Points.Any(p => p.Engine == CeilingPoint.OrtAlone) ? Points.Where(p => p.Engine == CeilingPoint.OrtAlone) : Points).MaxBy(p => p.ImagesPerSecond)!;
+
+    /// <summary>The whole engine's best (decode, pre-processing, model, CTC decoding): what the worker could reach with no messaging or storage at all.</summary>
+    public CeilingPoint EngineBest => Points.Where(p => p.Engine != CeilingPoint.OrtAlone).MaxBy(p => p.ImagesPerSecond)!;
 }
 
 /// <summary>
@@ -36,26 +44,51 @@ internal static class CeilingRunner
         var batchSizes = lines ? LineBatchSizes : [1];
         options.RecognizerBatchSize = Math.Max(options.RecognizerBatchSize, batchSizes.Max());
         var points = new List<CeilingPoint>();
-        string engineLabel;
         var loadBefore = E2eRunner.LoadAverage();
-        using (var engine = new OcrEngine(options))
+        var lineBuffers = lines ? OrtCeiling.Decode(images) : null;
+
+        // One stream is one caller at a time, its session on all cores; then one stream per core, each session
+        // on one thread (what the worker does: Batching:Executors recognitions at once, cores / executors
+        // threads each). Unless --threads is given, threads x streams = cores: more would oversubscribe.
+        var cores = Environment.ProcessorCount;
+        var streamCounts = cores > 1 ? new[] { 1, cores } : [1];
+        var configuredThreads = options.IntraOpThreads;
+        string engineLabel = string.Empty;
+        try
         {
-            engine.WarmUp(cancellationToken);
-            engineLabel = $"scipix {engine.Model.Recognizer} ({engine.Model.Precision}, {engine.Model.ExecutionProvider}, Ocr:IntraOpThreads={options.IntraOpThreads})";
-            // One stream is one caller at a time (ONNX Runtime's intra-op threads spread each call over the
-            // cores); one stream per core is what the worker does by default (Worker:MaxConcurrentInferences).
-            var streamCounts = Environment.ProcessorCount > 1 ? new[] { 1, Environment.ProcessorCount } : [1];
             foreach (var streams in streamCounts)
             {
-                foreach (var batch in batchSizes)
+                var threads = configuredThreads > 0 ? configuredThreads : Math.Max(1, cores / streams);
+                options.IntraOpThreads = threads;
+                using (var engine = new OcrEngine(options))
                 {
-                    // One unmeasured batch at this size first: ONNX Runtime plans memory per input shape.
-                    Recognize(engine, images.Take(batch).ToList(), lines, cancellationToken);
-                    var point = Measure(engine, images, batch, streams, lines, secondsPerSize, cancellationToken);
-                    log($"ceiling: batch {batch,2} x {streams} stream(s): {point.ImagesPerSecond:F1} images/s");
-                    points.Add(point);
+                    engine.WarmUp(cancellationToken);
+                    engineLabel = $"scipix {engine.Model.Recognizer} ({engine.Model.Precision}, {engine.Model.ExecutionProvider})";
+                    foreach (var batch in batchSizes)
+                    {
+                        // One unmeasured batch at this size first: ONNX Runtime plans memory per input shape.
+                        Recognize(engine, images.Take(batch).ToList(), lines, cancellationToken);
+                        var point = Measure(engine, images, batch, streams, lines, secondsPerSize, cancellationToken) with { Threads = threads };
+                        log($"ceiling: engine, batch {batch,2} x {streams} stream(s) x {threads} thread(s): {point.ImagesPerSecond:F1} images/s");
+                        points.Add(point);
+                    }
+                }
+
+                if (lineBuffers is not null)
+                {
+                    using var ort = new OrtCeiling(options);
+                    foreach (var batch in batchSizes)
+                    {
+                        var point = ort.Measure(lineBuffers, batch, streams, secondsPerSize, cancellationToken) with { Threads = threads };
+                        log($"ceiling: onnxruntime alone, batch {batch,2} x {streams} stream(s) x {threads} thread(s): {point.ImagesPerSecond:F1} images/s");
+                        points.Add(point);
+                    }
                 }
             }
+        }
+        finally
+        {
+            options.IntraOpThreads = configuredThreads;
         }
 
         CeilingPoint? tesseract = null;
@@ -102,36 +135,45 @@ internal static class CeilingRunner
     /// </summary>
     private static CeilingPoint Measure(OcrEngine engine, List<ReadOnlyMemory<byte>> images, int batch, int streams, bool lines, double seconds, CancellationToken cancellationToken)
     {
-        var next = 0;
+        var chunks = images.Chunk(batch).ToList();
+        var (done, elapsed) = RunCallers(streams, chunks.Count, seconds, index =>
+        {
+            Recognize(engine, chunks[index], lines, cancellationToken);
+            return chunks[index].Length;
+        }, cancellationToken);
+        return new CeilingPoint("scipix", batch, done, elapsed, streams);
+    }
+
+    /// <summary>
+    /// <paramref name="streams"/> callers take units 0, 1, 2, ... from one counter until all ran or
+    /// <paramref name="seconds"/> have passed (whole units, at least one); <paramref name="run"/> runs a unit
+    /// and returns its images. Returns the images of the units that finished, and the time taken.
+    /// </summary>
+    internal static (int Images, double Seconds) RunCallers(int streams, int units, double seconds, Func<int, int> run, CancellationToken cancellationToken)
+    {
+        var next = -1;
         var done = 0;
         var started = Stopwatch.GetTimestamp();
         var callers = Enumerable.Range(0, streams).Select(_ => Task.Run(
             () =>
             {
-                while (true)
+                while (Volatile.Read(ref done) == 0 || Stopwatch.GetElapsedTime(started).TotalSeconds < seconds)
                 {
-                    if (Volatile.Read(ref done) > 0 && Stopwatch.GetElapsedTime(started).TotalSeconds >= seconds)
+                    var index = Interlocked.Increment(ref next);
+                    if (index >= units)
                     {
                         return;
                     }
 
-                    var first = Interlocked.Add(ref next, batch) - batch;
-                    if (first >= images.Count)
-                    {
-                        return;
-                    }
-
-                    var chunk = images.Skip(first).Take(batch).ToList();
-                    Recognize(engine, chunk, lines, cancellationToken);
-                    Interlocked.Add(ref done, chunk.Count);
+                    Interlocked.Add(ref done, run(index));
                 }
             },
             cancellationToken)).ToArray();
         Task.WaitAll(callers, cancellationToken);
-        return new CeilingPoint("scipix", batch, done, Stopwatch.GetElapsedTime(started).TotalSeconds, streams);
+        return (done, Stopwatch.GetElapsedTime(started).TotalSeconds);
     }
 
-    private static void Recognize(OcrEngine engine, List<ReadOnlyMemory<byte>> batch, bool lines, CancellationToken cancellationToken)
+    private static void Recognize(OcrEngine engine, IReadOnlyList<ReadOnlyMemory<byte>> batch, bool lines, CancellationToken cancellationToken)
     {
         if (lines)
         {

@@ -11,7 +11,17 @@ internal sealed record E2eRequest(
     IReadOnlyDictionary<string, string> WorkerConfig,
     string WorkerDll,
     TimeSpan DrainTimeout,
-    string Label);
+    string Label,
+    int? Warmup = null)
+{
+    /// <summary>
+    /// Unmeasured jobs before the measured ones (default 1,000 lines or 20 pages): the steady state of a
+    /// long-running worker. A fresh process spends its first several hundred jobs compiling: tier-0 code, then
+    /// instrumented and tier-1 recompilation of the hot paths (0.3-0.8 s of JIT per second and 13-14 % of the
+    /// worker's CPU samples during a 300-job burst after 4 or after 100 warm-up jobs; docs/benchmarks.md).
+    /// </summary>
+    public int WarmupJobs => Warmup ?? (Lines ? 1000 : 20);
+}
 
 /// <summary>What one end-to-end run measured; latencies in milliseconds, publish to result event received.</summary>
 internal sealed record E2eResult
@@ -62,6 +72,9 @@ internal sealed record E2eResult
     public double? MeanBatchSize { get; init; }
 
     public double? Batches { get; init; }
+
+    /// <summary>Mean of scipix_recognition_batch_crops over the window: line crops per recognizer call.</summary>
+    public double? MeanCropsPerCall { get; init; }
 
     /// <summary>1-minute load average at the start and end of the window (/proc/loadavg).</summary>
     public string LoadAverage { get; init; } = string.Empty;

@@ -18,8 +18,6 @@ namespace ScipixWorker.Cli.Bench;
 /// </summary>
 internal static class E2eRunner
 {
-    private const int WarmupJobs = 4;
-
     public static async Task<E2eResult> RunAsync(E2eRequest request, Action<string> log, CancellationToken cancellationToken)
     {
         var items = Manifest.Read(request.SetDirectory, limit: null);
@@ -93,8 +91,8 @@ internal static class E2eRunner
                 return new RecognizeDocument(Guid.NewGuid(), new ImageLocation(containerName, blob), options, CorrelationId: $"bench-{runId}");
             }
 
-            // A few unmeasured jobs first: the first messages pay for JIT, connections and first allocations.
-            var warmup = Enumerable.Range(0, Math.Min(WarmupJobs, request.Jobs)).Select(_ => NextJob()).ToList();
+            // Unmeasured jobs first: a fresh process pays for the JIT, connections and first allocations (E2eRequest.Warmup).
+            var warmup = Enumerable.Range(0, request.WarmupJobs).Select(_ => NextJob()).ToList();
             remaining = warmup.Count;
             allArrived = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
             foreach (var job in warmup)
@@ -103,9 +101,16 @@ internal static class E2eRunner
                 await queue.Send(job, cancellationToken);
             }
 
-            if (warmup.Count > 0 && await Task.WhenAny(allArrived.Task, Task.Delay(TimeSpan.FromSeconds(60), cancellationToken)) != allArrived.Task)
+            var warmupTimeout = TimeSpan.FromSeconds(60 + warmup.Count * (request.Lines ? 0.5 : 5));
+            if (warmup.Count > 0 && await Task.WhenAny(allArrived.Task, Task.Delay(warmupTimeout, cancellationToken)) != allArrived.Task)
             {
-                throw new TimeoutException($"The worker returned no result for its warm-up jobs within 60 s:\n{worker.Tail()}");
+                throw new TimeoutException($"The worker returned no result for its {warmup.Count} warm-up jobs within {warmupTimeout.TotalSeconds:F0} s:\n{worker.Tail()}");
+            }
+
+            // The runtime recompiles hot methods (tier 1) in the background shortly after they get hot: let it finish.
+            if (warmup.Count > 0)
+            {
+                await Task.Delay(TimeSpan.FromSeconds(2), cancellationToken);
             }
 
             expected.Clear();
@@ -166,7 +171,10 @@ internal static class E2eRunner
 
             var window = jobs.Count == 0 ? 0 : Stopwatch.GetElapsedTime(published[0], end).TotalSeconds;
             var (p50, p95, p99) = LatencyStats.Summarize(latencies);
-            var batches = metricsAfter is null ? null : PrometheusText.Histogram(metricsAfter, "scipix_batch_size")?.Minus(metricsBefore is null ? null : PrometheusText.Histogram(metricsBefore, "scipix_batch_size"));
+            HistogramTotals? Window(string name) =>
+                metricsAfter is null ? null : PrometheusText.Histogram(metricsAfter, name)?.Minus(metricsBefore is null ? null : PrometheusText.Histogram(metricsBefore, name));
+            var batches = Window("scipix_batch_size");
+            var crops = Window("scipix_recognition_batch_crops");
             var exitCode = await worker.StopAsync(TimeSpan.FromSeconds(30));
             return new E2eResult
             {
@@ -190,6 +198,7 @@ internal static class E2eRunner
                 WorkerPeakRssBytes = peakRss,
                 MeanBatchSize = batches is { Count: > 0 } ? batches.Mean : null,
                 Batches = batches?.Count,
+                MeanCropsPerCall = crops is { Count: > 0 } ? crops.Mean : null,
                 LoadAverage = $"{loadBefore} -> {loadAfter}",
                 WorkerExitCode = exitCode,
             };

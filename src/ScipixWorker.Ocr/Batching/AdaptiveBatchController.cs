@@ -196,12 +196,15 @@ public sealed class AdaptiveBatchController
             return TimeSpan.Zero;
         }
 
-        // Wait only as long as the missing items are expected to take, within the objective's slack.
+        // Wait as long as the missing items are expected to take, if they are expected within the allowed wait
+        // (Batching:MaxWait and the objective's slack). A batch that is not expected to fill in time would only
+        // delay the items already here: at light load a short burst of arrivals must not make the first ones
+        // wait for company that is 70 ms away.
         var fill = TimeSpan.FromSeconds((size - Math.Max(backlog, 0)) / rate);
         var execution = TimeSpan.FromSeconds(double.IsNaN(Estimate(size)) ? 0 : Estimate(size));
         var slack = _options.LatencyObjective - execution - oldestWait;
-        var wait = TimeSpan.FromTicks(Math.Min(Math.Min(fill.Ticks, _options.MaxWait.Ticks), Math.Max(0, slack.Ticks)));
-        return wait;
+        var allowed = TimeSpan.FromTicks(Math.Min(_options.MaxWait.Ticks, Math.Max(0, slack.Ticks)));
+        return fill <= allowed ? fill : TimeSpan.Zero;
     }
 
     private double Throughput(int size)

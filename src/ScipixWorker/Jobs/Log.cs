@@ -31,4 +31,7 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 1008, Level = LogLevel.Information, Message = "Consuming {Queue}: batches of up to {MaxBatchSize} within {BatchTimeLimitMs} ms, {ConcurrentBatches} at a time, prefetch {Prefetch}, {Inferences} concurrent inference(s)")]
     public static partial void ConsumerConfigured(ILogger logger, string queue, int maxBatchSize, double batchTimeLimitMs, int concurrentBatches, int prefetch, int inferences);
+
+    [LoggerMessage(EventId = 1009, Level = LogLevel.Information, Message = "Native heap trimming is not available on this system: {Reason}")]
+    public static partial void NativeHeapTrimUnavailable(ILogger logger, string reason);
 }

@@ -142,6 +142,27 @@ public sealed class AdaptiveBatchControllerTests
         Assert.InRange(shortBacklog.MaxWait, TimeSpan.Zero, TimeSpan.FromMilliseconds(10));
     }
 
+    // Three crops queued, batches of 4 measured as the fastest. At 14 arrivals/s the fourth crop is ~70 ms away,
+    // beyond Batching:MaxWait (10 ms): waiting would only delay the three. At 2,000/s it is expected in 0.5 ms.
+    [Theory]
+    [InlineData(28, 0.0, 0.0)]
+    [InlineData(4000, 0.1, 1.0)]
+    public void A_batch_waits_only_for_crops_expected_within_the_wait_limit(int arrivalsInTwoSeconds, double minWaitMs, double maxWaitMs)
+    {
+        var controller = new AdaptiveBatchController(Options());
+        for (var i = 0; i < 4; i++)
+        {
+            controller.ObserveBatch(1, TimeSpan.FromMilliseconds(30), TimeSpan.Zero);
+            controller.ObserveBatch(4, TimeSpan.FromMilliseconds(40), TimeSpan.Zero);
+        }
+
+        controller.ObserveArrival(TimeSpan.Zero, arrivalsInTwoSeconds);
+        var decision = controller.Decide(TimeSpan.FromSeconds(1), backlog: 3, TimeSpan.Zero);
+
+        Assert.Equal(4, decision.Size);
+        Assert.InRange(decision.MaxWait, TimeSpan.FromMilliseconds(minWaitMs), TimeSpan.FromMilliseconds(maxWaitMs));
+    }
+
     [Fact]
     public void Misconfigured_bounds_name_the_settings()
     {

@@ -1,0 +1,100 @@
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.ML.OnnxRuntime;
+using ScipixWorker.Ocr.Engine;
+using ScipixWorker.Ocr.Imaging;
+using ScipixWorker.Ocr.Precision;
+using ScipixWorker.Ocr.Recognition;
+
+namespace ScipixWorker.Cli.Bench;
+
+/// <summary>
+/// The recognizer's raw ceiling: ONNX Runtime alone on the tensors the engine would feed it. Every line is
+/// decoded, resized and normalized once beforehand, lines sorted by width so that each batch pads as little
+/// as possible (the best case for batching), each batch as wide as its widest line and at least 320 px, as
+/// the worker's scheduler makes them on CPU. Then only <see cref="InferenceSession.Run(RunOptions, IReadOnlyCollection{string}, IReadOnlyCollection{OrtValue}, IReadOnlyCollection{string})"/>
+/// is timed: no decoding, resizing, normalization or CTC decoding.
+/// </summary>
+internal sealed class OrtCeiling : IDisposable
+{
+    private readonly LoadedModel _model;
+    private readonly RunOptions _runOptions = new();
+
+    /// <param name="options">The engine's options; <see cref="OcrEngineOptions.IntraOpThreads"/> is the session's thread count.</param>
+    public OrtCeiling(OcrEngineOptions options)
+    {
+        _model = ModelLoader.LoadAlone(ModelRole.Recognizer, options.RecognizerModel, options, () => TextRecognizer.TimingSample(options), NullLogger.Instance);
+    }
+
+    /// <summary>The line crops, decoded (once per set).</summary>
+    public static List<RgbBuffer> Decode(IEnumerable<ReadOnlyMemory<byte>> images)
+    {
+        var loader = new ImageLoader(new OcrEngineOptions());
+        var lines = new List<RgbBuffer>();
+        foreach (var encoded in images)
+        {
+            using var image = loader.Load(encoded);
+            lines.Add(image.Page(0));
+        }
+
+        return lines;
+    }
+
+    /// <summary>
+    /// Runs every batch of <paramref name="batchSize"/> width-sorted lines once, <paramref name="streams"/>
+    /// callers at a time, or until <paramref name="seconds"/> have passed (whole batches, at least one).
+    /// </summary>
+    public CeilingPoint Measure(IReadOnlyList<RgbBuffer> lines, int batchSize, int streams, double seconds, CancellationToken cancellationToken)
+    {
+        var session = _model.Session;
+        var sorted = lines.OrderBy(l => l.Width / (double)l.Height).ToList();
+        // Batches formed in width order, run in a fixed shuffled order: a run cut short by the time limit then
+        // measures a fair sample of widths, not the narrowest lines.
+        var batches = sorted.Chunk(batchSize).Select(Tensor).ToList();
+        new Random(17).Shuffle(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(batches));
+        try
+        {
+            // One unmeasured call per distinct shape would be fairer still on CUDA; on CPU one call plans the memory.
+            using (session.Run(_runOptions, session.InputNames, [batches[0].Value], session.OutputNames))
+            {
+            }
+
+            var (done, elapsed) = CeilingRunner.RunCallers(streams, batches.Count, seconds, index =>
+            {
+                using (session.Run(_runOptions, session.InputNames, [batches[index].Value], session.OutputNames))
+                {
+                }
+
+                return batches[index].Count;
+            }, cancellationToken);
+            return new CeilingPoint(CeilingPoint.OrtAlone, batchSize, done, elapsed, streams);
+        }
+        finally
+        {
+            foreach (var batch in batches)
+            {
+                batch.Value.Dispose();
+            }
+        }
+    }
+
+    public void Dispose()
+    {
+        _runOptions.Dispose();
+        _model.Session.Dispose();
+    }
+
+    private static (OrtValue Value, int Count) Tensor(RgbBuffer[] batch)
+    {
+        const int height = TextRecognizer.InputHeight;
+        var width = TextRecognizer.BatchWidth(batch);
+        var item = 3 * height * width;
+        var tensor = new float[batch.Length * item];
+        for (var i = 0; i < batch.Length; i++)
+        {
+            var resized = LineResizer.Resize(batch[i], height, width);
+            TensorWriter.Write(resized, tensor.AsSpan(i * item, item), width, height, ChannelNormalization.Symmetric);
+        }
+
+        return (OrtValue.CreateTensorValueFromMemory(tensor, [batch.Length, 3, height, width]), batch.Length);
+    }
+}
