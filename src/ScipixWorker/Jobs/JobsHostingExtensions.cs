@@ -60,6 +60,10 @@ public static class JobsHostingExtensions
 
         services.AddMassTransit(bus =>
         {
+            // MassTransit 8.4+ reports anonymous usage to its authors after start; a worker in a closed network
+            // should not call out (it logged a failed report with a stack trace there). MASSTRANSIT_USAGE_TELEMETRY=true
+            // turns it back on.
+            bus.ConfigureUsageTelemetryOptions(telemetry => telemetry.Enabled = false);
             bus.AddConsumer<RecognizeDocumentBatchConsumer>();
             bus.UsingRabbitMq((context, rabbit) =>
             {
