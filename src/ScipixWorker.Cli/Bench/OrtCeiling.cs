@@ -53,19 +53,17 @@ internal sealed class OrtCeiling : IDisposable
         new Random(17).Shuffle(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(batches));
         try
         {
-            // One unmeasured call per distinct shape would be fairer still on CUDA; on CPU one call plans the memory.
-            using (session.Run(_runOptions, session.InputNames, [batches[0].Value], session.OutputNames))
-            {
-            }
-
-            var (done, elapsed) = CeilingRunner.RunCallers(streams, batches.Count, seconds, index =>
+            int Run(int index)
             {
                 using (session.Run(_runOptions, session.InputNames, [batches[index].Value], session.OutputNames))
                 {
+                    return batches[index].Count;
                 }
+            }
 
-                return batches[index].Count;
-            }, cancellationToken);
+            // One unmeasured call per distinct shape would be fairer still on CUDA; on CPU one call plans the memory.
+            Run(0);
+            var (done, elapsed) = CeilingRunner.RunCallers(streams, batches.Count, seconds, Run, cancellationToken);
             return new CeilingPoint(CeilingPoint.OrtAlone, batchSize, done, elapsed, streams);
         }
         finally
@@ -83,18 +81,10 @@ internal sealed class OrtCeiling : IDisposable
         _model.Session.Dispose();
     }
 
+    // Exactly what TextRecognizer.RecognizeBatch feeds the model on CPU (no bucket padding).
     private static (OrtValue Value, int Count) Tensor(RgbBuffer[] batch)
     {
-        const int height = TextRecognizer.InputHeight;
         var width = TextRecognizer.BatchWidth(batch);
-        var item = 3 * height * width;
-        var tensor = new float[batch.Length * item];
-        for (var i = 0; i < batch.Length; i++)
-        {
-            var resized = LineResizer.Resize(batch[i], height, width);
-            TensorWriter.Write(resized, tensor.AsSpan(i * item, item), width, height, ChannelNormalization.Symmetric);
-        }
-
-        return (OrtValue.CreateTensorValueFromMemory(tensor, [batch.Length, 3, height, width]), batch.Length);
+        return (OrtValue.CreateTensorValueFromMemory(TextRecognizer.BatchTensor(batch, width), [batch.Length, 3, TextRecognizer.InputHeight, width]), batch.Length);
     }
 }

@@ -92,15 +92,7 @@ internal sealed class TextRecognizer : IDisposable
     public (string Text, float Confidence)[] RecognizeBatch(IReadOnlyList<RgbBuffer> batch, CancellationToken cancellationToken, int? tensorWidth = null)
     {
         var width = Math.Max(BatchWidth(batch), tensorWidth ?? 0);
-        var item = 3 * InputHeight * width;
-        var tensor = new float[batch.Count * item];
-        for (var i = 0; i < batch.Count; i++)
-        {
-            var resized = LineResizer.Resize(batch[i], InputHeight, width);
-            TensorWriter.Write(resized, tensor.AsSpan(i * item, item), width, InputHeight, ChannelNormalization.Symmetric);
-        }
-
-        return OrtRun.Run(_session, tensor, [batch.Count, 3, InputHeight, width], (output, shape) =>
+        return OrtRun.Run(_session, BatchTensor(batch, width), [batch.Count, 3, InputHeight, width], (output, shape) =>
         {
             var steps = (int)shape[1];
             var classes = (int)shape[2];
@@ -112,6 +104,20 @@ internal sealed class TextRecognizer : IDisposable
 
             return results;
         }, cancellationToken);
+    }
+
+    /// <summary>The model's input for a batch: each crop resized to height 48 and <paramref name="width"/> (padded), normalized, N x 3 x 48 x width.</summary>
+    public static float[] BatchTensor(IReadOnlyList<RgbBuffer> batch, int width)
+    {
+        var item = 3 * InputHeight * width;
+        var tensor = new float[batch.Count * item];
+        for (var i = 0; i < batch.Count; i++)
+        {
+            var resized = LineResizer.Resize(batch[i], InputHeight, width);
+            TensorWriter.Write(resized, tensor.AsSpan(i * item, item), width, InputHeight, ChannelNormalization.Symmetric);
+        }
+
+        return tensor;
     }
 
     public void Dispose() => _session.Dispose();

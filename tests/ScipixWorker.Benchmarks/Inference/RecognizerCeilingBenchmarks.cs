@@ -52,15 +52,7 @@ public class RecognizerCeilingBenchmarks : IDisposable
         for (var b = 0; b < _inputs.Length; b++)
         {
             var batch = Assets.Cycle(lines, BatchSize, b * BatchSize);
-            var item = 3 * height * width;
-            var tensor = new float[BatchSize * item];
-            for (var i = 0; i < batch.Length; i++)
-            {
-                var resized = LineResizer.Resize(batch[i], height, width);
-                TensorWriter.Write(resized, tensor.AsSpan(i * item, item), width, height, ChannelNormalization.Symmetric);
-            }
-
-            _inputs[b] = [OrtValue.CreateTensorValueFromMemory(tensor, shape)];
+            _inputs[b] = [OrtValue.CreateTensorValueFromMemory(TextRecognizer.BatchTensor(batch, width), shape)];
         }
 
         // The output shape ([batch, width / 8, classes]) from one ordinary run; one output per batch, so

@@ -33,16 +33,7 @@ public class LinePreprocessingBenchmarks
         for (var start = 0; start < ordered.Length; start += _batchSize)
         {
             var batch = ordered.AsSpan(start, Math.Min(_batchSize, ordered.Length - start)).ToArray();
-            var width = TextRecognizer.BatchWidth(batch);
-            var item = 3 * TextRecognizer.InputHeight * width;
-            var tensor = new float[batch.Length * item];
-            for (var i = 0; i < batch.Length; i++)
-            {
-                var resized = LineResizer.Resize(batch[i], TextRecognizer.InputHeight, width);
-                TensorWriter.Write(resized, tensor.AsSpan(i * item, item), width, TextRecognizer.InputHeight, ChannelNormalization.Symmetric);
-            }
-
-            floats += tensor.Length;
+            floats += TextRecognizer.BatchTensor(batch, TextRecognizer.BatchWidth(batch)).Length;
         }
 
         return floats;
