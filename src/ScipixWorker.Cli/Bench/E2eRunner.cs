@@ -6,6 +6,7 @@ using System.Text;
 using Azure.Storage.Blobs;
 using MassTransit;
 using Microsoft.Extensions.Configuration;
+using ScipixWorker.Cli.Common;
 using ScipixWorker.Cli.Eval;
 using ScipixWorker.Cli.Submit;
 using ScipixWorker.Contracts;
@@ -37,7 +38,7 @@ internal static class E2eRunner
         // Worker settings: the result cache off (jobs reuse the set's images), then the caller's, then what
         // this run needs to be isolated from everyone else on the broker and the storage account.
         var workerSettings = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase) { ["Worker:ResultCacheEntries"] = "0" };
-        if (configuration["Ocr:ModelDirectory"] is null && WorkerProcess.FindModelDirectory() is { } models)
+        if (configuration["Ocr:ModelDirectory"] is null && EngineSettings.FindModelDirectory() is { } models)
         {
             workerSettings["Ocr:ModelDirectory"] = models;
         }
@@ -101,15 +102,15 @@ internal static class E2eRunner
                 await queue.Send(job, cancellationToken);
             }
 
-            var warmupTimeout = TimeSpan.FromSeconds(60 + warmup.Count * (request.Lines ? 0.5 : 5));
-            if (warmup.Count > 0 && await Task.WhenAny(allArrived.Task, Task.Delay(warmupTimeout, cancellationToken)) != allArrived.Task)
-            {
-                throw new TimeoutException($"The worker returned no result for its {warmup.Count} warm-up jobs within {warmupTimeout.TotalSeconds:F0} s:\n{worker.Tail()}");
-            }
-
-            // The runtime recompiles hot methods (tier 1) in the background shortly after they get hot: let it finish.
             if (warmup.Count > 0)
             {
+                var warmupTimeout = TimeSpan.FromSeconds(60 + warmup.Count * (request.Lines ? 0.5 : 5));
+                if (await Task.WhenAny(allArrived.Task, Task.Delay(warmupTimeout, cancellationToken)) != allArrived.Task)
+                {
+                    throw new TimeoutException($"The worker returned no result for its {warmup.Count} warm-up jobs within {warmupTimeout.TotalSeconds:F0} s:\n{worker.Tail()}");
+                }
+
+                // The runtime recompiles hot methods (tier 1) in the background shortly after they get hot: let it finish.
                 await Task.Delay(TimeSpan.FromSeconds(2), cancellationToken);
             }
 

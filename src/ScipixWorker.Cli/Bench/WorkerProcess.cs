@@ -170,21 +170,6 @@ internal sealed class WorkerProcess : IAsyncDisposable
         return null;
     }
 
-    /// <summary>The nearest models/ folder with a SHA256SUMS file, from the working directory upwards.</summary>
-    public static string? FindModelDirectory()
-    {
-        for (var dir = new DirectoryInfo(Environment.CurrentDirectory); dir is not null; dir = dir.Parent)
-        {
-            var candidate = Path.Combine(dir.FullName, "models");
-            if (File.Exists(Path.Combine(candidate, "SHA256SUMS")))
-            {
-                return candidate;
-            }
-        }
-
-        return null;
-    }
-
     private void Keep(string? line)
     {
         if (line is null)

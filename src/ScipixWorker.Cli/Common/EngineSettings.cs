@@ -102,7 +102,7 @@ internal sealed class EngineSettings
     }
 
     /// <summary>The nearest <c>models/</c> folder with a SHA256SUMS file, from the working directory upwards.</summary>
-    private static string? FindModelDirectory()
+    internal static string? FindModelDirectory()
     {
         for (var dir = new DirectoryInfo(Environment.CurrentDirectory); dir is not null; dir = dir.Parent)
         {
