@@ -39,7 +39,7 @@ test-unit: build
 # each result's text, then the worker keeps consuming until Ctrl-C. `dotnet run` starts the program in the
 # project's folder, so paths are absolute. Health: http://localhost:8080/health/ready; metrics: :9464/metrics.
 run: models stack-up
-	eval "$$($(STACK) env)" && Ocr__ModelDirectory=$(CURDIR)/models \
+	eval "$$($(STACK) env)" && Ocr__ModelDirectory=$(CURDIR)/models MALLOC_ARENA_MAX=2 \
 		$(DOTNET) run --project src/ScipixWorker -c $(CONFIG) -- --samples $(CURDIR)/samples
 
 # The scripts and YAML outside src/ (apt-get install shellcheck yamllint).

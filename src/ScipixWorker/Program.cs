@@ -1,6 +1,8 @@
 using ScipixWorker;
+using ScipixWorker.Memory;
 using ScipixWorker.Observability;
 
+NativeHeapArenas.Apply();
 var builder = WebApplication.CreateBuilder(args);
 builder.AddWorker();
 var app = builder.Build();

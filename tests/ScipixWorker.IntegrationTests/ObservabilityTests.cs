@@ -50,6 +50,8 @@ public sealed class ObservabilityTests
         Assert.Equal(1, Delta("scipix_recognition_batch_decisions_total{reason=\"explore\"}")); // a new controller measures size 1 first
         Assert.Equal(0, MetricsText.Value(after, "scipix_recognition_queue_depth"));
         Assert.Equal(0, MetricsText.Value(after, "scipix_jobs_in_flight"));
+        Assert.Equal(256 * 1024 * 1024, MetricsText.Value(after, "scipix_memory_budget_bytes")); // the CPU default
+        Assert.Equal(0, MetricsText.Value(after, "scipix_memory_budget_in_use_bytes"));
         Assert.True(MetricsText.Value(after, "scipix_model_load_seconds") > 0);
         Assert.True(MetricsText.Value(after, "scipix_model_warmup_seconds") > 0);
         Assert.Contains("scipix_model_info{detector=\"ch_PP-OCRv4_det_infer.onnx\",recognizer=\"ch_PP-OCRv4_rec_infer.onnx\",classifier=\"ch_ppocr_mobile_v2.0_cls_infer.onnx\",precision=\"fp32\",provider=\"cpu\"} 1", after, StringComparison.Ordinal);

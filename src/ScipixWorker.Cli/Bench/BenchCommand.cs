@@ -7,8 +7,8 @@ using ScipixWorker.Ocr.Engine;
 namespace ScipixWorker.Cli.Bench;
 
 /// <summary>
-/// <c>scipix bench e2e|ceiling|matrix</c>: load tests through the real broker and blob store, the in-process
-/// ceiling they are compared with, and a matrix of both (docs/load-test.md).
+/// <c>scipix bench e2e|ceiling|matrix|memory</c>: load tests through the real broker and blob store, the in-process
+/// ceiling they are compared with, a matrix of both (docs/load-test.md), and the memory of one model run.
 /// </summary>
 internal static class BenchCommand
 {
@@ -19,6 +19,7 @@ internal static class BenchCommand
         E2e(),
         Ceiling(),
         Matrix(),
+        ActivationMemoryProbe.Create(),
     };
 
     private sealed class Common

@@ -40,6 +40,9 @@ internal sealed class WorkerProcess : IAsyncDisposable
             WorkingDirectory = Environment.CurrentDirectory,
         };
         start.ArgumentList.Add(workerDll);
+
+        // As the container image runs it (Dockerfile); --worker-config MALLOC_ARENA_MAX=16 measures glibc's default.
+        start.Environment["MALLOC_ARENA_MAX"] = "2";
         foreach (var (key, value) in settings)
         {
             start.Environment[key.Replace(":", "__", StringComparison.Ordinal)] = value;

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
+using ScipixWorker.Ocr.Engine;
 using ScipixWorker.Ocr.Imaging;
 using ScipixWorker.Ocr.Recognition;
 
@@ -236,10 +237,11 @@ internal sealed class RecognitionScheduler : IDisposable
                 Drain();
                 var oldest = _pending.Oldest();
                 var remaining = decision.MaxWait - (Now - started);
-                if (oldest is null || _pending.CountIn(oldest.Bucket) >= decision.Size || remaining <= TimeSpan.Zero ||
+                var size = oldest is null ? decision.Size : Math.Min(decision.Size, BatchWithinBudget(oldest.Bucket));
+                if (oldest is null || _pending.CountIn(oldest.Bucket) >= size || remaining <= TimeSpan.Zero ||
                     _pending.Count >= _options.QueueCapacity)
                 {
-                    var batch = oldest is null ? [] : _pending.Take(oldest.Bucket, decision.Size);
+                    var batch = oldest is null ? [] : _pending.Take(oldest.Bucket, size);
                     foreach (var item in batch)
                     {
                         ((Call)item.Owner).Started = true;
@@ -252,6 +254,13 @@ internal sealed class RecognitionScheduler : IDisposable
             WaitForArrival(decision.MaxWait - (Now - started), stop);
         }
     }
+
+    // The most crops of a bucket one call may take so that every executor's call and a page's detection fit in
+    // the memory budget together (a bucket is the widest its crops pad to).
+    private int BatchWithinBudget(int bucket) =>
+        _recognizer.Budget.IsLimited
+            ? ActivationMemory.RecognitionBatchWithin(_recognizer.Budget.Share(_options.Executors + 1), bucket)
+            : int.MaxValue;
 
     private void Run(List<RecognitionItem> batch, TimeSpan fillWait, int depth, CancellationToken stop)
     {

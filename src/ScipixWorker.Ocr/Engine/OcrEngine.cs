@@ -47,7 +47,8 @@ public sealed class OcrEngine : IDisposable
             // fails at once and names its setting.
             CheckExplicitPrecisions(options, catalog);
             loaded.Add(ModelLoader.Load(ModelRole.Recognizer, options.RecognizerModel, options, catalog, () => TextRecognizer.TimingSample(options), _logger));
-            _recognizer = new TextRecognizer(options, loaded[^1]);
+            MemoryBudget = new MemoryBudget(options.MemoryBudgetBytes(loaded[^1].Provider));
+            _recognizer = new TextRecognizer(options, loaded[^1], MemoryBudget);
             loaded.Add(ModelLoader.Load(ModelRole.Detector, options.DetectorModel, options, catalog, () => TextDetector.TimingSample(options), _logger));
             _detector = new TextDetector(options, loaded[^1]);
             if (string.IsNullOrWhiteSpace(options.ClassifierModel))
@@ -130,6 +131,9 @@ public sealed class OcrEngine : IDisposable
     /// <summary>Time spent loading the models.</summary>
     public TimeSpan LoadTime { get; }
 
+    /// <summary>The memory that concurrent model runs share (Ocr:MemoryBudgetMegabytes).</summary>
+    public MemoryBudget MemoryBudget { get; }
+
     /// <summary>Line crops waiting for a recognition batch of <see cref="RecognizeAsync"/>.</summary>
     public int RecognitionQueueDepth => _scheduler.IsValueCreated ? _scheduler.Value.QueueDepth : 0;
 
@@ -146,6 +150,7 @@ public sealed class OcrEngine : IDisposable
         var runs = 0;
         foreach (var (width, height) in new[] { (736, 960), (960, 736), (320, 320) })
         {
+            using var lease = MemoryBudget.Acquire(ActivationMemory.Detection(0, 0, width, height), cancellationToken);
             _detector.Run(width, height, cancellationToken);
             runs++;
         }
@@ -270,11 +275,43 @@ public sealed class OcrEngine : IDisposable
     {
         cancellationToken.ThrowIfCancellationRequested();
         var scheduler = _scheduler.Value;
-        var prepared = DecodePages(encodedImage, cancellationToken)
-            .Select(p => PreparePage(p.Page, p.Number, mode, p.Decode, cancellationToken))
-            .ToList();
+        List<PreparedPage> prepared;
+
+        // One lease covers decoding and detection, sized from the header before anything is decoded; it is
+        // returned before the crops are queued, so a thread never holds two leases (see MemoryBudget).
+        using (MemoryBudget.Acquire(StageOneEstimate(encodedImage, mode), cancellationToken))
+        {
+            prepared = DecodePages(encodedImage, cancellationToken)
+                .Select(p => PreparePage(p.Page, p.Number, mode, p.Decode, cancellationToken))
+                .ToList();
+        }
+
 
         return RecognizePreparedAsync(scheduler, prepared, cancellationToken, abandonUnstarted);
+    }
+
+    // Decoded page plus detection for the first page's size (ImageSharp decodes every frame of a multi-page
+    // file at once; their count is not in the header, so those are under-counted). 0 when the header is bad:
+    // decoding then fails with the error.
+    private long StageOneEstimate(ReadOnlyMemory<byte> encodedImage, OcrMode mode)
+    {
+        int width, height;
+        try
+        {
+            (_, width, height) = _loader.Identify(encodedImage);
+        }
+        catch (OcrException)
+        {
+            return 0;
+        }
+
+        if (mode == OcrMode.SingleLine)
+        {
+            return ActivationMemory.DecodedBytesPerPixel * width * height;
+        }
+
+        var (inputWidth, inputHeight) = TextDetector.InputSize(width, height, _options.DetectorLimitSide);
+        return ActivationMemory.Detection(width, height, inputWidth, inputHeight);
     }
 
     // All pages' crops go in one call, so the document is abandoned (or not) as a whole.
@@ -298,13 +335,24 @@ public sealed class OcrEngine : IDisposable
     /// <summary>Recognizes one decoded page.</summary>
     internal OcrPage RecognizePage(RgbBuffer page, int pageNumber, OcrMode mode, TimeSpan decode, CancellationToken cancellationToken)
     {
-        var prepared = PreparePage(page, pageNumber, mode, decode, cancellationToken);
+        PreparedPage prepared;
+        var (inputWidth, inputHeight) = TextDetector.InputSize(page.Width, page.Height, _options.DetectorLimitSide);
+        var estimate = mode == OcrMode.SingleLine ? 0 : ActivationMemory.Detection(page.Width, page.Height, inputWidth, inputHeight);
+        using (MemoryBudget.Acquire(estimate, cancellationToken))
+        {
+            prepared = PreparePage(page, pageNumber, mode, decode, cancellationToken);
+        }
+
+        // The recognizer leases per call, after this page's lease is back.
         var started = Stopwatch.GetTimestamp();
         var recognized = _recognizer.Recognize(prepared.Crops, cancellationToken);
         return Assemble(prepared, recognized, Stopwatch.GetElapsedTime(started));
     }
 
-    /// <summary>Stage 1: the page's line crops, in reading order, upright (a single-line page is its own crop).</summary>
+    /// <summary>
+    /// Stage 1: the page's line crops, in reading order, upright (a single-line page is its own crop). A full page's
+    /// buffer goes back to the page pool here: the crops are copies.
+    /// </summary>
     private PreparedPage PreparePage(RgbBuffer page, int pageNumber, OcrMode mode, TimeSpan decode, CancellationToken cancellationToken)
     {
         if (mode == OcrMode.SingleLine)
@@ -316,6 +364,7 @@ public sealed class OcrEngine : IDisposable
         var boxes = ReadingOrder.Sort(_detector.Detect(page, cancellationToken));
         var detected = Stopwatch.GetTimestamp();
         var crops = boxes.Select(b => QuadCropper.Crop(page, b.Box)).ToList();
+        page.ReturnToPool();
         _classifier?.Correct(crops, cancellationToken);
         return new PreparedPage(pageNumber, page.Width, page.Height, boxes.Select(b => b.Box).ToList(), crops, decode,
             Stopwatch.GetElapsedTime(started, detected), Stopwatch.GetElapsedTime(detected));

@@ -63,6 +63,22 @@ public sealed class OcrEngineOptions
     /// </summary>
     public bool CpuMemoryArena { get; set; }
 
+    /// <summary>
+    /// Memory that concurrent model runs (a page's decoding and detection, a recognizer batch) may hold at once,
+    /// in MiB: a run waits until its estimated size fits (<see cref="MemoryBudget"/>), and recognizer batches are
+    /// sized to share it. Unset: 256 on the CPU, no limit on CUDA (activations live in GPU memory there);
+    /// 0: no limit. Resident memory is roughly the idle worker (about 180 MiB) plus this.
+    /// </summary>
+    [Range(0, 1_048_576)]
+    public int? MemoryBudgetMegabytes { get; set; }
+
+    /// <summary>The default of <see cref="MemoryBudgetMegabytes"/> on the CPU.</summary>
+    public const int DefaultCpuMemoryBudgetMegabytes = 256;
+
+    /// <summary>The memory budget in bytes for models running on <paramref name="provider"/>; 0 = no limit.</summary>
+    public long MemoryBudgetBytes(ExecutionProvider provider) =>
+        (MemoryBudgetMegabytes ?? (provider == ExecutionProvider.Cuda ? 0 : DefaultCpuMemoryBudgetMegabytes)) * 1024L * 1024L;
+
     /// <summary>Let idle ONNX Runtime threads spin (lower latency for one caller, worse under concurrency).</summary>
     public bool AllowSpinning { get; set; }
 

@@ -15,8 +15,9 @@ internal sealed class ImageLoader(OcrEngineOptions options)
 {
     private static readonly Configuration Decoding = CreateConfiguration();
 
-    /// <summary>Checks the header, then decodes. Frames are converted one at a time as the caller iterates.</summary>
-    public DecodedImage Load(ReadOnlyMemory<byte> encoded)
+    /// <summary>Checks the header and the limits without decoding: the format and the (first) page's size.</summary>
+    /// <exception cref="OcrException">The input is empty, too large, corrupt or of an unsupported format.</exception>
+    public (IImageFormat Format, int Width, int Height) Identify(ReadOnlyMemory<byte> encoded)
     {
         if (encoded.IsEmpty)
         {
@@ -51,7 +52,14 @@ internal sealed class ImageLoader(OcrEngineOptions options)
         }
 
         CheckSize(info.Width, info.Height);
+        return (format, info.Width, info.Height);
+    }
 
+    /// <summary>Checks the header, then decodes. Frames are converted one at a time as the caller iterates.</summary>
+    public DecodedImage Load(ReadOnlyMemory<byte> encoded)
+    {
+        var (format, _, _) = Identify(encoded);
+        var bytes = encoded.Span;
         Image<Rgba32> image;
         try
         {
@@ -132,11 +140,14 @@ internal sealed class ImageLoader(OcrEngineOptions options)
 
         public int Height => image.Height;
 
-        /// <summary>Page <paramref name="index"/> as RGB, alpha composed onto white.</summary>
+        /// <summary>
+        /// Page <paramref name="index"/> as RGB, alpha composed onto white, in a pooled buffer (the caller may
+        /// <see cref="RgbBuffer.ReturnToPool"/> it when done).
+        /// </summary>
         public RgbBuffer Page(int index)
         {
             var frame = image.Frames[index];
-            var buffer = new RgbBuffer(frame.Width, frame.Height);
+            var buffer = RgbBuffer.RentPage(frame.Width, frame.Height);
             frame.ProcessPixelRows(rows =>
             {
                 for (var y = 0; y < rows.Height; y++)

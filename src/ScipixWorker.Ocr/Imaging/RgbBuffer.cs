@@ -1,3 +1,5 @@
+using System.Buffers;
+
 namespace ScipixWorker.Ocr.Imaging;
 
 /// <summary>
@@ -38,4 +40,31 @@ internal sealed class RgbBuffer
     public Span<byte> Row(int y) => Data.AsSpan(y * Stride, Stride);
 
     public ReadOnlySpan<byte> ReadOnlyRow(int y) => Data.AsSpan(y * Stride, Stride);
+
+    // Decoded pages (6-60 MB each) come from a small pool of their own instead of the large-object heap, where
+    // every page left its buffer as garbage until the next full collection. Two arrays per size class at most,
+    // and none above 64 MB (larger pages are allocated and dropped as before).
+    private static readonly ArrayPool<byte> PagePool = ArrayPool<byte>.Create(64 * 1024 * 1024, 2);
+
+    private int _pooled;
+
+    /// <summary>A page-sized buffer from the page pool; give it back with <see cref="ReturnToPool"/> once nothing reads it.</summary>
+    public static RgbBuffer RentPage(int width, int height)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(width);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(height);
+        return new RgbBuffer(width, height, PagePool.Rent(checked(width * height * 3))) { _pooled = 1 };
+    }
+
+    /// <summary>
+    /// Returns a <see cref="RentPage"/> buffer to the pool (once; a no-op for other buffers). The buffer must not be
+    /// read or written afterwards: its array is handed to the next page.
+    /// </summary>
+    public void ReturnToPool()
+    {
+        if (Interlocked.Exchange(ref _pooled, 0) == 1)
+        {
+            PagePool.Return(Data);
+        }
+    }
 }

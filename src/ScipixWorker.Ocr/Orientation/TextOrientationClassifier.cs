@@ -67,14 +67,14 @@ internal sealed class TextOrientationClassifier : IDisposable
     public float[] Run(IReadOnlyList<RgbBuffer> batch, CancellationToken cancellationToken)
     {
         var item = 3 * InputHeight * InputWidth;
-        var tensor = new float[batch.Count * item];
+        using var tensor = new PooledTensor(batch.Count * item);
         for (var i = 0; i < batch.Count; i++)
         {
             var resized = LineResizer.Resize(batch[i], InputHeight, InputWidth);
-            TensorWriter.Write(resized, tensor.AsSpan(i * item, item), InputWidth, InputHeight, ChannelNormalization.Symmetric);
+            TensorWriter.Write(resized, tensor.Span.Slice(i * item, item), InputWidth, InputHeight, ChannelNormalization.Symmetric);
         }
 
-        return OrtRun.Run(_session, tensor, [batch.Count, 3, InputHeight, InputWidth], out _, cancellationToken);
+        return OrtRun.Run(_session, tensor.Memory, [batch.Count, 3, InputHeight, InputWidth], static (output, _) => output.ToArray(), cancellationToken);
     }
 
     internal static RgbBuffer Rotate180(RgbBuffer source)

@@ -22,12 +22,16 @@ internal sealed class TextRecognizer : IDisposable
 
     /// <summary>Loads the configured model at the configured precision on its own (benchmarks, tools).</summary>
     public TextRecognizer(OcrEngineOptions options, ILogger logger)
-        : this(options, ModelLoader.LoadAlone(ModelRole.Recognizer, options.RecognizerModel, options, () => TimingSample(options), logger))
+        : this(options, ModelLoader.LoadAlone(ModelRole.Recognizer, options.RecognizerModel, options, () => TimingSample(options), logger), MemoryBudget.Unlimited)
     {
     }
 
-    public TextRecognizer(OcrEngineOptions options, LoadedModel model)
+    /// <param name="options">Settings.</param>
+    /// <param name="model">The loaded model.</param>
+    /// <param name="budget">Every model call leases its estimated memory from it.</param>
+    public TextRecognizer(OcrEngineOptions options, LoadedModel model, MemoryBudget budget)
     {
+        Budget = budget;
         _dictionary = CharacterDictionary.Load(options.Resolve(options.Dictionary), options.UseSpaceCharacter);
         _session = model.Session;
         Model = model;
@@ -44,6 +48,9 @@ internal sealed class TextRecognizer : IDisposable
     }
 
     public LoadedModel Model { get; }
+
+    /// <summary>The memory budget model calls lease from.</summary>
+    public MemoryBudget Budget { get; }
 
     /// <summary>A typical call for start-up timing: a full batch of 640-px-wide lines.</summary>
     public static TimingInput TimingSample(OcrEngineOptions options) =>
@@ -92,7 +99,10 @@ internal sealed class TextRecognizer : IDisposable
     public (string Text, float Confidence)[] RecognizeBatch(IReadOnlyList<RgbBuffer> batch, CancellationToken cancellationToken, int? tensorWidth = null)
     {
         var width = Math.Max(BatchWidth(batch), tensorWidth ?? 0);
-        return OrtRun.Run(_session, BatchTensor(batch, width), [batch.Count, 3, InputHeight, width], (output, shape) =>
+        using var lease = Budget.Acquire(ActivationMemory.Recognition(batch.Count, width), cancellationToken);
+        using var tensor = new PooledTensor(batch.Count * 3 * InputHeight * width);
+        WriteBatchTensor(batch, width, tensor.Span);
+        return OrtRun.Run(_session, tensor.Memory, [batch.Count, 3, InputHeight, width], (output, shape) =>
         {
             var steps = (int)shape[1];
             var classes = (int)shape[2];
@@ -109,15 +119,20 @@ internal sealed class TextRecognizer : IDisposable
     /// <summary>The model's input for a batch: each crop resized to height 48 and <paramref name="width"/> (padded), normalized, N x 3 x 48 x width.</summary>
     public static float[] BatchTensor(IReadOnlyList<RgbBuffer> batch, int width)
     {
+        var tensor = new float[batch.Count * 3 * InputHeight * width];
+        WriteBatchTensor(batch, width, tensor);
+        return tensor;
+    }
+
+    /// <summary>Writes <see cref="BatchTensor"/> into <paramref name="tensor"/>, which must be zero (the padding is not written).</summary>
+    private static void WriteBatchTensor(IReadOnlyList<RgbBuffer> batch, int width, Span<float> tensor)
+    {
         var item = 3 * InputHeight * width;
-        var tensor = new float[batch.Count * item];
         for (var i = 0; i < batch.Count; i++)
         {
             var resized = LineResizer.Resize(batch[i], InputHeight, width);
-            TensorWriter.Write(resized, tensor.AsSpan(i * item, item), width, InputHeight, ChannelNormalization.Symmetric);
+            TensorWriter.Write(resized, tensor.Slice(i * item, item), width, InputHeight, ChannelNormalization.Symmetric);
         }
-
-        return tensor;
     }
 
     public void Dispose() => _session.Dispose();

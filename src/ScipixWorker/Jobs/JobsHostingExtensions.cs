@@ -45,6 +45,7 @@ public static class JobsHostingExtensions
         services.AddSingleton<InferenceGate>();
         services.AddSingleton<TransientRetry>();
         services.AddSingleton<JobProcessor>();
+        services.AddSingleton(sp => sp.GetRequiredService<OcrEngine>().MemoryBudget);
         services.AddHostedService<Memory.NativeHeapTrimmer>();
 
         // Shutdown: the host waits ShutdownTimeout; the bus lets consumers run for 70% of it, then cancels them

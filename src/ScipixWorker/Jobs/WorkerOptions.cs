@@ -85,11 +85,20 @@ public sealed class WorkerOptions : IValidatableObject
     public TimeSpan? ShutdownTimeout { get; set; }
 
     /// <summary>
-    /// How often free native heap pages are given back to the system (glibc malloc_trim); zero turns it off.
-    /// Keeps the RSS of a long-running worker near its working set (docs/benchmarks.md).
+    /// How often free native heap pages are given back to the system (glibc malloc_trim) at least; zero turns
+    /// trimming off. Keeps the RSS of a long-running worker near its working set (docs/benchmarks.md).
     /// </summary>
     [Range(typeof(TimeSpan), "00:00:00", "01:00:00")]
     public TimeSpan NativeHeapTrimInterval { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>
+    /// Trim as soon as model runs have given back this much memory (their Ocr:MemoryBudgetMegabytes leases)
+    /// since the last trim, instead of waiting for the interval: one page's detection frees 100-300 MiB, and
+    /// several of them inside one interval, each thread in its own glibc arena, were what made page bursts
+    /// peak at over 1 GiB. 0: by the interval only.
+    /// </summary>
+    [Range(0, 1_048_576)]
+    public int NativeHeapTrimAfterMegabytes { get; set; } = 64;
 
     /// <summary>When above 0, the queue is declared as a priority queue (x-max-priority) with this many levels.</summary>
     [Range(0, 255)]

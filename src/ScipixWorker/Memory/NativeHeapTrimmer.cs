@@ -1,18 +1,29 @@
 using System.Runtime.InteropServices;
 using Microsoft.Extensions.Options;
 using ScipixWorker.Jobs;
+using ScipixWorker.Ocr.Engine;
 
 namespace ScipixWorker.Memory;
 
 /// <summary>
-/// Gives the native heap's free pages back to the system every Worker:NativeHeapTrimInterval (glibc's
-/// <c>malloc_trim</c>). ONNX Runtime allocates and frees its activations on every run (its CPU arena is off by
-/// default to keep memory low), and glibc keeps freed pages of its heaps resident unless they happen to sit at a
-/// heap's top: measured, the main heap alone held about 250 MB after a thousand single-line jobs, and the worker's
-/// RSS climbed from about 450 to 550-680 MiB. Trimming releases the free pages wherever they are (docs/benchmarks.md).
+/// Gives the native heap's free pages back to the system (glibc's <c>malloc_trim</c>): every
+/// Worker:NativeHeapTrimInterval, and as soon as model runs have returned Worker:NativeHeapTrimAfterMegabytes of
+/// their memory budget since the last trim. ONNX Runtime allocates and frees its activations on every run (its CPU
+/// arena is off by default to keep memory low), and glibc keeps freed pages of its heaps resident unless they
+/// happen to sit at a heap's top, in one arena per thread: measured, the main heap alone held about 250 MB after a
+/// thousand single-line jobs, and bursts of receipt pages peaked at 1.0-1.3 GiB with one trim a second while the
+/// live native heap stayed under 150 MB. Trimming releases the free pages wherever they are (docs/benchmarks.md).
 /// </summary>
-internal sealed class NativeHeapTrimmer(IOptions<WorkerOptions> options, ILogger<NativeHeapTrimmer> logger) : BackgroundService
+internal sealed class NativeHeapTrimmer(IOptions<WorkerOptions> options, MemoryBudget budget, ILogger<NativeHeapTrimmer> logger) : BackgroundService
 {
+    /// <summary>How often the budget's returned memory is checked.</summary>
+    private static readonly TimeSpan Poll = TimeSpan.FromMilliseconds(50);
+
+    /// <summary>Trims done, since start.</summary>
+    public long Trims => Interlocked.Read(ref _trims);
+
+    private long _trims;
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var interval = options.Value.NativeHeapTrimInterval;
@@ -21,12 +32,23 @@ internal sealed class NativeHeapTrimmer(IOptions<WorkerOptions> options, ILogger
             return;
         }
 
-        using var timer = new PeriodicTimer(interval);
+        var after = options.Value.NativeHeapTrimAfterMegabytes * 1024L * 1024L;
+        using var timer = new PeriodicTimer(after > 0 && budget.IsLimited ? TimeSpan.FromTicks(Math.Min(Poll.Ticks, interval.Ticks)) : interval);
+        var lastTrim = TimeProvider.System.GetTimestamp();
+        // From zero, not from now: what the warm-up returned is trimmed at once.
+        var releasedAtTrim = 0L;
         try
         {
             while (await timer.WaitForNextTickAsync(stoppingToken))
             {
-                MallocTrim(0);
+                var released = budget.Released;
+                if ((after > 0 && released - releasedAtTrim >= after) || TimeProvider.System.GetElapsedTime(lastTrim) >= interval)
+                {
+                    MallocTrim(0);
+                    Interlocked.Increment(ref _trims);
+                    lastTrim = TimeProvider.System.GetTimestamp();
+                    releasedAtTrim = released;
+                }
             }
         }
         catch (Exception ex) when (ex is DllNotFoundException or EntryPointNotFoundException)

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
+using Prometheus;
 using ScipixWorker.Ocr.Engine;
 
 namespace ScipixWorker.Observability;
@@ -13,7 +14,10 @@ internal sealed class EngineWarmHealthCheck(OcrEngine engine, IOptions<OcrEngine
             : HealthCheckResult.Unhealthy("The OCR engine is warming up."));
 }
 
-/// <summary>Publishes the engine's load and warm-up times and which models run; starts after the engine's warm-up service.</summary>
+/// <summary>
+/// Publishes the engine's load and warm-up times, which models run and its memory budget (read at each scrape);
+/// starts after the engine's warm-up service.
+/// </summary>
 internal sealed class ModelMetricsService(OcrEngine engine) : IHostedService
 {
     public Task StartAsync(CancellationToken cancellationToken)
@@ -22,6 +26,14 @@ internal sealed class ModelMetricsService(OcrEngine engine) : IHostedService
         WorkerMetrics.ModelWarmupSeconds.Set(engine.WarmUpTime.TotalSeconds);
         var model = engine.Model;
         WorkerMetrics.ModelInfo.WithLabels(model.Detector, model.Recognizer, model.Classifier, model.Precision, model.ExecutionProvider).Set(1);
+        var budget = engine.MemoryBudget;
+        WorkerMetrics.MemoryBudgetBytes.Set(budget.Capacity);
+        Metrics.DefaultRegistry.AddBeforeCollectCallback(() =>
+        {
+            WorkerMetrics.MemoryBudgetInUseBytes.Set(budget.InUse);
+            WorkerMetrics.MemoryBudgetWaitsTotal.IncTo(budget.Waits);
+            WorkerMetrics.MemoryBudgetWaitSecondsTotal.IncTo(budget.WaitTime.TotalSeconds);
+        });
         return Task.CompletedTask;
     }
 

@@ -84,6 +84,18 @@ internal static class WorkerMetrics
     public static readonly Gauge RecognitionQueueDepth = Metrics.CreateGauge(
         "scipix_recognition_queue_depth", "Line crops waiting for a recognition batch.");
 
+    public static readonly Gauge MemoryBudgetBytes = Metrics.CreateGauge(
+        "scipix_memory_budget_bytes", "The memory budget that concurrent model runs share (Ocr:MemoryBudgetMegabytes); 0 = no limit.");
+
+    public static readonly Gauge MemoryBudgetInUseBytes = Metrics.CreateGauge(
+        "scipix_memory_budget_in_use_bytes", "Estimated memory of the model runs under way (leased from the budget).");
+
+    public static readonly Counter MemoryBudgetWaitsTotal = Metrics.CreateCounter(
+        "scipix_memory_budget_waits_total", "Model runs that waited for the memory budget.");
+
+    public static readonly Counter MemoryBudgetWaitSecondsTotal = Metrics.CreateCounter(
+        "scipix_memory_budget_wait_seconds_total", "Time model runs spent waiting for the memory budget.");
+
     public static readonly Counter ClaimChecksTotal = Metrics.CreateCounter(
         "scipix_claim_checks_total", "Results written to a result blob because they were too large for a message.");
 }

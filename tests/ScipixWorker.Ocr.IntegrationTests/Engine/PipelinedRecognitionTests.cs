@@ -120,8 +120,56 @@ public sealed class PipelinedRecognitionTests(EngineFixture fixture)
         Assert.Equal(0, engine.RecognitionQueueDepth);
     }
 
-    private static OcrEngine Engine(BatchingOptions batching, IRecognitionObserver? observer) =>
-        new(new OcrEngineOptions { ModelDirectory = Fixtures.ModelDirectory }, null, batching, observer);
+    [Fact]
+    public async Task Batches_are_sized_to_a_share_of_the_memory_budget()
+    {
+        // 90 MiB shared by two executors and a detection: 30 MiB a call, three 320-px crops or one 640-px crop.
+        var observer = new RecordingObserver();
+        using var engine = Engine(new BatchingOptions { Mode = BatchingMode.Static, StaticBatchSize = 16, Executors = 2 }, observer, memoryBudgetMegabytes: 90);
+        var jobs = Jobs();
+        var expected = jobs.Select(j => fixture.Engine.Recognize(j.Image, j.Mode, TestContext.Current.CancellationToken).Text).ToArray();
+
+        var texts = await Task.WhenAll(jobs.Select(j => Task.Run(
+            async () => (await engine.RecognizeAsync(j.Image, j.Mode, TestContext.Current.CancellationToken)).Text,
+            TestContext.Current.CancellationToken)));
+
+        for (var i = 0; i < jobs.Length; i++)
+        {
+            Assert.True(Cer.Of(expected[i], texts[i]) <= 0.02, $"job {i}: expected '{expected[i]}', got '{texts[i]}'");
+        }
+
+        var share = engine.MemoryBudget.Share(3);
+        Assert.All(observer.Batches, b => Assert.True(
+            b.Size == 1 || ActivationMemory.Recognition(b.Size, b.TensorWidth) <= share, $"{b.Size} crops of {b.TensorWidth} px exceed the share"));
+        Assert.Contains(observer.Batches, b => b.Size > 1); // the receipt's narrow crops still batch
+        Assert.True(observer.Batches.Max(b => b.Size) <= ActivationMemory.RecognitionBatchWithin(share, WidthBuckets.MinWidth));
+        Assert.Equal(0, engine.MemoryBudget.InUse);
+    }
+
+    [Fact]
+    public async Task A_budget_smaller_than_any_run_runs_them_one_at_a_time_and_all_complete()
+    {
+        // Every lease is clamped to the whole 1 MiB budget: detections and recognizer calls of concurrent
+        // calls take turns (a deadlock here would hang the test).
+        using var engine = Engine(new BatchingOptions { Mode = BatchingMode.Adaptive, Executors = 2 }, null, memoryBudgetMegabytes: 1);
+        var jobs = Jobs();
+        var expected = jobs.Select(j => fixture.Engine.Recognize(j.Image, j.Mode, TestContext.Current.CancellationToken).Text).ToArray();
+
+        var texts = await Task.WhenAll(jobs.Select(j => Task.Run(
+            async () => (await engine.RecognizeAsync(j.Image, j.Mode, TestContext.Current.CancellationToken)).Text,
+            TestContext.Current.CancellationToken))).WaitAsync(TimeSpan.FromMinutes(2), TestContext.Current.CancellationToken);
+
+        for (var i = 0; i < jobs.Length; i++)
+        {
+            Assert.True(Cer.Of(expected[i], texts[i]) <= 0.02, $"job {i}: expected '{expected[i]}', got '{texts[i]}'");
+        }
+
+        Assert.True(engine.MemoryBudget.Waits > 0, "no run waited for the budget");
+        Assert.Equal((0L, 0), (engine.MemoryBudget.InUse, engine.MemoryBudget.Waiting));
+    }
+
+    private static OcrEngine Engine(BatchingOptions batching, IRecognitionObserver? observer, int? memoryBudgetMegabytes = null) =>
+        new(new OcrEngineOptions { ModelDirectory = Fixtures.ModelDirectory, MemoryBudgetMegabytes = memoryBudgetMegabytes }, null, batching, observer);
 
     private sealed class RecordingObserver : IRecognitionObserver
     {

@@ -3,6 +3,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using ScipixWorker.Jobs;
 using ScipixWorker.Memory;
+using ScipixWorker.Ocr.Engine;
 
 namespace ScipixWorker.UnitTests.Memory;
 
@@ -41,7 +42,7 @@ public sealed class NativeHeapTrimmerTests
             var before = RssBytes();
             Assert.True(allocated - before < Blocks * (long)BlockBytes / 4, $"free() alone released {(allocated - before) >> 20} MiB");
             using var trimmer = new NativeHeapTrimmer(
-                Options.Create(new WorkerOptions { NativeHeapTrimInterval = TimeSpan.FromMilliseconds(20) }), NullLogger<NativeHeapTrimmer>.Instance);
+                Options.Create(new WorkerOptions { NativeHeapTrimInterval = TimeSpan.FromMilliseconds(20) }), MemoryBudget.Unlimited, NullLogger<NativeHeapTrimmer>.Instance);
             await trimmer.StartAsync(TestContext.Current.CancellationToken);
             var after = before;
             for (var wait = 0; wait < 100 && before - after < Blocks * (long)BlockBytes / 2; wait++)
@@ -65,13 +66,39 @@ public sealed class NativeHeapTrimmerTests
     [Fact]
     public async Task A_zero_interval_turns_trimming_off()
     {
-        using var trimmer = new NativeHeapTrimmer(Options.Create(new WorkerOptions { NativeHeapTrimInterval = TimeSpan.Zero }), NullLogger<NativeHeapTrimmer>.Instance);
+        using var trimmer = new NativeHeapTrimmer(Options.Create(new WorkerOptions { NativeHeapTrimInterval = TimeSpan.Zero }), new MemoryBudget(1 << 20), NullLogger<NativeHeapTrimmer>.Instance);
 
         await trimmer.StartAsync(TestContext.Current.CancellationToken);
 
         // Off, the service returns at once; on, it would tick until stopped (and this would time out).
         await trimmer.ExecuteTask!.WaitAsync(TimeSpan.FromSeconds(10), TestContext.Current.CancellationToken);
         await trimmer.StopAsync(TestContext.Current.CancellationToken);
+    }
+
+    [Fact]
+    public async Task Memory_returned_by_model_runs_is_trimmed_without_waiting_for_the_interval()
+    {
+        Assert.SkipUnless(OperatingSystem.IsLinux(), "glibc's malloc_trim");
+        var budget = new MemoryBudget(256L << 20);
+        using var trimmer = new NativeHeapTrimmer(
+            Options.Create(new WorkerOptions { NativeHeapTrimInterval = TimeSpan.FromHours(1), NativeHeapTrimAfterMegabytes = 64 }),
+            budget, NullLogger<NativeHeapTrimmer>.Instance);
+        await trimmer.StartAsync(TestContext.Current.CancellationToken);
+
+        // Less than the threshold returned: no trim (the interval is an hour away).
+        budget.Acquire(32L << 20, TestContext.Current.CancellationToken).Dispose();
+        await Task.Delay(300, TestContext.Current.CancellationToken);
+        var early = trimmer.Trims;
+
+        // Past it: a trim within a few polls.
+        budget.Acquire(40L << 20, TestContext.Current.CancellationToken).Dispose();
+        for (var wait = 0; wait < 100 && trimmer.Trims == 0; wait++)
+        {
+            await Task.Delay(20, TestContext.Current.CancellationToken);
+        }
+
+        await trimmer.StopAsync(TestContext.Current.CancellationToken);
+        Assert.Equal((0L, 1L), (early, trimmer.Trims));
     }
 
     private static void Touch(nint block)

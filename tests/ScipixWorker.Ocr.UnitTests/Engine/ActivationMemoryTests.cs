@@ -1,0 +1,67 @@
+using ScipixWorker.Ocr.Engine;
+using ScipixWorker.Ocr.Imaging;
+
+namespace ScipixWorker.Ocr.UnitTests.Engine;
+
+public sealed class ActivationMemoryTests
+{
+    [Fact]
+    public void A_recognizer_call_grows_with_its_crops_times_its_width()
+    {
+        Assert.Equal(4 * ActivationMemory.Recognition(1, 320), ActivationMemory.Recognition(2, 640));
+        Assert.Equal(640L * 48 * 320, ActivationMemory.Recognition(1, 320));
+    }
+
+    [Theory]
+    [InlineData(320, 9)]   // a third of 256 MiB: nine 320-px crops
+    [InlineData(640, 4)]
+    [InlineData(1280, 2)]
+    [InlineData(2048, 1)]
+    [InlineData(20_000, 1)] // a crop larger than the share still runs, alone
+    public void Batches_within_a_share_of_the_default_budget(int width, int expected) =>
+        Assert.Equal(expected, ActivationMemory.RecognitionBatchWithin(new MemoryBudget(256L << 20).Share(3), width));
+
+    [Fact]
+    public void A_page_counts_its_decoded_pixels_and_its_detector_input()
+    {
+        Assert.Equal((7L * 1000 * 2000) + (320L * 448 * 960), ActivationMemory.Detection(1000, 2000, 448, 960));
+    }
+}
+
+public sealed class PooledBufferTests
+{
+    [Fact]
+    public void A_rented_page_has_its_size_and_goes_back_to_the_pool_once()
+    {
+        var page = RgbBuffer.RentPage(1000, 700);
+        Assert.Equal((1000, 700, 3000), (page.Width, page.Height, page.Stride));
+        Assert.True(page.Data.Length >= 1000 * 700 * 3);
+
+        page.ReturnToPool();
+        page.ReturnToPool(); // a second return is ignored, so no two pages ever share an array
+
+        var next = RgbBuffer.RentPage(1000, 700);
+        var other = RgbBuffer.RentPage(1000, 700);
+        Assert.NotSame(next.Data, other.Data);
+    }
+
+    [Fact]
+    public void Returning_a_buffer_that_was_not_rented_does_nothing()
+    {
+        var buffer = new RgbBuffer(10, 10);
+        buffer.ReturnToPool();
+        Assert.NotSame(buffer.Data, RgbBuffer.RentPage(10, 10).Data);
+    }
+
+    [Fact]
+    public void A_pooled_tensor_is_cleared_even_when_its_array_was_used_before()
+    {
+        using (var first = new PooledTensor(4096))
+        {
+            first.Span.Fill(1f);
+        }
+
+        using var second = new PooledTensor(4096);
+        Assert.All(second.Span.ToArray(), v => Assert.Equal(0f, v));
+    }
+}
