@@ -293,9 +293,9 @@ public sealed class OcrEngine : IDisposable
         return RecognizePreparedAsync(scheduler, prepared, cancellationToken, abandonUnstarted);
     }
 
-    // Decoded page plus detection for the first page's size (ImageSharp decodes every frame of a multi-page
-    // file at once; their count is not in the header, so those are under-counted). 0 when the header is bad:
-    // decoding then fails with the error.
+    // Decoded page plus detection for the first page's size (a multi-page TIFF is decoded one page at a time
+    // under this one lease; other multi-frame files are decoded whole and their further frames are not counted).
+    // 0 when the header is bad: decoding then fails with the error.
     private long StageOneEstimate(ReadOnlyMemory<byte> encodedImage, OcrMode mode)
     {
         int width, height;

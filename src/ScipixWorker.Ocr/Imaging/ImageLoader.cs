@@ -55,11 +55,36 @@ internal sealed class ImageLoader(OcrEngineOptions options)
         return (format, info.Width, info.Height);
     }
 
-    /// <summary>Checks the header, then decodes. Frames are converted one at a time as the caller iterates.</summary>
+    /// <summary>
+    /// Checks the header, then decodes. A multi-page TIFF is decoded one page at a time as the caller asks for
+    /// pages (<see cref="TiffPages"/>), so memory holds one decoded page whatever the page count; other formats
+    /// are decoded whole and their frames converted one at a time.
+    /// </summary>
     public DecodedImage Load(ReadOnlyMemory<byte> encoded)
     {
         var (format, _, _) = Identify(encoded);
-        var bytes = encoded.Span;
+        if (format.Name == "TIFF" && TiffPages.TryRead(encoded.Span, options.MaxPages) is { Count: > 1 } pages)
+        {
+            CheckPageCount(pages.Count);
+            return new DecodedImage(null, pages, this, format);
+        }
+
+        var image = Decode(encoded.Span, format);
+        try
+        {
+            CheckPageCount(image.Frames.Count);
+            return new DecodedImage(image, null, this, format);
+        }
+        catch
+        {
+            image.Dispose();
+            throw;
+        }
+    }
+
+    // Decodes (every frame), turns it upright and checks the limits again (EXIF rotation swaps the sides).
+    private Image<Rgba32> Decode(ReadOnlySpan<byte> bytes, IImageFormat format)
+    {
         Image<Rgba32> image;
         try
         {
@@ -72,20 +97,32 @@ internal sealed class ImageLoader(OcrEngineOptions options)
 
         try
         {
-            if (image.Frames.Count > options.MaxPages)
-            {
-                throw new OcrException(OcrErrorCode.ImageTooLarge,
-                    $"The image has {image.Frames.Count} pages; the limit (Ocr:MaxPages) is {options.MaxPages}.");
-            }
-
             image.Mutate(x => x.AutoOrient());
             CheckSize(image.Width, image.Height);
-            return new DecodedImage(image, format.Name);
+            return image;
         }
         catch
         {
             image.Dispose();
             throw;
+        }
+    }
+
+    // One page of a multi-page TIFF: its own header is checked before it is decoded.
+    private Image<Rgba32> DecodePage(byte[] singlePage, IImageFormat format)
+    {
+        Identify(singlePage);
+        return Decode(singlePage, format);
+    }
+
+    private void CheckPageCount(int pages)
+    {
+        if (pages > options.MaxPages)
+        {
+            throw new OcrException(OcrErrorCode.ImageTooLarge,
+                pages == options.MaxPages + 1
+                    ? $"The image has more than {options.MaxPages} pages; the limit is Ocr:MaxPages."
+                    : $"The image has {pages} pages; the limit (Ocr:MaxPages) is {options.MaxPages}.");
         }
     }
 
@@ -129,24 +166,50 @@ internal sealed class ImageLoader(OcrEngineOptions options)
         return configuration;
     }
 
-    /// <summary>A decoded, upright image whose frames are pages.</summary>
-    internal sealed class DecodedImage(Image<Rgba32> image, string formatName) : IDisposable
+    /// <summary>
+    /// A decoded, upright image whose frames are pages; or a multi-page TIFF whose pages are decoded one at a time
+    /// by <see cref="Page"/> (not thread-safe).
+    /// </summary>
+    internal sealed class DecodedImage : IDisposable
     {
-        public string FormatName { get; } = formatName;
+        private readonly Image<Rgba32>? _image;
+        private readonly TiffPages? _pages;
+        private readonly ImageLoader _loader;
+        private readonly IImageFormat _format;
 
-        public int PageCount => image.Frames.Count;
+        public DecodedImage(Image<Rgba32>? image, TiffPages? pages, ImageLoader loader, IImageFormat format)
+        {
+            _image = image;
+            _pages = pages;
+            _loader = loader;
+            _format = format;
+        }
 
-        public int Width => image.Width;
+        public string FormatName => _format.Name;
 
-        public int Height => image.Height;
+        public int PageCount => _pages?.Count ?? _image!.Frames.Count;
 
         /// <summary>
         /// Page <paramref name="index"/> as RGB, alpha composed onto white, in a pooled buffer (the caller may
         /// <see cref="RgbBuffer.ReturnToPool"/> it when done).
         /// </summary>
+        /// <exception cref="OcrException">A page of a multi-page TIFF is corrupt or over the limits.</exception>
         public RgbBuffer Page(int index)
         {
-            var frame = image.Frames[index];
+            if (_pages is null)
+            {
+                return ToRgb(_image!.Frames[index]);
+            }
+
+            return _pages.WithPage(index, bytes =>
+            {
+                using var page = _loader.DecodePage(bytes, _format);
+                return ToRgb(page.Frames.RootFrame);
+            });
+        }
+
+        private static RgbBuffer ToRgb(ImageFrame<Rgba32> frame)
+        {
             var buffer = RgbBuffer.RentPage(frame.Width, frame.Height);
             frame.ProcessPixelRows(rows =>
             {
@@ -178,6 +241,6 @@ internal sealed class ImageLoader(OcrEngineOptions options)
             return buffer;
         }
 
-        public void Dispose() => image.Dispose();
+        public void Dispose() => _image?.Dispose();
     }
 }

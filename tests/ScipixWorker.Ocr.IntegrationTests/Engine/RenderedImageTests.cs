@@ -115,6 +115,63 @@ public sealed class RenderedImageTests(EngineFixture fixture)
     }
 
     [Fact]
+    public void Each_page_of_a_multi_page_tiff_is_read_on_its_own()
+    {
+        string[] texts = ["First page of the scan", "Second page 2024", "Third and last page"];
+        var bitmaps = texts.Select(t => TextImages.Render(800, 120, [(t, 30, 30)])).ToList();
+        try
+        {
+            var tiff = MultiPageTiff.Encode(bitmaps);
+
+            var document = Read(tiff);
+
+            Assert.Equal([1, 2, 3], document.Pages.Select(p => p.PageNumber));
+            for (var i = 0; i < texts.Length; i++)
+            {
+                Assert.True(Cer.IgnoringSpaces(texts[i], document.Pages[i].Text) <= 0.1, $"page {i + 1}: {document.Pages[i].Text}");
+                Assert.Equal((800, 120), (document.Pages[i].Width, document.Pages[i].Height));
+            }
+        }
+        finally
+        {
+            bitmaps.ForEach(b => b.Dispose());
+        }
+    }
+
+    [Fact]
+    public void Pages_of_a_multi_page_tiff_are_decoded_one_at_a_time_as_they_are_asked_for()
+    {
+        // The third page is over the pixel limit: each page's own header is checked when it is decoded, so the
+        // first two decode and only asking for the third fails (decoded whole, only the first page was checked).
+        var bitmaps = new[] { (300, 80), (300, 80), (600, 80) }.Select(s => TextImages.Render(s.Item1, s.Item2, [])).ToList();
+        var tiff = MultiPageTiff.Encode(bitmaps);
+        bitmaps.ForEach(b => b.Dispose());
+        var options = fixture.Options.Copy();
+        options.MaxPixels = 30_000;
+        var loader = new ScipixWorker.Ocr.Imaging.ImageLoader(options);
+
+        using var image = loader.Load(tiff);
+
+        Assert.Equal(3, image.PageCount);
+        Assert.Equal((300, 80), (image.Page(0).Width, image.Page(1).Height));
+        Assert.Equal(OcrErrorCode.ImageTooLarge, Assert.Throws<OcrException>(() => image.Page(2)).Code);
+    }
+
+    [Fact]
+    public void A_tiff_with_more_pages_than_allowed_is_refused_before_any_page_is_decoded()
+    {
+        var bitmaps = Enumerable.Range(0, 3).Select(_ => TextImages.Render(200, 60, [])).ToList();
+        var tiff = MultiPageTiff.Encode(bitmaps);
+        bitmaps.ForEach(b => b.Dispose());
+        using var engine = new OcrEngine(new OcrEngineOptions { ModelDirectory = Fixtures.ModelDirectory, MaxPages = 2, WarmUp = false });
+
+        var error = Assert.Throws<OcrException>(() => engine.Recognize(tiff, OcrMode.Full, TestContext.Current.CancellationToken));
+
+        Assert.Equal(OcrErrorCode.ImageTooLarge, error.Code);
+        Assert.Contains("Ocr:MaxPages", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Transparent_png_is_read_as_if_on_white()
     {
         using var bitmap = new SKBitmap(600, 80, SKColorType.Rgba8888, SKAlphaType.Unpremul);

@@ -1,0 +1,123 @@
+using System.Buffers.Binary;
+
+namespace ScipixWorker.Ocr.Imaging;
+
+/// <summary>
+/// Multi-page TIFF, one page at a time. ImageSharp 2.1 decodes every frame of a TIFF at once (a 100-page scan
+/// would be 100 decoded pages in memory); this walks the chain of image file directories (IFDs) and presents
+/// each page as a single-page TIFF: the same bytes with the header pointing at that page's IFD and that IFD's
+/// next-IFD link cut, so every offset in the file stays valid and nothing is re-encoded. Classic TIFF only
+/// (BigTIFF and anything unexpected is left to the whole-file decoder).
+/// </summary>
+internal sealed class TiffPages
+{
+    private readonly byte[] _file;
+    private readonly bool _littleEndian;
+    private readonly long[] _directories;
+
+    private TiffPages(byte[] file, bool littleEndian, long[] directories)
+    {
+        _file = file;
+        _littleEndian = littleEndian;
+        _directories = directories;
+    }
+
+    /// <summary>Pages found.</summary>
+    public int Count => _directories.Length;
+
+    /// <summary>
+    /// Lists the pages of a classic TIFF, reading at most <paramref name="maxPages"/> + 1 directories (more pages
+    /// than the limit is reported as limit + 1). Null when the data is not a classic TIFF whose directory chain
+    /// can be followed (bounds checked, loops refused): the caller then decodes it whole.
+    /// </summary>
+    public static TiffPages? TryRead(ReadOnlySpan<byte> data, int maxPages)
+    {
+        if (data.Length < 8)
+        {
+            return null;
+        }
+
+        bool little;
+        if (data[0] == (byte)'I' && data[1] == (byte)'I')
+        {
+            little = true;
+        }
+        else if (data[0] == (byte)'M' && data[1] == (byte)'M')
+        {
+            little = false;
+        }
+        else
+        {
+            return null;
+        }
+
+        if (ReadUInt16(data, 2, little) != 42)
+        {
+            return null; // 43 is BigTIFF
+        }
+
+        var directories = new List<long>();
+        var seen = new HashSet<long>();
+        long offset = ReadUInt32(data, 4, little);
+        while (offset != 0 && directories.Count <= maxPages)
+        {
+            if (offset < 8 || offset + 2 > data.Length || !seen.Add(offset))
+            {
+                return null;
+            }
+
+            var entries = ReadUInt16(data, (int)offset, little);
+            var next = offset + 2 + (12L * entries);
+            if (next + 4 > data.Length)
+            {
+                return null;
+            }
+
+            directories.Add(offset);
+            offset = ReadUInt32(data, (int)next, little);
+        }
+
+        return directories.Count == 0 ? null : new TiffPages(data.ToArray(), little, [.. directories]);
+    }
+
+    /// <summary>
+    /// Hands page <paramref name="index"/> as a single-page TIFF to <paramref name="decode"/>. The bytes are this
+    /// object's working copy, valid only during the call; not thread-safe.
+    /// </summary>
+    public T WithPage<T>(int index, Func<byte[], T> decode)
+    {
+        var directory = _directories[index];
+        var link = (int)(directory + 2 + (12L * ReadUInt16(_file, (int)directory, _littleEndian)));
+        var header = ReadUInt32(_file, 4, _littleEndian);
+        var next = ReadUInt32(_file, link, _littleEndian);
+        WriteUInt32(_file, 4, (uint)directory);
+        WriteUInt32(_file, link, 0);
+        try
+        {
+            return decode(_file);
+        }
+        finally
+        {
+            WriteUInt32(_file, link, next);
+            WriteUInt32(_file, 4, header);
+        }
+    }
+
+    private static ushort ReadUInt16(ReadOnlySpan<byte> data, int offset, bool little) =>
+        little ? BinaryPrimitives.ReadUInt16LittleEndian(data[offset..]) : BinaryPrimitives.ReadUInt16BigEndian(data[offset..]);
+
+    private static uint ReadUInt32(ReadOnlySpan<byte> data, int offset, bool little) =>
+        little ? BinaryPrimitives.ReadUInt32LittleEndian(data[offset..]) : BinaryPrimitives.ReadUInt32BigEndian(data[offset..]);
+
+    private void WriteUInt32(byte[] data, int offset, uint value)
+    {
+        if (_littleEndian)
+        {
+            BinaryPrimitives.WriteUInt32LittleEndian(data.AsSpan(offset), value);
+        }
+        else
+        {
+            BinaryPrimitives.WriteUInt32BigEndian(data.AsSpan(offset), value);
+        }
+    }
+}

@@ -1,0 +1,96 @@
+using System.Buffers.Binary;
+using ScipixWorker.Ocr.Imaging;
+
+namespace ScipixWorker.Ocr.UnitTests.Imaging;
+
+public sealed class TiffPagesTests
+{
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void Each_page_is_presented_as_the_file_with_its_directory_first_and_alone(bool littleEndian)
+    {
+        var file = Chain(littleEndian, 3);
+        var original = file.ToArray();
+
+        var pages = TiffPages.TryRead(file, maxPages: 10)!;
+
+        Assert.Equal(3, pages.Count);
+        for (var i = 0; i < 3; i++)
+        {
+            var (first, next) = pages.WithPage(i, bytes => (Read32(bytes, 4, littleEndian), Read32(bytes, (int)Read32(bytes, 4, littleEndian) + 2 + 12, littleEndian)));
+            Assert.Equal((Directory(i), 0u), (first, next));
+        }
+
+        Assert.Equal(original, file); // the caller's bytes are never touched
+    }
+
+    [Fact]
+    public void Reading_stops_one_past_the_page_limit()
+    {
+        var pages = TiffPages.TryRead(Chain(true, 8), maxPages: 3)!;
+        Assert.Equal(4, pages.Count);
+    }
+
+    [Fact]
+    public void A_directory_chain_that_loops_or_leaves_the_file_is_left_to_the_whole_file_decoder()
+    {
+        var looping = Chain(true, 2);
+        BinaryPrimitives.WriteUInt32LittleEndian(looping.AsSpan((int)Directory(1) + 2 + 12), Directory(0));
+        var truncated = Chain(true, 2)[..((int)Directory(1) + 4)];
+
+        Assert.Null(TiffPages.TryRead(looping, 10));
+        Assert.Null(TiffPages.TryRead(truncated, 10));
+        Assert.Null(TiffPages.TryRead("GIF89a.."u8, 10));
+        Assert.Null(TiffPages.TryRead([(byte)'I', (byte)'I', 43, 0, 8, 0, 0, 0, 0, 0], 10)); // BigTIFF
+    }
+
+    // A header and a chain of directories with one (dummy) entry each, 64 bytes apart from offset 64.
+    private static byte[] Chain(bool little, int pages)
+    {
+        var file = new byte[64 + (64 * pages)];
+        file[0] = file[1] = (byte)(little ? 'I' : 'M');
+        Write16(file, 2, 42, little);
+        Write32(file, 4, Directory(0), little);
+        for (var i = 0; i < pages; i++)
+        {
+            var at = (int)Directory(i);
+            Write16(file, at, 1, little);
+            Write16(file, at + 2, 256, little); // ImageWidth, SHORT, 1, 1
+            Write16(file, at + 4, 3, little);
+            Write32(file, at + 6, 1, little);
+            Write32(file, at + 14, i + 1 < pages ? Directory(i + 1) : 0, little);
+        }
+
+        return file;
+    }
+
+    private static uint Directory(int page) => (uint)(64 + (64 * page));
+
+    private static uint Read32(byte[] data, int offset, bool little) =>
+        little ? BinaryPrimitives.ReadUInt32LittleEndian(data.AsSpan(offset)) : BinaryPrimitives.ReadUInt32BigEndian(data.AsSpan(offset));
+
+    private static void Write16(byte[] data, int offset, ushort value, bool little)
+    {
+        if (little)
+        {
+            BinaryPrimitives.WriteUInt16LittleEndian(data.AsSpan(offset), value);
+        }
+        else
+        {
+            BinaryPrimitives.WriteUInt16BigEndian(data.AsSpan(offset), value);
+        }
+    }
+
+    private static void Write32(byte[] data, int offset, uint value, bool little)
+    {
+        if (little)
+        {
+            BinaryPrimitives.WriteUInt32LittleEndian(data.AsSpan(offset), value);
+        }
+        else
+        {
+            BinaryPrimitives.WriteUInt32BigEndian(data.AsSpan(offset), value);
+        }
+    }
+}
