@@ -203,7 +203,9 @@ internal static class BenchCommand
 
     /// <summary>
     /// The matrix's worker configurations. Static runs set both the pipeline's keys (Batching:*) and today's
-    /// MassTransit batch limit (Worker:MaxBatchSize), so they mean something before and after the pipeline lands.
+    /// MassTransit batch limit (Worker:MaxBatchSize), so they mean something before and after the pipeline lands,
+    /// and turn the memory budget off (Ocr:MemoryBudgetMegabytes=0), which would otherwise cap batches of wide
+    /// crops: a static size is the baseline exactly as configured.
     /// </summary>
     internal static IReadOnlyList<(string Label, Dictionary<string, string> Config)> MatrixConfigs(IEnumerable<int> staticSizes, IReadOnlyDictionary<string, string> extra)
     {
@@ -211,7 +213,7 @@ internal static class BenchCommand
         foreach (var size in staticSizes)
         {
             var value = size.ToString(CultureInfo.InvariantCulture);
-            configs.Add(($"static {size}", With(extra, ("Batching:Mode", "static"), ("Batching:StaticBatchSize", value), ("Worker:MaxBatchSize", value))));
+            configs.Add(($"static {size}", With(extra, ("Batching:Mode", "static"), ("Batching:StaticBatchSize", value), ("Worker:MaxBatchSize", value), ("Ocr:MemoryBudgetMegabytes", "0"))));
         }
 
         configs.Add(("adaptive", With(extra, ("Batching:Mode", "adaptive"))));

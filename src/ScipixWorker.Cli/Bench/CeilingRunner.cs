@@ -43,6 +43,9 @@ internal static class CeilingRunner
         var images = items.Select(i => (ReadOnlyMemory<byte>)File.ReadAllBytes(i.ImagePath)).ToList();
         var batchSizes = lines ? LineBatchSizes : [1];
         options.RecognizerBatchSize = Math.Max(options.RecognizerBatchSize, batchSizes.Max());
+
+        // The ceiling is what the model can do: no memory budget making concurrent large batches take turns.
+        options.MemoryBudgetMegabytes = 0;
         var points = new List<CeilingPoint>();
         var loadBefore = E2eRunner.LoadAverage();
         var lineBuffers = lines ? OrtCeiling.Decode(images) : null;

@@ -281,8 +281,10 @@ public sealed class OcrEngine : IDisposable
         List<PreparedPage> prepared;
 
         // One lease covers decoding and detection, sized from the header before anything is decoded; it is
-        // returned before the crops are queued, so a thread never holds two leases (see MemoryBudget).
-        using (MemoryBudget.Acquire(StageOneEstimate(encodedImage, mode), cancellationToken))
+        // returned before the crops are queued, so a thread never holds two leases (see MemoryBudget). Waiting for
+        // it is waiting to start: abandonUnstarted gives it up too.
+        using var waiting = abandonUnstarted.CanBeCanceled ? CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, abandonUnstarted) : null;
+        using (MemoryBudget.Acquire(StageOneEstimate(encodedImage, mode), waiting?.Token ?? cancellationToken))
         {
             prepared = DecodePages(encodedImage, cancellationToken)
                 .Select(p => PreparePage(p.Page, p.Number, mode, p.Decode, cancellationToken))

@@ -168,6 +168,26 @@ public sealed class PipelinedRecognitionTests(EngineFixture fixture)
         Assert.Equal((0L, 0), (engine.MemoryBudget.InUse, engine.MemoryBudget.Waiting));
     }
 
+    [Fact]
+    public async Task A_call_waiting_for_the_memory_budget_is_abandoned_as_unstarted()
+    {
+        using var engine = Engine(new BatchingOptions(), null, memoryBudgetMegabytes: 1);
+        var held = engine.MemoryBudget.Acquire(1L << 20, TestContext.Current.CancellationToken);
+        using var stopping = new CancellationTokenSource();
+
+        var call = Task.Run(() => engine.RecognizeAsync(Fixtures.Bytes("sroie", "receipt_000.jpg"), OcrMode.Full, TestContext.Current.CancellationToken, stopping.Token), TestContext.Current.CancellationToken);
+        for (var wait = 0; wait < 500 && engine.MemoryBudget.Waiting == 0; wait++)
+        {
+            await Task.Delay(10, TestContext.Current.CancellationToken);
+        }
+
+        Assert.Equal(1, engine.MemoryBudget.Waiting);
+        await stopping.CancelAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => call);
+        Assert.Equal((0, 1L << 20), (engine.MemoryBudget.Waiting, engine.MemoryBudget.InUse));
+        held.Dispose();
+    }
+
     private static OcrEngine Engine(BatchingOptions batching, IRecognitionObserver? observer, int? memoryBudgetMegabytes = null) =>
         new(new OcrEngineOptions { ModelDirectory = Fixtures.ModelDirectory, MemoryBudgetMegabytes = memoryBudgetMegabytes }, null, batching, observer);
 
