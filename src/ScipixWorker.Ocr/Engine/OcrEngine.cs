@@ -291,7 +291,6 @@ public sealed class OcrEngine : IDisposable
                 .ToList();
         }
 
-
         return RecognizePreparedAsync(scheduler, prepared, cancellationToken, abandonUnstarted);
     }
 
@@ -310,11 +309,12 @@ public sealed class OcrEngine : IDisposable
             return 0;
         }
 
-        if (mode == OcrMode.SingleLine)
-        {
-            return ActivationMemory.DecodedBytesPerPixel * width * height;
-        }
+        return mode == OcrMode.SingleLine ? ActivationMemory.DecodedBytesPerPixel * width * height : DetectionEstimate(width, height);
+    }
 
+    // A page of this size, decoded, and the detector's run on its resized input.
+    private long DetectionEstimate(int width, int height)
+    {
         var (inputWidth, inputHeight) = TextDetector.InputSize(width, height, _options.DetectorLimitSide);
         return ActivationMemory.Detection(width, height, inputWidth, inputHeight);
     }
@@ -341,9 +341,7 @@ public sealed class OcrEngine : IDisposable
     internal OcrPage RecognizePage(RgbBuffer page, int pageNumber, OcrMode mode, TimeSpan decode, CancellationToken cancellationToken)
     {
         PreparedPage prepared;
-        var (inputWidth, inputHeight) = TextDetector.InputSize(page.Width, page.Height, _options.DetectorLimitSide);
-        var estimate = mode == OcrMode.SingleLine ? 0 : ActivationMemory.Detection(page.Width, page.Height, inputWidth, inputHeight);
-        using (MemoryBudget.Acquire(estimate, cancellationToken))
+        using (MemoryBudget.Acquire(mode == OcrMode.SingleLine ? 0 : DetectionEstimate(page.Width, page.Height), cancellationToken))
         {
             prepared = PreparePage(page, pageNumber, mode, decode, cancellationToken);
         }

@@ -29,20 +29,7 @@ public sealed class PipelinedRecognitionTests(EngineFixture fixture)
     {
         var observer = new RecordingObserver();
         using var engine = Engine(new BatchingOptions { Mode = mode, StaticBatchSize = 8, MaxBatchSize = 8, MaxWait = TimeSpan.FromMilliseconds(20) }, observer);
-        var jobs = Jobs();
-        var expected = jobs.Select(j => fixture.Engine.Recognize(j.Image, j.Mode, TestContext.Current.CancellationToken).Text).ToArray();
-
-        var texts = await Task.WhenAll(jobs.Select(j => Task.Run(
-            async () => (await engine.RecognizeAsync(j.Image, j.Mode, TestContext.Current.CancellationToken)).Text,
-            TestContext.Current.CancellationToken)));
-
-        // A crop is padded to its batch's widest crop, as in PaddleOCR, so a batch mixing other calls' crops
-        // can change a character where Recognize's batch of six differed (either way: "8110O" vs "81100");
-        // a batch of one is exact (below).
-        for (var i = 0; i < jobs.Length; i++)
-        {
-            Assert.True(Cer.Of(expected[i], texts[i]) <= 0.02, $"job {i}: expected '{expected[i]}', got '{texts[i]}'");
-        }
+        await ConcurrentCallsReadWhatSequentialCallsRead(engine);
 
         // The controller measures that batching gains little on a CPU and may keep batches small, so only the
         // static size is sure to mix jobs here.
@@ -126,17 +113,7 @@ public sealed class PipelinedRecognitionTests(EngineFixture fixture)
         // 90 MiB shared by two executors and a detection: 30 MiB a call, three 320-px crops or one 640-px crop.
         var observer = new RecordingObserver();
         using var engine = Engine(new BatchingOptions { Mode = BatchingMode.Static, StaticBatchSize = 16, Executors = 2 }, observer, memoryBudgetMegabytes: 90);
-        var jobs = Jobs();
-        var expected = jobs.Select(j => fixture.Engine.Recognize(j.Image, j.Mode, TestContext.Current.CancellationToken).Text).ToArray();
-
-        var texts = await Task.WhenAll(jobs.Select(j => Task.Run(
-            async () => (await engine.RecognizeAsync(j.Image, j.Mode, TestContext.Current.CancellationToken)).Text,
-            TestContext.Current.CancellationToken)));
-
-        for (var i = 0; i < jobs.Length; i++)
-        {
-            Assert.True(Cer.Of(expected[i], texts[i]) <= 0.02, $"job {i}: expected '{expected[i]}', got '{texts[i]}'");
-        }
+        await ConcurrentCallsReadWhatSequentialCallsRead(engine);
 
         var share = engine.MemoryBudget.Share(3);
         Assert.All(observer.Batches, b => Assert.True(
@@ -152,17 +129,7 @@ public sealed class PipelinedRecognitionTests(EngineFixture fixture)
         // Every lease is clamped to the whole 1 MiB budget: detections and recognizer calls of concurrent
         // calls take turns (a deadlock here would hang the test).
         using var engine = Engine(new BatchingOptions { Mode = BatchingMode.Adaptive, Executors = 2 }, null, memoryBudgetMegabytes: 1);
-        var jobs = Jobs();
-        var expected = jobs.Select(j => fixture.Engine.Recognize(j.Image, j.Mode, TestContext.Current.CancellationToken).Text).ToArray();
-
-        var texts = await Task.WhenAll(jobs.Select(j => Task.Run(
-            async () => (await engine.RecognizeAsync(j.Image, j.Mode, TestContext.Current.CancellationToken)).Text,
-            TestContext.Current.CancellationToken))).WaitAsync(TimeSpan.FromMinutes(2), TestContext.Current.CancellationToken);
-
-        for (var i = 0; i < jobs.Length; i++)
-        {
-            Assert.True(Cer.Of(expected[i], texts[i]) <= 0.02, $"job {i}: expected '{expected[i]}', got '{texts[i]}'");
-        }
+        await ConcurrentCallsReadWhatSequentialCallsRead(engine);
 
         Assert.True(engine.MemoryBudget.Waits > 0, "no run waited for the budget");
         Assert.Equal((0L, 0), (engine.MemoryBudget.InUse, engine.MemoryBudget.Waiting));
@@ -186,6 +153,26 @@ public sealed class PipelinedRecognitionTests(EngineFixture fixture)
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => call);
         Assert.Equal((0, 1L << 20), (engine.MemoryBudget.Waiting, engine.MemoryBudget.InUse));
         held.Dispose();
+    }
+
+    // Every job of Jobs() at once through RecognizeAsync, each read as the shared engine's Recognize reads it
+    // (a hang, such as a deadlock over the memory budget, fails after two minutes).
+    private async Task ConcurrentCallsReadWhatSequentialCallsRead(OcrEngine engine)
+    {
+        var jobs = Jobs();
+        var expected = jobs.Select(j => fixture.Engine.Recognize(j.Image, j.Mode, TestContext.Current.CancellationToken).Text).ToArray();
+
+        var texts = await Task.WhenAll(jobs.Select(j => Task.Run(
+            async () => (await engine.RecognizeAsync(j.Image, j.Mode, TestContext.Current.CancellationToken)).Text,
+            TestContext.Current.CancellationToken))).WaitAsync(TimeSpan.FromMinutes(2), TestContext.Current.CancellationToken);
+
+        // A crop is padded to its batch's widest crop, as in PaddleOCR, so a batch mixing other calls' crops
+        // can change a character where Recognize's batch of six differed (either way: "8110O" vs "81100");
+        // a batch of one is exact (A_batch_of_one_reads_exactly_what_Recognize_reads).
+        for (var i = 0; i < jobs.Length; i++)
+        {
+            Assert.True(Cer.Of(expected[i], texts[i]) <= 0.02, $"job {i}: expected '{expected[i]}', got '{texts[i]}'");
+        }
     }
 
     private static OcrEngine Engine(BatchingOptions batching, IRecognitionObserver? observer, int? memoryBudgetMegabytes = null) =>
