@@ -57,8 +57,22 @@ internal sealed class TextDetector : IDisposable
     public IReadOnlyList<DetectedBox> Detect(RgbBuffer page, CancellationToken cancellationToken)
     {
         var (width, height) = InputSize(page.Width, page.Height, _limitSide);
-        var resized = width == page.Width && height == page.Height ? page : CvResize.Bilinear(page, width, height);
-        return RunModel(resized, (probabilities, _) => _postProcessor.Process(probabilities, width, height, page.Width, page.Height), cancellationToken);
+        if (width == page.Width && height == page.Height)
+        {
+            return RunModel(page, (probabilities, _) => _postProcessor.Process(probabilities, width, height, page.Width, page.Height), cancellationToken);
+        }
+
+        // The resized page (1-3 MB) is read once, into the tensor: a pooled buffer, not large-object garbage per page.
+        var resized = RgbBuffer.Rent(width, height);
+        try
+        {
+            CvResize.Bilinear(page, resized);
+            return RunModel(resized, (probabilities, _) => _postProcessor.Process(probabilities, width, height, page.Width, page.Height), cancellationToken);
+        }
+        finally
+        {
+            resized.ReturnToPool();
+        }
     }
 
     /// <summary>Runs the model on an input of the given size (warm-up).</summary>

@@ -23,19 +23,27 @@ internal static class CvResize
 
     public static RgbBuffer Bilinear(RgbBuffer source, int width, int height)
     {
-        ArgumentNullException.ThrowIfNull(source);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(width);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(height);
+        var destination = new RgbBuffer(width, height);
+        Bilinear(source, destination);
+        return destination;
+    }
+
+    /// <summary>Resizes <paramref name="source"/> to the size of <paramref name="destination"/> (a rented buffer, say), into it.</summary>
+    public static void Bilinear(RgbBuffer source, RgbBuffer destination)
+    {
+        ArgumentNullException.ThrowIfNull(source);
+        ArgumentNullException.ThrowIfNull(destination);
+        var (width, height) = (destination.Width, destination.Height);
 
         if (width == source.Width && height == source.Height)
         {
             // cv::resize copies when the size does not change.
-            var copy = new RgbBuffer(width, height);
-            source.Data.AsSpan(0, source.Stride * source.Height).CopyTo(copy.Data);
-            return copy;
+            source.Data.AsSpan(0, source.Stride * source.Height).CopyTo(destination.Data);
+            return;
         }
 
-        var destination = new RgbBuffer(width, height);
         var rowLength = width * 3;
 
         // Horizontal taps: byte offsets of the left and right source pixels and their weights.
@@ -120,8 +128,6 @@ internal static class CvResize
             ArrayPool<short>.Shared.Return(xWeights);
             ArrayPool<int>.Shared.Return(rows);
         }
-
-        return destination;
     }
 
     private static void ComputeHorizontalTaps(int sourceWidth, int width, Span<int> offsets, Span<short> weights)

@@ -210,7 +210,7 @@ internal sealed class ImageLoader(OcrEngineOptions options)
 
         private static RgbBuffer ToRgb(ImageFrame<Rgba32> frame)
         {
-            var buffer = RgbBuffer.RentPage(frame.Width, frame.Height);
+            var buffer = RgbBuffer.Rent(frame.Width, frame.Height);
             frame.ProcessPixelRows(rows =>
             {
                 for (var y = 0; y < rows.Height; y++)

@@ -5,14 +5,41 @@ internal static class LineResizer
 {
     /// <summary>
     /// Resizes <paramref name="line"/> to <paramref name="height"/> pixels high keeping its aspect ratio, at
-    /// most <paramref name="maxWidth"/> wide (ceil(height * w / h), as PaddleOCR computes it).
+    /// most <paramref name="maxWidth"/> wide (ceil(height * w / h), as PaddleOCR computes it), into a pooled
+    /// buffer that goes back to the pool on dispose: the resized crop is read once, into the model's input, and
+    /// crops of 48 x 600+ px would otherwise each be large-object garbage. A line that already has the size is
+    /// handed back as it is (and not returned to any pool).
     /// </summary>
-    public static RgbBuffer Resize(RgbBuffer line, int height, int maxWidth)
+    public static ResizedLine ResizePooled(RgbBuffer line, int height, int maxWidth)
     {
-        var ratio = line.Width / (double)line.Height;
-        var wanted = Math.Ceiling(height * ratio);
-        var width = wanted > maxWidth ? maxWidth : (int)wanted;
-        width = Math.Max(width, 1);
-        return width == line.Width && height == line.Height ? line : CvResize.Bilinear(line, width, height);
+        var width = Width(line, height, maxWidth);
+        if (width == line.Width && height == line.Height)
+        {
+            return new ResizedLine(line, rented: false);
+        }
+
+        var resized = RgbBuffer.Rent(width, height);
+        CvResize.Bilinear(line, resized);
+        return new ResizedLine(resized, rented: true);
+    }
+
+    private static int Width(RgbBuffer line, int height, int maxWidth)
+    {
+        var wanted = Math.Ceiling(height * (line.Width / (double)line.Height));
+        return Math.Max(wanted > maxWidth ? maxWidth : (int)wanted, 1);
+    }
+}
+
+/// <summary>A line resized by <see cref="LineResizer.ResizePooled"/>; dispose once it has been read.</summary>
+internal readonly struct ResizedLine(RgbBuffer image, bool rented) : IDisposable
+{
+    public RgbBuffer Image { get; } = image;
+
+    public void Dispose()
+    {
+        if (rented)
+        {
+            Image.ReturnToPool();
+        }
     }
 }

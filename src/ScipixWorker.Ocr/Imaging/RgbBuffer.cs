@@ -41,30 +41,32 @@ internal sealed class RgbBuffer
 
     public ReadOnlySpan<byte> ReadOnlyRow(int y) => Data.AsSpan(y * Stride, Stride);
 
-    // Decoded pages (6-60 MB each) come from a small pool of their own instead of the large-object heap, where
-    // every page left its buffer as garbage until the next full collection. Two arrays per size class at most,
-    // and none above 64 MB (larger pages are allocated and dropped as before).
-    private static readonly ArrayPool<byte> PagePool = ArrayPool<byte>.Create(64 * 1024 * 1024, 2);
+    // Decoded pages (6-60 MB each) and other large scratch images (a page resized for the detector, 1-3 MB) come
+    // from a small pool of their own instead of the large-object heap, where each left its buffer as garbage until
+    // the next full collection. Shared by all threads (ArrayPool.Shared keeps returns in a slot of the returning
+    // thread first); four arrays per size class at most, and none above 64 MB (larger pages are allocated and
+    // dropped as before).
+    private static readonly ArrayPool<byte> Pool = ArrayPool<byte>.Create(64 * 1024 * 1024, 4);
 
     private int _pooled;
 
-    /// <summary>A page-sized buffer from the page pool; give it back with <see cref="ReturnToPool"/> once nothing reads it.</summary>
-    public static RgbBuffer RentPage(int width, int height)
+    /// <summary>A buffer from the pool (contents undefined); give it back with <see cref="ReturnToPool"/> once nothing reads it.</summary>
+    public static RgbBuffer Rent(int width, int height)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(width);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(height);
-        return new RgbBuffer(width, height, PagePool.Rent(checked(width * height * 3))) { _pooled = 1 };
+        return new RgbBuffer(width, height, Pool.Rent(checked(width * height * 3))) { _pooled = 1 };
     }
 
     /// <summary>
-    /// Returns a <see cref="RentPage"/> buffer to the pool (once; a no-op for other buffers). The buffer must not be
-    /// read or written afterwards: its array is handed to the next page.
+    /// Returns a <see cref="Rent"/> buffer to the pool (once; a no-op for other buffers). The buffer must not be
+    /// read or written afterwards: its array is handed to the next renter.
     /// </summary>
     public void ReturnToPool()
     {
         if (Interlocked.Exchange(ref _pooled, 0) == 1)
         {
-            PagePool.Return(Data);
+            Pool.Return(Data);
         }
     }
 }

@@ -70,8 +70,8 @@ internal sealed class TextOrientationClassifier : IDisposable
         using var tensor = new PooledTensor(batch.Count * item);
         for (var i = 0; i < batch.Count; i++)
         {
-            var resized = LineResizer.Resize(batch[i], InputHeight, InputWidth);
-            TensorWriter.Write(resized, tensor.Span.Slice(i * item, item), InputWidth, InputHeight, ChannelNormalization.Symmetric);
+            using var resized = LineResizer.ResizePooled(batch[i], InputHeight, InputWidth);
+            TensorWriter.Write(resized.Image, tensor.Span.Slice(i * item, item), InputWidth, InputHeight, ChannelNormalization.Symmetric);
         }
 
         return OrtRun.Run(_session, tensor.Memory, [batch.Count, 3, InputHeight, InputWidth], static (output, _) => output.ToArray(), cancellationToken);

@@ -130,8 +130,8 @@ internal sealed class TextRecognizer : IDisposable
         var item = 3 * InputHeight * width;
         for (var i = 0; i < batch.Count; i++)
         {
-            var resized = LineResizer.Resize(batch[i], InputHeight, width);
-            TensorWriter.Write(resized, tensor.Slice(i * item, item), width, InputHeight, ChannelNormalization.Symmetric);
+            using var resized = LineResizer.ResizePooled(batch[i], InputHeight, width);
+            TensorWriter.Write(resized.Image, tensor.Slice(i * item, item), width, InputHeight, ChannelNormalization.Symmetric);
         }
     }
 

@@ -5,15 +5,16 @@ using ScipixWorker.Ocr.Engine;
 namespace ScipixWorker.Jobs;
 
 /// <summary>
-/// Runs the CPU-bound first stage of each recognition (decode, detection, cropping, orientation) on at most
-/// Worker:MaxConcurrentInferences dedicated threads: more would only contend, and running it off the thread
-/// pool keeps MassTransit's and Kestrel's threads free. The slot is released when the line crops are queued
+/// Runs the CPU-bound first stage of each recognition (decode, detection, cropping, orientation) on
+/// Worker:MaxConcurrentInferences dedicated threads (<see cref="DedicatedThreads"/>): more would only contend, and
+/// running it off the thread pool keeps MassTransit's and Kestrel's threads free. The slot is released when the line crops are queued
 /// for the engine's recognition scheduler, so the next job's detection overlaps this job's recognition, and
 /// crops of all jobs share recognizer batches (docs/batching.md). Jobs wait for a slot asynchronously.
 /// </summary>
 internal sealed class InferenceGate(OcrEngine engine, IOptions<WorkerOptions> options) : IDisposable
 {
     private readonly SemaphoreSlim _slots = new(options.Value.EffectiveConcurrentInferences);
+    private readonly DedicatedThreads _threads = new(options.Value.EffectiveConcurrentInferences, "scipix-stage1");
 
     public OcrModelInfo Model => engine.Model;
 
@@ -39,11 +40,7 @@ internal sealed class InferenceGate(OcrEngine engine, IOptions<WorkerOptions> op
         try
         {
             // RecognizeAsync runs stage 1 synchronously on this thread and returns once the crops are queued.
-            recognition = await Task.Factory.StartNew(
-                () => engine.RecognizeAsync(image, mode, cancellationToken, stopWaiting),
-                cancellationToken,
-                TaskCreationOptions.LongRunning,
-                TaskScheduler.Default);
+            recognition = await _threads.Run(() => engine.RecognizeAsync(image, mode, cancellationToken, stopWaiting), cancellationToken);
         }
         finally
         {
@@ -53,5 +50,9 @@ internal sealed class InferenceGate(OcrEngine engine, IOptions<WorkerOptions> op
         return await recognition;
     }
 
-    public void Dispose() => _slots.Dispose();
+    public void Dispose()
+    {
+        _threads.Dispose();
+        _slots.Dispose();
+    }
 }

@@ -33,15 +33,15 @@ public sealed class PooledBufferTests
     [Fact]
     public void A_rented_page_has_its_size_and_goes_back_to_the_pool_once()
     {
-        var page = RgbBuffer.RentPage(1000, 700);
+        var page = RgbBuffer.Rent(1000, 700);
         Assert.Equal((1000, 700, 3000), (page.Width, page.Height, page.Stride));
         Assert.True(page.Data.Length >= 1000 * 700 * 3);
 
         page.ReturnToPool();
         page.ReturnToPool(); // a second return is ignored, so no two pages ever share an array
 
-        var next = RgbBuffer.RentPage(1000, 700);
-        var other = RgbBuffer.RentPage(1000, 700);
+        var next = RgbBuffer.Rent(1000, 700);
+        var other = RgbBuffer.Rent(1000, 700);
         Assert.NotSame(next.Data, other.Data);
     }
 
@@ -50,7 +50,7 @@ public sealed class PooledBufferTests
     {
         var buffer = new RgbBuffer(10, 10);
         buffer.ReturnToPool();
-        Assert.NotSame(buffer.Data, RgbBuffer.RentPage(10, 10).Data);
+        Assert.NotSame(buffer.Data, RgbBuffer.Rent(10, 10).Data);
     }
 
     [Fact]
@@ -64,4 +64,57 @@ public sealed class PooledBufferTests
         using var second = new PooledTensor(4096);
         Assert.All(second.Span.ToArray(), v => Assert.Equal(0f, v));
     }
+
+    // Stage 1 used to run on a new thread per job, and ArrayPool.Shared keeps a returned array in a slot of the
+    // returning thread: each page's tensor and buffers died with their thread. These pools are shared by all threads.
+    [Fact]
+    public void A_tensor_returned_on_one_thread_is_reused_on_another()
+    {
+        const int length = 5_000_001; // a size class no other test uses
+        float[]? returned = null;
+        var first = new Thread(() =>
+        {
+            using var tensor = new PooledTensor(length);
+            returned = ArrayOf(tensor.Memory);
+        });
+        first.Start();
+        first.Join();
+
+        float[]? reused = null;
+        var second = new Thread(() =>
+        {
+            using var tensor = new PooledTensor(length);
+            reused = ArrayOf(tensor.Memory);
+        });
+        second.Start();
+        second.Join();
+
+        Assert.NotNull(returned);
+        Assert.Same(returned, reused);
+    }
+
+    [Fact]
+    public void A_buffer_returned_on_one_thread_is_reused_on_another()
+    {
+        byte[]? returned = null;
+        var first = new Thread(() =>
+        {
+            var buffer = RgbBuffer.Rent(1501, 1499); // a size class no other test uses
+            returned = buffer.Data;
+            buffer.ReturnToPool();
+        });
+        first.Start();
+        first.Join();
+
+        byte[]? reused = null;
+        var second = new Thread(() => reused = RgbBuffer.Rent(1501, 1499).Data);
+        second.Start();
+        second.Join();
+
+        Assert.NotNull(returned);
+        Assert.Same(returned, reused);
+    }
+
+    private static float[] ArrayOf(Memory<float> memory) =>
+        System.Runtime.InteropServices.MemoryMarshal.TryGetArray<float>(memory, out var segment) ? segment.Array! : throw new InvalidOperationException();
 }

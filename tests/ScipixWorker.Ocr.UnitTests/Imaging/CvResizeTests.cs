@@ -113,6 +113,20 @@ public sealed class CvResizeTests
     }
 
     [Fact]
+    public void Resizing_into_a_rented_buffer_writes_what_the_allocating_resize_returns()
+    {
+        var source = Images.Noise(37, 23, seed: 4);
+        var expected = CvResize.Bilinear(source, 61, 11);
+        var rented = RgbBuffer.Rent(61, 11);
+        rented.Data.AsSpan().Fill(0xAB); // a reused buffer holds the previous page's pixels
+
+        CvResize.Bilinear(source, rented);
+
+        Assert.True(expected.Data.AsSpan().SequenceEqual(rented.Data.AsSpan(0, 61 * 11 * 3)));
+        rented.ReturnToPool();
+    }
+
+    [Fact]
     public void Same_size_returns_an_identical_copy()
     {
         var source = Images.Noise(9, 7, seed: 1);

@@ -1,0 +1,80 @@
+using System.Collections.Concurrent;
+
+namespace ScipixWorker.Jobs;
+
+/// <summary>
+/// A fixed set of named background threads that run work items in arrival order. Stage 1 of each job (decode,
+/// detection, cropping, orientation) runs here rather than on a new thread per job: a thread per job paid for its
+/// creation on every job and lost everything the runtime keeps per thread (the shared array pool keeps returned
+/// arrays in a slot of the returning thread, so each page's buffers died with its thread). Work runs as plain
+/// delegates, not tasks of a custom scheduler, so awaits inside it do not come back to these threads.
+/// </summary>
+internal sealed class DedicatedThreads : IDisposable
+{
+    private readonly BlockingCollection<Action> _work = new(new ConcurrentQueue<Action>());
+    private readonly Thread[] _threads;
+
+    public DedicatedThreads(int count, string name)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(count);
+        _threads = new Thread[count];
+        for (var i = 0; i < count; i++)
+        {
+            _threads[i] = new Thread(Loop) { IsBackground = true, Name = $"{name}-{i}" };
+            _threads[i].Start();
+        }
+    }
+
+    public int Count => _threads.Length;
+
+    /// <summary>
+    /// Runs <paramref name="work"/> on one of the threads; the task completes with its result or exception, or
+    /// is cancelled without running when <paramref name="cancellationToken"/> fires before a thread takes it.
+    /// </summary>
+    public Task<T> Run<T>(Func<T> work, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(work);
+        var completion = new TaskCompletionSource<T>(TaskCreationOptions.RunContinuationsAsynchronously);
+        if (cancellationToken.IsCancellationRequested)
+        {
+            completion.SetCanceled(cancellationToken);
+            return completion.Task;
+        }
+
+        _work.Add(
+            () =>
+            {
+                if (cancellationToken.IsCancellationRequested)
+                {
+                    completion.TrySetCanceled(cancellationToken);
+                    return;
+                }
+
+                try
+                {
+                    completion.TrySetResult(work());
+                }
+                catch (OperationCanceledException ex)
+                {
+                    completion.TrySetCanceled(ex.CancellationToken);
+                }
+                catch (Exception ex)
+                {
+                    completion.TrySetException(ex);
+                }
+            },
+            CancellationToken.None); // queued work always runs (and reports a cancellation itself)
+        return completion.Task;
+    }
+
+    /// <summary>Lets the threads finish the work already queued and end; no new work is accepted.</summary>
+    public void Dispose() => _work.CompleteAdding();
+
+    private void Loop()
+    {
+        foreach (var item in _work.GetConsumingEnumerable())
+        {
+            item();
+        }
+    }
+}
