@@ -38,8 +38,11 @@ test-unit: build
 # The worker with the local stack's settings; --samples uploads samples/, queues one job per image and prints
 # each result's text, then the worker keeps consuming until Ctrl-C. `dotnet run` starts the program in the
 # project's folder, so paths are absolute. Health: http://localhost:8080/health/ready; metrics: :9464/metrics.
+# Native memory as in the container image: jemalloc preloaded where it can be installed (libjemalloc2), two
+# glibc arenas otherwise (docs/operations.md, "Memory").
 run: models stack-up
-	eval "$$($(STACK) env)" && Ocr__ModelDirectory=$(CURDIR)/models MALLOC_ARENA_MAX=2 \
+	eval "$$($(STACK) env)" && jemalloc="$$($(STACK) jemalloc)" && \
+		Ocr__ModelDirectory=$(CURDIR)/models MALLOC_ARENA_MAX=2 LD_PRELOAD="$$jemalloc" \
 		$(DOTNET) run --project src/ScipixWorker -c $(CONFIG) -- --samples $(CURDIR)/samples
 
 # The scripts and YAML outside src/ (apt-get install shellcheck yamllint).

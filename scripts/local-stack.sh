@@ -8,6 +8,9 @@
 #   scripts/local-stack.sh status [rabbitmq|azurite ...]  what answers, and who started it (exit 3 if one is down)
 #   scripts/local-stack.sh env                             `export` lines for the worker and the tests:
 #                                                          eval "$(scripts/local-stack.sh env)"
+#   scripts/local-stack.sh jemalloc                        the path of Debian's jemalloc (libjemalloc2), installed
+#                                                          when missing, for the worker's LD_PRELOAD (as in the
+#                                                          container image); nothing, with a warning, where it cannot
 #
 # A service that already answers on its port (started by hand, by another worktree, by a package's
 # postinst) is used as it is and never stopped by this script. What the script starts is recorded in
@@ -50,7 +53,7 @@ die() { printf 'local-stack: error: %s\n' "$*" >&2; exit 1; }
 usage() {
   cat >&2 <<EOF
 usage: scripts/local-stack.sh start|stop|status [rabbitmq|azurite ...]
-       scripts/local-stack.sh env
+       scripts/local-stack.sh env|jemalloc
 EOF
   exit 2
 }
@@ -455,6 +458,29 @@ print_env() {
   printf 'export BlobStorage__ConnectionString=%s\n' "$(quote "$connection")"
 }
 
+jemalloc_path() {
+  local candidate
+  for candidate in /usr/lib/*-linux-gnu/libjemalloc.so.2 /usr/lib64/libjemalloc.so.2; do
+    if [[ -f $candidate ]]; then
+      printf '%s\n' "$candidate"
+      return
+    fi
+  done
+}
+
+# The worker's native memory (ONNX Runtime's activations) peaks at about half with jemalloc (docs/benchmarks.md).
+# Optional: the worker runs on glibc's malloc without it, so a failed install only warns.
+ensure_jemalloc() {
+  local path
+  path=$(jemalloc_path)
+  if [[ -z $path ]]; then
+    (apt_install libjemalloc2) >&2 || true
+    path=$(jemalloc_path)
+    [[ -n $path ]] || warn "libjemalloc2 is not installed: the worker uses glibc's malloc (more memory; docs/operations.md)"
+  fi
+  [[ -z $path ]] || printf '%s\n' "$path"
+}
+
 main() {
   [[ $# -ge 1 ]] || usage
   local command=$1
@@ -485,6 +511,10 @@ main() {
     env)
       [[ $# -eq 0 ]] || usage
       print_env
+      ;;
+    jemalloc)
+      [[ $# -eq 0 ]] || usage
+      ensure_jemalloc
       ;;
     -h | --help | help) usage ;;
     *)

@@ -28,6 +28,12 @@ internal sealed class WorkerProcess : IAsyncDisposable
 
     public int MetricsPort { get; }
 
+    /// <summary>Debian's jemalloc (libjemalloc2) where installed: scripts/local-stack.sh jemalloc installs it.</summary>
+    private static string? Jemalloc() =>
+        new[] { "/usr/lib/x86_64-linux-gnu", "/usr/lib/aarch64-linux-gnu", "/usr/lib64", "/usr/local/lib" }
+            .Select(folder => Path.Combine(folder, "libjemalloc.so.2"))
+            .FirstOrDefault(File.Exists);
+
     public static WorkerProcess Start(string workerDll, IReadOnlyDictionary<string, string> settings)
     {
         var healthPort = FreePort();
@@ -41,8 +47,14 @@ internal sealed class WorkerProcess : IAsyncDisposable
         };
         start.ArgumentList.Add(workerDll);
 
-        // As the container image runs it (Dockerfile); --worker-config MALLOC_ARENA_MAX=16 measures glibc's default.
+        // As the container image runs it (Dockerfile): jemalloc preloaded where installed, two glibc arenas.
+        // --worker-config LD_PRELOAD= measures glibc's malloc, MALLOC_ARENA_MAX=16 also its default arenas.
         start.Environment["MALLOC_ARENA_MAX"] = "2";
+        if (Jemalloc() is { } jemalloc)
+        {
+            start.Environment["LD_PRELOAD"] = jemalloc;
+        }
+
         foreach (var (key, value) in settings)
         {
             start.Environment[key.Replace(":", "__", StringComparison.Ordinal)] = value;

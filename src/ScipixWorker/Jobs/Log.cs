@@ -32,6 +32,9 @@ internal static partial class Log
     [LoggerMessage(EventId = 1008, Level = LogLevel.Information, Message = "Consuming {Queue}: batches of up to {MaxBatchSize} within {BatchTimeLimitMs} ms, {ConcurrentBatches} at a time, prefetch {Prefetch}, {Inferences} concurrent inference(s)")]
     public static partial void ConsumerConfigured(ILogger logger, string queue, int maxBatchSize, double batchTimeLimitMs, int concurrentBatches, int prefetch, int inferences);
 
-    [LoggerMessage(EventId = 1009, Level = LogLevel.Information, Message = "Native heap trimming is not available on this system: {Reason}")]
+    [LoggerMessage(EventId = 1009, Level = LogLevel.Information, Message = "Native heap trimming is off: {Reason}")]
     public static partial void NativeHeapTrimUnavailable(ILogger logger, string reason);
+
+    [LoggerMessage(EventId = 1010, Level = LogLevel.Information, Message = "Native allocator: {Allocator} (jemalloc where LD_PRELOAD names it; docs/operations.md)")]
+    public static partial void NativeAllocator(ILogger logger, string allocator);
 }

@@ -5,12 +5,12 @@ namespace ScipixWorker.Memory;
 /// <summary>
 /// Caps glibc's malloc arenas before the worker starts its threads. glibc gives threads arenas of their own (up
 /// to eight per core), and memory one thread frees stays in its arena for that thread: ONNX Runtime runs on the
-/// recognition executors and on the stage-1 threads (a new one per page until those became fixed), so each arena grew to a detection's 100-300 MiB and page
-/// bursts kept several of them resident at once. Measured in bursts of 30 receipt pages: peak RSS 726-734 MiB with
-/// two arenas against 951-1,075 MiB without, at the same throughput (docs/benchmarks.md, "Pages"). glibc computes
-/// its limit lazily, once more than eight arenas exist, so calling this first thing in Main, with a handful of
-/// arenas made, caps them at the ones already there (the <c>MALLOC_ARENA_MAX</c> environment variable, read by
-/// glibc itself at start, wins when set).
+/// recognition executors and on the stage-1 threads (a new one per page until those became fixed), so each arena
+/// grew to a detection's 100-300 MiB and page bursts kept several of them resident at once. Measured in bursts of
+/// 30 receipt pages: peak RSS 726-734 MiB with two arenas against 951-1,075 MiB without, at the same throughput
+/// (docs/benchmarks.md, "Pages"). glibc computes its limit lazily, once more than eight arenas exist, so calling
+/// this first thing in Main, with a handful of arenas made, caps them at the ones already there (the
+/// <c>MALLOC_ARENA_MAX</c> environment variable, read by glibc itself at start, wins when set).
 /// </summary>
 internal static class NativeHeapArenas
 {

@@ -32,6 +32,14 @@ internal sealed class NativeHeapTrimmer(IOptions<WorkerOptions> options, MemoryB
             return;
         }
 
+        if (NativeAllocator.Current != NativeAllocator.Glibc)
+        {
+            // jemalloc (the container image preloads it) gives freed pages back itself; malloc_trim would only walk
+            // glibc's unused heaps.
+            Log.NativeHeapTrimUnavailable(logger, $"the native allocator is {NativeAllocator.Current}, not glibc; it returns freed memory itself");
+            return;
+        }
+
         var after = options.Value.NativeHeapTrimAfterMegabytes * 1024L * 1024L;
         using var timer = new PeriodicTimer(after > 0 && budget.IsLimited ? TimeSpan.FromTicks(Math.Min(Poll.Ticks, interval.Ticks)) : interval);
         var lastTrim = TimeProvider.System.GetTimestamp();

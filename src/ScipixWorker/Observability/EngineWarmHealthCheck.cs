@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
 using Prometheus;
+using ScipixWorker.Memory;
 using ScipixWorker.Ocr.Engine;
 
 namespace ScipixWorker.Observability;
@@ -18,7 +19,7 @@ internal sealed class EngineWarmHealthCheck(OcrEngine engine, IOptions<OcrEngine
 /// Publishes the engine's load and warm-up times, which models run and its memory budget (read at each scrape);
 /// starts after the engine's warm-up service.
 /// </summary>
-internal sealed class ModelMetricsService(OcrEngine engine) : IHostedService
+internal sealed class ModelMetricsService(OcrEngine engine, ILogger<ModelMetricsService> logger) : IHostedService
 {
     public Task StartAsync(CancellationToken cancellationToken)
     {
@@ -26,6 +27,8 @@ internal sealed class ModelMetricsService(OcrEngine engine) : IHostedService
         WorkerMetrics.ModelWarmupSeconds.Set(engine.WarmUpTime.TotalSeconds);
         var model = engine.Model;
         WorkerMetrics.ModelInfo.WithLabels(model.Detector, model.Recognizer, model.Classifier, model.Precision, model.ExecutionProvider).Set(1);
+        WorkerMetrics.NativeAllocatorInfo.WithLabels(NativeAllocator.Current).Set(1);
+        Jobs.Log.NativeAllocator(logger, NativeAllocator.Current);
         var budget = engine.MemoryBudget;
         WorkerMetrics.MemoryBudgetBytes.Set(budget.Capacity);
         Metrics.DefaultRegistry.AddBeforeCollectCallback(() =>

@@ -60,6 +60,10 @@ internal static class WorkerMetrics
         "scipix_model_info", "1 for the models in use: file names, the recognizer's precision (fp32, fp16, int8) and the execution provider (cpu, cuda).",
         "detector", "recognizer", "classifier", "precision", "provider");
 
+    public static readonly Gauge NativeAllocatorInfo = Metrics.CreateGauge(
+        "scipix_native_allocator_info", "1 for the malloc serving native memory (ONNX Runtime, image buffers): jemalloc where preloaded, else glibc.",
+        "allocator");
+
     public static readonly Counter CacheHitsTotal = Metrics.CreateCounter(
         "scipix_cache_hits_total", "Jobs served from the result cache.");
 
