@@ -6,10 +6,11 @@ namespace ScipixWorker.Jobs;
 
 /// <summary>
 /// Runs the CPU-bound first stage of each recognition (decode, detection, cropping, orientation) on
-/// Worker:MaxConcurrentInferences dedicated threads (<see cref="DedicatedThreads"/>): more would only contend, and
-/// running it off the thread pool keeps MassTransit's and Kestrel's threads free. The slot is released when the line crops are queued
-/// for the engine's recognition scheduler, so the next job's detection overlaps this job's recognition, and
-/// crops of all jobs share recognizer batches (docs/batching.md). Jobs wait for a slot asynchronously.
+/// Worker:MaxConcurrentInferences dedicated threads (<see cref="DedicatedThreads"/>): more would only contend,
+/// and running it off the thread pool keeps MassTransit's and Kestrel's threads free. The slot is released when
+/// the line crops are queued for the engine's recognition scheduler, so the next job's detection overlaps this
+/// job's recognition, and crops of all jobs share recognizer batches (docs/batching.md). Jobs wait for a slot
+/// asynchronously.
 /// </summary>
 internal sealed class InferenceGate(OcrEngine engine, IOptions<WorkerOptions> options) : IDisposable
 {
