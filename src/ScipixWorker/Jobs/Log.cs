@@ -35,6 +35,6 @@ internal static partial class Log
     [LoggerMessage(EventId = 1009, Level = LogLevel.Information, Message = "Native heap trimming is off: {Reason}")]
     public static partial void NativeHeapTrimUnavailable(ILogger logger, string reason);
 
-    [LoggerMessage(EventId = 1010, Level = LogLevel.Information, Message = "Native allocator: {Allocator} (jemalloc where LD_PRELOAD names it; docs/operations.md)")]
+    [LoggerMessage(EventId = 1010, Level = LogLevel.Information, Message = "Native allocator: {Allocator} (docs/operations.md, \"Memory: the native allocator\")")]
     public static partial void NativeAllocator(ILogger logger, string allocator);
 }
