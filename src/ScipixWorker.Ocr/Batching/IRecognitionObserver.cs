@@ -7,7 +7,10 @@ namespace ScipixWorker.Ocr.Batching;
 /// </summary>
 public interface IRecognitionObserver
 {
-    /// <summary>A batch size and wait were chosen; <paramref name="queueDepth"/> crops were waiting.</summary>
+    /// <summary>
+    /// A batch size and wait were chosen and a batch taken with them (just before it runs); <paramref name="queueDepth"/>
+    /// crops were waiting when it was decided.
+    /// </summary>
     void BatchDecided(BatchDecision decision, int queueDepth);
 
     /// <summary>A recognizer call completed (or failed).</summary>

@@ -202,10 +202,12 @@ internal sealed class RecognitionScheduler : IDisposable
                 }
 
                 var decision = Decide(backlog, Now - oldest.EnqueuedAt);
-                Notify(o => o.BatchDecided(decision, backlog));
                 var (batch, fillWait, depth) = Fill(decision, stop);
                 if (batch.Count > 0)
                 {
+                    // Reported only for a batch taken: both executors can see the same last crop and decide, and the
+                    // one that finds it gone has decided nothing that ran.
+                    Notify(o => o.BatchDecided(decision, backlog));
                     Run(batch, fillWait, depth, stop);
                 }
             }

@@ -78,7 +78,7 @@ internal static class WorkerMetrics
 
     public static readonly Counter RecognitionBatchDecisionsTotal = Metrics.CreateCounter(
         "scipix_recognition_batch_decisions_total",
-        "Recognition batch decisions, by reason: idle, keep_up, saturated, explore, back_off, static.",
+        "Recognition batches taken, by the reason for their size: idle, keep_up, saturated, explore, back_off, static.",
         "reason");
 
     public static readonly Histogram RecognitionBatchCrops = Metrics.CreateHistogram(

@@ -65,7 +65,7 @@ public sealed class PipelinedRecognitionTests(EngineFixture fixture)
         var expected = names.Select(n => fixture.Engine.Recognize(Fixtures.Bytes("sroie", n + ".png"), OcrMode.SingleLine, TestContext.Current.CancellationToken).Text).ToArray();
         var receipt = Fixtures.Bytes("sroie", "receipt_000.jpg");
 
-        // The executor is held in its first decision, so everything below waits in the queue.
+        // The executor is held with its first batch (that one crop), so everything below waits in the queue.
         var first = engine.RecognizeAsync(Fixtures.Bytes("sroie", names[0] + ".png"), OcrMode.SingleLine, TestContext.Current.CancellationToken);
         Assert.True(observer.Decided.Wait(TimeSpan.FromSeconds(30), TestContext.Current.CancellationToken));
         using var cancel = new CancellationTokenSource();
@@ -87,7 +87,7 @@ public sealed class PipelinedRecognitionTests(EngineFixture fixture)
     [Fact]
     public async Task Abandoning_unstarted_calls_drops_only_calls_with_no_crop_in_a_batch()
     {
-        // The executor runs the receipt's first crop, then is held deciding its second.
+        // The executor runs the receipt's first crop, then is held with its second.
         var observer = new RecordingObserver { Hold = new ManualResetEventSlim(false), HoldAt = 2 };
         using var engine = Engine(new BatchingOptions { Mode = BatchingMode.Static, StaticBatchSize = 1 }, observer);
         var receipt = Fixtures.Bytes("sroie", "receipt_000.jpg");
