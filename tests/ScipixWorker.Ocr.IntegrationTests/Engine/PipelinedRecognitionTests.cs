@@ -60,7 +60,8 @@ public sealed class PipelinedRecognitionTests(EngineFixture fixture)
     public async Task Cancelling_one_call_drops_its_queued_crops_and_leaves_the_others_untouched()
     {
         var observer = new RecordingObserver { Hold = new ManualResetEventSlim(false) };
-        using var engine = Engine(new BatchingOptions { Mode = BatchingMode.Static, StaticBatchSize = 4 }, observer);
+        // One executor: a second would take the next crops while the first is held.
+        using var engine = Engine(new BatchingOptions { Mode = BatchingMode.Static, StaticBatchSize = 4, Executors = 1 }, observer);
         var names = LineNames.Take(4).ToArray();
         var expected = names.Select(n => fixture.Engine.Recognize(Fixtures.Bytes("sroie", n + ".png"), OcrMode.SingleLine, TestContext.Current.CancellationToken).Text).ToArray();
         var receipt = Fixtures.Bytes("sroie", "receipt_000.jpg");
@@ -89,7 +90,7 @@ public sealed class PipelinedRecognitionTests(EngineFixture fixture)
     {
         // The executor runs the receipt's first crop, then is held with its second.
         var observer = new RecordingObserver { Hold = new ManualResetEventSlim(false), HoldAt = 2 };
-        using var engine = Engine(new BatchingOptions { Mode = BatchingMode.Static, StaticBatchSize = 1 }, observer);
+        using var engine = Engine(new BatchingOptions { Mode = BatchingMode.Static, StaticBatchSize = 1, Executors = 1 }, observer);
         var receipt = Fixtures.Bytes("sroie", "receipt_000.jpg");
         var expected = fixture.Engine.Recognize(receipt, OcrMode.Full, TestContext.Current.CancellationToken).Text;
         using var stopping = new CancellationTokenSource();
