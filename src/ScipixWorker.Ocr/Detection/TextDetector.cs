@@ -57,9 +57,10 @@ internal sealed class TextDetector : IDisposable
     public IReadOnlyList<DetectedBox> Detect(RgbBuffer page, CancellationToken cancellationToken)
     {
         var (width, height) = InputSize(page.Width, page.Height, _limitSide);
+        OutputReader<IReadOnlyList<DetectedBox>> boxes = (probabilities, _) => _postProcessor.Process(probabilities, width, height, page.Width, page.Height);
         if (width == page.Width && height == page.Height)
         {
-            return RunModel(page, (probabilities, _) => _postProcessor.Process(probabilities, width, height, page.Width, page.Height), cancellationToken);
+            return RunModel(page, boxes, cancellationToken);
         }
 
         // The resized page (1-3 MB) is read once, into the tensor: a pooled buffer, not large-object garbage per page.
@@ -67,7 +68,7 @@ internal sealed class TextDetector : IDisposable
         try
         {
             CvResize.Bilinear(page, resized);
-            return RunModel(resized, (probabilities, _) => _postProcessor.Process(probabilities, width, height, page.Width, page.Height), cancellationToken);
+            return RunModel(resized, boxes, cancellationToken);
         }
         finally
         {

@@ -42,10 +42,10 @@ internal sealed class RgbBuffer
     public ReadOnlySpan<byte> ReadOnlyRow(int y) => Data.AsSpan(y * Stride, Stride);
 
     // Decoded pages (6-60 MB each) and scratch images read once into a model's input (a page resized for the
-    // detector, 1-3 MB; crops resized to 48 px high, up to 0.2 MB) come from a small pool of their own instead of the large-object heap, where each left its buffer as garbage until
-    // the next full collection. Shared by all threads (ArrayPool.Shared keeps returns in a slot of the returning
-    // thread first); four arrays per size class at most, and none above 64 MB (larger pages are allocated and
-    // dropped as before).
+    // detector, 1-3 MB; crops resized to 48 px high, up to 0.2 MB) come from a small pool of their own instead of
+    // the large-object heap, where each left its buffer as garbage until the next full collection. Shared by all
+    // threads (ArrayPool.Shared keeps returns in a slot of the returning thread first); four arrays per size class
+    // at most, and none above 64 MB (larger pages are allocated and dropped as before).
     private static readonly ArrayPool<byte> Pool = ArrayPool<byte>.Create(64 * 1024 * 1024, 4);
 
     private int _pooled;

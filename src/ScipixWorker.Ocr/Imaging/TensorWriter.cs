@@ -24,6 +24,22 @@ internal readonly struct ChannelNormalization(float[] scale, float[] offset)
 internal static class TensorWriter
 {
     /// <summary>
+    /// Writes each line, resized to <paramref name="tensorHeight"/> pixels high and at most
+    /// <paramref name="tensorWidth"/> wide (<see cref="LineResizer"/>), with the recognizer's and classifier's
+    /// <see cref="ChannelNormalization.Symmetric"/> normalization, as one item of an N x 3 x height x width tensor
+    /// that must be zero (the padding is not written).
+    /// </summary>
+    public static void WriteLines(IReadOnlyList<RgbBuffer> lines, Span<float> tensor, int tensorWidth, int tensorHeight)
+    {
+        var item = 3 * tensorHeight * tensorWidth;
+        for (var i = 0; i < lines.Count; i++)
+        {
+            using var resized = LineResizer.ResizePooled(lines[i], tensorHeight, tensorWidth);
+            Write(resized.Image, tensor.Slice(i * item, item), tensorWidth, tensorHeight, ChannelNormalization.Symmetric);
+        }
+    }
+
+    /// <summary>
     /// Writes <paramref name="image"/> at the top-left of one CHW item of <paramref name="tensorWidth"/> x
     /// <paramref name="tensorHeight"/>. Pixels right of or below the image are left as they are (zero in a
     /// fresh tensor: PaddleOCR pads with zeros after normalization).

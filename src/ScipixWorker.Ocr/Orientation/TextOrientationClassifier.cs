@@ -66,14 +66,8 @@ internal sealed class TextOrientationClassifier : IDisposable
     /// <summary>Runs the model on a batch; returns [p(0), p(180)] per crop.</summary>
     public float[] Run(IReadOnlyList<RgbBuffer> batch, CancellationToken cancellationToken)
     {
-        var item = 3 * InputHeight * InputWidth;
-        using var tensor = new PooledTensor(batch.Count * item);
-        for (var i = 0; i < batch.Count; i++)
-        {
-            using var resized = LineResizer.ResizePooled(batch[i], InputHeight, InputWidth);
-            TensorWriter.Write(resized.Image, tensor.Span.Slice(i * item, item), InputWidth, InputHeight, ChannelNormalization.Symmetric);
-        }
-
+        using var tensor = new PooledTensor(batch.Count * 3 * InputHeight * InputWidth);
+        TensorWriter.WriteLines(batch, tensor.Span, InputWidth, InputHeight);
         return OrtRun.Run(_session, tensor.Memory, [batch.Count, 3, InputHeight, InputWidth], static (output, _) => output.ToArray(), cancellationToken);
     }
 

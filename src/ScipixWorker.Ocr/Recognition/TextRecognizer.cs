@@ -101,7 +101,7 @@ internal sealed class TextRecognizer : IDisposable
         var width = Math.Max(BatchWidth(batch), tensorWidth ?? 0);
         using var lease = Budget.Acquire(ActivationMemory.Recognition(batch.Count, width), cancellationToken);
         using var tensor = new PooledTensor(batch.Count * 3 * InputHeight * width);
-        WriteBatchTensor(batch, width, tensor.Span);
+        TensorWriter.WriteLines(batch, tensor.Span, width, InputHeight);
         return OrtRun.Run(_session, tensor.Memory, [batch.Count, 3, InputHeight, width], (output, shape) =>
         {
             var steps = (int)shape[1];
@@ -120,19 +120,8 @@ internal sealed class TextRecognizer : IDisposable
     public static float[] BatchTensor(IReadOnlyList<RgbBuffer> batch, int width)
     {
         var tensor = new float[batch.Count * 3 * InputHeight * width];
-        WriteBatchTensor(batch, width, tensor);
+        TensorWriter.WriteLines(batch, tensor, width, InputHeight);
         return tensor;
-    }
-
-    /// <summary>Writes <see cref="BatchTensor"/> into <paramref name="tensor"/>, which must be zero (the padding is not written).</summary>
-    private static void WriteBatchTensor(IReadOnlyList<RgbBuffer> batch, int width, Span<float> tensor)
-    {
-        var item = 3 * InputHeight * width;
-        for (var i = 0; i < batch.Count; i++)
-        {
-            using var resized = LineResizer.ResizePooled(batch[i], InputHeight, width);
-            TensorWriter.Write(resized.Image, tensor.Slice(i * item, item), width, InputHeight, ChannelNormalization.Symmetric);
-        }
     }
 
     public void Dispose() => _session.Dispose();

@@ -71,48 +71,41 @@ public sealed class PooledBufferTests
     public void A_tensor_returned_on_one_thread_is_reused_on_another()
     {
         const int length = 5_000_001; // a size class no other test uses
-        float[]? returned = null;
-        var first = new Thread(() =>
+        float[] RentAndReturn()
         {
             using var tensor = new PooledTensor(length);
-            returned = ArrayOf(tensor.Memory);
-        });
-        first.Start();
-        first.Join();
+            return ArrayOf(tensor.Memory);
+        }
 
-        float[]? reused = null;
-        var second = new Thread(() =>
-        {
-            using var tensor = new PooledTensor(length);
-            reused = ArrayOf(tensor.Memory);
-        });
-        second.Start();
-        second.Join();
+        var returned = OnNewThread(RentAndReturn);
+        var reused = OnNewThread(RentAndReturn);
 
-        Assert.NotNull(returned);
         Assert.Same(returned, reused);
     }
 
     [Fact]
     public void A_buffer_returned_on_one_thread_is_reused_on_another()
     {
-        byte[]? returned = null;
-        var first = new Thread(() =>
+        var returned = OnNewThread(() =>
         {
             var buffer = RgbBuffer.Rent(1501, 1499); // a size class no other test uses
-            returned = buffer.Data;
             buffer.ReturnToPool();
+            return buffer.Data;
         });
-        first.Start();
-        first.Join();
+        var reused = OnNewThread(() => RgbBuffer.Rent(1501, 1499).Data);
 
-        byte[]? reused = null;
-        var second = new Thread(() => reused = RgbBuffer.Rent(1501, 1499).Data);
-        second.Start();
-        second.Join();
-
-        Assert.NotNull(returned);
         Assert.Same(returned, reused);
+    }
+
+    // Runs on a thread of its own that ends before this returns, as stage 1 ran on a thread per job.
+    private static T OnNewThread<T>(Func<T> work)
+        where T : class
+    {
+        T? result = null;
+        var thread = new Thread(() => result = work());
+        thread.Start();
+        thread.Join();
+        return result ?? throw new InvalidOperationException("The thread produced nothing.");
     }
 
     private static float[] ArrayOf(Memory<float> memory) =>
