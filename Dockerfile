@@ -43,8 +43,10 @@ COPY --from=build /app ./
 COPY --from=models /src/models/*.onnx /src/models/ppocr_keys_v1.txt /src/models/variants.json ./models/
 # jemalloc (the distribution's libjemalloc2) serves native memory: a model run's peak is its live size, where glibc's heaps
 # fragment to about twice that (page bursts 13 % and single lines 15 % lower peaks, same throughput;
-# docs/benchmarks.md, "jemalloc"). The worker logs and exports which allocator it runs on. MALLOC_ARENA_MAX=2 keeps
-# glibc at two arenas if the preload is removed (src/ScipixWorker/Memory/NativeHeapArenas.cs).
+# docs/benchmarks.md, "jemalloc"); under it the worker runs its model threads on one arena of their own, so what one
+# run frees the next reuses on any thread (page bursts and single lines another 15-20 % lower; docs/benchmarks.md,
+# "One jemalloc arena for the model threads"). The worker logs and exports which allocator it runs on.
+# MALLOC_ARENA_MAX=2 keeps glibc at two arenas if the preload is removed (src/ScipixWorker/Memory/NativeHeapArenas.cs).
 RUN apt-get update \
     && apt-get install -y --no-install-recommends libjemalloc2 \
     && rm -rf /var/lib/apt/lists/* \

@@ -30,6 +30,9 @@ stack-status:
 # The tests read the same configuration keys as the worker (RabbitMq__*, BlobStorage__*), from the stack's env.
 test: build stack-up
 	eval "$$($(STACK) env)" && $(DOTNET) test ScipixWorker.sln -c $(CONFIG) --no-build $(TEST_ARGS)
+	# The allocator probe again under jemalloc, as the container image runs the worker (where it can be installed).
+	jemalloc="$$($(STACK) jemalloc)" && if [ -n "$$jemalloc" ]; then MALLOC_CONF=narenas:3 LD_PRELOAD="$$jemalloc" \
+		$(DOTNET) test tests/ScipixWorker.UnitTests -c $(CONFIG) --no-build --filter "FullyQualifiedName~NativeAllocatorTests"; fi
 
 # Unit tests only: no stack needed.
 test-unit: build

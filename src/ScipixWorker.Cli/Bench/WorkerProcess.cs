@@ -47,8 +47,9 @@ internal sealed class WorkerProcess : IAsyncDisposable
         };
         start.ArgumentList.Add(workerDll);
 
-        // As the container image runs it (Dockerfile): jemalloc preloaded where installed, two glibc arenas.
-        // --worker-config LD_PRELOAD= measures glibc's malloc, MALLOC_ARENA_MAX=16 also its default arenas.
+        // As the container image runs it (Dockerfile): jemalloc preloaded where installed, two glibc arenas otherwise.
+        // --worker-config LD_PRELOAD= measures glibc's malloc (MALLOC_ARENA_MAX=16 also its default arenas),
+        // MALLOC_CONF=... jemalloc's options.
         start.Environment["MALLOC_ARENA_MAX"] = "2";
         if (Jemalloc() is { } jemalloc)
         {

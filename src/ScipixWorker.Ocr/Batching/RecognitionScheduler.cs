@@ -177,6 +177,7 @@ internal sealed class RecognitionScheduler : IDisposable
 
     private void Execute()
     {
+        ModelArena.JoinCurrentThread();
         var stop = _stopping.Token;
         try
         {

@@ -82,9 +82,9 @@ internal sealed class TextDetector : IDisposable
 
     private TResult RunModel<TResult>(RgbBuffer input, OutputReader<TResult> read, CancellationToken cancellationToken)
     {
-        using var tensor = new PooledTensor(3 * input.Width * input.Height);
+        using var tensor = new NativeTensor(3 * input.Width * input.Height);
         TensorWriter.Write(input, tensor.Span, input.Width, input.Height, ChannelNormalization.ImageNetBgr);
-        return OrtRun.Run(_session, tensor.Memory, [1, 3, input.Height, input.Width], read, cancellationToken);
+        return OrtRun.Run(_session, tensor, [1, 3, input.Height, input.Width], read, cancellationToken);
     }
 
     public void Dispose() => _session.Dispose();

@@ -146,6 +146,7 @@ public sealed class OcrEngine : IDisposable
     /// </summary>
     public TimeSpan WarmUp(CancellationToken cancellationToken = default)
     {
+        ModelArena.JoinCurrentThread();
         var started = Stopwatch.GetTimestamp();
         var runs = 0;
         foreach (var (width, height) in new[] { (736, 960), (960, 736), (320, 320) })

@@ -66,9 +66,9 @@ internal sealed class TextOrientationClassifier : IDisposable
     /// <summary>Runs the model on a batch; returns [p(0), p(180)] per crop.</summary>
     public float[] Run(IReadOnlyList<RgbBuffer> batch, CancellationToken cancellationToken)
     {
-        using var tensor = new PooledTensor(batch.Count * 3 * InputHeight * InputWidth);
+        using var tensor = new NativeTensor(batch.Count * 3 * InputHeight * InputWidth);
         TensorWriter.WriteLines(batch, tensor.Span, InputWidth, InputHeight);
-        return OrtRun.Run(_session, tensor.Memory, [batch.Count, 3, InputHeight, InputWidth], static (output, _) => output.ToArray(), cancellationToken);
+        return OrtRun.Run(_session, tensor, [batch.Count, 3, InputHeight, InputWidth], static (output, _) => output.ToArray(), cancellationToken);
     }
 
     internal static RgbBuffer Rotate180(RgbBuffer source)

@@ -100,9 +100,9 @@ internal sealed class TextRecognizer : IDisposable
     {
         var width = Math.Max(BatchWidth(batch), tensorWidth ?? 0);
         using var lease = Budget.Acquire(ActivationMemory.Recognition(batch.Count, width), cancellationToken);
-        using var tensor = new PooledTensor(batch.Count * 3 * InputHeight * width);
+        using var tensor = new NativeTensor(batch.Count * 3 * InputHeight * width);
         TensorWriter.WriteLines(batch, tensor.Span, width, InputHeight);
-        return OrtRun.Run(_session, tensor.Memory, [batch.Count, 3, InputHeight, width], (output, shape) =>
+        return OrtRun.Run(_session, tensor, [batch.Count, 3, InputHeight, width], (output, shape) =>
         {
             var steps = (int)shape[1];
             var classes = (int)shape[2];

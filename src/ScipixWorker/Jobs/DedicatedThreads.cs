@@ -13,9 +13,14 @@ internal sealed class DedicatedThreads : IDisposable
 {
     private readonly BlockingCollection<Action> _work = new(new ConcurrentQueue<Action>());
     private readonly Thread[] _threads;
+    private readonly Action? _threadStarted;
 
-    public DedicatedThreads(int count, string name)
+    /// <param name="count">Threads to start.</param>
+    /// <param name="name">Their name prefix (name-0, name-1, ...).</param>
+    /// <param name="threadStarted">Runs first on each thread (stage 1 joins the model threads' jemalloc arena).</param>
+    public DedicatedThreads(int count, string name, Action? threadStarted = null)
     {
+        _threadStarted = threadStarted;
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(count);
         _threads = new Thread[count];
         for (var i = 0; i < count; i++)
@@ -72,6 +77,7 @@ internal sealed class DedicatedThreads : IDisposable
 
     private void Loop()
     {
+        _threadStarted?.Invoke();
         foreach (var item in _work.GetConsumingEnumerable())
         {
             item();

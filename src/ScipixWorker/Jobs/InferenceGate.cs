@@ -15,7 +15,7 @@ namespace ScipixWorker.Jobs;
 internal sealed class InferenceGate(OcrEngine engine, IOptions<WorkerOptions> options) : IDisposable
 {
     private readonly SemaphoreSlim _slots = new(options.Value.EffectiveConcurrentInferences);
-    private readonly DedicatedThreads _threads = new(options.Value.EffectiveConcurrentInferences, "scipix-stage1");
+    private readonly DedicatedThreads _threads = new(options.Value.EffectiveConcurrentInferences, "scipix-stage1", ModelArena.JoinCurrentThread);
 
     public OcrModelInfo Model => engine.Model;
 

@@ -6,6 +6,9 @@ namespace ScipixWorker.Memory;
 /// run's peak at its live size: one detection of a 960 x 960 page added 102 MiB with it against 240 MiB with
 /// glibc, whose heaps fragment under ONNX Runtime's many large, short-lived tensors (docs/benchmarks.md, "jemalloc").
 /// It also gives freed memory back by itself (dirty pages decay), so the glibc-only trimming is skipped under it.
+/// Like glibc, jemalloc keeps freed memory in the arena of the thread that freed it (four arenas per core by
+/// default), so under it the model threads share an arena of their own (<c>ModelArena</c>), which the start-up
+/// log line shows.
 /// </summary>
 internal static class NativeAllocator
 {
@@ -19,6 +22,24 @@ internal static class NativeAllocator
 
     /// <summary>The allocator of this process: <see cref="Jemalloc"/>, <see cref="Glibc"/> or <see cref="Other"/>.</summary>
     public static string Current => Detected.Value;
+
+    /// <summary>The allocator and, for jemalloc, its arena count, for the start-up log ("jemalloc, 1 arena").</summary>
+    public static string Description => Describe(Current, Current == Jemalloc ? JemallocArenas() : null, ScipixWorker.Ocr.Engine.ModelArena.Index);
+
+    /// <summary>Formats <see cref="Description"/>: the allocator, its arena count, the model threads' shared arena.</summary>
+    public static string Describe(string allocator, int? arenas, int? modelArena)
+    {
+        var text = arenas switch
+        {
+            null => allocator,
+            1 => $"{allocator}, 1 arena",
+            _ => $"{allocator}, {arenas} arenas",
+        };
+        return modelArena is { } index ? $"{text}, model threads share arena {index}" : text;
+    }
+
+    /// <summary>jemalloc's arena count for threads (<c>opt.narenas</c>: MALLOC_CONF's narenas, else four per core); null where it cannot be read.</summary>
+    public static int? JemallocArenas() => ScipixWorker.Ocr.Engine.Jemalloc.Read("opt.narenas");
 
     /// <summary>Names the allocator from <c>/proc/self/maps</c>: a mapped libjemalloc wins over libc.</summary>
     public static string Detect(string? maps)

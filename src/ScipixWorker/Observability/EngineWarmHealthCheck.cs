@@ -28,7 +28,7 @@ internal sealed class ModelMetricsService(OcrEngine engine, ILogger<ModelMetrics
         var model = engine.Model;
         WorkerMetrics.ModelInfo.WithLabels(model.Detector, model.Recognizer, model.Classifier, model.Precision, model.ExecutionProvider).Set(1);
         WorkerMetrics.NativeAllocatorInfo.WithLabels(NativeAllocator.Current).Set(1);
-        Jobs.Log.NativeAllocator(logger, NativeAllocator.Current);
+        Jobs.Log.NativeAllocator(logger, NativeAllocator.Description);
         var budget = engine.MemoryBudget;
         WorkerMetrics.MemoryBudgetBytes.Set(budget.Capacity);
         Metrics.DefaultRegistry.AddBeforeCollectCallback(() =>

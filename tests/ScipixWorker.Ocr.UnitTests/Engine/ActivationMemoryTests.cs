@@ -54,36 +54,6 @@ public sealed class PooledBufferTests
     }
 
     [Fact]
-    public void A_pooled_tensor_is_cleared_even_when_its_array_was_used_before()
-    {
-        using (var first = new PooledTensor(4096))
-        {
-            first.Span.Fill(1f);
-        }
-
-        using var second = new PooledTensor(4096);
-        Assert.All(second.Span.ToArray(), v => Assert.Equal(0f, v));
-    }
-
-    // Stage 1 used to run on a new thread per job, and ArrayPool.Shared keeps a returned array in a slot of the
-    // returning thread: each page's tensor and buffers died with their thread. These pools are shared by all threads.
-    [Fact]
-    public void A_tensor_returned_on_one_thread_is_reused_on_another()
-    {
-        const int length = 5_000_001; // a size class no other test uses
-        float[] RentAndReturn()
-        {
-            using var tensor = new PooledTensor(length);
-            return ArrayOf(tensor.Memory);
-        }
-
-        var returned = OnNewThread(RentAndReturn);
-        var reused = OnNewThread(RentAndReturn);
-
-        Assert.Same(returned, reused);
-    }
-
-    [Fact]
     public void A_buffer_returned_on_one_thread_is_reused_on_another()
     {
         var returned = OnNewThread(() =>
@@ -107,7 +77,4 @@ public sealed class PooledBufferTests
         thread.Join();
         return result ?? throw new InvalidOperationException("The thread produced nothing.");
     }
-
-    private static float[] ArrayOf(Memory<float> memory) =>
-        System.Runtime.InteropServices.MemoryMarshal.TryGetArray<float>(memory, out var segment) ? segment.Array! : throw new InvalidOperationException();
 }

@@ -29,6 +29,20 @@ public sealed class DedicatedThreadsTests
     }
 
     [Fact]
+    public async Task Each_thread_runs_its_start_action_once_before_any_item()
+    {
+        var started = new System.Collections.Concurrent.ConcurrentDictionary<int, int>();
+        using var threads = new DedicatedThreads(2, "test-start", () => started.AddOrUpdate(Environment.CurrentManagedThreadId, 1, (_, n) => n + 1));
+
+        var ids = await Task.WhenAll(Enumerable.Range(0, 20).Select(_ => threads.Run(
+            () => started.TryGetValue(Environment.CurrentManagedThreadId, out var count) ? (Environment.CurrentManagedThreadId, count) : (Environment.CurrentManagedThreadId, 0),
+            TestContext.Current.CancellationToken)));
+
+        Assert.All(ids, item => Assert.Equal(1, item.Item2)); // started before the item, exactly once
+        Assert.All(ids.Select(i => i.Item1).Distinct(), id => Assert.True(started.ContainsKey(id)));
+    }
+
+    [Fact]
     public async Task No_more_items_run_at_once_than_there_are_threads()
     {
         using var threads = new DedicatedThreads(2, "test-limit");

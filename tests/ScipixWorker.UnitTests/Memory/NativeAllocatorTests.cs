@@ -1,3 +1,4 @@
+using ScipixWorker.Ocr.Engine;
 using ScipixWorker.Memory;
 
 namespace ScipixWorker.UnitTests.Memory;
@@ -38,5 +39,72 @@ public sealed class NativeAllocatorTests
         Assert.SkipUnless(OperatingSystem.IsLinux(), "/proc/self/maps");
         var expected = File.ReadAllText("/proc/self/maps").Contains("libjemalloc", StringComparison.Ordinal) ? NativeAllocator.Jemalloc : NativeAllocator.Glibc;
         Assert.Equal(expected, NativeAllocator.Current);
+    }
+
+    [Theory]
+    [InlineData("jemalloc", 1, null, "jemalloc, 1 arena")]
+    [InlineData("jemalloc", 8, 8, "jemalloc, 8 arenas, model threads share arena 8")]
+    [InlineData("glibc", null, null, "glibc")]
+    public void The_start_up_line_names_the_allocator_and_its_arenas(string allocator, int? arenas, int? modelArena, string expected) =>
+        Assert.Equal(expected, NativeAllocator.Describe(allocator, arenas, modelArena));
+
+    // `make test` runs this class a second time under jemalloc (LD_PRELOAD, MALLOC_CONF=narenas:3) where it is installed.
+    [Fact]
+    public void Under_jemalloc_the_arena_count_is_read_from_it_and_otherwise_not_shown()
+    {
+        if (NativeAllocator.Current != NativeAllocator.Jemalloc)
+        {
+            Assert.Equal(NativeAllocator.Current, NativeAllocator.Description);
+            return;
+        }
+
+        var narenas = (Environment.GetEnvironmentVariable("MALLOC_CONF") ?? string.Empty).Split(',')
+            .Select(option => option.Split(':'))
+            .Where(pair => pair.Length == 2 && pair[0] == "narenas")
+            .Select(pair => (int?)int.Parse(pair[1], System.Globalization.CultureInfo.InvariantCulture))
+            .LastOrDefault();
+        var arenas = NativeAllocator.JemallocArenas();
+        Assert.NotNull(arenas);
+        Assert.True(arenas >= 1);
+        if (narenas is not null)
+        {
+            Assert.Equal(narenas, arenas);
+        }
+
+        Assert.Equal(NativeAllocator.Describe(NativeAllocator.Jemalloc, arenas, ModelArena.Index), NativeAllocator.Description);
+    }
+
+    // The jemalloc pass of `make test` (see above) is where this test creates an arena; elsewhere the arena stays off.
+    [Fact]
+    public void Under_jemalloc_model_threads_move_to_an_arena_of_their_own()
+    {
+        if (NativeAllocator.Current != NativeAllocator.Jemalloc)
+        {
+            Assert.Null(ModelArena.Index);
+            ModelArena.JoinCurrentThread(); // off: does nothing
+            Assert.Null(ModelArena.Index);
+            return;
+        }
+
+        Assert.True(ModelArena.Enable());
+        var index = ModelArena.Index;
+        Assert.NotNull(index);
+        Assert.True(index >= NativeAllocator.JemallocArenas(), "the arena is beyond the ones jemalloc hands out to threads itself");
+
+        int? before = null, after = null;
+        var thread = new Thread(() =>
+        {
+            before = ModelArena.CurrentThreadArena();
+            ModelArena.JoinCurrentThread();
+            after = ModelArena.CurrentThreadArena();
+        });
+        thread.Start();
+        thread.Join();
+
+        Assert.NotNull(before);
+        Assert.NotEqual(index, before);
+        Assert.Equal(index, after);
+        Assert.True(ModelArena.Enable()); // once: the same arena
+        Assert.Equal(index, ModelArena.Index);
     }
 }

@@ -1,0 +1,45 @@
+using System.Runtime.InteropServices;
+
+namespace ScipixWorker.Ocr.Engine;
+
+/// <summary>
+/// jemalloc's control interface (<c>mallctl</c>) for its unsigned settings, where the process runs on a preloaded
+/// jemalloc (the container image's allocator); every call answers null or false where there is no jemalloc.
+/// </summary>
+public static class Jemalloc
+{
+    /// <summary>Reads an unsigned value (<c>opt.narenas</c>, <c>thread.arena</c>; <c>arenas.create</c> creates an arena and reads its index).</summary>
+    public static int? Read(string name)
+    {
+        try
+        {
+            nuint size = sizeof(uint);
+            return Mallctl(name, out var value, ref size, IntPtr.Zero, 0) == 0 && size == sizeof(uint) ? (int)value : null;
+        }
+        catch (Exception ex) when (ex is DllNotFoundException or EntryPointNotFoundException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>Writes an unsigned value (<c>thread.arena</c>); false where jemalloc refuses it or is not there.</summary>
+    public static bool Write(string name, int value)
+    {
+        try
+        {
+            var unsigned = checked((uint)value);
+            return Mallctl(name, IntPtr.Zero, IntPtr.Zero, ref unsigned, sizeof(uint)) == 0;
+        }
+        catch (Exception ex) when (ex is DllNotFoundException or EntryPointNotFoundException)
+        {
+            return false;
+        }
+    }
+
+    // The preloaded library: dlopen hands back the copy already mapped into the process.
+    [DllImport("libjemalloc.so.2", EntryPoint = "mallctl", ExactSpelling = true)]
+    private static extern int Mallctl([MarshalAs(UnmanagedType.LPUTF8Str)] string name, out uint oldValue, ref nuint oldLength, IntPtr newValue, nuint newLength);
+
+    [DllImport("libjemalloc.so.2", EntryPoint = "mallctl", ExactSpelling = true)]
+    private static extern int Mallctl([MarshalAs(UnmanagedType.LPUTF8Str)] string name, IntPtr oldValue, IntPtr oldLength, ref uint newValue, nuint newLength);
+}
