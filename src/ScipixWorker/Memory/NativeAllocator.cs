@@ -23,7 +23,7 @@ internal static class NativeAllocator
     /// <summary>The allocator of this process: <see cref="Jemalloc"/>, <see cref="Glibc"/> or <see cref="Other"/>.</summary>
     public static string Current => Detected.Value;
 
-    /// <summary>The allocator and, for jemalloc, its arena count, for the start-up log ("jemalloc, 1 arena").</summary>
+    /// <summary>The allocator and, for jemalloc, its arenas, for the start-up log ("jemalloc, 8 arenas, model threads share arena 9").</summary>
     public static string Description => Describe(Current, Current == Jemalloc ? JemallocArenas() : null, ScipixWorker.Ocr.Engine.ModelArena.Index);
 
     /// <summary>Formats <see cref="Description"/>: the allocator, its arena count, the model threads' shared arena.</summary>
