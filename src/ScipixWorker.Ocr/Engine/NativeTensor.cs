@@ -13,9 +13,10 @@ namespace ScipixWorker.Ocr.Engine;
 /// garbage until the next full collection; pooled arrays (power-of-two size classes, a few kept per class) ended
 /// the garbage but kept 100 MB and more alive in a page burst: an array for every size class that detector pages,
 /// classifier batches and recognizer batches had ever needed at once. Native memory goes back to the allocator the
-/// moment a run ends, where the next input of any size reuses it: jemalloc (the container image's allocator, with one
-/// arena) has four size classes per doubling and returns idle pages to the system by itself. Page bursts peak about
-/// 25 MiB lower with one arena (docs/benchmarks.md, "One jemalloc arena, model inputs in native memory").
+/// moment a run ends, where the next input of any size reuses it: jemalloc (the container image's allocator, where the
+/// model threads share one arena, <see cref="ModelArena"/>) has four size classes per doubling and returns idle pages
+/// to the system by itself. Page bursts peak about 25-30 MiB lower than with the pools once the model threads share an
+/// arena (docs/benchmarks.md, "One jemalloc arena for the model threads, model inputs in native memory").
 /// </remarks>
 internal sealed unsafe class NativeTensor : IDisposable
 {

@@ -22,7 +22,6 @@ internal static class OrtRun
     /// </summary>
     public static TResult Run<TResult>(InferenceSession session, Memory<float> input, long[] shape, OutputReader<TResult> read, CancellationToken cancellationToken)
     {
-        cancellationToken.ThrowIfCancellationRequested();
         using var inputValue = OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, input, shape);
         return Run(session, inputValue, read, cancellationToken);
     }
@@ -30,13 +29,13 @@ internal static class OrtRun
     /// <summary>Runs the model on a tensor in native memory (the engine's model inputs), reading its output in place.</summary>
     public static TResult Run<TResult>(InferenceSession session, NativeTensor input, long[] shape, OutputReader<TResult> read, CancellationToken cancellationToken)
     {
-        cancellationToken.ThrowIfCancellationRequested();
         using var inputValue = input.ToOrtValue(shape);
         return Run(session, inputValue, read, cancellationToken);
     }
 
     private static TResult Run<TResult>(InferenceSession session, OrtValue inputValue, OutputReader<TResult> read, CancellationToken cancellationToken)
     {
+        cancellationToken.ThrowIfCancellationRequested();
         using var runOptions = new RunOptions();
         using var registration = cancellationToken.Register(static state => ((RunOptions)state!).Terminate = true, runOptions);
         try

@@ -20,8 +20,8 @@ internal sealed class DedicatedThreads : IDisposable
     /// <param name="threadStarted">Runs first on each thread (stage 1 joins the model threads' jemalloc arena).</param>
     public DedicatedThreads(int count, string name, Action? threadStarted = null)
     {
-        _threadStarted = threadStarted;
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(count);
+        _threadStarted = threadStarted;
         _threads = new Thread[count];
         for (var i = 0; i < count; i++)
         {
