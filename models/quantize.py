@@ -18,7 +18,8 @@ Nothing here hand-writes a quantizer: calibration, QDQ insertion and FP16 conver
 Input preprocessing repeats the C# engine's (src/ScipixWorker.Ocr), so that calibration sees what the engine
 feeds the models:
   recognizer  BGR; resized to height 48 and width ceil(48*w/h) with OpenCV's bilinear resize; the tensor is
-              int(48*max(320/48, w/h)) wide (at least 320) and right-padded with 0; x/127.5 - 1.
+              int(48*max(224/48, w/h)) wide (at least 224, Ocr:RecognizerMinWidth's default; PaddleOCR
+              uses 320) and right-padded with 0; x/127.5 - 1.
   classifier  as the recognizer, width at most 192, tensor 192 wide.
   detector    longest side limited to 960, each side rounded (half to even) to a multiple of 32; BGR;
               (x/255 - mean)/std with mean 0.485, 0.456, 0.406 and std 0.229, 0.224, 0.225 on B, G, R.
@@ -55,7 +56,7 @@ BASE_MODELS = {
     "det": "ch_PP-OCRv4_det_infer.onnx",
     "cls": "ch_ppocr_mobile_v2.0_cls_infer.onnx",
 }
-REC_HEIGHT, REC_MIN_WIDTH, CLS_WIDTH, DET_LIMIT = 48, 320, 192, 960
+REC_HEIGHT, REC_MIN_WIDTH, CLS_WIDTH, DET_LIMIT = 48, 224, 192, 960
 DET_MEAN = (0.485, 0.456, 0.406)
 DET_STD = (0.229, 0.224, 0.225)
 DET_THRESHOLD = 0.3  # DbPostProcessor's binarization threshold (Ocr:DetectorThreshold)

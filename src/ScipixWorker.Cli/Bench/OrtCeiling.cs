@@ -10,18 +10,20 @@ namespace ScipixWorker.Cli.Bench;
 /// <summary>
 /// The recognizer's raw ceiling: ONNX Runtime alone on the tensors the engine would feed it. Every line is
 /// decoded, resized and normalized once beforehand, lines sorted by width so that each batch pads as little
-/// as possible (the best case for batching), each batch as wide as its widest line and at least 320 px, as
-/// the worker's scheduler makes them on CPU. Then only <see cref="InferenceSession.Run(RunOptions, IReadOnlyCollection{string}, IReadOnlyCollection{OrtValue}, IReadOnlyCollection{string})"/>
+/// as possible (the best case for batching), each batch as wide as its widest line and at least
+/// <see cref="OcrEngineOptions.RecognizerMinWidth"/>, as the worker's scheduler makes them on CPU. Then only <see cref="InferenceSession.Run(RunOptions, IReadOnlyCollection{string}, IReadOnlyCollection{OrtValue}, IReadOnlyCollection{string})"/>
 /// is timed: no decoding, resizing, normalization or CTC decoding.
 /// </summary>
 internal sealed class OrtCeiling : IDisposable
 {
     private readonly LoadedModel _model;
     private readonly RunOptions _runOptions = new();
+    private readonly int _minWidth;
 
     /// <param name="options">The engine's options; <see cref="OcrEngineOptions.IntraOpThreads"/> is the session's thread count.</param>
     public OrtCeiling(OcrEngineOptions options)
     {
+        _minWidth = options.RecognizerMinWidth;
         _model = ModelLoader.LoadAlone(ModelRole.Recognizer, options.RecognizerModel, options, () => TextRecognizer.TimingSample(options), NullLogger.Instance);
     }
 
@@ -82,9 +84,9 @@ internal sealed class OrtCeiling : IDisposable
     }
 
     // Exactly what TextRecognizer.RecognizeBatch feeds the model on CPU (no bucket padding).
-    private static (OrtValue Value, int Count) Tensor(RgbBuffer[] batch)
+    private (OrtValue Value, int Count) Tensor(RgbBuffer[] batch)
     {
-        var width = TextRecognizer.BatchWidth(batch);
+        var width = TextRecognizer.BatchWidth(batch, _minWidth);
         return (OrtValue.CreateTensorValueFromMemory(TextRecognizer.BatchTensor(batch, width), [batch.Length, 3, TextRecognizer.InputHeight, width]), batch.Length);
     }
 }

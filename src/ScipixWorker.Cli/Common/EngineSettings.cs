@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Microsoft.Extensions.Configuration;
+using ScipixWorker.Ocr.Batching;
 using ScipixWorker.Ocr.Engine;
 using ScipixWorker.Ocr.Precision;
 
@@ -21,7 +22,9 @@ internal sealed class EngineSettings
 
     public Option<bool> NoClassifier { get; } = new("--no-classifier") { Description = "Skip the 0/180 angle classifier" };
 
-    public Option<bool> Faithful { get; } = new("--paddle-faithful") { Description = "Exactly PaddleOCR's output: no inferred spaces (Ocr:InferSpaces=false)" };
+    public Option<bool> Faithful { get; } = new("--paddle-faithful") { Description = "Exactly PaddleOCR's output: no inferred spaces, 320-px narrowest recognizer tensor (Ocr:InferSpaces=false, Ocr:RecognizerMinWidth=320)" };
+
+    public Option<int?> MinWidth { get; } = new("--recognizer-min-width") { Description = "Narrowest recognizer tensor in pixels; shorter crops are padded to it (Ocr:RecognizerMinWidth; PaddleOCR: 320)" };
 
     public Option<ModelPrecision?> Precision { get; } = new("--precision") { Description = "fp32, int8, fp16 or auto, for every model (Ocr:Precision)" };
 
@@ -43,6 +46,7 @@ internal sealed class EngineSettings
         command.Options.Add(Threads);
         command.Options.Add(Recognizer);
         command.Options.Add(NoClassifier);
+        command.Options.Add(MinWidth);
     }
 
     public OcrEngineOptions Read(ParseResult parse)
@@ -77,6 +81,15 @@ internal sealed class EngineSettings
         if (parse.GetValue(Recognizer) is { } recognizer)
         {
             options.RecognizerModel = recognizer;
+        }
+
+        if (parse.GetValue(MinWidth) is { } minWidth)
+        {
+            options.RecognizerMinWidth = minWidth;
+        }
+        else if (parse.GetValue(Faithful))
+        {
+            options.RecognizerMinWidth = WidthBuckets.PaddleMinWidth;
         }
 
         if (parse.GetValue(Precision) is { } precision)

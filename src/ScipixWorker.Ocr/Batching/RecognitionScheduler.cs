@@ -97,7 +97,7 @@ internal sealed class RecognitionScheduler : IDisposable
             _controller?.ObserveArrival(Now, crops.Count);
             for (var i = 0; i < crops.Count; i++)
             {
-                var item = new RecognitionItem(crops[i], WidthBuckets.Of(crops[i].Width, crops[i].Height), owner, Now);
+                var item = new RecognitionItem(crops[i], _recognizer.Buckets.Of(crops[i].Width, crops[i].Height), owner, Now);
                 items[i] = item;
                 if (!_inbox.Writer.TryWrite(item))
                 {
@@ -273,7 +273,7 @@ internal sealed class RecognitionScheduler : IDisposable
             crops[i] = batch[i].Crop;
         }
 
-        var width = Math.Max(TextRecognizer.BatchWidth(crops), _padToBucket ? batch[0].Bucket : 0);
+        var width = Math.Max(TextRecognizer.BatchWidth(crops, _recognizer.Buckets.MinWidth), _padToBucket ? batch[0].Bucket : 0);
         var started = Now;
         try
         {

@@ -2,33 +2,53 @@ namespace ScipixWorker.Ocr.Batching;
 
 /// <summary>
 /// The fixed recognizer tensor widths that line crops are grouped by, so that a batch pads little and, on
-/// CUDA, every shape the recognizer sees was warmed up at start. A crop needing more than the widest bucket
-/// is its own bucket at its exact width.
+/// CUDA, every shape the recognizer sees was warmed up at start. The narrowest is the configured minimum
+/// (<c>Ocr:RecognizerMinWidth</c>); a crop needing more than the widest bucket is its own bucket at its exact width.
 /// </summary>
-public static class WidthBuckets
+public sealed class WidthBuckets
 {
     /// <summary>The recognizer's input height: crops are resized to it.</summary>
     public const int InputHeight = 48;
 
-    /// <summary>The narrowest tensor (PaddleOCR's 320 px minimum, ratio 320/48).</summary>
-    public const int MinWidth = 320;
+    /// <summary>PaddleOCR's narrowest tensor (max_wh_ratio starts at 320/48).</summary>
+    public const int PaddleMinWidth = 320;
 
-    /// <summary>The bucket widths, ascending.</summary>
-    public static IReadOnlyList<int> Widths { get; } = [320, 480, 640, 800, 960, 1280, 1600, 2048];
+    /// <summary>The default minimum (<c>Ocr:RecognizerMinWidth</c>): as accurate as 320 here and less to compute (docs/benchmarks.md).</summary>
+    public const int DefaultMinWidth = 224;
+
+    /// <summary>The bucket widths above the minimum, ascending.</summary>
+    public static IReadOnlyList<int> Standard { get; } = [320, 480, 640, 800, 960, 1280, 1600, 2048];
+
+    /// <param name="minWidth">The narrowest tensor: short crops are padded to it.</param>
+    public WidthBuckets(int minWidth)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(minWidth, InputHeight);
+        MinWidth = minWidth;
+        Widths = [minWidth, .. Standard.Where(width => width > minWidth)];
+    }
+
+    /// <summary>The narrowest tensor width.</summary>
+    public int MinWidth { get; }
+
+    /// <summary>The bucket widths, ascending, the first being <see cref="MinWidth"/>.</summary>
+    public IReadOnlyList<int> Widths { get; }
 
     /// <summary>
-    /// The tensor width a crop needs on its own: 48 x its aspect ratio, at least 320 (PaddleOCR's
-    /// max_wh_ratio for a batch of one).
+    /// The tensor width a crop needs on its own: 48 x its aspect ratio, at least <paramref name="minWidth"/>
+    /// (PaddleOCR's max_wh_ratio for a batch of one, with a configurable start).
     /// </summary>
-    public static int Needed(int width, int height)
+    public static int Needed(int width, int height, int minWidth)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(width);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(height);
-        return (int)(InputHeight * Math.Max(MinWidth / (double)InputHeight, width / (double)height));
+        return Math.Max(minWidth, (int)(InputHeight * (width / (double)height)));
     }
 
+    /// <summary>The tensor width a crop needs on its own, at least <see cref="MinWidth"/>.</summary>
+    public int Needed(int width, int height) => Needed(width, height, MinWidth);
+
     /// <summary>The bucket of a crop: the narrowest bucket at least as wide as it needs, else its exact width.</summary>
-    public static int Of(int width, int height)
+    public int Of(int width, int height)
     {
         var needed = Needed(width, height);
         foreach (var bucket in Widths)

@@ -166,7 +166,7 @@ public sealed class OcrEngine : IDisposable
 
             // The CPU runs any shape without preparing for it, and a full batch of wide crops would only raise the
             // start-up peak (6 x 1280 px holds about 170 MiB: scipix bench memory), so wide crops warm at batch 1 there.
-            int[] widths = batch == 1 || _detector.Provider == ExecutionProvider.Cuda ? [TextRecognizer.MinInputWidth, 640, 1280] : [TextRecognizer.MinInputWidth];
+            int[] widths = batch == 1 || _detector.Provider == ExecutionProvider.Cuda ? [_recognizer.Buckets.MinWidth, 640, 1280] : [_recognizer.Buckets.MinWidth];
             foreach (var width in widths)
             {
                 _recognizer.RecognizeBatch(Blank(batch, width), cancellationToken);
@@ -179,7 +179,7 @@ public sealed class OcrEngine : IDisposable
         if (_detector.Provider == ExecutionProvider.Cuda)
         {
             var largest = _batching.Mode == BatchingMode.Static ? _batching.StaticBatchSize : _batching.MaxBatchSize;
-            foreach (var width in WidthBuckets.Widths)
+            foreach (var width in _recognizer.Buckets.Widths)
             {
                 foreach (var batch in new[] { 1, largest }.Distinct())
                 {

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.ML.OnnxRuntime;
+using ScipixWorker.Ocr.Batching;
 using ScipixWorker.Ocr.Engine;
 using ScipixWorker.Ocr.Imaging;
 using ScipixWorker.Ocr.Precision;
@@ -8,12 +9,11 @@ namespace ScipixWorker.Ocr.Recognition;
 
 /// <summary>
 /// PP-OCR CTC recognizer: line images resized to height 48 and a width from their aspect ratio, batched
-/// with crops of similar width (the batch is padded to its widest crop, at least 320 px), greedy CTC decoding.
+/// with crops of similar width (the batch is padded to its widest crop, at least <c>Ocr:RecognizerMinWidth</c>), greedy CTC decoding.
 /// </summary>
 internal sealed class TextRecognizer : IDisposable
 {
-    public const int InputHeight = 48;
-    public const int MinInputWidth = 320;
+    public const int InputHeight = WidthBuckets.InputHeight;
 
     private readonly InferenceSession _session;
     private readonly CharacterDictionary _dictionary;
@@ -37,6 +37,7 @@ internal sealed class TextRecognizer : IDisposable
         Model = model;
         _batchSize = options.RecognizerBatchSize;
         _inferSpaces = options.InferSpaces;
+        Buckets = new WidthBuckets(options.RecognizerMinWidth);
 
         var classes = _session.OutputMetadata.First().Value.Dimensions[^1];
         if (classes > 0 && classes != _dictionary.Count)
@@ -48,6 +49,9 @@ internal sealed class TextRecognizer : IDisposable
     }
 
     public LoadedModel Model { get; }
+
+    /// <summary>The tensor widths crops are grouped by; the first is the narrowest tensor (<c>Ocr:RecognizerMinWidth</c>).</summary>
+    public WidthBuckets Buckets { get; }
 
     /// <summary>The memory budget model calls lease from.</summary>
     public MemoryBudget Budget { get; }
@@ -80,16 +84,19 @@ internal sealed class TextRecognizer : IDisposable
         return results;
     }
 
-    /// <summary>The tensor width for a batch: 48 x the widest aspect ratio, at least 320 (PaddleOCR's max_wh_ratio).</summary>
-    public static int BatchWidth(IReadOnlyList<RgbBuffer> batch)
+    /// <summary>
+    /// The tensor width for a batch: 48 x the widest aspect ratio, at least <paramref name="minWidth"/>
+    /// (PaddleOCR's max_wh_ratio, which starts at 320 px; <c>Ocr:RecognizerMinWidth</c>).
+    /// </summary>
+    public static int BatchWidth(IReadOnlyList<RgbBuffer> batch, int minWidth)
     {
-        var maxRatio = MinInputWidth / (double)InputHeight;
+        var width = minWidth;
         foreach (var line in batch)
         {
-            maxRatio = Math.Max(maxRatio, line.Width / (double)line.Height);
+            width = Math.Max(width, WidthBuckets.Needed(line.Width, line.Height, minWidth));
         }
 
-        return (int)(InputHeight * maxRatio);
+        return width;
     }
 
     /// <summary>
@@ -98,7 +105,7 @@ internal sealed class TextRecognizer : IDisposable
     /// </summary>
     public (string Text, float Confidence)[] RecognizeBatch(IReadOnlyList<RgbBuffer> batch, CancellationToken cancellationToken, int? tensorWidth = null)
     {
-        var width = Math.Max(BatchWidth(batch), tensorWidth ?? 0);
+        var width = Math.Max(BatchWidth(batch, Buckets.MinWidth), tensorWidth ?? 0);
         using var lease = Budget.Acquire(ActivationMemory.Recognition(batch.Count, width), cancellationToken);
         using var tensor = new NativeTensor(batch.Count * 3 * InputHeight * width);
         TensorWriter.WriteLines(batch, tensor.Span, width, InputHeight);

@@ -1,6 +1,7 @@
 using BenchmarkDotNet.Attributes;
 using Microsoft.Extensions.Logging.Abstractions;
 using ScipixWorker.Benchmarks.Support;
+using ScipixWorker.Ocr.Batching;
 using ScipixWorker.Ocr.Imaging;
 using ScipixWorker.Ocr.Recognition;
 
@@ -37,7 +38,7 @@ public class RecognizerBenchmarks : IDisposable
     [GlobalSetup]
     public void Setup()
     {
-        _recognizer = new TextRecognizer(Assets.Options(recognizerModel: Model), NullLogger.Instance);
+        _recognizer = new TextRecognizer(Assets.Options(recognizerModel: Model, recognizerMinWidth: WidthBuckets.PaddleMinWidth), NullLogger.Instance);
         var lines = Assets.NarrowLines();
         _batches = Enumerable.Range(0, Lines / BatchSize).Select(b => Assets.Cycle(lines, BatchSize, b * BatchSize)).ToArray();
     }

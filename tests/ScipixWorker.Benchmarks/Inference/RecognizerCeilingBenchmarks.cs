@@ -2,6 +2,7 @@ using BenchmarkDotNet.Attributes;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.ML.OnnxRuntime;
 using ScipixWorker.Benchmarks.Support;
+using ScipixWorker.Ocr.Batching;
 using ScipixWorker.Ocr.Engine;
 using ScipixWorker.Ocr.Imaging;
 using ScipixWorker.Ocr.Recognition;
@@ -44,7 +45,7 @@ public class RecognizerCeilingBenchmarks : IDisposable
         _runOptions = new RunOptions();
 
         const int height = TextRecognizer.InputHeight;
-        const int width = TextRecognizer.MinInputWidth;
+        const int width = WidthBuckets.PaddleMinWidth;
         var lines = Assets.NarrowLines();
         _inputs = new OrtValue[Lines / BatchSize][];
         _outputs = new OrtValue[_inputs.Length][];

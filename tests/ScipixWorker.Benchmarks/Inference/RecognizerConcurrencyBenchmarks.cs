@@ -1,6 +1,7 @@
 using BenchmarkDotNet.Attributes;
 using Microsoft.Extensions.Logging.Abstractions;
 using ScipixWorker.Benchmarks.Support;
+using ScipixWorker.Ocr.Batching;
 using ScipixWorker.Ocr.Imaging;
 using ScipixWorker.Ocr.Recognition;
 
@@ -30,8 +31,8 @@ public class RecognizerConcurrencyBenchmarks : IDisposable
     [GlobalSetup]
     public void Setup()
     {
-        _oneThread = new TextRecognizer(Assets.Options(intraOpThreads: 1), NullLogger.Instance);
-        _twoThreads = new TextRecognizer(Assets.Options(intraOpThreads: 2), NullLogger.Instance);
+        _oneThread = new TextRecognizer(Assets.Options(intraOpThreads: 1, recognizerMinWidth: WidthBuckets.PaddleMinWidth), NullLogger.Instance);
+        _twoThreads = new TextRecognizer(Assets.Options(intraOpThreads: 2, recognizerMinWidth: WidthBuckets.PaddleMinWidth), NullLogger.Instance);
         var lines = Assets.NarrowLines();
         const int half = Crops / 2;
         _halves = Enumerable.Range(0, 2)

@@ -1,5 +1,6 @@
 using BenchmarkDotNet.Attributes;
 using ScipixWorker.Benchmarks.Support;
+using ScipixWorker.Ocr.Batching;
 using ScipixWorker.Ocr.Engine;
 using ScipixWorker.Ocr.Imaging;
 using ScipixWorker.Ocr.Recognition;
@@ -33,7 +34,7 @@ public class LinePreprocessingBenchmarks
         for (var start = 0; start < ordered.Length; start += _batchSize)
         {
             var batch = ordered.AsSpan(start, Math.Min(_batchSize, ordered.Length - start)).ToArray();
-            floats += TextRecognizer.BatchTensor(batch, TextRecognizer.BatchWidth(batch)).Length;
+            floats += TextRecognizer.BatchTensor(batch, TextRecognizer.BatchWidth(batch, WidthBuckets.DefaultMinWidth)).Length;
         }
 
         return floats;

@@ -1,3 +1,4 @@
+using ScipixWorker.Ocr.Batching;
 using ScipixWorker.Ocr.Engine;
 using ScipixWorker.Ocr.Imaging;
 using ScipixWorker.Ocr.Recognition;
@@ -26,10 +27,14 @@ internal static class Assets
         : FindUp(dir => Path.Combine(dir, "models"), null, "SHA256SUMS",
             "No models/ folder found above the benchmark binaries: run ./models/fetch.sh (or set SCIPIX_MODELS).");
 
-    /// <summary>The worker's engine options on the repository's models (intra-op threads: 0 = all cores).</summary>
-    public static OcrEngineOptions Options(int intraOpThreads = 0, string? recognizerModel = null)
+    /// <summary>
+    /// The worker's engine options on the repository's models (intra-op threads: 0 = all cores). The recognizer
+    /// benchmarks pass <see cref="WidthBuckets.PaddleMinWidth"/> as <paramref name="recognizerMinWidth"/> so that
+    /// every batch of <see cref="NarrowLines"/> is 48 x 320, as in their recorded results.
+    /// </summary>
+    public static OcrEngineOptions Options(int intraOpThreads = 0, string? recognizerModel = null, int recognizerMinWidth = WidthBuckets.DefaultMinWidth)
     {
-        var options = new OcrEngineOptions { ModelDirectory = ModelDirectory, IntraOpThreads = intraOpThreads };
+        var options = new OcrEngineOptions { ModelDirectory = ModelDirectory, IntraOpThreads = intraOpThreads, RecognizerMinWidth = recognizerMinWidth };
         if (recognizerModel is not null)
         {
             options.RecognizerModel = recognizerModel;
@@ -75,7 +80,7 @@ internal static class Assets
         Directory.EnumerateFiles(FixtureDirectory, "line_*.png")
             .Order(StringComparer.Ordinal)
             .Select(path => Decode(File.ReadAllBytes(path)))
-            .Where(line => Math.Ceiling(TextRecognizer.InputHeight * line.Width / (double)line.Height) <= TextRecognizer.MinInputWidth)
+            .Where(line => Math.Ceiling(TextRecognizer.InputHeight * line.Width / (double)line.Height) <= WidthBuckets.PaddleMinWidth)
             .ToArray();
 
     /// <summary><paramref name="count"/> crops cycling through <paramref name="lines"/>.</summary>

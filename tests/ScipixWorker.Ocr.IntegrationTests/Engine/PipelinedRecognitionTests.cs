@@ -41,6 +41,27 @@ public sealed class PipelinedRecognitionTests(EngineFixture fixture)
         Assert.Equal(0, engine.RecognitionQueueDepth);
     }
 
+    [Theory]
+    [InlineData(WidthBuckets.DefaultMinWidth)]
+    [InlineData(WidthBuckets.PaddleMinWidth)]
+    public async Task Short_crops_run_at_the_configured_narrowest_tensor_and_still_read_their_text(int minWidth)
+    {
+        var observer = new RecordingObserver();
+        var options = new OcrEngineOptions { ModelDirectory = Fixtures.ModelDirectory, RecognizerMinWidth = minWidth };
+        using var engine = new OcrEngine(options, null, new BatchingOptions { Mode = BatchingMode.Static, StaticBatchSize = 1 }, observer);
+        foreach (var name in LineNames)
+        {
+            var text = (await engine.RecognizeAsync(Fixtures.Bytes("sroie", name + ".png"), OcrMode.SingleLine, TestContext.Current.CancellationToken)).Text;
+
+            var expected = Fixtures.Text("sroie", name + ".gt.txt");
+            Assert.True(Cer.Of(expected, text, caseInsensitive: true) <= 0.15, $"{name}: expected '{expected.Trim()}', got '{text}'");
+        }
+
+        // Several of these receipt crops are shorter than 224 px at height 48: they run at exactly the minimum.
+        Assert.Equal(minWidth, observer.Batches.Min(b => b.TensorWidth));
+        Assert.True(observer.Batches.Count(b => b.TensorWidth == minWidth) >= 2);
+    }
+
     [Fact]
     public async Task A_batch_of_one_reads_exactly_what_Recognize_reads()
     {
@@ -111,7 +132,7 @@ public sealed class PipelinedRecognitionTests(EngineFixture fixture)
     [Fact]
     public async Task Batches_are_sized_to_a_share_of_the_memory_budget()
     {
-        // 90 MiB shared by two executors and a detection: 30 MiB a call, three 320-px crops or one 640-px crop.
+        // 90 MiB shared by two executors and a detection: 30 MiB a call: four 224-px crops, three 320-px crops or one 640-px crop.
         var observer = new RecordingObserver();
         using var engine = Engine(new BatchingOptions { Mode = BatchingMode.Static, StaticBatchSize = 16, Executors = 2 }, observer, memoryBudgetMegabytes: 90);
         await ConcurrentCallsReadWhatSequentialCallsRead(engine);
@@ -120,7 +141,7 @@ public sealed class PipelinedRecognitionTests(EngineFixture fixture)
         Assert.All(observer.Batches, b => Assert.True(
             b.Size == 1 || ActivationMemory.Recognition(b.Size, b.TensorWidth) <= share, $"{b.Size} crops of {b.TensorWidth} px exceed the share"));
         Assert.Contains(observer.Batches, b => b.Size > 1); // the receipt's narrow crops still batch
-        Assert.True(observer.Batches.Max(b => b.Size) <= ActivationMemory.RecognitionBatchWithin(share, WidthBuckets.MinWidth));
+        Assert.True(observer.Batches.Max(b => b.Size) <= ActivationMemory.RecognitionBatchWithin(share, WidthBuckets.DefaultMinWidth));
         Assert.Equal(0, engine.MemoryBudget.InUse);
     }
 

@@ -6,9 +6,10 @@ namespace ScipixWorker.Ocr.UnitTests.Batching;
 public sealed class BucketQueueTests
 {
     private static readonly object Job = new();
+    private static readonly WidthBuckets Buckets = new(WidthBuckets.DefaultMinWidth);
 
     private static RecognitionItem Crop(int width, object? owner = null) =>
-        new(new RgbBuffer(width, 48), WidthBuckets.Of(width, 48), owner ?? Job, TimeSpan.Zero);
+        new(new RgbBuffer(width, 48), Buckets.Of(width, 48), owner ?? Job, TimeSpan.Zero);
 
     [Fact]
     public void A_batch_comes_from_the_bucket_of_the_oldest_crop_and_holds_only_that_bucket()
@@ -27,7 +28,7 @@ public sealed class BucketQueueTests
         Assert.Equal(2, batch.Count);
         Assert.All(batch, i => Assert.Equal(960, i.Bucket));
         Assert.Equal(2, queue.Count);
-        Assert.Equal(320, queue.Oldest()!.Bucket);
+        Assert.Equal(WidthBuckets.DefaultMinWidth, queue.Oldest()!.Bucket);
     }
 
     [Fact]

@@ -22,10 +22,12 @@ public sealed class InputShapeTests
     }
 
     [Fact]
-    public void Recognizer_batch_is_at_least_320_wide_and_as_wide_as_its_widest_crop()
+    public void Recognizer_batch_is_at_least_the_minimum_wide_and_as_wide_as_its_widest_crop()
     {
-        Assert.Equal(320, TextRecognizer.BatchWidth([new RgbBuffer(100, 48), new RgbBuffer(50, 24)]));
-        Assert.Equal(960, TextRecognizer.BatchWidth([new RgbBuffer(100, 48), new RgbBuffer(480, 24)]));
+        Assert.Equal(320, TextRecognizer.BatchWidth([new RgbBuffer(100, 48), new RgbBuffer(50, 24)], 320));
+        Assert.Equal(224, TextRecognizer.BatchWidth([new RgbBuffer(100, 48), new RgbBuffer(50, 24)], 224));
+        Assert.Equal(250, TextRecognizer.BatchWidth([new RgbBuffer(100, 48), new RgbBuffer(125, 24)], 224));
+        Assert.Equal(960, TextRecognizer.BatchWidth([new RgbBuffer(100, 48), new RgbBuffer(480, 24)], 224));
     }
 
     [Fact]

@@ -1,0 +1,39 @@
+using System.CommandLine;
+using ScipixWorker.Cli.Common;
+
+namespace ScipixWorker.UnitTests.Cli;
+
+public sealed class EngineSettingsTests
+{
+    private static Ocr.Engine.OcrEngineOptions Read(params string[] args)
+    {
+        var settings = new EngineSettings();
+        var command = new RootCommand();
+        settings.AddTo(command);
+        return settings.Read(command.Parse(args));
+    }
+
+    [Fact]
+    public void Without_flags_the_narrowest_recognizer_tensor_is_the_default_224()
+    {
+        var options = Read();
+
+        Assert.Equal(224, options.RecognizerMinWidth);
+        Assert.True(options.InferSpaces);
+    }
+
+    [Fact]
+    public void Paddle_faithful_is_paddleocrs_output_exactly_no_inferred_spaces_and_320_px()
+    {
+        var options = Read("--paddle-faithful");
+
+        Assert.Equal(320, options.RecognizerMinWidth);
+        Assert.False(options.InferSpaces);
+    }
+
+    [Theory]
+    [InlineData(new[] { "--recognizer-min-width", "256" }, 256)]
+    [InlineData(new[] { "--paddle-faithful", "--recognizer-min-width", "160" }, 160)]
+    public void An_explicit_minimum_width_wins(string[] args, int expected) =>
+        Assert.Equal(expected, Read(args).RecognizerMinWidth);
+}
