@@ -1,6 +1,7 @@
 using System.Text.Json;
 using ScipixWorker.Contracts;
 using ScipixWorker.IntegrationTests.Support;
+using ScipixWorker.Tests.Support;
 
 namespace ScipixWorker.IntegrationTests;
 
@@ -40,15 +41,17 @@ public sealed class BatchTests
     }
 
     [Fact]
-    public async Task A_corrupt_image_a_missing_blob_a_disallowed_container_and_a_late_job_fail_alone_in_their_batch()
+    public async Task A_corrupt_image_a_decompression_bomb_a_missing_blob_a_disallowed_container_and_a_late_job_fail_alone_in_their_batch()
     {
-        await using var worker = new WorkerUnderTest(new() { ["Worker:MaxBatchSize"] = "7", ["Worker:BatchTimeLimit"] = "00:00:05" });
+        // Ocr:MaxPixels = 1 M caps one decode at 16 MB: the bomb's 10 frames on a 1000 x 1000 canvas need 40 MB.
+        await using var worker = new WorkerUnderTest(new() { ["Worker:MaxBatchSize"] = "8", ["Worker:BatchTimeLimit"] = "00:00:05", ["Ocr:MaxPixels"] = "1000000" });
         await using var broker = await Broker.ConnectAsync();
         await worker.StartAsync();
         var (file, truth) = SampleImages.Lines[0];
         var good = await worker.UploadAsync(file, SampleImages.Bytes(file));
         var goodByUri = await worker.UploadAsync("by-uri.png", SampleImages.Bytes(file));
         var corrupt = await worker.UploadAsync("corrupt.png", SampleImages.Bytes(file)[..200]);
+        var bomb = await worker.UploadAsync("bomb.gif", AnimatedGifs.OnePixelFrames(1000, 1000, frames: 10));
         var denied = await worker.UploadAsync(file, SampleImages.Bytes(file), worker.OtherContainer);
         var uri = worker.Storage.GetBlobContainerClient(goodByUri.Container).GetBlobClient(goodByUri.BlobName).Uri;
         var lineOnly = new RecognitionOptions(RecognitionOnly: true);
@@ -57,6 +60,7 @@ public sealed class BatchTests
             ["good"] = new(Guid.NewGuid(), good, lineOnly),
             ["good-by-uri"] = new(Guid.NewGuid(), new ImageLocation(Uri: uri), lineOnly),
             [RecognitionErrorCodes.CorruptImage] = new(Guid.NewGuid(), corrupt, lineOnly),
+            [RecognitionErrorCodes.ImageTooLarge] = new(Guid.NewGuid(), bomb),
             [RecognitionErrorCodes.ImageNotFound] = new(Guid.NewGuid(), new ImageLocation(worker.Container, "no-such-blob.png"), lineOnly),
             [RecognitionErrorCodes.AccessDenied] = new(Guid.NewGuid(), denied, lineOnly),
             [RecognitionErrorCodes.DeadlineExceeded] = new(Guid.NewGuid(), good, lineOnly, Deadline: DateTimeOffset.UtcNow.AddMinutes(-1)),
@@ -70,7 +74,7 @@ public sealed class BatchTests
 
         var after = await worker.ScrapeMetricsAsync();
         Assert.Equal(1, MetricsText.Value(after, "scipix_batch_size_count") - MetricsText.Value(before, "scipix_batch_size_count"));
-        Assert.Equal(7, MetricsText.Value(after, "scipix_batch_size_sum") - MetricsText.Value(before, "scipix_batch_size_sum"));
+        Assert.Equal(8, MetricsText.Value(after, "scipix_batch_size_sum") - MetricsText.Value(before, "scipix_batch_size_sum"));
         foreach (var (outcome, job) in jobs)
         {
             var result = Assert.Single(broker.For([job.JobId]));

@@ -82,13 +82,35 @@ internal sealed class ImageLoader(OcrEngineOptions options)
         }
     }
 
-    // Decodes (every frame), turns it upright and checks the limits again (EXIF rotation swaps the sides).
+    /// <summary>
+    /// The most one decode may hold at once: <see cref="DecodeBytesPerPixel"/> per pixel of the largest page
+    /// allowed (Ocr:MaxPixels), whatever the number of frames.
+    /// </summary>
+    public long DecodeLimitBytes => options.MaxPixels * DecodeBytesPerPixel;
+
+    /// <summary>
+    /// Bytes per page pixel one decode may hold: the decoded RGBA page (4) plus what the decoders need beside it.
+    /// Measured peaks per pixel of one page: BMP, TIFF, GIF, PNG and JPEG 4.0-4.3, a JPEG turned upright by its EXIF
+    /// orientation 8.0, lossy WebP 8.1, lossless WebP 12.4 (measured 2026-11-28, docs/configuration.md at Ocr:MaxPixels); 16 leaves room above the largest.
+    /// </summary>
+    public const int DecodeBytesPerPixel = 16;
+
+    // Decodes (every frame), turns it upright and checks the limits again (EXIF rotation swaps the sides). The
+    // decode's allocations are counted and capped (DecodeAllocator): a file whose frames together need more than
+    // the largest allowed page fails as too large instead of exhausting memory.
     private Image<Rgba32> Decode(ReadOnlySpan<byte> bytes, IImageFormat format)
     {
+        var configuration = Decoding.Clone();
+        var allocator = new DecodeAllocator(Decoding.MemoryAllocator, DecodeLimitBytes);
+        configuration.MemoryAllocator = allocator;
         Image<Rgba32> image;
         try
         {
-            image = Image.Load<Rgba32>(Decoding, bytes);
+            image = Image.Load<Rgba32>(configuration, bytes);
+        }
+        catch (Exception ex) when (LimitExceeded(ex) is not null)
+        {
+            throw TooLargeToDecode(format, allocator);
         }
         catch (Exception ex) when (IsDecodeFailure(ex))
         {
@@ -101,12 +123,35 @@ internal sealed class ImageLoader(OcrEngineOptions options)
             CheckSize(image.Width, image.Height);
             return image;
         }
+        catch (Exception ex) when (LimitExceeded(ex) is not null)
+        {
+            image.Dispose();
+            throw TooLargeToDecode(format, allocator);
+        }
         catch
         {
             image.Dispose();
             throw;
         }
     }
+
+    private static DecodeLimitExceededException? LimitExceeded(Exception? ex)
+    {
+        for (; ex is not null; ex = ex.InnerException)
+        {
+            if (ex is DecodeLimitExceededException limit)
+            {
+                return limit;
+            }
+        }
+
+        return null;
+    }
+
+    private OcrException TooLargeToDecode(IImageFormat format, DecodeAllocator allocator) =>
+        new(OcrErrorCode.ImageTooLarge,
+            $"Decoding the {format.Name} image needs more than {allocator.LimitBytes / (1024 * 1024)} MiB ({DecodeBytesPerPixel} bytes per pixel " +
+            $"of the largest page allowed, Ocr:MaxPixels = {options.MaxPixels}): its frames together are larger than one page may be.");
 
     // One page of a multi-page TIFF: its own header is checked before it is decoded.
     private Image<Rgba32> DecodePage(byte[] singlePage, IImageFormat format)

@@ -1,5 +1,6 @@
 using ScipixWorker.Ocr.Engine;
 using ScipixWorker.Ocr.IntegrationTests.Support;
+using ScipixWorker.Tests.Support;
 using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.Metadata.Profiles.Exif;
 using SixLabors.ImageSharp.PixelFormats;
@@ -169,6 +170,37 @@ public sealed class RenderedImageTests(EngineFixture fixture)
 
         Assert.Equal(OcrErrorCode.ImageTooLarge, error.Code);
         Assert.Contains("Ocr:MaxPages", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void An_animated_gif_whose_frames_together_pass_the_decode_cap_is_refused_as_too_large()
+    {
+        // A 1000 x 1000 canvas is within a 1 M pixel limit, and 10 frames within Ocr:MaxPages; but ImageSharp decodes
+        // every frame at the canvas size (4 MB each), and one decode may hold 16 bytes per allowed pixel (16 MB).
+        var options = fixture.Options.Copy();
+        options.MaxPixels = 1_000_000;
+        var loader = new ScipixWorker.Ocr.Imaging.ImageLoader(options);
+
+        var error = Assert.Throws<OcrException>(() => loader.Load(AnimatedGifs.OnePixelFrames(1000, 1000, frames: 10)));
+
+        Assert.Equal(OcrErrorCode.ImageTooLarge, error.Code);
+        Assert.Contains("Ocr:MaxPixels", error.Message, StringComparison.Ordinal);
+        Assert.Contains("GIF", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void An_animated_gif_within_the_decode_cap_still_gives_every_frame_as_a_page()
+    {
+        var options = fixture.Options.Copy();
+        options.MaxPixels = 1_000_000;
+        var loader = new ScipixWorker.Ocr.Imaging.ImageLoader(options);
+
+        using var image = loader.Load(AnimatedGifs.OnePixelFrames(1000, 1000, frames: 3));
+
+        Assert.Equal(3, image.PageCount);
+        var last = image.Page(2);
+        Assert.Equal((1000, 1000), (last.Width, last.Height));
+        last.ReturnToPool();
     }
 
     [Fact]
