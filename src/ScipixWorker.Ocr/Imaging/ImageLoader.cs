@@ -83,17 +83,19 @@ internal sealed class ImageLoader(OcrEngineOptions options)
     }
 
     /// <summary>
+    /// Bytes per page pixel one decode may hold: the decoded RGBA page (4) plus what the decoders need beside it.
+    /// Measured peaks per pixel of one page: BMP, TIFF, GIF, PNG and JPEG 4.0-4.3, a JPEG turned upright by its
+    /// EXIF orientation 8.0, lossy WebP 8.1, lossless WebP 12.4 (docs/benchmarks.md, "A memory cap on every
+    /// decode"); 16 leaves room above the largest.
+    /// </summary>
+    public const int DecodeBytesPerPixel = 16;
+
+    /// <summary>
     /// The most one decode may hold at once: <see cref="DecodeBytesPerPixel"/> per pixel of the largest page
     /// allowed (Ocr:MaxPixels), whatever the number of frames.
     /// </summary>
-    public long DecodeLimitBytes => options.MaxPixels * DecodeBytesPerPixel;
-
-    /// <summary>
-    /// Bytes per page pixel one decode may hold: the decoded RGBA page (4) plus what the decoders need beside it.
-    /// Measured peaks per pixel of one page: BMP, TIFF, GIF, PNG and JPEG 4.0-4.3, a JPEG turned upright by its EXIF
-    /// orientation 8.0, lossy WebP 8.1, lossless WebP 12.4 (measured 2026-11-28, docs/configuration.md at Ocr:MaxPixels); 16 leaves room above the largest.
-    /// </summary>
-    public const int DecodeBytesPerPixel = 16;
+    public long DecodeLimitBytes =>
+        options.MaxPixels > long.MaxValue / DecodeBytesPerPixel ? long.MaxValue : options.MaxPixels * DecodeBytesPerPixel;
 
     // Decodes (every frame), turns it upright and checks the limits again (EXIF rotation swaps the sides). The
     // decode's allocations are counted and capped (DecodeAllocator): a file whose frames together need more than
@@ -108,7 +110,7 @@ internal sealed class ImageLoader(OcrEngineOptions options)
         {
             image = Image.Load<Rgba32>(configuration, bytes);
         }
-        catch (Exception ex) when (LimitExceeded(ex) is not null)
+        catch (Exception ex) when (IsLimitExceeded(ex))
         {
             throw TooLargeToDecode(format, allocator);
         }
@@ -123,7 +125,7 @@ internal sealed class ImageLoader(OcrEngineOptions options)
             CheckSize(image.Width, image.Height);
             return image;
         }
-        catch (Exception ex) when (LimitExceeded(ex) is not null)
+        catch (Exception ex) when (IsLimitExceeded(ex))
         {
             image.Dispose();
             throw TooLargeToDecode(format, allocator);
@@ -135,17 +137,18 @@ internal sealed class ImageLoader(OcrEngineOptions options)
         }
     }
 
-    private static DecodeLimitExceededException? LimitExceeded(Exception? ex)
+    // ImageSharp may wrap the allocator's refusal (InvalidImageContentException around it).
+    private static bool IsLimitExceeded(Exception? ex)
     {
         for (; ex is not null; ex = ex.InnerException)
         {
-            if (ex is DecodeLimitExceededException limit)
+            if (ex is DecodeLimitExceededException)
             {
-                return limit;
+                return true;
             }
         }
 
-        return null;
+        return false;
     }
 
     private OcrException TooLargeToDecode(IImageFormat format, DecodeAllocator allocator) =>

@@ -1,3 +1,4 @@
+using ScipixWorker.Ocr.Engine;
 using ScipixWorker.Ocr.Imaging;
 using SixLabors.ImageSharp.Memory;
 
@@ -52,6 +53,13 @@ public sealed class DecodeAllocatorTests
 
         Assert.Equal(0, allocator.HeldBytes);
         Assert.Equal(800, allocator.PeakBytes);
+    }
+
+    [Fact]
+    public void The_decode_cap_is_16_bytes_per_allowed_pixel_and_never_overflows()
+    {
+        Assert.Equal(16_000_000, new ImageLoader(new OcrEngineOptions { MaxPixels = 1_000_000 }).DecodeLimitBytes);
+        Assert.Equal(long.MaxValue, new ImageLoader(new OcrEngineOptions { MaxPixels = long.MaxValue }).DecodeLimitBytes);
     }
 
     [Fact]
