@@ -46,6 +46,9 @@ COPY --from=models /src/models/*.onnx /src/models/ppocr_keys_v1.txt /src/models/
 # docs/benchmarks.md, "jemalloc"); under it the worker runs its model threads on one arena of their own, so what one
 # run frees the next reuses on any thread (page bursts and single lines another 15-20 % lower; docs/benchmarks.md,
 # "One jemalloc arena for the model threads"). The worker logs and exports which allocator it runs on.
+# MALLOC_CONF=oversize_threshold:0: jemalloc otherwise returns every freed allocation of 8 MiB or more to the kernel at
+# once, so each model run faulted its large activations in afresh (page bursts 25-40 % slower, a third of the CPU in
+# page faults; docs/benchmarks.md, "Large allocations").
 # MALLOC_ARENA_MAX=2 keeps glibc at two arenas if the preload is removed (src/ScipixWorker/Memory/NativeHeapArenas.cs).
 RUN apt-get update \
     && apt-get install -y --no-install-recommends libjemalloc2 \
@@ -55,6 +58,7 @@ ENV Ocr__ModelDirectory=/app/models \
     ASPNETCORE_HTTP_PORTS=8080 \
     DOTNET_shutdownTimeoutSeconds=110 \
     LD_PRELOAD=/usr/local/lib/libjemalloc.so.2 \
+    MALLOC_CONF=oversize_threshold:0 \
     MALLOC_ARENA_MAX=2
 # 8080: /health/live and /health/ready; 9464: Prometheus /metrics.
 EXPOSE 8080 9464

@@ -31,7 +31,7 @@ stack-status:
 test: build stack-up
 	eval "$$($(STACK) env)" && $(DOTNET) test ScipixWorker.sln -c $(CONFIG) --no-build $(TEST_ARGS)
 	# The allocator probe again under jemalloc, as the container image runs the worker (where it can be installed).
-	jemalloc="$$($(STACK) jemalloc)" && if [ -n "$$jemalloc" ]; then MALLOC_CONF=narenas:3 LD_PRELOAD="$$jemalloc" \
+	jemalloc="$$($(STACK) jemalloc)" && if [ -n "$$jemalloc" ]; then MALLOC_CONF=narenas:3,oversize_threshold:0 LD_PRELOAD="$$jemalloc" \
 		$(DOTNET) test tests/ScipixWorker.UnitTests -c $(CONFIG) --no-build --filter "FullyQualifiedName~NativeAllocatorTests"; fi
 
 # Unit tests only: no stack needed.
@@ -45,7 +45,7 @@ test-unit: build
 # glibc arenas otherwise (docs/operations.md, "Memory").
 run: models stack-up
 	eval "$$($(STACK) env)" && jemalloc="$$($(STACK) jemalloc)" && \
-		Ocr__ModelDirectory=$(CURDIR)/models MALLOC_ARENA_MAX=2 LD_PRELOAD="$$jemalloc" \
+		Ocr__ModelDirectory=$(CURDIR)/models MALLOC_ARENA_MAX=2 MALLOC_CONF=oversize_threshold:0 LD_PRELOAD="$$jemalloc" \
 		$(DOTNET) run --project src/ScipixWorker -c $(CONFIG) -- --samples $(CURDIR)/samples
 
 # The scripts and YAML outside src/ (apt-get install shellcheck yamllint).

@@ -47,13 +47,14 @@ internal sealed class WorkerProcess : IAsyncDisposable
         };
         start.ArgumentList.Add(workerDll);
 
-        // As the container image runs it (Dockerfile): jemalloc preloaded where installed, two glibc arenas otherwise.
-        // --worker-config LD_PRELOAD= measures glibc's malloc (MALLOC_ARENA_MAX=16 also its default arenas),
-        // MALLOC_CONF=... jemalloc's options.
+        // As the container image runs it (Dockerfile): jemalloc preloaded where installed, keeping large allocations
+        // (oversize_threshold:0), two glibc arenas otherwise. --worker-config LD_PRELOAD= measures glibc's malloc
+        // (MALLOC_ARENA_MAX=16 also its default arenas), MALLOC_CONF=... jemalloc's options (in place of these).
         start.Environment["MALLOC_ARENA_MAX"] = "2";
         if (Jemalloc() is { } jemalloc)
         {
             start.Environment["LD_PRELOAD"] = jemalloc;
+            start.Environment["MALLOC_CONF"] = "oversize_threshold:0";
         }
 
         foreach (var (key, value) in settings)

@@ -14,7 +14,7 @@ public static class Jemalloc
         try
         {
             nuint size = sizeof(uint);
-            return Mallctl(name, out var value, ref size, IntPtr.Zero, 0) == 0 && size == sizeof(uint) ? (int)value : null;
+            return Mallctl(name, out uint value, ref size, IntPtr.Zero, 0) == 0 && size == sizeof(uint) ? (int)value : null;
         }
         catch (Exception ex) when (ex is DllNotFoundException or EntryPointNotFoundException)
         {
@@ -36,10 +36,27 @@ public static class Jemalloc
         }
     }
 
+    /// <summary>Reads a 64-bit value (a <c>size_t</c> such as <c>opt.oversize_threshold</c>).</summary>
+    public static long? ReadInt64(string name)
+    {
+        try
+        {
+            nuint size = sizeof(long);
+            return Mallctl(name, out long value, ref size, IntPtr.Zero, 0) == 0 && size == sizeof(long) ? value : null;
+        }
+        catch (Exception ex) when (ex is DllNotFoundException or EntryPointNotFoundException)
+        {
+            return null;
+        }
+    }
+
     // The preloaded library: dlopen hands back the copy already mapped into the process.
     [DllImport("libjemalloc.so.2", EntryPoint = "mallctl", ExactSpelling = true)]
     private static extern int Mallctl([MarshalAs(UnmanagedType.LPUTF8Str)] string name, out uint oldValue, ref nuint oldLength, IntPtr newValue, nuint newLength);
 
     [DllImport("libjemalloc.so.2", EntryPoint = "mallctl", ExactSpelling = true)]
     private static extern int Mallctl([MarshalAs(UnmanagedType.LPUTF8Str)] string name, IntPtr oldValue, IntPtr oldLength, ref uint newValue, nuint newLength);
+
+    [DllImport("libjemalloc.so.2", EntryPoint = "mallctl", ExactSpelling = true)]
+    private static extern int Mallctl([MarshalAs(UnmanagedType.LPUTF8Str)] string name, out long oldValue, ref nuint oldLength, IntPtr newValue, nuint newLength);
 }

@@ -23,11 +23,21 @@ internal static class NativeAllocator
     /// <summary>The allocator of this process: <see cref="Jemalloc"/>, <see cref="Glibc"/> or <see cref="Other"/>.</summary>
     public static string Current => Detected.Value;
 
-    /// <summary>The allocator and, for jemalloc, its arenas, for the start-up log ("jemalloc, 8 arenas, model threads share arena 9").</summary>
-    public static string Description => Describe(Current, Current == Jemalloc ? JemallocArenas() : null, ScipixWorker.Ocr.Engine.ModelArena.Index);
+    /// <summary>
+    /// The allocator and, for jemalloc, its arenas and what it does with large allocations, for the start-up log
+    /// ("jemalloc, 8 arenas, model threads share arena 9, large allocations kept").
+    /// </summary>
+    public static string Description => Current == Jemalloc
+        ? Describe(Current, JemallocArenas(), ScipixWorker.Ocr.Engine.ModelArena.Index, JemallocOversizeThreshold())
+        : Describe(Current, null, null);
 
-    /// <summary>Formats <see cref="Description"/>: the allocator, its arena count, the model threads' shared arena.</summary>
-    public static string Describe(string allocator, int? arenas, int? modelArena)
+    /// <summary>
+    /// Formats <see cref="Description"/>: the allocator, its arena count, the model threads' shared arena, and
+    /// jemalloc's <c>opt.oversize_threshold</c>: above 0, every freed allocation of that size or more goes back to
+    /// the kernel at once, and a model run's large activations are faulted in afresh on every run (page bursts
+    /// spent a third of the worker's CPU in the kernel and ran 25-40 % slower; docs/operations.md).
+    /// </summary>
+    public static string Describe(string allocator, int? arenas, int? modelArena, long? oversizeThreshold = null)
     {
         var text = arenas switch
         {
@@ -35,8 +45,18 @@ internal static class NativeAllocator
             1 => $"{allocator}, 1 arena",
             _ => $"{allocator}, {arenas} arenas",
         };
-        return modelArena is { } index ? $"{text}, model threads share arena {index}" : text;
+        text = modelArena is { } index ? $"{text}, model threads share arena {index}" : text;
+        return oversizeThreshold switch
+        {
+            null => text,
+            0 => $"{text}, large allocations kept",
+            var threshold => $"{text}, allocations of {threshold / (1024 * 1024.0):0.#} MiB or more returned to the kernel at once " +
+                "(slow for model runs: set MALLOC_CONF=oversize_threshold:0, as the container image does)",
+        };
     }
+
+    /// <summary>jemalloc's <c>opt.oversize_threshold</c> (0: large allocations stay in their arenas); null where it cannot be read.</summary>
+    public static long? JemallocOversizeThreshold() => ScipixWorker.Ocr.Engine.Jemalloc.ReadInt64("opt.oversize_threshold");
 
     /// <summary>jemalloc's arena count for threads (<c>opt.narenas</c>: MALLOC_CONF's narenas, else four per core); null where it cannot be read.</summary>
     public static int? JemallocArenas() => ScipixWorker.Ocr.Engine.Jemalloc.Read("opt.narenas");

@@ -48,7 +48,17 @@ public sealed class NativeAllocatorTests
     public void The_start_up_line_names_the_allocator_and_its_arenas(string allocator, int? arenas, int? modelArena, string expected) =>
         Assert.Equal(expected, NativeAllocator.Describe(allocator, arenas, modelArena));
 
-    // `make test` runs this class a second time under jemalloc (LD_PRELOAD, MALLOC_CONF=narenas:3) where it is installed.
+    [Fact]
+    public void The_start_up_line_says_whether_jemalloc_keeps_large_allocations_and_what_to_set_when_not()
+    {
+        Assert.Equal("jemalloc, 8 arenas, model threads share arena 9, large allocations kept", NativeAllocator.Describe("jemalloc", 8, 9, 0));
+        var eager = NativeAllocator.Describe("jemalloc", 8, 9, 8L * 1024 * 1024);
+        Assert.StartsWith("jemalloc, 8 arenas, model threads share arena 9, allocations of 8 MiB or more returned to the kernel at once", eager, StringComparison.Ordinal);
+        Assert.Contains("MALLOC_CONF=oversize_threshold:0", eager, StringComparison.Ordinal);
+    }
+
+    // `make test` runs this class a second time under jemalloc (LD_PRELOAD, MALLOC_CONF=narenas:3,oversize_threshold:0)
+    // where it is installed.
     [Fact]
     public void Under_jemalloc_the_arena_count_is_read_from_it_and_otherwise_not_shown()
     {
@@ -71,7 +81,10 @@ public sealed class NativeAllocatorTests
             Assert.Equal(narenas, arenas);
         }
 
-        Assert.Equal(NativeAllocator.Describe(NativeAllocator.Jemalloc, arenas, ModelArena.Index), NativeAllocator.Description);
+        // The threshold is read from jemalloc: 0 where MALLOC_CONF sets it so, else jemalloc's 8 MiB.
+        var oversize = (Environment.GetEnvironmentVariable("MALLOC_CONF") ?? string.Empty).Contains("oversize_threshold:0", StringComparison.Ordinal) ? 0L : 8L * 1024 * 1024;
+        Assert.Equal(oversize, NativeAllocator.JemallocOversizeThreshold());
+        Assert.Equal(NativeAllocator.Describe(NativeAllocator.Jemalloc, arenas, ModelArena.Index, oversize), NativeAllocator.Description);
     }
 
     // The jemalloc pass of `make test` (see above) is where this test creates an arena; elsewhere the arena stays off.
