@@ -25,7 +25,7 @@ internal static class NativeAllocator
 
     /// <summary>
     /// The allocator and, for jemalloc, its arenas and what it does with large allocations, for the start-up log
-    /// ("jemalloc, 8 arenas, model threads share arena 9, large allocations kept").
+    /// ("jemalloc, 8 arenas, model threads share arena 8, large allocations kept").
     /// </summary>
     public static string Description => Current == Jemalloc
         ? Describe(Current, JemallocArenas(), ScipixWorker.Ocr.Engine.ModelArena.Index, JemallocOversizeThreshold())
