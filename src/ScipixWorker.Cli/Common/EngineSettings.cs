@@ -83,11 +83,12 @@ internal sealed class EngineSettings
             options.RecognizerModel = recognizer;
         }
 
+        var faithful = parse.GetValue(Faithful);
         if (parse.GetValue(MinWidth) is { } minWidth)
         {
             options.RecognizerMinWidth = minWidth;
         }
-        else if (parse.GetValue(Faithful))
+        else if (faithful)
         {
             options.RecognizerMinWidth = WidthBuckets.PaddleMinWidth;
         }
@@ -101,7 +102,7 @@ internal sealed class EngineSettings
         options.RecognizerPrecision = parse.GetValue(RecognizerPrecision) ?? options.RecognizerPrecision;
         options.ClassifierPrecision = parse.GetValue(ClassifierPrecision) ?? options.ClassifierPrecision;
 
-        if (parse.GetValue(Faithful))
+        if (faithful)
         {
             options.InferSpaces = false;
         }

@@ -23,6 +23,13 @@ public sealed class RenderedImageTests(EngineFixture fixture)
     private OcrDocument Read(byte[] image, OcrMode mode = OcrMode.Full) =>
         fixture.Engine.Recognize(image, mode, TestContext.Current.CancellationToken);
 
+    private ScipixWorker.Ocr.Imaging.ImageLoader LoaderWithMaxPixels(long maxPixels)
+    {
+        var options = fixture.Options.Copy();
+        options.MaxPixels = maxPixels;
+        return new ScipixWorker.Ocr.Imaging.ImageLoader(options);
+    }
+
     [Fact]
     public void Rendered_page_is_read_line_by_line_with_boxes_where_the_text_is()
     {
@@ -147,9 +154,7 @@ public sealed class RenderedImageTests(EngineFixture fixture)
         var bitmaps = new[] { (300, 80), (300, 80), (600, 80) }.Select(s => TextImages.Render(s.Item1, s.Item2, [])).ToList();
         var tiff = MultiPageTiff.Encode(bitmaps);
         bitmaps.ForEach(b => b.Dispose());
-        var options = fixture.Options.Copy();
-        options.MaxPixels = 30_000;
-        var loader = new ScipixWorker.Ocr.Imaging.ImageLoader(options);
+        var loader = LoaderWithMaxPixels(30_000);
 
         using var image = loader.Load(tiff);
 
@@ -177,9 +182,7 @@ public sealed class RenderedImageTests(EngineFixture fixture)
     {
         // A 1000 x 1000 canvas is within a 1 M pixel limit, and 10 frames within Ocr:MaxPages; but ImageSharp decodes
         // every frame at the canvas size (4 MB each), and one decode may hold 16 bytes per allowed pixel (16 MB).
-        var options = fixture.Options.Copy();
-        options.MaxPixels = 1_000_000;
-        var loader = new ScipixWorker.Ocr.Imaging.ImageLoader(options);
+        var loader = LoaderWithMaxPixels(1_000_000);
 
         var error = Assert.Throws<OcrException>(() => loader.Load(AnimatedGifs.OnePixelFrames(1000, 1000, frames: 10)));
 
@@ -191,9 +194,7 @@ public sealed class RenderedImageTests(EngineFixture fixture)
     [Fact]
     public void An_animated_gif_within_the_decode_cap_still_gives_every_frame_as_a_page()
     {
-        var options = fixture.Options.Copy();
-        options.MaxPixels = 1_000_000;
-        var loader = new ScipixWorker.Ocr.Imaging.ImageLoader(options);
+        var loader = LoaderWithMaxPixels(1_000_000);
 
         using var image = loader.Load(AnimatedGifs.OnePixelFrames(1000, 1000, frames: 3));
 
