@@ -69,11 +69,11 @@ internal sealed class ImageLoader(OcrEngineOptions options)
             return new DecodedImage(null, pages, this, format);
         }
 
-        var image = Decode(encoded.Span, format);
+        var image = Decode(encoded.Span, format, out var peakBytes);
         try
         {
             CheckPageCount(image.Frames.Count);
-            return new DecodedImage(image, null, this, format);
+            return new DecodedImage(image, null, this, format) { DecodePeakBytes = peakBytes };
         }
         catch
         {
@@ -100,7 +100,7 @@ internal sealed class ImageLoader(OcrEngineOptions options)
     // Decodes (every frame), turns it upright and checks the limits again (EXIF rotation swaps the sides). The
     // decode's allocations are counted and capped (DecodeAllocator): a file whose frames together need more than
     // the largest allowed page fails as too large instead of exhausting memory.
-    private Image<Rgba32> Decode(ReadOnlySpan<byte> bytes, IImageFormat format)
+    private Image<Rgba32> Decode(ReadOnlySpan<byte> bytes, IImageFormat format, out long peakBytes)
     {
         var configuration = Decoding.Clone();
         var allocator = new DecodeAllocator(Decoding.MemoryAllocator, DecodeLimitBytes);
@@ -123,6 +123,7 @@ internal sealed class ImageLoader(OcrEngineOptions options)
         {
             image.Mutate(x => x.AutoOrient());
             CheckSize(image.Width, image.Height);
+            peakBytes = allocator.PeakBytes;
             return image;
         }
         catch (Exception ex) when (IsLimitExceeded(ex))
@@ -160,7 +161,7 @@ internal sealed class ImageLoader(OcrEngineOptions options)
     private Image<Rgba32> DecodePage(byte[] singlePage, IImageFormat format)
     {
         Identify(singlePage);
-        return Decode(singlePage, format);
+        return Decode(singlePage, format, out _);
     }
 
     private void CheckPageCount(int pages)
@@ -236,6 +237,12 @@ internal sealed class ImageLoader(OcrEngineOptions options)
         public string FormatName => _format.Name;
 
         public int PageCount => _pages?.Count ?? _image!.Frames.Count;
+
+        /// <summary>
+        /// The most the decode held at once, turning upright included (<see cref="DecodeAllocator.PeakBytes"/>); null for a
+        /// multi-page TIFF, whose pages are decoded one at a time later.
+        /// </summary>
+        public long? DecodePeakBytes { get; init; }
 
         /// <summary>
         /// Page <paramref name="index"/> as RGB, alpha composed onto white, in a pooled buffer (the caller may
