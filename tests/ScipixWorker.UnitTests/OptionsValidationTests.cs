@@ -47,6 +47,25 @@ public sealed class OptionsValidationTests
     }
 
     [Fact]
+    public void A_lease_for_shared_idempotency_keys_out_of_range_fails_naming_the_setting()
+    {
+        var result = new WorkerOptionsValidator().Validate(null, new WorkerOptions { IdempotencyStore = IdempotencyStore.Blob, IdempotencyLease = TimeSpan.FromHours(2) });
+
+        Assert.True(result.Failed);
+        Assert.Contains("IdempotencyLease", result.FailureMessage, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_bad_idempotency_container_name_fails_naming_the_setting()
+    {
+        var result = new BlobStorageOptionsValidator().Validate(null, new BlobStorageOptions { ConnectionString = Azurite, AllowedContainers = ["images"], IdempotencyContainer = "Keys_Here" });
+
+        Assert.True(result.Failed);
+        Assert.Contains("'Keys_Here'", result.FailureMessage, StringComparison.Ordinal);
+        Assert.Contains("BlobStorage:IdempotencyContainer", result.FailureMessage, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Blob_storage_with_a_connection_string_and_an_allowed_container_is_valid()
     {
         var result = new BlobStorageOptionsValidator().Validate(null, new BlobStorageOptions { ConnectionString = Azurite, AllowedContainers = ["images"] });

@@ -51,6 +51,12 @@ internal static class E2eRunner
         workerSettings["Worker:QueueName"] = queueName;
         workerSettings["BlobStorage:AllowedContainers"] = containerName;
 
+        // Keys shared by replicas (Worker:IdempotencyStore=Blob) go to the run's own container, deleted with it:
+        // Azurite keeps every blob's metadata in one JSON file that it rewrites, so blobs left behind by earlier
+        // runs make every later storage call dearer (docs/benchmarks.md, "Shared idempotency keys").
+        var keysContainer = storage.GetBlobContainerClient($"{containerName}-keys");
+        workerSettings["BlobStorage:IdempotencyContainer"] = keysContainer.Name;
+
         var received = new ConcurrentDictionary<Guid, (long Timestamp, bool Recognized)>();
         var expected = new ConcurrentDictionary<Guid, bool>();
         var remaining = 0;
@@ -208,7 +214,7 @@ internal static class E2eRunner
         {
             await handle.StopAsync(CancellationToken.None);
             await worker.StopAsync(TimeSpan.FromSeconds(30));
-            await CleanUpAsync(settings, configuration, queueName, container, log);
+            await CleanUpAsync(settings, configuration, queueName, [container, keysContainer], log);
         }
     }
 
@@ -231,8 +237,8 @@ internal static class E2eRunner
         }
     }
 
-    /// <summary>Deletes the run's queue, its error queue and exchanges (management API) and its container.</summary>
-    private static async Task CleanUpAsync(SubmitSettings settings, IConfiguration configuration, string queueName, BlobContainerClient container, Action<string> log)
+    /// <summary>Deletes the run's queue, its error queue and exchanges (management API) and its containers.</summary>
+    private static async Task CleanUpAsync(SubmitSettings settings, IConfiguration configuration, string queueName, BlobContainerClient[] containers, Action<string> log)
     {
         var managementPort = configuration["RabbitMq:ManagementPort"] ?? "15672";
         using var http = new HttpClient { BaseAddress = new Uri($"http://{settings.RabbitHost}:{managementPort}/"), Timeout = TimeSpan.FromSeconds(10) };
@@ -257,13 +263,16 @@ internal static class E2eRunner
             }
         }
 
-        try
+        foreach (var container in containers)
         {
-            await container.DeleteIfExistsAsync();
-        }
-        catch (Azure.RequestFailedException ex)
-        {
-            log($"could not delete container {container.Name}: {ex.Message}");
+            try
+            {
+                await container.DeleteIfExistsAsync();
+            }
+            catch (Azure.RequestFailedException ex)
+            {
+                log($"could not delete container {container.Name}: {ex.Message}");
+            }
         }
     }
 }

@@ -32,11 +32,20 @@ internal sealed class JobProcessor(
     public async Task ProcessAsync(ConsumeContext<RecognizeDocument> context)
     {
         var job = context.Message;
-        var key = IdempotencyGuard.KeyOf(job);
-        if (!idempotency.TryBegin(key))
+        await using var claim = await idempotency.BeginAsync(IdempotencyGuard.KeyOf(job), job.JobId, context.CancellationToken);
+        if (claim.Outcome == ClaimOutcome.Duplicate)
         {
             Log.JobDuplicate(logger, job.JobId);
             WorkerMetrics.JobsTotal.WithLabels(WorkerMetrics.Outcome.Duplicate).Inc();
+            return;
+        }
+
+        if (claim.Outcome == ClaimOutcome.HeldElsewhere)
+        {
+            // Not acknowledged as a repeat: the other replica may still fail it retryably or die. It comes back
+            // later and finds the result (a repeat) or a claim that ran out (it runs here).
+            Log.JobHeldElsewhere(logger, job.JobId);
+            await RequeueAsync(context);
             return;
         }
 
@@ -51,6 +60,7 @@ internal sealed class JobProcessor(
             }
             catch (JobDeferredException)
             {
+                Log.JobRequeued(logger, job.JobId);
                 await RequeueAsync(context);
                 return;
             }
@@ -75,11 +85,11 @@ internal sealed class JobProcessor(
         {
             if (final)
             {
-                idempotency.Complete(key);
+                await claim.CompleteAsync();
             }
             else
             {
-                idempotency.Abandon(key);
+                await claim.AbandonAsync();
             }
 
             WorkerMetrics.JobsInFlight.Dec();
@@ -214,14 +224,13 @@ internal sealed class JobProcessor(
         return wait > TimeSpan.Zero ? wait : TimeSpan.Zero;
     }
 
-    // Sent back as a new message before the batch is acknowledged: the job runs once, later, on whichever
-    // worker takes it. (A job still recognizing when MassTransit cancels consumers at ConsumerStopTimeout is
+    // Sent back as a new message before the batch is acknowledged (shutdown, or held by another replica): the job
+    // runs once, later, on whichever worker takes it. (A job still recognizing when MassTransit cancels consumers at ConsumerStopTimeout is
     // not re-sent: its message is never acknowledged, so the broker redelivers it.)
     private async Task RequeueAsync(ConsumeContext<RecognizeDocument> context)
     {
         var endpoint = await context.GetSendEndpoint(context.ReceiveContext.InputAddress);
         await endpoint.Send(context.Message, CancellationToken.None);
-        Log.JobRequeued(logger, context.Message.JobId);
         WorkerMetrics.JobsTotal.WithLabels(WorkerMetrics.Outcome.Requeued).Inc();
     }
 }

@@ -40,7 +40,13 @@ public static class JobsHostingExtensions
         services.AddSingleton<IValidateOptions<RabbitMqOptions>, RabbitMqOptionsValidator>();
 
         services.TryAddSingleton(TimeProvider.System);
-        services.AddSingleton<IdempotencyGuard>();
+        services.AddSingleton(sp => new IdempotencyGuard(
+            sp.GetRequiredService<IOptions<WorkerOptions>>(),
+            sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<ILogger<IdempotencyGuard>>(),
+            sp.GetRequiredService<IOptions<WorkerOptions>>().Value.IdempotencyStore == IdempotencyStore.Blob
+                ? ActivatorUtilities.CreateInstance<Storage.BlobIdempotencyStore>(sp)
+                : null));
         services.AddSingleton<ResultCache>();
         services.AddSingleton<InferenceGate>();
         services.AddSingleton<TransientRetry>();
@@ -108,7 +114,8 @@ public static class JobsHostingExtensions
 
                 Log.ConsumerConfigured(
                     context.GetRequiredService<ILogger<RecognizeDocumentBatchConsumer>>(), worker.QueueName, worker.MaxBatchSize,
-                    worker.BatchTimeLimit.TotalMilliseconds, worker.ConcurrentBatches, worker.EffectivePrefetchCount, worker.EffectiveConcurrentInferences);
+                    worker.BatchTimeLimit.TotalMilliseconds, worker.ConcurrentBatches, worker.EffectivePrefetchCount, worker.EffectiveConcurrentInferences,
+                    context.GetRequiredService<IdempotencyGuard>().Describe());
             });
         });
         return builder;

@@ -29,12 +29,21 @@ internal static partial class Log
     [LoggerMessage(EventId = 1007, Level = LogLevel.Debug, Message = "Batch of {Count} job(s) received")]
     public static partial void BatchReceived(ILogger logger, int count);
 
-    [LoggerMessage(EventId = 1008, Level = LogLevel.Information, Message = "Consuming {Queue}: batches of up to {MaxBatchSize} within {BatchTimeLimitMs} ms, {ConcurrentBatches} at a time, prefetch {Prefetch}, {Inferences} concurrent inference(s)")]
-    public static partial void ConsumerConfigured(ILogger logger, string queue, int maxBatchSize, double batchTimeLimitMs, int concurrentBatches, int prefetch, int inferences);
+    [LoggerMessage(EventId = 1008, Level = LogLevel.Information, Message = "Consuming {Queue}: batches of up to {MaxBatchSize} within {BatchTimeLimitMs} ms, {ConcurrentBatches} at a time, prefetch {Prefetch}, {Inferences} concurrent inference(s); idempotency keys {Idempotency}")]
+    public static partial void ConsumerConfigured(ILogger logger, string queue, int maxBatchSize, double batchTimeLimitMs, int concurrentBatches, int prefetch, int inferences, string idempotency);
 
     [LoggerMessage(EventId = 1009, Level = LogLevel.Information, Message = "Native heap trimming is off: {Reason}")]
     public static partial void NativeHeapTrimUnavailable(ILogger logger, string reason);
 
     [LoggerMessage(EventId = 1010, Level = LogLevel.Information, Message = "Native allocator: {Allocator} (docs/operations.md, \"Memory: the native allocator\")")]
     public static partial void NativeAllocator(ILogger logger, string allocator);
+
+    [LoggerMessage(EventId = 1011, Level = LogLevel.Information, Message = "Job {JobId} is being run by another replica: put back on the queue")]
+    public static partial void JobHeldElsewhere(ILogger logger, Guid jobId);
+
+    [LoggerMessage(EventId = 1012, Level = LogLevel.Warning, Message = "Shared idempotency store: {Operation} for job {JobId} failed ({Reason}); the job runs anyway (a repeat elsewhere may run it again)")]
+    public static partial void IdempotencyStoreFailed(ILogger logger, string operation, Guid jobId, string reason);
+
+    [LoggerMessage(EventId = 1013, Level = LogLevel.Warning, Message = "Job {JobId}: its idempotency claim ran out and another replica took it over (the job ran longer than the lease without a renewal getting through)")]
+    public static partial void IdempotencyClaimLost(ILogger logger, Guid jobId);
 }

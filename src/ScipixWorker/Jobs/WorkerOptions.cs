@@ -64,6 +64,19 @@ public sealed class WorkerOptions : IValidatableObject
     [Range(1, 10_000_000)]
     public int IdempotencyCapacity { get; set; } = 100_000;
 
+    /// <summary>
+    /// Memory: each replica remembers its own jobs. Blob: every replica sees every other's, and a restart forgets
+    /// nothing (one small blob per key in BlobStorage:IdempotencyContainer).
+    /// </summary>
+    public IdempotencyStore IdempotencyStore { get; set; } = IdempotencyStore.Memory;
+
+    /// <summary>
+    /// With the Blob store: how long a running job's claim holds without renewal. The replica running it renews it
+    /// every third of this; a claim left by a replica that died is taken over once it runs out.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:01", "01:00:00")]
+    public TimeSpan IdempotencyLease { get; set; } = TimeSpan.FromSeconds(30);
+
     /// <summary>Most results kept in the result cache (by image SHA-256, mode and model); 0 disables it.</summary>
     [Range(0, 1_000_000)]
     public int ResultCacheEntries { get; set; } = 1000;

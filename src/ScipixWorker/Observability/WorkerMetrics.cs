@@ -25,7 +25,7 @@ internal static class WorkerMetrics
 
     public static readonly Counter JobsTotal = Metrics.CreateCounter(
         "scipix_jobs_total",
-        "Jobs handled, by outcome: recognized, failed (an error event was published), duplicate (idempotency key seen), requeued (shutdown), rejected (malformed, sent to the error queue).",
+        "Jobs handled, by outcome: recognized, failed (an error event was published), duplicate (idempotency key seen), requeued (shutdown, or run by another replica at that moment), rejected (malformed, sent to the error queue).",
         "outcome");
 
     public static readonly Counter JobFailuresTotal = Metrics.CreateCounter(
@@ -102,4 +102,9 @@ internal static class WorkerMetrics
 
     public static readonly Counter ClaimChecksTotal = Metrics.CreateCounter(
         "scipix_claim_checks_total", "Results written to a result blob because they were too large for a message.");
+
+    public static readonly Counter IdempotencyStoreErrorsTotal = Metrics.CreateCounter(
+        "scipix_idempotency_store_errors_total",
+        "Calls to the shared idempotency store (Worker:IdempotencyStore=Blob) that failed, by operation (claim, renew, complete, release); a failed claim lets the job run.",
+        "operation");
 }

@@ -29,6 +29,10 @@ public sealed partial class BlobStorageOptions : IValidatableObject
     [Required]
     public string ResultContainer { get; set; } = "results";
 
+    /// <summary>Container for the idempotency keys shared by replicas (Worker:IdempotencyStore=Blob); created when first needed.</summary>
+    [Required]
+    public string IdempotencyContainer { get; set; } = "idempotency";
+
     /// <summary>Timeout of one storage request.</summary>
     [Range(typeof(TimeSpan), "00:00:01", "00:10:00")]
     public TimeSpan NetworkTimeout { get; set; } = TimeSpan.FromSeconds(30);
@@ -56,12 +60,12 @@ public sealed partial class BlobStorageOptions : IValidatableObject
             yield return new ValidationResult("BlobStorage:AllowedContainers must name at least one container that jobs may read.", [nameof(AllowedContainers)]);
         }
 
-        foreach (var container in AllowedContainers.Append(ResultContainer))
+        foreach (var container in AllowedContainers.Append(ResultContainer).Append(IdempotencyContainer))
         {
             if (!IsValidContainerName(container))
             {
                 yield return new ValidationResult(
-                    $"'{container}' is not a valid container name (3-63 lowercase letters, digits and single hyphens): check BlobStorage:AllowedContainers and BlobStorage:ResultContainer.",
+                    $"'{container}' is not a valid container name (3-63 lowercase letters, digits and single hyphens): check BlobStorage:AllowedContainers, BlobStorage:ResultContainer and BlobStorage:IdempotencyContainer.",
                     [nameof(AllowedContainers)]);
             }
         }

@@ -19,6 +19,7 @@ namespace ScipixWorker.IntegrationTests.Support;
 internal sealed class WorkerUnderTest : IAsyncDisposable
 {
     private readonly Dictionary<string, string?> _settings;
+    private readonly bool _ownsResources = true;
     private WebApplication? _app;
 
     public WorkerUnderTest(Dictionary<string, string?>? overrides = null)
@@ -28,6 +29,7 @@ internal sealed class WorkerUnderTest : IAsyncDisposable
         Container = $"it-{id}";
         OtherContainer = $"it-{id}-denied";
         ResultContainer = $"it-{id}-results";
+        IdempotencyContainer = $"it-{id}-keys";
         HealthPort = FreePort();
         MetricsPort = FreePort();
         _settings = new Dictionary<string, string?>
@@ -40,6 +42,7 @@ internal sealed class WorkerUnderTest : IAsyncDisposable
             ["BlobStorage:ConnectionString"] = TestEnvironment.BlobConnectionString,
             ["BlobStorage:AllowedContainers:0"] = Container,
             ["BlobStorage:ResultContainer"] = ResultContainer,
+            ["BlobStorage:IdempotencyContainer"] = IdempotencyContainer,
             ["Worker:QueueName"] = QueueName,
             ["Worker:MaxBatchSize"] = "4",
             ["Worker:BatchTimeLimit"] = "00:00:00.200",
@@ -58,6 +61,25 @@ internal sealed class WorkerUnderTest : IAsyncDisposable
         Storage = new BlobServiceClient(TestEnvironment.BlobConnectionString);
     }
 
+    // Another replica of `original`: its own host and ports, the same queue, containers and settings.
+    private WorkerUnderTest(WorkerUnderTest original)
+    {
+        QueueName = original.QueueName;
+        Container = original.Container;
+        OtherContainer = original.OtherContainer;
+        ResultContainer = original.ResultContainer;
+        IdempotencyContainer = original.IdempotencyContainer;
+        HealthPort = FreePort();
+        MetricsPort = FreePort();
+        _settings = new Dictionary<string, string?>(original._settings)
+        {
+            ["Health:Port"] = HealthPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["Metrics:Port"] = MetricsPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        };
+        Storage = original.Storage;
+        _ownsResources = false;
+    }
+
     public string QueueName { get; }
 
     public string ErrorQueueName => $"{QueueName}_error";
@@ -69,6 +91,9 @@ internal sealed class WorkerUnderTest : IAsyncDisposable
     public string OtherContainer { get; }
 
     public string ResultContainer { get; }
+
+    /// <summary>Where the replicas share idempotency keys (Worker:IdempotencyStore=Blob).</summary>
+    public string IdempotencyContainer { get; }
 
     public int HealthPort { get; }
 
@@ -108,6 +133,9 @@ internal sealed class WorkerUnderTest : IAsyncDisposable
             _app = null;
         }
     }
+
+    /// <summary>A second replica (not started) on the same queue and containers; the original cleans them up.</summary>
+    public WorkerUnderTest Replica() => new(this);
 
     /// <summary>Another worker process on the same queue and containers (after <see cref="StopAsync"/>).</summary>
     public async Task RestartAsync()
@@ -150,13 +178,18 @@ internal sealed class WorkerUnderTest : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await StopAsync();
+        if (!_ownsResources)
+        {
+            return;
+        }
+
         await using var broker = await Broker.ConnectAsync();
         foreach (var queue in new[] { QueueName, ErrorQueueName, $"{QueueName}_skipped" })
         {
             await broker.DeleteQueueAsync(queue);
         }
 
-        foreach (var container in new[] { Container, OtherContainer, ResultContainer })
+        foreach (var container in new[] { Container, OtherContainer, ResultContainer, IdempotencyContainer })
         {
             await Storage.GetBlobContainerClient(container).DeleteIfExistsAsync();
         }

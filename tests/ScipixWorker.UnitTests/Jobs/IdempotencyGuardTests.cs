@@ -1,48 +1,77 @@
+using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using ScipixWorker.Contracts;
 using ScipixWorker.Jobs;
+using ScipixWorker.Storage;
 
 namespace ScipixWorker.UnitTests.Jobs;
 
 public sealed class IdempotencyGuardTests
 {
+    private static readonly Guid JobId = Guid.NewGuid();
     private readonly ManualTimeProvider _time = new();
 
     private IdempotencyGuard CreateGuard() =>
-        new(Options.Create(new WorkerOptions { IdempotencyWindow = TimeSpan.FromMinutes(10), IdempotencyCapacity = 100 }), _time);
+        new(Options.Create(new WorkerOptions { IdempotencyWindow = TimeSpan.FromMinutes(10), IdempotencyCapacity = 100 }), _time, NullLogger<IdempotencyGuard>.Instance);
 
-    [Fact]
-    public void A_repeat_is_refused_while_the_first_runs_and_after_it_completed()
+    private async Task<ClaimOutcome> BeginAsync(IdempotencyGuard guard, string key)
     {
-        var guard = CreateGuard();
-
-        Assert.True(guard.TryBegin("k"));
-        Assert.False(guard.TryBegin("k"));
-        guard.Complete("k");
-        Assert.False(guard.TryBegin("k"));
+        await using var claim = await guard.BeginAsync(key, JobId, CancellationToken.None);
+        return claim.Outcome;
     }
 
     [Fact]
-    public void An_abandoned_job_may_run_again()
+    public async Task A_repeat_is_refused_while_the_first_runs_and_after_it_completed()
     {
         var guard = CreateGuard();
-        Assert.True(guard.TryBegin("k"));
 
-        guard.Abandon("k");
-
-        Assert.True(guard.TryBegin("k"));
+        var first = await guard.BeginAsync("k", JobId, CancellationToken.None);
+        Assert.Equal(ClaimOutcome.Claimed, first.Outcome);
+        Assert.Equal(ClaimOutcome.Duplicate, await BeginAsync(guard, "k"));
+        await first.CompleteAsync();
+        Assert.Equal(ClaimOutcome.Duplicate, await BeginAsync(guard, "k"));
+        Assert.Equal(ClaimOutcome.Claimed, await BeginAsync(guard, "other"));
     }
 
     [Fact]
-    public void A_key_is_forgotten_after_the_window()
+    public async Task An_abandoned_job_may_run_again()
     {
         var guard = CreateGuard();
-        Assert.True(guard.TryBegin("k"));
-        guard.Complete("k");
+        var first = await guard.BeginAsync("k", JobId, CancellationToken.None);
+
+        await first.AbandonAsync();
+
+        Assert.Equal(ClaimOutcome.Claimed, await BeginAsync(guard, "k"));
+    }
+
+    [Fact]
+    public async Task A_claim_ends_once()
+    {
+        var guard = CreateGuard();
+        var first = await guard.BeginAsync("k", JobId, CancellationToken.None);
+
+        await first.CompleteAsync();
+        await first.AbandonAsync(); // too late: the result was published, repeats stay refused
+        await first.DisposeAsync();
+
+        Assert.Equal(ClaimOutcome.Duplicate, await BeginAsync(guard, "k"));
+    }
+
+    [Fact]
+    public async Task A_key_is_forgotten_after_the_window()
+    {
+        var guard = CreateGuard();
+        await (await guard.BeginAsync("k", JobId, CancellationToken.None)).CompleteAsync();
 
         _time.Advance(TimeSpan.FromMinutes(11));
 
-        Assert.True(guard.TryBegin("k"));
+        Assert.Equal(ClaimOutcome.Claimed, await BeginAsync(guard, "k"));
+    }
+
+    [Fact]
+    public void Without_a_shared_store_the_keys_are_described_as_in_process()
+    {
+        Assert.StartsWith("in-process", CreateGuard().Describe(), StringComparison.Ordinal);
     }
 
     [Fact]

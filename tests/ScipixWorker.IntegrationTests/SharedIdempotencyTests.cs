@@ -1,0 +1,238 @@
+using System.Diagnostics;
+using Azure.Storage.Blobs;
+using Azure.Storage.Blobs.Models;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using ScipixWorker.Contracts;
+using ScipixWorker.IntegrationTests.Support;
+using ScipixWorker.Jobs;
+using ScipixWorker.Storage;
+
+namespace ScipixWorker.IntegrationTests;
+
+/// <summary>Idempotency keys shared by replicas through blob storage (Worker:IdempotencyStore=Blob), on the real Azurite.</summary>
+public sealed class SharedIdempotencyTests : IAsyncLifetime
+{
+    private readonly BlobServiceClient _storage = new(TestEnvironment.BlobConnectionString, new BlobClientOptions { Retry = { MaxRetries = 0 } });
+    private readonly string _container = $"it-keys-{Guid.NewGuid().ToString("N")[..12]}";
+
+    public ValueTask InitializeAsync() => ValueTask.CompletedTask;
+
+    public async ValueTask DisposeAsync() => await _storage.GetBlobContainerClient(_container).DeleteIfExistsAsync();
+
+    private BlobIdempotencyStore Store(string owner, TimeSpan? lease = null, TimeSpan? window = null, TimeSpan? heldWait = null, BlobServiceClient? storage = null) =>
+        new(
+            storage ?? _storage,
+            Options.Create(new BlobStorageOptions { IdempotencyContainer = _container }),
+            Options.Create(new WorkerOptions { QueueName = "it-queue", IdempotencyLease = lease ?? TimeSpan.FromSeconds(30), IdempotencyWindow = window ?? TimeSpan.FromHours(1) }),
+            TimeProvider.System)
+        {
+            Owner = owner,
+            HeldWait = heldWait ?? TimeSpan.FromMilliseconds(300),
+            PollInterval = TimeSpan.FromMilliseconds(50),
+        };
+
+    private static IdempotencyGuard Guard(BlobIdempotencyStore store) =>
+        new(Options.Create(new WorkerOptions()), TimeProvider.System, NullLogger<IdempotencyGuard>.Instance, store);
+
+    private static readonly CancellationToken None = CancellationToken.None;
+
+    [Fact]
+    public async Task A_key_claimed_by_one_replica_is_held_from_the_others_until_its_result_makes_them_repeats()
+    {
+        var a = Store("replica-a");
+        var b = Store("replica-b");
+
+        var (claimed, claim) = await a.TryClaimAsync("key:order-1", None);
+        var watch = Stopwatch.StartNew();
+        var (whileRunning, _) = await b.TryClaimAsync("key:order-1", None);
+        watch.Stop();
+        await a.CompleteAsync(claim!, None);
+        var (afterResult, _) = await b.TryClaimAsync("key:order-1", None);
+        var (otherKey, _) = await b.TryClaimAsync("key:order-2", None);
+
+        Assert.Equal(ClaimOutcome.Claimed, claimed);
+        Assert.Equal(ClaimOutcome.HeldElsewhere, whileRunning);
+        Assert.True(watch.Elapsed >= TimeSpan.FromMilliseconds(250), $"gave up after {watch.ElapsedMilliseconds} ms, before HeldWait");
+        Assert.Equal(ClaimOutcome.Duplicate, afterResult);
+        Assert.Equal(ClaimOutcome.Claimed, otherKey);
+        var properties = await _storage.GetBlobContainerClient(_container).GetBlobClient(BlobIdempotencyStore.BlobName("it-queue", "key:order-1")).GetPropertiesAsync(cancellationToken: None);
+        Assert.Equal(BlobIdempotencyStore.Done, properties.Value.Metadata[BlobIdempotencyStore.StateKey]);
+        Assert.Equal("replica-a", properties.Value.Metadata[BlobIdempotencyStore.OwnerKey]);
+    }
+
+    [Fact]
+    public async Task A_repeat_waiting_for_another_replica_sees_the_result_arrive()
+    {
+        var a = Store("replica-a");
+        var b = Store("replica-b", heldWait: TimeSpan.FromSeconds(10));
+        var (_, claim) = await a.TryClaimAsync("key:k", None);
+
+        var waiting = b.TryClaimAsync("key:k", None);
+        await Task.Delay(300, None);
+        Assert.False(waiting.IsCompleted);
+        await a.CompleteAsync(claim!, None);
+
+        Assert.Equal(ClaimOutcome.Duplicate, (await waiting.WaitAsync(TimeSpan.FromSeconds(5), None)).Outcome);
+    }
+
+    [Fact]
+    public async Task A_released_claim_lets_the_next_delivery_run_the_job()
+    {
+        var a = Store("replica-a");
+        var b = Store("replica-b");
+        var (_, claim) = await a.TryClaimAsync("key:k", None);
+
+        await a.ReleaseAsync(claim!, None);
+
+        Assert.Equal(ClaimOutcome.Claimed, (await b.TryClaimAsync("key:k", None)).Outcome);
+    }
+
+    [Fact]
+    public async Task A_claim_left_by_a_dead_replica_is_taken_over_once_its_lease_runs_out()
+    {
+        var dead = Store("replica-dead", lease: TimeSpan.FromSeconds(1));
+        var b = Store("replica-b");
+        var c = Store("replica-c");
+        var (_, stale) = await dead.TryClaimAsync("key:k", None);
+        Assert.Equal(ClaimOutcome.HeldElsewhere, (await b.TryClaimAsync("key:k", None)).Outcome);
+
+        await Task.Delay(TimeSpan.FromSeconds(1.2), None);
+        var (takenOver, _) = await b.TryClaimAsync("key:k", None);
+        await dead.ReleaseAsync(stale!, None); // the old owner wakes up: its release must not free b's claim
+
+        Assert.Equal(ClaimOutcome.Claimed, takenOver);
+        Assert.Equal(ClaimOutcome.HeldElsewhere, (await c.TryClaimAsync("key:k", None)).Outcome);
+    }
+
+    [Fact]
+    public async Task A_long_job_keeps_its_claim_by_renewing_it()
+    {
+        var guard = Guard(Store("replica-a", lease: TimeSpan.FromSeconds(1.5)));
+        var other = Store("replica-b");
+
+        await using var claim = await guard.BeginAsync("key:long", Guid.NewGuid(), None);
+        await Task.Delay(TimeSpan.FromSeconds(3.5), None); // more than twice the lease
+        var (whileRunning, _) = await other.TryClaimAsync("key:long", None);
+        await claim.CompleteAsync();
+
+        Assert.Equal(ClaimOutcome.Claimed, claim.Outcome);
+        Assert.Equal(ClaimOutcome.HeldElsewhere, whileRunning);
+        Assert.Equal(ClaimOutcome.Duplicate, (await other.TryClaimAsync("key:long", None)).Outcome);
+    }
+
+    [Fact]
+    public async Task A_result_older_than_the_window_no_longer_refuses_the_key()
+    {
+        var a = Store("replica-a", window: TimeSpan.FromSeconds(1));
+        var b = Store("replica-b");
+        var (_, claim) = await a.TryClaimAsync("key:k", None);
+        await a.CompleteAsync(claim!, None);
+        Assert.Equal(ClaimOutcome.Duplicate, (await b.TryClaimAsync("key:k", None)).Outcome);
+
+        await Task.Delay(TimeSpan.FromSeconds(1.2), None);
+
+        Assert.Equal(ClaimOutcome.Claimed, (await b.TryClaimAsync("key:k", None)).Outcome);
+    }
+
+    [Fact]
+    public async Task Of_many_replicas_claiming_one_key_at_once_exactly_one_wins()
+    {
+        var stores = Enumerable.Range(0, 8).Select(i => Store($"replica-{i}", heldWait: TimeSpan.Zero)).ToList();
+        await stores[0].TryClaimAsync("key:warm-up", None); // the container exists before the race
+
+        var outcomes = await Task.WhenAll(stores.Select(s => s.TryClaimAsync("key:contended", None)));
+
+        Assert.Single(outcomes, o => o.Outcome == ClaimOutcome.Claimed);
+        Assert.All(outcomes.Where(o => o.Outcome != ClaimOutcome.Claimed), o => Assert.Equal(ClaimOutcome.HeldElsewhere, o.Outcome));
+    }
+
+    [Fact]
+    public async Task A_container_deleted_while_the_worker_runs_is_created_again()
+    {
+        var store = Store("replica-a");
+        Assert.Equal(ClaimOutcome.Claimed, (await store.TryClaimAsync("key:before", None)).Outcome);
+
+        await _storage.GetBlobContainerClient(_container).DeleteAsync(cancellationToken: None);
+        var after = await store.TryClaimAsync("key:after", None); // Azurite frees the name at once (Azure: after a while)
+
+        Assert.Equal(ClaimOutcome.Claimed, after.Outcome);
+    }
+
+    [Fact]
+    public async Task An_unreachable_store_lets_the_job_run()
+    {
+        var unreachable = new BlobServiceClient(
+            TestEnvironment.AzuriteConnectionString.Replace("127.0.0.1:10000", "127.0.0.1:9", StringComparison.Ordinal),
+            new BlobClientOptions { Retry = { MaxRetries = 0, NetworkTimeout = TimeSpan.FromSeconds(2) } });
+        var guard = Guard(Store("replica-a", storage: unreachable));
+
+        await using var claim = await guard.BeginAsync("key:k", Guid.NewGuid(), None);
+        await claim.CompleteAsync(); // logged, not thrown
+
+        Assert.Equal(ClaimOutcome.Claimed, claim.Outcome);
+    }
+
+    [Theory]
+    [InlineData(IdempotencyStore.Blob, 1)]
+    [InlineData(IdempotencyStore.Memory, 2)] // the gap the shared store closes
+    public async Task A_repeat_sent_after_a_restart_is_refused_only_with_the_shared_store(IdempotencyStore store, int results)
+    {
+        await using var worker = new WorkerUnderTest(new() { ["Worker:IdempotencyStore"] = store.ToString() });
+        await using var broker = await Broker.ConnectAsync();
+        await worker.StartAsync();
+        var (file, _) = SampleImages.Lines[1];
+        var image = await worker.UploadAsync(file, SampleImages.Bytes(file));
+        var first = new RecognizeDocument(Guid.NewGuid(), image, new RecognitionOptions(RecognitionOnly: true), IdempotencyKey: $"order-{Guid.NewGuid()}");
+        var repeat = first with { JobId = Guid.NewGuid() };
+
+        await worker.SendAsync(first);
+        await broker.WaitForResultsAsync([first.JobId]);
+        await worker.RestartAsync();
+        await worker.SendAsync(repeat);
+        await Eventually.True(async () => await broker.MessageCountAsync(worker.QueueName) == 0, TimeSpan.FromSeconds(20), "the queue to drain");
+        if (results == 2)
+        {
+            await broker.WaitForResultsAsync([repeat.JobId]);
+        }
+
+        await Task.Delay(TimeSpan.FromSeconds(1), TestContext.Current.CancellationToken); // a duplicate would arrive now
+
+        Assert.Equal(results, broker.For([first.JobId, repeat.JobId]).Count);
+    }
+
+    [Fact]
+    public async Task Copies_of_one_job_spread_over_two_replicas_give_one_result()
+    {
+        var settings = new Dictionary<string, string?> { ["Worker:IdempotencyStore"] = "Blob", ["Worker:MaxBatchSize"] = "2", ["Worker:ConcurrentBatches"] = "1" };
+        await using var worker = new WorkerUnderTest(settings);
+        await using var replica = worker.Replica();
+        await using var broker = await Broker.ConnectAsync();
+        await worker.StartAsync();
+        await replica.StartAsync();
+        var (file, _) = SampleImages.Lines[0];
+        var image = await worker.UploadAsync(file, SampleImages.Bytes(file));
+        var job = new RecognizeDocument(Guid.NewGuid(), image, new RecognitionOptions(RecognitionOnly: true), IdempotencyKey: $"order-{Guid.NewGuid()}");
+        var copies = Enumerable.Range(0, 8).Select(_ => job with { JobId = Guid.NewGuid() }).ToArray();
+
+        string[] ended = ["scipix_jobs_total{outcome=\"recognized\"}", "scipix_jobs_total{outcome=\"duplicate\"}"];
+        var before = await worker.ScrapeMetricsAsync(); // both hosts are in this process: one registry
+
+        await worker.SendAsync(copies); // prefetch 2 each: both replicas get copies
+        await Eventually.True(
+            async () =>
+            {
+                var now = await worker.ScrapeMetricsAsync();
+                return ended.Sum(series => MetricsText.Value(now, series) - MetricsText.Value(before, series)) >= copies.Length;
+            },
+            TimeSpan.FromSeconds(60), "every copy to end recognized or as a duplicate (copies held elsewhere come round again)");
+        await Task.Delay(TimeSpan.FromSeconds(1), TestContext.Current.CancellationToken); // a second result would arrive now
+
+        var result = Assert.Single(broker.For(copies.Select(c => c.JobId)));
+        Assert.True(result.Recognized, result.ToString());
+        var claim = await worker.Storage.GetBlobContainerClient(worker.IdempotencyContainer)
+            .GetBlobClient(BlobIdempotencyStore.BlobName(worker.QueueName, IdempotencyGuard.KeyOf(job)))
+            .GetPropertiesAsync(cancellationToken: TestContext.Current.CancellationToken);
+        Assert.Equal(BlobIdempotencyStore.Done, claim.Value.Metadata[BlobIdempotencyStore.StateKey]);
+    }
+}
