@@ -47,6 +47,13 @@ public sealed class OcrEngineOptions
     /// </summary>
     public bool InferSpaces { get; set; } = true;
 
+    /// <summary>
+    /// Full-width punctuation and letters (U+FF01-U+FF5E) that the recognizer emits outside CJK text become ASCII:
+    /// <c>（RM）：</c> in a Latin line is read as <c>(RM):</c>; next to Han, kana or hangul they stay
+    /// (<see cref="Recognition.WidthNormalizer"/>). False reproduces PaddleOCR's output exactly.
+    /// </summary>
+    public bool HalfWidthOutsideCjk { get; set; } = true;
+
     /// <summary>CPU or CUDA.</summary>
     public ExecutionProvider ExecutionProvider { get; set; } = ExecutionProvider.Cpu;
 
@@ -67,14 +74,19 @@ public sealed class OcrEngineOptions
     /// <summary>
     /// Memory that concurrent model runs (a page's decoding and detection, a recognizer batch) may hold at once,
     /// in MiB: a run waits until its estimated size fits (<see cref="MemoryBudget"/>), and recognizer batches are
-    /// sized to share it. Unset: 256 on the CPU, no limit on CUDA (activations live in GPU memory there);
+    /// sized to share it. Unset: 224 on the CPU, no limit on CUDA (activations live in GPU memory there);
     /// 0: no limit. Resident memory is roughly the idle worker (about 180 MiB) plus this.
     /// </summary>
     [Range(0, 1_048_576)]
     public int? MemoryBudgetMegabytes { get; set; }
 
     /// <summary>The default of <see cref="MemoryBudgetMegabytes"/> on the CPU.</summary>
-    public const int DefaultCpuMemoryBudgetMegabytes = 256;
+    /// <remarks>
+    /// 224 keeps bursts of receipt pages under the design's 500 MB (peaks 434-454 MiB at 224 and 192, 467-498 MiB at
+    /// 256, 60-page bursts) for about 8 % of their throughput; single lines never reach it (docs/benchmarks.md,
+    /// "Page bursts under 500 MB").
+    /// </remarks>
+    public const int DefaultCpuMemoryBudgetMegabytes = 224;
 
     /// <summary>The memory budget in bytes for models running on <paramref name="provider"/>; 0 = no limit.</summary>
     public long MemoryBudgetBytes(ExecutionProvider provider) =>

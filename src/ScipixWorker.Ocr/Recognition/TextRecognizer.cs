@@ -19,6 +19,7 @@ internal sealed class TextRecognizer : IDisposable
     private readonly CharacterDictionary _dictionary;
     private readonly int _batchSize;
     private readonly bool _inferSpaces;
+    private readonly bool _halfWidth;
 
     /// <summary>Loads the configured model at the configured precision on its own (benchmarks, tools).</summary>
     public TextRecognizer(OcrEngineOptions options, ILogger logger)
@@ -37,6 +38,7 @@ internal sealed class TextRecognizer : IDisposable
         Model = model;
         _batchSize = options.RecognizerBatchSize;
         _inferSpaces = options.InferSpaces;
+        _halfWidth = options.HalfWidthOutsideCjk;
         Buckets = new WidthBuckets(options.RecognizerMinWidth);
 
         var classes = _session.OutputMetadata.First().Value.Dimensions[^1];
@@ -116,7 +118,8 @@ internal sealed class TextRecognizer : IDisposable
             var results = new (string, float)[batch.Count];
             for (var i = 0; i < batch.Count; i++)
             {
-                results[i] = CtcDecoder.Decode(output.Slice(i * steps * classes, steps * classes), steps, classes, _dictionary, _inferSpaces);
+                var (text, confidence) = CtcDecoder.Decode(output.Slice(i * steps * classes, steps * classes), steps, classes, _dictionary, _inferSpaces);
+                results[i] = (_halfWidth ? WidthNormalizer.Normalize(text) : text, confidence);
             }
 
             return results;

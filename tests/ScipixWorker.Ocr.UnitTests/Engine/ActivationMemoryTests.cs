@@ -13,13 +13,13 @@ public sealed class ActivationMemoryTests
     }
 
     [Theory]
-    [InlineData(320, 9)]   // a third of 256 MiB: nine 320-px crops
-    [InlineData(640, 4)]
-    [InlineData(1280, 2)]
+    [InlineData(320, 7)]   // a third of 224 MiB: seven 320-px crops (9.4 MiB each)
+    [InlineData(640, 3)]
+    [InlineData(1280, 1)]
     [InlineData(2048, 1)]
     [InlineData(20_000, 1)] // a crop larger than the share still runs, alone
     public void Batches_within_a_share_of_the_default_budget(int width, int expected) =>
-        Assert.Equal(expected, ActivationMemory.RecognitionBatchWithin(new MemoryBudget(256L << 20).Share(3), width));
+        Assert.Equal(expected, ActivationMemory.RecognitionBatchWithin(new MemoryBudget((long)OcrEngineOptions.DefaultCpuMemoryBudgetMegabytes << 20).Share(3), width));
 
     [Fact]
     public void A_page_counts_its_decoded_pixels_and_its_detector_input()

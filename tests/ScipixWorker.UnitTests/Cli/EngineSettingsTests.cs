@@ -20,15 +20,17 @@ public sealed class EngineSettingsTests
 
         Assert.Equal(224, options.RecognizerMinWidth);
         Assert.True(options.InferSpaces);
+        Assert.True(options.HalfWidthOutsideCjk);
     }
 
     [Fact]
-    public void Paddle_faithful_is_paddleocrs_output_exactly_no_inferred_spaces_and_320_px()
+    public void Paddle_faithful_is_paddleocrs_output_exactly_no_inferred_spaces_full_width_kept_and_320_px()
     {
         var options = Read("--paddle-faithful");
 
         Assert.Equal(320, options.RecognizerMinWidth);
         Assert.False(options.InferSpaces);
+        Assert.False(options.HalfWidthOutsideCjk);
     }
 
     [Theory]
