@@ -225,8 +225,8 @@ internal sealed class JobProcessor(
     }
 
     // Sent back as a new message before the batch is acknowledged (shutdown, or held by another replica): the job
-    // runs once, later, on whichever worker takes it. (A job still recognizing when MassTransit cancels consumers at ConsumerStopTimeout is
-    // not re-sent: its message is never acknowledged, so the broker redelivers it.)
+    // runs once, later, on whichever worker takes it. (A job still recognizing when MassTransit cancels consumers
+    // at ConsumerStopTimeout is not re-sent: its message is never acknowledged, so the broker redelivers it.)
     private async Task RequeueAsync(ConsumeContext<RecognizeDocument> context)
     {
         var endpoint = await context.GetSendEndpoint(context.ReceiveContext.InputAddress);

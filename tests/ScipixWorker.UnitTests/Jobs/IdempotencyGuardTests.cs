@@ -75,6 +75,19 @@ public sealed class IdempotencyGuardTests
     }
 
     [Fact]
+    public void With_the_blob_store_the_keys_are_described_as_shared_naming_the_container_and_lease()
+    {
+        var worker = Options.Create(new WorkerOptions { IdempotencyStore = IdempotencyStore.Blob, IdempotencyLease = TimeSpan.FromSeconds(45) });
+        var store = new BlobIdempotencyStore(
+            new Azure.Storage.Blobs.BlobServiceClient(new Uri("http://127.0.0.1:9/devstoreaccount1")), // never called here
+            Options.Create(new BlobStorageOptions { IdempotencyContainer = "keys-here" }), worker, _time);
+
+        var description = new IdempotencyGuard(worker, _time, NullLogger<IdempotencyGuard>.Instance, store).Describe();
+
+        Assert.Equal("shared by replicas in blob container keys-here (lease 45 s)", description);
+    }
+
+    [Fact]
     public void The_key_is_the_idempotency_key_or_else_the_job_id()
     {
         var jobId = Guid.Parse("6c5428c9-ee13-4d2d-a49e-21e2d5298e89");
