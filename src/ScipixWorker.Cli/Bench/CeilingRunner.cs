@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using ScipixWorker.Cli.Eval;
 using ScipixWorker.Ocr.Engine;
+using ScipixWorker.Ocr.Imaging;
 
 namespace ScipixWorker.Cli.Bench;
 
@@ -26,8 +27,8 @@ internal sealed record CeilingResult(string Set, string Mode, string Engine, IRe
 
 /// <summary>
 /// In-process throughput with no broker, storage or worker: the images are read into memory first, then the
-/// engine recognizes all of them at each batch size (lines: <see cref="OcrEngine.RecognizeLines"/>, sorted by
-/// width within a batch as the engine does; pages: one <see cref="OcrEngine.Recognize"/> each).
+/// engine recognizes all of them at each batch size (lines: <see cref="OcrEngine.RecognizeLines"/> on batches of
+/// similar width, as ONNX Runtime alone gets them; pages: one <see cref="OcrEngine.Recognize"/> each).
 /// </summary>
 internal static class CeilingRunner
 {
@@ -71,7 +72,7 @@ internal static class CeilingRunner
                     {
                         // One unmeasured batch at this size first: ONNX Runtime plans memory per input shape.
                         Recognize(engine, images.Take(batch).ToList(), lines, cancellationToken);
-                        var point = Measure(engine, images, batch, streams, lines, secondsPerSize, cancellationToken) with { Threads = threads };
+                        var point = Measure(engine, images, lineBuffers, batch, streams, secondsPerSize, cancellationToken) with { Threads = threads };
                         log($"ceiling: engine, batch {batch,2} x {streams} stream(s) x {threads} thread(s): {point.ImagesPerSecond:F1} images/s");
                         points.Add(point);
                     }
@@ -133,12 +134,16 @@ internal static class CeilingRunner
     }
 
     /// <summary>
-    /// <paramref name="streams"/> callers take whole batches in set order from one counter until the set is done
-    /// or the time is up; images/s counts the images of the batches that finished.
+    /// <paramref name="streams"/> callers take whole batches from one counter until the set is done or the time is
+    /// up; images/s counts the images of the batches that finished. Lines are batched as ONNX Runtime alone batches
+    /// them (<see cref="OrtCeiling.WidthOrderedBatches"/>, from their decoded <paramref name="lineBuffers"/>), so that
+    /// a row of the engine and one of ONNX Runtime alone pad alike; pages go in set order.
     /// </summary>
-    private static CeilingPoint Measure(OcrEngine engine, List<ReadOnlyMemory<byte>> images, int batch, int streams, bool lines, double seconds, CancellationToken cancellationToken)
+    private static CeilingPoint Measure(
+        OcrEngine engine, List<ReadOnlyMemory<byte>> images, IReadOnlyList<RgbBuffer>? lineBuffers, int batch, int streams, double seconds, CancellationToken cancellationToken)
     {
-        var chunks = images.Chunk(batch).ToList();
+        var lines = lineBuffers is not null;
+        var chunks = lines ? OrtCeiling.WidthOrderedBatches(images, OrtCeiling.AspectRatios(lineBuffers!), batch) : images.Chunk(batch).ToList();
         var (done, elapsed) = RunCallers(streams, chunks.Count, seconds, index =>
         {
             Recognize(engine, chunks[index], lines, cancellationToken);

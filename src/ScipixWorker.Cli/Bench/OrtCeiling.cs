@@ -27,6 +27,9 @@ internal sealed class OrtCeiling : IDisposable
         _model = ModelLoader.LoadAlone(ModelRole.Recognizer, options.RecognizerModel, options, () => TextRecognizer.TimingSample(options), NullLogger.Instance);
     }
 
+    /// <summary>Width / height of each line.</summary>
+    public static double[] AspectRatios(IReadOnlyList<RgbBuffer> lines) => lines.Select(l => l.Width / (double)l.Height).ToArray();
+
     /// <summary>The line crops, decoded (once per set).</summary>
     public static List<RgbBuffer> Decode(IEnumerable<ReadOnlyMemory<byte>> images)
     {
@@ -42,17 +45,30 @@ internal sealed class OrtCeiling : IDisposable
     }
 
     /// <summary>
+    /// <paramref name="items"/> in batches of <paramref name="batchSize"/> formed in the order of their lines'
+    /// <paramref name="aspectRatios"/> (width / height: as the worker's scheduler groups similar widths), run in a
+    /// fixed shuffled order: a run cut short by the time limit then measures a fair sample of widths, not the
+    /// narrowest lines.
+    /// </summary>
+    public static List<T[]> WidthOrderedBatches<T>(IReadOnlyList<T> items, IReadOnlyList<double> aspectRatios, int batchSize)
+    {
+        var batches = Enumerable.Range(0, items.Count)
+            .OrderBy(i => aspectRatios[i])
+            .Select(i => items[i])
+            .Chunk(batchSize)
+            .ToList();
+        new Random(17).Shuffle(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(batches));
+        return batches;
+    }
+
+    /// <summary>
     /// Runs every batch of <paramref name="batchSize"/> width-sorted lines once, <paramref name="streams"/>
     /// callers at a time, or until <paramref name="seconds"/> have passed (whole batches, at least one).
     /// </summary>
     public CeilingPoint Measure(IReadOnlyList<RgbBuffer> lines, int batchSize, int streams, double seconds, CancellationToken cancellationToken)
     {
         var session = _model.Session;
-        var sorted = lines.OrderBy(l => l.Width / (double)l.Height).ToList();
-        // Batches formed in width order, run in a fixed shuffled order: a run cut short by the time limit then
-        // measures a fair sample of widths, not the narrowest lines.
-        var batches = sorted.Chunk(batchSize).Select(Tensor).ToList();
-        new Random(17).Shuffle(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(batches));
+        var batches = WidthOrderedBatches(lines, AspectRatios(lines), batchSize).Select(Tensor).ToList();
         try
         {
             int Run(int index)
