@@ -160,6 +160,38 @@ public sealed class SharedIdempotencyTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task An_identity_that_may_write_blobs_but_not_create_containers_still_claims_keys()
+    {
+        await _storage.GetBlobContainerClient(_container).CreateIfNotExistsAsync(cancellationToken: None);
+        var objectsOnly = ObjectsOnlyClient();
+        var denied = await Assert.ThrowsAsync<Azure.RequestFailedException>(
+            () => objectsOnly.GetBlobContainerClient($"{_container}-other").CreateAsync(cancellationToken: None));
+        Assert.Equal(403, denied.Status); // the premise: this identity cannot create containers
+        var store = Store("replica-a", storage: objectsOnly);
+
+        var (outcome, claim) = await store.TryClaimAsync("key:k", None);
+        await store.CompleteAsync(claim!, None);
+
+        Assert.Equal(ClaimOutcome.Claimed, outcome);
+        Assert.Equal(ClaimOutcome.Duplicate, (await Store("replica-b").TryClaimAsync("key:k", None)).Outcome);
+    }
+
+    // An account SAS for blobs only (no container operations): read, write, create and delete blobs.
+    private BlobServiceClient ObjectsOnlyClient()
+    {
+        var parts = TestEnvironment.BlobConnectionString.Split(';', StringSplitOptions.RemoveEmptyEntries)
+            .Select(p => p.Split('=', 2)).ToDictionary(p => p[0], p => p[1], StringComparer.OrdinalIgnoreCase);
+        var sas = new Azure.Storage.Sas.AccountSasBuilder(
+            Azure.Storage.Sas.AccountSasPermissions.Read | Azure.Storage.Sas.AccountSasPermissions.Write
+                | Azure.Storage.Sas.AccountSasPermissions.Create | Azure.Storage.Sas.AccountSasPermissions.Delete,
+            DateTimeOffset.UtcNow.AddHours(1),
+            Azure.Storage.Sas.AccountSasServices.Blobs,
+            Azure.Storage.Sas.AccountSasResourceTypes.Object)
+            .ToSasQueryParameters(new Azure.Storage.StorageSharedKeyCredential(parts["AccountName"], parts["AccountKey"]));
+        return new BlobServiceClient(new Uri($"{_storage.Uri}?{sas}"), new BlobClientOptions { Retry = { MaxRetries = 0 } });
+    }
+
+    [Fact]
     public async Task An_unreachable_store_lets_the_job_run()
     {
         var unreachable = new BlobServiceClient(

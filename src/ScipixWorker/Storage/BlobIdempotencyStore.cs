@@ -162,11 +162,12 @@ internal sealed class BlobIdempotencyStore
     };
 
     // The new ETag, or null when the condition failed (the blob exists / changed).
-    private async Task<ETag?> TryWriteAsync(BlobClient blob, Dictionary<string, string> metadata, BlobRequestConditions conditions, CancellationToken cancellationToken)
+    private async Task<ETag?> TryWriteAsync(
+        BlobClient blob, Dictionary<string, string> metadata, BlobRequestConditions conditions, CancellationToken cancellationToken, bool recreated = false)
     {
         if (!_containerExists)
         {
-            await _container.CreateIfNotExistsAsync(cancellationToken: cancellationToken);
+            await ContainerCreation.EnsureAsync(_container, cancellationToken);
             _containerExists = true;
         }
 
@@ -179,10 +180,10 @@ internal sealed class BlobIdempotencyStore
         {
             return null;
         }
-        catch (RequestFailedException exception) when (exception.ErrorCode == BlobErrorCode.ContainerNotFound && _containerExists)
+        catch (RequestFailedException exception) when (exception.ErrorCode == BlobErrorCode.ContainerNotFound && !recreated)
         {
             _containerExists = false; // deleted since: create it again, once
-            return await TryWriteAsync(blob, metadata, conditions, cancellationToken);
+            return await TryWriteAsync(blob, metadata, conditions, cancellationToken, recreated: true);
         }
     }
 

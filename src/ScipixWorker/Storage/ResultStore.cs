@@ -16,7 +16,7 @@ internal sealed class ResultStore(BlobServiceClient service, IOptions<BlobStorag
         var container = service.GetBlobContainerClient(options.Value.ResultContainer);
         if (!_containerExists)
         {
-            await container.CreateIfNotExistsAsync(cancellationToken: cancellationToken);
+            await ContainerCreation.EnsureAsync(container, cancellationToken);
             _containerExists = true;
         }
 
