@@ -1,3 +1,5 @@
+using System.Buffers;
+
 namespace ScipixWorker.Ocr.Recognition;
 
 /// <summary>
@@ -10,15 +12,17 @@ namespace ScipixWorker.Ocr.Recognition;
 /// </summary>
 public static class WidthNormalizer
 {
-    private const char FullWidthFirst = '\uFF01';
-    private const char FullWidthLast = '\uFF5E';
     private const int FullWidthOffset = 0xFEE0; // U+FF01 - U+0021
     private const char IdeographicSpace = '\u3000';
+
+    // The forms that have an ASCII twin: U+FF01-U+FF5E and the ideographic space.
+    private static readonly SearchValues<char> FullWidth = SearchValues.Create(
+        [.. Enumerable.Range(0xFF01, 0xFF5E - 0xFF01 + 1).Select(c => (char)c), IdeographicSpace]);
 
     /// <summary>The text with full-width forms outside CJK context made ASCII; the same instance when there are none.</summary>
     public static string Normalize(string text)
     {
-        if (!HasFullWidth(text))
+        if (!text.AsSpan().ContainsAny(FullWidth))
         {
             return text;
         }
@@ -35,20 +39,7 @@ public static class WidthNormalizer
         return new string(chars);
     }
 
-    private static bool HasFullWidth(string text)
-    {
-        foreach (var c in text)
-        {
-            if (IsFullWidth(c))
-            {
-                return true;
-            }
-        }
-
-        return false;
-    }
-
-    private static bool IsFullWidth(char c) => c is >= FullWidthFirst and <= FullWidthLast or IdeographicSpace;
+    private static bool IsFullWidth(char c) => FullWidth.Contains(c);
 
     // The nearest characters before and after that are neither spaces nor full-width forms themselves
     // (a run like "）：" takes its context from what surrounds the run).

@@ -75,33 +75,13 @@ internal sealed class IdempotencyGuard(IOptions<WorkerOptions> options, TimeProv
     internal async Task CompleteAsync(string key, Guid jobId, SharedClaim? claim)
     {
         _keys.Set(key, true);
-        if (claim is not null)
-        {
-            try
-            {
-                await shared!.CompleteAsync(claim, CancellationToken.None);
-            }
-            catch (Exception exception)
-            {
-                StoreFailed("complete", jobId, exception);
-            }
-        }
+        await EndSharedAsync("complete", jobId, claim, shared => shared.CompleteAsync(claim!, CancellationToken.None));
     }
 
     internal async Task AbandonAsync(string key, Guid jobId, SharedClaim? claim)
     {
         _keys.Remove(key);
-        if (claim is not null)
-        {
-            try
-            {
-                await shared!.ReleaseAsync(claim, CancellationToken.None);
-            }
-            catch (Exception exception)
-            {
-                StoreFailed("release", jobId, exception);
-            }
-        }
+        await EndSharedAsync("release", jobId, claim, shared => shared.ReleaseAsync(claim!, CancellationToken.None));
     }
 
     /// <summary>Keeps a running claim alive until <paramref name="cancellationToken"/> (the job ended).</summary>
@@ -129,6 +109,24 @@ internal sealed class IdempotencyGuard(IOptions<WorkerOptions> options, TimeProv
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
+        }
+    }
+
+    // The shared side of ending a claim: logged and counted if the store fails (the job's outcome stands).
+    private async Task EndSharedAsync(string operation, Guid jobId, SharedClaim? claim, Func<BlobIdempotencyStore, Task> end)
+    {
+        if (claim is null)
+        {
+            return;
+        }
+
+        try
+        {
+            await end(shared!);
+        }
+        catch (Exception exception)
+        {
+            StoreFailed(operation, jobId, exception);
         }
     }
 

@@ -40,13 +40,12 @@ public static class JobsHostingExtensions
         services.AddSingleton<IValidateOptions<RabbitMqOptions>, RabbitMqOptionsValidator>();
 
         services.TryAddSingleton(TimeProvider.System);
-        services.AddSingleton(sp => new IdempotencyGuard(
-            sp.GetRequiredService<IOptions<WorkerOptions>>(),
-            sp.GetRequiredService<TimeProvider>(),
-            sp.GetRequiredService<ILogger<IdempotencyGuard>>(),
-            sp.GetRequiredService<IOptions<WorkerOptions>>().Value.IdempotencyStore == IdempotencyStore.Blob
-                ? ActivatorUtilities.CreateInstance<Storage.BlobIdempotencyStore>(sp)
-                : null));
+        services.AddSingleton(sp =>
+        {
+            var worker = sp.GetRequiredService<IOptions<WorkerOptions>>();
+            var shared = worker.Value.IdempotencyStore == IdempotencyStore.Blob ? ActivatorUtilities.CreateInstance<Storage.BlobIdempotencyStore>(sp) : null;
+            return new IdempotencyGuard(worker, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<IdempotencyGuard>>(), shared);
+        });
         services.AddSingleton<ResultCache>();
         services.AddSingleton<InferenceGate>();
         services.AddSingleton<TransientRetry>();

@@ -24,16 +24,15 @@ internal sealed class BlobIdempotencyStore
     public const string Running = "running";
     public const string Done = "done";
 
-    private readonly BlobContainerClient _container;
+    private readonly WritableContainer _container;
     private readonly string _queue;
     private readonly TimeSpan _lease;
     private readonly TimeSpan _window;
     private readonly TimeProvider _time;
-    private volatile bool _containerExists;
 
     public BlobIdempotencyStore(BlobServiceClient service, IOptions<BlobStorageOptions> storage, IOptions<WorkerOptions> worker, TimeProvider time)
     {
-        _container = service.GetBlobContainerClient(storage.Value.IdempotencyContainer);
+        _container = new WritableContainer(service.GetBlobContainerClient(storage.Value.IdempotencyContainer));
         _queue = worker.Value.QueueName;
         _lease = worker.Value.IdempotencyLease;
         _window = worker.Value.IdempotencyWindow;
@@ -52,7 +51,7 @@ internal sealed class BlobIdempotencyStore
     /// <summary>How long a claim holds without renewal (Worker:IdempotencyLease).</summary>
     public TimeSpan Lease => _lease;
 
-    public string ContainerName => _container.Name;
+    public string ContainerName => _container.Client.Name;
 
     /// <summary>The blob that holds <paramref name="key"/> of the jobs on <paramref name="queue"/>: keys are per queue.</summary>
     public static string BlobName(string queue, string key) => $"{queue}/{Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(key)))}";
@@ -64,7 +63,7 @@ internal sealed class BlobIdempotencyStore
     /// </summary>
     public async Task<(ClaimOutcome Outcome, SharedClaim? Claim)> TryClaimAsync(string key, CancellationToken cancellationToken)
     {
-        var blob = _container.GetBlobClient(BlobName(_queue, key));
+        var blob = _container.Client.GetBlobClient(BlobName(_queue, key));
         var giveUpAt = _time.GetUtcNow() + HeldWait;
         while (true)
         {
@@ -165,11 +164,7 @@ internal sealed class BlobIdempotencyStore
     private async Task<ETag?> TryWriteAsync(
         BlobClient blob, Dictionary<string, string> metadata, BlobRequestConditions conditions, CancellationToken cancellationToken, bool recreated = false)
     {
-        if (!_containerExists)
-        {
-            await ContainerCreation.EnsureAsync(_container, cancellationToken);
-            _containerExists = true;
-        }
+        await _container.EnsureAsync(cancellationToken);
 
         try
         {
@@ -182,7 +177,7 @@ internal sealed class BlobIdempotencyStore
         }
         catch (RequestFailedException exception) when (exception.ErrorCode == BlobErrorCode.ContainerNotFound && !recreated)
         {
-            _containerExists = false; // deleted since: create it again, once
+            _container.Forget(); // deleted since: create it again, once
             return await TryWriteAsync(blob, metadata, conditions, cancellationToken, recreated: true);
         }
     }

@@ -8,17 +8,13 @@ namespace ScipixWorker.Storage;
 /// <summary>Claim check: writes results too large for a message to BlobStorage:ResultContainer.</summary>
 internal sealed class ResultStore(BlobServiceClient service, IOptions<BlobStorageOptions> options)
 {
-    private volatile bool _containerExists;
+    private readonly WritableContainer _container = new(service.GetBlobContainerClient(options.Value.ResultContainer));
 
     /// <summary>One attempt; overwrites (a retried job writes the same result).</summary>
     public async Task<ImageLocation> SaveAsync(Guid jobId, ReadOnlyMemory<byte> json, CancellationToken cancellationToken)
     {
-        var container = service.GetBlobContainerClient(options.Value.ResultContainer);
-        if (!_containerExists)
-        {
-            await ContainerCreation.EnsureAsync(container, cancellationToken);
-            _containerExists = true;
-        }
+        await _container.EnsureAsync(cancellationToken);
+        var container = _container.Client;
 
         var blob = container.GetBlobClient($"{jobId:D}.json");
         await blob.UploadAsync(
