@@ -51,7 +51,8 @@ internal static class CtcDecoder
             {
                 var character = dictionary[best];
                 var isSpace = best == spaceIndex;
-                if (spaceIndex > 0 && !isSpace && !lastWasSpace && t - lastEnd - 1 >= MinSpaceGap && spaceInGap >= MinSpaceProbability)
+                if (spaceIndex > 0 && !isSpace && !lastWasSpace && t - lastEnd - 1 >= MinSpaceGap && spaceInGap >= MinSpaceProbability
+                    && !IsDecimalPoint(text, character))
                 {
                     text.Append(' ');
                 }
@@ -69,4 +70,13 @@ internal static class CtcDecoder
 
         return (text.ToString(), emitted == 0 ? 0f : (float)(sum / emitted));
     }
+
+    /// <summary>
+    /// True when the text so far ends in a digit and a period and <paramref name="next"/> starts with a digit: a
+    /// decimal point (<c>2.83</c>, <c>25.12.2018</c>). The period is a narrow glyph, so the blanks around it often
+    /// span the gap a space would, and no space is ever inferred there. Commas are left alone: a space after one
+    /// is ordinary between numbers (<c>SEKSYEN 25, 40400</c>).
+    /// </summary>
+    private static bool IsDecimalPoint(StringBuilder text, string next) =>
+        text.Length >= 2 && text[^1] == '.' && char.IsAsciiDigit(text[^2]) && next.Length > 0 && char.IsAsciiDigit(next[0]);
 }

@@ -111,3 +111,49 @@ public sealed class CtcSpaceInferenceTests
     public void Without_inference_the_output_is_paddleocrs() =>
         Assert.Equal("abca", Decode("a_b_.._c_a", inferSpaces: false));
 }
+
+public sealed class CtcSpaceInferenceAroundNumbersTests
+{
+    // Classes: 0 blank, 1 '1', 2 '2', 3 '.', 4 ',', 5 'a', 6 space.
+    private static readonly CharacterDictionary Dictionary = new(["1", "2", ".", ",", "a"], useSpace: true);
+
+    /// <summary>'_' a blank, '~' a blank where the space class has probability 0.3, ' ' the space class, any other character its class.</summary>
+    private static string Decode(string pattern)
+    {
+        var classes = Dictionary.Count;
+        var probabilities = new float[pattern.Length * classes];
+        for (var t = 0; t < pattern.Length; t++)
+        {
+            var row = probabilities.AsSpan(t * classes, classes);
+            switch (pattern[t])
+            {
+                case '_': row[0] = 0.9f; break;
+                case '~': row[0] = 0.6f; row[Dictionary.SpaceIndex] = 0.3f; break;
+                case ' ': row[Dictionary.SpaceIndex] = 0.9f; break;
+                default: row["12.,a".IndexOf(pattern[t]) + 1] = 0.9f; break;
+            }
+        }
+
+        return CtcDecoder.Decode(probabilities, pattern.Length, classes, Dictionary, inferSpaces: true).Text;
+    }
+
+    [Fact]
+    public void No_space_is_inferred_after_a_decimal_point() =>
+        Assert.Equal("2.12", Decode("2_.~~1_2"));
+
+    [Fact]
+    public void The_same_gap_after_a_period_that_ends_a_word_is_a_space() =>
+        Assert.Equal("a. 12", Decode("a_.~~1_2"));
+
+    [Fact]
+    public void A_period_before_a_letter_still_takes_an_inferred_space() =>
+        Assert.Equal("2. a", Decode("2_.~~a"));
+
+    [Fact]
+    public void A_comma_between_numbers_still_takes_an_inferred_space() =>
+        Assert.Equal("2, 12", Decode("2_,~~1_2"));
+
+    [Fact]
+    public void A_space_the_model_emitted_after_a_decimal_point_is_kept() =>
+        Assert.Equal("1. 2", Decode("1_.~ ~2"));
+}
