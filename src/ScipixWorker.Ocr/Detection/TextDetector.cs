@@ -7,14 +7,15 @@ using ScipixWorker.Ocr.Precision;
 namespace ScipixWorker.Ocr.Detection;
 
 /// <summary>
-/// PP-OCR DB text detector: resizes the page so its longest side is at most the limit (a multiple of 32),
-/// normalizes with ImageNet statistics in BGR order, runs the model and extracts quadrilateral boxes.
+/// PP-OCR DB text detector: resizes the page so its longest side is at most the limit, or an elongated page to a
+/// minimum area (<see cref="InputSize"/>; sides a multiple of 32), normalizes with ImageNet statistics in BGR order, runs the model and extracts quadrilateral boxes.
 /// </summary>
 internal sealed class TextDetector : IDisposable
 {
     private readonly InferenceSession _session;
     private readonly DbPostProcessor _postProcessor;
     private readonly int _limitSide;
+    private readonly int _minAreaSide;
 
     /// <summary>Loads the configured model at the configured precision on its own (benchmarks, tools).</summary>
     public TextDetector(OcrEngineOptions options, ILogger logger)
@@ -27,6 +28,7 @@ internal sealed class TextDetector : IDisposable
         _session = model.Session;
         Model = model;
         _limitSide = options.DetectorLimitSide;
+        _minAreaSide = options.DetectorMinAreaSide;
         _postProcessor = new DbPostProcessor(options.DetectorThreshold, options.DetectorBoxThreshold,
             options.DetectorUnclipRatio, options.DetectorMaxCandidates);
     }
@@ -38,14 +40,25 @@ internal sealed class TextDetector : IDisposable
     /// <summary>A typical call for start-up timing: a page at the size limit (a 3:4 portrait scan).</summary>
     public static TimingInput TimingSample(OcrEngineOptions options)
     {
-        var (width, height) = InputSize(options.DetectorLimitSide * 3 / 4, options.DetectorLimitSide, options.DetectorLimitSide);
+        var (width, height) = InputSize(options.DetectorLimitSide * 3 / 4, options.DetectorLimitSide, options.DetectorLimitSide, options.DetectorMinAreaSide);
         return TimingInput.Pattern(1, 3, height, width);
     }
 
-    /// <summary>The model input size for a page, following PaddleOCR's DetResizeForTest (limit_type max).</summary>
-    public static (int Width, int Height) InputSize(int width, int height, int limitSide)
+    /// <summary>
+    /// The model input size for a page, following PaddleOCR's DetResizeForTest (limit_type max): scaled down so that
+    /// its longest side is at most <paramref name="limitSide"/>, each side then rounded to a multiple of 32. With
+    /// <paramref name="minAreaSide"/> above 0, a page that this leaves with fewer than <paramref name="minAreaSide"/>
+    /// squared pixels (a tall receipt, a wide strip: the longest-side rule shrinks them most) is scaled to that area
+    /// instead. Never enlarged.
+    /// </summary>
+    public static (int Width, int Height) InputSize(int width, int height, int limitSide, int minAreaSide = 0)
     {
         var ratio = Math.Max(width, height) > limitSide ? (double)limitSide / Math.Max(width, height) : 1.0;
+        if (minAreaSide > 0)
+        {
+            ratio = Math.Max(ratio, Math.Min(1.0, minAreaSide / Math.Sqrt((double)width * height)));
+        }
+
         var resizedHeight = (int)(height * ratio);
         var resizedWidth = (int)(width * ratio);
         // Python's round() rounds half to even.
@@ -56,7 +69,7 @@ internal sealed class TextDetector : IDisposable
 
     public IReadOnlyList<DetectedBox> Detect(RgbBuffer page, CancellationToken cancellationToken)
     {
-        var (width, height) = InputSize(page.Width, page.Height, _limitSide);
+        var (width, height) = InputSize(page.Width, page.Height, _limitSide, _minAreaSide);
         OutputReader<IReadOnlyList<DetectedBox>> boxes = (probabilities, _) => _postProcessor.Process(probabilities, width, height, page.Width, page.Height);
         if (width == page.Width && height == page.Height)
         {

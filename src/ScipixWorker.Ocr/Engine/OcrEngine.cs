@@ -316,7 +316,7 @@ public sealed class OcrEngine : IDisposable
     // A page of this size, decoded, and the detector's run on its resized input.
     private long DetectionEstimate(int width, int height)
     {
-        var (inputWidth, inputHeight) = TextDetector.InputSize(width, height, _options.DetectorLimitSide);
+        var (inputWidth, inputHeight) = TextDetector.InputSize(width, height, _options.DetectorLimitSide, _options.DetectorMinAreaSide);
         return ActivationMemory.Detection(width, height, inputWidth, inputHeight);
     }
 

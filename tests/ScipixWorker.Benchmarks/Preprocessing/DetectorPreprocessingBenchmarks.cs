@@ -27,7 +27,8 @@ public class DetectorPreprocessingBenchmarks
     public void Setup()
     {
         _page = Assets.Receipt(LongSide);
-        (_width, _height) = TextDetector.InputSize(_page.Width, _page.Height, new OcrEngineOptions().DetectorLimitSide);
+        var defaults = new OcrEngineOptions();
+        (_width, _height) = TextDetector.InputSize(_page.Width, _page.Height, defaults.DetectorLimitSide, defaults.DetectorMinAreaSide);
         _resized = CvResize.Bilinear(_page, _width, _height);
         Console.WriteLine($"// receipt at {LongSide} px: page {_page.Width}x{_page.Height}, detector input {_width}x{_height}");
     }

@@ -42,7 +42,7 @@ internal sealed class DetectedPage
     {
         var options = Assets.Options();
         var page = Assets.Receipt(longSide);
-        var (width, height) = TextDetector.InputSize(page.Width, page.Height, options.DetectorLimitSide);
+        var (width, height) = TextDetector.InputSize(page.Width, page.Height, options.DetectorLimitSide, options.DetectorMinAreaSide);
         var resized = width == page.Width && height == page.Height ? page : CvResize.Bilinear(page, width, height);
         var tensor = new float[3 * width * height];
         TensorWriter.Write(resized, tensor, width, height, ChannelNormalization.ImageNetBgr);

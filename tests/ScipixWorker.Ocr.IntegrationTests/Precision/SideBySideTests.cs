@@ -30,7 +30,7 @@ public sealed class SideBySideTests(EngineFixture fixture)
     {
         // A stand-in for a badly quantized detector: the same models on a quarter of the resolution read the
         // receipt far worse and find other boxes. The gate must say no.
-        using var degraded = new OcrEngine(new OcrEngineOptions { ModelDirectory = Fixtures.ModelDirectory, DetectorLimitSide = 256 });
+        using var degraded = new OcrEngine(new OcrEngineOptions { ModelDirectory = Fixtures.ModelDirectory, DetectorLimitSide = 256, DetectorMinAreaSide = 0 });
 
         var report = SideBySide.Run(fixture.Engine, degraded, Receipt(), OcrMode.Full, caseInsensitive: true, cancellationToken: TestContext.Current.CancellationToken);
 

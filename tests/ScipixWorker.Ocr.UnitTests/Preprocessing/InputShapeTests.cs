@@ -21,6 +21,21 @@ public sealed class InputShapeTests
         Assert.Equal(0, h % 32);
     }
 
+    [Theory]
+    [InlineData(932, 2172, 480, 1120)] // a receipt: 0.52 of its size where the longest side alone gives 0.44 (416 x 960)
+    [InlineData(463, 1013, 448, 1024)] // a small receipt keeps its own resolution (only snapped to 32)
+    [InlineData(300, 20000, 96, 6016)] // a long strip: 32 x 960 by the longest side, unreadable
+    [InlineData(2480, 3508, 672, 960)] // A4 (1.41:1): the longest side's size, unchanged
+    [InlineData(4000, 3000, 960, 704)] // 4:3: unchanged
+    [InlineData(1920, 1920, 960, 960)] // square: unchanged
+    [InlineData(200, 40, 192, 32)] // never enlarged
+    public void Elongated_pages_get_at_least_the_minimum_area(int width, int height, int expectedWidth, int expectedHeight)
+    {
+        var (w, h) = TextDetector.InputSize(width, height, limitSide: 960, minAreaSide: 736);
+        Assert.Equal((expectedWidth, expectedHeight), (w, h));
+        Assert.InRange((double)w * h, 0, 960 * 960); // never more than a square page at the limit
+    }
+
     [Fact]
     public void Recognizer_batch_is_at_least_the_minimum_wide_and_as_wide_as_its_widest_crop()
     {

@@ -21,16 +21,20 @@ public sealed class EngineSettingsTests
         Assert.Equal(224, options.RecognizerMinWidth);
         Assert.True(options.InferSpaces);
         Assert.True(options.HalfWidthOutsideCjk);
+        Assert.Equal(736, options.DetectorMinAreaSide);
     }
 
     [Fact]
-    public void Paddle_faithful_is_paddleocrs_output_exactly_no_inferred_spaces_full_width_kept_and_320_px()
+    public void Paddle_faithful_is_paddleocrs_output_exactly_no_inferred_spaces_full_width_kept_320_px_and_its_detector_input()
     {
         var options = Read("--paddle-faithful");
 
         Assert.Equal(320, options.RecognizerMinWidth);
         Assert.False(options.InferSpaces);
         Assert.False(options.HalfWidthOutsideCjk);
+        Assert.Equal(0, options.DetectorMinAreaSide);
+        Assert.Equal(960, options.DetectorLimitSide);
+        Assert.Equal(1.5f, options.DetectorUnclipRatio);
     }
 
     [Theory]
