@@ -161,26 +161,21 @@ internal sealed class BlobIdempotencyStore
     };
 
     // The new ETag, or null when the condition failed (the blob exists / changed).
-    private async Task<ETag?> TryWriteAsync(
-        BlobClient blob, Dictionary<string, string> metadata, BlobRequestConditions conditions, CancellationToken cancellationToken, bool recreated = false)
-    {
-        await _container.EnsureAsync(cancellationToken);
-
-        try
-        {
-            var info = await blob.UploadAsync(BinaryData.Empty, new BlobUploadOptions { Metadata = metadata, Conditions = conditions }, cancellationToken);
-            return info.Value.ETag;
-        }
-        catch (RequestFailedException exception) when (exception.Status is 409 or 412)
-        {
-            return null;
-        }
-        catch (RequestFailedException exception) when (exception.ErrorCode == BlobErrorCode.ContainerNotFound && !recreated)
-        {
-            _container.Forget(); // deleted since: create it again, once
-            return await TryWriteAsync(blob, metadata, conditions, cancellationToken, recreated: true);
-        }
-    }
+    private Task<ETag?> TryWriteAsync(BlobClient blob, Dictionary<string, string> metadata, BlobRequestConditions conditions, CancellationToken cancellationToken) =>
+        _container.WriteAsync<ETag?>(
+            async (_, token) =>
+            {
+                try
+                {
+                    var info = await blob.UploadAsync(BinaryData.Empty, new BlobUploadOptions { Metadata = metadata, Conditions = conditions }, token);
+                    return info.Value.ETag;
+                }
+                catch (RequestFailedException exception) when (exception.Status is 409 or 412)
+                {
+                    return null;
+                }
+            },
+            cancellationToken);
 
     private static string Ascii(string text) => new(text.Select(c => c is > ' ' and < (char)127 ? c : '-').ToArray());
 }

@@ -10,17 +10,17 @@ internal sealed class ResultStore(BlobServiceClient service, IOptions<BlobStorag
 {
     private readonly WritableContainer _container = new(service.GetBlobContainerClient(options.Value.ResultContainer));
 
-    /// <summary>One attempt; overwrites (a retried job writes the same result).</summary>
-    public async Task<ImageLocation> SaveAsync(Guid jobId, ReadOnlyMemory<byte> json, CancellationToken cancellationToken)
-    {
-        await _container.EnsureAsync(cancellationToken);
-        var container = _container.Client;
-
-        var blob = container.GetBlobClient($"{jobId:D}.json");
-        await blob.UploadAsync(
-            new BinaryData(json),
-            new BlobUploadOptions { HttpHeaders = new BlobHttpHeaders { ContentType = "application/json" } },
+    /// <summary>One attempt (a container deleted since start is created again); overwrites (a retried job writes the same result).</summary>
+    public Task<ImageLocation> SaveAsync(Guid jobId, ReadOnlyMemory<byte> json, CancellationToken cancellationToken) =>
+        _container.WriteAsync(
+            async (container, token) =>
+            {
+                var blob = container.GetBlobClient($"{jobId:D}.json");
+                await blob.UploadAsync(
+                    new BinaryData(json),
+                    new BlobUploadOptions { HttpHeaders = new BlobHttpHeaders { ContentType = "application/json" } },
+                    token);
+                return new ImageLocation(container.Name, blob.Name, blob.Uri);
+            },
             cancellationToken);
-        return new ImageLocation(container.Name, blob.Name, blob.Uri);
-    }
 }

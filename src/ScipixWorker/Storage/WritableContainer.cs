@@ -1,5 +1,6 @@
 using Azure;
 using Azure.Storage.Blobs;
+using Azure.Storage.Blobs.Models;
 
 namespace ScipixWorker.Storage;
 
@@ -15,7 +16,7 @@ internal sealed class WritableContainer(BlobContainerClient client)
     /// identity may write blobs in it but not create containers (a role or SAS scoped to the container, as least
     /// privilege asks): the write that follows then succeeds, or fails with ContainerNotFound if it really is missing.
     /// </summary>
-    public async Task EnsureAsync(CancellationToken cancellationToken)
+    private async Task EnsureAsync(CancellationToken cancellationToken)
     {
         if (_exists)
         {
@@ -33,6 +34,22 @@ internal sealed class WritableContainer(BlobContainerClient client)
         _exists = true;
     }
 
-    /// <summary>A write found it missing (deleted since): the next <see cref="EnsureAsync"/> creates it again.</summary>
-    public void Forget() => _exists = false;
+    /// <summary>
+    /// Runs <paramref name="write"/> in the container, created first if needed. A write that finds the container
+    /// missing (deleted while the worker runs: by an operator, a clean-up script) creates it again and is repeated, once.
+    /// </summary>
+    public async Task<T> WriteAsync<T>(Func<BlobContainerClient, CancellationToken, Task<T>> write, CancellationToken cancellationToken)
+    {
+        await EnsureAsync(cancellationToken);
+        try
+        {
+            return await write(Client, cancellationToken);
+        }
+        catch (RequestFailedException exception) when (exception.ErrorCode == BlobErrorCode.ContainerNotFound)
+        {
+            _exists = false;
+            await EnsureAsync(cancellationToken);
+            return await write(Client, cancellationToken);
+        }
+    }
 }
