@@ -8,7 +8,8 @@ namespace ScipixWorker.Ocr.Detection;
 
 /// <summary>
 /// PP-OCR DB text detector: resizes the page so its longest side is at most the limit, or an elongated page to a
-/// minimum area (<see cref="InputSize"/>; sides a multiple of 32), normalizes with ImageNet statistics in BGR order, runs the model and extracts quadrilateral boxes.
+/// minimum area (<see cref="InputSize"/>; sides a multiple of 32), normalizes with ImageNet statistics in BGR order,
+/// runs the model and extracts quadrilateral boxes.
 /// </summary>
 internal sealed class TextDetector : IDisposable
 {

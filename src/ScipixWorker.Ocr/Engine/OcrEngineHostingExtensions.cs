@@ -26,6 +26,7 @@ public static class OcrEngineHostingExtensions
             .Validate(o => File.Exists(o.Resolve(o.RecognizerModel)), "Ocr:RecognizerModel: the file does not exist.")
             .Validate(o => string.IsNullOrWhiteSpace(o.ClassifierModel) || File.Exists(o.Resolve(o.ClassifierModel)), "Ocr:ClassifierModel: the file does not exist.")
             .Validate(o => File.Exists(o.Resolve(o.Dictionary)), "Ocr:Dictionary: the file does not exist.")
+            .Validate(o => o.DetectorMinAreaSide <= o.DetectorLimitSide, "Ocr:DetectorMinAreaSide must not exceed Ocr:DetectorLimitSide (no page may get more detector pixels than a square one at the limit).")
             .ValidateOnStart();
         builder.Services.AddSingleton<IValidateOptions<OcrEngineOptions>, PrecisionOptionsValidator>();
         builder.Services.AddOptions<BatchingOptions>()

@@ -105,8 +105,9 @@ public sealed class OcrEngineOptions
     /// <summary>
     /// A page that <see cref="DetectorLimitSide"/> would leave with fewer than this squared pixels is scaled to that area
     /// instead (never enlarged): 736 x 736 = 541,696 pixels. Pages more elongated than about 1.7:1 (receipts, strips),
-    /// which the longest-side rule shrinks most, get more resolution (a 932 x 2172 receipt 482 x 1124 instead of 412 x 960);
-    /// A4 and 3:4 pages are unchanged, and no page gets more pixels than a square one at the limit. 0 = PaddleOCR's rule alone.
+    /// which the longest-side rule shrinks most, get more resolution (a 932 x 2172 receipt 480 x 1120 instead of 416 x 960);
+    /// A4 and 3:4 pages are unchanged. At most <see cref="DetectorLimitSide"/> (checked at start), so no page gets more
+    /// pixels than a square one at the limit. 0 = PaddleOCR's rule alone.
     /// </summary>
     [Range(0, 4096)]
     public int DetectorMinAreaSide { get; set; } = 736;

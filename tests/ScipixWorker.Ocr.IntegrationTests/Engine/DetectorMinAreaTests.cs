@@ -33,13 +33,19 @@ public sealed class DetectorMinAreaTests(EngineFixture fixture)
     }
 
     [Fact]
-    public void The_default_is_736_and_a_negative_minimum_stops_the_host_naming_the_setting()
+    public void The_default_is_736()
     {
         using var unset = Build(null);
         Assert.Equal(736, unset.Services.GetRequiredService<IOptions<OcrEngineOptions>>().Value.DetectorMinAreaSide);
+    }
 
-        using var negative = Build("-1");
-        var error = Assert.Throws<OptionsValidationException>(() => negative.Services.GetRequiredService<IOptions<OcrEngineOptions>>().Value);
+    [Theory]
+    [InlineData("-1")]
+    [InlineData("1024")] // above Ocr:DetectorLimitSide (960): a square page would get more than the limit
+    public void A_minimum_out_of_range_stops_the_host_naming_the_setting(string value)
+    {
+        using var host = Build(value);
+        var error = Assert.Throws<OptionsValidationException>(() => host.Services.GetRequiredService<IOptions<OcrEngineOptions>>().Value);
         Assert.Contains(nameof(OcrEngineOptions.DetectorMinAreaSide), error.Message, StringComparison.Ordinal);
     }
 
