@@ -22,6 +22,7 @@ public sealed class EngineSettingsTests
         Assert.True(options.InferSpaces);
         Assert.True(options.HalfWidthOutsideCjk);
         Assert.Equal(736, options.DetectorMinAreaSide);
+        Assert.Equal(0.5f, options.DetectorBoxThreshold);
     }
 
     [Fact]
@@ -35,6 +36,7 @@ public sealed class EngineSettingsTests
         Assert.Equal(0, options.DetectorMinAreaSide);
         Assert.Equal(960, options.DetectorLimitSide);
         Assert.Equal(1.5f, options.DetectorUnclipRatio);
+        Assert.Equal(0.6f, options.DetectorBoxThreshold);
     }
 
     [Theory]
