@@ -369,9 +369,20 @@ public sealed class OcrEngine : IDisposable
         var detected = Stopwatch.GetTimestamp();
         var crops = boxes.Select(b => QuadCropper.Crop(page, b.Box)).ToList();
         page.ReturnToPool();
-        _classifier?.Correct(crops, cancellationToken);
-        return new PreparedPage(pageNumber, page.Width, page.Height, boxes.Select(b => b.Box).ToList(), crops, decode,
-            Stopwatch.GetElapsedTime(started, detected), Stopwatch.GetElapsedTime(detected));
+        var quads = boxes.Select(b => b.Box).ToList();
+        var turned = _classifier?.Correct(crops, cancellationToken) ?? false;
+        if (turned)
+        {
+            // Scanned upside down: its lines are upright now, and read from the bottom right of the image; each box
+            // names its corners as its text reads.
+            quads = quads.Select(q => q.UpsideDown()).ToList();
+            var order = ReadingOrder.TurnedOrder(quads, page.Width, page.Height);
+            quads = order.Select(i => quads[i]).ToList();
+            crops = order.Select(i => crops[i]).ToList();
+        }
+
+        return new PreparedPage(pageNumber, page.Width, page.Height, quads, crops, decode,
+            Stopwatch.GetElapsedTime(started, detected), Stopwatch.GetElapsedTime(detected), turned);
     }
 
     /// <summary>Stage 3: lines above the drop score, joined in reading order.</summary>
@@ -396,18 +407,25 @@ public sealed class OcrEngine : IDisposable
         }
 
         var timings = new OcrTimings(prepared.Decode, prepared.Detect, prepared.Classify, recognize, total);
-        return new OcrPage(prepared.PageNumber, prepared.Width, prepared.Height, lines, JoinRows(lines), timings);
+        var rowBoxes = lines.Select(l => prepared.Turned ? ReadingOrder.Turned(l.Box, prepared.Width, prepared.Height) : l.Box).ToList();
+        return new OcrPage(prepared.PageNumber, prepared.Width, prepared.Height, lines, JoinRows(lines, rowBoxes), timings);
     }
 
-    /// <summary>A page after stage 1. <see cref="Boxes"/> is null for a single-line page.</summary>
+    /// <summary>
+    /// A page after stage 1. <see cref="Boxes"/> is null for a single-line page; <see cref="Turned"/>: scanned upside down
+    /// (its crops turned upright, boxes and crops in the turned page's reading order).
+    /// </summary>
     private sealed record PreparedPage(
         int PageNumber, int Width, int Height, IReadOnlyList<Quad>? Boxes, IReadOnlyList<RgbBuffer> Crops,
-        TimeSpan Decode, TimeSpan Detect, TimeSpan Classify);
+        TimeSpan Decode, TimeSpan Detect, TimeSpan Classify, bool Turned = false);
 
-    /// <summary>Lines on one visual row (an item and its price) joined by a space; rows by newlines.</summary>
-    internal static string JoinRows(IReadOnlyList<RecognizedLine> lines)
+    /// <summary>
+    /// Lines on one visual row (an item and its price) joined by a space; rows by newlines. Rows are found on
+    /// <paramref name="rowBoxes"/> (the lines' boxes, or as they lie on a page turned upright), default the lines' boxes.
+    /// </summary>
+    internal static string JoinRows(IReadOnlyList<RecognizedLine> lines, IReadOnlyList<Quad>? rowBoxes = null)
     {
-        var rows = ReadingOrder.GroupIntoRows(lines.Select(l => l.Box).ToList());
+        var rows = ReadingOrder.GroupIntoRows(rowBoxes ?? lines.Select(l => l.Box).ToList());
         return string.Join('\n', rows.Select(row => string.Join(' ', row.Select(i => lines[i].Text))));
     }
 

@@ -142,6 +142,12 @@ public sealed class OcrEngineOptions
     [Range(0.0, 1.0)]
     public float ClassifierThreshold { get; set; } = 0.9f;
 
+    /// <summary>
+    /// Decide 0 or 180 degrees for a whole page, by its lines' votes weighted by their length, instead of for each line
+    /// on its own (PaddleOCR): on upright pages the classifier turns a few short lines upside down, garbling them.
+    /// </summary>
+    public bool OrientationPerPage { get; set; } = true;
+
     /// <summary>Lines recognized with a lower confidence are dropped from full-page results (drop_score).</summary>
     [Range(0.0, 1.0)]
     public float DropScore { get; set; } = 0.5f;

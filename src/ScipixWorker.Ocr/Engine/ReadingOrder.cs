@@ -1,3 +1,4 @@
+using System.Numerics;
 using ScipixWorker.Ocr.Detection;
 using ScipixWorker.Ocr.Geometry;
 
@@ -19,22 +20,40 @@ internal static class ReadingOrder
     public static IReadOnlyList<DetectedBox> Sort(IReadOnlyList<DetectedBox> boxes)
     {
         ArgumentNullException.ThrowIfNull(boxes);
+        return Order(boxes.Select(b => b.Box).ToArray()).Select(i => boxes[i]).ToArray();
+    }
 
+    /// <summary>
+    /// The reading order of a page scanned upside down: <see cref="Sort"/>'s order of the boxes as they lie on the page
+    /// turned upright. <paramref name="boxes"/> have their corners named as the text reads (<see cref="Quad.UpsideDown"/>).
+    /// Returns indices into <paramref name="boxes"/>.
+    /// </summary>
+    public static int[] TurnedOrder(IReadOnlyList<Quad> boxes, int pageWidth, int pageHeight) =>
+        Order(boxes.Select(b => Turned(b, pageWidth, pageHeight)).ToArray());
+
+    /// <summary>Where a box (corners named as its text reads) lies on the page turned by 180 degrees.</summary>
+    public static Quad Turned(Quad box, int pageWidth, int pageHeight)
+    {
+        Vector2 Turn(Vector2 p) => new(pageWidth - p.X, pageHeight - p.Y);
+        return new Quad(Turn(box.TopLeft), Turn(box.TopRight), Turn(box.BottomRight), Turn(box.BottomLeft));
+    }
+
+    // Sort's order, as indices into the boxes.
+    private static int[] Order(Quad[] boxes)
+    {
         // Stable, as Python's sorted.
-        var sorted = boxes
-            .Select((box, index) => (Box: box, Index: index))
-            .OrderBy(item => item.Box.Box.TopLeft.Y)
-            .ThenBy(item => item.Box.Box.TopLeft.X)
-            .ThenBy(item => item.Index)
-            .Select(item => item.Box)
+        var sorted = Enumerable.Range(0, boxes.Length)
+            .OrderBy(i => boxes[i].TopLeft.Y)
+            .ThenBy(i => boxes[i].TopLeft.X)
+            .ThenBy(i => i)
             .ToArray();
 
         for (var i = 0; i < sorted.Length - 1; i++)
         {
             for (var j = i; j >= 0; j--)
             {
-                var current = sorted[j].Box.TopLeft;
-                var next = sorted[j + 1].Box.TopLeft;
+                var current = boxes[sorted[j]].TopLeft;
+                var next = boxes[sorted[j + 1]].TopLeft;
                 if (MathF.Abs(next.Y - current.Y) < SameLineTolerance && next.X < current.X)
                 {
                     (sorted[j], sorted[j + 1]) = (sorted[j + 1], sorted[j]);

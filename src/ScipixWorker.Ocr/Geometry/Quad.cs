@@ -30,6 +30,9 @@ public readonly record struct Quad(Vector2 TopLeft, Vector2 TopRight, Vector2 Bo
     /// <summary>Largest y of the four corners.</summary>
     public float MaxY => MathF.Max(MathF.Max(TopLeft.Y, TopRight.Y), MathF.Max(BottomRight.Y, BottomLeft.Y));
 
+    /// <summary>The same quad with its corners named as text upside down in the image reads them (the image's bottom right is its top left).</summary>
+    public Quad UpsideDown() => new(BottomRight, BottomLeft, TopLeft, TopRight);
+
     /// <summary>An axis-aligned rectangle as a quad.</summary>
     public static Quad FromRectangle(float x, float y, float width, float height) =>
         new(new Vector2(x, y), new Vector2(x + width, y), new Vector2(x + width, y + height), new Vector2(x, y + height));

@@ -8,7 +8,8 @@ namespace ScipixWorker.Ocr.Orientation;
 
 /// <summary>
 /// PP-OCR angle classifier: tells upright (0) from upside-down (180) text lines; lines it is confident are
-/// upside down are rotated by 180 degrees in place.
+/// upside down are rotated by 180 degrees in place, or with <see cref="OcrEngineOptions.OrientationPerPage"/> every
+/// line of the page when most of its text is (<see cref="PageIsUpsideDown"/>).
 /// </summary>
 internal sealed class TextOrientationClassifier : IDisposable
 {
@@ -18,6 +19,7 @@ internal sealed class TextOrientationClassifier : IDisposable
     private readonly InferenceSession _session;
     private readonly float _threshold;
     private readonly int _batchSize;
+    private readonly bool _perPage;
 
     /// <summary>Loads the configured model at the configured precision on its own (benchmarks, tools).</summary>
     public TextOrientationClassifier(OcrEngineOptions options, ILogger logger)
@@ -31,6 +33,7 @@ internal sealed class TextOrientationClassifier : IDisposable
         Model = model;
         _threshold = options.ClassifierThreshold;
         _batchSize = options.RecognizerBatchSize;
+        _perPage = options.OrientationPerPage;
     }
 
     public LoadedModel Model { get; }
@@ -39,10 +42,13 @@ internal sealed class TextOrientationClassifier : IDisposable
     public static TimingInput TimingSample(OcrEngineOptions options) =>
         TimingInput.Pattern(options.RecognizerBatchSize, 3, InputHeight, InputWidth);
 
-    /// <summary>Rotates the crops classified as upside down; returns how many were rotated.</summary>
-    public int Correct(IList<RgbBuffer> crops, CancellationToken cancellationToken)
+    /// <summary>
+    /// Rotates the crops of one page classified as upside down; returns true when the page as a whole was found upside
+    /// down and all of them were turned (<see cref="OcrEngineOptions.OrientationPerPage"/> only).
+    /// </summary>
+    public bool Correct(IList<RgbBuffer> crops, CancellationToken cancellationToken)
     {
-        var rotated = 0;
+        var upsideDown = new bool[crops.Count];
         // Sorting by aspect ratio keeps each batch's crops alike, as PaddleOCR does.
         var order = Enumerable.Range(0, crops.Count).OrderBy(i => crops[i].Width / (double)crops[i].Height).ToArray();
         for (var start = 0; start < order.Length; start += _batchSize)
@@ -51,16 +57,43 @@ internal sealed class TextOrientationClassifier : IDisposable
             var probabilities = Run(order.AsSpan(start, count).ToArray().Select(i => crops[i]).ToArray(), cancellationToken);
             for (var k = 0; k < count; k++)
             {
-                if (probabilities[(2 * k) + 1] > _threshold)
-                {
-                    var index = order[start + k];
-                    crops[index] = Rotate180(crops[index]);
-                    rotated++;
-                }
+                upsideDown[order[start + k]] = probabilities[(2 * k) + 1] > _threshold;
             }
         }
 
-        return rotated;
+        var pageTurned = _perPage && PageIsUpsideDown(upsideDown, crops.Select(c => (double)c.Width / c.Height).ToArray());
+        if (_perPage)
+        {
+            Array.Fill(upsideDown, pageTurned);
+        }
+
+        for (var i = 0; i < crops.Count; i++)
+        {
+            if (upsideDown[i])
+            {
+                crops[i] = Rotate180(crops[i]);
+            }
+        }
+
+        return pageTurned;
+    }
+
+    /// <summary>
+    /// A page is upside down when the lines classified so hold more than half of its text, each line weighted by its
+    /// length (width over height: about its number of characters). A scan or photo is turned as a whole, and the
+    /// classifier is least reliable on the shortest crops (a price, a single digit), where it flips a few lines of an
+    /// upright page.
+    /// </summary>
+    internal static bool PageIsUpsideDown(IReadOnlyList<bool> upsideDown, IReadOnlyList<double> lengths)
+    {
+        double flipped = 0, total = 0;
+        for (var i = 0; i < upsideDown.Count; i++)
+        {
+            total += lengths[i];
+            flipped += upsideDown[i] ? lengths[i] : 0;
+        }
+
+        return flipped > total / 2;
     }
 
     /// <summary>Runs the model on a batch; returns [p(0), p(180)] per crop.</summary>

@@ -162,6 +162,31 @@ public sealed class ReadingOrderTests
         Assert.Empty(ReadingOrder.GroupIntoRows([]));
     }
 
+    [Fact]
+    public void A_page_turned_upside_down_reads_from_the_bottom_right_of_the_image()
+    {
+        // On a 500 x 300 image: the heading upside down at the bottom, under it (in the image) an item and its price.
+        Quad[] boxes =
+        [
+            Box(100, 250, 300, 20).Box.UpsideDown(), // the heading, read first
+            Box(20, 100, 80, 20).Box.UpsideDown(),   // the price: image left, page right
+            Box(300, 100, 180, 20).Box.UpsideDown(), // the item: image right, page left
+        ];
+
+        var order = ReadingOrder.TurnedOrder(boxes, 500, 300);
+
+        Assert.Equal([0, 2, 1], order);
+    }
+
+    [Fact]
+    public void A_turned_box_lies_where_the_turned_page_has_it_with_its_corners_named_there()
+    {
+        var upsideDown = Quad.FromRectangle(20, 100, 80, 20).UpsideDown();
+
+        Assert.Equal(new System.Numerics.Vector2(100, 120), upsideDown.TopLeft); // the text's top left: the image's bottom right
+        Assert.Equal(Quad.FromRectangle(400, 180, 80, 20), ReadingOrder.Turned(upsideDown, 500, 300));
+    }
+
     private static DetectedBox Box(float x, float y, float width, float height) =>
         new(Quad.FromRectangle(x, y, width, height), 0.9f);
 }
