@@ -407,7 +407,7 @@ public sealed class OcrEngine : IDisposable
         }
 
         var timings = new OcrTimings(prepared.Decode, prepared.Detect, prepared.Classify, recognize, total);
-        var rowBoxes = lines.Select(l => prepared.Turned ? ReadingOrder.Turned(l.Box, prepared.Width, prepared.Height) : l.Box).ToList();
+        var rowBoxes = prepared.Turned ? lines.Select(l => ReadingOrder.Turned(l.Box, prepared.Width, prepared.Height)).ToList() : null;
         return new OcrPage(prepared.PageNumber, prepared.Width, prepared.Height, lines, JoinRows(lines, rowBoxes), timings);
     }
 

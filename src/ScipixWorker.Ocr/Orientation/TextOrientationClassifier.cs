@@ -49,8 +49,9 @@ internal sealed class TextOrientationClassifier : IDisposable
     public bool Correct(IList<RgbBuffer> crops, CancellationToken cancellationToken)
     {
         var upsideDown = new bool[crops.Count];
+        var lengths = crops.Select(c => c.Width / (double)c.Height).ToArray();
         // Sorting by aspect ratio keeps each batch's crops alike, as PaddleOCR does.
-        var order = Enumerable.Range(0, crops.Count).OrderBy(i => crops[i].Width / (double)crops[i].Height).ToArray();
+        var order = Enumerable.Range(0, crops.Count).OrderBy(i => lengths[i]).ToArray();
         for (var start = 0; start < order.Length; start += _batchSize)
         {
             var count = Math.Min(_batchSize, order.Length - start);
@@ -61,9 +62,10 @@ internal sealed class TextOrientationClassifier : IDisposable
             }
         }
 
-        var pageTurned = _perPage && PageIsUpsideDown(upsideDown, crops.Select(c => (double)c.Width / c.Height).ToArray());
+        var pageTurned = false;
         if (_perPage)
         {
+            pageTurned = PageIsUpsideDown(upsideDown, lengths);
             Array.Fill(upsideDown, pageTurned);
         }
 

@@ -1,4 +1,3 @@
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
@@ -65,18 +64,5 @@ public sealed class DetectorMinAreaTests(EngineFixture fixture)
         return png.ToArray();
     }
 
-    private static IHost Build(string? minAreaSide)
-    {
-        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
-        var settings = new Dictionary<string, string?> { ["Ocr:ModelDirectory"] = Fixtures.ModelDirectory };
-        if (minAreaSide is not null)
-        {
-            settings["Ocr:DetectorMinAreaSide"] = minAreaSide;
-        }
-
-        builder.Configuration.AddInMemoryCollection(settings);
-        builder.Services.AddLogging();
-        builder.AddOcrEngine();
-        return builder.Build();
-    }
+    private static IHost Build(string? minAreaSide) => OcrHost.Build("Ocr:DetectorMinAreaSide", minAreaSide);
 }

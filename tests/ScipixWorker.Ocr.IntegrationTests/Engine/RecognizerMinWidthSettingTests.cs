@@ -1,4 +1,3 @@
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
@@ -31,18 +30,5 @@ public sealed class RecognizerMinWidthSettingTests
         Assert.Equal(224, unset.Services.GetRequiredService<IOptions<OcrEngineOptions>>().Value.RecognizerMinWidth);
     }
 
-    private static IHost Build(string? minWidth)
-    {
-        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
-        var settings = new Dictionary<string, string?> { ["Ocr:ModelDirectory"] = Fixtures.ModelDirectory };
-        if (minWidth is not null)
-        {
-            settings["Ocr:RecognizerMinWidth"] = minWidth;
-        }
-
-        builder.Configuration.AddInMemoryCollection(settings);
-        builder.Services.AddLogging();
-        builder.AddOcrEngine();
-        return builder.Build();
-    }
+    private static IHost Build(string? minWidth) => OcrHost.Build("Ocr:RecognizerMinWidth", minWidth);
 }

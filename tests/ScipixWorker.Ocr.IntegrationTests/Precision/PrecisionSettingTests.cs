@@ -1,6 +1,3 @@
-using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using ScipixWorker.Ocr.Engine;
 using ScipixWorker.Ocr.IntegrationTests.Support;
@@ -39,11 +36,7 @@ public sealed class PrecisionSettingTests(EngineFixture fixture)
     public async Task A_host_configured_for_a_missing_variant_fails_at_start_naming_the_setting()
     {
         using var folder = new VariantFolder();
-        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
-        builder.Configuration.AddInMemoryCollection(folder.Configuration(("Ocr:Precision", "int8")));
-        builder.Services.AddLogging();
-        builder.AddOcrEngine();
-        using var host = builder.Build();
+        using var host = OcrHost.Build(folder.Configuration(("Ocr:Precision", "int8")));
 
         var error = await Assert.ThrowsAsync<OptionsValidationException>(() => host.StartAsync(TestContext.Current.CancellationToken));
         Assert.Contains("Ocr:Precision=int8", error.Message, StringComparison.Ordinal);

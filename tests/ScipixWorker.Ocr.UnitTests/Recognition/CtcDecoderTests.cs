@@ -61,17 +61,17 @@ public sealed class CtcDecoderTests
     }
 }
 
-public sealed class CtcSpaceInferenceTests
+/// <summary>
+/// Sequences written as patterns, one character per time step: a letter or digit of the alphabet emits that class,
+/// '_' is a blank, '~' a blank where the space class has probability 0.3 (the model saw a gap but the blank won), ' '
+/// the space class.
+/// </summary>
+internal static class CtcPattern
 {
-    private static readonly CharacterDictionary Dictionary = new(["a", "b", "c"], useSpace: true);
-
-    /// <summary>
-    /// A sequence from a pattern: letters a..c emit that class, '_' a blank, '.' a blank where the space
-    /// class has probability 0.3 (the model saw a gap but the blank won), ' ' the space class.
-    /// </summary>
-    private static float[] Pattern(string pattern)
+    public static string Decode(string alphabet, string pattern, bool inferSpaces = true)
     {
-        var classes = Dictionary.Count;
+        var dictionary = new CharacterDictionary(alphabet.Select(c => c.ToString()).ToArray(), useSpace: true);
+        var classes = dictionary.Count;
         var probabilities = new float[pattern.Length * classes];
         for (var t = 0; t < pattern.Length; t++)
         {
@@ -79,21 +79,23 @@ public sealed class CtcSpaceInferenceTests
             switch (pattern[t])
             {
                 case '_': row[0] = 0.9f; break;
-                case '.': row[0] = 0.6f; row[4] = 0.3f; break;
-                case ' ': row[4] = 0.9f; break;
-                default: row[pattern[t] - 'a' + 1] = 0.9f; break;
+                case '~': row[0] = 0.6f; row[dictionary.SpaceIndex] = 0.3f; break;
+                case ' ': row[dictionary.SpaceIndex] = 0.9f; break;
+                default: row[alphabet.IndexOf(pattern[t], StringComparison.Ordinal) + 1] = 0.9f; break;
             }
         }
 
-        return probabilities;
+        return CtcDecoder.Decode(probabilities, pattern.Length, classes, dictionary, inferSpaces).Text;
     }
+}
 
-    private static string Decode(string pattern, bool inferSpaces = true) =>
-        CtcDecoder.Decode(Pattern(pattern), pattern.Length, Dictionary.Count, Dictionary, inferSpaces).Text;
+public sealed class CtcSpaceInferenceTests
+{
+    private static string Decode(string pattern, bool inferSpaces = true) => CtcPattern.Decode("abc", pattern, inferSpaces);
 
     [Fact]
     public void Gap_where_the_space_class_was_likely_becomes_a_space() =>
-        Assert.Equal("ab ca", Decode("a_b_.._c_a"));
+        Assert.Equal("ab ca", Decode("a_b_~~_c_a"));
 
     [Fact]
     public void Long_gap_without_space_evidence_stays_joined() =>
@@ -101,41 +103,20 @@ public sealed class CtcSpaceInferenceTests
 
     [Fact]
     public void Single_step_gap_is_too_short_for_a_space_even_with_evidence() =>
-        Assert.Equal("abc", Decode("a_b.c"));
+        Assert.Equal("abc", Decode("a_b~c"));
 
     [Fact]
     public void A_space_the_model_emitted_is_not_doubled() =>
-        Assert.Equal("ab c", Decode("a_b.. ..c"));
+        Assert.Equal("ab c", Decode("a_b~~ ~~c"));
 
     [Fact]
     public void Without_inference_the_output_is_paddleocrs() =>
-        Assert.Equal("abca", Decode("a_b_.._c_a", inferSpaces: false));
+        Assert.Equal("abca", Decode("a_b_~~_c_a", inferSpaces: false));
 }
 
 public sealed class CtcSpaceInferenceAroundNumbersTests
 {
-    // Classes: 0 blank, 1 '1', 2 '2', 3 '.', 4 ',', 5 'a', 6 space.
-    private static readonly CharacterDictionary Dictionary = new(["1", "2", ".", ",", "a"], useSpace: true);
-
-    /// <summary>'_' a blank, '~' a blank where the space class has probability 0.3, ' ' the space class, any other character its class.</summary>
-    private static string Decode(string pattern)
-    {
-        var classes = Dictionary.Count;
-        var probabilities = new float[pattern.Length * classes];
-        for (var t = 0; t < pattern.Length; t++)
-        {
-            var row = probabilities.AsSpan(t * classes, classes);
-            switch (pattern[t])
-            {
-                case '_': row[0] = 0.9f; break;
-                case '~': row[0] = 0.6f; row[Dictionary.SpaceIndex] = 0.3f; break;
-                case ' ': row[Dictionary.SpaceIndex] = 0.9f; break;
-                default: row["12.,a".IndexOf(pattern[t]) + 1] = 0.9f; break;
-            }
-        }
-
-        return CtcDecoder.Decode(probabilities, pattern.Length, classes, Dictionary, inferSpaces: true).Text;
-    }
+    private static string Decode(string pattern) => CtcPattern.Decode("12.,a", pattern);
 
     [Fact]
     public void No_space_is_inferred_after_a_decimal_point() =>
