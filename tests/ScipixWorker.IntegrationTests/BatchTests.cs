@@ -2,6 +2,10 @@ using System.Text.Json;
 using ScipixWorker.Contracts;
 using ScipixWorker.IntegrationTests.Support;
 using ScipixWorker.Tests.Support;
+using UglyToad.PdfPig.Content;
+using UglyToad.PdfPig.Core;
+using UglyToad.PdfPig.Fonts.Standard14Fonts;
+using UglyToad.PdfPig.Writer;
 
 namespace ScipixWorker.IntegrationTests;
 
@@ -114,6 +118,33 @@ public sealed class BatchTests
         Assert.Equal(8, page.GetProperty("lines")[0].GetProperty("box").GetArrayLength());
         var cer = SampleImages.Cer(SampleImages.ReceiptTruth, result.Text!);
         Assert.True(cer <= 0.25, $"CER {cer:P1}:\n{result.Text}");
+    }
+
+    [Fact]
+    public async Task A_scanned_pdf_is_read_page_by_page_and_a_born_digital_pdf_fails_alone_in_its_batch()
+    {
+        await using var worker = new WorkerUnderTest(new() { ["Worker:MaxBatchSize"] = "2", ["Worker:BatchTimeLimit"] = "00:00:05" });
+        await using var broker = await Broker.ConnectAsync();
+        await worker.StartAsync();
+        var builder = new PdfDocumentBuilder();
+        builder.AddPage(PageSize.A4).AddText("Invoice 20817", 12, new PdfPoint(50, 700), builder.AddStandard14Font(Standard14Font.Helvetica));
+        var scanned = new RecognizeDocument(Guid.NewGuid(), await worker.UploadAsync("scanned-pages.pdf", SampleImages.Bytes("scanned-pages.pdf")));
+        var digital = new RecognizeDocument(Guid.NewGuid(), await worker.UploadAsync("digital.pdf", builder.Build()));
+
+        await worker.SendAsync(scanned, digital);
+        await broker.WaitForResultsAsync([scanned.JobId, digital.JobId], TimeSpan.FromSeconds(90));
+
+        var result = Assert.Single(broker.For([scanned.JobId]));
+        Assert.True(result.Recognized, result.Body.ToString());
+        var pages = result.Body.GetProperty("pages").EnumerateArray().ToList();
+        Assert.Equal(2, pages.Count);
+        Assert.Equal((463, 1013), (pages[1].GetProperty("width").GetInt32(), pages[1].GetProperty("height").GetInt32())); // shown upright
+        var cer = SampleImages.Cer(SampleImages.ReceiptTruth, pages[1].GetProperty("text").GetString()!);
+        Assert.True(cer <= 0.25, $"page 2 CER {cer:P1}:\n{pages[1].GetProperty("text").GetString()}");
+        var failed = Assert.Single(broker.For([digital.JobId]));
+        Assert.False(failed.Recognized);
+        Assert.Equal(RecognitionErrorCodes.UnsupportedFormat, failed.Body.GetProperty("errorCode").GetString());
+        Assert.Contains("Page 1 of the PDF has no scanned image", failed.Body.GetProperty("message").GetString(), StringComparison.Ordinal);
     }
 
     [Fact]

@@ -9,8 +9,6 @@ namespace ScipixWorker.Cli.Ocr;
 /// <summary><c>scipix ocr &lt;file|dir&gt;...</c>: recognizes images in-process, no broker and no storage.</summary>
 internal static class OcrCommand
 {
-    private static readonly string[] ImageExtensions = [".png", ".jpg", ".jpeg", ".tif", ".tiff", ".bmp", ".gif", ".webp"];
-
     public static Command Create()
     {
         var paths = new Argument<string[]>("paths") { Arity = ArgumentArity.OneOrMore, Description = "Image files or folders of images" };
@@ -122,7 +120,7 @@ internal static class OcrCommand
             if (Directory.Exists(path))
             {
                 files.AddRange(Directory.EnumerateFiles(path)
-                    .Where(f => ImageExtensions.Contains(Path.GetExtension(f).ToLowerInvariant()))
+                    .Where(f => OcrEngine.FileExtensions.Contains(Path.GetExtension(f).ToLowerInvariant()))
                     .Order(StringComparer.Ordinal));
             }
             else

@@ -202,7 +202,13 @@ public sealed class OcrEngine : IDisposable
     /// <summary>How long <see cref="WarmUp"/> took, once it has run.</summary>
     public TimeSpan WarmUpTime { get; private set; }
 
-    /// <summary>Recognizes an encoded image (PNG, JPEG, TIFF, BMP, GIF, WebP); every frame is a page.</summary>
+    /// <summary>File name extensions of the formats <see cref="Recognize"/> reads (lower case, with the dot), for tools that pick files by name.</summary>
+    public static IReadOnlyList<string> FileExtensions { get; } = [".png", ".jpg", ".jpeg", ".tif", ".tiff", ".bmp", ".gif", ".webp", ".pdf"];
+
+    /// <summary>
+    /// Recognizes an encoded image (PNG, JPEG, TIFF, BMP, GIF, WebP) or a scanned PDF; every frame, TIFF page or
+    /// PDF page is a page, decoded one at a time for TIFF and PDF.
+    /// </summary>
     /// <exception cref="OcrException">The input is empty, too large, corrupt or of an unsupported format.</exception>
     public OcrDocument Recognize(ReadOnlyMemory<byte> encodedImage, OcrMode mode = OcrMode.Full, CancellationToken cancellationToken = default)
     {

@@ -8,8 +8,9 @@ using SixLabors.ImageSharp.Processing;
 namespace ScipixWorker.Ocr.Imaging;
 
 /// <summary>
-/// Decodes PNG, JPEG, TIFF, BMP, GIF and WebP with ImageSharp, honours EXIF orientation, flattens alpha
-/// onto white and enforces the configured limits, turning every failure into a typed <see cref="OcrException"/>.
+/// Decodes PNG, JPEG, TIFF, BMP, GIF and WebP with ImageSharp, and the scans of a PDF (<see cref="PdfPages"/>),
+/// honours EXIF orientation, flattens alpha onto white and enforces the configured limits, turning every failure
+/// into a typed <see cref="OcrException"/>.
 /// </summary>
 internal sealed class ImageLoader(OcrEngineOptions options)
 {
@@ -19,21 +20,25 @@ internal sealed class ImageLoader(OcrEngineOptions options)
     /// <exception cref="OcrException">The input is empty, too large, corrupt or of an unsupported format.</exception>
     public (IImageFormat Format, int Width, int Height) Identify(ReadOnlyMemory<byte> encoded)
     {
-        if (encoded.IsEmpty)
+        CheckBytes(encoded);
+        if (IsPdf(encoded.Span))
         {
-            throw new OcrException(OcrErrorCode.EmptyImage, "The image is empty (0 bytes).");
+            using var pdf = OpenPdf(encoded);
+            var (width, height) = pdf.ShownSize(0);
+            CheckSize(width, height);
+            return (PdfPages.Format, width, height);
         }
 
-        if (encoded.Length > options.MaxImageBytes)
-        {
-            throw new OcrException(OcrErrorCode.ImageTooLarge,
-                $"The image is {encoded.Length} bytes; the limit (Ocr:MaxImageBytes) is {options.MaxImageBytes}.");
-        }
+        return IdentifyImage(encoded);
+    }
 
+    // An image format ImageSharp reads: its header and size.
+    private (IImageFormat Format, int Width, int Height) IdentifyImage(ReadOnlyMemory<byte> encoded)
+    {
         var bytes = encoded.Span;
         var format = Image.DetectFormat(Decoding, bytes)
             ?? throw new OcrException(OcrErrorCode.UnsupportedFormat,
-                "The data is not a supported image format (PNG, JPEG, TIFF, BMP, GIF, WebP).");
+                "The data is not a supported image format (PNG, JPEG, TIFF, BMP, GIF, WebP, or a PDF of scans).");
 
         IImageInfo? info;
         try
@@ -55,25 +60,70 @@ internal sealed class ImageLoader(OcrEngineOptions options)
         return (format, info.Width, info.Height);
     }
 
+    // A PDF header, and no image signature: an image is never taken for a PDF.
+    private static bool IsPdf(ReadOnlySpan<byte> bytes) => Image.DetectFormat(Decoding, bytes) is null && PdfPages.HasHeader(bytes);
+
+    private void CheckBytes(ReadOnlyMemory<byte> encoded)
+    {
+        if (encoded.IsEmpty)
+        {
+            throw new OcrException(OcrErrorCode.EmptyImage, "The image is empty (0 bytes).");
+        }
+
+        if (encoded.Length > options.MaxImageBytes)
+        {
+            throw new OcrException(OcrErrorCode.ImageTooLarge,
+                $"The image is {encoded.Length} bytes; the limit (Ocr:MaxImageBytes) is {options.MaxImageBytes}.");
+        }
+    }
+
+    // A PDF with at least one page and no more than the limit; the caller disposes it.
+    private PdfPages OpenPdf(ReadOnlyMemory<byte> encoded)
+    {
+        var pdf = PdfPages.Open(encoded);
+        try
+        {
+            if (pdf.Count == 0)
+            {
+                throw new OcrException(OcrErrorCode.CorruptImage, "The PDF has no pages.");
+            }
+
+            CheckPageCount(pdf.Count);
+            return pdf;
+        }
+        catch
+        {
+            pdf.Dispose();
+            throw;
+        }
+    }
+
     /// <summary>
-    /// Checks the header, then decodes. A multi-page TIFF is decoded one page at a time as the caller asks for
-    /// pages (<see cref="TiffPages"/>), so memory holds one decoded page whatever the page count; other formats
-    /// are decoded whole and their frames converted one at a time.
+    /// Checks the header, then decodes. A multi-page TIFF and a PDF are decoded one page at a time as the caller
+    /// asks for pages (<see cref="TiffPages"/>, <see cref="PdfPages"/>), so memory holds one decoded page whatever
+    /// the page count; other formats are decoded whole and their frames converted one at a time.
     /// </summary>
     public DecodedImage Load(ReadOnlyMemory<byte> encoded)
     {
-        var (format, _, _) = Identify(encoded);
+        CheckBytes(encoded);
+        if (IsPdf(encoded.Span))
+        {
+            var pdf = OpenPdf(encoded);
+            return new DecodedImage(PdfPages.Format, pdf.Count, index => DecodeScan(pdf.Scan(index, CheckSize)), pdf);
+        }
+
+        var (format, _, _) = IdentifyImage(encoded);
         if (format.Name == "TIFF" && TiffPages.TryRead(encoded.Span, options.MaxPages) is { Count: > 1 } pages)
         {
             CheckPageCount(pages.Count);
-            return new DecodedImage(null, pages, this, format);
+            return new DecodedImage(format, pages.Count, index => pages.WithPage(index, DecodePage), owner: null);
         }
 
         var image = Decode(encoded.Span, format, out var peakBytes);
         try
         {
             CheckPageCount(image.Frames.Count);
-            return new DecodedImage(image, null, this, format) { DecodePeakBytes = peakBytes };
+            return new DecodedImage(image, format) { DecodePeakBytes = peakBytes };
         }
         catch
         {
@@ -100,7 +150,8 @@ internal sealed class ImageLoader(OcrEngineOptions options)
     // Decodes (every frame), turns it upright and checks the limits again (EXIF rotation swaps the sides). The
     // decode's allocations are counted and capped (DecodeAllocator): a file whose frames together need more than
     // the largest allowed page fails as too large instead of exhausting memory.
-    private Image<Rgba32> Decode(ReadOnlySpan<byte> bytes, IImageFormat format, out long peakBytes)
+    // A PDF's scan is shown as the page places it: the page's turn, and no EXIF orientation (PDF viewers ignore it).
+    private Image<Rgba32> Decode(ReadOnlySpan<byte> bytes, IImageFormat format, out long peakBytes, int clockwiseTurn = -1)
     {
         var configuration = Decoding.Clone();
         var allocator = new DecodeAllocator(Decoding.MemoryAllocator, DecodeLimitBytes);
@@ -121,7 +172,15 @@ internal sealed class ImageLoader(OcrEngineOptions options)
 
         try
         {
-            image.Mutate(x => x.AutoOrient());
+            if (clockwiseTurn < 0)
+            {
+                image.Mutate(x => x.AutoOrient());
+            }
+            else if (clockwiseTurn > 0)
+            {
+                image.Mutate(x => x.Rotate(clockwiseTurn));
+            }
+
             CheckSize(image.Width, image.Height);
             peakBytes = allocator.PeakBytes;
             return image;
@@ -158,10 +217,18 @@ internal sealed class ImageLoader(OcrEngineOptions options)
             $"of the largest page allowed, Ocr:MaxPixels = {options.MaxPixels}): its frames together are larger than one page may be.");
 
     // One page of a multi-page TIFF: its own header is checked before it is decoded.
-    private Image<Rgba32> DecodePage(byte[] singlePage, IImageFormat format)
+    private Image<Rgba32> DecodePage(byte[] singlePage)
     {
-        Identify(singlePage);
+        var (format, _, _) = IdentifyImage(singlePage);
         return Decode(singlePage, format, out _);
+    }
+
+    // One page of a PDF: the scan's own header is checked (its size was checked before it was extracted), then
+    // it is decoded and turned as the page shows it.
+    private Image<Rgba32> DecodeScan(PageScan scan)
+    {
+        var (format, _, _) = IdentifyImage(scan.Encoded);
+        return Decode(scan.Encoded.Span, format, out _, scan.ClockwiseTurn);
     }
 
     private void CheckPageCount(int pages)
@@ -216,31 +283,39 @@ internal sealed class ImageLoader(OcrEngineOptions options)
     }
 
     /// <summary>
-    /// A decoded, upright image whose frames are pages; or a multi-page TIFF whose pages are decoded one at a time
-    /// by <see cref="Page"/> (not thread-safe).
+    /// A decoded, upright image whose frames are pages; or a multi-page TIFF or a PDF whose pages are decoded one at
+    /// a time by <see cref="Page"/> (not thread-safe).
     /// </summary>
     internal sealed class DecodedImage : IDisposable
     {
         private readonly Image<Rgba32>? _image;
-        private readonly TiffPages? _pages;
-        private readonly ImageLoader _loader;
-        private readonly IImageFormat _format;
+        private readonly Func<int, Image<Rgba32>>? _decodePage;
+        private readonly IDisposable? _owner;
 
-        public DecodedImage(Image<Rgba32>? image, TiffPages? pages, ImageLoader loader, IImageFormat format)
+        /// <summary>A file decoded whole: its frames are the pages.</summary>
+        public DecodedImage(Image<Rgba32> image, IImageFormat format)
         {
             _image = image;
-            _pages = pages;
-            _loader = loader;
-            _format = format;
+            FormatName = format.Name;
+            PageCount = image.Frames.Count;
         }
 
-        public string FormatName => _format.Name;
+        /// <summary>A file decoded page by page: <paramref name="decodePage"/> decodes one; <paramref name="owner"/> is disposed with this.</summary>
+        public DecodedImage(IImageFormat format, int pageCount, Func<int, Image<Rgba32>> decodePage, IDisposable? owner)
+        {
+            _decodePage = decodePage;
+            _owner = owner;
+            FormatName = format.Name;
+            PageCount = pageCount;
+        }
 
-        public int PageCount => _pages?.Count ?? _image!.Frames.Count;
+        public string FormatName { get; }
+
+        public int PageCount { get; }
 
         /// <summary>
         /// The most the decode held at once, turning upright included (<see cref="DecodeAllocator.PeakBytes"/>); null for a
-        /// multi-page TIFF, whose pages are decoded one at a time later.
+        /// multi-page TIFF or a PDF, whose pages are decoded one at a time later.
         /// </summary>
         public long? DecodePeakBytes { get; init; }
 
@@ -248,19 +323,16 @@ internal sealed class ImageLoader(OcrEngineOptions options)
         /// Page <paramref name="index"/> as RGB, alpha composed onto white, in a pooled buffer (the caller may
         /// <see cref="RgbBuffer.ReturnToPool"/> it when done).
         /// </summary>
-        /// <exception cref="OcrException">A page of a multi-page TIFF is corrupt or over the limits.</exception>
+        /// <exception cref="OcrException">A page of a multi-page TIFF or a PDF is corrupt, over the limits or unreadable.</exception>
         public RgbBuffer Page(int index)
         {
-            if (_pages is null)
+            if (_decodePage is null)
             {
                 return ToRgb(_image!.Frames[index]);
             }
 
-            return _pages.WithPage(index, bytes =>
-            {
-                using var page = _loader.DecodePage(bytes, _format);
-                return ToRgb(page.Frames.RootFrame);
-            });
+            using var page = _decodePage(index);
+            return ToRgb(page.Frames.RootFrame);
         }
 
         private static RgbBuffer ToRgb(ImageFrame<Rgba32> frame)
@@ -296,6 +368,10 @@ internal sealed class ImageLoader(OcrEngineOptions options)
             return buffer;
         }
 
-        public void Dispose() => _image?.Dispose();
+        public void Dispose()
+        {
+            _image?.Dispose();
+            _owner?.Dispose();
+        }
     }
 }

@@ -5,6 +5,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using ScipixWorker.Contracts;
 using ScipixWorker.Jobs;
+using ScipixWorker.Ocr.Engine;
 using ScipixWorker.Storage;
 
 namespace ScipixWorker.Samples;
@@ -24,12 +25,10 @@ internal sealed class SampleRunService(
     IHostApplicationLifetime lifetime,
     ILogger<SampleRunService> logger) : BackgroundService
 {
-    private static readonly string[] ImageExtensions = [".png", ".jpg", ".jpeg", ".tif", ".tiff", ".bmp", ".gif", ".webp"];
-
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var files = Directory.Exists(samples.Directory)
-            ? Directory.EnumerateFiles(samples.Directory).Where(f => ImageExtensions.Contains(Path.GetExtension(f).ToLowerInvariant())).Order(StringComparer.Ordinal).ToList()
+            ? Directory.EnumerateFiles(samples.Directory).Where(f => OcrEngine.FileExtensions.Contains(Path.GetExtension(f).ToLowerInvariant())).Order(StringComparer.Ordinal).ToList()
             : [];
         if (files.Count == 0)
         {

@@ -16,7 +16,7 @@ public sealed class InvalidInputTests(EngineFixture fixture)
 
     [Fact]
     public void Text_is_an_unsupported_format() =>
-        Assert.Equal(OcrErrorCode.UnsupportedFormat, ErrorOf("%PDF-1.7 this is not an image"u8.ToArray()));
+        Assert.Equal(OcrErrorCode.UnsupportedFormat, ErrorOf("Plain text is not an image"u8.ToArray()));
 
     [Fact]
     public void Truncated_png_is_corrupt()

@@ -1,0 +1,198 @@
+using System.Runtime.InteropServices;
+using ScipixWorker.Ocr.Engine;
+using SixLabors.ImageSharp.Formats;
+using UglyToad.PdfPig;
+using UglyToad.PdfPig.Content;
+using UglyToad.PdfPig.Core;
+using UglyToad.PdfPig.Exceptions;
+using UglyToad.PdfPig.Tokens;
+
+namespace ScipixWorker.Ocr.Imaging;
+
+/// <summary>
+/// A scanned PDF, one page at a time: each page's scan is the raster image drawn over most of it, handed out
+/// still encoded (a JPEG as stored, or PdfPig's PNG of a Flate or CCITT fax image) for the ordinary decoder,
+/// with the clockwise turn the page is shown at. The file is parsed, not rendered: a page drawn as text and
+/// vectors (a born-digital page) has no scan to read and is refused by name. Not thread-safe.
+/// </summary>
+internal sealed class PdfPages : IDisposable
+{
+    /// <summary>A scan must cover at least this share of the page's area; smaller images are logos or stamps.</summary>
+    public const double MinScanCoverage = 0.5;
+
+    // PDF allows the header anywhere in the first 1024 bytes (ISO 32000-1, 7.5.2, as readers implement it).
+    private const int HeaderWindow = 1024;
+
+    private static readonly byte[] Header = "%PDF-"u8.ToArray();
+
+    private readonly PdfDocument _document;
+
+    private PdfPages(PdfDocument document) => _document = document;
+
+    /// <summary>The format PDFs are reported as.</summary>
+    public static IImageFormat Format { get; } = new PdfFormat();
+
+    /// <summary>Pages in the document.</summary>
+    public int Count => _document.NumberOfPages;
+
+    /// <summary>True when a PDF header is where readers look for it (the caller first rules out the image formats).</summary>
+    public static bool HasHeader(ReadOnlySpan<byte> data) =>
+        data[..Math.Min(data.Length, HeaderWindow)].IndexOf(Header) >= 0;
+
+    /// <summary>Opens the document (reads its cross-reference table and catalogue; pages are parsed when asked for).</summary>
+    /// <exception cref="OcrException">The file is damaged or encrypted.</exception>
+    public static PdfPages Open(ReadOnlyMemory<byte> data)
+    {
+        try
+        {
+            // Lenient parsing repairs what ordinary viewers repair (offsets a few bytes off, a missing xref). PdfPig reads
+            // the caller's array in place when it is one whole array (a downloaded blob is): no copy of the file.
+            var options = new ParsingOptions { UseLenientParsing = true, SkipMissingFonts = true };
+            var document = MemoryMarshal.TryGetArray(data, out var segment) && segment.Array is { } array && segment.Offset == 0 && segment.Count == array.Length
+                ? PdfDocument.Open(array, options)
+                : PdfDocument.Open(data.ToArray(), options);
+            return new PdfPages(document);
+        }
+        catch (PdfDocumentEncryptedException ex)
+        {
+            throw new OcrException(OcrErrorCode.UnsupportedFormat, "The PDF is encrypted; send it without a password.", ex);
+        }
+        catch (Exception ex) when (IsParseFailure(ex))
+        {
+            throw Corrupt(ex);
+        }
+    }
+
+    /// <summary>The size of page <paramref name="index"/>'s scan (0-based) as the page shows it, read without decoding anything.</summary>
+    /// <exception cref="OcrException">The page is damaged or has no scan.</exception>
+    public (int Width, int Height) ShownSize(int index)
+    {
+        var (scan, turn) = Find(index);
+        return Turned(scan, turn);
+    }
+
+    /// <summary>
+    /// The scan of page <paramref name="index"/> (0-based): its encoded bytes and the clockwise turn (0, 90, 180 or
+    /// 270 degrees) that shows it as the page is shown. <paramref name="checkSize"/> sees the size as shown before
+    /// anything is decoded, and throws to refuse it.
+    /// </summary>
+    /// <exception cref="OcrException">The page is damaged, has no scan, or its scan is in a compression the worker cannot decode.</exception>
+    public PageScan Scan(int index, Action<int, int> checkSize)
+    {
+        var (scan, turn) = Find(index);
+        var (width, height) = Turned(scan, turn);
+        checkSize(width, height);
+        return new PageScan(Encoded(scan, index + 1), turn);
+    }
+
+    public void Dispose() => _document.Dispose();
+
+    // The largest image drawn on the page, when it covers most of it, and the turn that shows it as placed.
+    private (IPdfImage Scan, int ClockwiseTurn) Find(int index)
+    {
+        var number = index + 1;
+        Page page;
+        IPdfImage[] images;
+        try
+        {
+            page = _document.GetPage(number);
+            images = [.. page.GetImages()];
+        }
+        catch (Exception ex) when (IsParseFailure(ex))
+        {
+            throw Corrupt(ex, number);
+        }
+
+        var pageArea = Area(page.MediaBox.Bounds.Width, page.MediaBox.Bounds.Height);
+        var scan = images.MaxBy(i => Area(i.BoundingBox.Width, i.BoundingBox.Height));
+        if (scan is null || pageArea <= 0 || Area(scan.BoundingBox.Width, scan.BoundingBox.Height) / pageArea < MinScanCoverage)
+        {
+            throw new OcrException(OcrErrorCode.UnsupportedFormat,
+                $"Page {number} of the PDF has no scanned image (no raster image covers {MinScanCoverage:P0} of it): the worker reads scanned PDFs; " +
+                "a born-digital page carries its text already (extract it with a PDF text tool).");
+        }
+
+        return (scan, ClockwiseTurn(scan.BoundingBox.Rotation));
+    }
+
+    private static (int Width, int Height) Turned(IPdfImage scan, int turn) =>
+        turn is 90 or 270 ? (scan.HeightInSamples, scan.WidthInSamples) : (scan.WidthInSamples, scan.HeightInSamples);
+
+    // A JPEG is stored as a JPEG file (DCTDecode): handed over as it is. Anything PdfPig can decode (Flate, LZW,
+    // run length, CCITT fax, with their predictors, colour spaces and /Decode arrays) comes back as a PNG.
+    // JBIG2 and JPEG 2000 cannot be decoded here.
+    private static ReadOnlyMemory<byte> Encoded(IPdfImage scan, int number)
+    {
+        var filters = Filters(scan.ImageDictionary);
+        try
+        {
+            if (filters is ["DCTDecode"] or ["DCT"])
+            {
+                return scan.RawMemory;
+            }
+
+            if (scan.TryGetPng(out var png))
+            {
+                return png;
+            }
+        }
+        catch (Exception ex) when (IsParseFailure(ex))
+        {
+            throw Corrupt(ex, number);
+        }
+
+        throw new OcrException(OcrErrorCode.UnsupportedFormat,
+            $"The scan on page {number} of the PDF is compressed with {(filters.Count == 0 ? "no filter but an unreadable layout" : string.Join(" + ", filters))}, " +
+            "which the worker cannot decode (it reads JPEG, Flate, LZW, run-length and CCITT fax scans; not JBIG2 or JPEG 2000).");
+    }
+
+    private static List<string> Filters(DictionaryToken dictionary)
+    {
+        if (!dictionary.TryGet(NameToken.Filter, out var token) && !dictionary.TryGet(NameToken.F, out token))
+        {
+            return [];
+        }
+
+        return token switch
+        {
+            NameToken name => [name.Data],
+            ArrayToken array => [.. array.Data.OfType<NameToken>().Select(n => n.Data)],
+            _ => [],
+        };
+    }
+
+    private static double Area(double width, double height) => Math.Abs(width * height);
+
+    // PdfPig places the image as the page is shown (the page's /Rotate applied to the drawing's own transform), and
+    // measures the placed image's turn anticlockwise: the stored image needs that turn, rounded to quarter turns,
+    // to look as shown; as a clockwise turn, its opposite.
+    private static int ClockwiseTurn(double anticlockwiseDegrees)
+    {
+        var clockwise = -90 * (int)Math.Round(anticlockwiseDegrees / 90.0);
+        return ((clockwise % 360) + 360) % 360;
+    }
+
+    private static OcrException Corrupt(Exception ex, int? page = null) =>
+        new(OcrErrorCode.CorruptImage, $"The PDF is damaged{(page is null ? string.Empty : $" (page {page})")}: {ex.Message}", ex);
+
+    // PdfPig reports damage as its own exceptions and as the BCL's (a truncated stream, an offset past the end).
+    private static bool IsParseFailure(Exception ex) =>
+        ex is PdfDocumentFormatException
+            or PdfDocumentStackDepthException or InvalidOperationException or ArgumentException or IndexOutOfRangeException
+            or EndOfStreamException or FormatException or NotSupportedException or InvalidDataException or OverflowException
+            or KeyNotFoundException;
+
+    private sealed class PdfFormat : IImageFormat
+    {
+        public string Name => "PDF";
+
+        public string DefaultMimeType => "application/pdf";
+
+        public IEnumerable<string> MimeTypes => [DefaultMimeType];
+
+        public IEnumerable<string> FileExtensions => ["pdf"];
+    }
+}
+
+/// <summary>One page's scan as stored in a PDF: an encoded image (JPEG or PNG) and the clockwise turn that shows it as the page does.</summary>
+internal sealed record PageScan(ReadOnlyMemory<byte> Encoded, int ClockwiseTurn);

@@ -1,0 +1,202 @@
+using ScipixWorker.Ocr.Engine;
+using ScipixWorker.Ocr.Evaluation;
+using ScipixWorker.Ocr.Imaging;
+using ScipixWorker.Ocr.IntegrationTests.Support;
+using SixLabors.ImageSharp;
+using SixLabors.ImageSharp.Formats.Jpeg;
+using SixLabors.ImageSharp.Formats.Png;
+using SixLabors.ImageSharp.PixelFormats;
+using SixLabors.ImageSharp.Processing;
+using UglyToad.PdfPig.Content;
+using UglyToad.PdfPig.Core;
+using UglyToad.PdfPig.Fonts.Standard14Fonts;
+using UglyToad.PdfPig.Writer;
+
+namespace ScipixWorker.Ocr.IntegrationTests.Engine;
+
+/// <summary>
+/// Scanned PDFs are read page by page from their scans (fixtures made by ImageMagick and qpdf, as
+/// tests/fixtures/README.md says); what a PDF cannot give fails with a typed error naming the page.
+/// </summary>
+[Collection(EngineCollection.Name)]
+public sealed class PdfInputTests(EngineFixture fixture)
+{
+    private OcrDocument Read(byte[] pdf) => fixture.Engine.Recognize(pdf, OcrMode.Full, TestContext.Current.CancellationToken);
+
+    private OcrException Failure(byte[] pdf, OcrEngine? engine = null) =>
+        Assert.Throws<OcrException>(() => (engine ?? fixture.Engine).Recognize(pdf, OcrMode.Full, TestContext.Current.CancellationToken));
+
+    private static string Receipt000Truth => Fixtures.Text("sroie", "receipt_000.gt.txt");
+
+    [Fact]
+    public void Scanned_pdf_reads_like_the_scan_itself()
+    {
+        var fromJpeg = Assert.Single(Read(Fixtures.Bytes("sroie", "receipt_000.jpg")).Pages);
+
+        var page = Assert.Single(Read(Fixtures.Bytes("pdf", "scan_receipt_000.pdf")).Pages);
+
+        Assert.Equal((463, 1013), (page.Width, page.Height));
+        var cer = Cer.Of(Receipt000Truth, page.Text, caseInsensitive: true);
+        var jpegCer = Cer.Of(Receipt000Truth, fromJpeg.Text, caseInsensitive: true);
+        // The fixture's JPEG was re-encoded at quality 95 by ImageMagick: nearly the same pixels, nearly the same text.
+        Assert.True(cer <= jpegCer + 0.02, $"PDF page CER {cer:P2} against {jpegCer:P2} for the JPEG\n{page.Text}");
+        Assert.Contains("TD01167104", page.Text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Pages_are_read_in_order_and_a_page_shown_turned_is_read_as_shown()
+    {
+        // Page 1: receipt 12's top, upright. Page 2: receipt 0 stored a quarter turn to the left, with /Rotate 90.
+        var document = Read(Fixtures.Bytes("pdf", "scan_two_pages_second_turned.pdf"));
+
+        Assert.Equal(2, document.Pages.Count);
+        Assert.Equal([1, 2], document.Pages.Select(p => p.PageNumber));
+        Assert.Equal((747, 322), (document.Pages[0].Width, document.Pages[0].Height));
+        Assert.Equal((463, 1013), (document.Pages[1].Width, document.Pages[1].Height)); // upright, as shown
+        Assert.Contains("HOME MASTER", document.Pages[0].Text, StringComparison.OrdinalIgnoreCase);
+        var cer = Cer.Of(Receipt000Truth, document.Pages[1].Text, caseInsensitive: true);
+        Assert.True(cer <= 0.15, $"turned page CER {cer:P2}\n{document.Pages[1].Text}");
+        Assert.StartsWith("tan woon yann", document.Pages[1].Text, StringComparison.OrdinalIgnoreCase);
+    }
+
+    [Fact]
+    public void Scan_turned_by_its_placement_on_the_page_is_read_as_shown()
+    {
+        // Receipt 0 stored a quarter turn to the left (1013 x 463), drawn turned back a quarter to the right by the
+        // page's matrix: the image's x axis runs down the page, its y axis to the right.
+        using var receipt = Image.Load<Rgba32>(Fixtures.Bytes("sroie", "receipt_000.jpg"));
+        receipt.Mutate(x => x.Rotate(RotateMode.Rotate270));
+        using var jpeg = new MemoryStream();
+        receipt.SaveAsJpeg(jpeg, new JpegEncoder { Quality = 95 });
+        var turned = HandMadePdf.OneJpegPage(jpeg.ToArray(), 1013, 463, 463, 1013, [0, -1013, 463, 0, 0, 1013]);
+        var asStored = HandMadePdf.OneJpegPage(jpeg.ToArray(), 1013, 463, 1013, 463, [1013, 0, 0, 463, 0, 0]);
+
+        var page = Assert.Single(Read(turned).Pages);
+        var control = Assert.Single(Read(asStored).Pages);
+
+        Assert.Equal((463, 1013), (page.Width, page.Height));
+        Assert.Equal((1013, 463), (control.Width, control.Height));
+        var cer = Cer.Of(Receipt000Truth, page.Text, caseInsensitive: true);
+        var controlCer = Cer.Of(Receipt000Truth, control.Text, caseInsensitive: true);
+        Assert.True(cer <= 0.15, $"turned scan CER {cer:P2}\n{page.Text}");
+        Assert.True(controlCer > 0.5, $"the scan as stored (sideways) read with CER {controlCer:P2}: the control does not control\n{control.Text}");
+    }
+
+    [Fact]
+    public void Fax_compressed_bilevel_scan_is_read()
+    {
+        var page = Assert.Single(Read(Fixtures.Bytes("pdf", "scan_receipt_000_g4.pdf")).Pages);
+
+        Assert.Equal((463, 1013), (page.Width, page.Height));
+        var cer = Cer.Of(Receipt000Truth, page.Text, caseInsensitive: true);
+        Assert.True(cer <= 0.25, $"CCITT G4 page CER {cer:P2}\n{page.Text}");
+        Assert.Contains("CASH BILL", page.Text, StringComparison.OrdinalIgnoreCase);
+    }
+
+    [Fact]
+    public void Born_digital_page_without_a_scan_is_refused_by_page_number()
+    {
+        var builder = new PdfDocumentBuilder();
+        builder.AddPage(PageSize.A4).AddText("Invoice 20817", 12, new PdfPoint(50, 700), builder.AddStandard14Font(Standard14Font.Helvetica));
+        builder.AddPage(PageSize.A4).AddText("Total due", 12, new PdfPoint(50, 700), builder.AddStandard14Font(Standard14Font.Helvetica));
+
+        var failure = Failure(builder.Build());
+
+        Assert.Equal(OcrErrorCode.UnsupportedFormat, failure.Code);
+        Assert.Contains("Page 1 of the PDF has no scanned image", failure.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Small_image_on_a_text_page_is_not_taken_for_a_scan()
+    {
+        var builder = new PdfDocumentBuilder();
+        var page = builder.AddPage(PageSize.A4);
+        page.AddText("Letterhead", 12, new PdfPoint(50, 700), builder.AddStandard14Font(Standard14Font.Helvetica));
+        page.AddJpeg(Fixtures.Bytes("sroie", "receipt_000.jpg"), new PdfRectangle(50, 50, 150, 270)); // a logo-sized picture
+
+        Assert.Contains("no scanned image", Failure(builder.Build()).Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Scan_placed_by_a_pdf_writer_is_found_whatever_the_page_size()
+    {
+        var builder = new PdfDocumentBuilder();
+        builder.AddPage(PageSize.A4).AddJpeg(Fixtures.Bytes("sroie", "receipt_012_top.jpg"), new PdfRectangle(0, 0, 595, 842));
+
+        var page = Assert.Single(Read(builder.Build()).Pages);
+
+        Assert.Equal((747, 322), (page.Width, page.Height)); // the scan's own pixels, not the page's points
+        Assert.Contains("HOME MASTER", page.Text, StringComparison.OrdinalIgnoreCase);
+    }
+
+    [Fact]
+    public void Jpeg_2000_scan_is_refused_by_name()
+    {
+        var failure = Failure(Fixtures.Bytes("pdf", "scan_jpeg2000.pdf"));
+
+        Assert.Equal(OcrErrorCode.UnsupportedFormat, failure.Code);
+        Assert.Contains("JPXDecode", failure.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Password_protected_pdf_is_refused()
+    {
+        var failure = Failure(Fixtures.Bytes("pdf", "encrypted.pdf"));
+
+        Assert.Equal(OcrErrorCode.UnsupportedFormat, failure.Code);
+        Assert.Contains("encrypted", failure.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Truncated_or_headless_pdf_is_corrupt()
+    {
+        var pdf = Fixtures.Bytes("pdf", "scan_receipt_000.pdf");
+
+        Assert.Equal(OcrErrorCode.CorruptImage, Failure(pdf[..(pdf.Length / 3)]).Code);
+        Assert.Equal(OcrErrorCode.CorruptImage, Failure("%PDF-1.7 this is not a document"u8.ToArray()).Code);
+    }
+
+    [Fact]
+    public void Page_count_and_scan_size_limits_apply_before_decoding()
+    {
+        var twoPages = Fixtures.Bytes("pdf", "scan_two_pages_second_turned.pdf");
+        var onePageAllowed = fixture.Options.Copy();
+        onePageAllowed.MaxPages = 1;
+        var smallPagesOnly = fixture.Options.Copy();
+        smallPagesOnly.MaxPixels = (747 * 322) + 1; // page 1 passes, page 2 (463 x 1013) does not
+
+        var tooMany = Assert.Throws<OcrException>(() => new ImageLoader(onePageAllowed).Load(twoPages));
+        using var decoded = new ImageLoader(smallPagesOnly).Load(twoPages);
+        decoded.Page(0).ReturnToPool();
+        var tooLarge = Assert.Throws<OcrException>(() => decoded.Page(1));
+
+        Assert.Equal(OcrErrorCode.ImageTooLarge, tooMany.Code);
+        Assert.Equal(OcrErrorCode.ImageTooLarge, tooLarge.Code);
+        Assert.Contains("463x1013", tooLarge.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Image_with_a_pdf_header_in_its_metadata_is_read_as_the_image()
+    {
+        using var rendered = Image.Load<Rgba32>(TextImages.Encode(TextImages.Line("Invoice 20817")));
+        rendered.Metadata.GetPngMetadata().TextData.Add(new PngTextData("Comment", "%PDF-1.7 pasted by a scanner", string.Empty, string.Empty));
+        using var png = new MemoryStream();
+        rendered.SaveAsPng(png);
+        var bytes = png.ToArray();
+        Assert.True(PdfPages.HasHeader(bytes)); // the metadata chunk sits before the pixels, in the first kilobyte
+
+        var line = Assert.Single(Assert.Single(fixture.Engine.Recognize(bytes, OcrMode.SingleLine, TestContext.Current.CancellationToken).Pages).Lines);
+
+        Assert.Equal("Invoice 20817", line.Text);
+    }
+
+    [Fact]
+    public void Identify_reports_the_first_scan_as_shown()
+    {
+        var loader = new ImageLoader(fixture.Options);
+
+        var (format, width, height) = loader.Identify(Fixtures.Bytes("pdf", "scan_two_pages_second_turned.pdf"));
+
+        Assert.Equal(("PDF", 747, 322), (format.Name, width, height));
+    }
+}

@@ -1,0 +1,58 @@
+using System.Globalization;
+using System.Text;
+
+namespace ScipixWorker.Ocr.IntegrationTests.Support;
+
+/// <summary>
+/// A one-page PDF written byte by byte, for what PDF writers' APIs do not offer: a JPEG scan placed by an arbitrary
+/// transformation matrix (<c>cm</c>), as some scanning software turns a page.
+/// </summary>
+internal static class HandMadePdf
+{
+    /// <summary>
+    /// A page of <paramref name="pageWidth"/> x <paramref name="pageHeight"/> points showing <paramref name="jpeg"/>
+    /// (<paramref name="imageWidth"/> x <paramref name="imageHeight"/> samples, RGB) through the matrix
+    /// <paramref name="matrix"/> (six numbers: the image's unit square to the page).
+    /// </summary>
+    public static byte[] OneJpegPage(byte[] jpeg, int imageWidth, int imageHeight, double pageWidth, double pageHeight, double[] matrix)
+    {
+        var content = Encoding.ASCII.GetBytes($"q {string.Join(' ', matrix.Select(Number))} cm /Im0 Do Q\n");
+        using var pdf = new MemoryStream();
+        var offsets = new List<long>();
+        Write(pdf, "%PDF-1.4\n");
+        Object(pdf, offsets, "<< /Type /Catalog /Pages 2 0 R >>");
+        Object(pdf, offsets, "<< /Type /Pages /Kids [3 0 R] /Count 1 >>");
+        Object(pdf, offsets, $"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 {Number(pageWidth)} {Number(pageHeight)}] " +
+            "/Resources << /XObject << /Im0 4 0 R >> >> /Contents 5 0 R >>");
+        Object(pdf, offsets, $"<< /Type /XObject /Subtype /Image /Width {imageWidth} /Height {imageHeight} /ColorSpace /DeviceRGB " +
+            $"/BitsPerComponent 8 /Filter /DCTDecode /Length {jpeg.Length} >>", jpeg);
+        Object(pdf, offsets, $"<< /Length {content.Length} >>", content);
+        var xref = pdf.Position;
+        Write(pdf, $"xref\n0 {offsets.Count + 1}\n0000000000 65535 f \n");
+        foreach (var offset in offsets)
+        {
+            Write(pdf, $"{offset:D10} 00000 n \n");
+        }
+
+        Write(pdf, $"trailer\n<< /Size {offsets.Count + 1} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n");
+        return pdf.ToArray();
+    }
+
+    private static void Object(MemoryStream pdf, List<long> offsets, string dictionary, byte[]? stream = null)
+    {
+        offsets.Add(pdf.Position);
+        Write(pdf, $"{offsets.Count} 0 obj\n{dictionary}\n");
+        if (stream is not null)
+        {
+            Write(pdf, "stream\n");
+            pdf.Write(stream);
+            Write(pdf, "\nendstream\n");
+        }
+
+        Write(pdf, "endobj\n");
+    }
+
+    private static void Write(MemoryStream pdf, string text) => pdf.Write(Encoding.ASCII.GetBytes(text));
+
+    private static string Number(double value) => value.ToString("0.###", CultureInfo.InvariantCulture);
+}
