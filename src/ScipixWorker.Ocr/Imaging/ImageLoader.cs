@@ -80,7 +80,7 @@ internal sealed class ImageLoader(OcrEngineOptions options)
     // A PDF with at least one page and no more than the limit; the caller disposes it.
     private PdfPages OpenPdf(ReadOnlyMemory<byte> encoded)
     {
-        var pdf = PdfPages.Open(encoded);
+        var pdf = PdfPages.Open(encoded, MaxPdfStreamBytes);
         try
         {
             if (pdf.Count == 0)
@@ -139,6 +139,12 @@ internal sealed class ImageLoader(OcrEngineOptions options)
     /// decode"); 16 leaves room above the largest.
     /// </summary>
     public const int DecodeBytesPerPixel = 16;
+
+    /// <summary>
+    /// The most one stream of a PDF may decode to: 4 bytes per pixel of the largest page allowed (Ocr:MaxPixels), what a
+    /// CMYK scan of that size needs.
+    /// </summary>
+    public long MaxPdfStreamBytes => options.MaxPixels > long.MaxValue / 4 ? long.MaxValue : options.MaxPixels * 4;
 
     /// <summary>
     /// The most one decode may hold at once: <see cref="DecodeBytesPerPixel"/> per pixel of the largest page

@@ -39,15 +39,18 @@ internal sealed class PdfPages : IDisposable
     public static bool HasHeader(ReadOnlySpan<byte> data) =>
         data[..Math.Min(data.Length, HeaderWindow)].IndexOf(Header) >= 0;
 
-    /// <summary>Opens the document (reads its cross-reference table and catalogue; pages are parsed when asked for).</summary>
+    /// <summary>
+    /// Opens the document (reads its cross-reference table and catalogue; pages are parsed when asked for). No stream of
+    /// it may decode to more than <paramref name="maxDecodedStreamBytes"/> (<see cref="BoundedPdfFilters"/>).
+    /// </summary>
     /// <exception cref="OcrException">The file is damaged or encrypted.</exception>
-    public static PdfPages Open(ReadOnlyMemory<byte> data)
+    public static PdfPages Open(ReadOnlyMemory<byte> data, long maxDecodedStreamBytes)
     {
         try
         {
             // Lenient parsing repairs what ordinary viewers repair (offsets a few bytes off, a missing xref). PdfPig reads
             // the caller's array in place when it is one whole array (a downloaded blob is): no copy of the file.
-            var options = new ParsingOptions { UseLenientParsing = true, SkipMissingFonts = true };
+            var options = new ParsingOptions { UseLenientParsing = true, SkipMissingFonts = true, FilterProvider = new BoundedPdfFilters(maxDecodedStreamBytes) };
             var document = MemoryMarshal.TryGetArray(data, out var segment) && segment.Array is { } array && segment.Offset == 0 && segment.Count == array.Length
                 ? PdfDocument.Open(array, options)
                 : PdfDocument.Open(data.ToArray(), options);

@@ -129,6 +129,61 @@ public sealed class PdfInputTests(EngineFixture fixture)
         Assert.Contains("HOME MASTER", page.Text, StringComparison.OrdinalIgnoreCase);
     }
 
+    [Theory]
+    [InlineData("scan_lzw.pdf")]
+    [InlineData("scan_rle.pdf")]
+    public void Lzw_and_run_length_scans_are_read(string file)
+    {
+        var line = Assert.Single(Assert.Single(fixture.Engine.Recognize(Fixtures.Bytes("pdf", file), OcrMode.SingleLine, TestContext.Current.CancellationToken).Pages).Lines);
+
+        Assert.True(Cer.IgnoringSpaces("TEL : 03-3271 9872", line.Text) <= 0.1, line.Text);
+    }
+
+    [Fact]
+    public void Lzw_size_is_counted_as_the_decoder_decodes()
+    {
+        using var document = UglyToad.PdfPig.PdfDocument.Open(Fixtures.Bytes("pdf", "scan_lzw.pdf"));
+        var image = Assert.Single(document.GetPage(1).GetImages());
+
+        var decoded = new UglyToad.PdfPig.Filters.LzwFilter().Decode(image.RawMemory.ToArray(), image.ImageDictionary, UglyToad.PdfPig.Filters.DefaultFilterProvider.Instance, 0);
+        var counted = DecodedSize.Lzw(image.RawMemory, image.ImageDictionary, 0, long.MaxValue);
+
+        Assert.Equal(235 * 33 * 3, decoded.Length);
+        Assert.Equal(decoded.Length, counted);
+    }
+
+    [Fact]
+    public void Deflate_bomb_in_a_scan_fails_as_too_large_without_inflating()
+    {
+        // 1 GiB of zeros in about a megabyte, claiming to be a 100 x 100 scan.
+        var bomb = HandMadePdf.OneImagePage(HandMadePdf.DeflatedZeros(1L << 30), "FlateDecode", 100, 100, 100, 100, [100, 0, 0, 100, 0, 0]);
+        var allocated = GC.GetAllocatedBytesForCurrentThread();
+
+        var failure = Failure(bomb);
+
+        Assert.Equal(OcrErrorCode.ImageTooLarge, failure.Code);
+        Assert.True(GC.GetAllocatedBytesForCurrentThread() - allocated < 64L << 20, "the bomb was inflated");
+    }
+
+    [Fact]
+    public void Deflate_bomb_in_a_page_content_stream_fails_as_too_large()
+    {
+        using var jpeg = new MemoryStream();
+        using (var line = Image.Load<Rgba32>(Fixtures.Bytes("sroie", "line_003_002.png")))
+        {
+            line.SaveAsJpeg(jpeg);
+        }
+
+        var allowed = fixture.Options.Copy();
+        allowed.MaxPixels = 1_000_000; // streams may decode to 4 MB
+        var bomb = HandMadePdf.OneImagePage(jpeg.ToArray(), "DCTDecode", 10, 10, 100, 100, [100, 0, 0, 100, 0, 0], contentPadding: 64 << 20);
+
+        var failure = Assert.Throws<OcrException>(() => new ImageLoader(allowed).Identify(bomb));
+
+        Assert.Equal(OcrErrorCode.ImageTooLarge, failure.Code);
+        Assert.Contains("decodes to more than 3.8 MiB", failure.Message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void Jpeg_2000_scan_is_refused_by_name()
     {

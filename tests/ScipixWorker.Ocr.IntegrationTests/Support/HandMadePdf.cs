@@ -1,11 +1,12 @@
 using System.Globalization;
+using System.IO.Compression;
 using System.Text;
 
 namespace ScipixWorker.Ocr.IntegrationTests.Support;
 
 /// <summary>
-/// A one-page PDF written byte by byte, for what PDF writers' APIs do not offer: a JPEG scan placed by an arbitrary
-/// transformation matrix (<c>cm</c>), as some scanning software turns a page.
+/// A one-page PDF written byte by byte, for what PDF writers' APIs do not offer: a scan placed by an arbitrary
+/// transformation matrix (<c>cm</c>), as some scanning software turns a page, or streams that inflate far beyond their size.
 /// </summary>
 internal static class HandMadePdf
 {
@@ -14,9 +15,36 @@ internal static class HandMadePdf
     /// (<paramref name="imageWidth"/> x <paramref name="imageHeight"/> samples, RGB) through the matrix
     /// <paramref name="matrix"/> (six numbers: the image's unit square to the page).
     /// </summary>
-    public static byte[] OneJpegPage(byte[] jpeg, int imageWidth, int imageHeight, double pageWidth, double pageHeight, double[] matrix)
+    public static byte[] OneJpegPage(byte[] jpeg, int imageWidth, int imageHeight, double pageWidth, double pageHeight, double[] matrix) =>
+        OneImagePage(jpeg, "DCTDecode", imageWidth, imageHeight, pageWidth, pageHeight, matrix);
+
+    /// <summary>
+    /// The same with any image data and filter; the page's content stream (which draws the image) is stored as it is,
+    /// or, with <paramref name="contentPadding"/>, followed by that many more bytes (spaces) and deflated.
+    /// </summary>
+    public static byte[] OneImagePage(
+        byte[] imageData, string imageFilter, int imageWidth, int imageHeight, double pageWidth, double pageHeight, double[] matrix, int contentPadding = 0)
     {
         var content = Encoding.ASCII.GetBytes($"q {string.Join(' ', matrix.Select(Number))} cm /Im0 Do Q\n");
+        var contentFilter = string.Empty;
+        if (contentPadding > 0)
+        {
+            using var deflated = new MemoryStream();
+            using (var zlib = new ZLibStream(deflated, CompressionLevel.SmallestSize, leaveOpen: true))
+            {
+                zlib.Write(content);
+                var spaces = new byte[1 << 16];
+                Array.Fill(spaces, (byte)' ');
+                for (var left = contentPadding; left > 0; left -= spaces.Length)
+                {
+                    zlib.Write(spaces, 0, Math.Min(left, spaces.Length));
+                }
+            }
+
+            content = deflated.ToArray();
+            contentFilter = " /Filter /FlateDecode";
+        }
+
         using var pdf = new MemoryStream();
         var offsets = new List<long>();
         Write(pdf, "%PDF-1.4\n");
@@ -25,8 +53,8 @@ internal static class HandMadePdf
         Object(pdf, offsets, $"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 {Number(pageWidth)} {Number(pageHeight)}] " +
             "/Resources << /XObject << /Im0 4 0 R >> >> /Contents 5 0 R >>");
         Object(pdf, offsets, $"<< /Type /XObject /Subtype /Image /Width {imageWidth} /Height {imageHeight} /ColorSpace /DeviceRGB " +
-            $"/BitsPerComponent 8 /Filter /DCTDecode /Length {jpeg.Length} >>", jpeg);
-        Object(pdf, offsets, $"<< /Length {content.Length} >>", content);
+            $"/BitsPerComponent 8 /Filter /{imageFilter} /Length {imageData.Length} >>", imageData);
+        Object(pdf, offsets, $"<< /Length {content.Length}{contentFilter} >>", content);
         var xref = pdf.Position;
         Write(pdf, $"xref\n0 {offsets.Count + 1}\n0000000000 65535 f \n");
         foreach (var offset in offsets)
@@ -36,6 +64,22 @@ internal static class HandMadePdf
 
         Write(pdf, $"trailer\n<< /Size {offsets.Count + 1} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n");
         return pdf.ToArray();
+    }
+
+    /// <summary><paramref name="length"/> zero bytes, deflated (zlib): about a thousandth of their size.</summary>
+    public static byte[] DeflatedZeros(long length)
+    {
+        using var deflated = new MemoryStream();
+        using (var zlib = new ZLibStream(deflated, CompressionLevel.SmallestSize, leaveOpen: true))
+        {
+            var zeros = new byte[1 << 20];
+            for (var left = length; left > 0; left -= zeros.Length)
+            {
+                zlib.Write(zeros, 0, (int)Math.Min(left, zeros.Length));
+            }
+        }
+
+        return deflated.ToArray();
     }
 
     private static void Object(MemoryStream pdf, List<long> offsets, string dictionary, byte[]? stream = null)

@@ -1,0 +1,197 @@
+using System.Globalization;
+using System.IO.Compression;
+using System.Runtime.InteropServices;
+using ScipixWorker.Ocr.Engine;
+using UglyToad.PdfPig.Filters;
+using UglyToad.PdfPig.Tokens;
+
+namespace ScipixWorker.Ocr.Imaging;
+
+/// <summary>
+/// PdfPig's stream filters (its default set, by the same names), with every filter that can expand its input beyond
+/// a fixed ratio bounded: before Flate, LZW or run-length data is decoded, its decoded size is counted without
+/// keeping it, and a stream that would decode to more than the limit fails with <see cref="OcrErrorCode.ImageTooLarge"/>.
+/// PdfPig itself inflates whatever a stream holds: 400 KB of deflated zeros in a PDF became 400 MB in memory, and a
+/// 50 MB file could ask for 50 GB.
+/// </summary>
+internal sealed class BoundedPdfFilters(long maxDecodedBytes) : BaseFilterProvider(Create(maxDecodedBytes))
+{
+    private static Dictionary<string, IFilter> Create(long maxDecodedBytes)
+    {
+        IFilter ascii85 = new Ascii85Filter(), asciiHex = new AsciiHexDecodeFilter(), ccitt = new CcittFaxDecodeFilter(), dct = new DctDecodeFilter();
+        IFilter flate = new Bounded(new FlateFilter(), maxDecodedBytes, DecodedSize.Flate);
+        IFilter lzw = new Bounded(new LzwFilter(), maxDecodedBytes, DecodedSize.Lzw);
+        IFilter runLength = new Bounded(new RunLengthFilter(), maxDecodedBytes, DecodedSize.RunLength);
+        return new Dictionary<string, IFilter>(StringComparer.Ordinal)
+        {
+            ["ASCII85Decode"] = ascii85, ["A85"] = ascii85,
+            ["ASCIIHexDecode"] = asciiHex, ["AHx"] = asciiHex,
+            ["CCITTFaxDecode"] = ccitt, ["CCF"] = ccitt,
+            ["DCTDecode"] = dct, ["DCT"] = dct,
+            ["FlateDecode"] = flate, ["Fl"] = flate,
+            ["JBIG2Decode"] = new Jbig2DecodeFilter(),
+            ["JPXDecode"] = new JpxDecodeFilter(),
+            ["RunLengthDecode"] = runLength, ["RL"] = runLength,
+            ["LZWDecode"] = lzw, ["LZW"] = lzw,
+        };
+    }
+
+    // Counts what the inner filter would produce (up to one byte past the limit), then lets it decode.
+    private sealed class Bounded(IFilter inner, long maxDecodedBytes, Func<ReadOnlyMemory<byte>, DictionaryToken, int, long, long> count) : IFilter
+    {
+        public bool IsSupported => inner.IsSupported;
+
+        public Memory<byte> Decode(Memory<byte> input, DictionaryToken streamDictionary, IFilterProvider filterProvider, int filterIndex)
+        {
+            var size = count(input, streamDictionary, filterIndex, maxDecodedBytes + 1);
+            if (size > maxDecodedBytes)
+            {
+                throw new OcrException(OcrErrorCode.ImageTooLarge, string.Create(CultureInfo.InvariantCulture,
+                    $"A stream of the PDF ({input.Length} bytes) decodes to more than {maxDecodedBytes / (1024.0 * 1024):0.#} MiB " +
+                    $"(4 bytes per pixel of the largest page allowed, Ocr:MaxPixels)."));
+            }
+
+            return inner.Decode(input, streamDictionary, filterProvider, filterIndex);
+        }
+    }
+}
+
+/// <summary>Decoded sizes of compressed PDF streams, counted without keeping the output; each stops past a limit.</summary>
+internal static class DecodedSize
+{
+    /// <summary>
+    /// Inflated size of zlib data (or of raw deflate data behind a damaged two-byte header, which PDF readers
+    /// accept too). Damaged data counts what inflates before the damage.
+    /// </summary>
+    public static long Flate(ReadOnlyMemory<byte> input, DictionaryToken streamDictionary, int filterIndex, long limit)
+    {
+        var zlib = Inflated(input, raw: false, limit);
+        return zlib > 0 || input.Length < 2 ? zlib : Inflated(input[2..], raw: true, limit);
+    }
+
+    /// <summary>Decoded size of RunLengthDecode data: a length byte n below 128 copies n + 1 bytes, above 128 repeats one byte 257 - n times, 128 ends.</summary>
+    public static long RunLength(ReadOnlyMemory<byte> input, DictionaryToken streamDictionary, int filterIndex, long limit)
+    {
+        var data = input.Span;
+        long size = 0;
+        for (var i = 0; i < data.Length && size < limit;)
+        {
+            var n = data[i];
+            if (n == 128)
+            {
+                break;
+            }
+
+            if (n < 128)
+            {
+                size += n + 1;
+                i += n + 2;
+            }
+            else
+            {
+                size += 257 - n;
+                i += 2;
+            }
+        }
+
+        return size;
+    }
+
+    /// <summary>
+    /// Decoded size of LZWDecode data: the codes are read (9 to 12 bits, 256 clears the table, 257 ends) and only the
+    /// length of each table entry is kept, which is all the output's size needs. /EarlyChange (default 1) widens the
+    /// codes one entry early, as PDF writers do.
+    /// </summary>
+    public static long Lzw(ReadOnlyMemory<byte> input, DictionaryToken streamDictionary, int filterIndex, long limit)
+    {
+        const int Clear = 256, End = 257, First = 258, MaxEntries = 4096;
+        var parameters = DecodeParameterResolver.GetFilterParameters(streamDictionary, filterIndex);
+        var earlyChange = parameters.TryGet(NameToken.EarlyChange, out NumericToken early) && early is not null ? early.Int : 1;
+        var data = input.Span;
+        var lengths = new int[MaxEntries];
+        var next = First;
+        var width = 9;
+        var previous = -1;
+        long size = 0;
+        long bit = 0;
+        while (size < limit && bit + width <= data.Length * 8L)
+        {
+            var code = 0;
+            for (var k = 0; k < width; k++, bit++)
+            {
+                code = (code << 1) | ((data[(int)(bit >> 3)] >> (7 - (int)(bit & 7))) & 1);
+            }
+
+            if (code == Clear)
+            {
+                next = First;
+                width = 9;
+                previous = -1;
+                continue;
+            }
+
+            if (code == End)
+            {
+                break;
+            }
+
+            int length;
+            if (code < Clear)
+            {
+                length = 1;
+            }
+            else if (code < next && previous >= 0)
+            {
+                length = lengths[code];
+            }
+            else if (code == next && previous >= 0)
+            {
+                length = Length(previous, lengths) + 1; // the entry being defined by this very code
+            }
+            else
+            {
+                break; // a code the table does not have: damaged; the decoder stops here too
+            }
+
+            if (previous >= 0 && next < MaxEntries)
+            {
+                lengths[next++] = Length(previous, lengths) + 1;
+            }
+
+            size += length;
+            previous = code;
+            if (next + earlyChange >= (1 << width) && width < 12)
+            {
+                width++;
+            }
+        }
+
+        return size;
+    }
+
+    private static int Length(int code, int[] lengths) => code < 256 ? 1 : lengths[code];
+
+    private static long Inflated(ReadOnlyMemory<byte> input, bool raw, long limit)
+    {
+        var buffer = new byte[81920];
+        long size = 0;
+        try
+        {
+            using var source = MemoryMarshal.TryGetArray(input, out var segment) && segment.Array is { } array
+                ? new MemoryStream(array, segment.Offset, segment.Count, writable: false)
+                : new MemoryStream(input.ToArray(), writable: false);
+            using Stream inflater = raw ? new DeflateStream(source, CompressionMode.Decompress) : new ZLibStream(source, CompressionMode.Decompress);
+            int read;
+            while (size < limit && (read = inflater.Read(buffer)) > 0)
+            {
+                size += read;
+            }
+        }
+        catch (InvalidDataException)
+        {
+            // damaged: what inflated so far
+        }
+
+        return size;
+    }
+}
