@@ -10,7 +10,8 @@ namespace ScipixWorker.Ocr.Imaging;
 /// <summary>
 /// PdfPig's stream filters (its default set, by the same names), with every filter that can expand its input beyond
 /// a fixed ratio bounded: before Flate, LZW or run-length data is decoded, its decoded size is counted without
-/// keeping it, and a stream that would decode to more than the limit fails with <see cref="OcrErrorCode.ImageTooLarge"/>.
+/// keeping it (a CCITT fax image's is its declared size), and a stream that would decode to more than the limit
+/// fails with <see cref="OcrErrorCode.ImageTooLarge"/>.
 /// PdfPig itself inflates whatever a stream holds: 400 KB of deflated zeros in a PDF became 400 MB in memory, and a
 /// 50 MB file could ask for 50 GB.
 /// </summary>
@@ -18,7 +19,8 @@ internal sealed class BoundedPdfFilters(long maxDecodedBytes) : BaseFilterProvid
 {
     private static Dictionary<string, IFilter> Create(long maxDecodedBytes)
     {
-        IFilter ascii85 = new Ascii85Filter(), asciiHex = new AsciiHexDecodeFilter(), ccitt = new CcittFaxDecodeFilter(), dct = new DctDecodeFilter();
+        IFilter ascii85 = new Ascii85Filter(), asciiHex = new AsciiHexDecodeFilter(), dct = new DctDecodeFilter();
+        IFilter ccitt = new Bounded(new CcittFaxDecodeFilter(), maxDecodedBytes, DecodedSize.CcittFax);
         IFilter flate = new Bounded(new FlateFilter(), maxDecodedBytes, DecodedSize.Flate);
         IFilter lzw = new Bounded(new LzwFilter(), maxDecodedBytes, DecodedSize.Lzw);
         IFilter runLength = new Bounded(new RunLengthFilter(), maxDecodedBytes, DecodedSize.RunLength);
@@ -67,6 +69,26 @@ internal static class DecodedSize
     {
         var zlib = Inflated(input, raw: false, limit);
         return zlib > 0 || input.Length < 2 ? zlib : Inflated(input[2..], raw: true, limit);
+    }
+
+    /// <summary>
+    /// Decoded size of CCITT fax data, from its declared size: /Columns (default 1728) bits per row, /Rows rows (else
+    /// the image's /Height). A row of white costs the encoder a bit, so the data itself bounds nothing; without a row
+    /// count the size is unknown and reported as past the limit.
+    /// </summary>
+    public static long CcittFax(ReadOnlyMemory<byte> input, DictionaryToken streamDictionary, int filterIndex, long limit)
+    {
+        var parameters = DecodeParameterResolver.GetFilterParameters(streamDictionary, filterIndex);
+        long columns = parameters.TryGet(NameToken.Columns, out NumericToken columnsToken) && columnsToken is not null ? columnsToken.Long : 1728;
+        long rows = parameters.TryGet(NameToken.Rows, out NumericToken rowsToken) && rowsToken is not null && rowsToken.Long > 0 ? rowsToken.Long
+            : streamDictionary.TryGet(NameToken.Height, out NumericToken height) && height is not null ? height.Long : 0;
+        if (columns <= 0 || rows <= 0)
+        {
+            return limit;
+        }
+
+        var bytesPerRow = (columns + 7) / 8;
+        return rows > limit / bytesPerRow ? limit : bytesPerRow * rows;
     }
 
     /// <summary>Decoded size of RunLengthDecode data: a length byte n below 128 copies n + 1 bytes, above 128 repeats one byte 257 - n times, 128 ends.</summary>

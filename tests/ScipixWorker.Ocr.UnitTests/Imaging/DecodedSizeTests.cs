@@ -58,6 +58,35 @@ public sealed class DecodedSizeTests
         Assert.InRange(DecodedSize.RunLength(data, NoParameters, 0, limit: 1000), 1000, 1128);
     }
 
+    [Fact]
+    public void Ccitt_fax_size_is_the_declared_rows_of_packed_bits()
+    {
+        var image = Dictionary(("Filter", "CCITTFaxDecode"), ("Height", 1013), ("DecodeParms", Dictionary(("Columns", 463), ("K", -1))));
+        var withRows = Dictionary(("Filter", "CCITTFaxDecode"), ("Height", 10), ("DecodeParms", Dictionary(("Columns", 1000), ("Rows", 20))));
+
+        Assert.Equal(58 * 1013, DecodedSize.CcittFax(ReadOnlyMemory<byte>.Empty, image, 0, long.MaxValue));
+        Assert.Equal(125 * 20, DecodedSize.CcittFax(ReadOnlyMemory<byte>.Empty, withRows, 0, long.MaxValue));
+    }
+
+    [Fact]
+    public void Ccitt_fax_without_a_row_count_or_past_the_limit_is_refused()
+    {
+        var noRows = Dictionary(("Filter", "CCITTFaxDecode"), ("DecodeParms", Dictionary(("Columns", 1000))));
+        var huge = Dictionary(("Filter", "CCITTFaxDecode"), ("Height", 1_000_000), ("DecodeParms", Dictionary(("Columns", 100_000))));
+
+        Assert.Equal(1001, DecodedSize.CcittFax(ReadOnlyMemory<byte>.Empty, noRows, 0, limit: 1001));
+        Assert.Equal(1001, DecodedSize.CcittFax(ReadOnlyMemory<byte>.Empty, huge, 0, limit: 1001));
+    }
+
+    private static DictionaryToken Dictionary(params (string Name, object Value)[] entries) =>
+        new(entries.ToDictionary(e => NameToken.Create(e.Name), e => e.Value switch
+        {
+            int number => (IToken)new NumericToken(number),
+            DictionaryToken dictionary => dictionary,
+            string name => NameToken.Create(name),
+            _ => throw new ArgumentException(e.Name),
+        }));
+
     private static long PdfPigFlate(byte[] data) => new FlateFilter().Decode(data, NoParameters, DefaultFilterProvider.Instance, 0).Length;
 
     private static byte[] Deflated(byte[] data, bool zlib)
