@@ -107,6 +107,21 @@ public sealed class PdfInputTests(EngineFixture fixture)
     }
 
     [Fact]
+    public void Searchable_pdf_is_read_from_its_scan_not_from_its_text_layer()
+    {
+        // What scanners and OCR tools write: the scan over the page, and their own OCR text over it (invisible in a real one).
+        var builder = new PdfDocumentBuilder();
+        var page = builder.AddPage(747, 322);
+        page.AddJpeg(Fixtures.Bytes("sroie", "receipt_012_top.jpg"), new PdfRectangle(0, 0, 747, 322));
+        page.AddText("SOMEONE ELSES TEXT LAYER", 10, new PdfPoint(20, 20), builder.AddStandard14Font(Standard14Font.Helvetica));
+
+        var read = Assert.Single(Read(builder.Build()).Pages);
+
+        Assert.Contains("HOME MASTER", read.Text, StringComparison.OrdinalIgnoreCase);
+        Assert.DoesNotContain("ELSES", read.Text, StringComparison.OrdinalIgnoreCase);
+    }
+
+    [Fact]
     public void Small_image_on_a_text_page_is_not_taken_for_a_scan()
     {
         var builder = new PdfDocumentBuilder();
