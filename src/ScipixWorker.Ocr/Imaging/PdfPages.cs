@@ -11,7 +11,7 @@ namespace ScipixWorker.Ocr.Imaging;
 
 /// <summary>
 /// A scanned PDF, one page at a time: each page's scan is the raster image drawn over most of it, handed out
-/// still encoded (a JPEG as stored, or PdfPig's PNG of a Flate or CCITT fax image) for the ordinary decoder,
+/// still encoded (a JPEG as stored, or PdfPig's PNG of a Flate, LZW, run-length or CCITT fax image) for the ordinary decoder,
 /// with the clockwise turn the page is shown at. The file is parsed, not rendered: a page drawn as text and
 /// vectors (a born-digital page) has no scan to read and is refused by name. Not thread-safe.
 /// </summary>
@@ -122,8 +122,7 @@ internal sealed class PdfPages : IDisposable
         turn is 90 or 270 ? (scan.HeightInSamples, scan.WidthInSamples) : (scan.WidthInSamples, scan.HeightInSamples);
 
     // A JPEG is stored as a JPEG file (DCTDecode): handed over as it is. Anything PdfPig can decode (Flate, LZW,
-    // run length, CCITT fax, with their predictors, colour spaces and /Decode arrays) comes back as a PNG.
-    // JBIG2 and JPEG 2000 cannot be decoded here.
+    // run length, CCITT fax) comes back as a PNG in the image's colours. PdfPig decodes neither JBIG2 nor JPEG 2000.
     private static ReadOnlyMemory<byte> Encoded(IPdfImage scan, int number)
     {
         var filters = Filters(scan.ImageDictionary);
