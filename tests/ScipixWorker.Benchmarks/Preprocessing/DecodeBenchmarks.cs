@@ -5,13 +5,16 @@ using ScipixWorker.Ocr.Imaging;
 using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.Formats.Jpeg;
 using SixLabors.ImageSharp.PixelFormats;
+using UglyToad.PdfPig.Core;
+using UglyToad.PdfPig.Writer;
 
 namespace ScipixWorker.Benchmarks.Preprocessing;
 
 /// <summary>
 /// Decoding a page as the engine does (<see cref="ImageLoader"/>: header checks, ImageSharp decode to
 /// RGBA, EXIF orientation, then RGB without alpha): the SROIE receipt scan scaled to each size and encoded
-/// once as JPEG (quality 90) and once as PNG.
+/// once as JPEG (quality 90) and once as PNG; and the same two files as the scan of a one-page PDF (PdfPig's
+/// writer stores the JPEG as it is and the PNG's pixels deflated), read as the engine reads PDFs (<see cref="PdfPages"/>).
 /// </summary>
 // Not sealed: BenchmarkDotNet derives its runner from the benchmark class.
 public class DecodeBenchmarks
@@ -19,6 +22,8 @@ public class DecodeBenchmarks
     private ImageLoader _loader = null!;
     private byte[] _jpeg = [];
     private byte[] _png = [];
+    private byte[] _pdfJpeg = [];
+    private byte[] _pdfFlate = [];
 
     /// <summary>Longest side of the page, in pixels.</summary>
     [Params(224, 384, 512, 1024)]
@@ -36,7 +41,9 @@ public class DecodeBenchmarks
         using var png = new MemoryStream();
         image.SaveAsPng(png);
         _png = png.ToArray();
-        Console.WriteLine($"// receipt at {LongSide} px: {page.Width}x{page.Height}, JPEG {_jpeg.Length} B, PNG {_png.Length} B");
+        _pdfJpeg = OnePagePdf(page => page.AddJpeg(_jpeg, new PdfRectangle(0, 0, image.Width, image.Height)), image.Width, image.Height);
+        _pdfFlate = OnePagePdf(page => page.AddPng(new MemoryStream(_png), new PdfRectangle(0, 0, image.Width, image.Height)), image.Width, image.Height);
+        Console.WriteLine($"// receipt at {LongSide} px: {page.Width}x{page.Height}, JPEG {_jpeg.Length} B, PNG {_png.Length} B, PDFs {_pdfJpeg.Length} and {_pdfFlate.Length} B");
     }
 
     [Benchmark]
@@ -51,5 +58,26 @@ public class DecodeBenchmarks
     {
         using var image = _loader.Load(_png);
         return image.Page(0);
+    }
+
+    [Benchmark]
+    public object PdfOfJpeg()
+    {
+        using var image = _loader.Load(_pdfJpeg);
+        return image.Page(0);
+    }
+
+    [Benchmark]
+    public object PdfOfFlate()
+    {
+        using var image = _loader.Load(_pdfFlate);
+        return image.Page(0);
+    }
+
+    private static byte[] OnePagePdf(Action<PdfPageBuilder> draw, int width, int height)
+    {
+        var builder = new PdfDocumentBuilder();
+        draw(builder.AddPage(width, height));
+        return builder.Build();
     }
 }
