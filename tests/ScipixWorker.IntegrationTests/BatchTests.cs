@@ -130,9 +130,14 @@ public sealed class BatchTests
         builder.AddPage(PageSize.A4).AddText("Invoice 20817", 12, new PdfPoint(50, 700), builder.AddStandard14Font(Standard14Font.Helvetica));
         var scanned = new RecognizeDocument(Guid.NewGuid(), await worker.UploadAsync("scanned-pages.pdf", SampleImages.Bytes("scanned-pages.pdf")));
         var digital = new RecognizeDocument(Guid.NewGuid(), await worker.UploadAsync("digital.pdf", builder.Build()));
+        var before = await worker.ScrapeMetricsAsync();
 
         await worker.SendAsync(scanned, digital);
         await broker.WaitForResultsAsync([scanned.JobId, digital.JobId], TimeSpan.FromSeconds(90));
+
+        var after = await worker.ScrapeMetricsAsync();
+        const string PdfPages = "scipix_pages_recognized_total{format=\"pdf\"}";
+        Assert.Equal(2, MetricsText.Value(after, PdfPages) - MetricsText.Value(before, PdfPages));
 
         var result = Assert.Single(broker.For([scanned.JobId]));
         Assert.True(result.Recognized, result.Body.ToString());

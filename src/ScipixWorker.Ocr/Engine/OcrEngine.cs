@@ -212,27 +212,33 @@ public sealed class OcrEngine : IDisposable
     /// <exception cref="OcrException">The input is empty, too large, corrupt or of an unsupported format.</exception>
     public OcrDocument Recognize(ReadOnlyMemory<byte> encodedImage, OcrMode mode = OcrMode.Full, CancellationToken cancellationToken = default)
     {
+        var format = string.Empty;
         var pages = DecodePages(encodedImage, cancellationToken)
-            .Select(p => RecognizePage(p.Page, p.Number, mode, p.Decode, cancellationToken))
+            .Select(p =>
+            {
+                format = p.Format;
+                return RecognizePage(p.Page, p.Number, mode, p.Decode, cancellationToken);
+            })
             .ToList();
-        return new OcrDocument(pages);
+        return new OcrDocument(pages) { Format = format };
     }
 
     /// <summary>
     /// Decodes the image (limits checked) and yields its pages one at a time as RGB, each with the time its
     /// decoding took (the first page carries the file's decode).
     /// </summary>
-    private IEnumerable<(RgbBuffer Page, int Number, TimeSpan Decode)> DecodePages(ReadOnlyMemory<byte> encodedImage, CancellationToken cancellationToken)
+    private IEnumerable<(RgbBuffer Page, int Number, TimeSpan Decode, string Format)> DecodePages(ReadOnlyMemory<byte> encodedImage, CancellationToken cancellationToken)
     {
         var started = Stopwatch.GetTimestamp();
         using var image = _loader.Load(encodedImage);
         var decode = Stopwatch.GetElapsedTime(started);
+        var format = image.FormatName.ToLowerInvariant();
         for (var i = 0; i < image.PageCount; i++)
         {
             cancellationToken.ThrowIfCancellationRequested();
             var pageStarted = Stopwatch.GetTimestamp();
             var page = image.Page(i);
-            yield return (page, i + 1, Stopwatch.GetElapsedTime(pageStarted) + (i == 0 ? decode : TimeSpan.Zero));
+            yield return (page, i + 1, Stopwatch.GetElapsedTime(pageStarted) + (i == 0 ? decode : TimeSpan.Zero), format);
         }
     }
 
@@ -286,6 +292,7 @@ public sealed class OcrEngine : IDisposable
         cancellationToken.ThrowIfCancellationRequested();
         var scheduler = _scheduler.Value;
         List<PreparedPage> prepared;
+        var format = string.Empty;
 
         // One lease covers decoding and detection, sized from the header before anything is decoded; it is
         // returned before the crops are queued, so a thread never holds two leases (see MemoryBudget). Waiting for
@@ -294,11 +301,15 @@ public sealed class OcrEngine : IDisposable
         using (MemoryBudget.Acquire(StageOneEstimate(encodedImage, mode), waiting?.Token ?? cancellationToken))
         {
             prepared = DecodePages(encodedImage, cancellationToken)
-                .Select(p => PreparePage(p.Page, p.Number, mode, p.Decode, cancellationToken))
+                .Select(p =>
+                {
+                    format = p.Format;
+                    return PreparePage(p.Page, p.Number, mode, p.Decode, cancellationToken);
+                })
                 .ToList();
         }
 
-        return RecognizePreparedAsync(scheduler, prepared, cancellationToken, abandonUnstarted);
+        return RecognizePreparedAsync(scheduler, prepared, format, cancellationToken, abandonUnstarted);
     }
 
     // Decoded page plus detection for the first page's size (a multi-page TIFF is decoded one page at a time
@@ -328,7 +339,7 @@ public sealed class OcrEngine : IDisposable
 
     // All pages' crops go in one call, so the document is abandoned (or not) as a whole.
     private async Task<OcrDocument> RecognizePreparedAsync(
-        RecognitionScheduler scheduler, List<PreparedPage> prepared, CancellationToken cancellationToken, CancellationToken abandonUnstarted)
+        RecognitionScheduler scheduler, List<PreparedPage> prepared, string format, CancellationToken cancellationToken, CancellationToken abandonUnstarted)
     {
         var queued = Stopwatch.GetTimestamp();
         var recognized = await scheduler.RecognizeAsync(prepared.SelectMany(p => p.Crops).ToList(), cancellationToken, abandonUnstarted);
@@ -341,7 +352,7 @@ public sealed class OcrEngine : IDisposable
             offset += page.Crops.Count;
         }
 
-        return new OcrDocument(pages);
+        return new OcrDocument(pages) { Format = format };
     }
 
     /// <summary>Recognizes one decoded page.</summary>

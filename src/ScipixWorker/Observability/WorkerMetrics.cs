@@ -28,6 +28,11 @@ internal static class WorkerMetrics
         "Jobs handled, by outcome: recognized, failed (an error event was published), duplicate (idempotency key seen), requeued (shutdown, or run by another replica at that moment), rejected (malformed, sent to the error queue).",
         "outcome");
 
+    public static readonly Counter PagesRecognizedTotal = Metrics.CreateCounter(
+        "scipix_pages_recognized_total",
+        "Pages the models read (results served from the cache not counted), by the file's format: png, jpeg, tiff, bmp, gif, webp, pdf.",
+        "format");
+
     public static readonly Counter JobFailuresTotal = Metrics.CreateCounter(
         "scipix_job_failures_total", "Failure events published, by error code.", "code");
 

@@ -31,10 +31,13 @@ public sealed class PdfInputTests(EngineFixture fixture)
     [Fact]
     public void Scanned_pdf_reads_like_the_scan_itself()
     {
-        var fromJpeg = Assert.Single(Read(Fixtures.Bytes("sroie", "receipt_000.jpg")).Pages);
+        var jpegDocument = Read(Fixtures.Bytes("sroie", "receipt_000.jpg"));
+        var fromJpeg = Assert.Single(jpegDocument.Pages);
 
-        var page = Assert.Single(Read(Fixtures.Bytes("pdf", "scan_receipt_000.pdf")).Pages);
+        var document = Read(Fixtures.Bytes("pdf", "scan_receipt_000.pdf"));
 
+        var page = Assert.Single(document.Pages);
+        Assert.Equal(("pdf", "jpeg"), (document.Format, jpegDocument.Format));
         Assert.Equal((463, 1013), (page.Width, page.Height));
         var cer = Cer.Of(Receipt000Truth, page.Text, caseInsensitive: true);
         var jpegCer = Cer.Of(Receipt000Truth, fromJpeg.Text, caseInsensitive: true);
