@@ -14,7 +14,7 @@ namespace ScipixWorker.Ocr.Engine;
 /// <summary>
 /// Images in, text out: decodes an image, detects text lines, fixes their orientation and recognizes
 /// them, following PaddleOCR's pipeline. Thread-safe: concurrent calls share the loaded models.
-/// <see cref="RecognizeAsync"/> pipelines the work: detection runs on the caller's thread while the line
+/// <see cref="RecognizeAsync(ReadOnlyMemory{byte}, OcrMode, CancellationToken, CancellationToken)"/> pipelines the work: detection runs on the caller's thread while the line
 /// crops of all callers are recognized together in batches (see docs/batching.md).
 /// </summary>
 public sealed class OcrEngine : IDisposable
@@ -31,7 +31,7 @@ public sealed class OcrEngine : IDisposable
     /// <summary>Loads the configured models. Call <see cref="WarmUp"/> before the first real image.</summary>
     /// <param name="options">Models and their settings.</param>
     /// <param name="logger">Where the engine logs.</param>
-    /// <param name="batching">How <see cref="RecognizeAsync"/> batches line crops; the defaults when null.</param>
+    /// <param name="batching">How <see cref="RecognizeAsync(ReadOnlyMemory{byte}, OcrMode, CancellationToken, CancellationToken)"/> batches line crops; the defaults when null.</param>
     /// <param name="observer">Told of every recognition batch decision and run (metrics).</param>
     public OcrEngine(OcrEngineOptions options, ILogger<OcrEngine>? logger = null, BatchingOptions? batching = null, IRecognitionObserver? observer = null)
     {
@@ -134,7 +134,7 @@ public sealed class OcrEngine : IDisposable
     /// <summary>The memory that concurrent model runs share (Ocr:MemoryBudgetMegabytes).</summary>
     public MemoryBudget MemoryBudget { get; }
 
-    /// <summary>Line crops waiting for a recognition batch of <see cref="RecognizeAsync"/>.</summary>
+    /// <summary>Line crops waiting for a recognition batch of <see cref="RecognizeAsync(ReadOnlyMemory{byte}, OcrMode, CancellationToken, CancellationToken)"/>.</summary>
     public int RecognitionQueueDepth => _scheduler.IsValueCreated ? _scheduler.Value.QueueDepth : 0;
 
     /// <summary>True once <see cref="WarmUp"/> has run every model on representative shapes.</summary>
@@ -212,33 +212,32 @@ public sealed class OcrEngine : IDisposable
     /// <exception cref="OcrException">The input is empty, too large, corrupt or of an unsupported format.</exception>
     public OcrDocument Recognize(ReadOnlyMemory<byte> encodedImage, OcrMode mode = OcrMode.Full, CancellationToken cancellationToken = default)
     {
-        var format = string.Empty;
-        var pages = DecodePages(encodedImage, cancellationToken)
-            .Select(p =>
-            {
-                format = p.Format;
-                return RecognizePage(p.Page, p.Number, mode, p.Decode, cancellationToken);
-            })
+        var source = new SourceFile();
+        var pages = DecodePages(encodedImage, PageRange.All, source, cancellationToken)
+            .Select(p => RecognizePage(p.Page, p.Number, mode, p.Decode, cancellationToken))
             .ToList();
-        return new OcrDocument(pages) { Format = format };
+        return new OcrDocument(pages) { Format = source.Format, SourcePages = source.Pages };
     }
 
     /// <summary>
-    /// Decodes the image (limits checked) and yields its pages one at a time as RGB, each with the time its
-    /// decoding took (the first page carries the file's decode).
+    /// Decodes the image (limits checked), tells <paramref name="source"/> its format and page count, and yields the
+    /// pages of <paramref name="range"/> one at a time as RGB, each with the time its decoding took (the first
+    /// carries the file's).
     /// </summary>
-    private IEnumerable<(RgbBuffer Page, int Number, TimeSpan Decode, string Format)> DecodePages(ReadOnlyMemory<byte> encodedImage, CancellationToken cancellationToken)
+    private IEnumerable<(RgbBuffer Page, int Number, TimeSpan Decode)> DecodePages(
+        ReadOnlyMemory<byte> encodedImage, PageRange range, SourceFile source, CancellationToken cancellationToken)
     {
         var started = Stopwatch.GetTimestamp();
         using var image = _loader.Load(encodedImage);
         var decode = Stopwatch.GetElapsedTime(started);
-        var format = image.FormatName.ToLowerInvariant();
-        for (var i = 0; i < image.PageCount; i++)
+        (source.Format, source.Pages) = (image.FormatName.ToLowerInvariant(), image.PageCount);
+        var end = range.First + Math.Min(range.Count, Math.Max(0, image.PageCount - range.First));
+        for (var i = range.First; i < end; i++)
         {
             cancellationToken.ThrowIfCancellationRequested();
             var pageStarted = Stopwatch.GetTimestamp();
             var page = image.Page(i);
-            yield return (page, i + 1, Stopwatch.GetElapsedTime(pageStarted) + (i == 0 ? decode : TimeSpan.Zero), format);
+            yield return (page, i + 1, Stopwatch.GetElapsedTime(pageStarted) + (i == range.First ? decode : TimeSpan.Zero));
         }
     }
 
@@ -287,12 +286,23 @@ public sealed class OcrEngine : IDisposable
     /// </summary>
     /// <exception cref="OcrException">The input is empty, too large, corrupt or of an unsupported format.</exception>
     public Task<OcrDocument> RecognizeAsync(
-        ReadOnlyMemory<byte> encodedImage, OcrMode mode = OcrMode.Full, CancellationToken cancellationToken = default, CancellationToken abandonUnstarted = default)
+        ReadOnlyMemory<byte> encodedImage, OcrMode mode = OcrMode.Full, CancellationToken cancellationToken = default, CancellationToken abandonUnstarted = default) =>
+        RecognizeAsync(encodedImage, mode, PageRange.All, cancellationToken, abandonUnstarted);
+
+    /// <summary>
+    /// <see cref="RecognizeAsync(ReadOnlyMemory{byte}, OcrMode, CancellationToken, CancellationToken)"/> for only the
+    /// pages of <paramref name="pages"/>, so that a long document can go through a few pages at a time: the crops of
+    /// every page in one call are held until they are recognized. <see cref="OcrDocument.SourcePages"/> tells how
+    /// many pages the file has.
+    /// </summary>
+    /// <exception cref="OcrException">The input is empty, too large, corrupt or of an unsupported format.</exception>
+    public Task<OcrDocument> RecognizeAsync(
+        ReadOnlyMemory<byte> encodedImage, OcrMode mode, PageRange pages, CancellationToken cancellationToken = default, CancellationToken abandonUnstarted = default)
     {
         cancellationToken.ThrowIfCancellationRequested();
         var scheduler = _scheduler.Value;
         List<PreparedPage> prepared;
-        var format = string.Empty;
+        var source = new SourceFile();
 
         // One lease covers decoding and detection, sized from the header before anything is decoded; it is
         // returned before the crops are queued, so a thread never holds two leases (see MemoryBudget). Waiting for
@@ -300,16 +310,12 @@ public sealed class OcrEngine : IDisposable
         using var waiting = abandonUnstarted.CanBeCanceled ? CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, abandonUnstarted) : null;
         using (MemoryBudget.Acquire(StageOneEstimate(encodedImage, mode), waiting?.Token ?? cancellationToken))
         {
-            prepared = DecodePages(encodedImage, cancellationToken)
-                .Select(p =>
-                {
-                    format = p.Format;
-                    return PreparePage(p.Page, p.Number, mode, p.Decode, cancellationToken);
-                })
+            prepared = DecodePages(encodedImage, pages, source, cancellationToken)
+                .Select(p => PreparePage(p.Page, p.Number, mode, p.Decode, cancellationToken))
                 .ToList();
         }
 
-        return RecognizePreparedAsync(scheduler, prepared, format, cancellationToken, abandonUnstarted);
+        return RecognizePreparedAsync(scheduler, prepared, source, cancellationToken, abandonUnstarted);
     }
 
     // Decoded page plus detection for the first page's size (a multi-page TIFF is decoded one page at a time
@@ -339,7 +345,7 @@ public sealed class OcrEngine : IDisposable
 
     // All pages' crops go in one call, so the document is abandoned (or not) as a whole.
     private async Task<OcrDocument> RecognizePreparedAsync(
-        RecognitionScheduler scheduler, List<PreparedPage> prepared, string format, CancellationToken cancellationToken, CancellationToken abandonUnstarted)
+        RecognitionScheduler scheduler, List<PreparedPage> prepared, SourceFile source, CancellationToken cancellationToken, CancellationToken abandonUnstarted)
     {
         var queued = Stopwatch.GetTimestamp();
         var recognized = await scheduler.RecognizeAsync(prepared.SelectMany(p => p.Crops).ToList(), cancellationToken, abandonUnstarted);
@@ -352,7 +358,7 @@ public sealed class OcrEngine : IDisposable
             offset += page.Crops.Count;
         }
 
-        return new OcrDocument(pages) { Format = format };
+        return new OcrDocument(pages) { Format = source.Format, SourcePages = source.Pages };
     }
 
     /// <summary>Recognizes one decoded page.</summary>
@@ -428,6 +434,14 @@ public sealed class OcrEngine : IDisposable
         return new OcrPage(prepared.PageNumber, prepared.Width, prepared.Height, lines, JoinRows(lines, rowBoxes), timings);
     }
 
+    /// <summary>What decoding learnt of the file: its format (lower case) and its page count.</summary>
+    private sealed class SourceFile
+    {
+        public string Format { get; set; } = string.Empty;
+
+        public int Pages { get; set; }
+    }
+
     /// <summary>
     /// A page after stage 1. <see cref="Boxes"/> is null for a single-line page; <see cref="Turned"/>: scanned upside down
     /// (its crops turned upright, boxes and crops in the turned page's reading order).
@@ -458,4 +472,25 @@ public sealed class OcrEngine : IDisposable
         _classifier?.Dispose();
         _recognizer.Dispose();
     }
+}
+
+/// <summary>Pages <see cref="First"/> (0-based) onwards, at most <see cref="Count"/> of them.</summary>
+public readonly record struct PageRange
+{
+    /// <summary>Creates the range.</summary>
+    public PageRange(int first, int count)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(first);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(count);
+        (First, Count) = (first, count);
+    }
+
+    /// <summary>Every page.</summary>
+    public static PageRange All { get; } = new(0, int.MaxValue);
+
+    /// <summary>The first page, 0-based.</summary>
+    public int First { get; }
+
+    /// <summary>The most pages.</summary>
+    public int Count { get; }
 }

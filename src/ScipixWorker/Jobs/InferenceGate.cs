@@ -16,6 +16,7 @@ internal sealed class InferenceGate(OcrEngine engine, IOptions<WorkerOptions> op
 {
     private readonly SemaphoreSlim _slots = new(options.Value.EffectiveConcurrentInferences);
     private readonly DedicatedThreads _threads = new(options.Value.EffectiveConcurrentInferences, "scipix-stage1", ModelArena.JoinCurrentThread);
+    private readonly int _pagesInFlight = options.Value.PagesInFlightPerJob;
 
     public OcrModelInfo Model => engine.Model;
 
@@ -24,7 +25,37 @@ internal sealed class InferenceGate(OcrEngine engine, IOptions<WorkerOptions> op
     /// fires), then recognizes. <paramref name="stopWaiting"/> also gives up a job whose line crops are all
     /// still queued for recognition; only <paramref name="cancellationToken"/> cancels a recognition under way.
     /// </summary>
+    /// <remarks>
+    /// A multi-page document goes through <c>Worker:PagesInFlightPerJob</c> pages at a time, each group taking a
+    /// slot of its own, so its memory does not grow with its length and other jobs get slots between its groups.
+    /// Once its first pages are recognized the job has started: later groups wait for a slot whatever
+    /// <paramref name="stopWaiting"/> says, and finish.
+    /// </remarks>
     public async Task<OcrDocument> RecognizeAsync(ReadOnlyMemory<byte> image, OcrMode mode, CancellationToken stopWaiting, CancellationToken cancellationToken)
+    {
+        var document = await RecognizePagesAsync(image, mode, new PageRange(0, _pagesInFlight), stopWaiting, cancellationToken);
+        if (document.SourcePages <= document.Pages.Count)
+        {
+            return document;
+        }
+
+        var pages = new List<OcrPage>(document.SourcePages);
+        pages.AddRange(document.Pages);
+        while (pages.Count < document.SourcePages)
+        {
+            var next = await RecognizePagesAsync(image, mode, new PageRange(pages.Count, _pagesInFlight), CancellationToken.None, cancellationToken);
+            if (next.Pages.Count == 0)
+            {
+                break;
+            }
+
+            pages.AddRange(next.Pages);
+        }
+
+        return new OcrDocument(pages) { Format = document.Format, SourcePages = document.SourcePages };
+    }
+
+    private async Task<OcrDocument> RecognizePagesAsync(ReadOnlyMemory<byte> image, OcrMode mode, PageRange range, CancellationToken stopWaiting, CancellationToken cancellationToken)
     {
         WorkerMetrics.InferencesWaiting.Inc();
         try
@@ -41,7 +72,7 @@ internal sealed class InferenceGate(OcrEngine engine, IOptions<WorkerOptions> op
         try
         {
             // RecognizeAsync runs stage 1 synchronously on this thread and returns once the crops are queued.
-            recognition = await _threads.Run(() => engine.RecognizeAsync(image, mode, cancellationToken, stopWaiting), cancellationToken);
+            recognition = await _threads.Run(() => engine.RecognizeAsync(image, mode, range, cancellationToken, stopWaiting), cancellationToken);
         }
         finally
         {

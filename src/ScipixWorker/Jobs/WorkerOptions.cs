@@ -44,6 +44,15 @@ public sealed class WorkerOptions : IValidatableObject
     [Range(0, 1024)]
     public int MaxConcurrentInferences { get; set; }
 
+    /// <summary>
+    /// Pages of one document (a multi-page TIFF or PDF) in flight at once: they are decoded, detected and cropped,
+    /// and the next pages wait until their lines are recognized. Every page in flight holds its line crops, so this
+    /// keeps a long document's memory from growing with its length (30 A4 pages scanned at 300 dpi, in one job: peak
+    /// 433 MiB at 4 pages in flight, 453 MiB with all 30; docs/benchmarks.md).
+    /// </summary>
+    [Range(1, 1000)]
+    public int PagesInFlightPerJob { get; set; } = 4;
+
     /// <summary>Results whose JSON is larger than this go to a result blob and the event carries its location.</summary>
     [Range(256, 64 * 1024 * 1024)]
     public int InlineResultMaxBytes { get; set; } = 256 * 1024;

@@ -86,6 +86,21 @@ public sealed class PdfInputTests(EngineFixture fixture)
     }
 
     [Fact]
+    public async Task A_range_of_pages_is_read_alone_and_tells_how_many_the_file_has()
+    {
+        var pdf = Fixtures.Bytes("pdf", "scan_two_pages_second_turned.pdf");
+
+        var second = await fixture.Engine.RecognizeAsync(pdf, OcrMode.Full, new PageRange(1, 5), TestContext.Current.CancellationToken);
+        var past = await fixture.Engine.RecognizeAsync(pdf, OcrMode.Full, new PageRange(2, 1), TestContext.Current.CancellationToken);
+
+        var page = Assert.Single(second.Pages);
+        Assert.Equal((2, 2), (page.PageNumber, second.SourcePages));
+        Assert.StartsWith("tan woon yann", page.Text, StringComparison.OrdinalIgnoreCase);
+        Assert.Empty(past.Pages);
+        Assert.Equal(2, past.SourcePages);
+    }
+
+    [Fact]
     public void Fax_compressed_bilevel_scan_is_read()
     {
         var page = Assert.Single(Read(Fixtures.Bytes("pdf", "scan_receipt_000_g4.pdf")).Pages);
