@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.IO.Compression;
-using System.Runtime.InteropServices;
 using ScipixWorker.Ocr.Engine;
 using UglyToad.PdfPig.Filters;
 using UglyToad.PdfPig.Tokens;
@@ -199,9 +198,7 @@ internal static class DecodedSize
         long size = 0;
         try
         {
-            using var source = MemoryMarshal.TryGetArray(input, out var segment) && segment.Array is { } array
-                ? new MemoryStream(array, segment.Offset, segment.Count, writable: false)
-                : new MemoryStream(input.ToArray(), writable: false);
+            using var source = MemoryBytes.AsStream(input);
             using Stream inflater = raw ? new DeflateStream(source, CompressionMode.Decompress) : new ZLibStream(source, CompressionMode.Decompress);
             int read;
             while (size < limit && (read = inflater.Read(buffer)) > 0)

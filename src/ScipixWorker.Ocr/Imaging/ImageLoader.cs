@@ -1,4 +1,3 @@
-using System.Runtime.InteropServices;
 using ScipixWorker.Ocr.Engine;
 using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.Formats;
@@ -43,7 +42,7 @@ internal sealed class ImageLoader(OcrEngineOptions options)
         IImageInfo? info;
         try
         {
-            using var header = AsStream(encoded);
+            using var header = MemoryBytes.AsStream(encoded);
             info = Image.Identify(Decoding, header);
         }
         catch (Exception ex) when (IsDecodeFailure(ex))
@@ -247,11 +246,6 @@ internal sealed class ImageLoader(OcrEngineOptions options)
                     : $"The image has {pages} pages; the limit (Ocr:MaxPages) is {options.MaxPages}.");
         }
     }
-
-    private static Stream AsStream(ReadOnlyMemory<byte> memory) =>
-        MemoryMarshal.TryGetArray(memory, out var segment) && segment.Array is not null
-            ? new MemoryStream(segment.Array, segment.Offset, segment.Count, writable: false)
-            : new MemoryStream(memory.ToArray(), writable: false);
 
     private void CheckSize(int width, int height)
     {
