@@ -33,26 +33,17 @@ internal sealed class InferenceGate(OcrEngine engine, IOptions<WorkerOptions> op
     /// </remarks>
     public async Task<OcrDocument> RecognizeAsync(ReadOnlyMemory<byte> image, OcrMode mode, CancellationToken stopWaiting, CancellationToken cancellationToken)
     {
-        var document = await RecognizePagesAsync(image, mode, new PageRange(0, _pagesInFlight), stopWaiting, cancellationToken);
-        if (document.SourcePages <= document.Pages.Count)
+        var pages = new List<OcrPage>();
+        OcrDocument group;
+        do
         {
-            return document;
+            var started = pages.Count > 0;
+            group = await RecognizePagesAsync(image, mode, new PageRange(pages.Count, _pagesInFlight), started ? CancellationToken.None : stopWaiting, cancellationToken);
+            pages.AddRange(group.Pages);
         }
+        while (group.Pages.Count > 0 && pages.Count < group.SourcePages);
 
-        var pages = new List<OcrPage>(document.SourcePages);
-        pages.AddRange(document.Pages);
-        while (pages.Count < document.SourcePages)
-        {
-            var next = await RecognizePagesAsync(image, mode, new PageRange(pages.Count, _pagesInFlight), CancellationToken.None, cancellationToken);
-            if (next.Pages.Count == 0)
-            {
-                break;
-            }
-
-            pages.AddRange(next.Pages);
-        }
-
-        return new OcrDocument(pages) { Format = document.Format, SourcePages = document.SourcePages };
+        return pages.Count == group.Pages.Count ? group : new OcrDocument(pages) { Format = group.Format, SourcePages = group.SourcePages };
     }
 
     private async Task<OcrDocument> RecognizePagesAsync(ReadOnlyMemory<byte> image, OcrMode mode, PageRange range, CancellationToken stopWaiting, CancellationToken cancellationToken)
