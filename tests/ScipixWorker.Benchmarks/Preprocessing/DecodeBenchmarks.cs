@@ -47,30 +47,20 @@ public class DecodeBenchmarks
     }
 
     [Benchmark]
-    public object Jpeg()
-    {
-        using var image = _loader.Load(_jpeg);
-        return image.Page(0);
-    }
+    public object Jpeg() => Read(_jpeg);
 
     [Benchmark]
-    public object Png()
-    {
-        using var image = _loader.Load(_png);
-        return image.Page(0);
-    }
+    public object Png() => Read(_png);
 
     [Benchmark]
-    public object PdfOfJpeg()
-    {
-        using var image = _loader.Load(_pdfJpeg);
-        return image.Page(0);
-    }
+    public object PdfOfJpeg() => Read(_pdfJpeg);
 
     [Benchmark]
-    public object PdfOfFlate()
+    public object PdfOfFlate() => Read(_pdfFlate);
+
+    private object Read(byte[] file)
     {
-        using var image = _loader.Load(_pdfFlate);
+        using var image = _loader.Load(file);
         return image.Page(0);
     }
 

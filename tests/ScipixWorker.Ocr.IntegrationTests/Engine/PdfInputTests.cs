@@ -23,8 +23,8 @@ public sealed class PdfInputTests(EngineFixture fixture)
 {
     private OcrDocument Read(byte[] pdf) => fixture.Engine.Recognize(pdf, OcrMode.Full, TestContext.Current.CancellationToken);
 
-    private OcrException Failure(byte[] pdf, OcrEngine? engine = null) =>
-        Assert.Throws<OcrException>(() => (engine ?? fixture.Engine).Recognize(pdf, OcrMode.Full, TestContext.Current.CancellationToken));
+    private OcrException Failure(byte[] pdf) =>
+        Assert.Throws<OcrException>(() => fixture.Engine.Recognize(pdf, OcrMode.Full, TestContext.Current.CancellationToken));
 
     private static string Receipt000Truth => Fixtures.Text("sroie", "receipt_000.gt.txt");
 

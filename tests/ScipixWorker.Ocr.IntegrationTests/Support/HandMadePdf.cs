@@ -29,19 +29,7 @@ internal static class HandMadePdf
         var contentFilter = string.Empty;
         if (contentPadding > 0)
         {
-            using var deflated = new MemoryStream();
-            using (var zlib = new ZLibStream(deflated, CompressionLevel.SmallestSize, leaveOpen: true))
-            {
-                zlib.Write(content);
-                var spaces = new byte[1 << 16];
-                Array.Fill(spaces, (byte)' ');
-                for (var left = contentPadding; left > 0; left -= spaces.Length)
-                {
-                    zlib.Write(spaces, 0, Math.Min(left, spaces.Length));
-                }
-            }
-
-            content = deflated.ToArray();
+            content = Deflated(content, (byte)' ', contentPadding);
             contentFilter = " /Filter /FlateDecode";
         }
 
@@ -67,15 +55,20 @@ internal static class HandMadePdf
     }
 
     /// <summary><paramref name="length"/> zero bytes, deflated (zlib): about a thousandth of their size.</summary>
-    public static byte[] DeflatedZeros(long length)
+    public static byte[] DeflatedZeros(long length) => Deflated([], 0, length);
+
+    // head, then length bytes of fill, deflated (zlib).
+    private static byte[] Deflated(byte[] head, byte fill, long length)
     {
         using var deflated = new MemoryStream();
         using (var zlib = new ZLibStream(deflated, CompressionLevel.SmallestSize, leaveOpen: true))
         {
-            var zeros = new byte[1 << 20];
-            for (var left = length; left > 0; left -= zeros.Length)
+            zlib.Write(head);
+            var run = new byte[1 << 20];
+            Array.Fill(run, fill);
+            for (var left = length; left > 0; left -= run.Length)
             {
-                zlib.Write(zeros, 0, (int)Math.Min(left, zeros.Length));
+                zlib.Write(run, 0, (int)Math.Min(left, run.Length));
             }
         }
 
