@@ -26,11 +26,26 @@ public sealed record DocumentRecognized(
 
 /// <summary>One recognized page (one frame of the image).</summary>
 /// <param name="PageNumber">1-based page number.</param>
-/// <param name="Width">Width in pixels.</param>
-/// <param name="Height">Height in pixels.</param>
-/// <param name="Text">The page's text: lines on one visual row joined by a space, rows by newlines.</param>
+/// <param name="Width">Width in pixels; in points (1/72 inch) when <paramref name="Source"/> is <see cref="PageSource.TextLayer"/>.</param>
+/// <param name="Height">Height in pixels; in points when <paramref name="Source"/> is <see cref="PageSource.TextLayer"/>.</param>
+/// <param name="Text">The page's text: lines on one visual row joined by a space, rows by newlines (a text layer: one line a row).</param>
 /// <param name="Lines">The lines in reading order; empty at <see cref="DetailLevel.Text"/>.</param>
-public sealed record RecognizedPage(int PageNumber, int Width, int Height, string Text, IReadOnlyList<RecognizedTextLine> Lines);
+/// <param name="Source">Where the text came from: the page's pixels, or a born-digital PDF page's own text.</param>
+public sealed record RecognizedPage(
+    int PageNumber, int Width, int Height, string Text, IReadOnlyList<RecognizedTextLine> Lines, PageSource Source = PageSource.Image);
+
+/// <summary>Where a page's text came from.</summary>
+public enum PageSource
+{
+    /// <summary>Recognized from the page's pixels: an image, a TIFF page, a PDF page's scan.</summary>
+    Image = 0,
+
+    /// <summary>
+    /// Read from the text a born-digital PDF page carries, without recognition: the page's size and the boxes are in
+    /// points (1/72 inch) with the origin at the page's top-left corner as shown, and confidences are 1.
+    /// </summary>
+    TextLayer = 1,
+}
 
 /// <summary>One line of text.</summary>
 /// <param name="Text">The text.</param>

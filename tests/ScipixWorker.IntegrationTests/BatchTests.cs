@@ -121,37 +121,60 @@ public sealed class BatchTests
     }
 
     [Fact]
-    public async Task A_scanned_pdf_is_read_page_by_page_and_a_born_digital_pdf_fails_alone_in_its_batch()
+    public async Task Scanned_and_born_digital_pdfs_are_read_and_a_pdf_with_neither_fails_alone_in_its_batch()
     {
         // One page in flight per job: the two-page scan goes through the engine one page at a time.
-        await using var worker = new WorkerUnderTest(new() { ["Worker:MaxBatchSize"] = "2", ["Worker:BatchTimeLimit"] = "00:00:05", ["Worker:PagesInFlightPerJob"] = "1" });
+        await using var worker = new WorkerUnderTest(new() { ["Worker:MaxBatchSize"] = "3", ["Worker:BatchTimeLimit"] = "00:00:05", ["Worker:PagesInFlightPerJob"] = "1" });
         await using var broker = await Broker.ConnectAsync();
         await worker.StartAsync();
         var builder = new PdfDocumentBuilder();
         builder.AddPage(PageSize.A4).AddText("Invoice 20817", 12, new PdfPoint(50, 700), builder.AddStandard14Font(Standard14Font.Helvetica));
+        var unreadable = new PdfDocumentBuilder();
+        unreadable.AddPage(PageSize.A4).AddText("Cover", 12, new PdfPoint(50, 700), unreadable.AddStandard14Font(Standard14Font.Helvetica));
+        var strips = unreadable.AddPage(PageSize.A4); // a scan in three strips, none covering half the page, and no text
+        foreach (var bottom in new[] { 0, 281, 562 })
+        {
+            strips.AddJpeg(SampleImages.Receipt, new PdfRectangle(0, bottom, 595, bottom + 280));
+        }
+
         var scanned = new RecognizeDocument(Guid.NewGuid(), await worker.UploadAsync("scanned-pages.pdf", SampleImages.Bytes("scanned-pages.pdf")));
-        var digital = new RecognizeDocument(Guid.NewGuid(), await worker.UploadAsync("digital.pdf", builder.Build()));
+        var digital = new RecognizeDocument(Guid.NewGuid(), await worker.UploadAsync("digital.pdf", builder.Build()), new RecognitionOptions(DetailLevel: DetailLevel.Full));
+        var neither = new RecognizeDocument(Guid.NewGuid(), await worker.UploadAsync("strips.pdf", unreadable.Build()));
         var before = await worker.ScrapeMetricsAsync();
 
-        await worker.SendAsync(scanned, digital);
-        await broker.WaitForResultsAsync([scanned.JobId, digital.JobId], TimeSpan.FromSeconds(90));
+        await worker.SendAsync(scanned, digital, neither);
+        await broker.WaitForResultsAsync([scanned.JobId, digital.JobId, neither.JobId], TimeSpan.FromSeconds(90));
 
         var after = await worker.ScrapeMetricsAsync();
-        const string PdfPages = "scipix_pages_recognized_total{format=\"pdf\"}";
-        Assert.Equal(2, MetricsText.Value(after, PdfPages) - MetricsText.Value(before, PdfPages));
+        const string ScannedPages = "scipix_pages_recognized_total{format=\"pdf\",source=\"image\"}";
+        const string TextPages = "scipix_pages_recognized_total{format=\"pdf\",source=\"text-layer\"}";
+        Assert.Equal((2, 1), (MetricsText.Value(after, ScannedPages) - MetricsText.Value(before, ScannedPages), MetricsText.Value(after, TextPages) - MetricsText.Value(before, TextPages)));
 
         var result = Assert.Single(broker.For([scanned.JobId]));
         Assert.True(result.Recognized, result.Body.ToString());
         var pages = result.Body.GetProperty("pages").EnumerateArray().ToList();
         Assert.Equal([1, 2], pages.Select(p => p.GetProperty("pageNumber").GetInt32()));
+        Assert.Equal(["image", "image"], pages.Select(p => p.GetProperty("source").GetString()));
         Assert.Contains("HOME MASTER", pages[0].GetProperty("text").GetString(), StringComparison.OrdinalIgnoreCase);
         Assert.Equal((463, 1013), (pages[1].GetProperty("width").GetInt32(), pages[1].GetProperty("height").GetInt32())); // shown upright
         var cer = SampleImages.Cer(SampleImages.ReceiptTruth, pages[1].GetProperty("text").GetString()!);
         Assert.True(cer <= 0.25, $"page 2 CER {cer:P1}:\n{pages[1].GetProperty("text").GetString()}");
-        var failed = Assert.Single(broker.For([digital.JobId]));
+
+        var text = Assert.Single(broker.For([digital.JobId]));
+        Assert.True(text.Recognized, text.Body.ToString());
+        var page = Assert.Single(text.Body.GetProperty("pages").EnumerateArray());
+        Assert.Equal(("textLayer", 595, 842, "Invoice 20817"),
+            (page.GetProperty("source").GetString(), page.GetProperty("width").GetInt32(), page.GetProperty("height").GetInt32(), page.GetProperty("text").GetString()));
+        var line = Assert.Single(page.GetProperty("lines").EnumerateArray());
+        var box = line.GetProperty("box").EnumerateArray().Select(v => v.GetSingle()).ToArray();
+        Assert.Equal(1f, line.GetProperty("confidence").GetSingle());
+        Assert.InRange(box[0], 49, 51); // x = 50 pt
+        Assert.InRange(box[5], 135, 142.5); // the baseline 700 pt up is 142 pt from the top
+
+        var failed = Assert.Single(broker.For([neither.JobId]));
         Assert.False(failed.Recognized);
         Assert.Equal(RecognitionErrorCodes.UnsupportedFormat, failed.Body.GetProperty("errorCode").GetString());
-        Assert.Contains("Page 1 of the PDF has no scanned image", failed.Body.GetProperty("message").GetString(), StringComparison.Ordinal);
+        Assert.Contains("Page 2 of the PDF has neither text nor a scanned image", failed.Body.GetProperty("message").GetString(), StringComparison.Ordinal);
     }
 
     [Fact]

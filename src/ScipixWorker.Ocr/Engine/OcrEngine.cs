@@ -189,6 +189,14 @@ public sealed class OcrEngine : IDisposable
             }
         }
 
+        // A born-digital PDF page runs no model, but PdfPig's parser and layout analysis cost ~0.8 s of JIT compilation on
+        // their first page: read one here, so the first PDF job does not pay it.
+        using (var pdf = _loader.Load(PdfTextLayer.WarmUpDocument()))
+        {
+            pdf.TextLayer(0);
+            runs++;
+        }
+
         IsWarm = true;
         var elapsed = Stopwatch.GetElapsedTime(started);
         WarmUpTime = elapsed;
@@ -214,17 +222,17 @@ public sealed class OcrEngine : IDisposable
     {
         var source = new SourceFile();
         var pages = DecodePages(encodedImage, PageRange.All, source, cancellationToken)
-            .Select(p => RecognizePage(p.Page, p.Number, mode, p.Decode, cancellationToken))
+            .Select(p => p.TextLayer is { } text ? FromTextLayer(text, p.Number, p.Decode) : RecognizePage(p.Page!, p.Number, mode, p.Decode, cancellationToken))
             .ToList();
         return new OcrDocument(pages) { Format = source.Format, SourcePages = source.Pages };
     }
 
     /// <summary>
     /// Decodes the image (limits checked), tells <paramref name="source"/> its format and page count, and yields the
-    /// pages of <paramref name="range"/> one at a time as RGB, each with the time its decoding took (the first
-    /// carries the file's).
+    /// pages of <paramref name="range"/> one at a time as RGB, or as its text layer for a PDF page without a scan, each
+    /// with the time its decoding took (the first carries the file's).
     /// </summary>
-    private IEnumerable<(RgbBuffer Page, int Number, TimeSpan Decode)> DecodePages(
+    private IEnumerable<(RgbBuffer? Page, TextLayerPage? TextLayer, int Number, TimeSpan Decode)> DecodePages(
         ReadOnlyMemory<byte> encodedImage, PageRange range, SourceFile source, CancellationToken cancellationToken)
     {
         var started = Stopwatch.GetTimestamp();
@@ -236,10 +244,19 @@ public sealed class OcrEngine : IDisposable
         {
             cancellationToken.ThrowIfCancellationRequested();
             var pageStarted = Stopwatch.GetTimestamp();
-            var page = image.Page(i);
-            yield return (page, i + 1, Stopwatch.GetElapsedTime(pageStarted) + (i == range.First ? decode : TimeSpan.Zero));
+            var text = image.TextLayer(i);
+            var page = text is null ? image.Page(i) : null;
+            yield return (page, text, i + 1, Stopwatch.GetElapsedTime(pageStarted) + (i == range.First ? decode : TimeSpan.Zero));
         }
     }
+
+    // A PDF page read from its text layer: nothing for the models to do.
+    private static OcrPage FromTextLayer(TextLayerPage text, int pageNumber, TimeSpan decode) =>
+        new(pageNumber, text.Width, text.Height, text.Lines.Select(l => new RecognizedLine(l.Text, 1f, l.Box)).ToList(), text.Text,
+            new OcrTimings(decode, TimeSpan.Zero, TimeSpan.Zero, TimeSpan.Zero, decode))
+        {
+            Source = PageSource.TextLayer,
+        };
 
     /// <summary>
     /// Recognizes several single-line images together: they are decoded, sorted by width and recognized in
@@ -311,7 +328,9 @@ public sealed class OcrEngine : IDisposable
         using (MemoryBudget.Acquire(StageOneEstimate(encodedImage, mode), waiting?.Token ?? cancellationToken))
         {
             prepared = DecodePages(encodedImage, pages, source, cancellationToken)
-                .Select(p => PreparePage(p.Page, p.Number, mode, p.Decode, cancellationToken))
+                .Select(p => p.TextLayer is { } text
+                    ? new PreparedPage(p.Number, text.Width, text.Height, null, [], p.Decode, TimeSpan.Zero, TimeSpan.Zero) { Ready = FromTextLayer(text, p.Number, p.Decode) }
+                    : PreparePage(p.Page!, p.Number, mode, p.Decode, cancellationToken))
                 .ToList();
         }
 
@@ -411,6 +430,11 @@ public sealed class OcrEngine : IDisposable
     /// <summary>Stage 3: lines above the drop score, joined in reading order.</summary>
     private OcrPage Assemble(PreparedPage prepared, (string Text, float Confidence)[] recognized, TimeSpan recognize)
     {
+        if (prepared.Ready is not null)
+        {
+            return prepared.Ready;
+        }
+
         var total = prepared.Decode + prepared.Detect + prepared.Classify + recognize;
         if (prepared.Boxes is null)
         {
@@ -444,11 +468,15 @@ public sealed class OcrEngine : IDisposable
 
     /// <summary>
     /// A page after stage 1. <see cref="Boxes"/> is null for a single-line page; <see cref="Turned"/>: scanned upside down
-    /// (its crops turned upright, boxes and crops in the turned page's reading order).
+    /// (its crops turned upright, boxes and crops in the turned page's reading order). <see cref="Ready"/>: a page read
+    /// from a PDF's text layer, complete already (no crops).
     /// </summary>
     private sealed record PreparedPage(
         int PageNumber, int Width, int Height, IReadOnlyList<Quad>? Boxes, IReadOnlyList<RgbBuffer> Crops,
-        TimeSpan Decode, TimeSpan Detect, TimeSpan Classify, bool Turned = false);
+        TimeSpan Decode, TimeSpan Detect, TimeSpan Classify, bool Turned = false)
+    {
+        public OcrPage? Ready { get; init; }
+    }
 
     /// <summary>
     /// Lines on one visual row (an item and its price) joined by a space; rows by newlines. Rows are found on

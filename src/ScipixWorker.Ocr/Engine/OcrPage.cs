@@ -2,9 +2,26 @@ namespace ScipixWorker.Ocr.Engine;
 
 /// <summary>The recognized text of one page (one image frame).</summary>
 /// <param name="PageNumber">1-based page number within the document.</param>
-/// <param name="Width">Page width in pixels, after EXIF orientation.</param>
-/// <param name="Height">Page height in pixels, after EXIF orientation.</param>
+/// <param name="Width">Page width in pixels, after EXIF orientation; in points (1/72 inch) for a PDF page read from its text layer.</param>
+/// <param name="Height">Page height in pixels, after EXIF orientation; in points for a PDF page read from its text layer.</param>
 /// <param name="Lines">Detected lines in reading order (top to bottom, left to right).</param>
 /// <param name="Text">The page's text: lines on the same visual row joined by a space, rows by newlines.</param>
 /// <param name="Timings">Time spent per stage.</param>
-public sealed record OcrPage(int PageNumber, int Width, int Height, IReadOnlyList<RecognizedLine> Lines, string Text, OcrTimings Timings);
+public sealed record OcrPage(int PageNumber, int Width, int Height, IReadOnlyList<RecognizedLine> Lines, string Text, OcrTimings Timings)
+{
+    /// <summary>Where the text came from: the page's pixels, or a born-digital PDF page's own text.</summary>
+    public PageSource Source { get; init; } = PageSource.Image;
+}
+
+/// <summary>Where a page's text came from.</summary>
+public enum PageSource
+{
+    /// <summary>Recognized by the models from the page's pixels (an image, a TIFF page, a PDF page's scan).</summary>
+    Image = 0,
+
+    /// <summary>
+    /// Read from the text a born-digital PDF page carries (no models ran): sizes and boxes are in points, confidences 1,
+    /// one line per text line, blocks in reading order.
+    /// </summary>
+    TextLayer = 1,
+}

@@ -7,7 +7,8 @@ using SixLabors.ImageSharp.Processing;
 namespace ScipixWorker.Ocr.Imaging;
 
 /// <summary>
-/// Decodes PNG, JPEG, TIFF, BMP, GIF and WebP with ImageSharp, and the scans of a PDF (<see cref="PdfPages"/>),
+/// Decodes PNG, JPEG, TIFF, BMP, GIF and WebP with ImageSharp, and the scans of a PDF (<see cref="PdfPages"/>; a PDF
+/// page without a scan gives its text layer instead),
 /// honours EXIF orientation, flattens alpha onto white and enforces the configured limits, turning every failure
 /// into a typed <see cref="OcrException"/>.
 /// </summary>
@@ -108,7 +109,7 @@ internal sealed class ImageLoader(OcrEngineOptions options)
         if (IsPdf(encoded.Span))
         {
             var pdf = OpenPdf(encoded);
-            return new DecodedImage(PdfPages.Format, pdf.Count, index => DecodeScan(pdf.Scan(index, CheckSize)), pdf);
+            return new DecodedImage(PdfPages.Format, pdf.Count, index => DecodeScan(pdf.Scan(index, CheckSize)), pdf) { ReadTextLayer = pdf.TextLayer };
         }
 
         var (format, _, _) = IdentifyImage(encoded);
@@ -312,6 +313,16 @@ internal sealed class ImageLoader(OcrEngineOptions options)
         public string FormatName { get; }
 
         public int PageCount { get; }
+
+        /// <summary>A PDF's: page index to its text layer, or null for a page with a scan (<see cref="PdfPages.TextLayer"/>).</summary>
+        public Func<int, TextLayerPage?>? ReadTextLayer { private get; init; }
+
+        /// <summary>
+        /// The text layer of page <paramref name="index"/> when it is a PDF page without a scan (read it instead of decoding
+        /// the page); null for every other page.
+        /// </summary>
+        /// <exception cref="OcrException">The PDF page is damaged, or has neither a scan nor readable text.</exception>
+        public TextLayerPage? TextLayer(int index) => ReadTextLayer?.Invoke(index);
 
         /// <summary>
         /// The most the decode held at once, turning upright included (<see cref="DecodeAllocator.PeakBytes"/>); null for a

@@ -13,7 +13,7 @@ namespace ScipixWorker.Ocr.Imaging;
 /// A scanned PDF, one page at a time: each page's scan is the raster image drawn over most of it, handed out
 /// still encoded (a JPEG as stored, or PdfPig's PNG of a Flate, LZW, run-length or CCITT fax image) for the ordinary decoder,
 /// with the clockwise turn the page is shown at. The file is parsed, not rendered: a page drawn as text and
-/// vectors (a born-digital page) has no scan to read and is refused by name. Not thread-safe.
+/// vectors (a born-digital page) has no scan, and its text layer is read instead (<see cref="TextLayer"/>). Not thread-safe.
 /// </summary>
 internal sealed class PdfPages : IDisposable
 {
@@ -26,6 +26,8 @@ internal sealed class PdfPages : IDisposable
     private static readonly byte[] Header = "%PDF-"u8.ToArray();
 
     private readonly PdfDocument _document;
+
+    private (int Index, Page Page, IPdfImage[] Images)? _parsed;
 
     private PdfPages(PdfDocument document) => _document = document;
 
@@ -66,10 +68,19 @@ internal sealed class PdfPages : IDisposable
         }
     }
 
-    /// <summary>The size of page <paramref name="index"/>'s scan (0-based) as the page shows it, read without decoding anything.</summary>
-    /// <exception cref="OcrException">The page is damaged or has no scan.</exception>
+    /// <summary>
+    /// The size of page <paramref name="index"/>'s scan (0-based) as the page shows it, read without decoding anything;
+    /// for a page without a scan, the page's size in points.
+    /// </summary>
+    /// <exception cref="OcrException">The page is damaged.</exception>
     public (int Width, int Height) ShownSize(int index)
     {
+        var (page, images) = Parse(index);
+        if (LargestScan(page, images) is null)
+        {
+            return ((int)Math.Max(1, Math.Round(page.Width)), (int)Math.Max(1, Math.Round(page.Height)));
+        }
+
         var (scan, turn) = Find(index);
         return Turned(scan, turn);
     }
@@ -90,31 +101,76 @@ internal sealed class PdfPages : IDisposable
 
     public void Dispose() => _document.Dispose();
 
-    // The largest image drawn on the page, when it covers most of it, and the turn that shows it as placed.
-    private (IPdfImage Scan, int ClockwiseTurn) Find(int index)
+    /// <summary>
+    /// The text layer of page <paramref name="index"/> (0-based) when the page has no scan, else null (read its scan
+    /// with <see cref="Scan"/>). A page with neither text nor images (blank, or drawn only as vectors) has an empty text layer.
+    /// </summary>
+    /// <exception cref="OcrException">The page is damaged; it has images but no scan and no text (a scan in strips, a
+    /// lone logo); or its text cannot be read.</exception>
+    public TextLayerPage? TextLayer(int index)
     {
+        var (page, images) = Parse(index);
+        if (LargestScan(page, images) is not null)
+        {
+            return null;
+        }
+
         var number = index + 1;
-        Page page;
-        IPdfImage[] images;
+        TextLayerPage text;
         try
         {
-            page = _document.GetPage(number);
-            images = [.. page.GetImages()];
+            text = PdfTextLayer.Read(page, number);
         }
         catch (Exception ex) when (IsParseFailure(ex))
         {
             throw Corrupt(ex, number);
         }
 
-        var pageArea = Area(page.MediaBox.Bounds.Width, page.MediaBox.Bounds.Height);
-        var scan = images.MaxBy(i => Area(i.BoundingBox.Width, i.BoundingBox.Height));
-        if (scan is null || pageArea <= 0 || Area(scan.BoundingBox.Width, scan.BoundingBox.Height) / pageArea < MinScanCoverage)
+        if (text.Lines.Count == 0 && images.Length > 0)
         {
             throw new OcrException(OcrErrorCode.UnsupportedFormat,
-                $"Page {number} of the PDF has no scanned image (no raster image covers {MinScanCoverage:P0} of it): the worker reads scanned PDFs; " +
-                "a born-digital page carries its text already (extract it with a PDF text tool).");
+                $"Page {number} of the PDF has neither text nor a scanned image (no raster image covers {MinScanCoverage:P0} of it; " +
+                "a scan stored in strips is not read): the worker reads a PDF page's scan or its text, and does not render pages.");
         }
 
+        return text;
+    }
+
+    // The page and its images; the last page asked for is kept, since a page is first asked whether it has a scan.
+    private (Page Page, IPdfImage[] Images) Parse(int index)
+    {
+        if (_parsed is { } parsed && parsed.Index == index)
+        {
+            return (parsed.Page, parsed.Images);
+        }
+
+        try
+        {
+            var page = _document.GetPage(index + 1);
+            IPdfImage[] images = [.. page.GetImages()];
+            _parsed = (index, page, images);
+            return (page, images);
+        }
+        catch (Exception ex) when (IsParseFailure(ex))
+        {
+            throw Corrupt(ex, index + 1);
+        }
+    }
+
+    // The largest image drawn on the page, when it covers most of it.
+    private static IPdfImage? LargestScan(Page page, IPdfImage[] images)
+    {
+        var pageArea = Area(page.MediaBox.Bounds.Width, page.MediaBox.Bounds.Height);
+        var scan = images.MaxBy(i => Area(i.BoundingBox.Width, i.BoundingBox.Height));
+        return scan is null || pageArea <= 0 || Area(scan.BoundingBox.Width, scan.BoundingBox.Height) / pageArea < MinScanCoverage ? null : scan;
+    }
+
+    // The page's scan and the turn that shows it as placed.
+    private (IPdfImage Scan, int ClockwiseTurn) Find(int index)
+    {
+        var (page, images) = Parse(index);
+        var scan = LargestScan(page, images) ?? throw new OcrException(OcrErrorCode.UnsupportedFormat,
+            $"Page {index + 1} of the PDF has no scanned image (no raster image covers {MinScanCoverage:P0} of it).");
         return (scan, ClockwiseTurn(scan.BoundingBox.Rotation));
     }
 

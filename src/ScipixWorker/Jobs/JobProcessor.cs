@@ -126,7 +126,7 @@ internal sealed class JobProcessor(
             else
             {
                 document = await inference.RecognizeAsync(image, mode, lifetime.ApplicationStopping, cancellationToken);
-                WorkerMetrics.PagesRecognizedTotal.WithLabels(document.Format).Inc(document.Pages.Count);
+                WorkerMetrics.CountPages(document);
                 if (cacheKey is not null)
                 {
                     cache.Add(cacheKey, document);

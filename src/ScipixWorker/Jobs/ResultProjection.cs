@@ -14,7 +14,8 @@ internal static class ResultProjection
                 page.Text,
                 detail == DetailLevel.Text
                     ? []
-                    : page.Lines.Select(line => new RecognizedTextLine(line.Text, line.Confidence, detail == DetailLevel.Full ? line.Box.ToArray() : null)).ToList()))
+                    : page.Lines.Select(line => new RecognizedTextLine(line.Text, line.Confidence, detail == DetailLevel.Full ? line.Box.ToArray() : null)).ToList(),
+                page.Source == Ocr.Engine.PageSource.TextLayer ? Contracts.PageSource.TextLayer : Contracts.PageSource.Image))
             .ToList();
 
     public static ModelIdentity Identity(OcrModelInfo model) =>

@@ -30,8 +30,8 @@ internal static class WorkerMetrics
 
     public static readonly Counter PagesRecognizedTotal = Metrics.CreateCounter(
         "scipix_pages_recognized_total",
-        "Pages the models read (results served from the cache not counted), by the file's format: png, jpeg, tiff, bmp, gif, webp, pdf.",
-        "format");
+        "Pages read (results served from the cache not counted), by the file's format (png, jpeg, tiff, bmp, gif, webp, pdf) and by source: image (the models read its pixels) or text-layer (a born-digital PDF page's own text, no models run).",
+        "format", "source");
 
     public static readonly Counter JobFailuresTotal = Metrics.CreateCounter(
         "scipix_job_failures_total", "Failure events published, by error code.", "code");
@@ -112,4 +112,13 @@ internal static class WorkerMetrics
         "scipix_idempotency_store_errors_total",
         "Calls to the shared idempotency store (Worker:IdempotencyStore=Blob) that failed, by operation (claim, renew, complete, release); a failed claim lets the job run.",
         "operation");
+
+    /// <summary>Counts a freshly read document's pages by format and source.</summary>
+    public static void CountPages(Ocr.Engine.OcrDocument document)
+    {
+        foreach (var group in document.Pages.GroupBy(p => p.Source))
+        {
+            PagesRecognizedTotal.WithLabels(document.Format, group.Key == Ocr.Engine.PageSource.TextLayer ? "text-layer" : "image").Inc(group.Count());
+        }
+    }
 }

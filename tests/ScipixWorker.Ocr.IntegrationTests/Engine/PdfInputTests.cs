@@ -16,7 +16,8 @@ namespace ScipixWorker.Ocr.IntegrationTests.Engine;
 
 /// <summary>
 /// Scanned PDFs are read page by page from their scans (fixtures made by ImageMagick and qpdf, as
-/// tests/fixtures/README.md says); what a PDF cannot give fails with a typed error naming the page.
+/// tests/fixtures/README.md says); what a PDF cannot give fails with a typed error naming the page. Pages without a
+/// scan: <see cref="PdfTextLayerTests"/>.
 /// </summary>
 [Collection(EngineCollection.Name)]
 public sealed class PdfInputTests(EngineFixture fixture)
@@ -112,19 +113,6 @@ public sealed class PdfInputTests(EngineFixture fixture)
     }
 
     [Fact]
-    public void Born_digital_page_without_a_scan_is_refused_by_page_number()
-    {
-        var builder = new PdfDocumentBuilder();
-        builder.AddPage(PageSize.A4).AddText("Invoice 20817", 12, new PdfPoint(50, 700), builder.AddStandard14Font(Standard14Font.Helvetica));
-        builder.AddPage(PageSize.A4).AddText("Total due", 12, new PdfPoint(50, 700), builder.AddStandard14Font(Standard14Font.Helvetica));
-
-        var failure = Failure(builder.Build());
-
-        Assert.Equal(OcrErrorCode.UnsupportedFormat, failure.Code);
-        Assert.Contains("Page 1 of the PDF has no scanned image", failure.Message, StringComparison.Ordinal);
-    }
-
-    [Fact]
     public void Searchable_pdf_is_read_from_its_scan_not_from_its_text_layer()
     {
         // What scanners and OCR tools write: the scan over the page, and their own OCR text over it (invisible in a real one).
@@ -137,17 +125,6 @@ public sealed class PdfInputTests(EngineFixture fixture)
 
         Assert.Contains("HOME MASTER", read.Text, StringComparison.OrdinalIgnoreCase);
         Assert.DoesNotContain("ELSES", read.Text, StringComparison.OrdinalIgnoreCase);
-    }
-
-    [Fact]
-    public void Small_image_on_a_text_page_is_not_taken_for_a_scan()
-    {
-        var builder = new PdfDocumentBuilder();
-        var page = builder.AddPage(PageSize.A4);
-        page.AddText("Letterhead", 12, new PdfPoint(50, 700), builder.AddStandard14Font(Standard14Font.Helvetica));
-        page.AddJpeg(Fixtures.Bytes("sroie", "receipt_000.jpg"), new PdfRectangle(50, 50, 150, 270)); // a logo-sized picture
-
-        Assert.Contains("no scanned image", Failure(builder.Build()).Message, StringComparison.Ordinal);
     }
 
     [Fact]

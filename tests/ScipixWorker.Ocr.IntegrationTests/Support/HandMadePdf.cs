@@ -6,7 +6,8 @@ namespace ScipixWorker.Ocr.IntegrationTests.Support;
 
 /// <summary>
 /// A one-page PDF written byte by byte, for what PDF writers' APIs do not offer: a scan placed by an arbitrary
-/// transformation matrix (<c>cm</c>), as some scanning software turns a page, or streams that inflate far beyond their size.
+/// transformation matrix (<c>cm</c>), as some scanning software turns a page, streams that inflate far beyond their size,
+/// or a font whose text maps to no readable characters.
 /// </summary>
 internal static class HandMadePdf
 {
@@ -43,15 +44,34 @@ internal static class HandMadePdf
         Object(pdf, offsets, $"<< /Type /XObject /Subtype /Image /Width {imageWidth} /Height {imageHeight} /ColorSpace /DeviceRGB " +
             $"/BitsPerComponent 8 /Filter /{imageFilter} /Length {imageData.Length} >>", imageData);
         Object(pdf, offsets, $"<< /Length {content.Length}{contentFilter} >>", content);
-        var xref = pdf.Position;
-        Write(pdf, $"xref\n0 {offsets.Count + 1}\n0000000000 65535 f \n");
-        foreach (var offset in offsets)
-        {
-            Write(pdf, $"{offset:D10} 00000 n \n");
-        }
+        return Finish(pdf, offsets);
+    }
 
-        Write(pdf, $"trailer\n<< /Size {offsets.Count + 1} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n");
-        return pdf.ToArray();
+    /// <summary>
+    /// An A4 page showing <paramref name="text"/> (printable ASCII) in a subset TrueType font (not embedded) whose
+    /// <c>/ToUnicode</c> map sends every character code to the private-use code point U+E000 + code, as subset fonts
+    /// without a usable mapping read.
+    /// </summary>
+    public static byte[] OneTextPageWithoutUnicode(string text)
+    {
+        var content = Encoding.ASCII.GetBytes($"BT /F1 12 Tf 50 700 Td ({text}) Tj ET\n");
+        var cmap = Encoding.ASCII.GetBytes(
+            "/CIDInit /ProcSet findresource begin 12 dict begin begincmap /CMapName /PrivateUse def /CMapType 2 def\n" +
+            "1 begincodespacerange <00> <FF> endcodespacerange\n1 beginbfrange <20> <7E> <E020> endbfrange\n" +
+            "endcmap CMapName currentdict /CMap defineresource pop end end\n");
+        using var pdf = new MemoryStream();
+        var offsets = new List<long>();
+        Write(pdf, "%PDF-1.4\n");
+        Object(pdf, offsets, "<< /Type /Catalog /Pages 2 0 R >>");
+        Object(pdf, offsets, "<< /Type /Pages /Kids [3 0 R] /Count 1 >>");
+        Object(pdf, offsets, "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /Font << /F1 4 0 R >> >> /Contents 5 0 R >>");
+        Object(pdf, offsets, "<< /Type /Font /Subtype /TrueType /BaseFont /ABCDEF+Subset /FirstChar 32 /LastChar 126 " +
+            $"/Widths [{string.Join(' ', Enumerable.Repeat(500, 95))}] /FontDescriptor 7 0 R /ToUnicode 6 0 R >>");
+        Object(pdf, offsets, $"<< /Length {content.Length} >>", content);
+        Object(pdf, offsets, $"<< /Length {cmap.Length} >>", cmap);
+        Object(pdf, offsets, "<< /Type /FontDescriptor /FontName /ABCDEF+Subset /Flags 4 /FontBBox [0 -200 1000 900] /ItalicAngle 0 " +
+            "/Ascent 900 /Descent -200 /CapHeight 700 /StemV 80 >>");
+        return Finish(pdf, offsets);
     }
 
     /// <summary><paramref name="length"/> zero bytes, deflated (zlib): about a thousandth of their size.</summary>
@@ -73,6 +93,20 @@ internal static class HandMadePdf
         }
 
         return deflated.ToArray();
+    }
+
+    // The cross-reference table and trailer after the objects: the finished file.
+    private static byte[] Finish(MemoryStream pdf, List<long> offsets)
+    {
+        var xref = pdf.Position;
+        Write(pdf, $"xref\n0 {offsets.Count + 1}\n0000000000 65535 f \n");
+        foreach (var offset in offsets)
+        {
+            Write(pdf, $"{offset:D10} 00000 n \n");
+        }
+
+        Write(pdf, $"trailer\n<< /Size {offsets.Count + 1} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n");
+        return pdf.ToArray();
     }
 
     private static void Object(MemoryStream pdf, List<long> offsets, string dictionary, byte[]? stream = null)

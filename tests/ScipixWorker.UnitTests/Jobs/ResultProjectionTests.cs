@@ -12,7 +12,7 @@ public sealed class ResultProjectionTests
 
     private static readonly OcrDocument Document = new([
         new OcrPage(1, 100, 50, [new RecognizedLine("HELLO", 0.9f, Quad.FromRectangle(1, 2, 30, 10))], "HELLO", Timings),
-        new OcrPage(2, 100, 50, [], string.Empty, Timings),
+        new OcrPage(2, 100, 50, [], string.Empty, Timings) { Source = Ocr.Engine.PageSource.TextLayer },
     ]);
 
     [Fact]
@@ -41,6 +41,14 @@ public sealed class ResultProjectionTests
         var line = Assert.Single(ResultProjection.Pages(Document, DetailLevel.Full)[0].Lines);
 
         Assert.Equal([1f, 2f, 31f, 2f, 31f, 12f, 1f, 12f], line.Box);
+    }
+
+    [Fact]
+    public void Each_page_says_where_its_text_came_from()
+    {
+        var pages = ResultProjection.Pages(Document, DetailLevel.Text);
+
+        Assert.Equal([Contracts.PageSource.Image, Contracts.PageSource.TextLayer], pages.Select(p => p.Source));
     }
 
     [Fact]

@@ -1,0 +1,162 @@
+using System.Numerics;
+using System.Text;
+using ScipixWorker.Ocr.Engine;
+using ScipixWorker.Ocr.Geometry;
+using UglyToad.PdfPig.Content;
+using UglyToad.PdfPig.Core;
+using UglyToad.PdfPig.DocumentLayoutAnalysis;
+using UglyToad.PdfPig.DocumentLayoutAnalysis.PageSegmenter;
+using UglyToad.PdfPig.DocumentLayoutAnalysis.ReadingOrderDetector;
+using UglyToad.PdfPig.DocumentLayoutAnalysis.WordExtractor;
+using UglyToad.PdfPig.Fonts.Standard14Fonts;
+using UglyToad.PdfPig.Writer;
+
+namespace ScipixWorker.Ocr.Imaging;
+
+/// <summary>
+/// The text a born-digital PDF page carries, as lines in reading order: PdfPig's letters (overprinted duplicates
+/// removed), its nearest-neighbour words, Docstrum text blocks and lines (which follow columns and rotated text), and
+/// its reading order of the blocks. Measured in PDF points (1/72 inch) on the page as shown: origin at its top-left
+/// corner, y down, <c>/Rotate</c> applied.
+/// </summary>
+internal static class PdfTextLayer
+{
+    /// <summary>A page whose text maps more than this share of its glyphs to no Unicode text is refused.</summary>
+    public const double MaxUnreadableShare = 0.1;
+
+    /// <summary>Reads the text of <paramref name="page"/> (1-based <paramref name="number"/>, for messages).</summary>
+    /// <exception cref="OcrException">The page's fonts map too many glyphs to no text (<c>unsupported-format</c>).</exception>
+    public static TextLayerPage Read(Page page, int number)
+    {
+        var (left, bottom, width, height) = Frame(page);
+        var letters = page.Letters
+            .Where(l => Inside(l.BoundingBox.Centroid, left, bottom, width, height))
+            .ToList();
+        CheckReadable(letters, number);
+        letters = DuplicateOverlappingTextProcessor.Get(letters).ToList();
+
+        var lines = new List<TextLayerLine>();
+        var text = new StringBuilder();
+        var words = NearestNeighbourWordExtractor.Instance.GetWords(letters).Where(w => !string.IsNullOrWhiteSpace(w.Text)).ToList();
+        if (words.Count > 0)
+        {
+            var blocks = UnsupervisedReadingOrderDetector.Instance.Get(DocstrumBoundingBoxes.Instance.GetBlocks(words));
+            foreach (var block in blocks.OrderBy(b => b.ReadingOrder))
+            {
+                foreach (var line in block.TextLines)
+                {
+                    var lineText = Normalize(string.Join(' ', line.Words.Select(w => w.Text)));
+                    if (lineText.Length == 0)
+                    {
+                        continue;
+                    }
+
+                    var box = line.BoundingBox;
+                    lines.Add(new TextLayerLine(lineText, new Quad(
+                        Shown(box.TopLeft), Shown(box.TopRight), Shown(box.BottomRight), Shown(box.BottomLeft))));
+                    text.Append(text.Length == 0 ? string.Empty : "\n").Append(lineText);
+                }
+            }
+        }
+
+        return new TextLayerPage((int)Math.Round(width), (int)Math.Round(height), lines, text.ToString());
+
+        // PDF user space (y up, from the frame's corner) to the page as shown (y down, from its top-left corner).
+        Vector2 Shown(PdfPoint p) => new((float)(p.X - left), (float)(bottom + height - p.Y));
+    }
+
+    /// <summary>A one-page born-digital PDF of a few lines in two columns, for warming up the PDF reader.</summary>
+    public static byte[] WarmUpDocument()
+    {
+        var builder = new PdfDocumentBuilder();
+        var font = builder.AddStandard14Font(Standard14Font.Helvetica);
+        var page = builder.AddPage(PageSize.A4);
+        for (var line = 0; line < 6; line++)
+        {
+            page.AddText($"Warm-up line {line + 1} of the left column", 10, new PdfPoint(50, 780 - (12 * line)), font);
+            page.AddText($"Warm-up line {line + 1} of the right column", 10, new PdfPoint(320, 780 - (12 * line)), font);
+        }
+
+        return builder.Build();
+    }
+
+    // Where the page's letters lie: PdfPig places them on the page as shown. An unturned page keeps its crop box's
+    // origin; a turned page is placed from (0, 0).
+    private static (double Left, double Bottom, double Width, double Height) Frame(Page page)
+    {
+        var crop = page.CropBox.Bounds;
+        return page.Rotation.Value % 360 == 0
+            ? (crop.Left, crop.Bottom, crop.Width, crop.Height)
+            : (0, 0, page.Width, page.Height);
+    }
+
+    // Text drawn off the page (a slug, a clipped-away note) is not part of what the page shows.
+    private static bool Inside(PdfPoint p, double left, double bottom, double width, double height) =>
+        p.X >= left && p.X <= left + width && p.Y >= bottom && p.Y <= bottom + height;
+
+    // A font without a Unicode mapping gives glyphs PdfPig cannot name: U+FFFD, private-use code points or control
+    // characters. Reading such a page would return garbage, and the worker cannot render it to read it from pixels.
+    private static void CheckReadable(IReadOnlyList<Letter> letters, int number)
+    {
+        var glyphs = 0;
+        var unreadable = 0;
+        foreach (var letter in letters)
+        {
+            if (string.IsNullOrWhiteSpace(letter.Value) && letter.Value.Length > 0)
+            {
+                continue;
+            }
+
+            glyphs++;
+            if (letter.Value.Length == 0 || letter.Value.Any(IsUnreadable))
+            {
+                unreadable++;
+            }
+        }
+
+        if (glyphs > 0 && unreadable > MaxUnreadableShare * glyphs)
+        {
+            throw new OcrException(OcrErrorCode.UnsupportedFormat,
+                $"Page {number} of the PDF has a text layer whose fonts map {unreadable} of its {glyphs} glyphs to no Unicode text, " +
+                "and no scan: the worker reads a PDF page's scan or its text, and does not render pages.");
+        }
+    }
+
+    private static bool IsUnreadable(char c) =>
+        c == '\uFFFD' || (c >= '\uE000' && c <= '\uF8FF') || (char.IsControl(c) && !char.IsWhiteSpace(c));
+
+    // U+FB00-U+FB06 as Unicode's compatibility mapping spells them (written out: the worker may run without ICU).
+    private static readonly string[] Ligatures = ["ff", "fi", "fl", "ffi", "ffl", "st", "st"];
+
+    // Ligatures (ﬁ, ﬂ, ...) read as the letters they join; whitespace runs collapse.
+    private static string Normalize(string text)
+    {
+        var builder = new StringBuilder(text.Length);
+        foreach (var c in text)
+        {
+            if (c is >= '\uFB00' and <= '\uFB06')
+            {
+                builder.Append(Ligatures[c - '\uFB00']);
+            }
+            else if (char.IsWhiteSpace(c))
+            {
+                if (builder.Length > 0 && builder[^1] != ' ')
+                {
+                    builder.Append(' ');
+                }
+            }
+            else
+            {
+                builder.Append(c);
+            }
+        }
+
+        return builder.ToString().TrimEnd();
+    }
+}
+
+/// <summary>A line of a PDF page's text layer: its text and its box in points on the page as shown, corners as the text reads.</summary>
+internal sealed record TextLayerLine(string Text, Quad Box);
+
+/// <summary>A PDF page's text layer: the page's size in points as shown, its lines in reading order, and its text (a line a row).</summary>
+internal sealed record TextLayerPage(int Width, int Height, IReadOnlyList<TextLayerLine> Lines, string Text);
