@@ -181,6 +181,13 @@ public sealed class OcrEngineOptions
     public int MaxPages { get; set; } = 100;
 
     /// <summary>
+    /// Most characters one PDF page may draw, counted from its content before it is parsed (a dense page of text draws
+    /// 5,000-20,000; the PDF parser holds an object per character): a page past it fails as too large.
+    /// </summary>
+    [Range(1, 10_000_000)]
+    public int MaxPdfPageCharacters { get; set; } = 200_000;
+
+    /// <summary>
     /// Numeric precision of every model: <c>auto</c> (default), <c>fp32</c>, <c>int8</c> or <c>fp16</c>. Auto runs a
     /// quantized variant only where one passed the accuracy gate (models/variants.json) and, on the CPU, is faster
     /// on this machine; int8/fp16 require such a variant of every model and refuse to start otherwise.

@@ -26,10 +26,11 @@ internal sealed class PdfPages : IDisposable
     private static readonly byte[] Header = "%PDF-"u8.ToArray();
 
     private readonly PdfDocument _document;
+    private readonly long _maxPageCharacters;
 
     private (int Index, Page Page, IPdfImage[] Images)? _parsed;
 
-    private PdfPages(PdfDocument document) => _document = document;
+    private PdfPages(PdfDocument document, long maxPageCharacters) => (_document, _maxPageCharacters) = (document, maxPageCharacters);
 
     /// <summary>The format PDFs are reported as.</summary>
     public static IImageFormat Format { get; } = new PdfFormat();
@@ -43,10 +44,12 @@ internal sealed class PdfPages : IDisposable
 
     /// <summary>
     /// Opens the document (reads its cross-reference table and catalogue; pages are parsed when asked for). No stream of
-    /// it may decode to more than <paramref name="maxDecodedStreamBytes"/> (<see cref="BoundedPdfFilters"/>).
+    /// it may decode to more than <paramref name="maxDecodedStreamBytes"/> (<see cref="BoundedPdfFilters"/>), and no page
+    /// may draw more than <paramref name="maxPageCharacters"/> characters (<see cref="PdfGlyphCount"/>, counted before the
+    /// page is parsed).
     /// </summary>
     /// <exception cref="OcrException">The file is damaged or encrypted.</exception>
-    public static PdfPages Open(ReadOnlyMemory<byte> data, long maxDecodedStreamBytes)
+    public static PdfPages Open(ReadOnlyMemory<byte> data, long maxDecodedStreamBytes, long maxPageCharacters)
     {
         try
         {
@@ -56,7 +59,7 @@ internal sealed class PdfPages : IDisposable
             var document = MemoryMarshal.TryGetArray(data, out var segment) && segment.Array is { } array && segment.Offset == 0 && segment.Count == array.Length
                 ? PdfDocument.Open(array, options)
                 : PdfDocument.Open(data.ToArray(), options);
-            return new PdfPages(document);
+            return new PdfPages(document, maxPageCharacters);
         }
         catch (PdfDocumentEncryptedException ex)
         {
@@ -146,6 +149,14 @@ internal sealed class PdfPages : IDisposable
 
         try
         {
+            var characters = PdfGlyphCount.Of(_document, index + 1, _maxPageCharacters);
+            if (characters > _maxPageCharacters)
+            {
+                throw new OcrException(OcrErrorCode.ImageTooLarge,
+                    $"Page {index + 1} of the PDF draws more than {_maxPageCharacters} characters (Ocr:MaxPdfPageCharacters); " +
+                    "a dense page of text draws 5,000-20,000.");
+            }
+
             var page = _document.GetPage(index + 1);
             IPdfImage[] images = [.. page.GetImages()];
             _parsed = (index, page, images);

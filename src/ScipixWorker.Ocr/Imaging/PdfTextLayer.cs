@@ -33,7 +33,7 @@ internal static class PdfTextLayer
             .Where(l => Inside(l.BoundingBox.Centroid, left, bottom, width, height))
             .ToList();
         CheckReadable(letters, number);
-        letters = DuplicateOverlappingTextProcessor.Get(letters).ToList();
+        letters = WithoutDuplicates(letters);
 
         var lines = new List<TextLayerLine>();
         var text = new StringBuilder();
@@ -93,6 +93,50 @@ internal static class PdfTextLayer
     // Text drawn off the page (a slug, a clipped-away note) is not part of what the page shows.
     private static bool Inside(PdfPoint p, double left, double bottom, double width, double height) =>
         p.X >= left && p.X <= left + width && p.Y >= bottom && p.Y <= bottom + height;
+
+    // A letter drawn again where the same letter already is (fake bold, a shadow, a writer that draws text twice) is read
+    // once: same text, baselines starting within a quarter of the glyph's width (at most 2 points) of each other. Letters
+    // are looked up in a grid of 2-point cells, so this is linear in the page's letters (PdfPig's own processor compares
+    // every pair: 20 s for 100,000 letters).
+    private static List<Letter> WithoutDuplicates(IReadOnlyList<Letter> letters)
+    {
+        const double Cell = 2;
+        var grid = new Dictionary<(long X, long Y), List<Letter>>();
+        var kept = new List<Letter>(letters.Count);
+        foreach (var letter in letters)
+        {
+            var at = letter.StartBaseLine;
+            var tolerance = Math.Clamp(0.25 * Math.Abs(letter.Width), 0.3, Cell);
+            var (cx, cy) = ((long)Math.Floor(at.X / Cell), (long)Math.Floor(at.Y / Cell));
+            var duplicate = false;
+            for (var dx = -1; dx <= 1 && !duplicate; dx++)
+            {
+                for (var dy = -1; dy <= 1 && !duplicate; dy++)
+                {
+                    if (grid.TryGetValue((cx + dx, cy + dy), out var near))
+                    {
+                        duplicate = near.Exists(other => other.Value == letter.Value
+                            && Math.Abs(other.StartBaseLine.X - at.X) <= tolerance && Math.Abs(other.StartBaseLine.Y - at.Y) <= tolerance);
+                    }
+                }
+            }
+
+            if (duplicate)
+            {
+                continue;
+            }
+
+            kept.Add(letter);
+            if (!grid.TryGetValue((cx, cy), out var cell))
+            {
+                grid[(cx, cy)] = cell = [];
+            }
+
+            cell.Add(letter);
+        }
+
+        return kept;
+    }
 
     // A font without a Unicode mapping gives glyphs PdfPig cannot name: U+FFFD, private-use code points or control
     // characters. Reading such a page would return garbage, and the worker cannot render it to read it from pixels.

@@ -175,6 +175,44 @@ public sealed class PdfTextLayerTests(EngineFixture fixture)
     }
 
     [Fact]
+    public void Page_drawing_more_characters_than_allowed_is_refused_before_it_is_parsed()
+    {
+        // A million characters in a 3 KB file: (aaa...) Tj a thousand times, deflated.
+        var line = "(" + new string('a', 1000) + ") Tj 0 -1 Td\n";
+        var content = System.Text.Encoding.ASCII.GetBytes("BT /F1 1 Tf 10 800 Td\n" + string.Concat(Enumerable.Repeat(line, 1000)) + "ET\n");
+        var bomb = HandMadePdf.TextPage(content, deflate: true);
+        Assert.True(bomb.Length < 4096, $"{bomb.Length} bytes");
+        var allocated = GC.GetAllocatedBytesForCurrentThread();
+
+        var failure = Assert.Throws<OcrException>(() => Read(bomb));
+
+        Assert.Equal(OcrErrorCode.ImageTooLarge, failure.Code);
+        Assert.Contains("Page 1 of the PDF draws more than 200000 characters", failure.Message, StringComparison.Ordinal);
+        Assert.True(GC.GetAllocatedBytesForCurrentThread() - allocated < 64L << 20, "the page was parsed");
+    }
+
+    [Fact]
+    public void Form_drawn_many_times_counts_each_time()
+    {
+        // One form of 1,000 characters, drawn 300 times: 300,000 characters from a page of 3 KB.
+        var form = "BT /F1 1 Tf 10 800 Td (" + new string('a', 1000) + ") Tj ET";
+        var page = System.Text.Encoding.ASCII.GetBytes(string.Concat(Enumerable.Repeat("q /Fm1 Do Q\n", 300)));
+        var limited = fixture.Options.Copy();
+
+        var refused = Assert.Throws<OcrException>(() =>
+        {
+            using var document = new ImageLoader(limited).Load(HandMadePdf.TextPage(page, form: form));
+            document.TextLayer(0);
+        });
+        limited.MaxPdfPageCharacters = 300_000;
+        using var allowed = new ImageLoader(limited).Load(HandMadePdf.TextPage(page[..(12 * 3)], form: form)); // three times
+        var read = allowed.TextLayer(0)!;
+
+        Assert.Equal(OcrErrorCode.ImageTooLarge, refused.Code);
+        Assert.Equal(1000, read.Text.Length); // drawn three times in one place: read once
+    }
+
+    [Fact]
     public void Identify_reports_a_text_page_in_points()
     {
         var (format, width, height) = new ImageLoader(fixture.Options).Identify(Fixtures.Bytes("pdf", "digital_report.pdf"));

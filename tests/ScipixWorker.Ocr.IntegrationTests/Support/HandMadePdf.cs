@@ -48,6 +48,36 @@ internal static class HandMadePdf
     }
 
     /// <summary>
+    /// An A4 page whose content stream is <paramref name="content"/> (deflated when <paramref name="deflate"/>), with
+    /// Helvetica as <c>/F1</c> and, when <paramref name="form"/> is given, a form XObject <c>/Fm1</c> whose content it is.
+    /// </summary>
+    public static byte[] TextPage(byte[] content, bool deflate = false, string? form = null)
+    {
+        var filter = deflate ? " /Filter /FlateDecode" : string.Empty;
+        if (deflate)
+        {
+            content = Deflated(content, 0, 0);
+        }
+
+        var formBytes = Encoding.ASCII.GetBytes(form ?? string.Empty);
+        using var pdf = new MemoryStream();
+        var offsets = new List<long>();
+        Write(pdf, "%PDF-1.4\n");
+        Object(pdf, offsets, "<< /Type /Catalog /Pages 2 0 R >>");
+        Object(pdf, offsets, "<< /Type /Pages /Kids [3 0 R] /Count 1 >>");
+        Object(pdf, offsets, "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] " +
+            $"/Resources << /Font << /F1 4 0 R >>{(form is null ? string.Empty : " /XObject << /Fm1 6 0 R >>")} >> /Contents 5 0 R >>");
+        Object(pdf, offsets, "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>");
+        Object(pdf, offsets, $"<< /Length {content.Length}{filter} >>", content);
+        if (form is not null)
+        {
+            Object(pdf, offsets, $"<< /Type /XObject /Subtype /Form /BBox [0 0 595 842] /Resources << /Font << /F1 4 0 R >> >> /Length {formBytes.Length} >>", formBytes);
+        }
+
+        return Finish(pdf, offsets);
+    }
+
+    /// <summary>
     /// An A4 page showing <paramref name="text"/> (printable ASCII) in a subset TrueType font (not embedded) whose
     /// <c>/ToUnicode</c> map sends every character code to the private-use code point U+E000 + code, as subset fonts
     /// without a usable mapping read.

@@ -1,0 +1,288 @@
+using UglyToad.PdfPig;
+using UglyToad.PdfPig.Core;
+using UglyToad.PdfPig.Filters;
+using UglyToad.PdfPig.Parser.Parts;
+using UglyToad.PdfPig.Tokenization.Scanner;
+using UglyToad.PdfPig.Tokens;
+
+namespace ScipixWorker.Ocr.Imaging;
+
+/// <summary>
+/// How many characters a PDF page can draw at most, counted before PdfPig parses the page: every byte inside a string
+/// operand of its content streams (a character code is at least one byte), and each form XObject's count as many times as
+/// the page draws it. PdfPig builds an object per character when it parses a page, and a few kilobytes of deflated
+/// <c>(aaaa…) Tj</c> or one form drawn a thousand times ask it for millions (100,000 took 0.6 s and 72 MB, a million
+/// did not finish in ten minutes with the layout analysis): pages past the limit are refused before that.
+/// </summary>
+internal static class PdfGlyphCount
+{
+    private const int MaxFormDepth = 12;
+
+    /// <summary>
+    /// The count for page <paramref name="pageNumber"/> (1-based), or a number above <paramref name="limit"/> as soon as
+    /// it passes it. Streams are decoded through the document's own filters (bounded in size: <see cref="BoundedPdfFilters"/>).
+    /// </summary>
+    public static long Of(PdfDocument document, int pageNumber, long limit)
+    {
+        var scanner = document.Structure.TokenScanner;
+        var filters = document.Structure.FilterProvider;
+        if (Page(document.Structure.Catalog.CatalogDictionary, pageNumber, scanner) is not var (page, resources)
+            || !page.TryGet(NameToken.Contents, out var contents))
+        {
+            return 0;
+        }
+
+        var streams = new List<StreamToken>();
+        if (DirectObjectFinder.TryGet(contents, scanner, out StreamToken? single))
+        {
+            streams.Add(single!);
+        }
+        else if (DirectObjectFinder.TryGet(contents, scanner, out ArrayToken? array))
+        {
+            foreach (var item in array!.Data)
+            {
+                if (DirectObjectFinder.TryGet(item, scanner, out StreamToken? part))
+                {
+                    streams.Add(part!);
+                }
+            }
+        }
+
+        var counter = new Counter(scanner, filters, limit);
+        long total = 0;
+        foreach (var stream in streams)
+        {
+            total += counter.Content(stream.Decode(filters, scanner).Span, resources, 0);
+            if (total > limit)
+            {
+                break;
+            }
+        }
+
+        return total;
+    }
+
+    /// <summary>
+    /// Counts the bytes inside string operands of a content stream (literal strings with their nesting and escapes, hex
+    /// strings at two digits a byte), skipping comments and inline image data, and reports each <c>Do</c> with the
+    /// name drawn to <paramref name="drawn"/>, which returns that XObject's own count. Stops once past <paramref name="limit"/>.
+    /// </summary>
+    public static long Strings(ReadOnlySpan<byte> content, Func<string, long> drawn, long limit)
+    {
+        long count = 0;
+        string? lastName = null;
+        var i = 0;
+        while (i < content.Length && count <= limit)
+        {
+            var c = content[i];
+            switch (c)
+            {
+                case (byte)'%':
+                    while (i < content.Length && content[i] is not ((byte)'\n' or (byte)'\r'))
+                    {
+                        i++;
+                    }
+
+                    break;
+                case (byte)'(':
+                    i = LiteralString(content, i + 1, ref count);
+                    break;
+                case (byte)'<' when i + 1 < content.Length && content[i + 1] == (byte)'<':
+                    i += 2;
+                    break;
+                case (byte)'<':
+                    i = HexString(content, i + 1, ref count);
+                    break;
+                case (byte)'/':
+                    var start = ++i;
+                    while (i < content.Length && !IsDelimiterOrSpace(content[i]))
+                    {
+                        i++;
+                    }
+
+                    lastName = System.Text.Encoding.Latin1.GetString(content[start..i]);
+                    break;
+                default:
+                    if (IsDelimiterOrSpace(c))
+                    {
+                        i++;
+                        break;
+                    }
+
+                    var word = i;
+                    while (i < content.Length && !IsDelimiterOrSpace(content[i]))
+                    {
+                        i++;
+                    }
+
+                    var op = content[word..i];
+                    if (op.SequenceEqual("Do"u8) && lastName is not null)
+                    {
+                        count += drawn(lastName);
+                    }
+                    else if (op.SequenceEqual("ID"u8))
+                    {
+                        i = AfterInlineImage(content, i);
+                    }
+
+                    break;
+            }
+        }
+
+        return count;
+    }
+
+    // A literal string from just after its '(': balanced parentheses nest, a backslash escapes the next byte.
+    private static int LiteralString(ReadOnlySpan<byte> content, int i, ref long count)
+    {
+        var depth = 1;
+        for (; i < content.Length; i++)
+        {
+            var c = content[i];
+            if (c == (byte)'\\')
+            {
+                i++;
+                count++;
+                continue;
+            }
+
+            if (c == (byte)'(')
+            {
+                depth++;
+            }
+            else if (c == (byte)')' && --depth == 0)
+            {
+                return i + 1;
+            }
+
+            count++;
+        }
+
+        return i;
+    }
+
+    private static int HexString(ReadOnlySpan<byte> content, int i, ref long count)
+    {
+        var digits = 0;
+        for (; i < content.Length && content[i] != (byte)'>'; i++)
+        {
+            if (char.IsAsciiHexDigit((char)content[i]))
+            {
+                digits++;
+            }
+        }
+
+        count += (digits + 1) / 2;
+        return i + 1;
+    }
+
+    // Inline image data runs from one byte after ID to the EI operator (whitespace, "EI", whitespace or the end).
+    private static int AfterInlineImage(ReadOnlySpan<byte> content, int i)
+    {
+        for (i++; i + 2 <= content.Length; i++)
+        {
+            if (content[i] == (byte)'E' && content[i + 1] == (byte)'I' && i > 0 && IsSpace(content[i - 1])
+                && (i + 2 == content.Length || IsDelimiterOrSpace(content[i + 2])))
+            {
+                return i + 2;
+            }
+        }
+
+        return content.Length;
+    }
+
+    private static bool IsSpace(byte c) => c is (byte)' ' or (byte)'\n' or (byte)'\r' or (byte)'\t' or (byte)'\f' or 0;
+
+    private static bool IsDelimiterOrSpace(byte c) =>
+        IsSpace(c) || c is (byte)'(' or (byte)')' or (byte)'<' or (byte)'>' or (byte)'[' or (byte)']' or (byte)'{' or (byte)'}' or (byte)'/' or (byte)'%';
+
+    // The page's dictionary and its resources (set on the page or inherited from the nearest page tree node that sets
+    // them), found by walking the page tree in order from the catalogue's /Pages; null when there is no such page.
+    private static (DictionaryToken Page, DictionaryToken? Resources)? Page(DictionaryToken catalog, int pageNumber, IPdfTokenScanner scanner)
+    {
+        if (!catalog.TryGet(NameToken.Pages, out var root) || !DirectObjectFinder.TryGet(root, scanner, out DictionaryToken? rootNode))
+        {
+            return null;
+        }
+
+        var seen = new HashSet<DictionaryToken>(ReferenceEqualityComparer.Instance);
+        var pending = new Stack<(DictionaryToken Node, DictionaryToken? Resources)>([(rootNode!, null)]);
+        var number = 0;
+        while (pending.TryPop(out var item))
+        {
+            var (node, inherited) = item;
+            if (!seen.Add(node))
+            {
+                continue; // a damaged tree that loops
+            }
+
+            var resources = node.TryGet(NameToken.Resources, out var own) && DirectObjectFinder.TryGet(own, scanner, out DictionaryToken? direct) ? direct : inherited;
+            if (!node.TryGet(NameToken.Kids, out var kidsToken) || !DirectObjectFinder.TryGet(kidsToken, scanner, out ArrayToken? kids))
+            {
+                if (++number == pageNumber)
+                {
+                    return (node, resources);
+                }
+
+                continue;
+            }
+
+            for (var k = kids!.Data.Count - 1; k >= 0; k--)
+            {
+                if (DirectObjectFinder.TryGet(kids.Data[k], scanner, out DictionaryToken? kid))
+                {
+                    pending.Push((kid!, resources));
+                }
+            }
+        }
+
+        return null;
+    }
+
+    // Counts content streams, and form XObjects each time they are drawn (a form's own count is computed once).
+    private sealed class Counter(IPdfTokenScanner scanner, ILookupFilterProvider filters, long limit)
+    {
+        private readonly Dictionary<IndirectReference, long> _forms = [];
+
+        public long Content(ReadOnlySpan<byte> content, DictionaryToken? resources, int depth) =>
+            Strings(content, name => Form(name, resources, depth), limit);
+
+        private long Form(string name, DictionaryToken? resources, int depth)
+        {
+            if (depth >= MaxFormDepth || resources is null
+                || !resources.TryGet(NameToken.Xobject, out var xobjects) || !DirectObjectFinder.TryGet(xobjects, scanner, out DictionaryToken? named)
+                || !named!.TryGet(NameToken.Create(name), out var entry))
+            {
+                return 0;
+            }
+
+            var key = entry is IndirectReferenceToken reference ? reference.Data : (IndirectReference?)null;
+            if (key is { } known && _forms.TryGetValue(known, out var counted))
+            {
+                return counted;
+            }
+
+            if (!DirectObjectFinder.TryGet(entry, scanner, out StreamToken? stream)
+                || !stream!.StreamDictionary.TryGet(NameToken.Subtype, out var subtype) || !NameToken.Form.Equals(subtype))
+            {
+                return 0;
+            }
+
+            if (key is { } pending)
+            {
+                _forms[pending] = limit + 1; // a form that draws itself counts as past the limit
+            }
+
+            var own = stream.StreamDictionary.TryGet(NameToken.Resources, out var formResources) && DirectObjectFinder.TryGet(formResources, scanner, out DictionaryToken? direct)
+                ? direct!
+                : resources;
+            var total = Content(stream.Decode(filters, scanner).Span, own, depth + 1);
+            if (key is { } done)
+            {
+                _forms[done] = total;
+            }
+
+            return total;
+        }
+    }
+}
