@@ -188,6 +188,13 @@ public sealed class OcrEngineOptions
     public int MaxPdfPageCharacters { get; set; } = 200_000;
 
     /// <summary>
+    /// Most drawing operations (content stream operators) one PDF page may have, counted before it is parsed (a dense page
+    /// of text has 5,000-50,000; the PDF parser holds an object per path segment): a page past it fails as too large.
+    /// </summary>
+    [Range(1, 100_000_000)]
+    public int MaxPdfPageOperations { get; set; } = 300_000;
+
+    /// <summary>
     /// Numeric precision of every model: <c>auto</c> (default), <c>fp32</c>, <c>int8</c> or <c>fp16</c>. Auto runs a
     /// quantized variant only where one passed the accuracy gate (models/variants.json) and, on the CPU, is faster
     /// on this machine; int8/fp16 require such a variant of every model and refuse to start otherwise.

@@ -80,7 +80,7 @@ internal sealed class ImageLoader(OcrEngineOptions options)
     // A PDF with at least one page and no more than the limit; the caller disposes it.
     private PdfPages OpenPdf(ReadOnlyMemory<byte> encoded)
     {
-        var pdf = PdfPages.Open(encoded, MaxPdfStreamBytes, options.MaxPdfPageCharacters);
+        var pdf = PdfPages.Open(encoded, MaxPdfStreamBytes, new PageContent(options.MaxPdfPageCharacters, options.MaxPdfPageOperations));
         try
         {
             if (pdf.Count == 0)

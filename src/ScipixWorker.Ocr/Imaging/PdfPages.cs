@@ -26,11 +26,11 @@ internal sealed class PdfPages : IDisposable
     private static readonly byte[] Header = "%PDF-"u8.ToArray();
 
     private readonly PdfDocument _document;
-    private readonly long _maxPageCharacters;
+    private readonly PageContent _maxPageContent;
 
     private (int Index, Page Page, IPdfImage[] Images)? _parsed;
 
-    private PdfPages(PdfDocument document, long maxPageCharacters) => (_document, _maxPageCharacters) = (document, maxPageCharacters);
+    private PdfPages(PdfDocument document, PageContent maxPageContent) => (_document, _maxPageContent) = (document, maxPageContent);
 
     /// <summary>The format PDFs are reported as.</summary>
     public static IImageFormat Format { get; } = new PdfFormat();
@@ -45,11 +45,10 @@ internal sealed class PdfPages : IDisposable
     /// <summary>
     /// Opens the document (reads its cross-reference table and catalogue; pages are parsed when asked for). No stream of
     /// it may decode to more than <paramref name="maxDecodedStreamBytes"/> (<see cref="BoundedPdfFilters"/>), and no page
-    /// may draw more than <paramref name="maxPageCharacters"/> characters (<see cref="PdfGlyphCount"/>, counted before the
-    /// page is parsed).
+    /// may draw more than <paramref name="maxPageContent"/> (<see cref="PdfContentCount"/>, counted before the page is parsed).
     /// </summary>
     /// <exception cref="OcrException">The file is damaged or encrypted.</exception>
-    public static PdfPages Open(ReadOnlyMemory<byte> data, long maxDecodedStreamBytes, long maxPageCharacters)
+    public static PdfPages Open(ReadOnlyMemory<byte> data, long maxDecodedStreamBytes, PageContent maxPageContent)
     {
         try
         {
@@ -59,7 +58,7 @@ internal sealed class PdfPages : IDisposable
             var document = MemoryMarshal.TryGetArray(data, out var segment) && segment.Array is { } array && segment.Offset == 0 && segment.Count == array.Length
                 ? PdfDocument.Open(array, options)
                 : PdfDocument.Open(data.ToArray(), options);
-            return new PdfPages(document, maxPageCharacters);
+            return new PdfPages(document, maxPageContent);
         }
         catch (PdfDocumentEncryptedException ex)
         {
@@ -149,12 +148,19 @@ internal sealed class PdfPages : IDisposable
 
         try
         {
-            var characters = PdfGlyphCount.Of(_document, index + 1, _maxPageCharacters);
-            if (characters > _maxPageCharacters)
+            var content = PdfContentCount.Of(_document, index + 1, _maxPageContent);
+            if (content.Characters > _maxPageContent.Characters)
             {
                 throw new OcrException(OcrErrorCode.ImageTooLarge,
-                    $"Page {index + 1} of the PDF draws more than {_maxPageCharacters} characters (Ocr:MaxPdfPageCharacters); " +
+                    $"Page {index + 1} of the PDF draws more than {_maxPageContent.Characters} characters (Ocr:MaxPdfPageCharacters); " +
                     "a dense page of text draws 5,000-20,000.");
+            }
+
+            if (content.Operators > _maxPageContent.Operators)
+            {
+                throw new OcrException(OcrErrorCode.ImageTooLarge,
+                    $"Page {index + 1} of the PDF has more than {_maxPageContent.Operators} drawing operations (Ocr:MaxPdfPageOperations); " +
+                    "a dense page of text has 5,000-50,000.");
             }
 
             var page = _document.GetPage(index + 1);

@@ -192,6 +192,22 @@ public sealed class PdfTextLayerTests(EngineFixture fixture)
     }
 
     [Fact]
+    public void Page_with_more_drawing_operations_than_allowed_is_refused_before_it_is_parsed()
+    {
+        // A million line segments in 44 KB: PdfPig took 7 s and 840 MB to parse it.
+        var content = System.Text.Encoding.ASCII.GetBytes(string.Concat(Enumerable.Repeat("10 10 m 20 20 l S\n", 1_000_000)));
+        var bomb = HandMadePdf.TextPage(content, deflate: true);
+        var allocated = GC.GetAllocatedBytesForCurrentThread();
+
+        var failure = Assert.Throws<OcrException>(() => Read(bomb));
+
+        Assert.Equal(OcrErrorCode.ImageTooLarge, failure.Code);
+        Assert.Contains("Page 1 of the PDF has more than 300000 drawing operations", failure.Message, StringComparison.Ordinal);
+        // The 18 MB stream is inflated to be counted (PdfPig's decoder grows its buffer by doubling); parsing it took 840 MB.
+        Assert.True(GC.GetAllocatedBytesForCurrentThread() - allocated < 128L << 20, "the page was parsed");
+    }
+
+    [Fact]
     public void Form_drawn_many_times_counts_each_time()
     {
         // One form of 1,000 characters, drawn 300 times: 300,000 characters from a page of 3 KB.

@@ -8,28 +8,29 @@ using UglyToad.PdfPig.Tokens;
 namespace ScipixWorker.Ocr.Imaging;
 
 /// <summary>
-/// How many characters a PDF page can draw at most, counted before PdfPig parses the page: every byte inside a string
-/// operand of its content streams (a character code is at least one byte), and each form XObject's count as many times as
-/// the page draws it. PdfPig builds an object per character when it parses a page, and a few kilobytes of deflated
-/// <c>(aaaa…) Tj</c> or one form drawn a thousand times ask it for millions (100,000 took 0.6 s and 72 MB, a million
-/// did not finish in ten minutes with the layout analysis): pages past the limit are refused before that.
+/// How much a PDF page draws, counted before PdfPig parses the page: characters at most (every byte inside a string
+/// operand of its content streams: a character code is at least one byte) and operators, with each form XObject counted
+/// as many times as the page draws it. PdfPig builds an object per character and per path segment when it parses a page,
+/// and a few kilobytes of deflated <c>(aaaa…) Tj</c>, of <c>10 10 m 20 20 l S</c>, or one form drawn a thousand times
+/// ask it for millions (a million segments: 7 s and 840 MB; a million characters did not finish in ten minutes with the
+/// layout analysis): pages past the limits are refused before that.
 /// </summary>
-internal static class PdfGlyphCount
+internal static class PdfContentCount
 {
     private const int MaxFormDepth = 12;
 
     /// <summary>
-    /// The count for page <paramref name="pageNumber"/> (1-based), or a number above <paramref name="limit"/> as soon as
-    /// it passes it. Streams are decoded through the document's own filters (bounded in size: <see cref="BoundedPdfFilters"/>).
+    /// The count for page <paramref name="pageNumber"/> (1-based), or one past <paramref name="limit"/> as soon as it
+    /// passes it. Streams are decoded through the document's own filters (bounded in size: <see cref="BoundedPdfFilters"/>).
     /// </summary>
-    public static long Of(PdfDocument document, int pageNumber, long limit)
+    public static PageContent Of(PdfDocument document, int pageNumber, PageContent limit)
     {
         var scanner = document.Structure.TokenScanner;
         var filters = document.Structure.FilterProvider;
         if (Page(document.Structure.Catalog.CatalogDictionary, pageNumber, scanner) is not var (page, resources)
             || !page.TryGet(NameToken.Contents, out var contents))
         {
-            return 0;
+            return default;
         }
 
         var streams = new List<StreamToken>();
@@ -49,11 +50,11 @@ internal static class PdfGlyphCount
         }
 
         var counter = new Counter(scanner, filters, limit);
-        long total = 0;
+        PageContent total = default;
         foreach (var stream in streams)
         {
             total += counter.Content(stream.Decode(filters, scanner).Span, resources, 0);
-            if (total > limit)
+            if (!total.Within(limit))
             {
                 break;
             }
@@ -64,15 +65,17 @@ internal static class PdfGlyphCount
 
     /// <summary>
     /// Counts the bytes inside string operands of a content stream (literal strings with their nesting and escapes, hex
-    /// strings at two digits a byte), skipping comments and inline image data, and reports each <c>Do</c> with the
-    /// name drawn to <paramref name="drawn"/>, which returns that XObject's own count. Stops once past <paramref name="limit"/>.
+    /// strings at two digits a byte) and its operators, skipping comments and inline image data, and reports each
+    /// <c>Do</c> with the name drawn to <paramref name="drawn"/>, which returns that XObject's own count. Stops once past
+    /// <paramref name="limit"/>.
     /// </summary>
-    public static long Strings(ReadOnlySpan<byte> content, Func<string, long> drawn, long limit)
+    public static PageContent Scan(ReadOnlySpan<byte> content, Func<string, PageContent> drawn, PageContent limit)
     {
-        long count = 0;
+        long characters = 0;
+        long operators = 0;
         string? lastName = null;
         var i = 0;
-        while (i < content.Length && count <= limit)
+        while (i < content.Length && characters <= limit.Characters && operators <= limit.Operators)
         {
             var c = content[i];
             switch (c)
@@ -85,13 +88,13 @@ internal static class PdfGlyphCount
 
                     break;
                 case (byte)'(':
-                    i = LiteralString(content, i + 1, ref count);
+                    i = LiteralString(content, i + 1, ref characters);
                     break;
                 case (byte)'<' when i + 1 < content.Length && content[i + 1] == (byte)'<':
                     i += 2;
                     break;
                 case (byte)'<':
-                    i = HexString(content, i + 1, ref count);
+                    i = HexString(content, i + 1, ref characters);
                     break;
                 case (byte)'/':
                     var start = ++i;
@@ -115,10 +118,18 @@ internal static class PdfGlyphCount
                         i++;
                     }
 
+                    if (c is (>= (byte)'0' and <= (byte)'9') or (byte)'+' or (byte)'-' or (byte)'.')
+                    {
+                        break; // a number: an operand
+                    }
+
+                    operators++;
                     var op = content[word..i];
                     if (op.SequenceEqual("Do"u8) && lastName is not null)
                     {
-                        count += drawn(lastName);
+                        var form = drawn(lastName);
+                        characters += form.Characters;
+                        operators += form.Operators;
                     }
                     else if (op.SequenceEqual("ID"u8))
                     {
@@ -129,7 +140,7 @@ internal static class PdfGlyphCount
             }
         }
 
-        return count;
+        return new PageContent(characters, operators);
     }
 
     // A literal string from just after its '(': balanced parentheses nest, a backslash escapes the next byte.
@@ -240,20 +251,20 @@ internal static class PdfGlyphCount
     }
 
     // Counts content streams, and form XObjects each time they are drawn (a form's own count is computed once).
-    private sealed class Counter(IPdfTokenScanner scanner, ILookupFilterProvider filters, long limit)
+    private sealed class Counter(IPdfTokenScanner scanner, ILookupFilterProvider filters, PageContent limit)
     {
-        private readonly Dictionary<IndirectReference, long> _forms = [];
+        private readonly Dictionary<IndirectReference, PageContent> _forms = [];
 
-        public long Content(ReadOnlySpan<byte> content, DictionaryToken? resources, int depth) =>
-            Strings(content, name => Form(name, resources, depth), limit);
+        public PageContent Content(ReadOnlySpan<byte> content, DictionaryToken? resources, int depth) =>
+            Scan(content, name => Form(name, resources, depth), limit);
 
-        private long Form(string name, DictionaryToken? resources, int depth)
+        private PageContent Form(string name, DictionaryToken? resources, int depth)
         {
             if (depth >= MaxFormDepth || resources is null
                 || !resources.TryGet(NameToken.Xobject, out var xobjects) || !DirectObjectFinder.TryGet(xobjects, scanner, out DictionaryToken? named)
                 || !named!.TryGet(NameToken.Create(name), out var entry))
             {
-                return 0;
+                return default;
             }
 
             var key = entry is IndirectReferenceToken reference ? reference.Data : (IndirectReference?)null;
@@ -265,12 +276,12 @@ internal static class PdfGlyphCount
             if (!DirectObjectFinder.TryGet(entry, scanner, out StreamToken? stream)
                 || !stream!.StreamDictionary.TryGet(NameToken.Subtype, out var subtype) || !NameToken.Form.Equals(subtype))
             {
-                return 0;
+                return default;
             }
 
             if (key is { } pending)
             {
-                _forms[pending] = limit + 1; // a form that draws itself counts as past the limit
+                _forms[pending] = limit + new PageContent(1, 1); // a form that draws itself counts as past the limits
             }
 
             var own = stream.StreamDictionary.TryGet(NameToken.Resources, out var formResources) && DirectObjectFinder.TryGet(formResources, scanner, out DictionaryToken? direct)
@@ -285,4 +296,13 @@ internal static class PdfGlyphCount
             return total;
         }
     }
+}
+
+/// <summary>What a PDF page draws: characters (at most) and operators.</summary>
+internal readonly record struct PageContent(long Characters, long Operators)
+{
+    public static PageContent operator +(PageContent a, PageContent b) => new(a.Characters + b.Characters, a.Operators + b.Operators);
+
+    /// <summary>True when neither count is past <paramref name="limit"/>'s.</summary>
+    public bool Within(PageContent limit) => Characters <= limit.Characters && Operators <= limit.Operators;
 }
