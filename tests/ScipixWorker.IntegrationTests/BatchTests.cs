@@ -131,15 +131,13 @@ public sealed class BatchTests
         builder.AddPage(PageSize.A4).AddText("Invoice 20817", 12, new PdfPoint(50, 700), builder.AddStandard14Font(Standard14Font.Helvetica));
         var unreadable = new PdfDocumentBuilder();
         unreadable.AddPage(PageSize.A4).AddText("Cover", 12, new PdfPoint(50, 700), unreadable.AddStandard14Font(Standard14Font.Helvetica));
-        var strips = unreadable.AddPage(PageSize.A4); // a scan in three strips, none covering half the page, and no text
-        foreach (var bottom in new[] { 0, 281, 562 })
-        {
-            strips.AddJpeg(SampleImages.Receipt, new PdfRectangle(0, bottom, 595, bottom + 280));
-        }
+        var photos = unreadable.AddPage(PageSize.A4); // two photos far apart: no scan, no tiles, no text
+        photos.AddJpeg(SampleImages.Receipt, new PdfRectangle(0, 600, 300, 842));
+        photos.AddJpeg(SampleImages.Receipt, new PdfRectangle(295, 0, 595, 242));
 
         var scanned = new RecognizeDocument(Guid.NewGuid(), await worker.UploadAsync("scanned-pages.pdf", SampleImages.Bytes("scanned-pages.pdf")));
         var digital = new RecognizeDocument(Guid.NewGuid(), await worker.UploadAsync("digital.pdf", builder.Build()), new RecognitionOptions(DetailLevel: DetailLevel.Full));
-        var neither = new RecognizeDocument(Guid.NewGuid(), await worker.UploadAsync("strips.pdf", unreadable.Build()));
+        var neither = new RecognizeDocument(Guid.NewGuid(), await worker.UploadAsync("photos.pdf", unreadable.Build()));
         var before = await worker.ScrapeMetricsAsync();
 
         await worker.SendAsync(scanned, digital, neither);

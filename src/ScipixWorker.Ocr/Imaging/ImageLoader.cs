@@ -109,7 +109,10 @@ internal sealed class ImageLoader(OcrEngineOptions options)
         if (IsPdf(encoded.Span))
         {
             var pdf = OpenPdf(encoded);
-            return new DecodedImage(PdfPages.Format, pdf.Count, index => DecodeScan(pdf.Scan(index, CheckSize)), pdf) { ReadTextLayer = pdf.TextLayer };
+            return new DecodedImage(PdfPages.Format, pdf.Count, index => pdf.Tiles(index, CheckSize) is { } tiles ? Compose(tiles) : DecodeScan(pdf.Scan(index, CheckSize)), pdf)
+            {
+                ReadTextLayer = pdf.TextLayer,
+            };
         }
 
         var (format, _, _) = IdentifyImage(encoded);
@@ -235,6 +238,33 @@ internal sealed class ImageLoader(OcrEngineOptions options)
     {
         var (format, _, _) = IdentifyImage(scan.Encoded);
         return Decode(scan.Encoded.Span, format, out _, scan.ClockwiseTurn);
+    }
+
+    // A scan stored in pieces: each piece decoded (one at a time), scaled to its place and drawn onto a white page of the
+    // size already checked.
+    private Image<Rgba32> Compose(TiledScan tiles)
+    {
+        var page = new Image<Rgba32>(Decoding, tiles.Width, tiles.Height, Color.White);
+        try
+        {
+            foreach (var piece in tiles.Pieces)
+            {
+                using var tile = DecodeScan(piece.Scan);
+                if (tile.Width != piece.Width || tile.Height != piece.Height)
+                {
+                    tile.Mutate(x => x.Resize(piece.Width, piece.Height));
+                }
+
+                page.Mutate(x => x.DrawImage(tile, new Point(piece.X, piece.Y), 1f));
+            }
+
+            return page;
+        }
+        catch
+        {
+            page.Dispose();
+            throw;
+        }
     }
 
     private void CheckPageCount(int pages)

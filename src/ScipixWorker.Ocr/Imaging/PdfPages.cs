@@ -5,6 +5,7 @@ using UglyToad.PdfPig;
 using UglyToad.PdfPig.Content;
 using UglyToad.PdfPig.Core;
 using UglyToad.PdfPig.Exceptions;
+using UglyToad.PdfPig.Graphics.Core;
 using UglyToad.PdfPig.Tokens;
 
 namespace ScipixWorker.Ocr.Imaging;
@@ -80,11 +81,79 @@ internal sealed class PdfPages : IDisposable
         var (page, images) = Parse(index);
         if (LargestScan(page, images) is null)
         {
-            return ((int)Math.Max(1, Math.Round(page.Width)), (int)Math.Max(1, Math.Round(page.Height)));
+            return TileSet(page, images) is { } tiles
+                ? Layout(tiles).Size
+                : ((int)Math.Max(1, Math.Round(page.Width)), (int)Math.Max(1, Math.Round(page.Height)));
         }
 
         var (scan, turn) = Find(index);
         return Turned(scan, turn);
+    }
+
+    /// <summary>
+    /// The pieces of page <paramref name="index"/>'s scan when it is stored in strips or tiles (images side by side that
+    /// together cover at least half of the page, and no visible text; as "print to PDF" often writes a picture), each
+    /// with its place on the composed page in pixels at the finest piece's resolution; else null.
+    /// <paramref name="checkSize"/> sees the composed size before anything is decoded, and throws to refuse it.
+    /// </summary>
+    /// <exception cref="OcrException">The page is damaged, or a piece is in a compression the worker cannot decode.</exception>
+    public TiledScan? Tiles(int index, Action<int, int> checkSize)
+    {
+        var (page, images) = Parse(index);
+        if (LargestScan(page, images) is not null || TileSet(page, images) is not { } tiles)
+        {
+            return null;
+        }
+
+        var (size, places) = Layout(tiles);
+        checkSize(size.Width, size.Height);
+        var pieces = tiles.Select((tile, i) => new PlacedScan(
+            new PageScan(Encoded(tile, index + 1), ClockwiseTurn(tile.BoundingBox.Rotation)), places[i].X, places[i].Y, places[i].Width, places[i].Height));
+        return new TiledScan(size.Width, size.Height, [.. pieces]);
+    }
+
+    // Images that tile a rectangle covering most of the page: each at least 1 % of the page, all turned alike by a
+    // quarter turn, their areas adding up to their bounding rectangle's (within 10 %: no gaps, no stacking).
+    private static IPdfImage[]? TileSet(Page page, IPdfImage[] images)
+    {
+        var pageArea = Area(page.MediaBox.Bounds.Width, page.MediaBox.Bounds.Height);
+        IPdfImage[] pieces = [.. images.Where(i => Area(i.BoundingBox.Width, i.BoundingBox.Height) >= 0.01 * pageArea)];
+        if (pieces.Length < 2 || pageArea <= 0 || page.Letters.Any(l => l.RenderingMode != TextRenderingMode.Neither)
+            || pieces.Any(p => Math.Abs(Math.IEEERemainder(p.BoundingBox.Rotation, 90)) > 0.5)
+            || pieces.Select(p => ClockwiseTurn(p.BoundingBox.Rotation)).Distinct().Count() > 1)
+        {
+            return null;
+        }
+
+        var (left, bottom, right, top) = Bounds(pieces);
+        var union = (right - left) * (top - bottom);
+        var sum = pieces.Sum(p => Area(p.BoundingBox.Width, p.BoundingBox.Height));
+        return union / pageArea >= MinScanCoverage && sum >= 0.9 * union && sum <= 1.1 * union ? pieces : null;
+    }
+
+    // The composed page: the pieces' bounding rectangle at the finest piece's pixels per point, and each piece's place.
+    private static ((int Width, int Height) Size, (int X, int Y, int Width, int Height)[] Places) Layout(IPdfImage[] pieces)
+    {
+        var (left, bottom, right, top) = Bounds(pieces);
+        var scale = pieces.Max(p =>
+        {
+            var (width, _) = Turned(p, ClockwiseTurn(p.BoundingBox.Rotation));
+            var (l, _, r, _) = Bounds([p]);
+            return width / Math.Max(r - l, 1e-6);
+        });
+        int Px(double points) => (int)Math.Round(points * scale);
+        var places = pieces.Select(p =>
+        {
+            var (l, b, r, t) = Bounds([p]);
+            return (Px(l - left), Px(top - t), Math.Max(1, Px(r - l)), Math.Max(1, Px(t - b)));
+        }).ToArray();
+        return ((Math.Max(1, Px(right - left)), Math.Max(1, Px(top - bottom))), places);
+    }
+
+    private static (double Left, double Bottom, double Right, double Top) Bounds(IReadOnlyList<IPdfImage> images)
+    {
+        var corners = images.SelectMany(i => new[] { i.BoundingBox.TopLeft, i.BoundingBox.TopRight, i.BoundingBox.BottomLeft, i.BoundingBox.BottomRight }).ToList();
+        return (corners.Min(c => c.X), corners.Min(c => c.Y), corners.Max(c => c.X), corners.Max(c => c.Y));
     }
 
     /// <summary>
@@ -112,7 +181,7 @@ internal sealed class PdfPages : IDisposable
     public TextLayerPage? TextLayer(int index)
     {
         var (page, images) = Parse(index);
-        if (LargestScan(page, images) is not null)
+        if (LargestScan(page, images) is not null || TileSet(page, images) is not null)
         {
             return null;
         }
@@ -131,8 +200,8 @@ internal sealed class PdfPages : IDisposable
         if (text.Lines.Count == 0 && images.Length > 0)
         {
             throw new OcrException(OcrErrorCode.UnsupportedFormat,
-                $"Page {number} of the PDF has neither text nor a scanned image (no raster image covers {MinScanCoverage:P0} of it; " +
-                "a scan stored in strips is not read): the worker reads a PDF page's scan or its text, and does not render pages.");
+                $"Page {number} of the PDF has neither text nor a scanned image (no raster image, nor images side by side, cover " +
+                $"{MinScanCoverage:P0} of it): the worker reads a PDF page's scan or its text, and does not render pages.");
         }
 
         return text;
@@ -271,3 +340,9 @@ internal sealed class PdfPages : IDisposable
 
 /// <summary>One page's scan as stored in a PDF: an encoded image (JPEG or PNG) and the clockwise turn that shows it as the page does.</summary>
 internal sealed record PageScan(ReadOnlyMemory<byte> Encoded, int ClockwiseTurn);
+
+/// <summary>A piece of a scan stored in strips or tiles, and its place on the composed page, in pixels.</summary>
+internal sealed record PlacedScan(PageScan Scan, int X, int Y, int Width, int Height);
+
+/// <summary>A scan stored in pieces: the composed page's size in pixels and its pieces.</summary>
+internal sealed record TiledScan(int Width, int Height, IReadOnlyList<PlacedScan> Pieces);

@@ -127,6 +127,37 @@ public sealed class PdfInputTests(EngineFixture fixture)
         Assert.DoesNotContain("ELSES", read.Text, StringComparison.OrdinalIgnoreCase);
     }
 
+    [Theory]
+    [InlineData(1, 3, 1.0)] // three strips, a point a pixel
+    [InlineData(2, 2, 0.5)] // four tiles, two pixels a point
+    public void Scan_stored_in_pieces_is_put_back_together(int columns, int rows, double pointsPerPixel)
+    {
+        var whole = Fixtures.Bytes("sroie", "receipt_000.jpg");
+        using var receipt = Image.Load<Rgba32>(whole);
+        var builder = new PdfDocumentBuilder();
+        var page = builder.AddPage(receipt.Width * pointsPerPixel, receipt.Height * pointsPerPixel);
+        for (var row = 0; row < rows; row++)
+        {
+            for (var column = 0; column < columns; column++)
+            {
+                var (x0, x1) = (receipt.Width * column / columns, receipt.Width * (column + 1) / columns);
+                var (y0, y1) = (receipt.Height * row / rows, receipt.Height * (row + 1) / rows);
+                using var piece = receipt.Clone(c => c.Crop(new Rectangle(x0, y0, x1 - x0, y1 - y0)));
+                using var jpeg = new MemoryStream();
+                piece.SaveAsJpeg(jpeg, new JpegEncoder { Quality = 95 });
+                page.AddJpeg(jpeg.ToArray(), new PdfRectangle(
+                    x0 * pointsPerPixel, (receipt.Height - y1) * pointsPerPixel, x1 * pointsPerPixel, (receipt.Height - y0) * pointsPerPixel));
+            }
+        }
+
+        var read = Assert.Single(Read(builder.Build()).Pages);
+
+        Assert.Equal((PageSource.Image, 463, 1013), (read.Source, read.Width, read.Height));
+        var cer = Cer.Of(Receipt000Truth, read.Text, caseInsensitive: true);
+        var wholeCer = Cer.Of(Receipt000Truth, Assert.Single(Read(whole).Pages).Text, caseInsensitive: true);
+        Assert.True(cer <= wholeCer + 0.02, $"{columns}x{rows} pieces: CER {cer:P2} against {wholeCer:P2} for the whole scan\n{read.Text}");
+    }
+
     [Fact]
     public void Scan_placed_by_a_pdf_writer_is_found_whatever_the_page_size()
     {

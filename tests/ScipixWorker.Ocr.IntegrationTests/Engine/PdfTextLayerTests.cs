@@ -150,14 +150,13 @@ public sealed class PdfTextLayerTests(EngineFixture fixture)
     [Fact]
     public void Page_of_pictures_without_text_or_a_scan_is_refused_by_page_number()
     {
-        // A scan in three strips: none covers half the page, and there is no text to read instead.
+        // Two photos far apart: neither covers half the page, together they tile nothing, and there is no text.
         var builder = new PdfDocumentBuilder();
         builder.AddPage(PageSize.A4).AddText("Cover", 12, new PdfPoint(50, 700), builder.AddStandard14Font(Standard14Font.Helvetica));
-        var strips = builder.AddPage(PageSize.A4);
+        var photos = builder.AddPage(PageSize.A4);
         var jpeg = Fixtures.Bytes("sroie", "receipt_012_top.jpg");
-        strips.AddJpeg(jpeg, new PdfRectangle(0, 562, 595, 842));
-        strips.AddJpeg(jpeg, new PdfRectangle(0, 281, 595, 562));
-        strips.AddJpeg(jpeg, new PdfRectangle(0, 0, 595, 281));
+        photos.AddJpeg(jpeg, new PdfRectangle(0, 600, 300, 842));
+        photos.AddJpeg(jpeg, new PdfRectangle(295, 0, 595, 242));
 
         var failure = Assert.Throws<OcrException>(() => Read(builder.Build()));
 
