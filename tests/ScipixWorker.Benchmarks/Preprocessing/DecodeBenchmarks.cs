@@ -5,6 +5,7 @@ using ScipixWorker.Ocr.Imaging;
 using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.Formats.Jpeg;
 using SixLabors.ImageSharp.PixelFormats;
+using SixLabors.ImageSharp.Processing;
 using UglyToad.PdfPig.Core;
 using UglyToad.PdfPig.Writer;
 
@@ -14,7 +15,8 @@ namespace ScipixWorker.Benchmarks.Preprocessing;
 /// Decoding a page as the engine does (<see cref="ImageLoader"/>: header checks, ImageSharp decode to
 /// RGBA, EXIF orientation, then RGB without alpha): the SROIE receipt scan scaled to each size and encoded
 /// once as JPEG (quality 90) and once as PNG; and the same two files as the scan of a one-page PDF (PdfPig's
-/// writer stores the JPEG as it is and the PNG's pixels deflated), read as the engine reads PDFs (<see cref="PdfPages"/>).
+/// writer stores the JPEG as it is and the PNG's pixels deflated), read as the engine reads PDFs (<see cref="PdfPages"/>);
+/// and the JPEG scan stored as three JPEG strips, put back together as the engine does.
 /// </summary>
 // Not sealed: BenchmarkDotNet derives its runner from the benchmark class.
 public class DecodeBenchmarks
@@ -24,6 +26,7 @@ public class DecodeBenchmarks
     private byte[] _png = [];
     private byte[] _pdfJpeg = [];
     private byte[] _pdfFlate = [];
+    private byte[] _pdfStrips = [];
 
     /// <summary>Longest side of the page, in pixels.</summary>
     [Params(224, 384, 512, 1024)]
@@ -43,6 +46,18 @@ public class DecodeBenchmarks
         _png = png.ToArray();
         _pdfJpeg = OnePagePdf(page => page.AddJpeg(_jpeg, new PdfRectangle(0, 0, image.Width, image.Height)), image.Width, image.Height);
         _pdfFlate = OnePagePdf(page => page.AddPng(new MemoryStream(_png), new PdfRectangle(0, 0, image.Width, image.Height)), image.Width, image.Height);
+        _pdfStrips = OnePagePdf(page =>
+        {
+            // the same JPEG scan stored as three strips, as print-to-PDF writes pictures
+            for (var strip = 0; strip < 3; strip++)
+            {
+                var (top, bottom) = (image.Height * strip / 3, image.Height * (strip + 1) / 3);
+                using var piece = image.Clone(c => c.Crop(new Rectangle(0, top, image.Width, bottom - top)));
+                using var encoded = new MemoryStream();
+                piece.SaveAsJpeg(encoded, new JpegEncoder { Quality = 90 });
+                page.AddJpeg(encoded.ToArray(), new PdfRectangle(0, image.Height - bottom, image.Width, image.Height - top));
+            }
+        }, image.Width, image.Height);
         Console.WriteLine($"// receipt at {LongSide} px: {page.Width}x{page.Height}, JPEG {_jpeg.Length} B, PNG {_png.Length} B, PDFs {_pdfJpeg.Length} and {_pdfFlate.Length} B");
     }
 
@@ -57,6 +72,9 @@ public class DecodeBenchmarks
 
     [Benchmark]
     public object PdfOfFlate() => Read(_pdfFlate);
+
+    [Benchmark]
+    public object PdfOfJpegStrips() => Read(_pdfStrips);
 
     private object Read(byte[] file)
     {
