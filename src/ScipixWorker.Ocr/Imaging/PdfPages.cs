@@ -112,15 +112,23 @@ internal sealed class PdfPages : IDisposable
         return new TiledScan(size.Width, size.Height, [.. pieces]);
     }
 
-    // Images that tile a rectangle covering most of the page: each at least 1 % of the page, all turned alike by a
-    // quarter turn, their areas adding up to their bounding rectangle's (within 10 %: no gaps, no stacking).
+    // Images that tile a rectangle covering most of the page: of the images (each at least 0.05 % of the page, turned by
+    // a quarter turn), the group that touch one another with the largest area, all turned alike, their areas adding up
+    // to their bounding rectangle's (within 10 %: no gaps, no stacking). A logo apart from the pieces is left out.
     private static IPdfImage[]? TileSet(Page page, IPdfImage[] images)
     {
+        const int MaxPieces = 4096;
         var pageArea = Area(page.MediaBox.Bounds.Width, page.MediaBox.Bounds.Height);
-        IPdfImage[] pieces = [.. images.Where(i => Area(i.BoundingBox.Width, i.BoundingBox.Height) >= 0.01 * pageArea)];
-        if (pieces.Length < 2 || pageArea <= 0 || page.Letters.Any(l => l.RenderingMode != TextRenderingMode.Neither)
-            || pieces.Any(p => Math.Abs(Math.IEEERemainder(p.BoundingBox.Rotation, 90)) > 0.5)
-            || pieces.Select(p => ClockwiseTurn(p.BoundingBox.Rotation)).Distinct().Count() > 1)
+        IPdfImage[] candidates = [.. images.Where(i => Area(i.BoundingBox.Width, i.BoundingBox.Height) >= 0.0005 * pageArea
+            && Math.Abs(Math.IEEERemainder(i.BoundingBox.Rotation, 90)) <= 0.5)];
+        if (candidates.Length < 2 || candidates.Length > MaxPieces || pageArea <= 0
+            || page.Letters.Any(l => l.RenderingMode != TextRenderingMode.Neither))
+        {
+            return null;
+        }
+
+        var pieces = LargestTouchingGroup(candidates);
+        if (pieces.Length < 2 || pieces.Select(p => ClockwiseTurn(p.BoundingBox.Rotation)).Distinct().Count() > 1)
         {
             return null;
         }
@@ -129,6 +137,30 @@ internal sealed class PdfPages : IDisposable
         var union = (right - left) * (top - bottom);
         var sum = pieces.Sum(p => Area(p.BoundingBox.Width, p.BoundingBox.Height));
         return union / pageArea >= MinScanCoverage && sum >= 0.9 * union && sum <= 1.1 * union ? pieces : null;
+    }
+
+    // Images whose rectangles touch (within a point) form groups; the group with the largest area.
+    private static IPdfImage[] LargestTouchingGroup(IPdfImage[] images)
+    {
+        var group = Enumerable.Range(0, images.Length).ToArray();
+        int Root(int i) => group[i] == i ? i : group[i] = Root(group[i]);
+        var bounds = images.Select(i => Bounds([i])).ToArray();
+        for (var a = 0; a < images.Length; a++)
+        {
+            for (var b = a + 1; b < images.Length; b++)
+            {
+                if (bounds[a].Left <= bounds[b].Right + 1 && bounds[b].Left <= bounds[a].Right + 1
+                    && bounds[a].Bottom <= bounds[b].Top + 1 && bounds[b].Bottom <= bounds[a].Top + 1)
+                {
+                    group[Root(a)] = Root(b);
+                }
+            }
+        }
+
+        return [.. Enumerable.Range(0, images.Length)
+            .GroupBy(Root)
+            .MaxBy(g => g.Sum(i => Area(images[i].BoundingBox.Width, images[i].BoundingBox.Height)))!
+            .Select(i => images[i])];
     }
 
     // The composed page: the pieces' bounding rectangle at the finest piece's pixels per point, and each piece's place.

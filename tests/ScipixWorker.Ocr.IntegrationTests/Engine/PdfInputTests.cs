@@ -128,14 +128,21 @@ public sealed class PdfInputTests(EngineFixture fixture)
     }
 
     [Theory]
-    [InlineData(1, 3, 1.0)] // three strips, a point a pixel
-    [InlineData(2, 2, 0.5)] // four tiles, two pixels a point
-    public void Scan_stored_in_pieces_is_put_back_together(int columns, int rows, double pointsPerPixel)
+    [InlineData(1, 3, 1.0, false)] // three strips, a point a pixel
+    [InlineData(2, 2, 0.5, true)] // four tiles, two pixels a point, and a logo apart from them
+    [InlineData(12, 12, 1.0, false)] // 144 tiles, each under 1 % of the page
+    public void Scan_stored_in_pieces_is_put_back_together(int columns, int rows, double pointsPerPixel, bool logo)
     {
         var whole = Fixtures.Bytes("sroie", "receipt_000.jpg");
         using var receipt = Image.Load<Rgba32>(whole);
         var builder = new PdfDocumentBuilder();
-        var page = builder.AddPage(receipt.Width * pointsPerPixel, receipt.Height * pointsPerPixel);
+        var margin = logo ? 100 : 0; // room for the logo, beside the scan
+        var page = builder.AddPage((receipt.Width * pointsPerPixel) + margin, receipt.Height * pointsPerPixel);
+        if (logo)
+        {
+            page.AddJpeg(Fixtures.Bytes("sroie", "receipt_012_top.jpg"), new PdfRectangle((receipt.Width * pointsPerPixel) + 10, 10, (receipt.Width * pointsPerPixel) + 90, 45));
+        }
+
         for (var row = 0; row < rows; row++)
         {
             for (var column = 0; column < columns; column++)
@@ -156,6 +163,7 @@ public sealed class PdfInputTests(EngineFixture fixture)
         var cer = Cer.Of(Receipt000Truth, read.Text, caseInsensitive: true);
         var wholeCer = Cer.Of(Receipt000Truth, Assert.Single(Read(whole).Pages).Text, caseInsensitive: true);
         Assert.True(cer <= wholeCer + 0.02, $"{columns}x{rows} pieces: CER {cer:P2} against {wholeCer:P2} for the whole scan\n{read.Text}");
+        Assert.DoesNotContain("HOME MASTER", read.Text, StringComparison.OrdinalIgnoreCase); // the logo is not part of the scan
     }
 
     [Fact]
