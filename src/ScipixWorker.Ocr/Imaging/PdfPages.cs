@@ -205,8 +205,8 @@ internal sealed class PdfPages : IDisposable
     public void Dispose() => _document.Dispose();
 
     /// <summary>
-    /// The text layer of page <paramref name="index"/> (0-based) when the page has no scan, else null (read its scan
-    /// with <see cref="Scan"/>). A page with neither text nor images (blank, or drawn only as vectors) has an empty text layer.
+    /// The text layer of page <paramref name="index"/> (0-based) when the page has no scan, whole or in pieces; else null
+    /// (read its scan with <see cref="Scan"/> or <see cref="Tiles"/>). A page with neither text nor images (blank, or drawn only as vectors) has an empty text layer.
     /// </summary>
     /// <exception cref="OcrException">The page is damaged; it has images but no scan and no text (a scan in strips, a
     /// lone logo); or its text cannot be read.</exception>
