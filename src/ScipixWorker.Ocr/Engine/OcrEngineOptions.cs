@@ -185,7 +185,7 @@ public sealed class OcrEngineOptions
     /// 5,000-20,000; the PDF parser holds an object per character): a page past it fails as too large.
     /// </summary>
     [Range(1, 10_000_000)]
-    public int MaxPdfPageCharacters { get; set; } = 200_000;
+    public int MaxPdfPageCharacters { get; set; } = 100_000;
 
     /// <summary>
     /// Most drawing operations (content stream operators) one PDF page may have, counted before it is parsed (a dense page

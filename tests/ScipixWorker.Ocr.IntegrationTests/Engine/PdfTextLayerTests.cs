@@ -186,7 +186,7 @@ public sealed class PdfTextLayerTests(EngineFixture fixture)
         var failure = Assert.Throws<OcrException>(() => Read(bomb));
 
         Assert.Equal(OcrErrorCode.ImageTooLarge, failure.Code);
-        Assert.Contains("Page 1 of the PDF draws more than 200000 characters", failure.Message, StringComparison.Ordinal);
+        Assert.Contains("Page 1 of the PDF draws more than 100000 characters", failure.Message, StringComparison.Ordinal);
         Assert.True(GC.GetAllocatedBytesForCurrentThread() - allocated < 64L << 20, "the page was parsed");
     }
 
