@@ -222,7 +222,7 @@ public sealed class OcrEngine : IDisposable
     {
         var source = new SourceFile();
         var pages = DecodePages(encodedImage, PageRange.All, source, cancellationToken)
-            .Select(p => p.TextLayer is { } text ? FromTextLayer(text, p.Number, p.Decode) : RecognizePage(p.Page!, p.Number, mode, p.Decode, cancellationToken))
+            .Select(p => p.TextLayer is { } text ? FromTextLayer(text, p.Number, p.Decode) : RecognizePage(p.Page!, p.Number, mode, p.Decode, cancellationToken, p.OverScan))
             .ToList();
         return new OcrDocument(pages) { Format = source.Format, SourcePages = source.Pages };
     }
@@ -232,7 +232,7 @@ public sealed class OcrEngine : IDisposable
     /// pages of <paramref name="range"/> one at a time as RGB, or as its text layer for a PDF page without a scan, each
     /// with the time its decoding took (the first carries the file's).
     /// </summary>
-    private IEnumerable<(RgbBuffer? Page, TextLayerPage? TextLayer, int Number, TimeSpan Decode)> DecodePages(
+    private IEnumerable<(RgbBuffer? Page, TextLayerPage? TextLayer, IReadOnlyList<TextLayerLine> OverScan, int Number, TimeSpan Decode)> DecodePages(
         ReadOnlyMemory<byte> encodedImage, PageRange range, SourceFile source, CancellationToken cancellationToken)
     {
         var started = Stopwatch.GetTimestamp();
@@ -246,7 +246,8 @@ public sealed class OcrEngine : IDisposable
             var pageStarted = Stopwatch.GetTimestamp();
             var text = image.TextLayer(i);
             var page = text is null ? image.Page(i) : null;
-            yield return (page, text, i + 1, Stopwatch.GetElapsedTime(pageStarted) + (i == range.First ? decode : TimeSpan.Zero));
+            var overScan = text is null ? image.TextOverScan(i) : [];
+            yield return (page, text, overScan, i + 1, Stopwatch.GetElapsedTime(pageStarted) + (i == range.First ? decode : TimeSpan.Zero));
         }
     }
 
@@ -330,7 +331,7 @@ public sealed class OcrEngine : IDisposable
             prepared = DecodePages(encodedImage, pages, source, cancellationToken)
                 .Select(p => p.TextLayer is { } text
                     ? new PreparedPage(p.Number, text.Width, text.Height, null, [], p.Decode, TimeSpan.Zero, TimeSpan.Zero) { Ready = FromTextLayer(text, p.Number, p.Decode) }
-                    : PreparePage(p.Page!, p.Number, mode, p.Decode, cancellationToken))
+                    : PreparePage(p.Page!, p.Number, mode, p.Decode, cancellationToken) with { OverScan = p.OverScan })
                 .ToList();
         }
 
@@ -381,12 +382,13 @@ public sealed class OcrEngine : IDisposable
     }
 
     /// <summary>Recognizes one decoded page.</summary>
-    internal OcrPage RecognizePage(RgbBuffer page, int pageNumber, OcrMode mode, TimeSpan decode, CancellationToken cancellationToken)
+    internal OcrPage RecognizePage(
+        RgbBuffer page, int pageNumber, OcrMode mode, TimeSpan decode, CancellationToken cancellationToken, IReadOnlyList<TextLayerLine>? overScan = null)
     {
         PreparedPage prepared;
         using (MemoryBudget.Acquire(mode == OcrMode.SingleLine ? 0 : DetectionEstimate(page.Width, page.Height), cancellationToken))
         {
-            prepared = PreparePage(page, pageNumber, mode, decode, cancellationToken);
+            prepared = PreparePage(page, pageNumber, mode, decode, cancellationToken) with { OverScan = overScan ?? [] };
         }
 
         // The recognizer leases per call, after this page's lease is back.
@@ -454,8 +456,30 @@ public sealed class OcrEngine : IDisposable
         }
 
         var timings = new OcrTimings(prepared.Decode, prepared.Detect, prepared.Classify, recognize, total);
+        if (prepared.OverScan.Count > 0)
+        {
+            lines = WithTextOverScan(lines, prepared.OverScan, prepared.Turned);
+        }
+
         var rowBoxes = prepared.Turned ? lines.Select(l => ReadingOrder.Turned(l.Box, prepared.Width, prepared.Height)).ToList() : null;
         return new OcrPage(prepared.PageNumber, prepared.Width, prepared.Height, lines, JoinRows(lines, rowBoxes), timings);
+    }
+
+    // A PDF's visible text over its scan is exact: it replaces the lines recognized under it (half of a recognized line's
+    // box covered) and joins the others in reading order (after them on a page scanned upside down).
+    internal static List<RecognizedLine> WithTextOverScan(List<RecognizedLine> recognized, IReadOnlyList<TextLayerLine> overScan, bool turned)
+    {
+        var lines = recognized.Where(l => !overScan.Any(t => Covered(l.Box, t.Box))).ToList();
+        lines.AddRange(overScan.Select(t => new RecognizedLine(t.Text, 1f, t.Box)));
+        return turned ? lines : [.. ReadingOrder.Order(lines.Select(l => l.Box).ToList()).Select(i => lines[i])];
+
+        static bool Covered(Quad line, Quad text)
+        {
+            var width = Math.Min(line.MaxX, text.MaxX) - Math.Max(line.MinX, text.MinX);
+            var height = Math.Min(line.MaxY, text.MaxY) - Math.Max(line.MinY, text.MinY);
+            var area = (line.MaxX - line.MinX) * (line.MaxY - line.MinY);
+            return width > 0 && height > 0 && width * height >= 0.5 * area;
+        }
     }
 
     /// <summary>What decoding learnt of the file: its format (lower case) and its page count.</summary>
@@ -476,6 +500,9 @@ public sealed class OcrEngine : IDisposable
         TimeSpan Decode, TimeSpan Detect, TimeSpan Classify, bool Turned = false)
     {
         public OcrPage? Ready { get; init; }
+
+        /// <summary>A PDF's visible text drawn over the page's scan, in its pixels (<see cref="PdfPages.TextOverScan"/>).</summary>
+        public IReadOnlyList<TextLayerLine> OverScan { get; init; } = [];
     }
 
     /// <summary>

@@ -38,11 +38,11 @@ internal static class ReadingOrder
         return new Quad(Turn(box.TopLeft), Turn(box.TopRight), Turn(box.BottomRight), Turn(box.BottomLeft));
     }
 
-    // Sort's order, as indices into the boxes.
-    private static int[] Order(Quad[] boxes)
+    /// <summary><see cref="Sort"/>'s order of <paramref name="boxes"/>, as indices into them.</summary>
+    public static int[] Order(IReadOnlyList<Quad> boxes)
     {
         // Stable, as Python's sorted.
-        var sorted = Enumerable.Range(0, boxes.Length)
+        var sorted = Enumerable.Range(0, boxes.Count)
             .OrderBy(i => boxes[i].TopLeft.Y)
             .ThenBy(i => boxes[i].TopLeft.X)
             .ThenBy(i => i)

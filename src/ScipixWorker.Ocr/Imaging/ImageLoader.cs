@@ -112,6 +112,7 @@ internal sealed class ImageLoader(OcrEngineOptions options)
             return new DecodedImage(PdfPages.Format, pdf.Count, index => pdf.Tiles(index, CheckSize) is { } tiles ? Compose(tiles) : DecodeScan(pdf.Scan(index, CheckSize)), pdf)
             {
                 ReadTextLayer = pdf.TextLayer,
+                ReadTextOverScan = pdf.TextOverScan,
             };
         }
 
@@ -353,6 +354,15 @@ internal sealed class ImageLoader(OcrEngineOptions options)
         /// </summary>
         /// <exception cref="OcrException">The PDF page is damaged, or has neither a scan nor readable text.</exception>
         public TextLayerPage? TextLayer(int index) => ReadTextLayer?.Invoke(index);
+
+        /// <summary>A PDF's: page index to the visible text drawn over its scan (<see cref="PdfPages.TextOverScan"/>).</summary>
+        public Func<int, IReadOnlyList<TextLayerLine>>? ReadTextOverScan { private get; init; }
+
+        /// <summary>
+        /// The visible text drawn over page <paramref name="index"/>'s scan when it is a PDF page, in the scan's pixels as
+        /// shown; empty for every other page.
+        /// </summary>
+        public IReadOnlyList<TextLayerLine> TextOverScan(int index) => ReadTextOverScan?.Invoke(index) ?? [];
 
         /// <summary>
         /// The most the decode held at once, turning upright included (<see cref="DecodeAllocator.PeakBytes"/>); null for a

@@ -239,6 +239,30 @@ internal sealed class PdfPages : IDisposable
         return text;
     }
 
+    /// <summary>
+    /// The visible text drawn over page <paramref name="index"/>'s scan (0-based), in the scan's pixels as shown: a
+    /// document's text over a full-page background picture, fields typed over a scanned form. Empty for a page without a
+    /// single scan, and for a scanner's invisible OCR layer.
+    /// </summary>
+    /// <exception cref="OcrException">The page is damaged.</exception>
+    public IReadOnlyList<TextLayerLine> TextOverScan(int index)
+    {
+        var (page, images) = Parse(index);
+        if (LargestScan(page, images) is not { } scan)
+        {
+            return [];
+        }
+
+        try
+        {
+            return PdfTextLayer.OverScan(page, index + 1, scan.BoundingBox, Turned(scan, ClockwiseTurn(scan.BoundingBox.Rotation)));
+        }
+        catch (Exception ex) when (IsParseFailure(ex))
+        {
+            throw Corrupt(ex, index + 1);
+        }
+    }
+
     // The page and its images; the last page asked for is kept, since a page is first asked whether it has a scan.
     private (Page Page, IPdfImage[] Images) Parse(int index)
     {

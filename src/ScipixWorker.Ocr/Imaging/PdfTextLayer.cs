@@ -8,6 +8,7 @@ using UglyToad.PdfPig.DocumentLayoutAnalysis.PageSegmenter;
 using UglyToad.PdfPig.DocumentLayoutAnalysis.ReadingOrderDetector;
 using UglyToad.PdfPig.DocumentLayoutAnalysis.WordExtractor;
 using UglyToad.PdfPig.Fonts.Standard14Fonts;
+using UglyToad.PdfPig.Graphics.Core;
 using UglyToad.PdfPig.Writer;
 
 namespace ScipixWorker.Ocr.Imaging;
@@ -28,8 +29,41 @@ internal static class PdfTextLayer
     public static TextLayerPage Read(Page page, int number)
     {
         var (left, bottom, width, height) = Frame(page);
+        return Read(page, number, p => Inside(p, left, bottom, width, height), all: true, (width, height),
+            p => new Vector2((float)(p.X - left), (float)(bottom + height - p.Y)));
+    }
+
+    /// <summary>
+    /// The visible text drawn over a scan (typed over a scanned form, or a document's text over a full-page background
+    /// picture), in the scan's pixels as shown: <paramref name="scan"/> is where the scan lies on the page (PDF user
+    /// space, as PdfPig places it) and <paramref name="pixels"/> its size as shown. Invisible text (a scanner's OCR
+    /// layer) is not read; unreadable text is left out rather than refused.
+    /// </summary>
+    public static IReadOnlyList<TextLayerLine> OverScan(Page page, int number, PdfRectangle scan, (int Width, int Height) pixels)
+    {
+        var (left, right) = (Math.Min(scan.TopLeft.X, scan.BottomRight.X), Math.Max(scan.TopLeft.X, scan.BottomRight.X));
+        var (bottom, top) = (Math.Min(scan.TopLeft.Y, scan.BottomRight.Y), Math.Max(scan.TopLeft.Y, scan.BottomRight.Y));
+        if (right - left <= 0 || top - bottom <= 0 || !page.Letters.Any(l => l.RenderingMode != TextRenderingMode.Neither))
+        {
+            return [];
+        }
+
+        var (sx, sy) = (pixels.Width / (right - left), pixels.Height / (top - bottom));
+        try
+        {
+            return Read(page, number, p => Inside(p, left, bottom, right - left, top - bottom), all: false, pixels,
+                p => new Vector2((float)((p.X - left) * sx), (float)((top - p.Y) * sy))).Lines;
+        }
+        catch (OcrException)
+        {
+            return [];
+        }
+    }
+
+    private static TextLayerPage Read(Page page, int number, Func<PdfPoint, bool> inside, bool all, (double Width, double Height) size, Func<PdfPoint, Vector2> shown)
+    {
         var letters = page.Letters
-            .Where(l => Inside(l.BoundingBox.Centroid, left, bottom, width, height))
+            .Where(l => (all || l.RenderingMode != TextRenderingMode.Neither) && inside(l.BoundingBox.Centroid))
             .ToList();
         CheckReadable(letters, number);
         letters = WithoutDuplicates(letters);
@@ -58,10 +92,10 @@ internal static class PdfTextLayer
             }
         }
 
-        return new TextLayerPage((int)Math.Round(width), (int)Math.Round(height), lines, text.ToString());
+        return new TextLayerPage((int)Math.Round(size.Width), (int)Math.Round(size.Height), lines, text.ToString());
 
-        // PDF user space (y up, from the frame's corner) to the page as shown (y down, from its top-left corner).
-        Vector2 Shown(PdfPoint p) => new((float)(p.X - left), (float)(bottom + height - p.Y));
+        // PDF user space (y up) to the page or scan as shown (y down, from its top-left corner).
+        Vector2 Shown(PdfPoint p) => shown(p);
     }
 
     /// <summary>A one-page born-digital PDF of a few lines in two columns, for warming up the PDF reader.</summary>

@@ -10,6 +10,7 @@ using SixLabors.ImageSharp.Processing;
 using UglyToad.PdfPig.Content;
 using UglyToad.PdfPig.Core;
 using UglyToad.PdfPig.Fonts.Standard14Fonts;
+using UglyToad.PdfPig.Graphics.Core;
 using UglyToad.PdfPig.Writer;
 
 namespace ScipixWorker.Ocr.IntegrationTests.Engine;
@@ -119,6 +120,7 @@ public sealed class PdfInputTests(EngineFixture fixture)
         var builder = new PdfDocumentBuilder();
         var page = builder.AddPage(747, 322);
         page.AddJpeg(Fixtures.Bytes("sroie", "receipt_012_top.jpg"), new PdfRectangle(0, 0, 747, 322));
+        page.SetTextRenderingMode(TextRenderingMode.Neither);
         page.AddText("SOMEONE ELSES TEXT LAYER", 10, new PdfPoint(20, 20), builder.AddStandard14Font(Standard14Font.Helvetica));
 
         var read = Assert.Single(Read(builder.Build()).Pages);
@@ -164,6 +166,27 @@ public sealed class PdfInputTests(EngineFixture fixture)
         var wholeCer = Cer.Of(Receipt000Truth, Assert.Single(Read(whole).Pages).Text, caseInsensitive: true);
         Assert.True(cer <= wholeCer + 0.02, $"{columns}x{rows} pieces: CER {cer:P2} against {wholeCer:P2} for the whole scan\n{read.Text}");
         Assert.DoesNotContain("HOME MASTER", read.Text, StringComparison.OrdinalIgnoreCase); // the logo is not part of the scan
+    }
+
+    [Fact]
+    public void Visible_text_over_a_full_page_picture_is_read_with_it()
+    {
+        // A document generated over a letterhead picture that fills the page: the picture's text is recognized, the
+        // document's own text is read from the file, in the picture's pixels (747 x 322 shown over 595 x 842 points).
+        var builder = new PdfDocumentBuilder();
+        var page = builder.AddPage(PageSize.A4);
+        page.AddJpeg(Fixtures.Bytes("sroie", "receipt_012_top.jpg"), new PdfRectangle(0, 0, 595, 842));
+        page.AddText("Invoice 20817", 12, new PdfPoint(50, 20), builder.AddStandard14Font(Standard14Font.Helvetica));
+
+        var read = Assert.Single(Read(builder.Build()).Pages);
+
+        Assert.Equal((PageSource.Image, 747, 322), (read.Source, read.Width, read.Height));
+        Assert.Contains("HOME MASTER", read.Text, StringComparison.OrdinalIgnoreCase);
+        var typed = Assert.Single(read.Lines, l => l.Text == "Invoice 20817");
+        Assert.Equal(1f, typed.Confidence);
+        Assert.InRange(typed.Box.MinX, 62, 64); // 50 pt * 747 / 595
+        Assert.InRange(typed.Box.MaxY, 313, 315); // the baseline 20 pt up: (842 - 20) * 322 / 842
+        Assert.Contains("Invoice 20817", read.Text.Split('\n')[^1], StringComparison.Ordinal); // on the lowest row, with the picture's last line
     }
 
     [Fact]
