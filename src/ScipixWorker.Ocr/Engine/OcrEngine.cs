@@ -214,8 +214,8 @@ public sealed class OcrEngine : IDisposable
     public static IReadOnlyList<string> FileExtensions { get; } = [".png", ".jpg", ".jpeg", ".tif", ".tiff", ".bmp", ".gif", ".webp", ".pdf"];
 
     /// <summary>
-    /// Recognizes an encoded image (PNG, JPEG, TIFF, BMP, GIF, WebP) or a scanned PDF; every frame, TIFF page or
-    /// PDF page is a page, decoded one at a time for TIFF and PDF.
+    /// Recognizes an encoded image (PNG, JPEG, TIFF, BMP, GIF, WebP) or a PDF; every frame, TIFF page or PDF page is a
+    /// page, decoded one at a time for TIFF and PDF (a PDF page without a scan is read from its text layer).
     /// </summary>
     /// <exception cref="OcrException">The input is empty, too large, corrupt or of an unsupported format.</exception>
     public OcrDocument Recognize(ReadOnlyMemory<byte> encodedImage, OcrMode mode = OcrMode.Full, CancellationToken cancellationToken = default)
@@ -331,7 +331,7 @@ public sealed class OcrEngine : IDisposable
             prepared = DecodePages(encodedImage, pages, source, cancellationToken)
                 .Select(p => p.TextLayer is { } text
                     ? new PreparedPage(p.Number, text.Width, text.Height, null, [], p.Decode, TimeSpan.Zero, TimeSpan.Zero) { Ready = FromTextLayer(text, p.Number, p.Decode) }
-                    : PreparePage(p.Page!, p.Number, mode, p.Decode, cancellationToken) with { OverScan = p.OverScan })
+                    : PreparePage(p.Page!, p.Number, mode, p.Decode, p.OverScan, cancellationToken))
                 .ToList();
         }
 
@@ -388,7 +388,7 @@ public sealed class OcrEngine : IDisposable
         PreparedPage prepared;
         using (MemoryBudget.Acquire(mode == OcrMode.SingleLine ? 0 : DetectionEstimate(page.Width, page.Height), cancellationToken))
         {
-            prepared = PreparePage(page, pageNumber, mode, decode, cancellationToken) with { OverScan = overScan ?? [] };
+            prepared = PreparePage(page, pageNumber, mode, decode, overScan ?? [], cancellationToken);
         }
 
         // The recognizer leases per call, after this page's lease is back.
@@ -401,7 +401,8 @@ public sealed class OcrEngine : IDisposable
     /// Stage 1: the page's line crops, in reading order, upright (a single-line page is its own crop). A full page's
     /// buffer goes back to the page pool here: the crops are copies.
     /// </summary>
-    private PreparedPage PreparePage(RgbBuffer page, int pageNumber, OcrMode mode, TimeSpan decode, CancellationToken cancellationToken)
+    private PreparedPage PreparePage(
+        RgbBuffer page, int pageNumber, OcrMode mode, TimeSpan decode, IReadOnlyList<TextLayerLine> overScan, CancellationToken cancellationToken)
     {
         if (mode == OcrMode.SingleLine)
         {
@@ -426,7 +427,10 @@ public sealed class OcrEngine : IDisposable
         }
 
         return new PreparedPage(pageNumber, page.Width, page.Height, quads, crops, decode,
-            Stopwatch.GetElapsedTime(started, detected), Stopwatch.GetElapsedTime(detected), turned);
+            Stopwatch.GetElapsedTime(started, detected), Stopwatch.GetElapsedTime(detected), turned)
+        {
+            OverScan = overScan,
+        };
     }
 
     /// <summary>Stage 3: lines above the drop score, joined in reading order.</summary>

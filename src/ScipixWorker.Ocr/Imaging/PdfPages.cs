@@ -11,7 +11,7 @@ using UglyToad.PdfPig.Tokens;
 namespace ScipixWorker.Ocr.Imaging;
 
 /// <summary>
-/// A scanned PDF, one page at a time: each page's scan is the raster image drawn over most of it, handed out
+/// A PDF, one page at a time: each page's scan is the raster image drawn over most of it (or its pieces), handed out
 /// still encoded (a JPEG as stored, or PdfPig's PNG of a Flate, LZW, run-length or CCITT fax image) for the ordinary decoder,
 /// with the clockwise turn the page is shown at. The file is parsed, not rendered: a page drawn as text and
 /// vectors (a born-digital page) has no scan, and its text layer is read instead (<see cref="TextLayer"/>). Not thread-safe.
@@ -29,7 +29,7 @@ internal sealed class PdfPages : IDisposable
     private readonly PdfDocument _document;
     private readonly PageContent _maxPageContent;
 
-    private (int Index, Page Page, IPdfImage[] Images)? _parsed;
+    private ParsedPage? _parsed;
 
     private PdfPages(PdfDocument document, PageContent maxPageContent) => (_document, _maxPageContent) = (document, maxPageContent);
 
@@ -78,16 +78,13 @@ internal sealed class PdfPages : IDisposable
     /// <exception cref="OcrException">The page is damaged.</exception>
     public (int Width, int Height) ShownSize(int index)
     {
-        var (page, images) = Parse(index);
-        if (LargestScan(page, images) is null)
+        var parsed = Parse(index);
+        return parsed switch
         {
-            return TileSet(page, images) is { } tiles
-                ? Layout(tiles).Size
-                : ((int)Math.Max(1, Math.Round(page.Width)), (int)Math.Max(1, Math.Round(page.Height)));
-        }
-
-        var (scan, turn) = Find(index);
-        return Turned(scan, turn);
+            { Scan: { } scan } => Turned(scan, ClockwiseTurn(scan.BoundingBox.Rotation)),
+            { Tiles: { } tiles } => Layout(tiles).Size,
+            _ => ((int)Math.Max(1, Math.Round(parsed.Page.Width)), (int)Math.Max(1, Math.Round(parsed.Page.Height))),
+        };
     }
 
     /// <summary>
@@ -99,8 +96,7 @@ internal sealed class PdfPages : IDisposable
     /// <exception cref="OcrException">The page is damaged, or a piece is in a compression the worker cannot decode.</exception>
     public TiledScan? Tiles(int index, Action<int, int> checkSize)
     {
-        var (page, images) = Parse(index);
-        if (LargestScan(page, images) is not null || TileSet(page, images) is not { } tiles)
+        if (Parse(index).Tiles is not { } tiles)
         {
             return null;
         }
@@ -212,8 +208,8 @@ internal sealed class PdfPages : IDisposable
     /// lone logo); or its text cannot be read.</exception>
     public TextLayerPage? TextLayer(int index)
     {
-        var (page, images) = Parse(index);
-        if (LargestScan(page, images) is not null || TileSet(page, images) is not null)
+        var parsed = Parse(index);
+        if (parsed.Scan is not null || parsed.Tiles is not null)
         {
             return null;
         }
@@ -222,14 +218,14 @@ internal sealed class PdfPages : IDisposable
         TextLayerPage text;
         try
         {
-            text = PdfTextLayer.Read(page, number);
+            text = PdfTextLayer.Read(parsed.Page, number);
         }
         catch (Exception ex) when (IsParseFailure(ex))
         {
             throw Corrupt(ex, number);
         }
 
-        if (text.Lines.Count == 0 && images.Length > 0)
+        if (text.Lines.Count == 0 && parsed.Images.Length > 0)
         {
             throw new OcrException(OcrErrorCode.UnsupportedFormat,
                 $"Page {number} of the PDF has neither text nor a scanned image (no raster image, nor images side by side, cover " +
@@ -247,15 +243,15 @@ internal sealed class PdfPages : IDisposable
     /// <exception cref="OcrException">The page is damaged.</exception>
     public IReadOnlyList<TextLayerLine> TextOverScan(int index)
     {
-        var (page, images) = Parse(index);
-        if (LargestScan(page, images) is not { } scan)
+        var parsed = Parse(index);
+        if (parsed.Scan is not { } scan)
         {
             return [];
         }
 
         try
         {
-            return PdfTextLayer.OverScan(page, index + 1, scan.BoundingBox, Turned(scan, ClockwiseTurn(scan.BoundingBox.Rotation)));
+            return PdfTextLayer.OverScan(parsed.Page, index + 1, Bounds([scan]), Turned(scan, ClockwiseTurn(scan.BoundingBox.Rotation)));
         }
         catch (Exception ex) when (IsParseFailure(ex))
         {
@@ -263,12 +259,13 @@ internal sealed class PdfPages : IDisposable
         }
     }
 
-    // The page and its images; the last page asked for is kept, since a page is first asked whether it has a scan.
-    private (Page Page, IPdfImage[] Images) Parse(int index)
+    // The page, its images and what they are, found once: the last page asked for is kept, since a page is asked in
+    // turn for its text layer, its scan (whole or in pieces) and the text over it.
+    private ParsedPage Parse(int index)
     {
         if (_parsed is { } parsed && parsed.Index == index)
         {
-            return (parsed.Page, parsed.Images);
+            return parsed;
         }
 
         try
@@ -290,8 +287,9 @@ internal sealed class PdfPages : IDisposable
 
             var page = _document.GetPage(index + 1);
             IPdfImage[] images = [.. page.GetImages()];
-            _parsed = (index, page, images);
-            return (page, images);
+            var scan = LargestScan(page, images);
+            _parsed = new ParsedPage(index, page, images, scan, scan is null ? TileSet(page, images) : null);
+            return _parsed;
         }
         catch (Exception ex) when (IsParseFailure(ex))
         {
@@ -310,8 +308,7 @@ internal sealed class PdfPages : IDisposable
     // The page's scan and the turn that shows it as placed.
     private (IPdfImage Scan, int ClockwiseTurn) Find(int index)
     {
-        var (page, images) = Parse(index);
-        var scan = LargestScan(page, images) ?? throw new OcrException(OcrErrorCode.UnsupportedFormat,
+        var scan = Parse(index).Scan ?? throw new OcrException(OcrErrorCode.UnsupportedFormat,
             $"Page {index + 1} of the PDF has no scanned image (no raster image covers {MinScanCoverage:P0} of it).");
         return (scan, ClockwiseTurn(scan.BoundingBox.Rotation));
     }
@@ -381,6 +378,9 @@ internal sealed class PdfPages : IDisposable
             or PdfDocumentStackDepthException or InvalidOperationException or ArgumentException or IndexOutOfRangeException
             or EndOfStreamException or FormatException or NotSupportedException or InvalidDataException or OverflowException
             or KeyNotFoundException;
+
+    /// <summary>A parsed page: its images, its scan when one covers most of it, else its scan's pieces when they tile it.</summary>
+    private sealed record ParsedPage(int Index, Page Page, IPdfImage[] Images, IPdfImage? Scan, IPdfImage[]? Tiles);
 
     private sealed class PdfFormat : IImageFormat
     {

@@ -35,14 +35,14 @@ internal static class PdfTextLayer
 
     /// <summary>
     /// The visible text drawn over a scan (typed over a scanned form, or a document's text over a full-page background
-    /// picture), in the scan's pixels as shown: <paramref name="scan"/> is where the scan lies on the page (PDF user
-    /// space, as PdfPig places it) and <paramref name="pixels"/> its size as shown. Invisible text (a scanner's OCR
-    /// layer) is not read; unreadable text is left out rather than refused.
+    /// picture), in the scan's pixels as shown: <paramref name="scan"/> is where the scan lies on the page (its bounds in
+    /// PDF user space, as PdfPig places it) and <paramref name="pixels"/> its size as shown. Invisible text (a scanner's
+    /// OCR layer) is not read; unreadable text is left out rather than refused.
     /// </summary>
-    public static IReadOnlyList<TextLayerLine> OverScan(Page page, int number, PdfRectangle scan, (int Width, int Height) pixels)
+    public static IReadOnlyList<TextLayerLine> OverScan(
+        Page page, int number, (double Left, double Bottom, double Right, double Top) scan, (int Width, int Height) pixels)
     {
-        var (left, right) = (Math.Min(scan.TopLeft.X, scan.BottomRight.X), Math.Max(scan.TopLeft.X, scan.BottomRight.X));
-        var (bottom, top) = (Math.Min(scan.TopLeft.Y, scan.BottomRight.Y), Math.Max(scan.TopLeft.Y, scan.BottomRight.Y));
+        var (left, bottom, right, top) = scan;
         if (right - left <= 0 || top - bottom <= 0 || !page.Letters.Any(l => l.RenderingMode != TextRenderingMode.Neither))
         {
             return [];
@@ -60,6 +60,8 @@ internal static class PdfTextLayer
         }
     }
 
+    // The letters inside (all, or the visible ones) as lines; shown maps PDF user space (y up) to the page or scan as shown
+    // (y down, from its top-left corner), in which size is given.
     private static TextLayerPage Read(Page page, int number, Func<PdfPoint, bool> inside, bool all, (double Width, double Height) size, Func<PdfPoint, Vector2> shown)
     {
         var letters = page.Letters
@@ -86,16 +88,13 @@ internal static class PdfTextLayer
 
                     var box = line.BoundingBox;
                     lines.Add(new TextLayerLine(lineText, new Quad(
-                        Shown(box.TopLeft), Shown(box.TopRight), Shown(box.BottomRight), Shown(box.BottomLeft))));
+                        shown(box.TopLeft), shown(box.TopRight), shown(box.BottomRight), shown(box.BottomLeft))));
                     text.Append(text.Length == 0 ? string.Empty : "\n").Append(lineText);
                 }
             }
         }
 
         return new TextLayerPage((int)Math.Round(size.Width), (int)Math.Round(size.Height), lines, text.ToString());
-
-        // PDF user space (y up) to the page or scan as shown (y down, from its top-left corner).
-        Vector2 Shown(PdfPoint p) => shown(p);
     }
 
     /// <summary>A one-page born-digital PDF of a few lines in two columns, for warming up the PDF reader.</summary>
