@@ -31,8 +31,19 @@ public sealed record DocumentRecognized(
 /// <param name="Text">The page's text: lines on one visual row joined by a space, rows by newlines (a text layer: one line a row).</param>
 /// <param name="Lines">The lines in reading order; empty at <see cref="DetailLevel.Text"/>.</param>
 /// <param name="Source">Where the text came from: the page's pixels, or a born-digital PDF page's own text.</param>
+/// <param name="Rotation">
+/// Degrees clockwise (0, 90, 180 or 270) the image was turned to read it: 180 for a page scanned upside down, 90 or 270
+/// for one scanned or photographed sideways. Width, height and boxes stay those of the image as stored (boxes with their
+/// corners named as the text reads); 0 for a text layer.
+/// </param>
 public sealed record RecognizedPage(
-    int PageNumber, int Width, int Height, string Text, IReadOnlyList<RecognizedTextLine> Lines, PageSource Source = PageSource.Image);
+    int PageNumber,
+    int Width,
+    int Height,
+    string Text,
+    IReadOnlyList<RecognizedTextLine> Lines,
+    PageSource Source = PageSource.Image,
+    int Rotation = 0);
 
 /// <summary>Where a page's text came from.</summary>
 public enum PageSource

@@ -100,6 +100,7 @@ internal static class OcrCommand
             width = p.Width,
             height = p.Height,
             source = p.Source == PageSource.TextLayer ? "textLayer" : "image",
+            rotation = p.Rotation,
             text = p.Text,
             lines = p.Lines.Select(l => new { text = l.Text, confidence = MathF.Round(l.Confidence, 4), box = l.Box.ToArray().Select(v => MathF.Round(v, 1)) }),
             timingsMs = new

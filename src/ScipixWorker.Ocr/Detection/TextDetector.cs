@@ -1,6 +1,8 @@
+using System.Numerics;
 using Microsoft.Extensions.Logging;
 using Microsoft.ML.OnnxRuntime;
 using ScipixWorker.Ocr.Engine;
+using ScipixWorker.Ocr.Geometry;
 using ScipixWorker.Ocr.Imaging;
 using ScipixWorker.Ocr.Precision;
 
@@ -87,6 +89,35 @@ internal sealed class TextDetector : IDisposable
         finally
         {
             resized.ReturnToPool();
+        }
+    }
+
+    /// <summary>
+    /// Detects the text of a page scanned sideways: the model runs on the page turned a quarter turn anticlockwise (the
+    /// resized input is turned, not the page), where lines that ran up or down the image run across it, as the detector
+    /// was trained to find them; the boxes come back in the page's pixels, corners named as text running down the image
+    /// reads them. Lines running up the image come out upside down, for the angle classifier to turn.
+    /// </summary>
+    public IReadOnlyList<DetectedBox> DetectSideways(RgbBuffer page, CancellationToken cancellationToken)
+    {
+        var (width, height) = InputSize(page.Width, page.Height, _limitSide, _minAreaSide);
+        var resized = RgbBuffer.Rent(width, height);
+        var turned = RgbBuffer.Rent(height, width);
+        try
+        {
+            CvResize.Bilinear(page, resized);
+            QuadCropper.RotateCounterClockwise(resized, turned);
+            // Boxes on the turned page (page.Height x page.Width); a point (u, v) there is (page.Width - v, u) here.
+            var boxes = RunModel(turned, (probabilities, _) => _postProcessor.Process(probabilities, height, width, page.Height, page.Width), cancellationToken);
+            Vector2 Back(Vector2 p) => new(page.Width - p.Y, p.X);
+            return boxes
+                .Select(b => b with { Box = new Quad(Back(b.Box.TopLeft), Back(b.Box.TopRight), Back(b.Box.BottomRight), Back(b.Box.BottomLeft)).Along(Vector2.UnitY) })
+                .ToArray();
+        }
+        finally
+        {
+            resized.ReturnToPool();
+            turned.ReturnToPool();
         }
     }
 

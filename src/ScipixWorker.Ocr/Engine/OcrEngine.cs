@@ -410,24 +410,46 @@ public sealed class OcrEngine : IDisposable
         }
 
         var started = Stopwatch.GetTimestamp();
-        var boxes = ReadingOrder.Sort(_detector.Detect(page, cancellationToken));
+        var quads = ReadingOrder.Sort(_detector.Detect(page, cancellationToken)).Select(b => b.Box).ToList();
         var detected = Stopwatch.GetTimestamp();
-        var crops = boxes.Select(b => QuadCropper.Crop(page, b.Box)).ToList();
+        var sideways = _options.OrientationPerPage && ReadingOrder.IsSideways(quads);
+        if (sideways)
+        {
+            // A page a quarter turn off. The detector finds lines running up or down the image worse than lines across
+            // it, so it looks again on the page turned a quarter turn, and every box is cropped as text running down the
+            // image reads it, short words included; the classifier's verdict for the page then tells a page turned
+            // clockwise from one turned anticlockwise, whose crops come out upside down.
+            quads = _detector.DetectSideways(page, cancellationToken).Select(b => b.Box).ToList();
+            detected = Stopwatch.GetTimestamp();
+        }
+
+        var crops = quads.Select(q => QuadCropper.Crop(page, q)).ToList();
         page.ReturnToPool();
-        var quads = boxes.Select(b => b.Box).ToList();
         var turned = _classifier?.Correct(crops, cancellationToken) ?? false;
         if (turned)
         {
-            // Scanned upside down: its lines are upright now, and read from the bottom right of the image; each box
-            // names its corners as its text reads.
+            // Its lines are upright now; each box names its corners as its text reads.
             quads = quads.Select(q => q.UpsideDown()).ToList();
-            var order = ReadingOrder.TurnedOrder(quads, page.Width, page.Height);
+        }
+
+        // Clockwise quarter turns that make the page upright.
+        var quarterTurns = (sideways, turned) switch
+        {
+            (false, false) => 0,
+            (false, true) => 2,
+            (true, false) => 3,
+            (true, true) => 1,
+        };
+        if (quarterTurns != 0)
+        {
+            // Read in the upright page's order: an upside-down page from the bottom right of the image.
+            var order = ReadingOrder.UprightOrder(quads, quarterTurns, page.Width, page.Height);
             quads = order.Select(i => quads[i]).ToList();
             crops = order.Select(i => crops[i]).ToList();
         }
 
         return new PreparedPage(pageNumber, page.Width, page.Height, quads, crops, decode,
-            Stopwatch.GetElapsedTime(started, detected), Stopwatch.GetElapsedTime(detected), turned)
+            Stopwatch.GetElapsedTime(started, detected), Stopwatch.GetElapsedTime(detected), quarterTurns)
         {
             OverScan = overScan,
         };
@@ -462,11 +484,28 @@ public sealed class OcrEngine : IDisposable
         var timings = new OcrTimings(prepared.Decode, prepared.Detect, prepared.Classify, recognize, total);
         if (prepared.OverScan.Count > 0)
         {
-            lines = WithTextOverScan(lines, prepared.OverScan, prepared.Turned);
+            lines = WithTextOverScan(lines, prepared.OverScan, prepared.QuarterTurns != 0);
         }
 
-        var rowBoxes = prepared.Turned ? lines.Select(l => ReadingOrder.Turned(l.Box, prepared.Width, prepared.Height)).ToList() : null;
-        return new OcrPage(prepared.PageNumber, prepared.Width, prepared.Height, lines, JoinRows(lines, rowBoxes), timings);
+        var upright = lines.Select(l => ReadingOrder.Upright(l.Box, prepared.QuarterTurns, prepared.Width, prepared.Height)).ToList();
+        var blocks = _options.ColumnLayout ? ColumnLayout.Blocks(upright, lines.Select(l => l.Text.Length).ToList()) : null;
+        string pageText;
+        if (blocks is null)
+        {
+            pageText = JoinRows(lines, upright);
+        }
+        else
+        {
+            // Set in columns: each block read to its end, in the blocks' order; the lines follow the text.
+            var ordered = blocks.Select(block => ReadingOrder.Order(block.Select(i => upright[i]).ToList()).Select(k => block[k]).ToList()).ToList();
+            pageText = string.Join('\n', ordered.Select(block => JoinRows(block.Select(i => lines[i]).ToList(), block.Select(i => upright[i]).ToList())));
+            lines = ordered.SelectMany(block => block.Select(i => lines[i])).ToList();
+        }
+
+        return new OcrPage(prepared.PageNumber, prepared.Width, prepared.Height, lines, pageText, timings)
+        {
+            Rotation = prepared.QuarterTurns * 90,
+        };
     }
 
     // A PDF's visible text over its scan is exact: it replaces the lines recognized under it (half of a recognized line's
@@ -495,13 +534,14 @@ public sealed class OcrEngine : IDisposable
     }
 
     /// <summary>
-    /// A page after stage 1. <see cref="Boxes"/> is null for a single-line page; <see cref="Turned"/>: scanned upside down
-    /// (its crops turned upright, boxes and crops in the turned page's reading order). <see cref="Ready"/>: a page read
+    /// A page after stage 1. <see cref="Boxes"/> is null for a single-line page; <see cref="QuarterTurns"/>: the clockwise
+    /// quarter turns that make the page upright, 2 for a page scanned upside down (its crops upright, boxes named as their
+    /// text reads, boxes and crops in the upright page's reading order). <see cref="Ready"/>: a page read
     /// from a PDF's text layer, complete already (no crops).
     /// </summary>
     private sealed record PreparedPage(
         int PageNumber, int Width, int Height, IReadOnlyList<Quad>? Boxes, IReadOnlyList<RgbBuffer> Crops,
-        TimeSpan Decode, TimeSpan Detect, TimeSpan Classify, bool Turned = false)
+        TimeSpan Decode, TimeSpan Detect, TimeSpan Classify, int QuarterTurns = 0)
     {
         public OcrPage? Ready { get; init; }
 

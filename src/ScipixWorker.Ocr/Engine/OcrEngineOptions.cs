@@ -148,6 +148,14 @@ public sealed class OcrEngineOptions
     /// </summary>
     public bool OrientationPerPage { get; set; } = true;
 
+    /// <summary>
+    /// Read a page set in columns (a report, a journal) one column after the other, instead of joining its rows across
+    /// the page (PaddleOCR): a vertical gutter with prose on both sides (long lines: a price list's prices are short)
+    /// separates columns.
+    /// Pages without such a gutter (receipts, tables, forms) read as before.
+    /// </summary>
+    public bool ColumnLayout { get; set; } = true;
+
     /// <summary>Lines recognized with a lower confidence are dropped from full-page results (drop_score).</summary>
     [Range(0.0, 1.0)]
     public float DropScore { get; set; } = 0.5f;

@@ -11,6 +11,13 @@ public sealed record OcrPage(int PageNumber, int Width, int Height, IReadOnlyLis
 {
     /// <summary>Where the text came from: the page's pixels, or a born-digital PDF page's own text.</summary>
     public PageSource Source { get; init; } = PageSource.Image;
+
+    /// <summary>
+    /// Degrees clockwise (0, 90, 180 or 270) the page's image was turned to read it: 180 for a page scanned upside down,
+    /// 90 or 270 for one scanned or photographed sideways. Boxes stay in the image's pixels, their corners named as the
+    /// text reads. Always 0 for a single line and for a PDF page read from its text layer.
+    /// </summary>
+    public int Rotation { get; init; }
 }
 
 /// <summary>Where a page's text came from.</summary>

@@ -13,6 +13,9 @@ internal static class ReadingOrder
     /// <summary>Two boxes are on one visual row when their vertical extents overlap by this much of the smaller height.</summary>
     public const float RowOverlapRatio = 0.5f;
 
+    /// <summary>Boxes this many times as long as they are high or more are lines whose direction counts.</summary>
+    public const float ElongatedRatio = 1.5f;
+
     /// <summary>
     /// PaddleOCR's sorted_boxes: sort by the top-left corner (y, then x), then move each box left past
     /// its predecessors while they start less than 10 pixels higher and further right.
@@ -24,18 +27,60 @@ internal static class ReadingOrder
     }
 
     /// <summary>
-    /// The reading order of a page scanned upside down: <see cref="Sort"/>'s order of the boxes as they lie on the page
-    /// turned upright. <paramref name="boxes"/> have their corners named as the text reads (<see cref="Quad.UpsideDown"/>).
-    /// Returns indices into <paramref name="boxes"/>.
+    /// The reading order of a page scanned upside down or sideways: <see cref="Sort"/>'s order of the boxes as they lie on
+    /// the page turned upright by <paramref name="quarterTurns"/> clockwise quarter turns. <paramref name="boxes"/> have
+    /// their corners named as the text reads (<see cref="Quad.UpsideDown"/>, <see cref="Quad.Along"/>). Returns indices
+    /// into <paramref name="boxes"/>.
     /// </summary>
-    public static int[] TurnedOrder(IReadOnlyList<Quad> boxes, int pageWidth, int pageHeight) =>
-        Order(boxes.Select(b => Turned(b, pageWidth, pageHeight)).ToArray());
+    public static int[] UprightOrder(IReadOnlyList<Quad> boxes, int quarterTurns, int pageWidth, int pageHeight) =>
+        Order(boxes.Select(b => Upright(b, quarterTurns, pageWidth, pageHeight)).ToArray());
 
-    /// <summary>Where a box (corners named as its text reads) lies on the page turned by 180 degrees.</summary>
-    public static Quad Turned(Quad box, int pageWidth, int pageHeight)
+    /// <summary>
+    /// Where a box (corners named as its text reads) lies on the page turned by <paramref name="quarterTurns"/> clockwise
+    /// quarter turns (0-3); <paramref name="pageWidth"/> and <paramref name="pageHeight"/> are the page's before the turn.
+    /// </summary>
+    public static Quad Upright(Quad box, int quarterTurns, int pageWidth, int pageHeight)
     {
-        Vector2 Turn(Vector2 p) => new(pageWidth - p.X, pageHeight - p.Y);
+        var turns = ((quarterTurns % 4) + 4) % 4;
+        Vector2 Turn(Vector2 p) => turns switch
+        {
+            0 => p,
+            1 => new Vector2(pageHeight - p.Y, p.X),
+            2 => new Vector2(pageWidth - p.X, pageHeight - p.Y),
+            _ => new Vector2(p.Y, pageWidth - p.X),
+        };
+
         return new Quad(Turn(box.TopLeft), Turn(box.TopRight), Turn(box.BottomRight), Turn(box.BottomLeft));
+    }
+
+    /// <summary>
+    /// Whether a page's text runs up or down the image (a page scanned or photographed a quarter turn off): the boxes
+    /// whose long side is nearer vertical than horizontal hold more than half of the text, each box weighted by how many
+    /// times longer than high it is (about its number of characters). Boxes under <see cref="ElongatedRatio"/> (a single
+    /// character, a short number) say nothing about the direction and are left out, as is a vertical margin note on an
+    /// upright page, outweighed by the page's lines.
+    /// </summary>
+    public static bool IsSideways(IReadOnlyList<Quad> boxes)
+    {
+        ArgumentNullException.ThrowIfNull(boxes);
+        double vertical = 0, horizontal = 0;
+        foreach (var box in boxes)
+        {
+            var upright = box.Along(Vector2.UnitX);
+            var across = (upright.TopRight - upright.TopLeft + (upright.BottomRight - upright.BottomLeft)) / 2;
+            var down = (upright.BottomLeft - upright.TopLeft + (upright.BottomRight - upright.TopRight)) / 2;
+            var (width, height) = (across.Length(), down.Length());
+            if (width >= ElongatedRatio * height && height > 0)
+            {
+                horizontal += width / height;
+            }
+            else if (height >= ElongatedRatio * width && width > 0)
+            {
+                vertical += height / width;
+            }
+        }
+
+        return vertical > horizontal;
     }
 
     /// <summary><see cref="Sort"/>'s order of <paramref name="boxes"/>, as indices into them.</summary>

@@ -33,6 +33,33 @@ public readonly record struct Quad(Vector2 TopLeft, Vector2 TopRight, Vector2 Bo
     /// <summary>The same quad with its corners named as text upside down in the image reads them (the image's bottom right is its top left).</summary>
     public Quad UpsideDown() => new(BottomRight, BottomLeft, TopLeft, TopRight);
 
+    /// <summary>
+    /// The same four corners, named as text running along <paramref name="direction"/> (in image coordinates, y down)
+    /// reads them: the top edge, from top-left to top-right, is the side that points most nearly that way. The corners
+    /// are first put in clockwise order around their centre, so a detector's naming (by x, then y) does not matter.
+    /// </summary>
+    public Quad Along(Vector2 direction)
+    {
+        var center = (TopLeft + TopRight + BottomRight + BottomLeft) / 4;
+        Span<Vector2> corners = [TopLeft, TopRight, BottomRight, BottomLeft];
+        // Clockwise on screen (y down) is ascending angle.
+        corners.Sort((a, b) => MathF.Atan2(a.Y - center.Y, a.X - center.X).CompareTo(MathF.Atan2(b.Y - center.Y, b.X - center.X)));
+        var best = 0;
+        var bestScore = float.NegativeInfinity;
+        for (var k = 0; k < 4; k++)
+        {
+            // The top and bottom edges as the text would read them, both left to right.
+            var along = corners[(k + 1) % 4] - corners[k] + (corners[(k + 2) % 4] - corners[(k + 3) % 4]);
+            var score = Vector2.Dot(along, direction) / MathF.Max(along.Length(), float.Epsilon);
+            if (score > bestScore)
+            {
+                (best, bestScore) = (k, score);
+            }
+        }
+
+        return new Quad(corners[best], corners[(best + 1) % 4], corners[(best + 2) % 4], corners[(best + 3) % 4]);
+    }
+
     /// <summary>An axis-aligned rectangle as a quad.</summary>
     public static Quad FromRectangle(float x, float y, float width, float height) =>
         new(new Vector2(x, y), new Vector2(x + width, y), new Vector2(x + width, y + height), new Vector2(x, y + height));

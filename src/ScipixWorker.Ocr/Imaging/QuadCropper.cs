@@ -43,6 +43,20 @@ internal static class QuadCropper
         ArgumentNullException.ThrowIfNull(image);
 
         var rotated = new RgbBuffer(image.Height, image.Width);
+        RotateCounterClockwise(image, rotated);
+        return rotated;
+    }
+
+    /// <summary><see cref="RotateCounterClockwise(RgbBuffer)"/> into <paramref name="rotated"/> (height x width of the image).</summary>
+    public static void RotateCounterClockwise(RgbBuffer image, RgbBuffer rotated)
+    {
+        ArgumentNullException.ThrowIfNull(image);
+        ArgumentNullException.ThrowIfNull(rotated);
+        if (rotated.Width != image.Height || rotated.Height != image.Width)
+        {
+            throw new ArgumentException($"A {image.Width} x {image.Height} image turns into {image.Height} x {image.Width}, not {rotated.Width} x {rotated.Height}.", nameof(rotated));
+        }
+
         for (var y = 0; y < rotated.Height; y++)
         {
             var destination = rotated.Row(y);
@@ -52,8 +66,6 @@ internal static class QuadCropper
                 image.ReadOnlyRow(x).Slice(sourceX, 3).CopyTo(destination.Slice(x * 3, 3));
             }
         }
-
-        return rotated;
     }
 
     private static RgbBuffer Warp(RgbBuffer source, Quad box, int width, int height)

@@ -15,7 +15,8 @@ internal static class ResultProjection
                 detail == DetailLevel.Text
                     ? []
                     : page.Lines.Select(line => new RecognizedTextLine(line.Text, line.Confidence, detail == DetailLevel.Full ? line.Box.ToArray() : null)).ToList(),
-                page.Source == Ocr.Engine.PageSource.TextLayer ? Contracts.PageSource.TextLayer : Contracts.PageSource.Image))
+                page.Source == Ocr.Engine.PageSource.TextLayer ? Contracts.PageSource.TextLayer : Contracts.PageSource.Image,
+                page.Rotation))
             .ToList();
 
     public static ModelIdentity Identity(OcrModelInfo model) =>

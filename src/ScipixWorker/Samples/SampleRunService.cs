@@ -58,7 +58,8 @@ internal sealed class SampleRunService(
             endpoint.Handler<DocumentRecognized>(c =>
             {
                 var text = c.Message.Text ?? $"(result in blob {c.Message.ResultLocation?.Container}/{c.Message.ResultLocation?.BlobName})";
-                Print(c.Message.JobId, $"{c.Message.Timings.TotalMs:F0} ms{(c.Message.FromCache ? ", from cache" : string.Empty)}\n{text}\n");
+                var turned = string.Concat(c.Message.Pages.Where(p => p.Rotation != 0).Select(p => $", page {p.PageNumber} read turned {p.Rotation} degrees"));
+                Print(c.Message.JobId, $"{c.Message.Timings.TotalMs:F0} ms{(c.Message.FromCache ? ", from cache" : string.Empty)}{turned}\n{text}\n");
                 return Task.CompletedTask;
             });
             endpoint.Handler<DocumentRecognitionFailed>(c =>

@@ -18,6 +18,9 @@ internal static class SampleImages
 
     public static string ReceiptTruth => File.ReadAllText(TestEnvironment.Asset("fixtures", "receipt_000.gt.txt"));
 
+    /// <summary>The ground truth of samples/receipt-sideways.jpg (SROIE receipt 048).</summary>
+    public static string SidewaysReceiptTruth => File.ReadAllText(TestEnvironment.Asset("fixtures", "receipt_048.gt.txt"));
+
     /// <summary>
     /// Character error rate, case-insensitive (the SROIE ground truth is upper case) and ignoring whitespace
     /// (the ground truth spaces "TEL : 03-3271 9872" as printed; the recognizer reads "TEL:03-32719872").

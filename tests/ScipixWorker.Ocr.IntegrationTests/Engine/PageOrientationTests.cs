@@ -6,7 +6,7 @@ using SixLabors.ImageSharp.Processing;
 
 namespace ScipixWorker.Ocr.IntegrationTests.Engine;
 
-/// <summary>Ocr:OrientationPerPage: 0 or 180 degrees is decided for the whole page, on real receipts.</summary>
+/// <summary>Ocr:OrientationPerPage: 0, 90, 180 or 270 degrees is decided for the whole page, on real receipts.</summary>
 [Collection(EngineCollection.Name)]
 public sealed class PageOrientationTests(EngineFixture fixture)
 {
@@ -34,7 +34,7 @@ public sealed class PageOrientationTests(EngineFixture fixture)
         var upright = Fixtures.Bytes("sroie", "receipt_000.jpg");
 
         var uprightCer = Cer.Of(reference, fixture.Engine.Recognize(upright, OcrMode.Full, TestContext.Current.CancellationToken).Text, caseInsensitive: true);
-        var turned = fixture.Engine.Recognize(Turned(upright), OcrMode.Full, TestContext.Current.CancellationToken);
+        var turned = fixture.Engine.Recognize(Turned(upright, RotateMode.Rotate180), OcrMode.Full, TestContext.Current.CancellationToken);
         var turnedCer = Cer.Of(reference, turned.Text, caseInsensitive: true);
 
         var lines = turned.Pages[0].Lines;
@@ -42,12 +42,43 @@ public sealed class PageOrientationTests(EngineFixture fixture)
         Assert.True(turnedCer < uprightCer + 0.03, $"CER {turnedCer:P2} upside down, {uprightCer:P2} upright");
         Assert.True(Cer.Of("TAN WOON YANN", lines[0].Text, caseInsensitive: true) < 0.2, $"first line '{lines[0].Text}'"); // read from the top of the receipt
         Assert.All(lines, line => Assert.True(line.Box.TopLeft.Y > line.Box.BottomLeft.Y)); // corners named as the text reads
+        Assert.Equal(180, turned.Pages[0].Rotation);
     }
 
-    private static byte[] Turned(byte[] jpeg)
+    [Theory]
+    [InlineData(RotateMode.Rotate90, 270)]
+    [InlineData(RotateMode.Rotate270, 90)]
+    public void A_receipt_scanned_sideways_is_turned_whole_and_read_as_well_as_upright(RotateMode scanned, int rotation)
+    {
+        var reference = Fixtures.Text("sroie", "receipt_000.gt.txt");
+        var upright = Fixtures.Bytes("sroie", "receipt_000.jpg");
+        var uprightPage = fixture.Engine.Recognize(upright, OcrMode.Full, TestContext.Current.CancellationToken).Pages[0];
+
+        var page = fixture.Engine.Recognize(Turned(upright, scanned), OcrMode.Full, TestContext.Current.CancellationToken).Pages[0];
+        var cer = Cer.Of(reference, page.Text, caseInsensitive: true);
+        var uprightCer = Cer.Of(reference, uprightPage.Text, caseInsensitive: true);
+
+        Assert.Equal(0, uprightPage.Rotation);
+        Assert.Equal(rotation, page.Rotation);
+        Assert.Equal((uprightPage.Height, uprightPage.Width), (page.Width, page.Height)); // the image's size, as stored
+        Assert.True(page.Lines.Count >= 25, $"only {page.Lines.Count} lines");
+        Assert.True(cer < uprightCer + 0.03, $"CER {cer:P2} sideways, {uprightCer:P2} upright");
+        Assert.True(Cer.Of("TAN WOON YANN", page.Lines[0].Text, caseInsensitive: true) < 0.2, $"first line '{page.Lines[0].Text}'");
+        // Items and their prices are joined on one row as on the upright receipt.
+        Assert.Contains(page.Text.Split('\n'), row => Cer.IgnoringSpaces("TOTAL 9.00", row.ToUpperInvariant().Replace(":", string.Empty, StringComparison.Ordinal)) < 0.15);
+        // Boxes are in the image's pixels, their corners named as the text reads: down the image, or up it.
+        Assert.All(page.Lines, line =>
+        {
+            Assert.InRange(line.Box.MinX, -1, page.Width + 1);
+            Assert.InRange(line.Box.MaxY, -1, page.Height + 1);
+            Assert.True(rotation == 270 ? line.Box.TopRight.Y > line.Box.TopLeft.Y : line.Box.TopRight.Y < line.Box.TopLeft.Y);
+        });
+    }
+
+    private static byte[] Turned(byte[] jpeg, RotateMode turn)
     {
         using var image = Image.Load<Rgb24>(jpeg);
-        image.Mutate(x => x.Rotate(RotateMode.Rotate180));
+        image.Mutate(x => x.Rotate(turn));
         using var png = new MemoryStream();
         image.SaveAsPng(png);
         return png.ToArray();

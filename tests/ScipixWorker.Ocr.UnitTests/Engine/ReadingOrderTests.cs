@@ -1,3 +1,4 @@
+using System.Numerics;
 using ScipixWorker.Ocr.Detection;
 using ScipixWorker.Ocr.Engine;
 using ScipixWorker.Ocr.Geometry;
@@ -173,7 +174,7 @@ public sealed class ReadingOrderTests
             Box(300, 100, 180, 20).Box.UpsideDown(), // the item: image right, page left
         ];
 
-        var order = ReadingOrder.TurnedOrder(boxes, 500, 300);
+        var order = ReadingOrder.UprightOrder(boxes, 2, 500, 300);
 
         Assert.Equal([0, 2, 1], order);
     }
@@ -184,7 +185,92 @@ public sealed class ReadingOrderTests
         var upsideDown = Quad.FromRectangle(20, 100, 80, 20).UpsideDown();
 
         Assert.Equal(new System.Numerics.Vector2(100, 120), upsideDown.TopLeft); // the text's top left: the image's bottom right
-        Assert.Equal(Quad.FromRectangle(400, 180, 80, 20), ReadingOrder.Turned(upsideDown, 500, 300));
+        Assert.Equal(Quad.FromRectangle(400, 180, 80, 20), ReadingOrder.Upright(upsideDown, 2, 500, 300));
+    }
+
+    [Fact]
+    public void A_page_turned_a_quarter_turn_clockwise_reads_from_the_top_right_of_the_image_downwards()
+    {
+        // A 300 x 500 image of a 500 x 300 page turned clockwise: its lines run down the image, its first line rightmost;
+        // on the first line an item (image top) and its price (image bottom), then a second line.
+        Quad[] boxes =
+        [
+            Quad.FromRectangle(160, 20, 20, 80).Along(Vector2.UnitY),  // the second line
+            Quad.FromRectangle(260, 300, 20, 180).Along(Vector2.UnitY), // the price
+            Quad.FromRectangle(260, 20, 20, 200).Along(Vector2.UnitY),  // the item
+        ];
+
+        var order = ReadingOrder.UprightOrder(boxes, 3, 300, 500);
+        var rows = ReadingOrder.GroupIntoRows(order.Select(i => ReadingOrder.Upright(boxes[i], 3, 300, 500)).ToList());
+
+        Assert.Equal([2, 1, 0], order);
+        Assert.Equal([[0, 1], [2]], rows.Select(row => row.ToArray()));
+    }
+
+    [Fact]
+    public void A_page_turned_anticlockwise_reads_from_the_bottom_left_of_the_image_upwards()
+    {
+        // The same page turned the other way: lines run up the image, the first one leftmost.
+        Quad[] boxes =
+        [
+            Quad.FromRectangle(120, 400, 20, 80).Along(-Vector2.UnitY), // the second line
+            Quad.FromRectangle(20, 20, 20, 180).Along(-Vector2.UnitY),  // the price
+            Quad.FromRectangle(20, 280, 20, 200).Along(-Vector2.UnitY), // the item
+        ];
+
+        Assert.Equal([2, 1, 0], ReadingOrder.UprightOrder(boxes, 1, 300, 500));
+    }
+
+    [Theory]
+    [InlineData(0, 20, 100, 100, 20)]
+    [InlineData(1, 180, 20, 20, 100)]
+    [InlineData(2, 380, 180, 100, 20)]
+    [InlineData(3, 100, 380, 20, 100)]
+    public void A_box_lies_where_the_turned_page_has_it(int quarterTurns, float x, float y, float width, float height)
+    {
+        var box = ReadingOrder.Upright(Quad.FromRectangle(20, 100, 100, 20), quarterTurns, 500, 300);
+
+        Assert.Equal((x, y, x + width, y + height), (box.MinX, box.MinY, box.MaxX, box.MaxY));
+    }
+
+    [Fact]
+    public void Along_names_the_corners_as_text_running_that_way_reads_them_whatever_the_detector_named()
+    {
+        var tall = Quad.FromRectangle(10, 20, 30, 200);
+        // Named by x then y, as a detector does, or in any other rotation of the same four corners.
+        var renamed = new Quad(tall.BottomLeft, tall.TopLeft, tall.TopRight, tall.BottomRight);
+
+        var down = renamed.Along(Vector2.UnitY);
+        var up = tall.Along(-Vector2.UnitY);
+
+        Assert.Equal((new Vector2(40, 20), new Vector2(40, 220), new Vector2(10, 220), new Vector2(10, 20)), (down.TopLeft, down.TopRight, down.BottomRight, down.BottomLeft));
+        Assert.Equal(down.UpsideDown(), up);
+        Assert.Equal(tall, renamed.Along(Vector2.UnitX));
+    }
+
+    [Fact]
+    public void Along_keeps_a_skewed_line_whole()
+    {
+        // A line running down the image at about 10 degrees off vertical.
+        var skewed = new Quad(new Vector2(100, 0), new Vector2(65, 197), new Vector2(45, 193), new Vector2(80, -4));
+
+        var named = skewed.Along(Vector2.UnitY);
+
+        Assert.Equal(new Vector2(100, 0), named.TopLeft);
+        Assert.Equal(new Vector2(65, 197), named.TopRight);
+    }
+
+    [Fact]
+    public void A_page_is_sideways_when_vertical_lines_hold_most_of_its_text()
+    {
+        Quad[] upright = [Quad.FromRectangle(0, 0, 300, 20), Quad.FromRectangle(0, 40, 200, 20), Quad.FromRectangle(400, 0, 15, 300)];
+        Quad[] sideways = [Quad.FromRectangle(0, 0, 20, 300), Quad.FromRectangle(40, 0, 20, 200), Quad.FromRectangle(100, 300, 150, 20)];
+        Quad[] squares = [Quad.FromRectangle(0, 0, 20, 25), Quad.FromRectangle(40, 0, 20, 25)];
+
+        Assert.False(ReadingOrder.IsSideways(upright));     // a vertical margin note is outweighed (20 against 25 lengths)
+        Assert.True(ReadingOrder.IsSideways(sideways));
+        Assert.False(ReadingOrder.IsSideways(squares));     // single characters say nothing
+        Assert.False(ReadingOrder.IsSideways([]));
     }
 
     private static DetectedBox Box(float x, float y, float width, float height) =>

@@ -11,7 +11,7 @@ public sealed class ResultProjectionTests
         TimeSpan.FromMilliseconds(10), TimeSpan.FromMilliseconds(20), TimeSpan.FromMilliseconds(3), TimeSpan.FromMilliseconds(40), TimeSpan.FromMilliseconds(73));
 
     private static readonly OcrDocument Document = new([
-        new OcrPage(1, 100, 50, [new RecognizedLine("HELLO", 0.9f, Quad.FromRectangle(1, 2, 30, 10))], "HELLO", Timings),
+        new OcrPage(1, 100, 50, [new RecognizedLine("HELLO", 0.9f, Quad.FromRectangle(1, 2, 30, 10))], "HELLO", Timings) { Rotation = 270 },
         new OcrPage(2, 100, 50, [], string.Empty, Timings) { Source = Ocr.Engine.PageSource.TextLayer },
     ]);
 
@@ -49,6 +49,14 @@ public sealed class ResultProjectionTests
         var pages = ResultProjection.Pages(Document, DetailLevel.Text);
 
         Assert.Equal([Contracts.PageSource.Image, Contracts.PageSource.TextLayer], pages.Select(p => p.Source));
+    }
+
+    [Fact]
+    public void Each_page_says_how_far_its_image_was_turned_to_read_it()
+    {
+        var pages = ResultProjection.Pages(Document, DetailLevel.Text);
+
+        Assert.Equal([270, 0], pages.Select(p => p.Rotation));
     }
 
     [Fact]
