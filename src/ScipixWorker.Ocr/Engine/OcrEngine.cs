@@ -488,6 +488,17 @@ public sealed class OcrEngine : IDisposable
         }
 
         var upright = lines.Select(l => ReadingOrder.Upright(l.Box, prepared.QuarterTurns, prepared.Width, prepared.Height)).ToList();
+        var skew = _options.OrientationPerPage ? ReadingOrder.Skew(upright) : 0;
+        if (MathF.Abs(skew) >= ReadingOrder.MinSkew)
+        {
+            // A skewed page (a photo, a sheet fed askew): its lines are ordered and joined into rows as they lie on the
+            // page turned straight, or an item and its price further right would fall on different rows.
+            upright = upright.Select(b => ReadingOrder.Rotated(b, -skew)).ToList();
+            var order = ReadingOrder.Order(upright);
+            lines = order.Select(i => lines[i]).ToList();
+            upright = order.Select(i => upright[i]).ToList();
+        }
+
         var blocks = _options.ColumnLayout ? ColumnLayout.Blocks(upright, lines.Select(l => l.Text.Length).ToList()) : null;
         string pageText;
         if (blocks is null)

@@ -16,6 +16,9 @@ internal static class ReadingOrder
     /// <summary>Boxes this many times as long as they are high or more are lines whose direction counts.</summary>
     public const float ElongatedRatio = 1.5f;
 
+    /// <summary>A page whose lines slope by this much or more (radians; one degree) is read in its lines' own frame.</summary>
+    public const float MinSkew = MathF.PI / 180;
+
     /// <summary>
     /// PaddleOCR's sorted_boxes: sort by the top-left corner (y, then x), then move each box left past
     /// its predecessors while they start less than 10 pixels higher and further right.
@@ -81,6 +84,54 @@ internal static class ReadingOrder
         }
 
         return vertical > horizontal;
+    }
+
+    /// <summary>
+    /// How far a page's lines slope (radians, clockwise in the image, as y runs down): the median of the elongated
+    /// boxes' reading directions, each weighted by its length over its height; 0 when no box is elongated. The boxes
+    /// have their corners named as the text reads, on a page turned upright (<see cref="Upright"/>).
+    /// </summary>
+    public static float Skew(IReadOnlyList<Quad> boxes)
+    {
+        ArgumentNullException.ThrowIfNull(boxes);
+        var angles = new List<(float Angle, float Weight)>();
+        foreach (var box in boxes)
+        {
+            var across = box.TopRight - box.TopLeft + (box.BottomRight - box.BottomLeft);
+            var down = box.BottomLeft - box.TopLeft + (box.BottomRight - box.TopRight);
+            var (length, height) = (across.Length(), down.Length());
+            if (height > 0 && length >= ElongatedRatio * height)
+            {
+                angles.Add((MathF.Atan2(across.Y, across.X), length / height));
+            }
+        }
+
+        if (angles.Count == 0)
+        {
+            return 0;
+        }
+
+        angles.Sort((a, b) => a.Angle.CompareTo(b.Angle));
+        var half = angles.Sum(a => a.Weight) / 2;
+        var seen = 0f;
+        foreach (var (angle, weight) in angles)
+        {
+            seen += weight;
+            if (seen >= half)
+            {
+                return angle;
+            }
+        }
+
+        return angles[^1].Angle;
+    }
+
+    /// <summary>A box turned by <paramref name="radians"/> (clockwise in the image) about the origin.</summary>
+    public static Quad Rotated(Quad box, float radians)
+    {
+        var (sin, cos) = MathF.SinCos(radians);
+        Vector2 Turn(Vector2 p) => new((p.X * cos) - (p.Y * sin), (p.X * sin) + (p.Y * cos));
+        return new Quad(Turn(box.TopLeft), Turn(box.TopRight), Turn(box.BottomRight), Turn(box.BottomLeft));
     }
 
     /// <summary><see cref="Sort"/>'s order of <paramref name="boxes"/>, as indices into them.</summary>

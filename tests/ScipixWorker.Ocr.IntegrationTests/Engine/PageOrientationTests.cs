@@ -75,6 +75,30 @@ public sealed class PageOrientationTests(EngineFixture fixture)
         });
     }
 
+    [Theory]
+    [InlineData(6)]
+    [InlineData(-6)]
+    public void A_receipt_photographed_askew_keeps_its_items_and_prices_on_their_rows(float degrees)
+    {
+        var reference = Fixtures.Text("sroie", "receipt_000.gt.txt");
+        var upright = Fixtures.Bytes("sroie", "receipt_000.jpg");
+        using var image = Image.Load<Rgba32>(upright); // the corners the turn uncovers are transparent, then white
+        image.Mutate(x => x.Rotate(degrees).BackgroundColor(Color.White));
+        using var png = new MemoryStream();
+        image.SaveAsPng(png);
+        using var acrossImage = new OcrEngine(new OcrEngineOptions { ModelDirectory = Fixtures.ModelDirectory, OrientationPerPage = false });
+
+        var page = fixture.Engine.Recognize(png.ToArray(), OcrMode.Full, TestContext.Current.CancellationToken).Pages[0];
+        var control = acrossImage.Recognize(png.ToArray(), OcrMode.Full, TestContext.Current.CancellationToken).Pages[0];
+
+        var uprightCer = Cer.Of(reference, fixture.Engine.Recognize(upright, OcrMode.Full, TestContext.Current.CancellationToken).Text, caseInsensitive: true);
+        var cer = Cer.Of(reference, page.Text, caseInsensitive: true);
+        var controlCer = Cer.Of(reference, control.Text, caseInsensitive: true);
+        Assert.True(cer < uprightCer + 0.03, $"CER {cer:P2} askew, {uprightCer:P2} upright\n{page.Text}");
+        Assert.True(controlCer > cer + 0.05, $"rows taken across the image read with CER {controlCer:P2}: the control does not control");
+        Assert.Contains(page.Text.Split('\n'), row => Cer.IgnoringSpaces("TOTAL 9.00", row.ToUpperInvariant().Replace(":", string.Empty, StringComparison.Ordinal)) < 0.15);
+    }
+
     private static byte[] Turned(byte[] jpeg, RotateMode turn)
     {
         using var image = Image.Load<Rgb24>(jpeg);

@@ -273,6 +273,43 @@ public sealed class ReadingOrderTests
         Assert.False(ReadingOrder.IsSideways([]));
     }
 
+    [Theory]
+    [InlineData(5)]
+    [InlineData(-12)]
+    [InlineData(0.5)]
+    public void A_pages_skew_is_the_weighted_median_of_its_lines_slopes(float degrees)
+    {
+        var radians = degrees * MathF.PI / 180;
+        Quad[] boxes =
+        [
+            ReadingOrder.Rotated(Quad.FromRectangle(0, 0, 400, 20), radians),
+            ReadingOrder.Rotated(Quad.FromRectangle(0, 40, 300, 20), radians),
+            ReadingOrder.Rotated(Quad.FromRectangle(500, 40, 60, 20), radians + 0.2f), // a short price, sloping otherwise
+            Quad.FromRectangle(600, 0, 15, 15),                                          // a single character: no vote
+        ];
+
+        Assert.Equal(radians, ReadingOrder.Skew(boxes), 4);
+        Assert.Equal(0, ReadingOrder.Skew([Quad.FromRectangle(0, 0, 15, 15)]));
+    }
+
+    [Fact]
+    public void A_skewed_row_turned_straight_is_one_row_again()
+    {
+        // An item at the left and its price 400 px to the right, on a page skewed 5 degrees: 35 px lower in the image.
+        var skew = 5 * MathF.PI / 180;
+        Quad[] boxes =
+        [
+            ReadingOrder.Rotated(Quad.FromRectangle(0, 100, 200, 20), skew),
+            ReadingOrder.Rotated(Quad.FromRectangle(400, 100, 60, 20), skew),
+            ReadingOrder.Rotated(Quad.FromRectangle(0, 130, 200, 20), skew),
+        ];
+
+        // As the image has them, the price falls on the next line's row.
+        Assert.DoesNotContain(ReadingOrder.GroupIntoRows(boxes), row => row.Contains(0) && row.Contains(1));
+        var straight = boxes.Select(b => ReadingOrder.Rotated(b, -ReadingOrder.Skew(boxes))).ToList();
+        Assert.Equal([[0, 1], [2]], ReadingOrder.GroupIntoRows(straight).Select(row => row.ToArray()));
+    }
+
     private static DetectedBox Box(float x, float y, float width, float height) =>
         new(Quad.FromRectangle(x, y, width, height), 0.9f);
 }
