@@ -15,10 +15,16 @@ namespace ScipixWorker.Ocr.Engine;
 /// </remarks>
 internal static class ColumnLayout
 {
-    /// <summary>A column holds at least this many lines.</summary>
-    public const int MinColumnLines = 2;
+    /// <summary>
+    /// A column holds at least this many lines: two or three rows of long fields side by side (a receipt's or an
+    /// invoice's header) are read across, as rows.
+    /// </summary>
+    public const int MinColumnLines = 3;
 
-    /// <summary>The median line on each side of a gutter has at least this many characters (half a typical column line).</summary>
+    /// <summary>
+    /// The median line on each side of a gutter (the lower median, for an even count) has at least this many characters:
+    /// half a typical column line.
+    /// </summary>
     public const int MinProseCharacters = 20;
 
     /// <summary>A gutter is at least this many median line heights wide (wider than the space between two words).</summary>
@@ -139,6 +145,6 @@ internal static class ColumnLayout
     private static float Median(IEnumerable<float> values)
     {
         var sorted = values.Order().ToArray();
-        return sorted.Length == 0 ? 0 : sorted[sorted.Length / 2];
+        return sorted.Length == 0 ? 0 : sorted[(sorted.Length - 1) / 2];
     }
 }

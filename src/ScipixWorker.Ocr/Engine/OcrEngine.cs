@@ -487,7 +487,21 @@ public sealed class OcrEngine : IDisposable
             lines = WithTextOverScan(lines, prepared.OverScan, prepared.QuarterTurns != 0);
         }
 
-        var upright = lines.Select(l => ReadingOrder.Upright(l.Box, prepared.QuarterTurns, prepared.Width, prepared.Height)).ToList();
+        (lines, var pageText) = Arrange(lines, prepared.QuarterTurns, prepared.Width, prepared.Height);
+        return new OcrPage(prepared.PageNumber, prepared.Width, prepared.Height, lines, pageText, timings)
+        {
+            Rotation = prepared.QuarterTurns * 90,
+        };
+    }
+
+    /// <summary>
+    /// A page's lines in reading order and its text, as the page lies turned upright by <paramref name="quarterTurns"/>
+    /// and, when its lines slope (<see cref="ReadingOrder.Skew"/>), turned straight: rows joined, columns read one after
+    /// the other (<see cref="ColumnLayout"/>).
+    /// </summary>
+    private (List<RecognizedLine> Lines, string Text) Arrange(List<RecognizedLine> lines, int quarterTurns, int width, int height)
+    {
+        var upright = lines.Select(l => ReadingOrder.Upright(l.Box, quarterTurns, width, height)).ToList();
         var skew = _options.OrientationPerPage ? ReadingOrder.Skew(upright) : 0;
         if (MathF.Abs(skew) >= ReadingOrder.MinSkew)
         {
@@ -495,28 +509,20 @@ public sealed class OcrEngine : IDisposable
             // page turned straight, or an item and its price further right would fall on different rows.
             upright = upright.Select(b => ReadingOrder.Rotated(b, -skew)).ToList();
             var order = ReadingOrder.Order(upright);
-            lines = order.Select(i => lines[i]).ToList();
-            upright = order.Select(i => upright[i]).ToList();
+            lines = [.. order.Select(i => lines[i])];
+            upright = [.. order.Select(i => upright[i])];
         }
 
         var blocks = _options.ColumnLayout ? ColumnLayout.Blocks(upright, lines.Select(l => l.Text.Length).ToList()) : null;
-        string pageText;
         if (blocks is null)
         {
-            pageText = JoinRows(lines, upright);
-        }
-        else
-        {
-            // Set in columns: each block read to its end, in the blocks' order; the lines follow the text.
-            var ordered = blocks.Select(block => ReadingOrder.Order(block.Select(i => upright[i]).ToList()).Select(k => block[k]).ToList()).ToList();
-            pageText = string.Join('\n', ordered.Select(block => JoinRows(block.Select(i => lines[i]).ToList(), block.Select(i => upright[i]).ToList())));
-            lines = ordered.SelectMany(block => block.Select(i => lines[i])).ToList();
+            return (lines, JoinRows(lines, upright));
         }
 
-        return new OcrPage(prepared.PageNumber, prepared.Width, prepared.Height, lines, pageText, timings)
-        {
-            Rotation = prepared.QuarterTurns * 90,
-        };
+        // Set in columns: each block read to its end, in the blocks' order; the lines follow the text.
+        var ordered = blocks.Select(block => ReadingOrder.Order(block.Select(i => upright[i]).ToList()).Select(k => block[k]).ToList()).ToList();
+        var text = string.Join('\n', ordered.Select(block => JoinRows(block.Select(i => lines[i]).ToList(), block.Select(i => upright[i]).ToList())));
+        return ([.. ordered.SelectMany(block => block.Select(i => lines[i]))], text);
     }
 
     // A PDF's visible text over its scan is exact: it replaces the lines recognized under it (half of a recognized line's
@@ -562,11 +568,11 @@ public sealed class OcrEngine : IDisposable
 
     /// <summary>
     /// Lines on one visual row (an item and its price) joined by a space; rows by newlines. Rows are found on
-    /// <paramref name="rowBoxes"/> (the lines' boxes, or as they lie on a page turned upright), default the lines' boxes.
+    /// <paramref name="rowBoxes"/>: the lines' boxes as they lie on the page turned upright and straight.
     /// </summary>
-    internal static string JoinRows(IReadOnlyList<RecognizedLine> lines, IReadOnlyList<Quad>? rowBoxes = null)
+    internal static string JoinRows(IReadOnlyList<RecognizedLine> lines, IReadOnlyList<Quad> rowBoxes)
     {
-        var rows = ReadingOrder.GroupIntoRows(rowBoxes ?? lines.Select(l => l.Box).ToList());
+        var rows = ReadingOrder.GroupIntoRows(rowBoxes);
         return string.Join('\n', rows.Select(row => string.Join(' ', row.Select(i => lines[i].Text))));
     }
 

@@ -93,7 +93,7 @@ public sealed class ColumnLayoutTests
     }
 
     [Fact]
-    public void A_column_needs_two_lines()
+    public void A_column_needs_three_lines()
     {
         var page = new Page();
         for (var row = 0; row < 6; row++)
@@ -102,6 +102,39 @@ public sealed class ColumnLayoutTests
         }
 
         page.Line(450, 0, 400, 45);
+        page.Line(450, 25, 400, 45);
+
+        Assert.Null(page.Blocks());
+    }
+
+    [Fact]
+    public void Long_fields_side_by_side_on_two_rows_are_read_across()
+    {
+        // A receipt's header: "Invoice No: CS00012345678" beside "Date: 13/03/2018 12:49:00", and a second such row.
+        var page = new Page();
+        for (var row = 0; row < 2; row++)
+        {
+            page.Line(0, 25 * row, 260, 25);
+            page.Line(320, 25 * row, 240, 24);
+        }
+
+        Assert.Null(page.Blocks());
+    }
+
+    [Fact]
+    public void Each_side_needs_most_of_its_lines_long()
+    {
+        // Three lines beside the prose, one long and two short: the lower median is short.
+        var page = new Page();
+        for (var row = 0; row < 6; row++)
+        {
+            page.Line(0, 25 * row, 400, 45);
+        }
+
+        page.Line(450, 0, 400, 45);
+        page.Line(450, 25, 100, 8);
+        page.Line(450, 50, 100, 8);
+        page.Line(450, 75, 120, 19);
 
         Assert.Null(page.Blocks());
     }
