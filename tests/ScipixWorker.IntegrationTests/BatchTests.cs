@@ -109,8 +109,14 @@ public sealed class BatchTests
         var sideways = new RecognizeDocument(
             Guid.NewGuid(), await worker.UploadAsync("receipt-sideways.jpg", SampleImages.Bytes("receipt-sideways.jpg")), new RecognitionOptions(DetailLevel: DetailLevel.Full));
 
+        var before = await worker.ScrapeMetricsAsync();
+
         await worker.SendAsync(upright, sideways);
         await broker.WaitForResultsAsync([upright.JobId, sideways.JobId], TimeSpan.FromSeconds(90));
+
+        var after = await worker.ScrapeMetricsAsync();
+        const string Turned = "scipix_pages_turned_total{rotation=\"90\"}";
+        Assert.Equal(1, MetricsText.Value(after, Turned) - MetricsText.Value(before, Turned));
 
         foreach (var (job, truth, rotation) in new[] { (upright, SampleImages.ReceiptTruth, 0), (sideways, SampleImages.SidewaysReceiptTruth, 90) })
         {

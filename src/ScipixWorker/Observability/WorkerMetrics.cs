@@ -113,12 +113,22 @@ internal static class WorkerMetrics
         "Calls to the shared idempotency store (Worker:IdempotencyStore=Blob) that failed, by operation (claim, renew, complete, release); a failed claim lets the job run.",
         "operation");
 
-    /// <summary>Counts a freshly read document's pages by format and source.</summary>
+    public static readonly Counter PagesTurnedTotal = Metrics.CreateCounter(
+        "scipix_pages_turned_total",
+        "Pages read turned, by the degrees clockwise their image was turned (90, 270: scanned or photographed sideways; 180: upside down). A rise says a scanner or a capture app upstream feeds pages the wrong way.",
+        "rotation");
+
+    /// <summary>Counts a freshly read document's pages by format and source, and those read turned by their rotation.</summary>
     public static void CountPages(Ocr.Engine.OcrDocument document)
     {
         foreach (var group in document.Pages.GroupBy(p => p.Source))
         {
             PagesRecognizedTotal.WithLabels(document.Format, group.Key == Ocr.Engine.PageSource.TextLayer ? "text-layer" : "image").Inc(group.Count());
+        }
+
+        foreach (var group in document.Pages.Where(p => p.Rotation != 0).GroupBy(p => p.Rotation))
+        {
+            PagesTurnedTotal.WithLabels(group.Key.ToString(System.Globalization.CultureInfo.InvariantCulture)).Inc(group.Count());
         }
     }
 }
