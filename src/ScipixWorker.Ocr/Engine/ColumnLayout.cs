@@ -51,6 +51,14 @@ internal static class ColumnLayout
     // Cuts a region into blocks, appended in reading order; true when a column cut was made in it.
     private static bool Cut(List<int> region, IReadOnlyList<Quad> boxes, IReadOnlyList<int> lengths, List<IReadOnlyList<int>> blocks)
     {
+        // Two columns need more than half of each one's lines long: without that many long lines, no cut below can find
+        // columns, and the region (a receipt, most of the time) is left whole at once.
+        if (region.Count(i => lengths[i] >= MinProseCharacters) < 2 * (MinColumnLines - ((MinColumnLines - 1) / 2)))
+        {
+            blocks.Add(region);
+            return false;
+        }
+
         if (ColumnCut(region, boxes, lengths) is var (left, right))
         {
             Cut(left, boxes, lengths, blocks);
