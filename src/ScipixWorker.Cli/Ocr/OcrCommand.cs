@@ -60,6 +60,11 @@ internal static class OcrCommand
                     }
 
                     Console.WriteLine(document.Text);
+                    foreach (var page in document.Pages.Where(p => p.Rotation != 0))
+                    {
+                        // On standard error, so that standard output stays the text alone.
+                        Console.Error.WriteLine($"scipix ocr: {file}: page {page.PageNumber} read turned {page.Rotation} degrees");
+                    }
                 }
             }
             catch (OcrException ex)

@@ -37,6 +37,9 @@ public sealed class EngineSettingsTests
         Assert.Equal(960, options.DetectorLimitSide);
         Assert.Equal(1.5f, options.DetectorUnclipRatio);
         Assert.Equal(0.6f, options.DetectorBoxThreshold);
+        Assert.False(options.OrientationPerPage); // no page turn, no skew: each line on its own
+        Assert.False(options.ColumnLayout);       // rows joined across the page
+        Assert.True(Read().OrientationPerPage && Read().ColumnLayout);
     }
 
     [Theory]
