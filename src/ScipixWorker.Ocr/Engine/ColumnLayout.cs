@@ -51,8 +51,8 @@ internal static class ColumnLayout
     // Cuts a region into blocks, appended in reading order; true when a column cut was made in it.
     private static bool Cut(List<int> region, IReadOnlyList<Quad> boxes, IReadOnlyList<int> lengths, List<IReadOnlyList<int>> blocks)
     {
-        // Two columns need more than half of each one's lines long: without that many long lines, no cut below can find
-        // columns, and the region (a receipt, most of the time) is left whole at once.
+        // A column's lower median line is long, so at least two of its (three or more) lines are: a region with fewer
+        // than two columns' worth of long lines cannot hold columns anywhere, and is left whole at once.
         if (region.Count(i => lengths[i] >= MinProseCharacters) < 2 * (MinColumnLines - ((MinColumnLines - 1) / 2)))
         {
             blocks.Add(region);
