@@ -69,15 +69,12 @@ internal static class ReadingOrder
         double vertical = 0, horizontal = 0;
         foreach (var box in boxes)
         {
-            var upright = box.Along(Vector2.UnitX);
-            var across = (upright.TopRight - upright.TopLeft + (upright.BottomRight - upright.BottomLeft)) / 2;
-            var down = (upright.BottomLeft - upright.TopLeft + (upright.BottomRight - upright.TopRight)) / 2;
-            var (width, height) = (across.Length(), down.Length());
-            if (width >= ElongatedRatio * height && height > 0)
+            var (_, width, height) = Extent(box.Along(Vector2.UnitX));
+            if (IsElongated(width, height))
             {
                 horizontal += width / height;
             }
-            else if (height >= ElongatedRatio * width && width > 0)
+            else if (IsElongated(height, width))
             {
                 vertical += height / width;
             }
@@ -97,10 +94,8 @@ internal static class ReadingOrder
         var angles = new List<(float Angle, float Weight)>();
         foreach (var box in boxes)
         {
-            var across = box.TopRight - box.TopLeft + (box.BottomRight - box.BottomLeft);
-            var down = box.BottomLeft - box.TopLeft + (box.BottomRight - box.TopRight);
-            var (length, height) = (across.Length(), down.Length());
-            if (height > 0 && length >= ElongatedRatio * height)
+            var (across, length, height) = Extent(box);
+            if (IsElongated(length, height))
             {
                 angles.Add((MathF.Atan2(across.Y, across.X), length / height));
             }
@@ -133,6 +128,18 @@ internal static class ReadingOrder
         Vector2 Turn(Vector2 p) => new((p.X * cos) - (p.Y * sin), (p.X * sin) + (p.Y * cos));
         return new Quad(Turn(box.TopLeft), Turn(box.TopRight), Turn(box.BottomRight), Turn(box.BottomLeft));
     }
+
+    // A box's top and bottom edges summed (its direction as its corners name it), their length and the height across
+    // them (twice the box's own: only their ratio is used).
+    private static (Vector2 Across, float Length, float Height) Extent(Quad box)
+    {
+        var across = box.TopRight - box.TopLeft + (box.BottomRight - box.BottomLeft);
+        var down = box.BottomLeft - box.TopLeft + (box.BottomRight - box.TopRight);
+        return (across, across.Length(), down.Length());
+    }
+
+    // A line whose direction counts: ElongatedRatio times as long as it is high or more.
+    private static bool IsElongated(float length, float height) => height > 0 && length >= ElongatedRatio * height;
 
     /// <summary><see cref="Sort"/>'s order of <paramref name="boxes"/>, as indices into them.</summary>
     public static int[] Order(IReadOnlyList<Quad> boxes)

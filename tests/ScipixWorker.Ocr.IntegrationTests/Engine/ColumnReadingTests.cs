@@ -1,7 +1,5 @@
 using ScipixWorker.Ocr.Engine;
 using ScipixWorker.Ocr.IntegrationTests.Support;
-using SixLabors.ImageSharp;
-using SixLabors.ImageSharp.PixelFormats;
 using SixLabors.ImageSharp.Processing;
 
 namespace ScipixWorker.Ocr.IntegrationTests.Engine;
@@ -37,12 +35,9 @@ public sealed class ColumnReadingTests(EngineFixture fixture) : IDisposable
     [Fact]
     public void The_same_page_scanned_sideways_is_read_column_by_column_too()
     {
-        using var image = Image.Load<Rgb24>(Fixtures.Bytes("layout", "two_columns_scan.jpg"));
-        image.Mutate(x => x.Rotate(RotateMode.Rotate90));
-        using var png = new MemoryStream();
-        image.SaveAsPng(png);
+        var sideways = ImageEdits.Png(Fixtures.Bytes("layout", "two_columns_scan.jpg"), x => x.Rotate(RotateMode.Rotate90));
 
-        var page = fixture.Engine.Recognize(png.ToArray(), OcrMode.Full, TestContext.Current.CancellationToken).Pages[0];
+        var page = fixture.Engine.Recognize(sideways, OcrMode.Full, TestContext.Current.CancellationToken).Pages[0];
 
         var cer = Cer.Of(Fixtures.Text("layout", "two_columns_scan.gt.txt"), page.Text);
         Assert.Equal(270, page.Rotation);

@@ -1,7 +1,5 @@
 using ScipixWorker.Ocr.Engine;
 using ScipixWorker.Ocr.IntegrationTests.Support;
-using SixLabors.ImageSharp;
-using SixLabors.ImageSharp.PixelFormats;
 using SixLabors.ImageSharp.Processing;
 
 namespace ScipixWorker.Ocr.IntegrationTests.Engine;
@@ -34,7 +32,7 @@ public sealed class PageOrientationTests(EngineFixture fixture)
         var upright = Fixtures.Bytes("sroie", "receipt_000.jpg");
 
         var uprightCer = Cer.Of(reference, fixture.Engine.Recognize(upright, OcrMode.Full, TestContext.Current.CancellationToken).Text, caseInsensitive: true);
-        var turned = fixture.Engine.Recognize(Turned(upright, RotateMode.Rotate180), OcrMode.Full, TestContext.Current.CancellationToken);
+        var turned = fixture.Engine.Recognize(ImageEdits.Png(upright, x => x.Rotate(RotateMode.Rotate180)), OcrMode.Full, TestContext.Current.CancellationToken);
         var turnedCer = Cer.Of(reference, turned.Text, caseInsensitive: true);
 
         var lines = turned.Pages[0].Lines;
@@ -54,7 +52,7 @@ public sealed class PageOrientationTests(EngineFixture fixture)
         var upright = Fixtures.Bytes("sroie", "receipt_000.jpg");
         var uprightPage = fixture.Engine.Recognize(upright, OcrMode.Full, TestContext.Current.CancellationToken).Pages[0];
 
-        var page = fixture.Engine.Recognize(Turned(upright, scanned), OcrMode.Full, TestContext.Current.CancellationToken).Pages[0];
+        var page = fixture.Engine.Recognize(ImageEdits.Png(upright, x => x.Rotate(scanned)), OcrMode.Full, TestContext.Current.CancellationToken).Pages[0];
         var cer = Cer.Of(reference, page.Text, caseInsensitive: true);
         var uprightCer = Cer.Of(reference, uprightPage.Text, caseInsensitive: true);
 
@@ -82,14 +80,11 @@ public sealed class PageOrientationTests(EngineFixture fixture)
     {
         var reference = Fixtures.Text("sroie", "receipt_000.gt.txt");
         var upright = Fixtures.Bytes("sroie", "receipt_000.jpg");
-        using var image = Image.Load<Rgba32>(upright); // the corners the turn uncovers are transparent, then white
-        image.Mutate(x => x.Rotate(degrees).BackgroundColor(Color.White));
-        using var png = new MemoryStream();
-        image.SaveAsPng(png);
+        var askew = ImageEdits.Png(upright, x => x.Rotate(degrees));
         using var acrossImage = new OcrEngine(new OcrEngineOptions { ModelDirectory = Fixtures.ModelDirectory, OrientationPerPage = false });
 
-        var page = fixture.Engine.Recognize(png.ToArray(), OcrMode.Full, TestContext.Current.CancellationToken).Pages[0];
-        var control = acrossImage.Recognize(png.ToArray(), OcrMode.Full, TestContext.Current.CancellationToken).Pages[0];
+        var page = fixture.Engine.Recognize(askew, OcrMode.Full, TestContext.Current.CancellationToken).Pages[0];
+        var control = acrossImage.Recognize(askew, OcrMode.Full, TestContext.Current.CancellationToken).Pages[0];
 
         var uprightCer = Cer.Of(reference, fixture.Engine.Recognize(upright, OcrMode.Full, TestContext.Current.CancellationToken).Text, caseInsensitive: true);
         var cer = Cer.Of(reference, page.Text, caseInsensitive: true);
@@ -97,14 +92,5 @@ public sealed class PageOrientationTests(EngineFixture fixture)
         Assert.True(cer < uprightCer + 0.03, $"CER {cer:P2} askew, {uprightCer:P2} upright\n{page.Text}");
         Assert.True(controlCer > cer + 0.05, $"rows taken across the image read with CER {controlCer:P2}: the control does not control");
         Assert.Contains(page.Text.Split('\n'), row => Cer.IgnoringSpaces("TOTAL 9.00", row.ToUpperInvariant().Replace(":", string.Empty, StringComparison.Ordinal)) < 0.15);
-    }
-
-    private static byte[] Turned(byte[] jpeg, RotateMode turn)
-    {
-        using var image = Image.Load<Rgb24>(jpeg);
-        image.Mutate(x => x.Rotate(turn));
-        using var png = new MemoryStream();
-        image.SaveAsPng(png);
-        return png.ToArray();
     }
 }
