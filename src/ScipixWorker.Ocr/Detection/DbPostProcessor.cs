@@ -25,7 +25,16 @@ internal sealed class DbPostProcessor(float threshold, float boxThreshold, float
 
     /// <summary>Boxes from a probability map of <paramref name="mapWidth"/> x <paramref name="mapHeight"/>,
     /// scaled to an original image of <paramref name="sourceWidth"/> x <paramref name="sourceHeight"/>.</summary>
-    public IReadOnlyList<DetectedBox> Process(ReadOnlySpan<float> probabilities, int mapWidth, int mapHeight, int sourceWidth, int sourceHeight)
+    public IReadOnlyList<DetectedBox> Process(ReadOnlySpan<float> probabilities, int mapWidth, int mapHeight, int sourceWidth, int sourceHeight) =>
+        Process(probabilities, mapWidth, mapHeight, new MapContent(0, 0, mapWidth, mapHeight), sourceWidth, sourceHeight);
+
+    /// <summary>
+    /// Boxes from a probability map of <paramref name="mapWidth"/> x <paramref name="mapHeight"/> whose
+    /// <paramref name="content"/> rectangle is the original image of <paramref name="sourceWidth"/> x
+    /// <paramref name="sourceHeight"/> (the rest is the margin the detector's input was given), in the image's pixels.
+    /// </summary>
+    public IReadOnlyList<DetectedBox> Process(
+        ReadOnlySpan<float> probabilities, int mapWidth, int mapHeight, MapContent content, int sourceWidth, int sourceHeight)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(mapWidth);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(mapHeight);
@@ -90,7 +99,7 @@ internal sealed class DbPostProcessor(float threshold, float boxThreshold, float
 
                 expanded.GetCorners(corners);
                 BoxCorners.OrderMiniBox(corners);
-                if (ToSourceBox(corners, mapWidth, mapHeight, sourceWidth, sourceHeight, quad) is { } box)
+                if (ToSourceBox(corners, content, sourceWidth, sourceHeight, quad) is { } box)
                 {
                     boxes.Add(new DetectedBox(box, (float)score));
                 }
@@ -141,7 +150,8 @@ internal sealed class DbPostProcessor(float threshold, float boxThreshold, float
 
     /// <summary>
     /// Scales a box from map to source coordinates as boxes_from_bitmap does
-    /// (np.clip(np.round(x / width * dest_width), 0, dest_width), rounding half to even), then applies
+    /// (np.clip(np.round(x / width * dest_width), 0, dest_width), rounding half to even; x measured from the content's
+    /// left edge and width the content's, which with no margin are the map's), then applies
     /// filter_tag_det_res: clockwise order, clip to [0, w - 1] x [0, h - 1], drop boxes whose sides are
     /// 3 pixels or less.
     /// </summary>
@@ -150,12 +160,12 @@ internal sealed class DbPostProcessor(float threshold, float boxThreshold, float
     /// source size; numpy 2 promotes that product to float64, which can only differ for a product
     /// within float rounding of a .5 tie.
     /// </remarks>
-    internal static Quad? ToSourceBox(ReadOnlySpan<Vector2> corners, int mapWidth, int mapHeight, int sourceWidth, int sourceHeight, Span<PointI> scratch)
+    internal static Quad? ToSourceBox(ReadOnlySpan<Vector2> corners, MapContent content, int sourceWidth, int sourceHeight, Span<PointI> scratch)
     {
         for (var i = 0; i < 4; i++)
         {
-            var x = Math.Clamp(MathF.Round(corners[i].X / mapWidth * sourceWidth), 0, sourceWidth);
-            var y = Math.Clamp(MathF.Round(corners[i].Y / mapHeight * sourceHeight), 0, sourceHeight);
+            var x = Math.Clamp(MathF.Round((corners[i].X - content.Left) / content.Width * sourceWidth), 0, sourceWidth);
+            var y = Math.Clamp(MathF.Round((corners[i].Y - content.Top) / content.Height * sourceHeight), 0, sourceHeight);
             scratch[i] = new PointI((int)x, (int)y);
         }
 
@@ -174,3 +184,6 @@ internal sealed class DbPostProcessor(float threshold, float boxThreshold, float
     private static Vector2 Clip(Vector2 point, int width, int height) =>
         new(Math.Clamp(point.X, 0, width - 1), Math.Clamp(point.Y, 0, height - 1));
 }
+
+/// <summary>Where the page lies in the detector's probability map: its input was the resized page with a margin around it.</summary>
+internal readonly record struct MapContent(int Left, int Top, int Width, int Height);

@@ -115,6 +115,14 @@ public sealed class OcrEngineOptions
     [Range(0, 4096)]
     public int DetectorMinAreaSide { get; set; } = 736;
 
+    /// <summary>
+    /// Pixels of the page's edge colour added around the detector's input on every side (then each side rounded up to a
+    /// multiple of 32), so that text touching the image's edge (a line cropped tight, a label photographed edge to edge)
+    /// is seen with room around it, as the detector was trained. 0 = PaddleOCR's input, no margin.
+    /// </summary>
+    [Range(0, 256)]
+    public int DetectorMargin { get; set; } = 16;
+
     /// <summary>Probability above which a detector pixel is text (PaddleOCR det_db_thresh).</summary>
     [Range(0.0, 1.0)]
     public float DetectorThreshold { get; set; } = 0.3f;
@@ -155,6 +163,13 @@ public sealed class OcrEngineOptions
     /// Pages without such a gutter (receipts, tables, forms) read as before.
     /// </summary>
     public bool ColumnLayout { get; set; } = true;
+
+    /// <summary>
+    /// Recognize an image that holds one line of text (its detected boxes form one row filling at least half of its
+    /// height: a crop, a label, a strip) whole, as a single-line job, instead of from the detector's boxes inside it
+    /// (PaddleOCR), which cut it tighter than the recognizer was trained on.
+    /// </summary>
+    public bool WholeLineImages { get; set; } = true;
 
     /// <summary>Lines recognized with a lower confidence are dropped from full-page results (drop_score).</summary>
     [Range(0.0, 1.0)]

@@ -141,6 +141,25 @@ internal static class ReadingOrder
     // A line whose direction counts: ElongatedRatio times as long as it is high or more.
     private static bool IsElongated(float length, float height) => height > 0 && length >= ElongatedRatio * height;
 
+    /// <summary>The least fraction of an image's height that its one row of text fills in a line image.</summary>
+    public const float LineImageFill = 0.5f;
+
+    /// <summary>
+    /// True for an image that is one line of text cut out (a crop from a page, a label, a strip): its boxes, upright,
+    /// form one row (<see cref="GroupIntoRows"/>) whose extent fills at least <see cref="LineImageFill"/> of the
+    /// image's height. A page with room above and below its only line, or with two rows, is not one.
+    /// </summary>
+    public static bool IsLineImage(IReadOnlyList<Quad> boxesInReadingOrder, int imageHeight)
+    {
+        if (boxesInReadingOrder.Count == 0 || GroupIntoRows(boxesInReadingOrder).Count != 1)
+        {
+            return false;
+        }
+
+        var extent = boxesInReadingOrder.Max(b => b.MaxY) - boxesInReadingOrder.Min(b => b.MinY);
+        return extent >= LineImageFill * imageHeight;
+    }
+
     /// <summary><see cref="Sort"/>'s order of <paramref name="boxes"/>, as indices into them.</summary>
     public static int[] Order(IReadOnlyList<Quad> boxes)
     {

@@ -40,15 +40,15 @@ internal static class TensorWriter
     }
 
     /// <summary>
-    /// Writes <paramref name="image"/> at the top-left of one CHW item of <paramref name="tensorWidth"/> x
-    /// <paramref name="tensorHeight"/>. Pixels right of or below the image are left as they are (zero in a
-    /// fresh tensor: PaddleOCR pads with zeros after normalization).
+    /// Writes <paramref name="image"/> into one CHW item of <paramref name="tensorWidth"/> x <paramref name="tensorHeight"/>
+    /// with its top-left pixel at (<paramref name="left"/>, <paramref name="top"/>). Pixels outside the image are left
+    /// as they are (zero in a fresh tensor: PaddleOCR pads with zeros after normalization).
     /// </summary>
-    public static void Write(RgbBuffer image, Span<float> item, int tensorWidth, int tensorHeight, in ChannelNormalization norm)
+    public static void Write(RgbBuffer image, Span<float> item, int tensorWidth, int tensorHeight, in ChannelNormalization norm, int left = 0, int top = 0)
     {
         var plane = tensorWidth * tensorHeight;
-        var width = Math.Min(image.Width, tensorWidth);
-        var height = Math.Min(image.Height, tensorHeight);
+        var width = Math.Min(image.Width, tensorWidth - left);
+        var height = Math.Min(image.Height, tensorHeight - top);
         var b = item[..plane];
         var g = item.Slice(plane, plane);
         var r = item.Slice(2 * plane, plane);
@@ -57,7 +57,7 @@ internal static class TensorWriter
         for (var y = 0; y < height; y++)
         {
             var row = image.ReadOnlyRow(y);
-            var start = y * tensorWidth;
+            var start = ((y + top) * tensorWidth) + left;
             var rb = b.Slice(start, width);
             var rg = g.Slice(start, width);
             var rr = r.Slice(start, width);
@@ -69,5 +69,14 @@ internal static class TensorWriter
                 rb[x] = (row[o + 2] * sb) + ob;
             }
         }
+    }
+
+    /// <summary>Sets every pixel of one CHW item to <paramref name="rgb"/>, normalized.</summary>
+    public static void Fill(Span<float> item, int tensorWidth, int tensorHeight, (byte R, byte G, byte B) rgb, in ChannelNormalization norm)
+    {
+        var plane = tensorWidth * tensorHeight;
+        item[..plane].Fill((rgb.B * norm.Scale[0]) + norm.Offset[0]);
+        item.Slice(plane, plane).Fill((rgb.G * norm.Scale[1]) + norm.Offset[1]);
+        item.Slice(2 * plane, plane).Fill((rgb.R * norm.Scale[2]) + norm.Offset[2]);
     }
 }

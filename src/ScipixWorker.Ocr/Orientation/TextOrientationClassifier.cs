@@ -50,15 +50,40 @@ internal sealed class TextOrientationClassifier : IDisposable
     {
         var upsideDown = new bool[crops.Count];
         var lengths = crops.Select(c => c.Width / (double)c.Height).ToArray();
-        // Sorting by aspect ratio keeps each batch's crops alike, as PaddleOCR does.
-        var order = Enumerable.Range(0, crops.Count).OrderBy(i => lengths[i]).ToArray();
-        for (var start = 0; start < order.Length; start += _batchSize)
+        if (!_perPage)
         {
-            var count = Math.Min(_batchSize, order.Length - start);
-            var probabilities = Run(order.AsSpan(start, count).ToArray().Select(i => crops[i]).ToArray(), cancellationToken);
-            for (var k = 0; k < count; k++)
+            var all = Classify(crops.ToArray(), cancellationToken);
+            for (var i = 0; i < crops.Count; i++)
             {
-                upsideDown[order[start + k]] = probabilities[(2 * k) + 1] > _threshold;
+                upsideDown[i] = all[i] > _threshold;
+            }
+        }
+        else
+        {
+            // Each line by the windows of it that the model sees unsquashed, their verdicts averaged.
+            var owners = new List<int>();
+            var windows = new List<RgbBuffer>();
+            for (var i = 0; i < crops.Count; i++)
+            {
+                foreach (var window in Windows(crops[i]))
+                {
+                    owners.Add(i);
+                    windows.Add(window);
+                }
+            }
+
+            var flipped = Classify(windows, cancellationToken);
+            var sums = new double[crops.Count];
+            var counts = new int[crops.Count];
+            for (var k = 0; k < windows.Count; k++)
+            {
+                sums[owners[k]] += flipped[k];
+                counts[owners[k]]++;
+            }
+
+            for (var i = 0; i < crops.Count; i++)
+            {
+                upsideDown[i] = sums[i] / counts[i] > _threshold;
             }
         }
 
@@ -96,6 +121,58 @@ internal sealed class TextOrientationClassifier : IDisposable
         }
 
         return flipped > total / 2;
+    }
+
+    // The probability that each crop is upside down, in batches of like aspect ratio (sorted, as PaddleOCR does).
+    private float[] Classify(IReadOnlyList<RgbBuffer> crops, CancellationToken cancellationToken)
+    {
+        var flipped = new float[crops.Count];
+        var order = Enumerable.Range(0, crops.Count).OrderBy(i => crops[i].Width / (double)crops[i].Height).ToArray();
+        for (var start = 0; start < order.Length; start += _batchSize)
+        {
+            var count = Math.Min(_batchSize, order.Length - start);
+            var probabilities = Run(order.AsSpan(start, count).ToArray().Select(i => crops[i]).ToArray(), cancellationToken);
+            for (var k = 0; k < count; k++)
+            {
+                flipped[order[start + k]] = probabilities[(2 * k) + 1];
+            }
+        }
+
+        return flipped;
+    }
+
+    /// <summary>At most this many windows are classified per line.</summary>
+    internal const int MaxWindows = 3;
+
+    /// <summary>
+    /// The parts of a line the classifier is shown. Its input is 4:1 (<see cref="InputWidth"/> x <see cref="InputHeight"/>)
+    /// and a longer line is squeezed into it: a 30:1 printed line to an eighth of its width, its letters slivers the
+    /// model reads no better than chance. A line up to half again longer than the input is shown whole; a longer one as
+    /// up to <see cref="MaxWindows"/> 4:1 windows spread evenly from its start to its end, each at its own proportions.
+    /// </summary>
+    internal static IReadOnlyList<RgbBuffer> Windows(RgbBuffer line)
+    {
+        var width = (int)Math.Round(line.Height * (double)InputWidth / InputHeight);
+        if (width < 1 || line.Width <= width * 3 / 2)
+        {
+            return [line];
+        }
+
+        var count = Math.Min(MaxWindows, (int)Math.Ceiling(line.Width / (double)width));
+        var windows = new RgbBuffer[count];
+        for (var k = 0; k < count; k++)
+        {
+            var left = (int)Math.Round(k * (line.Width - width) / (double)(count - 1));
+            var window = new RgbBuffer(width, line.Height);
+            for (var y = 0; y < line.Height; y++)
+            {
+                line.ReadOnlyRow(y).Slice(left * 3, width * 3).CopyTo(window.Row(y));
+            }
+
+            windows[k] = window;
+        }
+
+        return windows;
     }
 
     /// <summary>Runs the model on a batch; returns [p(0), p(180)] per crop.</summary>

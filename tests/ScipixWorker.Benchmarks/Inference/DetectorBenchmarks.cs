@@ -10,7 +10,8 @@ namespace ScipixWorker.Benchmarks.Inference;
 
 /// <summary>
 /// One detector model call (<see cref="OrtRun"/>, as <see cref="TextDetector"/> makes it, output copied
-/// out) on the normalized receipt at a detector limit of 320, 640 and 960 px (the worker's default);
+/// out) on the normalized receipt at a detector limit of 320, 640 and 960 px (the worker's default), without a margin
+/// and with the default 16-px margin (<see cref="OcrEngineOptions.DetectorMargin"/>);
 /// the session has the worker's settings (intra-op threads = cores, no spinning).
 /// </summary>
 // Not sealed: BenchmarkDotNet derives its runner from the benchmark class.
@@ -24,6 +25,10 @@ public class DetectorBenchmarks : IDisposable
     [Params(320, 640, 960)]
     public int LimitSide { get; set; }
 
+    /// <summary>The margin round the resized page (0: PaddleOCR's input).</summary>
+    [Params(0, 16)]
+    public int Margin { get; set; }
+
     [GlobalSetup]
     public void Setup()
     {
@@ -31,11 +36,13 @@ public class DetectorBenchmarks : IDisposable
         var page = Assets.Receipt(LimitSide);
         var (width, height) = TextDetector.InputSize(page.Width, page.Height, LimitSide);
         var resized = CvResize.Bilinear(page, width, height);
-        _tensor = new float[3 * width * height];
-        TensorWriter.Write(resized, _tensor, width, height, ChannelNormalization.ImageNetBgr);
-        _shape = [1, 3, height, width];
+        var (tensorWidth, tensorHeight) = TextDetector.TensorSize(width, height, Margin);
+        _tensor = new float[3 * tensorWidth * tensorHeight];
+        TensorWriter.Fill(_tensor, tensorWidth, tensorHeight, BorderColour.Median(resized), ChannelNormalization.ImageNetBgr);
+        TensorWriter.Write(resized, _tensor, tensorWidth, tensorHeight, ChannelNormalization.ImageNetBgr, Margin, Margin);
+        _shape = [1, 3, tensorHeight, tensorWidth];
         (_session, _) = OrtSessionFactory.Create(options.Resolve(options.DetectorModel), options, NullLogger.Instance);
-        Console.WriteLine($"// detector input {width}x{height}");
+        Console.WriteLine($"// detector input {tensorWidth}x{tensorHeight}");
     }
 
     [Benchmark]

@@ -28,6 +28,32 @@ public sealed class DbPostProcessorTests
     }
 
     [Fact]
+    public void Boxes_found_on_a_page_with_a_margin_come_back_in_the_pages_pixels()
+    {
+        // A page of 100 x 60 detected at half scale (50 x 30), once as it is and once with a 16-px margin round it.
+        var bare = new ProbabilityMap(50, 30).Fill(10, 10, 30, 15, 0.9f);
+        var framed = new ProbabilityMap(82, 62).Fill(26, 26, 46, 31, 0.9f);
+
+        var expected = Default.Process(bare.Values, bare.Width, bare.Height, 100, 60);
+        var actual = Default.Process(framed.Values, framed.Width, framed.Height, new MapContent(16, 16, 50, 30), 100, 60);
+
+        // Pixels 10..29 x 10..14 unclipped by 76 * 1.5 / 46 = 2.48: 8..31 x 8..16 of the map, twice that on the page.
+        Assert.Equal(Quad.FromRectangle(16, 16, 46, 16), Assert.Single(expected).Box);
+        Assert.Equal(expected, actual);
+    }
+
+    [Fact]
+    public void A_box_reaching_into_the_margin_is_clipped_to_the_page()
+    {
+        var map = new ProbabilityMap(82, 62).Fill(4, 20, 40, 30, 0.9f);
+
+        var box = Assert.Single(Default.Process(map.Values, map.Width, map.Height, new MapContent(16, 16, 50, 30), 100, 60)).Box;
+
+        Assert.Equal(0, box.MinX);
+        Assert.InRange(box.MaxX, 50, 56);
+    }
+
+    [Fact]
     public void Synthetic_maps_match_the_paddleocr_reference_box_for_box()
     {
         // Rectangles, rotated rectangles, noise (with holes, whose inner contours PaddleOCR scores too)

@@ -310,6 +310,23 @@ public sealed class ReadingOrderTests
         Assert.Equal([[0, 1], [2]], ReadingOrder.GroupIntoRows(straight).Select(row => row.ToArray()));
     }
 
+    [Fact]
+    public void An_image_whose_one_row_of_text_fills_it_is_a_line_image()
+    {
+        // A receipt line cut out: two boxes (item, price) on one row, 30 of the image's 40 px high.
+        Assert.True(ReadingOrder.IsLineImage([Quad.FromRectangle(4, 5, 200, 30), Quad.FromRectangle(300, 6, 60, 28)], imageHeight: 40));
+        // Exactly half the height still is one.
+        Assert.True(ReadingOrder.IsLineImage([Quad.FromRectangle(4, 50, 200, 50)], imageHeight: 100));
+    }
+
+    [Fact]
+    public void A_page_with_room_around_its_only_line_or_with_two_rows_is_not_a_line_image()
+    {
+        Assert.False(ReadingOrder.IsLineImage([Quad.FromRectangle(4, 50, 200, 30)], imageHeight: 100));
+        Assert.False(ReadingOrder.IsLineImage([Quad.FromRectangle(4, 2, 200, 20), Quad.FromRectangle(4, 26, 200, 20)], imageHeight: 50));
+        Assert.False(ReadingOrder.IsLineImage([], imageHeight: 50));
+    }
+
     private static DetectedBox Box(float x, float y, float width, float height) =>
         new(Quad.FromRectangle(x, y, width, height), 0.9f);
 }

@@ -36,6 +36,33 @@ public sealed class InputShapeTests
         Assert.InRange((double)w * h, 0, 960 * 960); // never more than a square page at the limit
     }
 
+    [Theory]
+    [InlineData(704, 32, 16, 736, 64)] // a tight line: 16 px all round
+    [InlineData(672, 960, 16, 704, 992)]
+    [InlineData(672, 960, 24, 736, 1024)] // 720 x 1008 rounded up to multiples of 32
+    [InlineData(672, 960, 0, 672, 960)] // no margin: PaddleOCR's input
+    public void Detector_tensor_adds_the_margin_on_every_side_in_multiples_of_32(int width, int height, int margin, int expectedWidth, int expectedHeight)
+    {
+        var (w, h) = TextDetector.TensorSize(width, height, margin);
+        Assert.Equal((expectedWidth, expectedHeight), (w, h));
+        Assert.True(w >= width + (2 * margin) && h >= height + (2 * margin));
+    }
+
+    [Fact]
+    public void Normalization_writes_an_image_at_an_offset_over_a_filled_background()
+    {
+        var image = new RgbBuffer(1, 1, [255, 0, 51]);
+        var tensor = new float[3 * 3 * 2];
+
+        TensorWriter.Fill(tensor, tensorWidth: 3, tensorHeight: 2, (10, 20, 30), ChannelNormalization.Symmetric);
+        TensorWriter.Write(image, tensor, tensorWidth: 3, tensorHeight: 2, ChannelNormalization.Symmetric, left: 2, top: 1);
+
+        Assert.Equal(51 / 127.5f - 1, tensor[5], 5); // B plane, row 1, column 2
+        Assert.Equal(1f, tensor[12 + 5], 5); // R plane
+        Assert.Equal(30 / 127.5f - 1, tensor[0], 5); // the background's B
+        Assert.Equal(10 / 127.5f - 1, tensor[12 + 4], 5); // the background's R, left of the image
+    }
+
     [Fact]
     public void Recognizer_batch_is_at_least_the_minimum_wide_and_as_wide_as_its_widest_crop()
     {

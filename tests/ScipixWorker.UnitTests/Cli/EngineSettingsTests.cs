@@ -23,6 +23,8 @@ public sealed class EngineSettingsTests
         Assert.True(options.HalfWidthOutsideCjk);
         Assert.Equal(736, options.DetectorMinAreaSide);
         Assert.Equal(0.5f, options.DetectorBoxThreshold);
+        Assert.Equal(16, options.DetectorMargin);
+        Assert.True(options.WholeLineImages);
     }
 
     [Fact]
@@ -39,6 +41,8 @@ public sealed class EngineSettingsTests
         Assert.Equal(0.6f, options.DetectorBoxThreshold);
         Assert.False(options.OrientationPerPage); // no page turn, no skew: each line on its own
         Assert.False(options.ColumnLayout);       // rows joined across the page
+        Assert.Equal(0, options.DetectorMargin);       // the page as it is
+        Assert.False(options.WholeLineImages);         // a line image read from the detector's boxes
         Assert.True(Read().OrientationPerPage && Read().ColumnLayout);
     }
 
