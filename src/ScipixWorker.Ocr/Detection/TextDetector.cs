@@ -106,30 +106,53 @@ internal sealed class TextDetector : IDisposable
     }
 
     /// <summary>
-    /// Detects the text of a page scanned sideways: the model runs on the page turned a quarter turn anticlockwise (the
-    /// resized input is turned, not the page), where lines that ran up or down the image run across it, as the detector
-    /// was trained to find them; the boxes come back in the page's pixels, corners named as text running down the image
-    /// reads them. Lines running up the image come out upside down, for the angle classifier to turn.
+    /// Detects the text of a page that lies turned: the model runs on the page turned <paramref name="quarterTurns"/>
+    /// quarter turns anticlockwise (the resized input is turned, not the page), where the text runs across and upright
+    /// as the detector was trained to find it, and the boxes come back in the page's pixels, corners named as the text
+    /// reads (<see cref="Quad.Along"/>): 1 for a page whose lines run down the image (scanned turned clockwise), 2 for
+    /// one upside down, 3 for one whose lines run up the image. Text that was not turned that way comes out upside down
+    /// in the crops, for the angle classifier to turn.
     /// </summary>
-    public IReadOnlyList<DetectedBox> DetectSideways(RgbBuffer page, CancellationToken cancellationToken)
+    public IReadOnlyList<DetectedBox> DetectTurned(RgbBuffer page, int quarterTurns, CancellationToken cancellationToken)
     {
+        ArgumentOutOfRangeException.ThrowIfLessThan(quarterTurns, 1);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(quarterTurns, 3);
         var (width, height) = InputSize(page.Width, page.Height, _limitSide, _minAreaSide);
-        var resized = RgbBuffer.Rent(width, height);
-        var turned = RgbBuffer.Rent(height, width);
+        var turned = RgbBuffer.Rent(width, height);
         try
         {
-            CvResize.Bilinear(page, resized);
-            QuadCropper.RotateCounterClockwise(resized, turned);
-            // Boxes on the turned page (page.Height x page.Width); a point (u, v) there is (page.Width - v, u) here.
-            var boxes = RunModel(turned, page.Height, page.Width, cancellationToken);
-            Vector2 Back(Vector2 p) => new(page.Width - p.Y, p.X);
+            CvResize.Bilinear(page, turned);
+            for (var k = 0; k < quarterTurns; k++)
+            {
+                var next = RgbBuffer.Rent(turned.Height, turned.Width);
+                QuadCropper.RotateCounterClockwise(turned, next);
+                turned.ReturnToPool();
+                turned = next;
+            }
+
+            var odd = quarterTurns % 2 == 1;
+            var boxes = RunModel(turned, odd ? page.Height : page.Width, odd ? page.Width : page.Height, cancellationToken);
+
+            // Box coordinates count pixels from the centre of the first (as the crop's warp reads them). A quarter turn
+            // anticlockwise takes pixel (x, y) of a w-wide image to (y, w - 1 - x); back, (u, v) is (w - 1 - v, u).
+            Vector2 Back(Vector2 p)
+            {
+                for (var k = quarterTurns; k >= 1; k--)
+                {
+                    p = new Vector2((k % 2 == 1 ? page.Width : page.Height) - 1 - p.Y, p.X);
+                }
+
+                return p;
+            }
+
+            // The direction text upright on the turned page runs in on the page itself.
+            var reading = quarterTurns switch { 1 => Vector2.UnitY, 2 => -Vector2.UnitX, _ => -Vector2.UnitY };
             return boxes
-                .Select(b => b with { Box = new Quad(Back(b.Box.TopLeft), Back(b.Box.TopRight), Back(b.Box.BottomRight), Back(b.Box.BottomLeft)).Along(Vector2.UnitY) })
+                .Select(b => b with { Box = new Quad(Back(b.Box.TopLeft), Back(b.Box.TopRight), Back(b.Box.BottomRight), Back(b.Box.BottomLeft)).Along(reading) })
                 .ToArray();
         }
         finally
         {
-            resized.ReturnToPool();
             turned.ReturnToPool();
         }
     }

@@ -475,7 +475,7 @@ public sealed class OcrEngine : IDisposable
             // it, so it looks again on the page turned a quarter turn, and every box is cropped as text running down the
             // image reads it, short words included; the classifier's verdict for the page then tells a page turned
             // clockwise from one turned anticlockwise, whose crops come out upside down.
-            quads = _detector.DetectSideways(page, cancellationToken).Select(b => b.Box).ToList();
+            quads = _detector.DetectTurned(page, 1, cancellationToken).Select(b => b.Box).ToList();
             detected = Stopwatch.GetTimestamp();
         }
 
@@ -499,13 +499,20 @@ public sealed class OcrEngine : IDisposable
         }
 
         var crops = quads.Select(q => QuadCropper.Crop(page, q)).ToList();
-        page.ReturnToPool();
         var turned = _classifier?.Correct(crops, cancellationToken) ?? false;
         if (turned)
         {
-            // Its lines are upright now; each box names its corners as its text reads.
-            quads = quads.Select(q => q.UpsideDown()).ToList();
+            // Upside down (as stored, or in the quarter turn the page was detected in): the detector looks again with the
+            // page turned the other half turn, where its text is upright, as it does for a sideways page. Its boxes of
+            // upside-down text are a little off (sroie_pages upside down: 5.45 % CER reusing them, 5.0 % detecting again).
+            // The boxes come back named as their text reads, so their crops are upright.
+            var again = Stopwatch.GetTimestamp();
+            quads = _detector.DetectTurned(page, sideways ? 3 : 2, cancellationToken).Select(b => b.Box).ToList();
+            crops = quads.Select(q => QuadCropper.Crop(page, q)).ToList();
+            detected += Stopwatch.GetTimestamp() - again; // counted as detection, not classification
         }
+
+        page.ReturnToPool();
 
         // Clockwise quarter turns that make the page upright.
         var quarterTurns = (sideways, turned) switch
