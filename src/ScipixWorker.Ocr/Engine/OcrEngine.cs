@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Numerics;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using ScipixWorker.Ocr.Batching;
@@ -448,7 +449,7 @@ public sealed class OcrEngine : IDisposable
             if (turned[k].Confidence > recognized[offset].Confidence)
             {
                 recognized[offset] = turned[k];
-                pages[page] = pages[page] with { Boxes = [pages[page].Boxes![0].UpsideDown()], QuarterTurns = 2 };
+                pages[page] = pages[page] with { Boxes = [pages[page].Boxes![0].UpsideDown()], QuarterTurns = (pages[page].QuarterTurns + 2) % 4 };
             }
         }
     }
@@ -479,23 +480,11 @@ public sealed class OcrEngine : IDisposable
             detected = Stopwatch.GetTimestamp();
         }
 
-        if (!sideways && _options.WholeLineImages && ReadingOrder.IsLineImage(quads, page.Height))
+        // Clockwise quarter turns that make the page upright if its text is the right way up in the turn it was detected in.
+        var uprightTurns = sideways ? 3 : 0;
+        if (_options.WholeLineImages && IsLineImage(quads, uprightTurns, page.Width, page.Height))
         {
-            // One line of text cut out (a crop from a page, a label, a strip): recognized whole, as a single-line job is.
-            // The recognizer was trained on such crops; the detector's boxes inside one cut it tighter (sroie_lines read
-            // as pages: 4.85 % CER from the boxes, 3.3 % whole). Its box is the detected text's extent. Which way up it is,
-            // the recognizer decides (UnsureLineImages): with one line there is no page to vote, and the angle classifier
-            // alone takes short capitals (CASH, AMOUNT) for upside down and misses a turned heading. The page is the crop,
-            // so it does not go back to the pool.
-            var extent = Quad.FromRectangle(
-                quads.Min(q => q.MinX), quads.Min(q => q.MinY),
-                quads.Max(q => q.MaxX) - quads.Min(q => q.MinX), quads.Max(q => q.MaxY) - quads.Min(q => q.MinY));
-            return new PreparedPage(pageNumber, page.Width, page.Height, [extent], [page], decode,
-                Stopwatch.GetElapsedTime(started, detected), TimeSpan.Zero)
-            {
-                OverScan = overScan,
-                LineImage = _classifier is not null,
-            };
+            return PrepareLineImage(page, pageNumber, quads, uprightTurns, decode, overScan, Stopwatch.GetElapsedTime(started, detected));
         }
 
         var crops = quads.Select(q => QuadCropper.Crop(page, q)).ToList();
@@ -534,6 +523,44 @@ public sealed class OcrEngine : IDisposable
             Stopwatch.GetElapsedTime(started, detected), Stopwatch.GetElapsedTime(detected), quarterTurns)
         {
             OverScan = overScan,
+        };
+    }
+
+    // One row of text filling at least half the page as it lies turned upright.
+    private static bool IsLineImage(List<Quad> quads, int uprightTurns, int width, int height)
+    {
+        var upright = quads.Select(q => ReadingOrder.Upright(q, uprightTurns, width, height)).ToList();
+        return ReadingOrder.IsLineImage(ReadingOrder.Order(upright).Select(i => upright[i]).ToList(), uprightTurns % 2 == 0 ? height : width);
+    }
+
+    /// <summary>
+    /// One line of text cut out (a crop from a page, a label, a strip), as stored or a quarter turn off: recognized
+    /// whole, as a single-line job is, turned upright by <paramref name="uprightTurns"/>. The recognizer was trained on
+    /// such crops; the detector's boxes inside one cut it tighter (sroie_lines read as pages: 4.85 % CER from the boxes,
+    /// 3.2 % whole). Its box is the detected text's extent, named as the text reads. Which way up it is, the recognizer
+    /// decides (<see cref="UnsureLineImages"/>): with one line there is no page to vote, and the angle classifier alone
+    /// takes short capitals (CASH, AMOUNT) for upside down and misses a turned heading. An upright page is its own crop,
+    /// so it does not go back to the pool.
+    /// </summary>
+    private PreparedPage PrepareLineImage(
+        RgbBuffer page, int pageNumber, List<Quad> quads, int uprightTurns, TimeSpan decode, IReadOnlyList<TextLayerLine> overScan, TimeSpan detect)
+    {
+        var extent = Quad.FromRectangle(
+            quads.Min(q => q.MinX), quads.Min(q => q.MinY),
+            quads.Max(q => q.MaxX) - quads.Min(q => q.MinX), quads.Max(q => q.MaxY) - quads.Min(q => q.MinY));
+        var crop = page;
+        if (uprightTurns != 0)
+        {
+            // Its text runs down the image: a quarter turn anticlockwise sets it upright.
+            extent = extent.Along(Vector2.UnitY);
+            crop = QuadCropper.RotateCounterClockwise(page);
+            page.ReturnToPool();
+        }
+
+        return new PreparedPage(pageNumber, page.Width, page.Height, [extent], [crop], decode, detect, TimeSpan.Zero, uprightTurns)
+        {
+            OverScan = overScan,
+            LineImage = _classifier is not null,
         };
     }
 
