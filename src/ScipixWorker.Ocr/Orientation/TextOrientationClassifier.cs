@@ -50,41 +50,31 @@ internal sealed class TextOrientationClassifier : IDisposable
     {
         var upsideDown = new bool[crops.Count];
         var lengths = crops.Select(c => c.Width / (double)c.Height).ToArray();
-        if (!_perPage)
+        // With OrientationPerPage each line is judged by the windows of it that the model sees unsquashed, their
+        // verdicts averaged; otherwise by the whole crop, as PaddleOCR does.
+        var owners = new List<int>();
+        var windows = new List<RgbBuffer>();
+        for (var i = 0; i < crops.Count; i++)
         {
-            var all = Classify(crops.ToArray(), cancellationToken);
-            for (var i = 0; i < crops.Count; i++)
+            foreach (var window in _perPage ? Windows(crops[i]) : [crops[i]])
             {
-                upsideDown[i] = all[i] > _threshold;
+                owners.Add(i);
+                windows.Add(window);
             }
         }
-        else
+
+        var flipped = Classify(windows, cancellationToken);
+        var sums = new double[crops.Count];
+        var counts = new int[crops.Count];
+        for (var k = 0; k < windows.Count; k++)
         {
-            // Each line by the windows of it that the model sees unsquashed, their verdicts averaged.
-            var owners = new List<int>();
-            var windows = new List<RgbBuffer>();
-            for (var i = 0; i < crops.Count; i++)
-            {
-                foreach (var window in Windows(crops[i]))
-                {
-                    owners.Add(i);
-                    windows.Add(window);
-                }
-            }
+            sums[owners[k]] += flipped[k];
+            counts[owners[k]]++;
+        }
 
-            var flipped = Classify(windows, cancellationToken);
-            var sums = new double[crops.Count];
-            var counts = new int[crops.Count];
-            for (var k = 0; k < windows.Count; k++)
-            {
-                sums[owners[k]] += flipped[k];
-                counts[owners[k]]++;
-            }
-
-            for (var i = 0; i < crops.Count; i++)
-            {
-                upsideDown[i] = sums[i] / counts[i] > _threshold;
-            }
+        for (var i = 0; i < crops.Count; i++)
+        {
+            upsideDown[i] = sums[i] / counts[i] > _threshold;
         }
 
         var pageTurned = false;
