@@ -54,6 +54,14 @@ public sealed class OcrEngineOptions
     /// </summary>
     public bool HalfWidthOutsideCjk { get; set; } = true;
 
+    /// <summary>
+    /// A digit inside a word or a letter inside a number, where the recognizer gave the other kind at least a tenth,
+    /// becomes that other kind: <c>N0</c>, <c>Te1</c>, <c>INV0ICE</c> are read <c>NO</c>, <c>Tel</c>, <c>INVOICE</c>, while
+    /// codes the model was sure of (<c>CS00004040</c>) stay (<see cref="Recognition.LookalikeResolver"/>). False reproduces
+    /// PaddleOCR's output exactly.
+    /// </summary>
+    public bool ResolveLookalikes { get; set; } = true;
+
     /// <summary>CPU or CUDA.</summary>
     public ExecutionProvider ExecutionProvider { get; set; } = ExecutionProvider.Cpu;
 

@@ -18,6 +18,8 @@ internal sealed class CharacterDictionary
         }
 
         _characters = [.. list];
+        Letters = [.. Enumerable.Range(0, _characters.Length).Where(i => _characters[i] is [var c] && char.IsAsciiLetter(c))];
+        Digits = [.. Enumerable.Range(0, _characters.Length).Where(i => _characters[i] is [var c] && char.IsAsciiDigit(c))];
     }
 
     public int Count => _characters.Length;
@@ -26,6 +28,12 @@ internal sealed class CharacterDictionary
     public int SpaceIndex => _characters.Length > 1 && _characters[^1] == " " ? _characters.Length - 1 : -1;
 
     public string this[int index] => _characters[index];
+
+    /// <summary>The classes of the ASCII letters, a-z and A-Z.</summary>
+    public int[] Letters { get; }
+
+    /// <summary>The classes of the ASCII digits.</summary>
+    public int[] Digits { get; }
 
     public static CharacterDictionary Load(string path, bool useSpace)
     {

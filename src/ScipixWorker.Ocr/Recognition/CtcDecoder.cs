@@ -19,18 +19,19 @@ internal static class CtcDecoder
     /// With <paramref name="inferSpaces"/>, a space is inserted between two characters when the blanks
     /// between them span at least <see cref="MinSpaceGap"/> steps and the space class reached
     /// <see cref="MinSpaceProbability"/> there: PP-OCRv4's Chinese recognizer often lets the blank win over
-    /// the space between Latin words although it sees the gap. Without it the output is exactly PaddleOCR's.
+    /// the space between Latin words although it sees the gap. With <paramref name="resolveLookalikes"/>, a digit
+    /// inside a word or a letter inside a number becomes what the model thought second likeliest
+    /// (<see cref="LookalikeResolver"/>). Without either the output is exactly PaddleOCR's.
     /// </para>
     /// </summary>
-    public static (string Text, float Confidence) Decode(ReadOnlySpan<float> probabilities, int steps, int classes, CharacterDictionary dictionary, bool inferSpaces = false)
+    public static (string Text, float Confidence) Decode(
+        ReadOnlySpan<float> probabilities, int steps, int classes, CharacterDictionary dictionary, bool inferSpaces = false, bool resolveLookalikes = false)
     {
-        var text = new StringBuilder();
+        var emitted = new List<CtcCharacter>();
         var sum = 0.0;
-        var emitted = 0;
         var previous = -1;
         var spaceIndex = inferSpaces ? dictionary.SpaceIndex : -1;
         var lastEnd = -1; // last time step of the previous character's run
-        var lastWasSpace = true;
         var spaceInGap = 0f;
         for (var t = 0; t < steps; t++)
         {
@@ -49,18 +50,11 @@ internal static class CtcDecoder
 
             if (best != previous && best < dictionary.Count)
             {
-                var character = dictionary[best];
-                var isSpace = best == spaceIndex;
-                if (spaceIndex > 0 && !isSpace && !lastWasSpace && t - lastEnd - 1 >= MinSpaceGap && spaceInGap >= MinSpaceProbability
-                    && !IsDecimalPoint(text, character))
-                {
-                    text.Append(' ');
-                }
-
-                text.Append(character);
+                var spaceBefore = spaceIndex > 0 && best != spaceIndex && emitted.Count > 0 && emitted[^1].Class != spaceIndex
+                    && t - lastEnd - 1 >= MinSpaceGap && spaceInGap >= MinSpaceProbability
+                    && !IsDecimalPoint(emitted, best, dictionary);
+                emitted.Add(new CtcCharacter(best, t, spaceBefore));
                 sum += row[best];
-                emitted++;
-                lastWasSpace = isSpace;
             }
 
             lastEnd = t;
@@ -68,15 +62,37 @@ internal static class CtcDecoder
             previous = best;
         }
 
-        return (text.ToString(), emitted == 0 ? 0f : (float)(sum / emitted));
+        if (resolveLookalikes)
+        {
+            LookalikeResolver.Resolve(emitted, probabilities, classes, dictionary);
+        }
+
+        var text = new StringBuilder(emitted.Count + 8);
+        foreach (var character in emitted)
+        {
+            if (character.SpaceBefore)
+            {
+                text.Append(' ');
+            }
+
+            text.Append(dictionary[character.Class]);
+        }
+
+        return (text.ToString(), emitted.Count == 0 ? 0f : (float)(sum / emitted.Count));
     }
 
     /// <summary>
-    /// True when the text so far ends in a digit and a period and <paramref name="next"/> starts with a digit: a
+    /// True when the characters so far end in a digit and a period and <paramref name="next"/> is a digit: a
     /// decimal point (<c>2.83</c>, <c>25.12.2018</c>). The period is a narrow glyph, so the blanks around it often
     /// span the gap a space would, and no space is ever inferred there. Commas are left alone: a space after one
     /// is ordinary between numbers (<c>SEKSYEN 25, 40400</c>).
     /// </summary>
-    private static bool IsDecimalPoint(StringBuilder text, string next) =>
-        text.Length >= 2 && text[^1] == '.' && char.IsAsciiDigit(text[^2]) && next.Length > 0 && char.IsAsciiDigit(next[0]);
+    private static bool IsDecimalPoint(List<CtcCharacter> emitted, int next, CharacterDictionary dictionary) =>
+        emitted.Count >= 2 && dictionary[emitted[^1].Class] == "." && !emitted[^1].SpaceBefore
+        && StartsWithDigit(dictionary[emitted[^2].Class], last: true) && StartsWithDigit(dictionary[next], last: false);
+
+    private static bool StartsWithDigit(string entry, bool last) => entry.Length > 0 && char.IsAsciiDigit(last ? entry[^1] : entry[0]);
 }
+
+/// <summary>One emitted character: its class, the time step it was emitted at, and whether a space was inferred before it.</summary>
+internal record struct CtcCharacter(int Class, int Step, bool SpaceBefore);

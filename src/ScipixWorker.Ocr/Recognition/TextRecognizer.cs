@@ -20,6 +20,7 @@ internal sealed class TextRecognizer : IDisposable
     private readonly int _batchSize;
     private readonly bool _inferSpaces;
     private readonly bool _halfWidth;
+    private readonly bool _resolveLookalikes;
 
     /// <summary>Loads the configured model at the configured precision on its own (benchmarks, tools).</summary>
     public TextRecognizer(OcrEngineOptions options, ILogger logger)
@@ -39,6 +40,7 @@ internal sealed class TextRecognizer : IDisposable
         _batchSize = options.RecognizerBatchSize;
         _inferSpaces = options.InferSpaces;
         _halfWidth = options.HalfWidthOutsideCjk;
+        _resolveLookalikes = options.ResolveLookalikes;
         Buckets = new WidthBuckets(options.RecognizerMinWidth);
 
         var classes = _session.OutputMetadata.First().Value.Dimensions[^1];
@@ -118,7 +120,7 @@ internal sealed class TextRecognizer : IDisposable
             var results = new (string, float)[batch.Count];
             for (var i = 0; i < batch.Count; i++)
             {
-                var (text, confidence) = CtcDecoder.Decode(output.Slice(i * steps * classes, steps * classes), steps, classes, _dictionary, _inferSpaces);
+                var (text, confidence) = CtcDecoder.Decode(output.Slice(i * steps * classes, steps * classes), steps, classes, _dictionary, _inferSpaces, _resolveLookalikes);
                 results[i] = (_halfWidth ? WidthNormalizer.Normalize(text) : text, confidence);
             }
 

@@ -21,6 +21,7 @@ public sealed class EngineSettingsTests
         Assert.Equal(224, options.RecognizerMinWidth);
         Assert.True(options.InferSpaces);
         Assert.True(options.HalfWidthOutsideCjk);
+        Assert.True(options.ResolveLookalikes);
         Assert.Equal(736, options.DetectorMinAreaSide);
         Assert.Equal(0.5f, options.DetectorBoxThreshold);
         Assert.Equal(16, options.DetectorMargin);
@@ -35,6 +36,7 @@ public sealed class EngineSettingsTests
         Assert.Equal(320, options.RecognizerMinWidth);
         Assert.False(options.InferSpaces);
         Assert.False(options.HalfWidthOutsideCjk);
+        Assert.False(options.ResolveLookalikes);       // digits in words as the model emitted them
         Assert.Equal(0, options.DetectorMinAreaSide);
         Assert.Equal(960, options.DetectorLimitSide);
         Assert.Equal(1.5f, options.DetectorUnclipRatio);

@@ -1,0 +1,97 @@
+namespace ScipixWorker.Ocr.Recognition;
+
+/// <summary>
+/// Digits inside words and letters inside numbers, where the recognizer itself was in two minds. Receipt fonts draw
+/// <c>0</c> and <c>O</c>, <c>1</c> and <c>l</c> nearly alike, and PP-OCRv4's recognizer, which reads one character per
+/// time step without a word model, emits <c>N0</c>, <c>Te1</c>, <c>INV0ICE</c>, <c>Tota1</c>. Where the glyph gave it
+/// a real doubt, its probabilities show it: the letter it did not emit still has a tenth or more, where a code's real
+/// digit (<c>CS00004040</c>, <c>PUTRA1</c>) leaves the letters a thousandth.
+/// <para>
+/// A word here is a run of ASCII letters and digits between spaces and punctuation. A run of at most
+/// <see cref="MaxRun"/> digits that follows a letter and ends the word or is followed by a letter becomes letters when
+/// every digit in it had a letter at <see cref="MinAlternative"/> or more at its time step; the likeliest letter replaces
+/// it. The same holds the other way for a run of letters after a digit (<c>SA0371155t</c>). A run at the start of a
+/// word is left alone, as the quantities and units there are (<c>40ML</c>, <c>2PCS</c>), and so is a run whose neighbours
+/// are of its own kind on both sides, and every character outside ASCII.
+/// </para>
+/// </summary>
+internal static class LookalikeResolver
+{
+    /// <summary>The longest run of one kind (digits in a word, letters in a number) that is resolved.</summary>
+    public const int MaxRun = 2;
+
+    /// <summary>The probability the other kind must have had at every character of the run.</summary>
+    public const float MinAlternative = 0.1f;
+
+    private enum Kind
+    {
+        Other,
+        Letter,
+        Digit,
+    }
+
+    public static void Resolve(List<CtcCharacter> characters, ReadOnlySpan<float> probabilities, int classes, CharacterDictionary dictionary)
+    {
+        var i = 0;
+        while (i < characters.Count)
+        {
+            var kind = KindOf(characters[i].Class, dictionary);
+            if (kind == Kind.Other)
+            {
+                i++;
+                continue;
+            }
+
+            var end = i + 1;
+            while (end < characters.Count && !characters[end].SpaceBefore && KindOf(characters[end].Class, dictionary) == kind)
+            {
+                end++;
+            }
+
+            var other = kind == Kind.Letter ? Kind.Digit : Kind.Letter;
+            var before = i > 0 && !characters[i].SpaceBefore ? KindOf(characters[i - 1].Class, dictionary) : Kind.Other;
+            var after = end < characters.Count && !characters[end].SpaceBefore ? KindOf(characters[end].Class, dictionary) : Kind.Other;
+            if (end - i <= MaxRun && before == other && after != kind)
+            {
+                Replace(characters, i, end, other == Kind.Letter ? dictionary.Letters : dictionary.Digits, probabilities, classes);
+            }
+
+            i = end;
+        }
+    }
+
+    // Every character of [start, end) becomes the likeliest class of the other kind, or none does.
+    private static void Replace(List<CtcCharacter> characters, int start, int end, int[] candidates, ReadOnlySpan<float> probabilities, int classes)
+    {
+        Span<int> replacements = stackalloc int[MaxRun];
+        for (var k = start; k < end; k++)
+        {
+            var row = probabilities.Slice(characters[k].Step * classes, classes);
+            var best = -1;
+            var bestProbability = 0f;
+            foreach (var candidate in candidates)
+            {
+                if (candidate < row.Length && row[candidate] > bestProbability)
+                {
+                    best = candidate;
+                    bestProbability = row[candidate];
+                }
+            }
+
+            if (bestProbability < MinAlternative)
+            {
+                return;
+            }
+
+            replacements[k - start] = best;
+        }
+
+        for (var k = start; k < end; k++)
+        {
+            characters[k] = characters[k] with { Class = replacements[k - start] };
+        }
+    }
+
+    private static Kind KindOf(int @class, CharacterDictionary dictionary) =>
+        dictionary[@class] is [var c] ? char.IsAsciiLetter(c) ? Kind.Letter : char.IsAsciiDigit(c) ? Kind.Digit : Kind.Other : Kind.Other;
+}

@@ -1,0 +1,55 @@
+using ScipixWorker.Ocr.Engine;
+using ScipixWorker.Ocr.Evaluation;
+using ScipixWorker.Ocr.IntegrationTests.Support;
+
+namespace ScipixWorker.Ocr.IntegrationTests.Engine;
+
+/// <summary>
+/// Ocr:ResolveLookalikes on real receipt lines (fixtures/sroie/lookalike, cut from SROIE receipts by their annotated
+/// boxes): six where the recognizer emits a digit in a word or a letter in a number, three whose codes mix letters and
+/// digits and must come back as printed.
+/// </summary>
+[Collection(EngineCollection.Name)]
+public sealed class LookalikeTests(EngineFixture fixture)
+{
+    // The recognizer's own output on these: SA0371155T, 7/1L8B, L0T, TE1, N0, CONFECTI0NERY.
+    private static readonly string[] Confused = ["012_007", "072_005", "084_003", "144_010", "162_006", "168_001"];
+
+    // LCS03908, KSB80051978, C38: codes the model is sure of.
+    private static readonly string[] Codes = ["018_010", "168_008", "042_016"];
+
+    private static (byte[] Image, string Truth) Line(string name) =>
+        (Fixtures.Bytes("sroie", "lookalike", name + ".png"), Fixtures.Text("sroie", "lookalike", name + ".gt.txt").Trim());
+
+    private static string Read(OcrEngine engine, byte[] image) =>
+        engine.Recognize(image, OcrMode.SingleLine, TestContext.Current.CancellationToken).Text;
+
+    [Fact]
+    public void Digits_in_words_and_letters_in_numbers_the_recognizer_doubted_are_read_as_printed()
+    {
+        using var asEmitted = new OcrEngine(new OcrEngineOptions { ModelDirectory = Fixtures.ModelDirectory, ResolveLookalikes = false });
+        foreach (var name in Confused)
+        {
+            var (image, truth) = Line(name);
+            var raw = Read(asEmitted, image);
+            var text = Read(fixture.Engine, image);
+
+            Assert.NotEqual(TextMetrics.Normalize(truth, caseInsensitive: true), TextMetrics.Normalize(raw, caseInsensitive: true));
+            Assert.Equal(TextMetrics.Normalize(truth, caseInsensitive: true), TextMetrics.Normalize(text, caseInsensitive: true));
+
+            // Only letters and digits changed, each for its look-alike of the other kind, one for one.
+            Assert.Equal(raw.Length, text.Length);
+            Assert.All(raw.Zip(text).Where(p => p.First != p.Second), p => Assert.True(char.IsAsciiDigit(p.First) != char.IsAsciiDigit(p.Second), $"{name}: '{raw}' -> '{text}'"));
+        }
+    }
+
+    [Fact]
+    public void Codes_that_mix_letters_and_digits_keep_them()
+    {
+        foreach (var name in Codes)
+        {
+            var (image, truth) = Line(name);
+            Assert.Equal(TextMetrics.Normalize(truth, caseInsensitive: true), TextMetrics.Normalize(Read(fixture.Engine, image), caseInsensitive: true));
+        }
+    }
+}

@@ -1,0 +1,101 @@
+using ScipixWorker.Ocr.Recognition;
+
+namespace ScipixWorker.Ocr.UnitTests.Recognition;
+
+/// <summary>
+/// <see cref="LookalikeResolver"/> through <see cref="CtcDecoder.Decode"/>. A sequence is written one time step per
+/// entry: a character the model emits at 0.9 (or <c>_</c>, a blank; <c>" "</c>, the space class), optionally with the
+/// classes it gave the rest of the step to (<c>"0|O=.3"</c>: a <c>0</c>, with <c>O</c> at 0.3).
+/// </summary>
+public sealed class LookalikeResolverTests
+{
+    private static readonly CharacterDictionary Dictionary = new([.. "NOTelIBDMLAt012458.é".Select(c => c.ToString())], useSpace: true);
+
+    private static string Decode(bool resolve, params string[] steps)
+    {
+        var classes = Dictionary.Count;
+        var probabilities = new float[steps.Length * classes];
+        for (var t = 0; t < steps.Length; t++)
+        {
+            var row = probabilities.AsSpan(t * classes, classes);
+            var parts = steps[t].Split('|');
+            row[ClassOf(parts[0])] = 0.9f;
+            foreach (var alternative in parts.Skip(1))
+            {
+                var (name, p) = (alternative[..alternative.IndexOf('=', StringComparison.Ordinal)], alternative[(alternative.IndexOf('=', StringComparison.Ordinal) + 1)..]);
+                row[ClassOf(name)] = float.Parse(p, System.Globalization.CultureInfo.InvariantCulture);
+            }
+        }
+
+        return CtcDecoder.Decode(probabilities, steps.Length, classes, Dictionary, inferSpaces: true, resolveLookalikes: resolve).Text;
+    }
+
+    private static string Decode(params string[] steps) => Decode(true, steps);
+
+    private static int ClassOf(string name) => name switch
+    {
+        "_" => 0,
+        " " => Dictionary.SpaceIndex,
+        _ => Enumerable.Range(1, Dictionary.Count - 1).First(i => Dictionary[i] == name),
+    };
+
+    [Fact]
+    public void A_digit_after_a_letter_that_the_model_also_took_for_a_letter_becomes_that_letter() =>
+        Assert.Equal("NO", Decode("N", "_", "0|O=.3"));
+
+    [Fact]
+    public void A_digit_the_model_was_sure_of_stays() =>
+        Assert.Equal("N0", Decode("N", "_", "0|O=.05"));
+
+    [Fact]
+    public void The_likeliest_letter_replaces_the_digit() =>
+        Assert.Equal("NO", Decode("N", "_", "0|D=.12|O=.2"));
+
+    [Fact]
+    public void A_digit_ending_a_word_after_letters_is_resolved() =>
+        Assert.Equal("Tel", Decode("T", "_", "e", "_", "1|l=.27|I=.02"));
+
+    [Fact]
+    public void Two_digits_between_letters_are_resolved_together() =>
+        Assert.Equal("TION", Decode("T", "_", "1|I=.2", "_", "0|O=.15", "_", "N"));
+
+    [Fact]
+    public void A_run_is_resolved_whole_or_not_at_all() =>
+        Assert.Equal("B02", Decode("B", "_", "0|O=.3", "_", "2|D=.01"));
+
+    [Fact]
+    public void Longer_runs_of_digits_after_letters_are_codes_and_stay() =>
+        Assert.Equal("A000", Decode("A", "_", "0|O=.5", "_", "0|O=.5", "_", "0|O=.5"));
+
+    [Fact]
+    public void Digits_that_start_a_word_stay_as_quantities_and_units_do() =>
+        Assert.Equal("40ML", Decode("4", "_", "0|O=.3", "_", "M", "_", "L"));
+
+    [Fact]
+    public void A_letter_after_digits_that_the_model_also_took_for_a_digit_becomes_that_digit() =>
+        Assert.Equal("5511", Decode("5", "_", "5", "_", "1", "_", "t|1=.3"));
+
+    [Fact]
+    public void A_letter_between_digits_is_resolved() =>
+        Assert.Equal("118B", Decode("1", "_", "L|1=.2", "_", "8", "_", "B"));
+
+    [Fact]
+    public void A_space_ends_the_word() =>
+        Assert.Equal("N 0", Decode("N", " ", "0|O=.3"));
+
+    [Fact]
+    public void An_inferred_space_ends_the_word_too() =>
+        Assert.Equal("N 0", Decode("N", "_", "_| =.3", "_", "0|O=.3"));
+
+    [Fact]
+    public void Punctuation_ends_the_word() =>
+        Assert.Equal("N.0", Decode("N", "_", ".", "_", "0|O=.3"));
+
+    [Fact]
+    public void Characters_outside_ascii_are_neither_letters_nor_digits() =>
+        Assert.Equal("é0", Decode("é", "_", "0|O=.3"));
+
+    [Fact]
+    public void Without_resolving_the_output_is_as_emitted() =>
+        Assert.Equal("N0", Decode(false, "N", "_", "0|O=.3"));
+}
