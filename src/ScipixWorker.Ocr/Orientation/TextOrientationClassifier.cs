@@ -9,7 +9,7 @@ namespace ScipixWorker.Ocr.Orientation;
 /// <summary>
 /// PP-OCR angle classifier: tells upright (0) from upside-down (180) text lines; lines it is confident are
 /// upside down are rotated by 180 degrees in place, or with <see cref="OcrEngineOptions.OrientationPerPage"/> every
-/// line of the page when most of its text is (<see cref="PageIsUpsideDown"/>).
+/// line of the page when most of its text is (<see cref="PageVote"/>).
 /// </summary>
 internal sealed class TextOrientationClassifier : IDisposable
 {
@@ -48,69 +48,87 @@ internal sealed class TextOrientationClassifier : IDisposable
     /// </summary>
     public bool Correct(IList<RgbBuffer> crops, CancellationToken cancellationToken)
     {
-        var upsideDown = new bool[crops.Count];
-        var lengths = crops.Select(c => c.Width / (double)c.Height).ToArray();
-        // With OrientationPerPage each line is judged by the windows of it that the model sees unsquashed, their
-        // verdicts averaged; otherwise by the whole crop, as PaddleOCR does.
-        var owners = new List<int>();
-        var windows = new List<RgbBuffer>();
-        for (var i = 0; i < crops.Count; i++)
-        {
-            foreach (var window in _perPage ? Windows(crops[i]) : [crops[i]])
-            {
-                owners.Add(i);
-                windows.Add(window);
-            }
-        }
-
-        var flipped = Classify(windows, cancellationToken);
-        var sums = new double[crops.Count];
-        var counts = new int[crops.Count];
-        for (var k = 0; k < windows.Count; k++)
-        {
-            sums[owners[k]] += flipped[k];
-            counts[owners[k]]++;
-        }
-
-        for (var i = 0; i < crops.Count; i++)
-        {
-            upsideDown[i] = sums[i] / counts[i] > _threshold;
-        }
-
-        var pageTurned = false;
         if (_perPage)
         {
-            pageTurned = PageIsUpsideDown(upsideDown, lengths);
-            Array.Fill(upsideDown, pageTurned);
+            var pageTurned = VotePage(crops, cancellationToken);
+            if (pageTurned)
+            {
+                for (var i = 0; i < crops.Count; i++)
+                {
+                    crops[i] = Rotate180(crops[i]);
+                }
+            }
+
+            return pageTurned;
         }
 
+        // Each line on its own, by the whole crop, as PaddleOCR does.
+        var flipped = Classify([.. crops], cancellationToken);
         for (var i = 0; i < crops.Count; i++)
         {
-            if (upsideDown[i])
+            if (flipped[i] > _threshold)
             {
                 crops[i] = Rotate180(crops[i]);
             }
         }
 
-        return pageTurned;
+        return false;
     }
 
     /// <summary>
-    /// A page is upside down when the lines classified so hold more than half of its text, each line weighted by its
-    /// length (width over height: about its number of characters). A scan or photo is turned as a whole, and the
-    /// classifier is least reliable on the shortest crops (a price, a single digit), where it flips a few lines of an
-    /// upright page.
+    /// Whether the page is upside down (<see cref="PageVote"/>), each line judged by the windows of it that the model sees
+    /// unsquashed, their verdicts averaged. The lines are classified longest first, a batch of windows at a time, and
+    /// only until the vote is decided: once either side holds half of the page's text, the lines left could not change
+    /// the outcome, so they are not classified.
     /// </summary>
-    internal static bool PageIsUpsideDown(IReadOnlyList<bool> upsideDown, IReadOnlyList<double> lengths)
+    private bool VotePage(IList<RgbBuffer> crops, CancellationToken cancellationToken)
     {
-        double flipped = 0, total = 0;
-        for (var i = 0; i < upsideDown.Count; i++)
+        var lengths = crops.Select(c => c.Width / (double)c.Height).ToArray();
+        var vote = new PageVote(lengths);
+        var longestFirst = Enumerable.Range(0, crops.Count).OrderByDescending(i => lengths[i]).ToArray();
+        var next = 0;
+        while (!vote.Decided && next < longestFirst.Length)
         {
-            total += lengths[i];
-            flipped += upsideDown[i] ? lengths[i] : 0;
+            // The next lines, up to a batch of windows; a line's windows are consecutive.
+            var owners = new List<int>();
+            var windows = new List<RgbBuffer>();
+            for (; next < longestFirst.Length && windows.Count < _batchSize; next++)
+            {
+                foreach (var window in Windows(crops[longestFirst[next]]))
+                {
+                    owners.Add(longestFirst[next]);
+                    windows.Add(window);
+                }
+            }
+
+            var probabilities = Classify(windows, cancellationToken);
+            for (var start = 0; start < owners.Count;)
+            {
+                var end = start;
+                var sum = 0.0;
+                while (end < owners.Count && owners[end] == owners[start])
+                {
+                    sum += probabilities[end++];
+                }
+
+                vote.Add(owners[start], sum / (end - start) > _threshold);
+                start = end;
+            }
         }
 
-        return flipped > total / 2;
+        return vote.UpsideDown;
+    }
+
+    /// <summary>The outcome of <see cref="PageVote"/> with every line counted.</summary>
+    internal static bool PageIsUpsideDown(IReadOnlyList<bool> upsideDown, IReadOnlyList<double> lengths)
+    {
+        var vote = new PageVote(lengths);
+        for (var i = 0; i < upsideDown.Count; i++)
+        {
+            vote.Add(i, upsideDown[i]);
+        }
+
+        return vote.UpsideDown;
     }
 
     // The probability that each crop is upside down, in batches of like aspect ratio (sorted, as PaddleOCR does).
