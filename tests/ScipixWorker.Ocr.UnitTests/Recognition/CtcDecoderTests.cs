@@ -63,8 +63,8 @@ public sealed class CtcDecoderTests
 
 /// <summary>
 /// Sequences written as patterns, one character per time step: a letter or digit of the alphabet emits that class,
-/// '_' is a blank, '~' a blank where the space class has probability 0.3 (the model saw a gap but the blank won), ' '
-/// the space class.
+/// '_' is a blank, '~' a blank where the space class has probability 0.3 (the model saw a gap but the blank won), '-' one
+/// where it has 0.04 and '=' one where it has 0.01 (weak evidence), ' ' the space class.
 /// </summary>
 internal static class CtcPattern
 {
@@ -80,6 +80,8 @@ internal static class CtcPattern
             {
                 case '_': row[0] = 0.9f; break;
                 case '~': row[0] = 0.6f; row[dictionary.SpaceIndex] = 0.3f; break;
+                case '-': row[0] = 0.9f; row[dictionary.SpaceIndex] = 0.04f; break;
+                case '=': row[0] = 0.9f; row[dictionary.SpaceIndex] = 0.01f; break;
                 case ' ': row[dictionary.SpaceIndex] = 0.9f; break;
                 default: row[alphabet.IndexOf(pattern[t], StringComparison.Ordinal) + 1] = 0.9f; break;
             }
@@ -137,4 +139,53 @@ public sealed class CtcSpaceInferenceAroundNumbersTests
     [Fact]
     public void A_space_the_model_emitted_after_a_decimal_point_is_kept() =>
         Assert.Equal("1. 2", Decode("1_.~ ~2"));
+}
+
+public sealed class CtcWideGapTests
+{
+    private static string Decode(string pattern) => CtcPattern.Decode("AB12.ab", pattern);
+
+    [Fact]
+    public void A_gap_half_the_line_high_with_a_few_hundredths_of_space_is_a_space() =>
+        Assert.Equal("AB A", Decode("A_B---A"));
+
+    [Fact]
+    public void A_two_step_gap_needs_the_space_class_at_a_tenth() =>
+        Assert.Equal("ABA", Decode("A_B--A"));
+
+    [Fact]
+    public void A_wide_gap_with_under_two_hundredths_of_space_stays_joined() =>
+        Assert.Equal("AB", Decode("A===B"));
+
+    [Fact]
+    public void A_wide_gap_between_digits_is_a_space_too() =>
+        Assert.Equal("12 21", Decode("1_2---2_1"));
+
+    [Fact]
+    public void A_wide_gap_between_two_lower_case_letters_needs_the_space_class_at_a_tenth()
+    {
+        Assert.Equal("ab", Decode("a---b"));
+        Assert.Equal("a b", Decode("a~~~b"));
+    }
+
+    [Fact]
+    public void A_wide_gap_before_a_capital_is_a_space() =>
+        Assert.Equal("a B", Decode("a---B"));
+
+    [Fact]
+    public void Never_after_a_decimal_point() =>
+        Assert.Equal("1.2", Decode("1_.---2"));
+
+    [Fact]
+    public void The_gap_rule_itself()
+    {
+        Assert.True(CtcDecoder.IsSpaceGap(2, 0.1f, "A", "B"));
+        Assert.False(CtcDecoder.IsSpaceGap(2, 0.05f, "A", "B"));
+        Assert.True(CtcDecoder.IsSpaceGap(3, 0.02f, "A", "B"));
+        Assert.False(CtcDecoder.IsSpaceGap(3, 0.019f, "A", "B"));
+        Assert.False(CtcDecoder.IsSpaceGap(3, 0.05f, "n", "g"));
+        Assert.True(CtcDecoder.IsSpaceGap(3, 0.1f, "n", "g"));
+        Assert.True(CtcDecoder.IsSpaceGap(3, 0.05f, ":", "0"));
+        Assert.False(CtcDecoder.IsSpaceGap(1, 0.9f, "A", "B"));
+    }
 }
