@@ -8,11 +8,11 @@ namespace ScipixWorker.Ocr.Recognition;
 /// digit (<c>CS00004040</c>, <c>PUTRA1</c>) leaves the letters a thousandth.
 /// <para>
 /// A word here is a run of ASCII letters and digits between spaces and punctuation. A run of at most
-/// <see cref="MaxRun"/> digits that follows a letter and ends the word or is followed by a letter becomes letters when
-/// every digit in it had a letter at <see cref="MinAlternative"/> or more at its time step; the likeliest letter replaces
-/// it. The same holds the other way for a run of letters after a digit (<c>SA0371155t</c>). A run at the start of a
-/// word is left alone, as the quantities and units there are (<c>40ML</c>, <c>2PCS</c>), and so is a run whose neighbours
-/// are of its own kind on both sides, and every character outside ASCII.
+/// <see cref="MaxRun"/> digits that follows a letter in its word (<c>N0</c>, <c>T10N</c>) becomes letters when every digit
+/// in it had a letter at <see cref="MinAlternative"/> or more at its time step; the likeliest letter replaces each. The
+/// same holds the other way for a run of letters that follows a digit (<c>SA0371155t</c>, <c>1L8B</c>). A run at the
+/// start of a word is left alone, as the quantities and units there are (<c>40ML</c>, <c>2PCS</c>), and so is every
+/// character outside ASCII.
 /// </para>
 /// </summary>
 internal static class LookalikeResolver
@@ -50,8 +50,7 @@ internal static class LookalikeResolver
 
             var other = kind == Kind.Letter ? Kind.Digit : Kind.Letter;
             var before = i > 0 && !characters[i].SpaceBefore ? KindOf(characters[i - 1].Class, dictionary) : Kind.Other;
-            var after = end < characters.Count && !characters[end].SpaceBefore ? KindOf(characters[end].Class, dictionary) : Kind.Other;
-            if (end - i <= MaxRun && before == other && after != kind)
+            if (end - i <= MaxRun && before == other)
             {
                 Replace(characters, i, end, other == Kind.Letter ? dictionary.Letters : dictionary.Digits, probabilities, classes);
             }
