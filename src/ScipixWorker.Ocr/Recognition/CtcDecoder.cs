@@ -26,9 +26,9 @@ internal static class CtcDecoder
     /// between them span at least <see cref="MinSpaceGap"/> steps and the space class reached
     /// <see cref="MinSpaceProbability"/> there, or span at least <see cref="WideSpaceGap"/> steps and the space class
     /// reached <see cref="WideSpaceProbability"/> (<see cref="IsSpaceGap"/>): PP-OCRv4's Chinese recognizer often lets
-    /// the blank win over the space between Latin words although it sees the gap. With <paramref name="resolveLookalikes"/>, a digit
-    /// inside a word or a letter inside a number becomes what the model thought second likeliest
-    /// (<see cref="LookalikeResolver"/>). Without either the output is exactly PaddleOCR's.
+    /// the blank win over the space between Latin words although it sees the gap. With
+    /// <paramref name="resolveLookalikes"/>, a digit inside a word or a letter inside a number becomes what the model
+    /// thought second likeliest (<see cref="LookalikeResolver"/>). Without either the output is exactly PaddleOCR's.
     /// </para>
     /// </summary>
     public static (string Text, float Confidence) Decode(
@@ -112,9 +112,11 @@ internal static class CtcDecoder
     /// </summary>
     private static bool IsDecimalPoint(List<CtcCharacter> emitted, int next, CharacterDictionary dictionary) =>
         emitted.Count >= 2 && dictionary[emitted[^1].Class] == "." && !emitted[^1].SpaceBefore
-        && StartsWithDigit(dictionary[emitted[^2].Class], last: true) && StartsWithDigit(dictionary[next], last: false);
+        && EndsDigit(dictionary[emitted[^2].Class]) && StartsDigit(dictionary[next]);
 
-    private static bool StartsWithDigit(string entry, bool last) => entry.Length > 0 && char.IsAsciiDigit(last ? entry[^1] : entry[0]);
+    private static bool EndsDigit(string entry) => entry.Length > 0 && char.IsAsciiDigit(entry[^1]);
+
+    private static bool StartsDigit(string entry) => entry.Length > 0 && char.IsAsciiDigit(entry[0]);
 }
 
 /// <summary>One emitted character: its class, the time step it was emitted at, and whether a space was inferred before it.</summary>
