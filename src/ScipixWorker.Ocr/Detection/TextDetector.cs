@@ -86,22 +86,14 @@ internal sealed class TextDetector : IDisposable
 
     public IReadOnlyList<DetectedBox> Detect(RgbBuffer page, CancellationToken cancellationToken)
     {
-        var (width, height) = InputSize(page.Width, page.Height, _limitSide, _minAreaSide);
-        if (width == page.Width && height == page.Height)
-        {
-            return RunModel(page, page.Width, page.Height, cancellationToken);
-        }
-
-        // The resized page (1-3 MB) is read once, into the tensor: a pooled buffer, not large-object garbage per page.
-        var resized = RgbBuffer.Rent(width, height);
+        var input = InputOf(page);
         try
         {
-            CvResize.Bilinear(page, resized);
-            return RunModel(resized, page.Width, page.Height, cancellationToken);
+            return RunModel(input, page.Width, page.Height, cancellationToken);
         }
         finally
         {
-            resized.ReturnToPool();
+            ReturnInput(input, page);
         }
     }
 
@@ -117,16 +109,14 @@ internal sealed class TextDetector : IDisposable
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(quarterTurns, 1);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(quarterTurns, 3);
-        var (width, height) = InputSize(page.Width, page.Height, _limitSide, _minAreaSide);
-        var turned = RgbBuffer.Rent(width, height);
+        var turned = InputOf(page);
         try
         {
-            CvResize.Bilinear(page, turned);
             for (var k = 0; k < quarterTurns; k++)
             {
                 var next = RgbBuffer.Rent(turned.Height, turned.Width);
                 QuadCropper.RotateCounterClockwise(turned, next);
-                turned.ReturnToPool();
+                ReturnInput(turned, page);
                 turned = next;
             }
 
@@ -153,7 +143,31 @@ internal sealed class TextDetector : IDisposable
         }
         finally
         {
-            turned.ReturnToPool();
+            ReturnInput(turned, page);
+        }
+    }
+
+    // The page at the detector's input size: the page itself when it already is, else a resized copy from the buffer
+    // pool (1-3 MB, read once, into the tensor: not large-object garbage per page).
+    private RgbBuffer InputOf(RgbBuffer page)
+    {
+        var (width, height) = InputSize(page.Width, page.Height, _limitSide, _minAreaSide);
+        if (width == page.Width && height == page.Height)
+        {
+            return page;
+        }
+
+        var resized = RgbBuffer.Rent(width, height);
+        CvResize.Bilinear(page, resized);
+        return resized;
+    }
+
+    // Gives a buffer of InputOf (or one turned from it) back to the pool; never the caller's page.
+    private static void ReturnInput(RgbBuffer input, RgbBuffer page)
+    {
+        if (!ReferenceEquals(input, page))
+        {
+            input.ReturnToPool();
         }
     }
 
