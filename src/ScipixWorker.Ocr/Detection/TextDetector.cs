@@ -175,12 +175,12 @@ internal sealed class TextDetector : IDisposable
     public void Run(int width, int height, CancellationToken cancellationToken) =>
         RunModel(new RgbBuffer(width, height), static (_, _) => 0, cancellationToken);
 
-    // The boxes of a resized page, in the pixels of the page it was resized from (sourceWidth x sourceHeight).
+    // The boxes of a resized page, in the pixels of the page it was resized from (sourceWidth x sourceHeight). The
+    // probability map is as large as the tensor (N x 1 x height x width), margin included.
     private IReadOnlyList<DetectedBox> RunModel(RgbBuffer input, int sourceWidth, int sourceHeight, CancellationToken cancellationToken)
     {
-        var (width, height) = TensorSize(input.Width, input.Height, _margin);
         var content = new MapContent(_margin, _margin, input.Width, input.Height);
-        return RunModel(input, (probabilities, _) => _postProcessor.Process(probabilities, width, height, content, sourceWidth, sourceHeight), cancellationToken);
+        return RunModel(input, (probabilities, shape) => _postProcessor.Process(probabilities, (int)shape[^1], (int)shape[^2], content, sourceWidth, sourceHeight), cancellationToken);
     }
 
     // The detector was trained on scenes and pages with room around their text: a line cut tight to its ink, its
