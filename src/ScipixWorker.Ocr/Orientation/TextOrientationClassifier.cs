@@ -119,18 +119,6 @@ internal sealed class TextOrientationClassifier : IDisposable
         return vote.UpsideDown;
     }
 
-    /// <summary>The outcome of <see cref="PageVote"/> with every line counted.</summary>
-    internal static bool PageIsUpsideDown(IReadOnlyList<bool> upsideDown, IReadOnlyList<double> lengths)
-    {
-        var vote = new PageVote(lengths);
-        for (var i = 0; i < upsideDown.Count; i++)
-        {
-            vote.Add(i, upsideDown[i]);
-        }
-
-        return vote.UpsideDown;
-    }
-
     // The probability that each crop is upside down, in batches of like aspect ratio (sorted, as PaddleOCR does).
     private float[] Classify(IReadOnlyList<RgbBuffer> crops, CancellationToken cancellationToken)
     {

@@ -42,7 +42,7 @@ public sealed class PageVoteTests
             var lengths = Enumerable.Range(0, random.Next(1, 40)).Select(_ => 0.5 + (random.NextDouble() * 30)).ToArray();
             var flippedShare = random.NextDouble();
             var verdicts = lengths.Select(_ => random.NextDouble() < flippedShare).ToArray();
-            var full = TextOrientationClassifier.PageIsUpsideDown(verdicts, lengths);
+            var full = PageOrientationTests.FullVote(verdicts, lengths);
 
             var vote = new PageVote(lengths);
             var counted = 0;
