@@ -23,7 +23,8 @@ internal static class LineResizer
         return new ResizedLine(resized, rented: true);
     }
 
-    private static int Width(RgbBuffer line, int height, int maxWidth)
+    /// <summary>The width <paramref name="line"/> is resized to at <paramref name="height"/>, at most <paramref name="maxWidth"/>.</summary>
+    public static int Width(RgbBuffer line, int height, int maxWidth)
     {
         var wanted = Math.Ceiling(height * (line.Width / (double)line.Height));
         return Math.Max(wanted > maxWidth ? maxWidth : (int)wanted, 1);

@@ -28,11 +28,14 @@ internal static class CtcDecoder
     /// reached <see cref="WideSpaceProbability"/> (<see cref="IsSpaceGap"/>): PP-OCRv4's Chinese recognizer often lets
     /// the blank win over the space between Latin words although it sees the gap. With
     /// <paramref name="resolveLookalikes"/>, a digit inside a word or a letter inside a number becomes what the model
-    /// thought second likeliest (<see cref="LookalikeResolver"/>). Without either the output is exactly PaddleOCR's.
+    /// thought second likeliest (<see cref="LookalikeResolver"/>). With inferred spaces and <paramref name="ink"/>, which
+    /// measures the line's input and is called only for a line with a colon, white space beside a colon is a space too
+    /// (<see cref="ColonSpacing"/>). Without any of them the output is exactly PaddleOCR's.
     /// </para>
     /// </summary>
     public static (string Text, float Confidence) Decode(
-        ReadOnlySpan<float> probabilities, int steps, int classes, CharacterDictionary dictionary, bool inferSpaces = false, bool resolveLookalikes = false)
+        ReadOnlySpan<float> probabilities, int steps, int classes, CharacterDictionary dictionary, bool inferSpaces = false, bool resolveLookalikes = false,
+        Func<LineInk?>? ink = null)
     {
         var emitted = new List<CtcCharacter>();
         var sum = 0.0;
@@ -60,8 +63,12 @@ internal static class CtcDecoder
                 var spaceBefore = spaceIndex > 0 && best != spaceIndex && emitted.Count > 0 && emitted[^1].Class != spaceIndex
                     && IsSpaceGap(t - lastEnd - 1, spaceInGap, dictionary[emitted[^1].Class], dictionary[best])
                     && !IsDecimalPoint(emitted, best, dictionary);
-                emitted.Add(new CtcCharacter(best, t, spaceBefore));
+                emitted.Add(new CtcCharacter(best, t, spaceBefore, t));
                 sum += row[best];
+            }
+            else if (best == previous && emitted.Count > 0 && emitted[^1].LastStep == t - 1)
+            {
+                emitted[^1] = emitted[^1] with { LastStep = t };
             }
 
             lastEnd = t;
@@ -72,6 +79,11 @@ internal static class CtcDecoder
         if (resolveLookalikes)
         {
             LookalikeResolver.Resolve(emitted, probabilities, classes, dictionary);
+        }
+
+        if (spaceIndex > 0 && ink is not null)
+        {
+            ColonSpacing.Apply(emitted, dictionary, ink);
         }
 
         var text = new StringBuilder(emitted.Count + 8);
@@ -119,5 +131,8 @@ internal static class CtcDecoder
     private static bool StartsDigit(string entry) => entry.Length > 0 && char.IsAsciiDigit(entry[0]);
 }
 
-/// <summary>One emitted character: its class, the time step it was emitted at, and whether a space was inferred before it.</summary>
-internal record struct CtcCharacter(int Class, int Step, bool SpaceBefore);
+/// <summary>
+/// One emitted character: its class, the time step it was emitted at, whether a space was inferred before it, and the
+/// last time step of its run.
+/// </summary>
+internal record struct CtcCharacter(int Class, int Step, bool SpaceBefore, int LastStep);

@@ -118,9 +118,13 @@ internal sealed class TextRecognizer : IDisposable
             var steps = (int)shape[1];
             var classes = (int)shape[2];
             var results = new (string, float)[batch.Count];
+            var itemSize = 3 * InputHeight * width;
             for (var i = 0; i < batch.Count; i++)
             {
-                var (text, confidence) = CtcDecoder.Decode(output.Slice(i * steps * classes, steps * classes), steps, classes, _dictionary, _inferSpaces, _resolveLookalikes);
+                var item = i;
+                var (text, confidence) = CtcDecoder.Decode(
+                    output.Slice(i * steps * classes, steps * classes), steps, classes, _dictionary, _inferSpaces, _resolveLookalikes,
+                    () => LineInk.Measure(tensor.Span.Slice(item * itemSize, itemSize), width, InputHeight, LineResizer.Width(batch[item], InputHeight, width), steps));
                 results[i] = (_halfWidth ? WidthNormalizer.Normalize(text) : text, confidence);
             }
 

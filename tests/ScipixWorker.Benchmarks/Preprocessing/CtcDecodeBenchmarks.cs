@@ -2,22 +2,25 @@ using BenchmarkDotNet.Attributes;
 using Microsoft.Extensions.Logging.Abstractions;
 using ScipixWorker.Benchmarks.Support;
 using ScipixWorker.Ocr.Engine;
+using ScipixWorker.Ocr.Imaging;
 using ScipixWorker.Ocr.Recognition;
 
 namespace ScipixWorker.Benchmarks.Preprocessing;
 
 /// <summary>
 /// CTC decoding of the probabilities the real recognizer produced for the SROIE line crops of the fixtures (the ten
-/// <c>line_*</c> crops and the nine of <c>lookalike/</c>, six of which have a digit or letter to resolve; captured in the setup),
-/// as PaddleOCR decodes (neither option), with inferred spaces, and with look-alike digits and letters resolved too.
+/// <c>line_*</c> crops, the nine of <c>lookalike/</c>, six of which have a digit or letter to resolve, and the seven of
+/// <c>colons/</c>; captured in the setup), as PaddleOCR decodes (neither option), with inferred spaces, and with look-alike
+/// digits and letters resolved too; with <see cref="ReadInk"/>, spaces beside colons are read from the model's input as the
+/// engine reads them (<see cref="ColonSpacing"/>; 11 of the 26 crops have a colon).
 /// </summary>
 /// <remarks>Every invocation decodes all the crops and declares them as its operations: the times are per line.</remarks>
 // Not sealed: BenchmarkDotNet derives its runner from the benchmark class.
 public class CtcDecodeBenchmarks
 {
-    private const int Crops = 19;
+    private const int Crops = 26;
 
-    private (float[] Probabilities, int Steps, int Classes)[] _outputs = [];
+    private (float[] Probabilities, int Steps, int Classes, float[] Input, int Width, int ContentWidth)[] _outputs = [];
     private CharacterDictionary _dictionary = null!;
 
     [Params(false, true)]
@@ -26,6 +29,9 @@ public class CtcDecodeBenchmarks
     [Params(false, true)]
     public bool ResolveLookalikes { get; set; }
 
+    [Params(false, true)]
+    public bool ReadInk { get; set; }
+
     [GlobalSetup]
     public void Setup()
     {
@@ -33,12 +39,14 @@ public class CtcDecodeBenchmarks
         _dictionary = CharacterDictionary.Load(options.Resolve(options.Dictionary), options.UseSpaceCharacter);
         using var recognizer = new TextRecognizer(options, NullLogger.Instance);
         var files = Directory.EnumerateFiles(Assets.FixtureDirectory, "line_*.png")
-            .Concat(Directory.EnumerateFiles(Path.Combine(Assets.FixtureDirectory, "lookalike"), "*.png"));
+            .Concat(Directory.EnumerateFiles(Path.Combine(Assets.FixtureDirectory, "lookalike"), "*.png"))
+            .Concat(Directory.EnumerateFiles(Path.Combine(Assets.FixtureDirectory, "colons"), "*.png"));
         _outputs = files.Order(StringComparer.Ordinal).Select(path => Assets.Decode(File.ReadAllBytes(path))).Select(line =>
         {
             var width = TextRecognizer.BatchWidth([line], recognizer.Buckets.MinWidth);
-            var probabilities = OrtRun.Run(recognizer.Model.Session, TextRecognizer.BatchTensor([line], width), [1, 3, TextRecognizer.InputHeight, width], out var shape, CancellationToken.None);
-            return (probabilities, (int)shape[1], (int)shape[2]);
+            var input = TextRecognizer.BatchTensor([line], width);
+            var probabilities = OrtRun.Run(recognizer.Model.Session, input, [1, 3, TextRecognizer.InputHeight, width], out var shape, CancellationToken.None);
+            return (probabilities, (int)shape[1], (int)shape[2], input, width, LineResizer.Width(line, TextRecognizer.InputHeight, width));
         }).ToArray();
         if (_outputs.Length != Crops)
         {
@@ -50,9 +58,10 @@ public class CtcDecodeBenchmarks
     public int Decode()
     {
         var characters = 0;
-        foreach (var (probabilities, steps, classes) in _outputs)
+        foreach (var (probabilities, steps, classes, input, width, contentWidth) in _outputs)
         {
-            characters += CtcDecoder.Decode(probabilities, steps, classes, _dictionary, InferSpaces, ResolveLookalikes).Text.Length;
+            Func<LineInk?>? ink = ReadInk ? () => LineInk.Measure(input, width, TextRecognizer.InputHeight, contentWidth, steps) : null;
+            characters += CtcDecoder.Decode(probabilities, steps, classes, _dictionary, InferSpaces, ResolveLookalikes, ink).Text.Length;
         }
 
         return characters;

@@ -68,7 +68,7 @@ public sealed class CtcDecoderTests
 /// </summary>
 internal static class CtcPattern
 {
-    public static string Decode(string alphabet, string pattern, bool inferSpaces = true)
+    public static string Decode(string alphabet, string pattern, bool inferSpaces = true, Func<LineInk?>? ink = null)
     {
         var dictionary = new CharacterDictionary(alphabet.Select(c => c.ToString()).ToArray(), useSpace: true);
         var classes = dictionary.Count;
@@ -87,7 +87,7 @@ internal static class CtcPattern
             }
         }
 
-        return CtcDecoder.Decode(probabilities, pattern.Length, classes, dictionary, inferSpaces).Text;
+        return CtcDecoder.Decode(probabilities, pattern.Length, classes, dictionary, inferSpaces, ink: ink).Text;
     }
 }
 

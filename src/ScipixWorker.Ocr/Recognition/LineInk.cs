@@ -1,0 +1,227 @@
+using System.Buffers;
+using System.Numerics.Tensors;
+
+namespace ScipixWorker.Ocr.Recognition;
+
+/// <summary>
+/// Where the ink is across one line of the recognizer's input: the runs of columns that hold dark pixels inside the
+/// text's band of rows, and the height of that band. It measures the gaps the recognizer's time steps are too coarse
+/// for (one step is 8 px at the 48-px input height): the white space beside a colon decides whether a reader, and the
+/// receipts' annotators, see <c>TEL : 03</c> or <c>TEL:03</c>.
+/// <para>
+/// Ink is a pixel darker than Otsu's threshold over the line's grey levels (the channel mean). The text's band is the
+/// rows holding at least a quarter of the inkiest row's dark pixels, which leaves out the descenders of a line above
+/// that a crop caught, and specks.
+/// </para>
+/// </summary>
+internal sealed class LineInk
+{
+    private const int Levels = 64;
+
+    private readonly List<(int Start, int End)> _runs;
+    private readonly int _stride;
+
+    private LineInk(List<(int Start, int End)> runs, int textHeight, int stride)
+    {
+        _runs = runs;
+        TextHeight = textHeight;
+        _stride = stride;
+    }
+
+    /// <summary>The height of the text's band of rows, in pixels of the input.</summary>
+    public int TextHeight { get; }
+
+    /// <summary>The column runs holding ink, left to right (first and last column, inclusive).</summary>
+    public IReadOnlyList<(int Start, int End)> Runs => _runs;
+
+    /// <summary>
+    /// Measures one item of the recognizer's CHW input (normalized to [-1, 1]), of which the first
+    /// <paramref name="contentWidth"/> columns are the line and the rest padding; <paramref name="steps"/> is the length
+    /// of the model's output sequence for the item, so that a time step maps to its columns. Null when the line has no
+    /// contrast to speak of.
+    /// </summary>
+    public static LineInk? Measure(ReadOnlySpan<float> item, int tensorWidth, int height, int contentWidth, int steps)
+    {
+        var width = Math.Min(contentWidth, tensorWidth);
+        var grey = ArrayPool<float>.Shared.Rent(height * width); // a wide line's grey levels would be large-object garbage
+        try
+        {
+            return Measure(item, tensorWidth, height, width, steps, grey.AsSpan(0, height * width));
+        }
+        finally
+        {
+            ArrayPool<float>.Shared.Return(grey);
+        }
+    }
+
+    private static LineInk? Measure(ReadOnlySpan<float> item, int tensorWidth, int height, int width, int steps, Span<float> grey)
+    {
+        var plane = tensorWidth * height;
+        Span<int> histogram = stackalloc int[Levels];
+        histogram.Clear();
+        for (var y = 0; y < height; y++)
+        {
+            var row = grey.Slice(y * width, width);
+            var at = y * tensorWidth;
+            TensorPrimitives.Add(item.Slice(at, width), item.Slice(plane + at, width), row);
+            TensorPrimitives.Add(row, item.Slice((2 * plane) + at, width), row);
+            TensorPrimitives.Multiply(row, 1f / 6f, row);
+            TensorPrimitives.Add(row, 0.5f, row); // the channels' mean, [-1, 1] -> [0, 1]
+            foreach (var value in row)
+            {
+                histogram[Math.Clamp((int)(value * Levels), 0, Levels - 1)]++;
+            }
+        }
+
+        var level = OtsuLevel(histogram, grey.Length);
+        if (level < 0)
+        {
+            return null;
+        }
+
+        var threshold = (level + 1) / (float)Levels;
+        Span<int> rowInk = height <= 256 ? stackalloc int[height] : new int[height];
+        rowInk.Clear();
+        var most = 0;
+        for (var y = 0; y < height; y++)
+        {
+            foreach (var value in grey.Slice(y * width, width))
+            {
+                rowInk[y] += value < threshold ? 1 : 0;
+            }
+
+            most = Math.Max(most, rowInk[y]);
+        }
+
+        if (most == 0)
+        {
+            return null;
+        }
+
+        var top = 0;
+        while (rowInk[top] * 4 < most)
+        {
+            top++;
+        }
+
+        var bottom = height - 1;
+        while (rowInk[bottom] * 4 < most)
+        {
+            bottom--;
+        }
+
+        var inked = ArrayPool<bool>.Shared.Rent(width + 1);
+        try
+        {
+            Array.Clear(inked, 0, width + 1);
+            for (var y = top; y <= bottom; y++)
+            {
+                var row = grey.Slice(y * width, width);
+                for (var x = 0; x < width; x++)
+                {
+                    inked[x] |= row[x] < threshold;
+                }
+            }
+
+            var runs = new List<(int, int)>();
+            var start = -1;
+            for (var x = 0; x <= width; x++)
+            {
+                if (inked[x] && start < 0)
+                {
+                    start = x;
+                }
+                else if (!inked[x] && start >= 0)
+                {
+                    runs.Add((start, x - 1));
+                    start = -1;
+                }
+            }
+
+            return new LineInk(runs, bottom - top + 1, Math.Max(1, tensorWidth / Math.Max(1, steps)));
+        }
+        finally
+        {
+            ArrayPool<bool>.Shared.Return(inked);
+        }
+    }
+
+    /// <summary>
+    /// The white space between the ink under time step <paramref name="left"/> and the ink under time step
+    /// <paramref name="right"/>, as a fraction of <see cref="TextHeight"/>: 0 where both fall in one run of ink, null
+    /// where a step has no ink within one step's width.
+    /// </summary>
+    public float? Gap(int left, int right)
+    {
+        var a = RunAt(left);
+        var b = RunAt(right);
+        if (a < 0 || b < 0)
+        {
+            return null;
+        }
+
+        return b <= a ? 0f : (_runs[b].Start - _runs[a].End - 1) / (float)TextHeight;
+    }
+
+    private int RunAt(int step)
+    {
+        var centre = (step * _stride) + (_stride / 2);
+        var best = -1;
+        var bestDistance = _stride;
+        for (var i = 0; i < _runs.Count; i++)
+        {
+            var (start, end) = _runs[i];
+            var distance = centre < start ? start - centre : centre > end ? centre - end : 0;
+            if (distance <= bestDistance)
+            {
+                if (distance < bestDistance || best < 0)
+                {
+                    best = i;
+                }
+
+                bestDistance = distance;
+            }
+        }
+
+        return best;
+    }
+
+    /// <summary>Otsu's threshold level: the histogram split with the largest between-class variance; -1 when all pixels share one level.</summary>
+    private static int OtsuLevel(ReadOnlySpan<int> histogram, int total)
+    {
+        var sumAll = 0.0;
+        for (var i = 0; i < histogram.Length; i++)
+        {
+            sumAll += i * (double)histogram[i];
+        }
+
+        double weightBelow = 0, sumBelow = 0, bestVariance = 0;
+        var best = -1;
+        for (var i = 0; i < histogram.Length; i++)
+        {
+            weightBelow += histogram[i];
+            var weightAbove = total - weightBelow;
+            if (weightBelow == 0)
+            {
+                continue;
+            }
+
+            if (weightAbove == 0)
+            {
+                break;
+            }
+
+            sumBelow += i * (double)histogram[i];
+            var meanBelow = sumBelow / weightBelow;
+            var meanAbove = (sumAll - sumBelow) / weightAbove;
+            var variance = weightBelow * weightAbove * (meanBelow - meanAbove) * (meanBelow - meanAbove);
+            if (variance > bestVariance)
+            {
+                bestVariance = variance;
+                best = i;
+            }
+        }
+
+        return best;
+    }
+}

@@ -1,0 +1,33 @@
+using ScipixWorker.Ocr.Engine;
+using ScipixWorker.Ocr.Evaluation;
+using ScipixWorker.Ocr.IntegrationTests.Support;
+
+namespace ScipixWorker.Ocr.IntegrationTests.Engine;
+
+/// <summary>
+/// Spaces beside colons read from the ink (Recognition/ColonSpacing), on real receipt lines. The recognizer gives the
+/// space class nothing beside these colons: before the rule they read <c>TEL:03-3271 9872</c>, <c>Cashier:</c>,
+/// <c>TOTAL:</c> and <c>Cash Inv No.:7817F712</c>. The colons set close to their label or inside a time must stay so.
+/// </summary>
+[Collection(EngineCollection.Name)]
+public sealed class ColonSpacingTests(EngineFixture fixture)
+{
+    public static TheoryData<string> Spaced() => ["021_004", "213_010", "567_036", "339_006"];
+
+    public static TheoryData<string> Close() => ["063_001", "099_014", "609_021"];
+
+    [Theory]
+    [MemberData(nameof(Spaced))]
+    public void White_space_beside_a_colon_is_read_as_a_space(string line) => AssertReadsAsAnnotated(line);
+
+    [Theory]
+    [MemberData(nameof(Close))]
+    public void A_colon_set_close_to_its_label_or_inside_a_time_gets_no_space(string line) => AssertReadsAsAnnotated(line);
+
+    private void AssertReadsAsAnnotated(string line)
+    {
+        var text = fixture.Engine.Recognize(Fixtures.Bytes("sroie", "colons", line + ".png"), OcrMode.SingleLine, TestContext.Current.CancellationToken).Text;
+
+        Assert.Equal(TextMetrics.Normalize(Fixtures.Text("sroie", "colons", line + ".gt.txt"), caseInsensitive: true), TextMetrics.Normalize(text, caseInsensitive: true));
+    }
+}
