@@ -10,8 +10,7 @@ namespace ScipixWorker.Ocr.Recognition;
 /// The gap itself is plain in the image: where the white space between a colon's ink and its neighbour's is at least
 /// <see cref="MinGap"/> of the text's height (<see cref="LineInk"/>), a space goes there. A colon set close to its
 /// label (<c>TIME:</c>, <c>No:</c>) leaves a fifth of that or less. Not between two digits: a time or a ratio
-/// (<c>16:52:00</c>) has no spaces, however a font draws it. Not after a period (<c>ADJ.:</c>): two narrow glyphs in
-/// monospaced cells leave a wide gap with no space in it.
+/// (<c>16:52:00</c>) has no spaces, however a font draws it.
 /// </para>
 /// </summary>
 internal static class ColonSpacing
@@ -33,7 +32,7 @@ internal static class ColonSpacing
             var before = k > 0 ? dictionary[characters[k - 1].Class] : null;
             var after = k + 1 < characters.Count ? dictionary[characters[k + 1].Class] : null;
             var between = EndsDigit(before) && StartsDigit(after);
-            var wantBefore = before is not null and not " " and not "." && !characters[k].SpaceBefore && !between;
+            var wantBefore = before is not null and not " " && !characters[k].SpaceBefore && !between;
             var wantAfter = after is not null and not " " && !characters[k + 1].SpaceBefore && !between;
             if (!wantBefore && !wantAfter)
             {

@@ -135,8 +135,11 @@ public sealed class ColonSpacingTests
         Assert.Equal("12:10", Decode("1_2__:__1_0", (0, 7), (16, 23), (42, 45), (66, 71), (82, 87)));
 
     [Fact]
-    public void A_colon_after_a_period_gets_no_space_before_it() =>
-        Assert.Equal("L.:", Decode("L_.__:", (0, 7), (18, 20), (42, 45)));
+    public void After_a_period_the_white_space_decides_as_anywhere()
+    {
+        Assert.Equal("L. :", Decode("L_.__:", (0, 7), (18, 20), (42, 45)));
+        Assert.Equal("L.:", Decode("L_.:", (0, 7), (18, 20), (26, 29)));
+    }
 
     [Fact]
     public void A_space_already_there_is_not_doubled() =>
