@@ -18,8 +18,10 @@ namespace ScipixWorker.Ocr.Detection;
 /// PaddleOCR with OpenCV 4.x box for box on synthetic maps; where two different rectangles have exactly
 /// the same minimal area, the tie can still resolve differently when OpenCV's hull starts elsewhere
 /// (contours with repeated points, and the unclipped polygon, whose vertex order comes from Clipper).
+/// With <c>loneMarks</c>, the regions the size filter drops that lie beside a row of text come back too, as
+/// <see cref="DetectedBox.Lone"/> candidates (<see cref="LoneMarks"/>), after the boxes PaddleOCR keeps.
 /// </remarks>
-internal sealed class DbPostProcessor(float threshold, float boxThreshold, float unclipRatio, int maxCandidates)
+internal sealed class DbPostProcessor(float threshold, float boxThreshold, float unclipRatio, int maxCandidates, bool loneMarks = false)
 {
     public const int MinSize = 3;
 
@@ -47,6 +49,8 @@ internal sealed class DbPostProcessor(float threshold, float boxThreshold, float
 
         probabilities = probabilities[..(mapWidth * mapHeight)];
         var boxes = new List<DetectedBox>();
+        var marks = loneMarks ? new List<Vector2>() : null;
+        var rows = loneMarks ? new List<MapRectangle>() : null;
         using var regions = TextRegions.Find(probabilities, mapWidth, mapHeight, threshold);
 
         var points = ArrayPool<PointI>.Shared.Rent(64);
@@ -73,6 +77,7 @@ internal sealed class DbPostProcessor(float threshold, float boxThreshold, float
                 var rectangle = MinAreaRect.OfHull(hull.AsSpan(0, hullCount));
                 if (rectangle.ShortSide < MinSize)
                 {
+                    marks?.Add(Centre(hull.AsSpan(0, hullCount)));
                     continue;
                 }
 
@@ -102,6 +107,7 @@ internal sealed class DbPostProcessor(float threshold, float boxThreshold, float
                 if (ToSourceBox(corners, content, sourceWidth, sourceHeight, quad) is { } box)
                 {
                     boxes.Add(new DetectedBox(box, (float)score));
+                    rows?.Add(MapRectangle.Bounding(corners));
                 }
             }
         }
@@ -111,7 +117,37 @@ internal sealed class DbPostProcessor(float threshold, float boxThreshold, float
             ArrayPool<PointI>.Shared.Return(hull);
         }
 
+        if (marks is { Count: > 0 } && rows is { Count: > 0 })
+        {
+            foreach (var crop in LoneMarks.Crops(marks, rows))
+            {
+                corners[0] = new Vector2(crop.Left, crop.Top);
+                corners[1] = new Vector2(crop.Right, crop.Top);
+                corners[2] = new Vector2(crop.Right, crop.Bottom);
+                corners[3] = new Vector2(crop.Left, crop.Bottom);
+                if (ToSourceBox(corners, content, sourceWidth, sourceHeight, quad) is { } box)
+                {
+                    boxes.Add(new DetectedBox(box, 0f, Lone: true));
+                }
+            }
+        }
+
         return boxes;
+    }
+
+    // The centre of a region's bounds.
+    private static Vector2 Centre(ReadOnlySpan<PointI> hull)
+    {
+        int left = int.MaxValue, top = int.MaxValue, right = int.MinValue, bottom = int.MinValue;
+        foreach (var p in hull)
+        {
+            left = Math.Min(left, p.X);
+            top = Math.Min(top, p.Y);
+            right = Math.Max(right, p.X);
+            bottom = Math.Max(bottom, p.Y);
+        }
+
+        return new Vector2((left + right) / 2f, (top + bottom) / 2f);
     }
 
     /// <summary>

@@ -36,7 +36,7 @@ internal sealed class TextDetector : IDisposable
         _minAreaSide = options.DetectorMinAreaSide;
         _margin = options.DetectorMargin;
         _postProcessor = new DbPostProcessor(options.DetectorThreshold, options.DetectorBoxThreshold,
-            options.DetectorUnclipRatio, options.DetectorMaxCandidates);
+            options.DetectorUnclipRatio, options.DetectorMaxCandidates, options.LoneColons);
     }
 
     public ExecutionProvider Provider => Model.Provider;

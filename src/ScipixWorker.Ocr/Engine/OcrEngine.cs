@@ -402,7 +402,13 @@ public sealed class OcrEngine : IDisposable
 
         // The recognizer leases per call, after this page's lease is back.
         var started = Stopwatch.GetTimestamp();
-        var recognized = _recognizer.Recognize(prepared.Crops, cancellationToken);
+        var recognized = prepared.LoneMarks == 0
+            ? _recognizer.Recognize(prepared.Crops, cancellationToken)
+            : [
+                // Colon candidates in a call of their own: batched in, they would change the padding the page's lines see.
+                .. _recognizer.Recognize(prepared.Crops.Take(prepared.Crops.Count - prepared.LoneMarks).ToList(), cancellationToken),
+                .. _recognizer.Recognize(prepared.Crops.Skip(prepared.Crops.Count - prepared.LoneMarks).ToList(), cancellationToken),
+            ];
         List<PreparedPage> pages = [prepared];
         if (UnsureLineImages(pages, recognized) is { Count: > 0 } unsure)
         {
@@ -467,7 +473,8 @@ public sealed class OcrEngine : IDisposable
         }
 
         var started = Stopwatch.GetTimestamp();
-        var quads = ReadingOrder.Sort(_detector.Detect(page, cancellationToken)).Select(b => b.Box).ToList();
+        var found = ReadingOrder.Sort(_detector.Detect(page, cancellationToken));
+        var quads = Lines(found);
         var detected = Stopwatch.GetTimestamp();
         var sideways = _options.OrientationPerPage && ReadingOrder.IsSideways(quads);
         if (sideways)
@@ -476,7 +483,8 @@ public sealed class OcrEngine : IDisposable
             // it, so it looks again on the page turned a quarter turn, and every box is cropped as text running down the
             // image reads it, short words included; the classifier's verdict for the page then tells a page turned
             // clockwise from one turned anticlockwise, whose crops come out upside down.
-            quads = _detector.DetectTurned(page, 1, cancellationToken).Select(b => b.Box).ToList();
+            found = _detector.DetectTurned(page, 1, cancellationToken);
+            quads = Lines(found);
             detected = Stopwatch.GetTimestamp();
         }
 
@@ -496,11 +504,15 @@ public sealed class OcrEngine : IDisposable
             // upside-down text are a little off (sroie_pages upside down: 5.45 % CER reusing them, 5.08 % detecting again).
             // The boxes come back named as their text reads, so their crops are upright.
             var again = Stopwatch.GetTimestamp();
-            quads = _detector.DetectTurned(page, sideways ? 3 : 2, cancellationToken).Select(b => b.Box).ToList();
+            found = _detector.DetectTurned(page, sideways ? 3 : 2, cancellationToken);
+            quads = Lines(found);
             crops = quads.Select(q => QuadCropper.Crop(page, q)).ToList();
             detected += Stopwatch.GetTimestamp() - again; // counted as detection, not classification
         }
 
+        // Colons set apart (LoneMarks): read after the lines, kept only as colons; the classifier never sees them.
+        var marks = found.Where(b => b.Lone).Select(b => b.Box).ToList();
+        var markCrops = marks.Select(q => QuadCropper.Crop(page, q)).ToList();
         page.ReturnToPool();
 
         // Clockwise quarter turns that make the page upright.
@@ -519,12 +531,16 @@ public sealed class OcrEngine : IDisposable
             crops = order.Select(i => crops[i]).ToList();
         }
 
-        return new PreparedPage(pageNumber, page.Width, page.Height, quads, crops, decode,
+        return new PreparedPage(pageNumber, page.Width, page.Height, [.. quads, .. marks], [.. crops, .. markCrops], decode,
             Stopwatch.GetElapsedTime(started, detected), Stopwatch.GetElapsedTime(detected), quarterTurns)
         {
             OverScan = overScan,
+            LoneMarks = marks.Count,
         };
     }
+
+    // The boxes of text lines, without the colon candidates.
+    private static List<Quad> Lines(IReadOnlyList<DetectedBox> found) => [.. found.Where(b => !b.Lone).Select(b => b.Box)];
 
     // One row of text filling at least half the page as it lies turned upright.
     private static bool IsLineImage(List<Quad> quads, int uprightTurns, int width, int height)
@@ -582,8 +598,14 @@ public sealed class OcrEngine : IDisposable
         }
 
         var lines = new List<RecognizedLine>(prepared.Boxes.Count);
+        var firstMark = prepared.Boxes.Count - prepared.LoneMarks;
         for (var i = 0; i < prepared.Boxes.Count; i++)
         {
+            if (i >= firstMark && recognized[i].Text is not (":" or "\uFF1A"))
+            {
+                continue;
+            }
+
             if (recognized[i].Confidence >= _options.DropScore && recognized[i].Text.Length > 0)
             {
                 lines.Add(new RecognizedLine(recognized[i].Text, recognized[i].Confidence, prepared.Boxes[i]));
@@ -676,6 +698,9 @@ public sealed class OcrEngine : IDisposable
 
         /// <summary>An image of one line, its one crop the whole image set upright as detected, to be read turned half a turn when unsure (<see cref="UnsureLineImages"/>).</summary>
         public bool LineImage { get; init; }
+
+        /// <summary>The last this many boxes and crops are colon candidates (<see cref="LoneMarks"/>), kept only if they read as a colon.</summary>
+        public int LoneMarks { get; init; }
     }
 
     /// <summary>

@@ -179,6 +179,13 @@ public sealed class OcrEngineOptions
     /// </summary>
     public bool WholeLineImages { get; set; } = true;
 
+    /// <summary>
+    /// Read colons set apart in a column of their own (<c>Sub Total   :   RM 68.87</c>), which the detector's size filter
+    /// drops as specks (PaddleOCR): small regions beside a row of text are read as well, and kept when they read as a
+    /// colon (<see cref="Detection.LoneMarks"/>).
+    /// </summary>
+    public bool LoneColons { get; set; } = true;
+
     /// <summary>Lines recognized with a lower confidence are dropped from full-page results (drop_score).</summary>
     [Range(0.0, 1.0)]
     public float DropScore { get; set; } = 0.5f;

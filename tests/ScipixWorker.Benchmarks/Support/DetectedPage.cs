@@ -34,8 +34,8 @@ internal sealed class DetectedPage
     public RgbBuffer[] Crops { get; }
 
     /// <summary>The worker's post-processor (PaddleOCR's defaults).</summary>
-    public static DbPostProcessor PostProcessor(OcrEngineOptions options) =>
-        new(options.DetectorThreshold, options.DetectorBoxThreshold, options.DetectorUnclipRatio, options.DetectorMaxCandidates);
+    public static DbPostProcessor PostProcessor(OcrEngineOptions options, bool loneMarks = false) =>
+        new(options.DetectorThreshold, options.DetectorBoxThreshold, options.DetectorUnclipRatio, options.DetectorMaxCandidates, loneMarks);
 
     /// <summary>Runs the detector (worker defaults: 960 px limit) on the receipt scaled to <paramref name="longSide"/>.</summary>
     public static DetectedPage Create(int longSide)

@@ -247,4 +247,33 @@ public sealed class DbPostProcessorTests
         Assert.Equal((int)Math.Round(59 + distance), output.Max(p => p.X));
         Assert.Equal((int)Math.Round(29 + distance), output.Max(p => p.Y));
     }
+
+    [Fact]
+    public void A_mark_too_small_for_a_box_beside_a_row_comes_back_as_a_colon_candidate_after_the_boxes()
+    {
+        // A label (x 10..49) and a value (x 80..119) on rows 20..29, and between them a colon's blob, 2 x 5 pixels,
+        // which the size filter drops: PaddleOCR returns the two boxes alone.
+        var map = new ProbabilityMap(140, 60).Fill(10, 20, 50, 30, 0.9f).Fill(80, 20, 120, 30, 0.9f).Fill(64, 22, 66, 27, 0.9f);
+        var withMarks = new DbPostProcessor(threshold: 0.3f, boxThreshold: 0.6f, unclipRatio: 1.5f, maxCandidates: 1000, loneMarks: true);
+
+        var paddle = Default.Process(map.Values, map.Width, map.Height, 140, 60);
+        var boxes = withMarks.Process(map.Values, map.Width, map.Height, 140, 60);
+
+        Assert.Equal(2, paddle.Count);
+        Assert.Equal(paddle, boxes.Take(2));
+        var mark = boxes[2];
+        Assert.True(mark.Lone);
+        Assert.InRange((mark.Box.MinX + mark.Box.MaxX) / 2, 63f, 66f);
+        Assert.Equal(paddle[0].Box.MinY, mark.Box.MinY, 1f); // as tall as its row
+        Assert.Equal(paddle[0].Box.MaxY, mark.Box.MaxY, 1f);
+    }
+
+    [Fact]
+    public void A_speck_far_from_any_row_is_no_candidate()
+    {
+        var map = new ProbabilityMap(140, 80).Fill(10, 20, 50, 30, 0.9f).Fill(64, 60, 66, 62, 0.9f);
+        var withMarks = new DbPostProcessor(threshold: 0.3f, boxThreshold: 0.6f, unclipRatio: 1.5f, maxCandidates: 1000, loneMarks: true);
+
+        Assert.Single(withMarks.Process(map.Values, map.Width, map.Height, 140, 80));
+    }
 }
