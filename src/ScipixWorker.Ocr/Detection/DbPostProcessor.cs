@@ -77,7 +77,7 @@ internal sealed class DbPostProcessor(float threshold, float boxThreshold, float
                 var rectangle = MinAreaRect.OfHull(hull.AsSpan(0, hullCount));
                 if (rectangle.ShortSide < MinSize)
                 {
-                    marks?.Add(Centre(hull.AsSpan(0, hullCount)));
+                    marks?.Add(rectangle.Center);
                     continue;
                 }
 
@@ -135,20 +135,6 @@ internal sealed class DbPostProcessor(float threshold, float boxThreshold, float
         return boxes;
     }
 
-    // The centre of a region's bounds.
-    private static Vector2 Centre(ReadOnlySpan<PointI> hull)
-    {
-        int left = int.MaxValue, top = int.MaxValue, right = int.MinValue, bottom = int.MinValue;
-        foreach (var p in hull)
-        {
-            left = Math.Min(left, p.X);
-            top = Math.Min(top, p.Y);
-            right = Math.Max(right, p.X);
-            bottom = Math.Max(bottom, p.Y);
-        }
-
-        return new Vector2((left + right) / 2f, (top + bottom) / 2f);
-    }
 
     /// <summary>
     /// PaddleOCR's unclip: offset the box outward by area * unclipRatio / perimeter with round joins
