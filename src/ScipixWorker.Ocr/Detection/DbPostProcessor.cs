@@ -135,7 +135,6 @@ internal sealed class DbPostProcessor(float threshold, float boxThreshold, float
         return boxes;
     }
 
-
     /// <summary>
     /// PaddleOCR's unclip: offset the box outward by area * unclipRatio / perimeter with round joins
     /// (pyclipper, integer vertices). Appends the offset polygon's vertices to <paramref name="output"/>.
