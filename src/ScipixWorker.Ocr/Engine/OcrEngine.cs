@@ -601,7 +601,7 @@ public sealed class OcrEngine : IDisposable
         var firstMark = prepared.Boxes.Count - prepared.LoneMarks;
         for (var i = 0; i < prepared.Boxes.Count; i++)
         {
-            if (i >= firstMark && recognized[i].Text is not (":" or "\uFF1A"))
+            if (i >= firstMark && !ColonSpacing.IsColon(recognized[i].Text))
             {
                 continue;
             }

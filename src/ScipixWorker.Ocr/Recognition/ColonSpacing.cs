@@ -31,7 +31,7 @@ internal static class ColonSpacing
 
             var before = k > 0 ? dictionary[characters[k - 1].Class] : null;
             var after = k + 1 < characters.Count ? dictionary[characters[k + 1].Class] : null;
-            var between = EndsDigit(before) && StartsDigit(after);
+            var between = CtcDecoder.EndsDigit(before) && CtcDecoder.StartsDigit(after);
             var wantBefore = before is not null and not " " && !characters[k].SpaceBefore && !between;
             var wantAfter = after is not null and not " " && !characters[k + 1].SpaceBefore && !between;
             if (!wantBefore && !wantAfter)
@@ -62,9 +62,6 @@ internal static class ColonSpacing
         }
     }
 
-    private static bool IsColon(string entry) => entry is ":" or "\uFF1A";
-
-    private static bool EndsDigit(string? entry) => entry is { Length: > 0 } && char.IsAsciiDigit(entry[^1]);
-
-    private static bool StartsDigit(string? entry) => entry is { Length: > 0 } && char.IsAsciiDigit(entry[0]);
+    /// <summary>A colon, ASCII or full width.</summary>
+    internal static bool IsColon(string entry) => entry is ":" or "\uFF1A";
 }

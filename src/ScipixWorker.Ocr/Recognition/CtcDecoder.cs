@@ -126,9 +126,11 @@ internal static class CtcDecoder
         emitted.Count >= 2 && dictionary[emitted[^1].Class] == "." && !emitted[^1].SpaceBefore
         && EndsDigit(dictionary[emitted[^2].Class]) && StartsDigit(dictionary[next]);
 
-    private static bool EndsDigit(string entry) => entry.Length > 0 && char.IsAsciiDigit(entry[^1]);
+    /// <summary>Whether a dictionary entry (or none, null) ends in an ASCII digit.</summary>
+    internal static bool EndsDigit(string? entry) => entry is { Length: > 0 } && char.IsAsciiDigit(entry[^1]);
 
-    private static bool StartsDigit(string entry) => entry.Length > 0 && char.IsAsciiDigit(entry[0]);
+    /// <summary>Whether a dictionary entry (or none, null) starts with an ASCII digit.</summary>
+    internal static bool StartsDigit(string? entry) => entry is { Length: > 0 } && char.IsAsciiDigit(entry[0]);
 }
 
 /// <summary>

@@ -172,13 +172,9 @@ internal sealed class LineInk
         {
             var (start, end) = _runs[i];
             var distance = centre < start ? start - centre : centre > end ? centre - end : 0;
-            if (distance <= bestDistance)
+            if (distance < bestDistance || (best < 0 && distance == bestDistance))
             {
-                if (distance < bestDistance || best < 0)
-                {
-                    best = i;
-                }
-
+                best = i;
                 bestDistance = distance;
             }
         }
