@@ -62,6 +62,13 @@ public sealed class OcrEngineOptions
     /// </summary>
     public bool ResolveLookalikes { get; set; } = true;
 
+    /// <summary>
+    /// A line whose characters the recognizer read packed tighter than it reads well (condensed print, small text in a
+    /// tall crop) is read again stretched across (<see cref="Recognition.CondensedLines"/>). False reproduces PaddleOCR's
+    /// output exactly.
+    /// </summary>
+    public bool CondensedLines { get; set; } = true;
+
     /// <summary>CPU or CUDA.</summary>
     public ExecutionProvider ExecutionProvider { get; set; } = ExecutionProvider.Cpu;
 

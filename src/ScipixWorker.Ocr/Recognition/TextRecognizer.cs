@@ -21,6 +21,7 @@ internal sealed class TextRecognizer : IDisposable
     private readonly bool _inferSpaces;
     private readonly bool _halfWidth;
     private readonly bool _resolveLookalikes;
+    private readonly bool _condensedLines;
 
     /// <summary>Loads the configured model at the configured precision on its own (benchmarks, tools).</summary>
     public TextRecognizer(OcrEngineOptions options, ILogger logger)
@@ -41,6 +42,7 @@ internal sealed class TextRecognizer : IDisposable
         _inferSpaces = options.InferSpaces;
         _halfWidth = options.HalfWidthOutsideCjk;
         _resolveLookalikes = options.ResolveLookalikes;
+        _condensedLines = options.CondensedLines;
         Buckets = new WidthBuckets(options.RecognizerMinWidth);
 
         var classes = _session.OutputMetadata.First().Value.Dimensions[^1];
@@ -104,10 +106,41 @@ internal sealed class TextRecognizer : IDisposable
     }
 
     /// <summary>
-    /// One model call on a batch, padded with zeros to its widest crop, or to <paramref name="tensorWidth"/>
-    /// when given (a fixed bucket width; at least the widest crop's).
+    /// Recognizes a batch in one model call, padded with zeros to its widest crop, or to <paramref name="tensorWidth"/>
+    /// when given (a fixed bucket width; at least the widest crop's). Lines whose characters came out packed tighter than
+    /// the recognizer reads well (<see cref="CondensedLines"/>) are read again, stretched, in a second call.
     /// </summary>
     public (string Text, float Confidence)[] RecognizeBatch(IReadOnlyList<RgbBuffer> batch, CancellationToken cancellationToken, int? tensorWidth = null)
+    {
+        var (results, condensed) = Run(batch, tensorWidth, _condensedLines, cancellationToken);
+        if (condensed is not { Count: > 0 })
+        {
+            return results;
+        }
+
+        var stretched = condensed.Select(i => CondensedLines.Stretch(batch[i], InputHeight)).ToList();
+        try
+        {
+            // CUDA selects kernels per input shape and warmed the bucket widths up; the CPU runs any shape, so there the
+            // stretched lines are padded as any batch is (and the worker's path reads exactly what Recognize reads).
+            int? width = Model.Provider == ExecutionProvider.Cuda ? Buckets.Of(BatchWidth(stretched, Buckets.MinWidth), InputHeight) : null;
+            var (again, _) = Run(stretched, width, findCondensed: false, cancellationToken);
+            for (var k = 0; k < condensed.Count; k++)
+            {
+                results[condensed[k]] = again[k];
+            }
+        }
+        finally
+        {
+            stretched.ForEach(line => line.ReturnToPool());
+        }
+
+        return results;
+    }
+
+    // One model call: the readings, and with findCondensed the indices of the condensed lines among them.
+    private ((string Text, float Confidence)[] Results, List<int>? Condensed) Run(
+        IReadOnlyList<RgbBuffer> batch, int? tensorWidth, bool findCondensed, CancellationToken cancellationToken)
     {
         var width = Math.Max(BatchWidth(batch, Buckets.MinWidth), tensorWidth ?? 0);
         using var lease = Budget.Acquire(ActivationMemory.Recognition(batch.Count, width), cancellationToken);
@@ -118,17 +151,34 @@ internal sealed class TextRecognizer : IDisposable
             var steps = (int)shape[1];
             var classes = (int)shape[2];
             var results = new (string, float)[batch.Count];
+            List<int>? condensed = null;
             var itemSize = 3 * InputHeight * width;
             for (var i = 0; i < batch.Count; i++)
             {
                 var item = i;
+                LineInk? ink = null;
+                var measured = false;
+                LineInk? Ink()
+                {
+                    if (!measured)
+                    {
+                        measured = true;
+                        ink = LineInk.Measure(tensor.Span.Slice(item * itemSize, itemSize), width, InputHeight, LineResizer.Width(batch[item], InputHeight, width), steps);
+                    }
+
+                    return ink;
+                }
+
                 var (text, confidence) = CtcDecoder.Decode(
-                    output.Slice(i * steps * classes, steps * classes), steps, classes, _dictionary, _inferSpaces, _resolveLookalikes,
-                    () => LineInk.Measure(tensor.Span.Slice(item * itemSize, itemSize), width, InputHeight, LineResizer.Width(batch[item], InputHeight, width), steps));
+                    output.Slice(i * steps * classes, steps * classes), steps, classes, _dictionary, _inferSpaces, _resolveLookalikes, Ink);
                 results[i] = (_halfWidth ? WidthNormalizer.Normalize(text) : text, confidence);
+                if (findCondensed && CondensedLines.IsCondensed(text, Ink, width / (double)steps))
+                {
+                    (condensed ??= []).Add(i);
+                }
             }
 
-            return results;
+            return (results, condensed);
         }, cancellationToken);
     }
 
