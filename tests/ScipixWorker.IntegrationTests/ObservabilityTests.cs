@@ -15,7 +15,7 @@ public sealed class ObservabilityTests
         await Eventually.True(async () => await worker.HealthAsync("/health/ready") == HttpStatusCode.OK, TimeSpan.FromSeconds(30), "/health/ready");
         Assert.Equal(HttpStatusCode.OK, await worker.HealthAsync("/health/live"));
         Assert.Equal(HttpStatusCode.NotFound, await worker.HealthAsync("/health/ready", worker.MetricsPort));
-        var (file, _) = SampleImages.Lines[0];
+        var (file, _) = SampleImages.Lines[1]; // TOTAL EXCL. OF GST, in print condensed enough to be read again
         var image = await worker.UploadAsync(file, SampleImages.Bytes(file));
         var options = new RecognitionOptions(RecognitionOnly: true);
         RecognizeDocument[] jobs =
@@ -47,6 +47,7 @@ public sealed class ObservabilityTests
         Assert.Equal(2, Delta("scipix_stage_duration_seconds_count{stage=\"total\"}"));
         Assert.Equal(4, Delta("scipix_batch_size_sum"));
         Assert.Equal(1, Delta("scipix_recognition_batch_crops_sum")); // one line crop recognized; the cache hit none
+        Assert.Equal(1, Delta("scipix_recognition_lines_read_again_total")); // and read again stretched (Ocr:CondensedLines)
         Assert.Equal(1, Delta("scipix_recognition_batch_decisions_total{reason=\"explore\"}")); // a new controller measures size 1 first
         Assert.Equal(0, MetricsText.Value(after, "scipix_recognition_queue_depth"));
         Assert.Equal(0, MetricsText.Value(after, "scipix_jobs_in_flight"));

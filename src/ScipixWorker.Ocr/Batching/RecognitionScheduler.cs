@@ -275,9 +275,10 @@ internal sealed class RecognitionScheduler : IDisposable
 
         var width = Math.Max(TextRecognizer.BatchWidth(crops, _recognizer.Buckets.MinWidth), _padToBucket ? batch[0].Bucket : 0);
         var started = Now;
+        var readAgain = 0;
         try
         {
-            var results = _recognizer.RecognizeBatch(crops, stop, width);
+            (var results, readAgain) = _recognizer.RecognizeBatchCounted(crops, width, stop);
             for (var i = 0; i < batch.Count; i++)
             {
                 batch[i].Completion.TrySetResult(results[i]);
@@ -304,7 +305,7 @@ internal sealed class RecognitionScheduler : IDisposable
         var execution = Now - started;
         _controller?.ObserveBatch(batch.Count, execution, fillWait);
         var jobs = batch.Select(i => i.Owner).Distinct().Count();
-        Notify(o => o.BatchCompleted(new RecognitionBatch(batch.Count, width, execution, fillWait, depth, jobs)));
+        Notify(o => o.BatchCompleted(new RecognitionBatch(batch.Count, width, execution, fillWait, depth, jobs, readAgain)));
     }
 
     // Moves crops from the channel into the bucket queue, up to its capacity (so at most twice the capacity

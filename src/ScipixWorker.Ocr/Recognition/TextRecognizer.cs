@@ -110,12 +110,16 @@ internal sealed class TextRecognizer : IDisposable
     /// when given (a fixed bucket width; at least the widest crop's). Lines whose characters came out packed tighter than
     /// the recognizer reads well (<see cref="CondensedLines"/>) are read again, stretched, in a second call.
     /// </summary>
-    public (string Text, float Confidence)[] RecognizeBatch(IReadOnlyList<RgbBuffer> batch, CancellationToken cancellationToken, int? tensorWidth = null)
+    public (string Text, float Confidence)[] RecognizeBatch(IReadOnlyList<RgbBuffer> batch, CancellationToken cancellationToken, int? tensorWidth = null) =>
+        RecognizeBatchCounted(batch, tensorWidth, cancellationToken).Results;
+
+    /// <summary><see cref="RecognizeBatch"/>, and how many of the lines were condensed and read again.</summary>
+    public ((string Text, float Confidence)[] Results, int ReadAgain) RecognizeBatchCounted(IReadOnlyList<RgbBuffer> batch, int? tensorWidth, CancellationToken cancellationToken)
     {
         var (results, condensed) = Run(batch, tensorWidth, _condensedLines, cancellationToken);
         if (condensed is not { Count: > 0 })
         {
-            return results;
+            return (results, 0);
         }
 
         var stretched = condensed.Select(i => CondensedLines.Stretch(batch[i], InputHeight)).ToList();
@@ -135,7 +139,7 @@ internal sealed class TextRecognizer : IDisposable
             stretched.ForEach(line => line.ReturnToPool());
         }
 
-        return results;
+        return (results, condensed.Count);
     }
 
     // One model call: the readings, and with findCondensed the indices of the condensed lines among them.

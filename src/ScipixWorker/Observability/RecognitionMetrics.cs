@@ -26,6 +26,7 @@ internal sealed class RecognitionMetrics : IRecognitionObserver
     public void BatchCompleted(RecognitionBatch batch)
     {
         WorkerMetrics.RecognitionBatchCrops.Observe(batch.Size);
+        WorkerMetrics.RecognitionLinesReadAgainTotal.Inc(batch.ReadAgain);
         WorkerMetrics.RecognitionQueueDepth.Set(batch.QueueDepth);
     }
 }

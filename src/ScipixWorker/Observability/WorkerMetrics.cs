@@ -90,6 +90,10 @@ internal static class WorkerMetrics
         "scipix_recognition_batch_crops", "Line crops per recognizer call (from all jobs).",
         new HistogramConfiguration { Buckets = [1, 2, 4, 8, 16, 32, 64] });
 
+    public static readonly Counter RecognitionLinesReadAgainTotal = Metrics.CreateCounter(
+        "scipix_recognition_lines_read_again_total",
+        "Lines read a second time, stretched, because the first reading packed their characters too tightly (Ocr:CondensedLines): each costs one more recognizer run of a line 1.5 times as wide. Against scipix_recognition_batch_crops_sum, the share of condensed print in the traffic.");
+
     public static readonly Gauge RecognitionQueueDepth = Metrics.CreateGauge(
         "scipix_recognition_queue_depth", "Line crops waiting for a recognition batch.");
 

@@ -197,6 +197,19 @@ public sealed class PipelinedRecognitionTests(EngineFixture fixture)
         }
     }
 
+    [Fact]
+    public async Task A_batch_reports_the_condensed_lines_it_read_again()
+    {
+        var observer = new RecordingObserver();
+        using var engine = Engine(new BatchingOptions { Mode = BatchingMode.Static, StaticBatchSize = 1 }, observer);
+
+        // TAX INVOICE / ADJUSTMENT NOTE in condensed print, then CASH in ordinary print.
+        await engine.RecognizeAsync(Fixtures.Bytes("sroie", Path.Combine("condensed", "369_005.png")), OcrMode.SingleLine, TestContext.Current.CancellationToken);
+        await engine.RecognizeAsync(Fixtures.Bytes("sroie", "line_003_008.png"), OcrMode.SingleLine, TestContext.Current.CancellationToken);
+
+        Assert.Equal([1, 0], observer.Batches.Select(b => b.ReadAgain));
+    }
+
     private static OcrEngine Engine(BatchingOptions batching, IRecognitionObserver? observer, int? memoryBudgetMegabytes = null) =>
         new(new OcrEngineOptions { ModelDirectory = Fixtures.ModelDirectory, MemoryBudgetMegabytes = memoryBudgetMegabytes }, null, batching, observer);
 
