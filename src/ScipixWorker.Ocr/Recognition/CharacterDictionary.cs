@@ -20,6 +20,7 @@ internal sealed class CharacterDictionary
         _characters = [.. list];
         Letters = [.. Enumerable.Range(0, _characters.Length).Where(i => _characters[i] is [var c] && char.IsAsciiLetter(c))];
         Digits = [.. Enumerable.Range(0, _characters.Length).Where(i => _characters[i] is [var c] && char.IsAsciiDigit(c))];
+        CapitalI = Array.IndexOf(_characters, "I");
     }
 
     public int Count => _characters.Length;
@@ -34,6 +35,9 @@ internal sealed class CharacterDictionary
 
     /// <summary>The classes of the ASCII digits.</summary>
     public int[] Digits { get; }
+
+    /// <summary>The class of the capital letter I, or -1 when the dictionary has none.</summary>
+    public int CapitalI { get; }
 
     public static CharacterDictionary Load(string path, bool useSpace)
     {

@@ -14,6 +14,12 @@ namespace ScipixWorker.Ocr.Recognition;
 /// start of a word is left alone, as the quantities and units there are (<c>40ML</c>, <c>2PCS</c>), and so is every
 /// character outside ASCII.
 /// </para>
+/// <para>
+/// Letters alike are resolved in one case: a sans-serif capital <c>I</c> is the same stroke as a lower-case <c>l</c>, and
+/// the model emits <c>ltem</c>, <c>lncl.</c>, <c>lpoh</c>. A lower-case <c>l</c> that starts a word before a consonant
+/// (not a vowel, <c>y</c> or <c>l</c>), which no English or Malay word does, becomes <c>I</c> where the model gave
+/// <c>I</c> at least <see cref="MinAlternative"/> too.
+/// </para>
 /// </summary>
 internal static class LookalikeResolver
 {
@@ -57,7 +63,33 @@ internal static class LookalikeResolver
 
             i = end;
         }
+
+        CapitalI(characters, probabilities, classes, dictionary);
     }
+
+    // A lower-case l that starts a word and comes before a consonant becomes a capital I where the model gave I at least
+    // MinAlternative: no English or Malay word starts so (ltem, lncl, lpoh), and a sans-serif capital I is the same stroke.
+    private static void CapitalI(List<CtcCharacter> characters, ReadOnlySpan<float> probabilities, int classes, CharacterDictionary dictionary)
+    {
+        if (dictionary.CapitalI < 0)
+        {
+            return;
+        }
+
+        for (var k = 0; k + 1 < characters.Count; k++)
+        {
+            var startsWord = k == 0 || characters[k].SpaceBefore || KindOf(characters[k - 1].Class, dictionary) == Kind.Other;
+            if (startsWord && dictionary[characters[k].Class] == "l" && !characters[k + 1].SpaceBefore && IsConsonant(dictionary[characters[k + 1].Class])
+                && probabilities[(characters[k].Step * classes) + dictionary.CapitalI] >= MinAlternative)
+            {
+                characters[k] = characters[k] with { Class = dictionary.CapitalI };
+            }
+        }
+    }
+
+    // An ASCII letter that is not a vowel, y or l (ll, ly start words: llama, lymph).
+    private static bool IsConsonant(string entry) =>
+        entry is [var c] && char.IsAsciiLetter(c) && !"aeiouylAEIOUYL".Contains(c, StringComparison.Ordinal);
 
     // Every character of [start, end) becomes the likeliest class of the other kind, or none does.
     private static void Replace(List<CtcCharacter> characters, int start, int end, int[] candidates, ReadOnlySpan<float> probabilities, int classes)

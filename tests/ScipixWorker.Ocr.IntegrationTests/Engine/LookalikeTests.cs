@@ -7,7 +7,7 @@ namespace ScipixWorker.Ocr.IntegrationTests.Engine;
 /// <summary>
 /// Ocr:ResolveLookalikes on real receipt lines (fixtures/sroie/lookalike, cut from SROIE receipts by their annotated
 /// boxes): six where the recognizer emits a digit in a word or a letter in a number, three whose codes mix letters and
-/// digits and must come back as printed.
+/// digits and must come back as printed, and three where it reads a word's capital I as a lower-case l.
 /// </summary>
 [Collection(EngineCollection.Name)]
 public sealed class LookalikeTests(EngineFixture fixture)
@@ -17,6 +17,9 @@ public sealed class LookalikeTests(EngineFixture fixture)
 
     // LCS03908, KSB80051978, C38: codes the model is sure of.
     private static readonly string[] Codes = ["018_010", "168_008", "042_016"];
+
+    // The recognizer's own output on these: Total lteim(a), Chrg(lncl. GST 6%), Jalan lpoh.
+    private static readonly string[] CapitalI = ["012_035", "042_027", "108_003"];
 
     private static (byte[] Image, string Truth) Line(string name) =>
         (Fixtures.Bytes("sroie", "lookalike", name + ".png"), Fixtures.Text("sroie", "lookalike", name + ".gt.txt").Trim());
@@ -50,6 +53,25 @@ public sealed class LookalikeTests(EngineFixture fixture)
         {
             var (image, truth) = Line(name);
             Assert.Equal(TextMetrics.Normalize(truth, caseInsensitive: true), TextMetrics.Normalize(Read(fixture.Engine, image), caseInsensitive: true));
+        }
+    }
+
+    [Fact]
+    public void A_capital_I_read_as_l_at_the_start_of_a_word_is_read_as_I()
+    {
+        using var asEmitted = new OcrEngine(new OcrEngineOptions { ModelDirectory = Fixtures.ModelDirectory, ResolveLookalikes = false });
+        foreach (var name in CapitalI)
+        {
+            var (image, truth) = Line(name);
+            var raw = Read(asEmitted, image);
+            var text = Read(fixture.Engine, image);
+
+            // Only l -> I, one for one, and at least once; the line reads closer to the annotation for it.
+            Assert.Equal(raw.Length, text.Length);
+            var changes = raw.Zip(text).Where(p => p.First != p.Second).ToList();
+            Assert.NotEmpty(changes);
+            Assert.All(changes, p => Assert.Equal(('l', 'I'), p));
+            Assert.True(Cer.Of(truth, text, caseInsensitive: true) < Cer.Of(truth, raw, caseInsensitive: true), $"{name}: '{raw}' -> '{text}'");
         }
     }
 }

@@ -9,7 +9,7 @@ namespace ScipixWorker.Ocr.UnitTests.Recognition;
 /// </summary>
 public sealed class LookalikeResolverTests
 {
-    private static readonly CharacterDictionary Dictionary = new([.. "NOTelIBDMLAt012458.é".Select(c => c.ToString())], useSpace: true);
+    private static readonly CharacterDictionary Dictionary = new([.. "NOTelIBDMLAt012458.é(".Select(c => c.ToString())], useSpace: true);
 
     private static string Decode(bool resolve, params string[] steps)
     {
@@ -98,4 +98,32 @@ public sealed class LookalikeResolverTests
     [Fact]
     public void Without_resolving_the_output_is_as_emitted() =>
         Assert.Equal("N0", Decode(false, "N", "_", "0|O=.3"));
+
+    [Fact]
+    public void A_lower_case_l_starting_a_word_before_a_consonant_that_the_model_also_took_for_I_is_I() =>
+        Assert.Equal("Ite", Decode("l|I=.14", "_", "t", "_", "e"));
+
+    [Fact]
+    public void So_it_is_before_a_capital_consonant() =>
+        Assert.Equal("IT", Decode("l|I=.2", "_", "T"));
+
+    [Fact]
+    public void An_l_the_model_was_sure_of_stays() =>
+        Assert.Equal("lte", Decode("l|I=.05", "_", "t", "_", "e"));
+
+    [Fact]
+    public void An_l_before_a_vowel_stays() =>
+        Assert.Equal("le", Decode("l|I=.3", "_", "e"));
+
+    [Fact]
+    public void An_l_inside_a_word_stays() =>
+        Assert.Equal("elt", Decode("e", "_", "l|I=.3", "_", "t"));
+
+    [Fact]
+    public void An_l_after_a_space_or_punctuation_starts_a_word() =>
+        Assert.Equal("e It (Ite", Decode("e", " ", "l|I=.2", "_", "t", " ", "(", "_", "l|I=.2", "_", "t", "_", "e"));
+
+    [Fact]
+    public void Without_the_option_the_l_stays() =>
+        Assert.Equal("lte", Decode(false, "l|I=.3", "_", "t", "_", "e"));
 }
