@@ -21,6 +21,7 @@ internal sealed class CharacterDictionary
         Letters = [.. Enumerable.Range(0, _characters.Length).Where(i => _characters[i] is [var c] && char.IsAsciiLetter(c))];
         Digits = [.. Enumerable.Range(0, _characters.Length).Where(i => _characters[i] is [var c] && char.IsAsciiDigit(c))];
         CapitalI = Array.IndexOf(_characters, "I");
+        Comma = Array.IndexOf(_characters, ",");
     }
 
     public int Count => _characters.Length;
@@ -38,6 +39,9 @@ internal sealed class CharacterDictionary
 
     /// <summary>The class of the capital letter I, or -1 when the dictionary has none.</summary>
     public int CapitalI { get; }
+
+    /// <summary>The class of the comma, or -1 when the dictionary has none.</summary>
+    public int Comma { get; }
 
     public static CharacterDictionary Load(string path, bool useSpace)
     {

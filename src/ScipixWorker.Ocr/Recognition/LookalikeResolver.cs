@@ -20,6 +20,12 @@ namespace ScipixWorker.Ocr.Recognition;
 /// (not a vowel, <c>y</c> or <c>l</c>), which no English or Malay word does, becomes <c>I</c> where the model gave
 /// <c>I</c> at least <see cref="MinAlternative"/> too.
 /// </para>
+/// <para>
+/// And one case of punctuation: a comma is a period with a tail, which faint print loses, and addresses put one after
+/// the house number (<c>NO 290, JALAN</c>, <c>19-1, JALAN</c>). A period after a digit that no digit follows (so not a
+/// decimal point) becomes a comma where the model gave the comma at least <see cref="MinAlternative"/>; after a letter
+/// it stays (<c>U.PRICE</c>, <c>INCL.</c>, <c>www.kings</c> gave the comma as much).
+/// </para>
 /// </summary>
 internal static class LookalikeResolver
 {
@@ -65,6 +71,28 @@ internal static class LookalikeResolver
         }
 
         CapitalI(characters, probabilities, classes, dictionary);
+        CommaAfterNumber(characters, probabilities, classes, dictionary);
+    }
+
+    // A period after a digit that no digit follows (not a decimal point) becomes a comma where the model gave the comma at
+    // least MinAlternative: an address's number before its street (NO 290, JALAN; 7/4, KAWASAN), the two printed alike.
+    private static void CommaAfterNumber(List<CtcCharacter> characters, ReadOnlySpan<float> probabilities, int classes, CharacterDictionary dictionary)
+    {
+        if (dictionary.Comma < 0)
+        {
+            return;
+        }
+
+        for (var k = 1; k < characters.Count; k++)
+        {
+            var next = k + 1 < characters.Count ? dictionary[characters[k + 1].Class] : null;
+            if (dictionary[characters[k].Class] == "." && !characters[k].SpaceBefore && CtcDecoder.EndsDigit(dictionary[characters[k - 1].Class])
+                && !(CtcDecoder.StartsDigit(next) && !characters[k + 1].SpaceBefore)
+                && probabilities[(characters[k].Step * classes) + dictionary.Comma] >= MinAlternative)
+            {
+                characters[k] = characters[k] with { Class = dictionary.Comma };
+            }
+        }
     }
 
     // A lower-case l that starts a word and comes before a consonant becomes a capital I where the model gave I at least

@@ -7,7 +7,8 @@ namespace ScipixWorker.Ocr.IntegrationTests.Engine;
 /// <summary>
 /// Ocr:ResolveLookalikes on real receipt lines (fixtures/sroie/lookalike, cut from SROIE receipts by their annotated
 /// boxes): six where the recognizer emits a digit in a word or a letter in a number, three whose codes mix letters and
-/// digits and must come back as printed, and three where it reads a word's capital I as a lower-case l.
+/// digits and must come back as printed, three where it reads a word's capital I as a lower-case l, and two where it reads
+/// the comma after an address's number as a period.
 /// </summary>
 [Collection(EngineCollection.Name)]
 public sealed class LookalikeTests(EngineFixture fixture)
@@ -20,6 +21,9 @@ public sealed class LookalikeTests(EngineFixture fixture)
 
     // The recognizer's own output on these: Total lteim(a), Chrg(lncl. GST 6%), Jalan lpoh.
     private static readonly string[] CapitalI = ["012_035", "042_027", "108_003"];
+
+    // The recognizer's own output on these: PERJIRANAN 10., 19-1.JALAN.
+    private static readonly string[] CommaAfterNumber = ["048_004", "156_004"];
 
     private static (byte[] Image, string Truth) Line(string name) =>
         (Fixtures.Bytes("sroie", "lookalike", name + ".png"), Fixtures.Text("sroie", "lookalike", name + ".gt.txt").Trim());
@@ -57,20 +61,26 @@ public sealed class LookalikeTests(EngineFixture fixture)
     }
 
     [Fact]
-    public void A_capital_I_read_as_l_at_the_start_of_a_word_is_read_as_I()
+    public void A_capital_I_read_as_l_at_the_start_of_a_word_is_read_as_I() => AssertOnlyChanged(CapitalI, ('l', 'I'));
+
+    [Fact]
+    public void A_comma_read_as_a_period_after_an_address_number_is_read_as_a_comma() => AssertOnlyChanged(CommaAfterNumber, ('.', ','));
+
+    // Each line, read with and without the option, differs only by the change given, at least once, one for one, and
+    // reads closer to the annotation for it.
+    private void AssertOnlyChanged(string[] names, (char From, char To) change)
     {
         using var asEmitted = new OcrEngine(new OcrEngineOptions { ModelDirectory = Fixtures.ModelDirectory, ResolveLookalikes = false });
-        foreach (var name in CapitalI)
+        foreach (var name in names)
         {
             var (image, truth) = Line(name);
             var raw = Read(asEmitted, image);
             var text = Read(fixture.Engine, image);
 
-            // Only l -> I, one for one, and at least once; the line reads closer to the annotation for it.
             Assert.Equal(raw.Length, text.Length);
             var changes = raw.Zip(text).Where(p => p.First != p.Second).ToList();
             Assert.NotEmpty(changes);
-            Assert.All(changes, p => Assert.Equal(('l', 'I'), p));
+            Assert.All(changes, p => Assert.Equal(change, p));
             Assert.True(Cer.Of(truth, text, caseInsensitive: true) < Cer.Of(truth, raw, caseInsensitive: true), $"{name}: '{raw}' -> '{text}'");
         }
     }

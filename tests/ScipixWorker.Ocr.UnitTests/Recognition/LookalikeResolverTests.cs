@@ -9,7 +9,7 @@ namespace ScipixWorker.Ocr.UnitTests.Recognition;
 /// </summary>
 public sealed class LookalikeResolverTests
 {
-    private static readonly CharacterDictionary Dictionary = new([.. "NOTelIBDMLAt012458.é(".Select(c => c.ToString())], useSpace: true);
+    private static readonly CharacterDictionary Dictionary = new([.. "NOTelIBDMLAt012458.é(,".Select(c => c.ToString())], useSpace: true);
 
     private static string Decode(bool resolve, params string[] steps)
     {
@@ -126,4 +126,24 @@ public sealed class LookalikeResolverTests
     [Fact]
     public void Without_the_option_the_l_stays() =>
         Assert.Equal("lte", Decode(false, "l|I=.3", "_", "t", "_", "e"));
+
+    [Fact]
+    public void A_period_after_a_number_that_the_model_also_took_for_a_comma_is_a_comma() =>
+        Assert.Equal("10, TA", Decode("1", "_", "0", "_", ".|,=.2", " ", "T", "_", "A"));
+
+    [Fact]
+    public void So_it_is_at_the_end_of_a_line() =>
+        Assert.Equal("10,", Decode("1", "_", "0", "_", ".|,=.15"));
+
+    [Fact]
+    public void A_decimal_point_stays() =>
+        Assert.Equal("4.5", Decode("4", "_", ".|,=.4", "_", "5"));
+
+    [Fact]
+    public void A_period_after_a_letter_stays() =>
+        Assert.Equal("A. T", Decode("A", "_", ".|,=.4", " ", "T"));
+
+    [Fact]
+    public void A_period_the_model_was_sure_of_stays() =>
+        Assert.Equal("10. T", Decode("1", "_", "0", "_", ".|,=.05", " ", "T"));
 }
