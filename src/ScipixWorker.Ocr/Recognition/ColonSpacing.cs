@@ -12,6 +12,11 @@ namespace ScipixWorker.Ocr.Recognition;
 /// label (<c>TIME:</c>, <c>No:</c>) leaves a fifth of that or less. Not between two digits: a time or a ratio
 /// (<c>16:52:00</c>) has no spaces, however a font draws it.
 /// </para>
+/// <para>
+/// The same white space after an ASCII comma is a space too (<c>NO.53,JALAN BESAR,45600</c> is printed
+/// <c>NO.53, JALAN BESAR, 45600</c>); before a comma none is added, nor between two digits (<c>1,000.00</c>), nor after a
+/// full-width comma, which Chinese text sets without one.
+/// </para>
 /// </summary>
 internal static class ColonSpacing
 {
@@ -24,7 +29,8 @@ internal static class ColonSpacing
         var measured = false;
         for (var k = 0; k < characters.Count; k++)
         {
-            if (!IsColon(dictionary[characters[k].Class]))
+            var comma = dictionary[characters[k].Class] == ",";
+            if (!comma && !IsColon(dictionary[characters[k].Class]))
             {
                 continue;
             }
@@ -32,7 +38,7 @@ internal static class ColonSpacing
             var before = k > 0 ? dictionary[characters[k - 1].Class] : null;
             var after = k + 1 < characters.Count ? dictionary[characters[k + 1].Class] : null;
             var between = CtcDecoder.EndsDigit(before) && CtcDecoder.StartsDigit(after);
-            var wantBefore = before is not null and not " " && !characters[k].SpaceBefore && !between;
+            var wantBefore = !comma && before is not null and not " " && !characters[k].SpaceBefore && !between;
             var wantAfter = after is not null and not " " && !characters[k + 1].SpaceBefore && !between;
             if (!wantBefore && !wantAfter)
             {

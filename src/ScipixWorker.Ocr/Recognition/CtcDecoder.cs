@@ -29,8 +29,8 @@ internal static class CtcDecoder
     /// the blank win over the space between Latin words although it sees the gap. With
     /// <paramref name="resolveLookalikes"/>, a digit inside a word or a letter inside a number becomes what the model
     /// thought second likeliest (<see cref="LookalikeResolver"/>). With inferred spaces and <paramref name="ink"/>, which
-    /// measures the line's input and is called only for a line with a colon, white space beside a colon is a space too
-    /// (<see cref="ColonSpacing"/>). Without any of them the output is exactly PaddleOCR's.
+    /// measures the line's input and is called only for a line with a colon or a comma, white space beside a colon or
+    /// after a comma is a space too (<see cref="ColonSpacing"/>). Without any of them the output is exactly PaddleOCR's.
     /// </para>
     /// </summary>
     public static (string Text, float Confidence) Decode(

@@ -9,16 +9,16 @@ namespace ScipixWorker.Benchmarks.Preprocessing;
 
 /// <summary>
 /// CTC decoding of the probabilities the real recognizer produced for the SROIE line crops of the fixtures (the ten
-/// <c>line_*</c> crops, the nine of <c>lookalike/</c>, six of which have a digit or letter to resolve, and the seven of
-/// <c>colons/</c>; captured in the setup), as PaddleOCR decodes (neither option), with inferred spaces, and with look-alike
+/// <c>line_*</c> crops, the fourteen of <c>lookalike/</c>, eleven of which have a digit, letter or period to resolve, and
+/// the seven of <c>colons/</c>; captured in the setup), as PaddleOCR decodes (neither option), with inferred spaces, and with look-alike
 /// digits and letters resolved too; with <see cref="ReadInk"/>, spaces beside colons are read from the model's input as the
-/// engine reads them (<see cref="ColonSpacing"/>; 11 of the 26 crops have a colon).
+/// engine reads them (<see cref="ColonSpacing"/>; 11 of the 31 crops have a colon).
 /// </summary>
 /// <remarks>Every invocation decodes all the crops and declares them as its operations: the times are per line.</remarks>
 // Not sealed: BenchmarkDotNet derives its runner from the benchmark class.
 public class CtcDecodeBenchmarks
 {
-    private const int Crops = 26;
+    private const int Crops = 31;
 
     private (float[] Probabilities, int Steps, int Classes, float[] Input, int Width, int ContentWidth)[] _outputs = [];
     private CharacterDictionary _dictionary = null!;

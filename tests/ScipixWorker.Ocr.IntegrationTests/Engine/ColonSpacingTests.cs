@@ -24,6 +24,15 @@ public sealed class ColonSpacingTests(EngineFixture fixture)
     [MemberData(nameof(Close))]
     public void A_colon_set_close_to_its_label_or_inside_a_time_gets_no_space(string line) => AssertReadsAsAnnotated(line);
 
+    [Fact]
+    public void White_space_after_a_comma_is_read_as_a_space()
+    {
+        // NO 290, JALAN AIR PANAS, in monospaced print: the recognizer emits no space after the comma.
+        var text = fixture.Engine.Recognize(Fixtures.Bytes("sroie", "spacing", "111_002.png"), OcrMode.SingleLine, TestContext.Current.CancellationToken).Text;
+
+        Assert.StartsWith("NO 290, JALAN AIR PANAS", TextMetrics.Normalize(text, caseInsensitive: true), StringComparison.Ordinal);
+    }
+
     private void AssertReadsAsAnnotated(string line)
     {
         var text = fixture.Engine.Recognize(Fixtures.Bytes("sroie", "colons", line + ".png"), OcrMode.SingleLine, TestContext.Current.CancellationToken).Text;

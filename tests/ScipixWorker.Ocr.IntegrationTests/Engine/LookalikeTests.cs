@@ -66,8 +66,8 @@ public sealed class LookalikeTests(EngineFixture fixture)
     [Fact]
     public void A_comma_read_as_a_period_after_an_address_number_is_read_as_a_comma() => AssertOnlyChanged(CommaAfterNumber, ('.', ','));
 
-    // Each line, read with and without the option, differs only by the change given, at least once, one for one, and
-    // reads closer to the annotation for it.
+    // Each line, read with and without the option, differs only by the change given, at least once, one for one (spaces
+    // aside: a comma gets the space after it that the white space there calls for), and reads closer to the annotation.
     private void AssertOnlyChanged(string[] names, (char From, char To) change)
     {
         using var asEmitted = new OcrEngine(new OcrEngineOptions { ModelDirectory = Fixtures.ModelDirectory, ResolveLookalikes = false });
@@ -77,8 +77,9 @@ public sealed class LookalikeTests(EngineFixture fixture)
             var raw = Read(asEmitted, image);
             var text = Read(fixture.Engine, image);
 
-            Assert.Equal(raw.Length, text.Length);
-            var changes = raw.Zip(text).Where(p => p.First != p.Second).ToList();
+            var (rawInk, textInk) = (raw.Replace(" ", string.Empty, StringComparison.Ordinal), text.Replace(" ", string.Empty, StringComparison.Ordinal));
+            Assert.Equal(rawInk.Length, textInk.Length);
+            var changes = rawInk.Zip(textInk).Where(p => p.First != p.Second).ToList();
             Assert.NotEmpty(changes);
             Assert.All(changes, p => Assert.Equal(change, p));
             Assert.True(Cer.Of(truth, text, caseInsensitive: true) < Cer.Of(truth, raw, caseInsensitive: true), $"{name}: '{raw}' -> '{text}'");

@@ -105,7 +105,7 @@ public sealed class LineInkTests
 /// </summary>
 public sealed class ColonSpacingTests
 {
-    private const string Alphabet = "L0.:\uFF1A12";
+    private const string Alphabet = "L0.:\uFF1A12,\uFF0C";
 
     private static string Decode(string pattern, params (int Start, int End)[] glyphs) =>
         CtcPattern.Decode(Alphabet, pattern, ink: () => InkLine.Measure(InkLine.Tensor(pattern.Length * 8, glyphs), pattern.Length * 8));
@@ -146,7 +146,23 @@ public sealed class ColonSpacingTests
         Assert.Equal("L : 0", Decode("L_ _:_ _0", (0, 7), (34, 37), (66, 71)));
 
     [Fact]
-    public void The_ink_is_measured_only_for_lines_with_a_colon()
+    public void White_space_after_a_comma_becomes_a_space() =>
+        Assert.Equal("L, 0", Decode("L,__0", (1, 7), (10, 12), (34, 41)));
+
+    [Fact]
+    public void No_space_is_added_before_a_comma() =>
+        Assert.Equal("L,0", Decode("L__,0", (0, 7), (26, 28), (34, 40)));
+
+    [Fact]
+    public void A_comma_between_digits_stays_joined() =>
+        Assert.Equal("1,0", Decode("1,__0", (1, 7), (10, 12), (34, 41)));
+
+    [Fact]
+    public void A_full_width_comma_gets_no_space() =>
+        Assert.Equal("L\uFF0C0", Decode("L\uFF0C__0", (1, 7), (10, 12), (34, 41)));
+
+    [Fact]
+    public void The_ink_is_measured_only_for_lines_with_a_colon_or_a_comma()
     {
         var measured = 0;
         var text = CtcPattern.Decode(Alphabet, "L__0", ink: () =>
