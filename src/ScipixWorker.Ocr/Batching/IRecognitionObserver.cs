@@ -25,4 +25,4 @@ public interface IRecognitionObserver
 /// <param name="QueueDepth">Crops still waiting after the batch was taken.</param>
 /// <param name="Jobs">Distinct callers (documents) whose crops the batch held.</param>
 /// <param name="ReadAgain">Crops that were condensed and read again stretched, in a second model call inside this one (<c>Ocr:CondensedLines</c>).</param>
-public readonly record struct RecognitionBatch(int Size, int TensorWidth, TimeSpan Execution, TimeSpan FillWait, int QueueDepth, int Jobs, int ReadAgain = 0);
+public readonly record struct RecognitionBatch(int Size, int TensorWidth, TimeSpan Execution, TimeSpan FillWait, int QueueDepth, int Jobs, int ReadAgain);
