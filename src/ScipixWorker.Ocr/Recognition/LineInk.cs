@@ -19,13 +19,15 @@ internal sealed class LineInk
     private const int Levels = 64;
 
     private readonly List<(int Start, int End)> _runs;
-    private readonly int _stride;
+    private readonly double _stride;
+    private readonly double _widthScale;
 
-    private LineInk(List<(int Start, int End)> runs, int textHeight, int stride)
+    private LineInk(List<(int Start, int End)> runs, int textHeight, double stride, double widthScale)
     {
         _runs = runs;
         TextHeight = textHeight;
         _stride = stride;
+        _widthScale = widthScale;
     }
 
     /// <summary>The height of the text's band of rows, in pixels of the input.</summary>
@@ -37,16 +39,17 @@ internal sealed class LineInk
     /// <summary>
     /// Measures one item of the recognizer's CHW input (normalized to [-1, 1]), of which the first
     /// <paramref name="contentWidth"/> columns are the line and the rest padding; <paramref name="steps"/> is the length
-    /// of the model's output sequence for the item, so that a time step maps to its columns. Null when the line has no
-    /// contrast to speak of.
+    /// of the model's output sequence for the item, so that a time step maps to its columns. A line drawn
+    /// <paramref name="widthScale"/> times as wide as its print (<see cref="CondensedLines.Stretch"/>) has its gaps
+    /// measured in the print's proportions. Null when the line has no contrast to speak of.
     /// </summary>
-    public static LineInk? Measure(ReadOnlySpan<float> item, int tensorWidth, int height, int contentWidth, int steps)
+    public static LineInk? Measure(ReadOnlySpan<float> item, int tensorWidth, int height, int contentWidth, int steps, double widthScale = 1)
     {
         var width = Math.Min(contentWidth, tensorWidth);
         var grey = ArrayPool<float>.Shared.Rent(height * width); // a wide line's grey levels would be large-object garbage
         try
         {
-            return Measure(item, tensorWidth, height, width, steps, grey.AsSpan(0, height * width));
+            return Measure(item, tensorWidth, height, width, steps, widthScale, grey.AsSpan(0, height * width));
         }
         finally
         {
@@ -54,7 +57,7 @@ internal sealed class LineInk
         }
     }
 
-    private static LineInk? Measure(ReadOnlySpan<float> item, int tensorWidth, int height, int width, int steps, Span<float> grey)
+    private static LineInk? Measure(ReadOnlySpan<float> item, int tensorWidth, int height, int width, int steps, double widthScale, Span<float> grey)
     {
         var plane = tensorWidth * height;
         Span<int> histogram = stackalloc int[Levels];
@@ -138,7 +141,7 @@ internal sealed class LineInk
                 }
             }
 
-            return new LineInk(runs, bottom - top + 1, Math.Max(1, tensorWidth / Math.Max(1, steps)));
+            return new LineInk(runs, bottom - top + 1, tensorWidth / (double)Math.Max(1, steps), widthScale);
         }
         finally
         {
@@ -160,12 +163,12 @@ internal sealed class LineInk
             return null;
         }
 
-        return b <= a ? 0f : (_runs[b].Start - _runs[a].End - 1) / (float)TextHeight;
+        return b <= a ? 0f : (float)((_runs[b].Start - _runs[a].End - 1) / (TextHeight * _widthScale));
     }
 
     private int RunAt(int step)
     {
-        var centre = (step * _stride) + (_stride / 2);
+        var centre = (step + 0.5) * _stride;
         var best = -1;
         var bestDistance = _stride;
         for (var i = 0; i < _runs.Count; i++)

@@ -116,7 +116,7 @@ internal sealed class TextRecognizer : IDisposable
     /// <summary><see cref="RecognizeBatch"/>, and how many of the lines were condensed and read again.</summary>
     public ((string Text, float Confidence)[] Results, int ReadAgain) RecognizeBatchCounted(IReadOnlyList<RgbBuffer> batch, int? tensorWidth, CancellationToken cancellationToken)
     {
-        var (results, condensed) = Run(batch, tensorWidth, _condensedLines, cancellationToken);
+        var (results, condensed) = Run(batch, tensorWidth, 1, _condensedLines, cancellationToken);
         if (condensed is not { Count: > 0 })
         {
             return (results, 0);
@@ -128,7 +128,7 @@ internal sealed class TextRecognizer : IDisposable
             // CUDA selects kernels per input shape and warmed the bucket widths up; the CPU runs any shape, so there the
             // stretched lines are padded as any batch is (and the worker's path reads exactly what Recognize reads).
             int? width = Model.Provider == ExecutionProvider.Cuda ? Buckets.Of(BatchWidth(stretched, Buckets.MinWidth), InputHeight) : null;
-            var (again, _) = Run(stretched, width, findCondensed: false, cancellationToken);
+            var (again, _) = Run(stretched, width, CondensedLines.Factor, findCondensed: false, cancellationToken);
             for (var k = 0; k < condensed.Count; k++)
             {
                 results[condensed[k]] = again[k];
@@ -142,9 +142,10 @@ internal sealed class TextRecognizer : IDisposable
         return (results, condensed.Count);
     }
 
-    // One model call: the readings, and with findCondensed the indices of the condensed lines among them.
+    // One model call: the readings, and with findCondensed the indices of the condensed lines among them. The lines are
+    // drawn widthScale times as wide as printed (stretched lines), which the ink measure takes out of its gaps.
     private ((string Text, float Confidence)[] Results, List<int>? Condensed) Run(
-        IReadOnlyList<RgbBuffer> batch, int? tensorWidth, bool findCondensed, CancellationToken cancellationToken)
+        IReadOnlyList<RgbBuffer> batch, int? tensorWidth, double widthScale, bool findCondensed, CancellationToken cancellationToken)
     {
         var width = Math.Max(BatchWidth(batch, Buckets.MinWidth), tensorWidth ?? 0);
         using var lease = Budget.Acquire(ActivationMemory.Recognition(batch.Count, width), cancellationToken);
@@ -167,7 +168,7 @@ internal sealed class TextRecognizer : IDisposable
                     if (!measured)
                     {
                         measured = true;
-                        ink = LineInk.Measure(tensor.Span.Slice(item * itemSize, itemSize), width, InputHeight, LineResizer.Width(batch[item], InputHeight, width), steps);
+                        ink = LineInk.Measure(tensor.Span.Slice(item * itemSize, itemSize), width, InputHeight, LineResizer.Width(batch[item], InputHeight, width), steps, widthScale);
                     }
 
                     return ink;

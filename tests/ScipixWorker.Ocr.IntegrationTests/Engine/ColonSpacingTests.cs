@@ -33,6 +33,17 @@ public sealed class ColonSpacingTests(EngineFixture fixture)
         Assert.StartsWith("NO 290, JALAN AIR PANAS", TextMetrics.Normalize(text, caseInsensitive: true), StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void White_space_far_along_a_line_is_measured_where_the_characters_are()
+    {
+        // CHERAS, 56100 KUALA LUMPUR.: a 583-px-wide input read as 73 time steps, 7.99 px each. The comma, at step 20, is
+        // inked at columns 160..164; measured at whole 7-px steps it was looked for at column 143, in the S before it,
+        // and the line came out CHERAS,56100.
+        var text = fixture.Engine.Recognize(Fixtures.Bytes("sroie", "spacing", "417_002.png"), OcrMode.SingleLine, TestContext.Current.CancellationToken).Text;
+
+        Assert.Equal(TextMetrics.Normalize(Fixtures.Text("sroie", "spacing", "417_002.gt.txt"), caseInsensitive: true), TextMetrics.Normalize(text, caseInsensitive: true));
+    }
+
     private void AssertReadsAsAnnotated(string line)
     {
         var text = fixture.Engine.Recognize(Fixtures.Bytes("sroie", "colons", line + ".png"), OcrMode.SingleLine, TestContext.Current.CancellationToken).Text;

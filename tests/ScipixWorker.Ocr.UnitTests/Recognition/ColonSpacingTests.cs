@@ -72,6 +72,29 @@ public sealed class LineInkTests
     }
 
     [Fact]
+    public void Steps_map_to_columns_by_the_exact_ratio_of_width_to_steps_far_along_a_line()
+    {
+        // 1,000 columns read as 126 steps: 7.94 px a step. Step 120's centre is column 956; a whole-pixel stride of 7
+        // would put it at column 843, among other glyphs, and the colon measured there would be the wrong one.
+        var ink = LineInk.Measure(InkLine.Tensor(1000, (830, 845), (900, 940), (953, 958), (980, 995)), 1000, InkLine.Height, 1000, 126)!;
+
+        Assert.Equal(12f / 24f, ink.Gap(114, 120)!.Value, 4); // the glyph at 900..940, then 941..952 white, then the colon
+        Assert.Equal(21f / 24f, ink.Gap(120, 124)!.Value, 4);
+    }
+
+    [Fact]
+    public void A_line_drawn_wider_than_printed_has_its_gaps_measured_as_printed()
+    {
+        var tensor = InkLine.Tensor(96, (0, 11), (39, 44), (75, 86));
+
+        var asPrinted = LineInk.Measure(tensor, 96, InkLine.Height, 96, 12)!;
+        var stretched = LineInk.Measure(tensor, 96, InkLine.Height, 96, 12, widthScale: 1.5)!;
+
+        Assert.Equal(27f / 24f, asPrinted.Gap(0, 5)!.Value, 4);
+        Assert.Equal(27f / 24f / 1.5f, stretched.Gap(0, 5)!.Value, 4);
+    }
+
+    [Fact]
     public void Specks_and_a_line_above_caught_by_the_crop_do_not_stretch_the_text_band()
     {
         var tensor = InkLine.Tensor(64, (0, 7), (26, 29), (50, 57));
