@@ -29,8 +29,10 @@ internal static class CtcDecoder
     /// the blank win over the space between Latin words although it sees the gap. With
     /// <paramref name="resolveLookalikes"/>, a digit inside a word or a letter inside a number becomes what the model
     /// thought second likeliest (<see cref="LookalikeResolver"/>). With inferred spaces and <paramref name="ink"/>, which
-    /// measures the line's input and is called only for a line with a colon or a comma, white space beside a colon or
-    /// after a comma is a space too (<see cref="ColonSpacing"/>). Without any of them the output is exactly PaddleOCR's.
+    /// measures the line's input and is called only for a line with a colon, a comma or a space, white space beside a
+    /// colon or after a comma is a space too (<see cref="ColonSpacing"/>), and in monospaced print a space between two
+    /// glyphs in neighbouring cells is dropped (<see cref="MonospacedSpacing"/>). Without any of them the output is
+    /// exactly PaddleOCR's.
     /// </para>
     /// </summary>
     public static (string Text, float Confidence) Decode(
@@ -81,9 +83,11 @@ internal static class CtcDecoder
             LookalikeResolver.Resolve(emitted, probabilities, classes, dictionary);
         }
 
+        var read = emitted.Count; // the confidence is the model's, over what it emitted
         if (spaceIndex > 0 && ink is not null)
         {
             ColonSpacing.Apply(emitted, dictionary, ink);
+            MonospacedSpacing.Apply(emitted, dictionary, ink);
         }
 
         var text = new StringBuilder(emitted.Count + 8);
@@ -97,7 +101,7 @@ internal static class CtcDecoder
             text.Append(dictionary[character.Class]);
         }
 
-        return (text.ToString(), emitted.Count == 0 ? 0f : (float)(sum / emitted.Count));
+        return (text.ToString(), read == 0 ? 0f : (float)(sum / read));
     }
 
     /// <summary>

@@ -166,7 +166,11 @@ internal sealed class LineInk
         return b <= a ? 0f : (float)((_runs[b].Start - _runs[a].End - 1) / (TextHeight * _widthScale));
     }
 
-    private int RunAt(int step)
+    /// <summary>
+    /// The index in <see cref="Runs"/> of the ink under time step <paramref name="step"/> (the nearest run within one
+    /// step's width of the step's centre); -1 where there is none.
+    /// </summary>
+    public int RunAt(int step)
     {
         var centre = (step + 0.5) * _stride;
         var best = -1;
