@@ -12,8 +12,8 @@ namespace ScipixWorker.Ocr.Recognition;
 /// A line whose first reading has more than <see cref="MaxDensity"/> characters per time step over its ink's extent
 /// (<see cref="LineInk"/>), and at least <see cref="MinCharacters"/> characters to tell by, is read again
 /// <see cref="Stretch"/>ed <see cref="Factor"/> times as wide, and the second reading is kept: on sroie_lines it was the
-/// better one more often than the more confident of the two was. The spacing rules then apply to the stretched line as
-/// they are, since it now has the proportions they were set on.
+/// better one more often than the more confident of the two was. The ink measure takes the stretch out of the gaps it
+/// measures (the width scale <see cref="LineInk"/> is measured with), so the spacing rules judge the stretched line as printed.
 /// </para>
 /// </summary>
 internal static class CondensedLines
