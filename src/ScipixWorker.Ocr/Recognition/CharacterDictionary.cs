@@ -22,6 +22,7 @@ internal sealed class CharacterDictionary
         Digits = [.. Enumerable.Range(0, _characters.Length).Where(i => _characters[i] is [var c] && char.IsAsciiDigit(c))];
         CapitalI = Array.IndexOf(_characters, "I");
         Comma = Array.IndexOf(_characters, ",");
+        Period = Array.IndexOf(_characters, ".");
     }
 
     public int Count => _characters.Length;
@@ -42,6 +43,9 @@ internal sealed class CharacterDictionary
 
     /// <summary>The class of the comma, or -1 when the dictionary has none.</summary>
     public int Comma { get; }
+
+    /// <summary>The class of the period, or -1 when the dictionary has none.</summary>
+    public int Period { get; }
 
     public static CharacterDictionary Load(string path, bool useSpace)
     {

@@ -31,13 +31,14 @@ internal static class CtcDecoder
     /// thought second likeliest (<see cref="LookalikeResolver"/>). With inferred spaces and <paramref name="ink"/>, which
     /// measures the line's input and is called only for a line with a colon, a comma or a space, white space beside a
     /// colon or after a comma is a space too (<see cref="ColonSpacing"/>), and in monospaced print a space between two
-    /// glyphs in neighbouring cells is dropped (<see cref="MonospacedSpacing"/>). Without any of them the output is
-    /// exactly PaddleOCR's.
+    /// glyphs in neighbouring cells is dropped (<see cref="MonospacedSpacing"/>). With <paramref name="trailingMarks"/> and
+    /// <paramref name="ink"/>, a period or comma the model let go at the end of the line is read from the ink
+    /// (<see cref="TrailingMarks"/>). Without any of them the output is exactly PaddleOCR's.
     /// </para>
     /// </summary>
     public static (string Text, float Confidence) Decode(
         ReadOnlySpan<float> probabilities, int steps, int classes, CharacterDictionary dictionary, bool inferSpaces = false, bool resolveLookalikes = false,
-        Func<LineInk?>? ink = null)
+        Func<LineInk?>? ink = null, bool trailingMarks = false)
     {
         var emitted = new List<CtcCharacter>();
         var sum = 0.0;
@@ -88,6 +89,11 @@ internal static class CtcDecoder
         {
             ColonSpacing.Apply(emitted, dictionary, ink);
             MonospacedSpacing.Apply(emitted, dictionary, ink);
+        }
+
+        if (trailingMarks && ink is not null)
+        {
+            TrailingMarks.Apply(emitted, probabilities, steps, classes, dictionary, ink);
         }
 
         var text = new StringBuilder(emitted.Count + 8);

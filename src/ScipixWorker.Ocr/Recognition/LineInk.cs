@@ -33,6 +33,22 @@ internal sealed class LineInk
     /// <summary>The height of the text's band of rows, in pixels of the input.</summary>
     public int TextHeight { get; }
 
+    /// <summary>The first and last row of the text's band (<see cref="TextHeight"/> rows), in pixels of the input.</summary>
+    public int BandTop { get; private init; }
+
+    /// <inheritdoc cref="BandTop"/>
+    public int BandBottom { get; private init; }
+
+    /// <summary>
+    /// The first and last row holding ink in the columns of the last run of <see cref="Runs"/>, looked for a quarter of
+    /// the band's height above and below it (a comma's tail reaches below the band): what tells a trailing period from a
+    /// comma, and either from a dash.
+    /// </summary>
+    public (int Top, int Bottom) LastRunRows { get; private init; }
+
+    /// <summary>How many times as wide as printed the line was drawn (1, or <see cref="CondensedLines.Factor"/>).</summary>
+    public double WidthScale => _widthScale;
+
     /// <summary>The column runs holding ink, left to right (first and last column, inclusive).</summary>
     public IReadOnlyList<(int Start, int End)> Runs => _runs;
 
@@ -141,7 +157,12 @@ internal sealed class LineInk
                 }
             }
 
-            return new LineInk(runs, bottom - top + 1, tensorWidth / (double)Math.Max(1, steps), widthScale);
+            return new LineInk(runs, bottom - top + 1, tensorWidth / (double)Math.Max(1, steps), widthScale)
+            {
+                BandTop = top,
+                BandBottom = bottom,
+                LastRunRows = runs.Count == 0 ? default : RowsOf(grey, width, runs[^1], Math.Max(0, top - ((bottom - top + 1) / 4)), Math.Min(height - 1, bottom + ((bottom - top + 1) / 4)), threshold),
+            };
         }
         finally
         {
@@ -187,6 +208,22 @@ internal sealed class LineInk
         }
 
         return best;
+    }
+
+    // The first and last row in first..last holding ink within the run's columns; (-1, -1) when none does.
+    private static (int Top, int Bottom) RowsOf(ReadOnlySpan<float> grey, int width, (int Start, int End) run, int first, int last, float threshold)
+    {
+        var (top, bottom) = (-1, -1);
+        for (var y = first; y <= last; y++)
+        {
+            if (TensorPrimitives.Min(grey.Slice((y * width) + run.Start, run.End - run.Start + 1)) < threshold)
+            {
+                top = top < 0 ? y : top;
+                bottom = y;
+            }
+        }
+
+        return (top, bottom);
     }
 
     /// <summary>Otsu's threshold level: the histogram split with the largest between-class variance; -1 when all pixels share one level.</summary>

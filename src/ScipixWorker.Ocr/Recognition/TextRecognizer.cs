@@ -22,6 +22,7 @@ internal sealed class TextRecognizer : IDisposable
     private readonly bool _halfWidth;
     private readonly bool _resolveLookalikes;
     private readonly bool _condensedLines;
+    private readonly bool _trailingMarks;
 
     /// <summary>Loads the configured model at the configured precision on its own (benchmarks, tools).</summary>
     public TextRecognizer(OcrEngineOptions options, ILogger logger)
@@ -43,6 +44,7 @@ internal sealed class TextRecognizer : IDisposable
         _halfWidth = options.HalfWidthOutsideCjk;
         _resolveLookalikes = options.ResolveLookalikes;
         _condensedLines = options.CondensedLines;
+        _trailingMarks = options.TrailingMarks;
         Buckets = new WidthBuckets(options.RecognizerMinWidth);
 
         var classes = _session.OutputMetadata.First().Value.Dimensions[^1];
@@ -175,7 +177,7 @@ internal sealed class TextRecognizer : IDisposable
                 }
 
                 var (text, confidence) = CtcDecoder.Decode(
-                    output.Slice(i * steps * classes, steps * classes), steps, classes, _dictionary, _inferSpaces, _resolveLookalikes, Ink);
+                    output.Slice(i * steps * classes, steps * classes), steps, classes, _dictionary, _inferSpaces, _resolveLookalikes, Ink, _trailingMarks);
                 results[i] = (_halfWidth ? WidthNormalizer.Normalize(text) : text, confidence);
                 if (findCondensed && CondensedLines.IsCondensed(text, Ink, width / (double)steps))
                 {

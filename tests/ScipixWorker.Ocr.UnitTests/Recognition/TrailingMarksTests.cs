@@ -1,0 +1,85 @@
+using ScipixWorker.Ocr.Recognition;
+
+namespace ScipixWorker.Ocr.UnitTests.Recognition;
+
+/// <summary>
+/// <see cref="TrailingMarks"/> through <see cref="CtcDecoder.Decode"/>, on a synthetic line <c>abab</c> (four glyphs
+/// 7 px wide, one per two time steps, the text's band rows 12 to 35, 24 px) followed by whatever mark a test paints.
+/// In the patterns a letter is that letter at 0.9, <c>_</c> the blank, <c>*</c> the blank with the period at 0.05 and
+/// <c>+</c> the blank with the comma at 0.05.
+/// </summary>
+public sealed class TrailingMarksTests
+{
+    private const string Alphabet = "ab.,";
+    private const int Width = 80;
+
+    private static string Decode(string pattern, bool trailingMarks = true, params (int Start, int End, int Top, int Bottom)[] marks)
+    {
+        var dictionary = new CharacterDictionary(Alphabet.Select(c => c.ToString()).ToArray(), useSpace: true);
+        var probabilities = new float[pattern.Length * dictionary.Count];
+        for (var t = 0; t < pattern.Length; t++)
+        {
+            var row = probabilities.AsSpan(t * dictionary.Count, dictionary.Count);
+            switch (pattern[t])
+            {
+                case '_': row[0] = 0.9f; break;
+                case '*': row[0] = 0.9f; row[dictionary.Period] = 0.05f; break;
+                case '+': row[0] = 0.9f; row[dictionary.Comma] = 0.05f; break;
+                default: row[Alphabet.IndexOf(pattern[t], StringComparison.Ordinal) + 1] = 0.9f; break;
+            }
+        }
+
+        var tensor = InkLine.Tensor(Width, (1, 7), (17, 23), (33, 39), (49, 55));
+        foreach (var (start, end, top, bottom) in marks)
+        {
+            InkLine.Paint(tensor, Width, start, end, top, bottom);
+        }
+
+        return CtcDecoder.Decode(probabilities, pattern.Length, dictionary.Count, dictionary, inferSpaces: true,
+            ink: () => LineInk.Measure(tensor, Width, InkLine.Height, Width, Width / 8), trailingMarks: trailingMarks).Text;
+    }
+
+    [Fact]
+    public void A_dot_on_the_baseline_after_the_last_letter_is_a_period() =>
+        Assert.Equal("abab.", Decode("a_b_a_b_*_", marks: (60, 63, 30, 35)));
+
+    [Fact]
+    public void A_mark_that_reaches_below_the_text_is_a_comma_whichever_the_model_preferred() =>
+        Assert.Equal("abab,", Decode("a_b_a_b_*_", marks: (60, 63, 30, 39)));
+
+    [Fact]
+    public void The_comma_the_model_gave_is_read_as_well() =>
+        Assert.Equal("abab,", Decode("a_b_a_b_+_", marks: (60, 63, 30, 39)));
+
+    [Fact]
+    public void Ink_the_model_saw_nothing_in_is_a_speck() =>
+        Assert.Equal("abab", Decode("a_b_a_b___", marks: (60, 63, 30, 35)));
+
+    [Fact]
+    public void No_mark_in_the_ink_adds_nothing() =>
+        Assert.Equal("abab", Decode("a_b_a_b_*_"));
+
+    [Fact]
+    public void A_dash_or_a_rule_is_no_period() =>
+        Assert.Equal("abab", Decode("a_b_a_b_*_", marks: (58, 72, 33, 35)));
+
+    [Fact]
+    public void A_mark_high_in_the_line_is_no_period() =>
+        Assert.Equal("abab", Decode("a_b_a_b_*_", marks: (60, 63, 12, 17)));
+
+    [Fact]
+    public void A_mark_followed_by_more_ink_is_left_alone() =>
+        Assert.Equal("abab", Decode("a_b_a_b_*_", marks: [(60, 63, 30, 35), (70, 76, 12, 35)]));
+
+    [Fact]
+    public void A_mark_far_from_the_last_letter_is_left_alone() =>
+        Assert.Equal("abab", Decode("a_b_a_b_*_", marks: (73, 76, 30, 35)));
+
+    [Fact]
+    public void A_line_that_already_ends_in_punctuation_gets_no_more() =>
+        Assert.Equal("abab.", Decode("a_b_a_b_._", marks: (60, 63, 30, 35)));
+
+    [Fact]
+    public void Without_the_option_the_output_is_the_models() =>
+        Assert.Equal("abab", Decode("a_b_a_b_*_", trailingMarks: false, marks: (60, 63, 30, 35)));
+}
