@@ -11,8 +11,10 @@ namespace ScipixWorker.Benchmarks.Preprocessing;
 /// CTC decoding of the probabilities the real recognizer produced for the SROIE line crops of the fixtures (the ten
 /// <c>line_*</c> crops, the fourteen of <c>lookalike/</c>, eleven of which have a digit, letter or period to resolve, and
 /// the seven of <c>colons/</c>; captured in the setup), as PaddleOCR decodes (neither option), with inferred spaces, and with look-alike
-/// digits and letters resolved too; with <see cref="ReadInk"/>, spaces beside colons are read from the model's input as the
-/// engine reads them (<see cref="ColonSpacing"/>; 11 of the 31 crops have a colon).
+/// digits and letters resolved too; with <see cref="ReadInk"/>, what the engine reads from the model's input is read too,
+/// the ink measured once a line as the engine measures it: spaces beside colons and after commas
+/// (<see cref="ColonSpacing"/>; 11 of the 31 crops have a colon), spaces in monospaced print
+/// (<see cref="MonospacedSpacing"/>) and a line's final period or comma (<see cref="TrailingMarks"/>).
 /// </summary>
 /// <remarks>Every invocation decodes all the crops and declares them as its operations: the times are per line.</remarks>
 // Not sealed: BenchmarkDotNet derives its runner from the benchmark class.
@@ -60,8 +62,10 @@ public class CtcDecodeBenchmarks
         var characters = 0;
         foreach (var (probabilities, steps, classes, input, width, contentWidth) in _outputs)
         {
-            Func<LineInk?>? ink = ReadInk ? () => LineInk.Measure(input, width, TextRecognizer.InputHeight, contentWidth, steps) : null;
-            characters += CtcDecoder.Decode(probabilities, steps, classes, _dictionary, InferSpaces, ResolveLookalikes, ink).Text.Length;
+            // Measured once a line, however many rules ask, as the engine's recognizer does.
+            var measured = ReadInk ? new Lazy<LineInk?>(() => LineInk.Measure(input, width, TextRecognizer.InputHeight, contentWidth, steps), LazyThreadSafetyMode.None) : null;
+            Func<LineInk?>? ink = measured is null ? null : () => measured.Value;
+            characters += CtcDecoder.Decode(probabilities, steps, classes, _dictionary, InferSpaces, ResolveLookalikes, ink, trailingMarks: ReadInk).Text.Length;
         }
 
         return characters;
