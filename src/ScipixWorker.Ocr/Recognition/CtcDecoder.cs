@@ -85,6 +85,7 @@ internal static class CtcDecoder
         }
 
         var read = emitted.Count; // the confidence is the model's, over what it emitted
+        ink = Once(ink);
         if (spaceIndex > 0 && ink is not null)
         {
             ColonSpacing.Apply(emitted, dictionary, ink);
@@ -108,6 +109,28 @@ internal static class CtcDecoder
         }
 
         return (text.ToString(), read == 0 ? 0f : (float)(sum / read));
+    }
+
+    // The ink measured at most once, however many of the rules ask for it.
+    private static Func<LineInk?>? Once(Func<LineInk?>? measure)
+    {
+        if (measure is null)
+        {
+            return null;
+        }
+
+        LineInk? ink = null;
+        var measured = false;
+        return () =>
+        {
+            if (!measured)
+            {
+                ink = measure();
+                measured = true;
+            }
+
+            return ink;
+        };
     }
 
     /// <summary>

@@ -69,6 +69,20 @@ public sealed class MonospacedSpacingTests
     }
 
     [Fact]
+    public void The_ink_is_measured_once_however_many_rules_read_it()
+    {
+        var measured = 0;
+        var text = CtcPattern.Decode(Alphabet, "a_b_c_a_b~~c_a_b_:", ink: () =>
+        {
+            measured++;
+            return InkLine.Measure(InkLine.Tensor(144, Cells(0, 1, 2, 3, 4, 5, 6, 7, 8)), 144);
+        });
+
+        Assert.Equal("abcabcab:", text); // the colon's rule and the grid's both read the ink
+        Assert.Equal(1, measured);
+    }
+
+    [Fact]
     public void The_confidence_stays_the_models_over_what_it_emitted()
     {
         var dictionary = new CharacterDictionary(Alphabet.Select(c => c.ToString()).ToArray(), useSpace: true);
