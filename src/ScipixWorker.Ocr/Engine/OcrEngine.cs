@@ -601,7 +601,7 @@ public sealed class OcrEngine : IDisposable
         var firstMark = prepared.Boxes.Count - prepared.LoneMarks;
         for (var i = 0; i < prepared.Boxes.Count; i++)
         {
-            if (i >= firstMark && !ColonSpacing.IsColon(recognized[i].Text))
+            if (i >= firstMark && !PunctuationSpacing.IsColon(recognized[i].Text))
             {
                 continue;
             }

@@ -30,7 +30,7 @@ internal static class CtcDecoder
     /// <paramref name="resolveLookalikes"/>, a digit inside a word or a letter inside a number becomes what the model
     /// thought second likeliest (<see cref="LookalikeResolver"/>). With inferred spaces and <paramref name="ink"/>, which
     /// measures the line's input and is called only for a line with a colon, a comma or a space, white space beside a
-    /// colon or after a comma is a space too (<see cref="ColonSpacing"/>), and in monospaced print a space between two
+    /// colon or after a comma is a space too (<see cref="PunctuationSpacing"/>), and in monospaced print a space between two
     /// glyphs in neighbouring cells is dropped (<see cref="MonospacedSpacing"/>). With <paramref name="trailingMarks"/> and
     /// <paramref name="ink"/>, a period or comma the model let go at the end of the line is read from the ink
     /// (<see cref="TrailingMarks"/>). Without any of them the output is exactly PaddleOCR's.
@@ -88,7 +88,7 @@ internal static class CtcDecoder
         ink = Once(ink);
         if (spaceIndex > 0 && ink is not null)
         {
-            ColonSpacing.Apply(emitted, dictionary, ink);
+            PunctuationSpacing.Apply(emitted, dictionary, ink);
             MonospacedSpacing.Apply(emitted, dictionary, ink);
         }
 

@@ -3,7 +3,7 @@ namespace ScipixWorker.Ocr.Recognition;
 /// <summary>
 /// Spaces in monospaced print, read from its grid. Receipt printers set every character in a cell of one width, so a
 /// narrow glyph beside another narrow one (<c>ri</c>, <c>LI</c>, <c>.:</c>) leaves as much white space as a word gap in
-/// proportional print, and the inferred spaces (<see cref="CtcDecoder.IsSpaceGap"/>, <see cref="ColonSpacing"/>), and
+/// proportional print, and the inferred spaces (<see cref="CtcDecoder.IsSpaceGap"/>, <see cref="PunctuationSpacing"/>), and
 /// now and then the model's own, split words there: <c>Fr ied</c>, <c>MAL INJA</c>, <c>ROUND ING</c>, <c>Descr ipt
 /// ion</c>, <c>Cashier :</c>. In such print the white space is not what tells a word gap; the cells are. A space is an
 /// empty cell: two glyphs a word apart are at least two cells apart centre to centre, two glyphs of one word one cell.
@@ -149,5 +149,5 @@ internal static class MonospacedSpacing
     }
 
     // Characters a space follows by convention, printed or not.
-    private static bool SpacedAfter(string entry) => ColonSpacing.IsColon(entry) || entry is "," or "\uFF0C";
+    private static bool SpacedAfter(string entry) => PunctuationSpacing.IsColon(entry) || entry is "," or "\uFF0C";
 }

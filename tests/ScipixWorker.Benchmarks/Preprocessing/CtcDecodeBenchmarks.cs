@@ -13,7 +13,7 @@ namespace ScipixWorker.Benchmarks.Preprocessing;
 /// the seven of <c>colons/</c>; captured in the setup), as PaddleOCR decodes (neither option), with inferred spaces, and with look-alike
 /// digits and letters resolved too; with <see cref="ReadInk"/>, what the engine reads from the model's input is read too,
 /// the ink measured once a line as the engine measures it: spaces beside colons and after commas
-/// (<see cref="ColonSpacing"/>; 11 of the 31 crops have a colon), spaces in monospaced print
+/// (<see cref="PunctuationSpacing"/>; 11 of the 31 crops have a colon), spaces in monospaced print
 /// (<see cref="MonospacedSpacing"/>) and a line's final period or comma (<see cref="TrailingMarks"/>).
 /// </summary>
 /// <remarks>Every invocation decodes all the crops and declares them as its operations: the times are per line.</remarks>

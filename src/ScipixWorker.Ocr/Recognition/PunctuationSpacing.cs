@@ -1,7 +1,7 @@
 namespace ScipixWorker.Ocr.Recognition;
 
 /// <summary>
-/// Spaces beside colons, read from the ink. Receipts print labels as <c>TEL : 03-3271 9872</c>, <c>CASHIER :</c>,
+/// Spaces beside colons and after commas, read from the ink. Receipts print labels as <c>TEL : 03-3271 9872</c>, <c>CASHIER :</c>,
 /// <c>TOTAL QTY : 15</c>: the colon sits in a monospaced cell of its own with white space on both sides, and a reader
 /// sees the spaces. PP-OCRv4's recognizer gives the space class nothing there (a colon is narrow and the gap looks like
 /// the colon's own cell to it), so neither its output nor <see cref="CtcDecoder.IsSpaceGap"/> has one, and the line
@@ -18,7 +18,7 @@ namespace ScipixWorker.Ocr.Recognition;
 /// full-width comma, which Chinese text sets without one.
 /// </para>
 /// </summary>
-internal static class ColonSpacing
+internal static class PunctuationSpacing
 {
     /// <summary>The white space beside a colon, as a fraction of the text's height, that is read as a space.</summary>
     public const float MinGap = 0.4f;

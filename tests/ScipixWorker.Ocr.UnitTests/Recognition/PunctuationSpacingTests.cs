@@ -122,11 +122,11 @@ public sealed class LineInkTests
 }
 
 /// <summary>
-/// <see cref="ColonSpacing"/> through <see cref="CtcDecoder.Decode"/>: patterns as <see cref="CtcPattern"/> writes them,
+/// <see cref="PunctuationSpacing"/> through <see cref="CtcDecoder.Decode"/>: patterns as <see cref="CtcPattern"/> writes them,
 /// one time step per character, with the glyphs' ink at the columns given (a step is 8 px; the text is 24 px high, so
-/// <see cref="ColonSpacing.MinGap"/> is 9.6 px of white).
+/// <see cref="PunctuationSpacing.MinGap"/> is 9.6 px of white).
 /// </summary>
-public sealed class ColonSpacingTests
+public sealed class PunctuationSpacingTests
 {
     private const string Alphabet = "L0.:\uFF1A12,\uFF0C";
 

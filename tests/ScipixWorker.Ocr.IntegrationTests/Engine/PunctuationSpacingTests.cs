@@ -5,12 +5,12 @@ using ScipixWorker.Ocr.IntegrationTests.Support;
 namespace ScipixWorker.Ocr.IntegrationTests.Engine;
 
 /// <summary>
-/// Spaces beside colons read from the ink (Recognition/ColonSpacing), on real receipt lines. The recognizer gives the
+/// Spaces beside colons and after commas read from the ink (Recognition/PunctuationSpacing), on real receipt lines. The recognizer gives the
 /// space class nothing beside these colons: before the rule they read <c>TEL:03-3271 9872</c>, <c>Cashier:</c>,
 /// <c>TOTAL:</c> and <c>Cash Inv No.:7817F712</c>. The colons set close to their label or inside a time must stay so.
 /// </summary>
 [Collection(EngineCollection.Name)]
-public sealed class ColonSpacingTests(EngineFixture fixture)
+public sealed class PunctuationSpacingTests(EngineFixture fixture)
 {
     public static TheoryData<string> Spaced() => ["021_004", "213_010", "567_036", "339_006"];
 
