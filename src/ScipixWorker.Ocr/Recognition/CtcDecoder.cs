@@ -85,7 +85,7 @@ internal static class CtcDecoder
         }
 
         var read = emitted.Count; // the confidence is the model's, over what it emitted
-        ink = Once(ink);
+        ink = ink is null ? null : LineInk.Once(ink);
         if (spaceIndex > 0 && ink is not null)
         {
             PunctuationSpacing.Apply(emitted, dictionary, ink);
@@ -109,28 +109,6 @@ internal static class CtcDecoder
         }
 
         return (text.ToString(), read == 0 ? 0f : (float)(sum / read));
-    }
-
-    // The ink measured at most once, however many of the rules ask for it.
-    private static Func<LineInk?>? Once(Func<LineInk?>? measure)
-    {
-        if (measure is null)
-        {
-            return null;
-        }
-
-        LineInk? ink = null;
-        var measured = false;
-        return () =>
-        {
-            if (!measured)
-            {
-                ink = measure();
-                measured = true;
-            }
-
-            return ink;
-        };
     }
 
     /// <summary>

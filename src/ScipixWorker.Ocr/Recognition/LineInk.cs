@@ -20,14 +20,13 @@ internal sealed class LineInk
 
     private readonly List<(int Start, int End)> _runs;
     private readonly double _stride;
-    private readonly double _widthScale;
 
     private LineInk(List<(int Start, int End)> runs, int textHeight, double stride, double widthScale)
     {
         _runs = runs;
         TextHeight = textHeight;
         _stride = stride;
-        _widthScale = widthScale;
+        WidthScale = widthScale;
     }
 
     /// <summary>The height of the text's band of rows, in pixels of the input.</summary>
@@ -47,10 +46,30 @@ internal sealed class LineInk
     public (int Top, int Bottom) LastRunRows { get; private init; }
 
     /// <summary>How many times as wide as printed the line was drawn (1, or <see cref="CondensedLines.Factor"/>).</summary>
-    public double WidthScale => _widthScale;
+    public double WidthScale { get; }
 
     /// <summary>The column runs holding ink, left to right (first and last column, inclusive).</summary>
     public IReadOnlyList<(int Start, int End)> Runs => _runs;
+
+    /// <summary>
+    /// <paramref name="measure"/> called at most once, however often the returned function is: each rule that reads a
+    /// line's ink asks for it, and the line is measured for the first.
+    /// </summary>
+    public static Func<LineInk?> Once(Func<LineInk?> measure)
+    {
+        LineInk? ink = null;
+        var measured = false;
+        return () =>
+        {
+            if (!measured)
+            {
+                ink = measure();
+                measured = true;
+            }
+
+            return ink;
+        };
+    }
 
     /// <summary>
     /// Measures one item of the recognizer's CHW input (normalized to [-1, 1]), of which the first
@@ -184,7 +203,7 @@ internal sealed class LineInk
             return null;
         }
 
-        return b <= a ? 0f : (float)((_runs[b].Start - _runs[a].End - 1) / (TextHeight * _widthScale));
+        return b <= a ? 0f : (float)((_runs[b].Start - _runs[a].End - 1) / (TextHeight * WidthScale));
     }
 
     /// <summary>

@@ -23,10 +23,12 @@ internal static class PunctuationSpacing
     /// <summary>The white space beside a colon, as a fraction of the text's height, that is read as a space.</summary>
     public const float MinGap = 0.4f;
 
+    /// <summary>
+    /// Adds the spaces; <paramref name="measure"/> is asked for the line's ink only when a colon or comma has a side to
+    /// check (<see cref="CtcDecoder.Decode"/> measures it at most once).
+    /// </summary>
     public static void Apply(List<CtcCharacter> characters, CharacterDictionary dictionary, Func<LineInk?> measure)
     {
-        LineInk? ink = null;
-        var measured = false;
         for (var k = 0; k < characters.Count; k++)
         {
             var comma = dictionary[characters[k].Class] == ",";
@@ -45,13 +47,7 @@ internal static class PunctuationSpacing
                 continue;
             }
 
-            if (!measured)
-            {
-                ink = measure();
-                measured = true;
-            }
-
-            if (ink is null)
+            if (measure() is not { } ink)
             {
                 return;
             }

@@ -163,23 +163,13 @@ internal sealed class TextRecognizer : IDisposable
             for (var i = 0; i < batch.Count; i++)
             {
                 var item = i;
-                LineInk? ink = null;
-                var measured = false;
-                LineInk? Ink()
-                {
-                    if (!measured)
-                    {
-                        measured = true;
-                        ink = LineInk.Measure(tensor.Span.Slice(item * itemSize, itemSize), width, InputHeight, LineResizer.Width(batch[item], InputHeight, width), steps, widthScale);
-                    }
-
-                    return ink;
-                }
+                var ink = LineInk.Once(() => LineInk.Measure(
+                    tensor.Span.Slice(item * itemSize, itemSize), width, InputHeight, LineResizer.Width(batch[item], InputHeight, width), steps, widthScale));
 
                 var (text, confidence) = CtcDecoder.Decode(
-                    output.Slice(i * steps * classes, steps * classes), steps, classes, _dictionary, _inferSpaces, _resolveLookalikes, Ink, _trailingMarks);
+                    output.Slice(i * steps * classes, steps * classes), steps, classes, _dictionary, _inferSpaces, _resolveLookalikes, ink, _trailingMarks);
                 results[i] = (_halfWidth ? WidthNormalizer.Normalize(text) : text, confidence);
-                if (findCondensed && CondensedLines.IsCondensed(text, Ink, width / (double)steps))
+                if (findCondensed && CondensedLines.IsCondensed(text, ink, width / (double)steps))
                 {
                     (condensed ??= []).Add(i);
                 }

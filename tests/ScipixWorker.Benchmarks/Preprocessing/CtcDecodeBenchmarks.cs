@@ -62,9 +62,8 @@ public class CtcDecodeBenchmarks
         var characters = 0;
         foreach (var (probabilities, steps, classes, input, width, contentWidth) in _outputs)
         {
-            // Measured once a line, however many rules ask, as the engine's recognizer does.
-            var measured = ReadInk ? new Lazy<LineInk?>(() => LineInk.Measure(input, width, TextRecognizer.InputHeight, contentWidth, steps), LazyThreadSafetyMode.None) : null;
-            Func<LineInk?>? ink = measured is null ? null : () => measured.Value;
+            // Decode measures it once a line, however many rules ask, as in the engine.
+            Func<LineInk?>? ink = ReadInk ? () => LineInk.Measure(input, width, TextRecognizer.InputHeight, contentWidth, steps) : null;
             characters += CtcDecoder.Decode(probabilities, steps, classes, _dictionary, InferSpaces, ResolveLookalikes, ink, trailingMarks: ReadInk).Text.Length;
         }
 
