@@ -371,7 +371,15 @@ public sealed class OcrEngine : IDisposable
         RecognitionScheduler scheduler, List<PreparedPage> prepared, SourceFile source, CancellationToken cancellationToken, CancellationToken abandonUnstarted)
     {
         var queued = Stopwatch.GetTimestamp();
-        var recognized = await scheduler.RecognizeAsync(prepared.SelectMany(p => p.Crops).ToList(), cancellationToken, abandonUnstarted);
+        var crops = prepared.SelectMany(p => p.Crops).ToList();
+        var recognized = Unread(crops.Count);
+        var first = AllButGapColons(prepared);
+        Fill(recognized, first, await scheduler.RecognizeAsync(first.Select(i => crops[i]).ToList(), cancellationToken, abandonUnstarted));
+        if (GapColonsToRead(prepared, recognized) is { Count: > 0 } gaps)
+        {
+            Fill(recognized, gaps, await scheduler.RecognizeAsync(gaps.Select(i => crops[i]).ToList(), cancellationToken));
+        }
+
         if (UnsureLineImages(prepared, recognized) is { Count: > 0 } unsure)
         {
             var turned = await scheduler.RecognizeAsync(unsure.Select(u => u.Turned).ToList(), cancellationToken);
@@ -402,20 +410,72 @@ public sealed class OcrEngine : IDisposable
 
         // The recognizer leases per call, after this page's lease is back.
         var started = Stopwatch.GetTimestamp();
-        var recognized = prepared.LoneMarks == 0
-            ? _recognizer.Recognize(prepared.Crops, cancellationToken)
-            : [
-                // Colon candidates in a call of their own: batched in, they would change the padding the page's lines see.
-                .. _recognizer.Recognize(prepared.Crops.Take(prepared.Crops.Count - prepared.LoneMarks).ToList(), cancellationToken),
-                .. _recognizer.Recognize(prepared.Crops.Skip(prepared.Crops.Count - prepared.LoneMarks).ToList(), cancellationToken),
-            ];
+        // Colon candidates in a call of their own, after the lines: batched in, they would change the padding the page's
+        // lines see, and a gap's colon is read only where the lines read around it miss one.
         List<PreparedPage> pages = [prepared];
+        var lineCount = prepared.Crops.Count - prepared.LoneMarks;
+        var recognized = Unread(prepared.Crops.Count);
+        Fill(recognized, [.. Enumerable.Range(0, lineCount)], _recognizer.Recognize(prepared.Crops.Take(lineCount).ToList(), cancellationToken));
+        List<int> marks = [.. Enumerable.Range(lineCount, prepared.LoneMarks - prepared.GapColons.Count), .. GapColonsToRead(pages, recognized)];
+        if (marks.Count > 0)
+        {
+            Fill(recognized, marks, _recognizer.Recognize(marks.Select(i => prepared.Crops[i]).ToList(), cancellationToken));
+        }
+
         if (UnsureLineImages(pages, recognized) is { Count: > 0 } unsure)
         {
             KeepSurerReadings(pages, recognized, unsure, _recognizer.Recognize(unsure.Select(u => u.Turned).ToList(), cancellationToken));
         }
 
         return Assemble(pages[0], recognized, Stopwatch.GetElapsedTime(started));
+    }
+
+    // Readings for crops not read (yet): no text.
+    private static (string Text, float Confidence)[] Unread(int count) => Enumerable.Repeat((string.Empty, 0f), count).ToArray();
+
+    private static void Fill((string Text, float Confidence)[] recognized, List<int> indices, (string Text, float Confidence)[] readings)
+    {
+        for (var k = 0; k < indices.Count; k++)
+        {
+            recognized[indices[k]] = readings[k];
+        }
+    }
+
+    // The indices of all pages' crops (one after another), but the colons found in gaps, which wait for the lines.
+    private static List<int> AllButGapColons(List<PreparedPage> pages)
+    {
+        var indices = new List<int>();
+        var offset = 0;
+        foreach (var page in pages)
+        {
+            indices.AddRange(Enumerable.Range(offset, page.Crops.Count - page.GapColons.Count));
+            offset += page.Crops.Count;
+        }
+
+        return indices;
+    }
+
+    // The colons found in gaps worth reading once the lines are read: where the line before kept no colon of its own at
+    // its end, nor the next at its start (about one in five on sroie_pages).
+    private List<int> GapColonsToRead(List<PreparedPage> pages, (string Text, float Confidence)[] recognized)
+    {
+        var indices = new List<int>();
+        var offset = 0;
+        foreach (var page in pages)
+        {
+            var first = page.Crops.Count - page.GapColons.Count;
+            for (var k = 0; k < page.GapColons.Count; k++)
+            {
+                if (IsMissing(page.GapColons[k], recognized.AsSpan(offset, page.Crops.Count), []))
+                {
+                    indices.Add(offset + first + k);
+                }
+            }
+
+            offset += page.Crops.Count;
+        }
+
+        return indices;
     }
 
     /// <summary>
@@ -510,11 +570,6 @@ public sealed class OcrEngine : IDisposable
             detected += Stopwatch.GetTimestamp() - again; // counted as detection, not classification
         }
 
-        // Colons set apart (LoneMarks): read after the lines, kept only as colons; the classifier never sees them.
-        var marks = found.Where(b => b.Lone).Select(b => b.Box).ToList();
-        var markCrops = marks.Select(q => QuadCropper.Crop(page, q)).ToList();
-        page.ReturnToPool();
-
         // Clockwise quarter turns that make the page upright.
         var quarterTurns = (sideways, turned) switch
         {
@@ -531,12 +586,50 @@ public sealed class OcrEngine : IDisposable
             crops = order.Select(i => crops[i]).ToList();
         }
 
+        // Colons set apart (LoneMarks) and faint ones in the gaps after lines (GapColons): read after the lines, kept
+        // only as colons; the classifier never sees them.
+        var marks = found.Where(b => b.Lone).Select(b => b.Box).ToList();
+        var gapColons = _options.GapColons ? GapColons.Find(page, quads, crops, Rows(quads, quarterTurns, page.Width, page.Height)) : [];
+        var markCrops = marks.Select(q => QuadCropper.Crop(page, q)).ToList();
+        marks.AddRange(gapColons.Select(g => g.Box));
+        markCrops.AddRange(gapColons.Select(g => g.Crop));
+        page.ReturnToPool();
+
         return new PreparedPage(pageNumber, page.Width, page.Height, [.. quads, .. marks], [.. crops, .. markCrops], decode,
             Stopwatch.GetElapsedTime(started, detected), Stopwatch.GetElapsedTime(detected), quarterTurns)
         {
             OverScan = overScan,
             LoneMarks = marks.Count,
+            GapColons = gapColons,
         };
+    }
+
+    // The rows the page's text will join its lines into (Arrange), as indices into them.
+    private IReadOnlyList<IReadOnlyList<int>> Rows(List<Quad> quads, int quarterTurns, int width, int height)
+    {
+        var (upright, order) = AsRead(quads, quarterTurns, width, height);
+        return order is null
+            ? ReadingOrder.GroupIntoRows(upright)
+            : [.. ReadingOrder.GroupIntoRows([.. order.Select(i => upright[i])]).Select(row => (IReadOnlyList<int>)[.. row.Select(k => order[k])])];
+    }
+
+    /// <summary>
+    /// Boxes as the page's text reads them: turned upright by <paramref name="quarterTurns"/> and, when they slope
+    /// (<see cref="ReadingOrder.Skew"/>), turned straight, with their reading order then (null when they do not). A
+    /// skewed page (a photo, a sheet fed askew) has its lines ordered and joined into rows as they lie on the page turned
+    /// straight, or an item and its price further right would fall on different rows.
+    /// </summary>
+    private (List<Quad> Upright, int[]? Order) AsRead(List<Quad> boxes, int quarterTurns, int width, int height)
+    {
+        var upright = boxes.Select(b => ReadingOrder.Upright(b, quarterTurns, width, height)).ToList();
+        var skew = _options.OrientationPerPage ? ReadingOrder.Skew(upright) : 0;
+        if (MathF.Abs(skew) < ReadingOrder.MinSkew)
+        {
+            return (upright, null);
+        }
+
+        upright = upright.Select(b => ReadingOrder.Rotated(b, -skew)).ToList();
+        return (upright, ReadingOrder.Order(upright));
     }
 
     // The boxes of text lines, without the colon candidates.
@@ -599,6 +692,7 @@ public sealed class OcrEngine : IDisposable
 
         var lines = new List<RecognizedLine>(prepared.Boxes.Count);
         var firstMark = prepared.Boxes.Count - prepared.LoneMarks;
+        var firstGapColon = prepared.Boxes.Count - prepared.GapColons.Count;
         for (var i = 0; i < prepared.Boxes.Count; i++)
         {
             if (i >= firstMark && !PunctuationSpacing.IsColon(recognized[i].Text))
@@ -606,7 +700,17 @@ public sealed class OcrEngine : IDisposable
                 continue;
             }
 
-            if (recognized[i].Confidence >= _options.DropScore && recognized[i].Text.Length > 0)
+            if (i >= firstGapColon)
+            {
+                if (recognized[i].Confidence >= GapColons.MinConfidence && IsMissing(prepared.GapColons[i - firstGapColon], recognized, lines))
+                {
+                    lines.Add(new RecognizedLine(recognized[i].Text, recognized[i].Confidence, prepared.Boxes[i]));
+                }
+
+                continue;
+            }
+
+            if (Kept(recognized[i]))
             {
                 lines.Add(new RecognizedLine(recognized[i].Text, recognized[i].Confidence, prepared.Boxes[i]));
             }
@@ -625,6 +729,22 @@ public sealed class OcrEngine : IDisposable
         };
     }
 
+    // A line the page keeps: read, and confidently enough.
+    private bool Kept((string Text, float Confidence) line) => line.Confidence >= _options.DropScore && line.Text.Length > 0;
+
+    // A colon found in a gap is the page's only where the line before it was kept and the recognizer did not read it
+    // already: at the end of that line, at the start of the next, or in a box of its own (a lone mark's, or the
+    // detector's) among the lines kept so far.
+    private bool IsMissing(GapColon colon, ReadOnlySpan<(string Text, float Confidence)> recognized, List<RecognizedLine> kept)
+    {
+        var before = recognized[colon.After].Text.TrimEnd();
+        var after = colon.Before >= 0 && Kept(recognized[colon.Before]) ? recognized[colon.Before].Text.TrimStart() : string.Empty;
+        return Kept(recognized[colon.After])
+            && !(before.Length > 0 && (PunctuationSpacing.IsColon(before[^1..]) || before[^1] == ';'))
+            && !(after.Length > 0 && PunctuationSpacing.IsColon(after[..1]))
+            && !kept.Any(l => colon.IsNear(l.Box) && l.Text.Any(c => PunctuationSpacing.IsColon(c.ToString())));
+    }
+
     /// <summary>
     /// A page's lines in reading order and its text, as the page lies turned upright by <paramref name="quarterTurns"/>
     /// and, when its lines slope (<see cref="ReadingOrder.Skew"/>), turned straight: rows joined, columns read one after
@@ -632,14 +752,9 @@ public sealed class OcrEngine : IDisposable
     /// </summary>
     private (List<RecognizedLine> Lines, string Text) Arrange(List<RecognizedLine> lines, int quarterTurns, int width, int height)
     {
-        var upright = lines.Select(l => ReadingOrder.Upright(l.Box, quarterTurns, width, height)).ToList();
-        var skew = _options.OrientationPerPage ? ReadingOrder.Skew(upright) : 0;
-        if (MathF.Abs(skew) >= ReadingOrder.MinSkew)
+        var (upright, order) = AsRead(lines.Select(l => l.Box).ToList(), quarterTurns, width, height);
+        if (order is not null)
         {
-            // A skewed page (a photo, a sheet fed askew): its lines are ordered and joined into rows as they lie on the
-            // page turned straight, or an item and its price further right would fall on different rows.
-            upright = upright.Select(b => ReadingOrder.Rotated(b, -skew)).ToList();
-            var order = ReadingOrder.Order(upright);
             lines = [.. order.Select(i => lines[i])];
             upright = [.. order.Select(i => upright[i])];
         }
@@ -699,8 +814,14 @@ public sealed class OcrEngine : IDisposable
         /// <summary>An image of one line, its one crop the whole image set upright as detected, to be read turned half a turn when unsure (<see cref="UnsureLineImages"/>).</summary>
         public bool LineImage { get; init; }
 
-        /// <summary>The last this many boxes and crops are colon candidates (<see cref="LoneMarks"/>), kept only if they read as a colon.</summary>
+        /// <summary>
+        /// The last this many boxes and crops are colon candidates (<see cref="Detection.LoneMarks"/>, then
+        /// <see cref="GapColons"/>), kept only if they read as a colon.
+        /// </summary>
         public int LoneMarks { get; init; }
+
+        /// <summary>The last of those candidates, found in the gaps after lines (<see cref="Detection.GapColons"/>).</summary>
+        public IReadOnlyList<GapColon> GapColons { get; init; } = [];
     }
 
     /// <summary>

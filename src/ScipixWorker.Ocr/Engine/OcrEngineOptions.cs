@@ -200,6 +200,14 @@ public sealed class OcrEngineOptions
     /// </summary>
     public bool LoneColons { get; set; } = true;
 
+    /// <summary>
+    /// Read faint colons between a label and its value (<c>Rounding   :   0.00</c>), which the detector does not see or
+    /// the recognizer lets go: the gap after each line is searched in the page's pixels for two dots one above the other,
+    /// and what is found is kept when it reads as a colon (<see cref="Detection.GapColons"/>). False reproduces PaddleOCR's
+    /// output exactly.
+    /// </summary>
+    public bool GapColons { get; set; } = true;
+
     /// <summary>Lines recognized with a lower confidence are dropped from full-page results (drop_score).</summary>
     [Range(0.0, 1.0)]
     public float DropScore { get; set; } = 0.5f;

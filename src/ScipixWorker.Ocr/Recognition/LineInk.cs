@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Numerics.Tensors;
+using ScipixWorker.Ocr.Imaging;
 
 namespace ScipixWorker.Ocr.Recognition;
 
@@ -136,17 +137,7 @@ internal sealed class LineInk
             return null;
         }
 
-        var top = 0;
-        while (rowInk[top] * 4 < most)
-        {
-            top++;
-        }
-
-        var bottom = height - 1;
-        while (rowInk[bottom] * 4 < most)
-        {
-            bottom--;
-        }
+        var (top, bottom) = Band(rowInk, most);
 
         var inked = ArrayPool<bool>.Shared.Rent(width + 1);
         try
@@ -227,6 +218,80 @@ internal sealed class LineInk
         }
 
         return best;
+    }
+
+    /// <summary>
+    /// The text band of a crop in an RGB image, as <see cref="Measure(ReadOnlySpan{float}, int, int, int, int, double)"/> finds it on the recognizer's input: its first
+    /// and last row as fractions of the crop's height, with the grey level of the crop's darkest ink (its 2nd
+    /// percentile); null when the crop has no contrast to speak of.
+    /// </summary>
+    public static (float Top, float Bottom, byte Dark)? TextBand(RgbBuffer crop)
+    {
+        var (width, height) = (crop.Width, crop.Height);
+        Span<int> histogram = stackalloc int[Levels];
+        Span<int> greys = stackalloc int[256];
+        histogram.Clear();
+        greys.Clear();
+        var data = crop.Data;
+        for (var i = 0; i < width * height; i++)
+        {
+            var grey = (data[3 * i] + data[(3 * i) + 1] + data[(3 * i) + 2]) / 3;
+            greys[grey]++;
+            histogram[grey * Levels / 256]++;
+        }
+
+        var level = OtsuLevel(histogram, width * height);
+        if (level < 0)
+        {
+            return null;
+        }
+
+        var threshold = (level + 1) * 256 / Levels; // grey levels below it are ink
+        Span<int> rowInk = height <= 256 ? stackalloc int[height] : new int[height];
+        rowInk.Clear();
+        var most = 0;
+        for (var y = 0; y < height; y++)
+        {
+            var row = crop.ReadOnlyRow(y);
+            for (var x = 0; x < width; x++)
+            {
+                rowInk[y] += (row[3 * x] + row[(3 * x) + 1] + row[(3 * x) + 2]) / 3 < threshold ? 1 : 0;
+            }
+
+            most = Math.Max(most, rowInk[y]);
+        }
+
+        if (most == 0)
+        {
+            return null;
+        }
+
+        var (top, bottom) = Band(rowInk, most);
+        var (dark, seen) = (0, greys[0]);
+        while (seen * 50 < width * height)
+        {
+            seen += greys[++dark];
+        }
+
+        return (top / (float)height, (bottom + 1) / (float)height, (byte)dark);
+    }
+
+    // The text's band: the first and last row holding at least a quarter of the inkiest row's dark pixels.
+    private static (int Top, int Bottom) Band(ReadOnlySpan<int> rowInk, int most)
+    {
+        var top = 0;
+        while (rowInk[top] * 4 < most)
+        {
+            top++;
+        }
+
+        var bottom = rowInk.Length - 1;
+        while (rowInk[bottom] * 4 < most)
+        {
+            bottom--;
+        }
+
+        return (top, bottom);
     }
 
     // The first and last row in first..last holding ink within the run's columns; (-1, -1) when none does.

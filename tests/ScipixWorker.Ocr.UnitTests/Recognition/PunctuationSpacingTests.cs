@@ -1,3 +1,4 @@
+using ScipixWorker.Ocr.Imaging;
 using ScipixWorker.Ocr.Recognition;
 
 namespace ScipixWorker.Ocr.UnitTests.Recognition;
@@ -92,6 +93,35 @@ public sealed class LineInkTests
 
         Assert.Equal(27f / 24f, asPrinted.Gap(0, 5)!.Value, 4);
         Assert.Equal(27f / 24f / 1.5f, stretched.Gap(0, 5)!.Value, 4);
+    }
+
+    [Fact]
+    public void A_crops_text_band_and_darkest_ink_are_found_in_its_pixels()
+    {
+        var crop = new RgbBuffer(60, 40);
+        crop.Data.AsSpan().Fill(250);
+        for (var y = 8; y <= 32; y++)
+        {
+            crop.Row(y).Slice(3 * 5, 3 * 20).Fill(30); // a glyph, columns 5-24
+            crop.Row(y).Slice(3 * 35, 3 * 20).Fill(30);
+        }
+
+        crop.Row(2).Slice(3 * 5, 3 * 3).Fill(30); // a speck above
+
+        var (top, bottom, dark) = LineInk.TextBand(crop)!.Value;
+
+        Assert.Equal(8f / 40, top, 4);
+        Assert.Equal(33f / 40, bottom, 4);
+        Assert.Equal(30, dark);
+    }
+
+    [Fact]
+    public void A_blank_crop_has_no_text_band()
+    {
+        var crop = new RgbBuffer(60, 40);
+        crop.Data.AsSpan().Fill(250);
+
+        Assert.Null(LineInk.TextBand(crop));
     }
 
     [Fact]
