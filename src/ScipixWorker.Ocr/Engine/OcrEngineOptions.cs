@@ -76,6 +76,14 @@ public sealed class OcrEngineOptions
     /// </summary>
     public bool TrailingMarks { get; set; } = true;
 
+    /// <summary>
+    /// The point before an amount's two decimals is read from the ink where the recognizer let it go or read it as a
+    /// space (<c>000</c> is read <c>0.00</c>, <c>327 00</c> <c>327.00</c>), and a space it set after one is dropped
+    /// (<c>2. 83</c> is read <c>2.83</c>; <see cref="Recognition.DecimalPoints"/>). False reproduces PaddleOCR's output
+    /// exactly.
+    /// </summary>
+    public bool DecimalPoints { get; set; } = true;
+
     /// <summary>CPU or CUDA.</summary>
     public ExecutionProvider ExecutionProvider { get; set; } = ExecutionProvider.Cpu;
 

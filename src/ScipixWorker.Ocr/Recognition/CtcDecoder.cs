@@ -33,12 +33,14 @@ internal static class CtcDecoder
     /// colon or after a comma is a space too (<see cref="PunctuationSpacing"/>), and in monospaced print a space between two
     /// glyphs in neighbouring cells is dropped (<see cref="MonospacedSpacing"/>). With <paramref name="trailingMarks"/> and
     /// <paramref name="ink"/>, a period or comma the model let go at the end of the line is read from the ink
-    /// (<see cref="TrailingMarks"/>). Without any of them the output is exactly PaddleOCR's.
+    /// (<see cref="TrailingMarks"/>). With <paramref name="decimalPoints"/>, the point before an amount's two decimals is read
+    /// from the ink where the model let it go, and a space it set after one is dropped (<see cref="DecimalPoints"/>).
+    /// Without any of them the output is exactly PaddleOCR's.
     /// </para>
     /// </summary>
     public static (string Text, float Confidence) Decode(
         ReadOnlySpan<float> probabilities, int steps, int classes, CharacterDictionary dictionary, bool inferSpaces = false, bool resolveLookalikes = false,
-        Func<LineInk?>? ink = null, bool trailingMarks = false)
+        Func<LineInk?>? ink = null, bool trailingMarks = false, bool decimalPoints = false)
     {
         var emitted = new List<CtcCharacter>();
         var sum = 0.0;
@@ -90,6 +92,11 @@ internal static class CtcDecoder
         {
             PunctuationSpacing.Apply(emitted, dictionary, ink);
             MonospacedSpacing.Apply(emitted, dictionary, ink);
+        }
+
+        if (decimalPoints)
+        {
+            DecimalPoints.Apply(emitted, probabilities, classes, dictionary);
         }
 
         if (trailingMarks && ink is not null)

@@ -64,7 +64,7 @@ public class CtcDecodeBenchmarks
         {
             // Decode measures it once a line, however many rules ask, as in the engine.
             Func<LineInk?>? ink = ReadInk ? () => LineInk.Measure(input, width, TextRecognizer.InputHeight, contentWidth, steps) : null;
-            characters += CtcDecoder.Decode(probabilities, steps, classes, _dictionary, InferSpaces, ResolveLookalikes, ink, trailingMarks: ReadInk).Text.Length;
+            characters += CtcDecoder.Decode(probabilities, steps, classes, _dictionary, InferSpaces, ResolveLookalikes, ink, trailingMarks: ReadInk, decimalPoints: ResolveLookalikes).Text.Length;
         }
 
         return characters;
