@@ -3,9 +3,7 @@ using ScipixWorker.Ocr.Recognition;
 namespace ScipixWorker.Ocr.UnitTests.Recognition;
 
 /// <summary>
-/// <see cref="DecimalPoints"/> through <see cref="CtcDecoder.Decode"/>. In the patterns a character is that character at
-/// 0.9 (<c>' '</c> the model's space), <c>_</c> the blank, <c>*</c> the blank with the period at 0.05, <c>+</c> the blank
-/// with the comma at 0.05 and <c>'</c> the blank with the period at 0.01.
+/// <see cref="DecimalPoints"/> through <see cref="CtcDecoder.Decode"/>, on the patterns of <see cref="MarkPatterns"/>.
 /// </summary>
 public sealed class DecimalPointsTests
 {
@@ -13,22 +11,8 @@ public sealed class DecimalPointsTests
 
     private static string Decode(string pattern, bool decimalPoints = true)
     {
-        var dictionary = new CharacterDictionary(Alphabet.Select(c => c.ToString()).ToArray(), useSpace: true);
-        var probabilities = new float[pattern.Length * dictionary.Count];
-        for (var t = 0; t < pattern.Length; t++)
-        {
-            var row = probabilities.AsSpan(t * dictionary.Count, dictionary.Count);
-            switch (pattern[t])
-            {
-                case '_': row[0] = 0.9f; break;
-                case '*': row[0] = 0.9f; row[dictionary.Period] = 0.05f; break;
-                case '+': row[0] = 0.9f; row[dictionary.Comma] = 0.05f; break;
-                case '\'': row[0] = 0.9f; row[dictionary.Period] = 0.01f; break;
-                case ' ': row[dictionary.SpaceIndex] = 0.9f; break;
-                default: row[Alphabet.IndexOf(pattern[t], StringComparison.Ordinal) + 1] = 0.9f; break;
-            }
-        }
-
+        var dictionary = MarkPatterns.Dictionary(Alphabet);
+        var probabilities = MarkPatterns.Probabilities(dictionary, Alphabet, pattern);
         return CtcDecoder.Decode(probabilities, pattern.Length, dictionary.Count, dictionary, inferSpaces: true, decimalPoints: decimalPoints).Text;
     }
 

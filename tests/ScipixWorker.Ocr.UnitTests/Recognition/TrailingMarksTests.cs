@@ -5,8 +5,7 @@ namespace ScipixWorker.Ocr.UnitTests.Recognition;
 /// <summary>
 /// <see cref="TrailingMarks"/> through <see cref="CtcDecoder.Decode"/>, on a synthetic line <c>abab</c> (four glyphs
 /// 7 px wide, one per two time steps, the text's band rows 12 to 35, 24 px) followed by whatever mark a test paints.
-/// In the patterns a letter is that letter at 0.9, <c>_</c> the blank, <c>*</c> the blank with the period at 0.05 and
-/// <c>+</c> the blank with the comma at 0.05.
+/// The patterns are those of <see cref="MarkPatterns"/>.
 /// </summary>
 public sealed class TrailingMarksTests
 {
@@ -15,19 +14,8 @@ public sealed class TrailingMarksTests
 
     private static string Decode(string pattern, bool trailingMarks = true, params (int Start, int End, int Top, int Bottom)[] marks)
     {
-        var dictionary = new CharacterDictionary(Alphabet.Select(c => c.ToString()).ToArray(), useSpace: true);
-        var probabilities = new float[pattern.Length * dictionary.Count];
-        for (var t = 0; t < pattern.Length; t++)
-        {
-            var row = probabilities.AsSpan(t * dictionary.Count, dictionary.Count);
-            switch (pattern[t])
-            {
-                case '_': row[0] = 0.9f; break;
-                case '*': row[0] = 0.9f; row[dictionary.Period] = 0.05f; break;
-                case '+': row[0] = 0.9f; row[dictionary.Comma] = 0.05f; break;
-                default: row[Alphabet.IndexOf(pattern[t], StringComparison.Ordinal) + 1] = 0.9f; break;
-            }
-        }
+        var dictionary = MarkPatterns.Dictionary(Alphabet);
+        var probabilities = MarkPatterns.Probabilities(dictionary, Alphabet, pattern);
 
         var tensor = InkLine.Tensor(Width, (1, 7), (17, 23), (33, 39), (49, 55));
         foreach (var (start, end, top, bottom) in marks)
