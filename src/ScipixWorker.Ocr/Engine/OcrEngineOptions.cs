@@ -70,9 +70,10 @@ public sealed class OcrEngineOptions
     public bool CondensedLines { get; set; } = true;
 
     /// <summary>
-    /// A period or comma that ends a line and that the recognizer let go is read from the ink where the model gave it at
-    /// least a hundredth (<see cref="Recognition.TrailingMarks"/>): <c>JOHOR BAHRU</c> is read <c>JOHOR BAHRU,</c>. False
-    /// reproduces PaddleOCR's output exactly.
+    /// A period or comma that ends a line or a word and that the recognizer let go is read from the ink where the model
+    /// gave it at least a hundredth (<see cref="Recognition.TrailingMarks"/>): <c>JOHOR BAHRU</c> is read
+    /// <c>JOHOR BAHRU,</c>, <c>RETURNABLE THANK YOU</c> <c>RETURNABLE, THANK YOU</c>. False reproduces PaddleOCR's output
+    /// exactly.
     /// </summary>
     public bool TrailingMarks { get; set; } = true;
 

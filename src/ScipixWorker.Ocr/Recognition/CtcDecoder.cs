@@ -32,7 +32,7 @@ internal static class CtcDecoder
     /// measures the line's input and is called only for a line with a colon, a comma or a space, white space beside a
     /// colon or after a comma is a space too (<see cref="PunctuationSpacing"/>), and in monospaced print a space between two
     /// glyphs in neighbouring cells is dropped (<see cref="MonospacedSpacing"/>). With <paramref name="trailingMarks"/> and
-    /// <paramref name="ink"/>, a period or comma the model let go at the end of the line is read from the ink
+    /// <paramref name="ink"/>, a period or comma the model let go at the end of the line or of a word is read from the ink
     /// (<see cref="TrailingMarks"/>). With <paramref name="decimalPoints"/>, the point before an amount's two decimals is read
     /// from the ink where the model let it go, and a space it set after one is dropped (<see cref="DecimalPoints"/>).
     /// Without any of them the output is exactly PaddleOCR's.
@@ -101,6 +101,7 @@ internal static class CtcDecoder
 
         if (trailingMarks && ink is not null)
         {
+            TrailingMarks.ApplyWithin(emitted, probabilities, classes, dictionary, ink);
             TrailingMarks.Apply(emitted, probabilities, steps, classes, dictionary, ink);
         }
 

@@ -40,11 +40,17 @@ internal sealed class LineInk
     public int BandBottom { get; private init; }
 
     /// <summary>
-    /// The first and last row holding ink in the columns of the last run of <see cref="Runs"/>, looked for a quarter of
-    /// the band's height above and below it (a comma's tail reaches below the band): what tells a trailing period from a
-    /// comma, and either from a dash.
+    /// The first and last row holding ink in the columns of run <paramref name="run"/> of <see cref="Runs"/>, looked for a
+    /// quarter of the band's height above and below it (a comma's tail reaches below the band): what tells a period from
+    /// a comma, and either from a dash. Kept for a run at most <see cref="MarkRunWidth"/> of the band's height wide (a
+    /// mark's); (-1, -1) for a wider run or one with no ink there.
     /// </summary>
-    public (int Top, int Bottom) LastRunRows { get; private init; }
+    public (int Top, int Bottom) RunRows(int run) => _rows[run];
+
+    /// <summary>The widest run whose rows are kept (<see cref="RunRows"/>), as a fraction of the band's height.</summary>
+    public const double MarkRunWidth = 0.5;
+
+    private (int Top, int Bottom)[] _rows = [];
 
     /// <summary>How many times as wide as printed the line was drawn (1, or <see cref="CondensedLines.Factor"/>).</summary>
     public double WidthScale { get; }
@@ -167,11 +173,19 @@ internal sealed class LineInk
                 }
             }
 
+            var (first, last) = (Math.Max(0, top - ((bottom - top + 1) / 4)), Math.Min(height - 1, bottom + ((bottom - top + 1) / 4)));
+            var markWidth = MarkRunWidth * (bottom - top + 1) * widthScale;
+            var rows = new (int Top, int Bottom)[runs.Count];
+            for (var i = 0; i < runs.Count; i++)
+            {
+                rows[i] = runs[i].Item2 - runs[i].Item1 + 1 <= markWidth ? RowsOf(grey, width, runs[i], first, last, threshold) : (-1, -1);
+            }
+
             return new LineInk(runs, bottom - top + 1, tensorWidth / (double)Math.Max(1, steps), widthScale)
             {
                 BandTop = top,
                 BandBottom = bottom,
-                LastRunRows = runs.Count == 0 ? default : RowsOf(grey, width, runs[^1], Math.Max(0, top - ((bottom - top + 1) / 4)), Math.Min(height - 1, bottom + ((bottom - top + 1) / 4)), threshold),
+                _rows = rows,
             };
         }
         finally

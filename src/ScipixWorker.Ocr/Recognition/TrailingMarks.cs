@@ -1,7 +1,7 @@
 namespace ScipixWorker.Ocr.Recognition;
 
 /// <summary>
-/// The period or comma that ends a line, read from the ink where the recognizer let it go. Receipts end address lines
+/// The period or comma that ends a line or a word, read from the ink where the recognizer let it go. Receipts end address lines
 /// and sentences with one (<c>81100 JOHOR BAHRU,</c>, <c>TAMAN AIR BIRU,</c>, <c>THANK YOU.</c>), and PP-OCRv4's CTC
 /// output often drops a small mark at the end of its sequence: the blank wins there, though the model gave the mark a
 /// few hundredths or more.
@@ -14,6 +14,11 @@ namespace ScipixWorker.Ocr.Recognition;
 /// it too: the comma or the period reached <see cref="MinProbability"/> somewhere after the last character. A mark
 /// whose ink reaches <see cref="CommaDescent"/> of the height below the band (a comma's tail) is a comma, any other a
 /// period; the model's own choice between the two is no guide (it gave the period more at most of the commas).
+/// </para>
+/// <para>
+/// The same holds where a word ends inside the line (<see cref="ApplyWithin"/>): between a letter or digit and the next
+/// word, across a space, exactly one run of ink that looks like the mark, and the model's few hundredths for it there
+/// (<c>GOODS SOLD ARE NOT RETURNABLE, THANK YOU</c>).
 /// </para>
 /// </summary>
 internal static class TrailingMarks
@@ -49,30 +54,76 @@ internal static class TrailingMarks
         }
 
         var after = characters[^1].LastStep + 1;
+        if (Seen(probabilities, classes, dictionary, after, steps) < MinProbability || measure() is not { } ink || ink.Runs.Count < 2
+            || ink.RunAt(characters[^1].LastStep) != ink.Runs.Count - 2 || Mark(ink, ink.Runs.Count - 1, dictionary) is not { } mark)
+        {
+            return;
+        }
+
+        characters.Add(new CtcCharacter(mark, Math.Min(after, steps - 1), false, Math.Min(after, steps - 1)));
+    }
+
+    /// <summary>
+    /// The same marks where a word ends inside the line: after a letter or a digit and before a space, exactly one run
+    /// of ink between the two words' (<c>GOODS SOLD ARE NOT RETURNABLE, THANK YOU.</c>).
+    /// </summary>
+    public static void ApplyWithin(
+        List<CtcCharacter> characters, ReadOnlySpan<float> probabilities, int classes, CharacterDictionary dictionary, Func<LineInk?> measure)
+    {
+        if (dictionary.Comma < 0 || dictionary.Period < 0)
+        {
+            return;
+        }
+
+        for (var k = 0; k + 1 < characters.Count; k++)
+        {
+            var next = characters[k + 1].Class == dictionary.SpaceIndex ? k + 2 : characters[k + 1].SpaceBefore ? k + 1 : -1;
+            if (next < 0 || next >= characters.Count || dictionary[characters[k].Class] is not [var c] || !char.IsLetterOrDigit(c)
+                || dictionary[characters[next].Class] is not [var d] || !char.IsLetterOrDigit(d)
+                || Seen(probabilities, classes, dictionary, characters[k].LastStep + 1, characters[next].Step) < MinProbability
+                || measure() is not { } ink)
+            {
+                continue;
+            }
+
+            var left = ink.RunAt(characters[k].LastStep);
+            if (left < 0 || ink.RunAt(characters[next].Step) != left + 2 || Mark(ink, left + 1, dictionary) is not { } mark)
+            {
+                continue;
+            }
+
+            characters.Insert(k + 1, new CtcCharacter(mark, characters[k].LastStep + 1, false, characters[k].LastStep + 1));
+            k++;
+        }
+    }
+
+    // The most the model gave the comma or the period over time steps from..to-1.
+    private static float Seen(ReadOnlySpan<float> probabilities, int classes, CharacterDictionary dictionary, int from, int to)
+    {
         var seen = 0f;
-        for (var t = after; t < steps; t++)
+        for (var t = from; t < to; t++)
         {
             seen = Math.Max(seen, Math.Max(probabilities[(t * classes) + dictionary.Comma], probabilities[(t * classes) + dictionary.Period]));
         }
 
-        if (seen < MinProbability || measure() is not { } ink || ink.Runs.Count < 2 || ink.RunAt(characters[^1].LastStep) != ink.Runs.Count - 2)
-        {
-            return;
-        }
+        return seen;
+    }
 
+    // The comma or period run `run` of the ink is, close after the run before it; null when it is no such mark.
+    private static int? Mark(LineInk ink, int run, CharacterDictionary dictionary)
+    {
         var height = (double)ink.TextHeight;
-        var (start, end) = ink.Runs[^1];
-        var (top, bottom) = ink.LastRunRows;
+        var (start, end) = ink.Runs[run];
+        var (top, bottom) = ink.RunRows(run);
         var width = (end - start + 1) / ink.WidthScale;
         var tall = bottom - top + 1;
-        var gap = (start - ink.Runs[^2].End - 1) / ink.WidthScale;
+        var gap = (start - ink.Runs[run - 1].End - 1) / ink.WidthScale;
         if (top < 0 || width > MaxWidth * height || tall < MinHeight * height || tall > MaxHeight * height || width > MaxAspect * tall
             || top < ink.BandTop + (0.5 * height) || gap > MaxGap * height)
         {
-            return;
+            return null;
         }
 
-        var comma = bottom - ink.BandBottom >= CommaDescent * height;
-        characters.Add(new CtcCharacter(comma ? dictionary.Comma : dictionary.Period, Math.Min(after, steps - 1), false, Math.Min(after, steps - 1)));
+        return bottom - ink.BandBottom >= CommaDescent * height ? dictionary.Comma : dictionary.Period;
     }
 }

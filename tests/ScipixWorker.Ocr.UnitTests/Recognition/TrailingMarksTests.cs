@@ -12,12 +12,15 @@ public sealed class TrailingMarksTests
     private const string Alphabet = "ab.,";
     private const int Width = 80;
 
-    private static string Decode(string pattern, bool trailingMarks = true, params (int Start, int End, int Top, int Bottom)[] marks)
+    private static string Decode(string pattern, bool trailingMarks = true, params (int Start, int End, int Top, int Bottom)[] marks) =>
+        Read(pattern, trailingMarks, [(1, 7), (17, 23), (33, 39), (49, 55)], marks);
+
+    private static string Read(string pattern, bool trailingMarks, (int Start, int End)[] glyphs, (int Start, int End, int Top, int Bottom)[] marks)
     {
         var dictionary = MarkPatterns.Dictionary(Alphabet);
         var probabilities = MarkPatterns.Probabilities(dictionary, Alphabet, pattern);
 
-        var tensor = InkLine.Tensor(Width, (1, 7), (17, 23), (33, 39), (49, 55));
+        var tensor = InkLine.Tensor(Width, glyphs);
         foreach (var (start, end, top, bottom) in marks)
         {
             InkLine.Paint(tensor, Width, start, end, top, bottom);
@@ -70,4 +73,24 @@ public sealed class TrailingMarksTests
     [Fact]
     public void Without_the_option_the_output_is_the_models() =>
         Assert.Equal("abab", Decode("a_b_a_b_*_", trailingMarks: false, marks: (60, 63, 30, 35)));
+
+    [Fact]
+    public void A_comma_that_ends_a_word_inside_the_line_is_read_before_the_space() =>
+        Assert.Equal("ab, ab", Within("a_b+_ a_b_", (26, 29, 30, 39)));
+
+    [Fact]
+    public void A_period_that_ends_a_word_inside_the_line_is_read_too() =>
+        Assert.Equal("ab. ab", Within("a_b*_ a_b_", (26, 29, 30, 35)));
+
+    [Fact]
+    public void A_mark_between_words_the_model_did_not_see_is_a_speck() =>
+        Assert.Equal("ab ab", Within("a_b__ a_b_", (26, 29, 30, 35)));
+
+    [Fact]
+    public void More_ink_between_the_words_than_the_mark_leaves_them_as_read() =>
+        Assert.Equal("ab ab", Within("a_b*_ a_b_", (26, 29, 30, 35), (36, 42, 12, 35)));
+
+    // The line "ab ab": glyphs at steps 0, 2, 6 and 8 (a space the model emitted at step 5), and the marks painted.
+    private static string Within(string pattern, params (int Start, int End, int Top, int Bottom)[] marks) =>
+        Read(pattern, trailingMarks: true, [(1, 7), (17, 23), (49, 55), (65, 71)], marks);
 }
