@@ -114,6 +114,11 @@ internal static class GapColons
         // The strip keeps the line's height and runs from the middle of its right edge to the middle of the next box's
         // left edge: the row's course, where a box's own slant (a short word's, or a colon's own little box's) drifts.
         var along = Vector2.Normalize(line.TopRight - line.TopLeft);
+        if (!float.IsFinite(along.X) || !float.IsFinite(along.Y))
+        {
+            return null; // a box with no top edge to follow
+        }
+
         var back = along * MathF.Min(Back * height, width);
         var reach = along * Reach * height;
         var into = 0f;

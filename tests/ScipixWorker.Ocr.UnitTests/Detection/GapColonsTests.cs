@@ -128,6 +128,16 @@ public sealed class GapColonsTests
         Assert.Equal(-1, colon.Before);
     }
 
+    [Fact]
+    public void A_box_with_no_top_edge_is_passed_over()
+    {
+        var page = Row();
+        Colon(page, 180);
+        var point = new Quad(new(110, 10), new(110, 10), new(110, 50), new(10, 50));
+
+        Assert.Empty(GapColons.Find(page, [point, Value], [QuadCropper.Crop(page, Label), QuadCropper.Crop(page, Value)], [[0, 1]]));
+    }
+
     private static List<GapColon> Find(RgbBuffer page) =>
         GapColons.Find(page, [Label, Value], [QuadCropper.Crop(page, Label), QuadCropper.Crop(page, Value)], [[0, 1]]);
 
