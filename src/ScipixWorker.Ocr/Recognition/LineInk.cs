@@ -235,9 +235,9 @@ internal sealed class LineInk
     }
 
     /// <summary>
-    /// The text band of a crop in an RGB image, as <see cref="Measure(ReadOnlySpan{float}, int, int, int, int, double)"/> finds it on the recognizer's input: its first
-    /// and last row as fractions of the crop's height, with the grey level of the crop's darkest ink (its 2nd
-    /// percentile); null when the crop has no contrast to speak of.
+    /// The text band of a crop in an RGB image, as <see cref="Measure(ReadOnlySpan{float}, int, int, int, int, double)"/>
+    /// finds it on the recognizer's input: its first and last row as fractions of the crop's height, with the grey level
+    /// of the crop's darkest ink (its 2nd percentile); null when the crop has no contrast to speak of.
     /// </summary>
     public static (float Top, float Bottom, byte Dark)? TextBand(RgbBuffer crop)
     {
