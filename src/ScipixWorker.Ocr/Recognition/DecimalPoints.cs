@@ -16,8 +16,11 @@ namespace ScipixWorker.Ocr.Recognition;
 /// </summary>
 internal static class DecimalPoints
 {
-    /// <summary>The least the model must have given the period or the comma between the digits.</summary>
-    public const float MinProbability = 0.02f;
+    /// <summary>
+    /// The least the model must have given the period or the comma between the digits: the hundredth a line's final mark
+    /// needs too (<see cref="TrailingMarks.MinProbability"/>); a speck gets nothing.
+    /// </summary>
+    public const float MinProbability = TrailingMarks.MinProbability;
 
     public static void Apply(List<CtcCharacter> characters, ReadOnlySpan<float> probabilities, int classes, CharacterDictionary dictionary)
     {

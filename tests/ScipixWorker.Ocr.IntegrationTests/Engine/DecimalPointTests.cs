@@ -6,7 +6,7 @@ namespace ScipixWorker.Ocr.IntegrationTests.Engine;
 
 /// <summary>
 /// Ocr:DecimalPoints on real receipt amounts (fixtures/sroie/decimals, cut from SROIE receipts): the recognizer drops
-/// the faint point of <c>0.00</c> and <c>7.74</c>, reads the one of <c>57.50</c> and <c>0.40</c> as a space, and sets a
+/// the faint point of <c>0.00</c> and <c>7.74</c>, reads the one of <c>57.50</c>, <c>327.00</c> and <c>0.40</c> as a space, and sets a
 /// space after the point of <c>2.83</c> in monospaced print.
 /// </summary>
 [Collection(EngineCollection.Name)]
@@ -17,6 +17,7 @@ public sealed class DecimalPointTests(EngineFixture fixture)
         { "003_036", "0.00", "000" },
         { "030_774", "7.74", "774" },
         { "126_5750", "57.50", "57 50" },
+        { "006_32700", "327.00", "327 00" },
         { "108_040", "0.40", "0 40" },
         { "018_283", "2.83 UNI", "2. 83 UNI" },
     };

@@ -6,7 +6,7 @@ namespace ScipixWorker.Ocr.UnitTests.Recognition;
 /// Recognizer output for the rules that read marks the model half saw (<see cref="TrailingMarks"/>,
 /// <see cref="DecimalPoints"/>): one time step per pattern character, a character of the alphabet at 0.9, <c>' '</c>
 /// the model's space at 0.9, <c>_</c> the blank, <c>*</c> the blank with the period at 0.05, <c>+</c> the blank with the
-/// comma at 0.05 and <c>'</c> the blank with the period at 0.01.
+/// comma at 0.05 and <c>'</c> the blank with the period at 0.005.
 /// </summary>
 internal static class MarkPatterns
 {
@@ -23,7 +23,7 @@ internal static class MarkPatterns
                 case '_': row[0] = 0.9f; break;
                 case '*': row[0] = 0.9f; row[dictionary.Period] = 0.05f; break;
                 case '+': row[0] = 0.9f; row[dictionary.Comma] = 0.05f; break;
-                case '\'': row[0] = 0.9f; row[dictionary.Period] = 0.01f; break;
+                case '\'': row[0] = 0.9f; row[dictionary.Period] = 0.005f; break;
                 case ' ': row[dictionary.SpaceIndex] = 0.9f; break;
                 default: row[alphabet.IndexOf(pattern[t], StringComparison.Ordinal) + 1] = 0.9f; break;
             }
