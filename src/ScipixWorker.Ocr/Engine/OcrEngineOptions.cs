@@ -78,8 +78,8 @@ public sealed class OcrEngineOptions
     public bool TrailingMarks { get; set; } = true;
 
     /// <summary>
-    /// The point before an amount's two decimals is read from the ink where the recognizer let it go or read it as a
-    /// space (<c>000</c> is read <c>0.00</c>, <c>327 00</c> <c>327.00</c>), and a space it set after one is dropped
+    /// The point before an amount's two decimals is read where the recognizer let it go or read it as a space but gave the
+    /// period a hundredth (<c>000</c> is read <c>0.00</c>, <c>327 00</c> <c>327.00</c>), and a space it set after one is dropped
     /// (<c>2. 83</c> is read <c>2.83</c>; <see cref="Recognition.DecimalPoints"/>). False reproduces PaddleOCR's output
     /// exactly.
     /// </summary>

@@ -34,7 +34,7 @@ internal static class CtcDecoder
     /// glyphs in neighbouring cells is dropped (<see cref="MonospacedSpacing"/>). With <paramref name="trailingMarks"/> and
     /// <paramref name="ink"/>, a period or comma the model let go at the end of the line or of a word is read from the ink
     /// (<see cref="TrailingMarks"/>). With <paramref name="decimalPoints"/>, the point before an amount's two decimals is read
-    /// from the ink where the model let it go, and a space it set after one is dropped (<see cref="DecimalPoints"/>).
+    /// where the model let it go but gave it a hundredth, and a space it set after one is dropped (<see cref="DecimalPoints"/>).
     /// Without any of them the output is exactly PaddleOCR's.
     /// </para>
     /// </summary>

@@ -71,13 +71,7 @@ internal static class DecimalPoints
     // The period or the comma, whichever the model gave more between two characters, if that reached MinProbability.
     private static int? Seen(CtcCharacter before, CtcCharacter after, ReadOnlySpan<float> probabilities, int classes, CharacterDictionary dictionary)
     {
-        var (period, comma) = (0f, 0f);
-        for (var t = before.LastStep + 1; t < after.Step; t++)
-        {
-            period = Math.Max(period, probabilities[(t * classes) + dictionary.Period]);
-            comma = Math.Max(comma, probabilities[(t * classes) + dictionary.Comma]);
-        }
-
+        var (period, comma) = TrailingMarks.Seen(probabilities, classes, dictionary, before.LastStep + 1, after.Step);
         return Math.Max(period, comma) < MinProbability ? null : comma > period ? dictionary.Comma : dictionary.Period;
     }
 

@@ -54,7 +54,7 @@ internal static class TrailingMarks
         }
 
         var after = characters[^1].LastStep + 1;
-        if (Seen(probabilities, classes, dictionary, after, steps) < MinProbability || measure() is not { } ink || ink.Runs.Count < 2
+        if (SeenEither(probabilities, classes, dictionary, after, steps) < MinProbability || measure() is not { } ink || ink.Runs.Count < 2
             || ink.RunAt(characters[^1].LastStep) != ink.Runs.Count - 2 || Mark(ink, ink.Runs.Count - 1, dictionary) is not { } mark)
         {
             return;
@@ -80,7 +80,7 @@ internal static class TrailingMarks
             var next = characters[k + 1].Class == dictionary.SpaceIndex ? k + 2 : characters[k + 1].SpaceBefore ? k + 1 : -1;
             if (next < 0 || next >= characters.Count || dictionary[characters[k].Class] is not [var c] || !char.IsLetterOrDigit(c)
                 || dictionary[characters[next].Class] is not [var d] || !char.IsLetterOrDigit(d)
-                || Seen(probabilities, classes, dictionary, characters[k].LastStep + 1, characters[next].Step) < MinProbability
+                || SeenEither(probabilities, classes, dictionary, characters[k].LastStep + 1, characters[next].Step) < MinProbability
                 || measure() is not { } ink)
             {
                 continue;
@@ -97,16 +97,27 @@ internal static class TrailingMarks
         }
     }
 
-    // The most the model gave the comma or the period over time steps from..to-1.
-    private static float Seen(ReadOnlySpan<float> probabilities, int classes, CharacterDictionary dictionary, int from, int to)
+    /// <summary>
+    /// The most the model gave the period and the comma over time steps <paramref name="from"/> to
+    /// <paramref name="to"/> - 1: what it saw of a mark it let go (here and in <see cref="DecimalPoints"/>).
+    /// </summary>
+    public static (float Period, float Comma) Seen(ReadOnlySpan<float> probabilities, int classes, CharacterDictionary dictionary, int from, int to)
     {
-        var seen = 0f;
+        var (period, comma) = (0f, 0f);
         for (var t = from; t < to; t++)
         {
-            seen = Math.Max(seen, Math.Max(probabilities[(t * classes) + dictionary.Comma], probabilities[(t * classes) + dictionary.Period]));
+            period = Math.Max(period, probabilities[(t * classes) + dictionary.Period]);
+            comma = Math.Max(comma, probabilities[(t * classes) + dictionary.Comma]);
         }
 
-        return seen;
+        return (period, comma);
+    }
+
+    // The most the model gave either mark over time steps from..to-1.
+    private static float SeenEither(ReadOnlySpan<float> probabilities, int classes, CharacterDictionary dictionary, int from, int to)
+    {
+        var (period, comma) = Seen(probabilities, classes, dictionary, from, to);
+        return Math.Max(period, comma);
     }
 
     // The comma or period run `run` of the ink is, close after the run before it; null when it is no such mark.
