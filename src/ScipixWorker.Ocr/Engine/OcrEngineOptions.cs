@@ -85,6 +85,13 @@ public sealed class OcrEngineOptions
     /// </summary>
     public bool DecimalPoints { get; set; } = true;
 
+    /// <summary>
+    /// A word read as no English word is put right where an English word within an edit or two scores at least a
+    /// hundredth of the reading in the model's own output (<c>INVOLCE</c> is read <c>INVOICE</c>, <c>usuaily</c>
+    /// <c>usually</c>; <see cref="Recognition.LexiconCorrection"/>). False reproduces PaddleOCR's output exactly.
+    /// </summary>
+    public bool LexiconCorrection { get; set; } = true;
+
     /// <summary>CPU or CUDA.</summary>
     public ExecutionProvider ExecutionProvider { get; set; } = ExecutionProvider.Cpu;
 

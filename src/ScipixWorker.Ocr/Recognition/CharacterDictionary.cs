@@ -7,6 +7,7 @@ namespace ScipixWorker.Ocr.Recognition;
 internal sealed class CharacterDictionary
 {
     private readonly string[] _characters;
+    private readonly int[] _letterClasses;
 
     public CharacterDictionary(IEnumerable<string> entries, bool useSpace)
     {
@@ -23,6 +24,12 @@ internal sealed class CharacterDictionary
         CapitalI = Array.IndexOf(_characters, "I");
         Comma = Array.IndexOf(_characters, ",");
         Period = Array.IndexOf(_characters, ".");
+        _letterClasses = new int[128];
+        Array.Fill(_letterClasses, -1);
+        foreach (var letter in Letters)
+        {
+            _letterClasses[_characters[letter][0]] = letter;
+        }
     }
 
     public int Count => _characters.Length;
@@ -37,6 +44,9 @@ internal sealed class CharacterDictionary
 
     /// <summary>The classes of the ASCII digits.</summary>
     public int[] Digits { get; }
+
+    /// <summary>The class of ASCII letter <paramref name="letter"/>, or -1 when it is not one or the dictionary lacks it.</summary>
+    public int LetterClass(char letter) => letter < 128 ? _letterClasses[letter] : -1;
 
     /// <summary>The class of the capital letter I, or -1 when the dictionary has none.</summary>
     public int CapitalI { get; }

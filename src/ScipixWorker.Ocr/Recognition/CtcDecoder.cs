@@ -35,12 +35,14 @@ internal static class CtcDecoder
     /// <paramref name="ink"/>, a period or comma the model let go at the end of the line or of a word is read from the ink
     /// (<see cref="TrailingMarks"/>). With <paramref name="decimalPoints"/>, the point before an amount's two decimals is read
     /// where the model let it go but gave it a hundredth, and a space it set after one is dropped (<see cref="DecimalPoints"/>).
+    /// With <paramref name="lexicon"/>, last, a word the list does not hold becomes the listed word near it that the model
+    /// gave at least a hundredth of the reading (<see cref="LexiconCorrection"/>).
     /// Without any of them the output is exactly PaddleOCR's.
     /// </para>
     /// </summary>
     public static (string Text, float Confidence) Decode(
         ReadOnlySpan<float> probabilities, int steps, int classes, CharacterDictionary dictionary, bool inferSpaces = false, bool resolveLookalikes = false,
-        Func<LineInk?>? ink = null, bool trailingMarks = false, bool decimalPoints = false)
+        Func<LineInk?>? ink = null, bool trailingMarks = false, bool decimalPoints = false, Lexicon? lexicon = null)
     {
         var emitted = new List<CtcCharacter>();
         var sum = 0.0;
@@ -103,6 +105,11 @@ internal static class CtcDecoder
         {
             TrailingMarks.ApplyWithin(emitted, probabilities, classes, dictionary, ink);
             TrailingMarks.Apply(emitted, probabilities, steps, classes, dictionary, ink);
+        }
+
+        if (lexicon is not null)
+        {
+            LexiconCorrection.Apply(emitted, probabilities, steps, classes, dictionary, lexicon);
         }
 
         var text = new StringBuilder(emitted.Count + 8);

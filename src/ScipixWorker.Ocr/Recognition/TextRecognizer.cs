@@ -24,6 +24,7 @@ internal sealed class TextRecognizer : IDisposable
     private readonly bool _condensedLines;
     private readonly bool _trailingMarks;
     private readonly bool _decimalPoints;
+    private readonly Lexicon? _lexicon;
 
     /// <summary>Loads the configured model at the configured precision on its own (benchmarks, tools).</summary>
     public TextRecognizer(OcrEngineOptions options, ILogger logger)
@@ -47,6 +48,7 @@ internal sealed class TextRecognizer : IDisposable
         _condensedLines = options.CondensedLines;
         _trailingMarks = options.TrailingMarks;
         _decimalPoints = options.DecimalPoints;
+        _lexicon = options.LexiconCorrection ? Lexicon.English : null;
         Buckets = new WidthBuckets(options.RecognizerMinWidth);
 
         var classes = _session.OutputMetadata.First().Value.Dimensions[^1];
@@ -169,7 +171,7 @@ internal sealed class TextRecognizer : IDisposable
                     tensor.Span.Slice(item * itemSize, itemSize), width, InputHeight, LineResizer.Width(batch[item], InputHeight, width), steps, widthScale));
 
                 var (text, confidence) = CtcDecoder.Decode(
-                    output.Slice(i * steps * classes, steps * classes), steps, classes, _dictionary, _inferSpaces, _resolveLookalikes, ink, _trailingMarks, _decimalPoints);
+                    output.Slice(i * steps * classes, steps * classes), steps, classes, _dictionary, _inferSpaces, _resolveLookalikes, ink, _trailingMarks, _decimalPoints, _lexicon);
                 results[i] = (_halfWidth ? WidthNormalizer.Normalize(text) : text, confidence);
                 if (findCondensed && CondensedLines.IsCondensed(text, ink, width / (double)steps))
                 {

@@ -46,6 +46,7 @@ public sealed class EngineSettingsTests
         Assert.Equal(0, options.DetectorMargin);       // the page as it is
         Assert.False(options.WholeLineImages);         // a line image read from the detector's boxes
         Assert.False(options.LoneColons || options.GapColons || options.CondensedLines || options.TrailingMarks || options.DecimalPoints); // no marks added
+        Assert.False(options.LexiconCorrection);        // words as read
         Assert.True(Read().OrientationPerPage && Read().ColumnLayout && Read().GapColons);
     }
 

@@ -1,0 +1,313 @@
+namespace ScipixWorker.Ocr.Recognition;
+
+/// <summary>
+/// A word the recognizer misread into a non-word, put right where the model itself gave the word nearly as much.
+/// PP-OCRv4's recognizer reads one character per time step with no word model, so a glyph it was in two minds about
+/// comes out as the likelier of two shapes even where only the other spells a word: <c>INVOLCE</c>, <c>PRLCE</c>,
+/// <c>aiso</c>, <c>usuaily</c>, <c>SUMIMARY</c>, <c>ARNOUNT</c>.
+/// <para>
+/// A word here is a run of at least <see cref="MinLength"/> ASCII letters between spaces or punctuation (not touching a
+/// digit: codes and units are not words), all upper case, all lower case or capitalized. When the list
+/// (<see cref="Lexicon"/>: English words, and English names and Malay words it knows but never writes) does not hold it,
+/// the listed words within one edit (two from <see cref="TwoEditsLength"/> letters on) are scored against the model's
+/// output over the word's stretch of time steps, written in the reading's case: each word's likeliest CTC alignment
+/// (Viterbi) against the reading's own. The likeliest is written where it scores at least <see cref="MinRatio"/> of
+/// the reading: the model saw that word too, and only the list tells them apart. A word the model read firmly (a name,
+/// a code, a word the list lacks) has no listed neighbour anywhere near that, and stays.
+/// </para>
+/// <para>
+/// Edits that change the length are the ones a glyph's strokes explain, and need <see cref="LengthChangePenalty"/> times
+/// the evidence: a narrow letter inside the word left out (the stroke a split <c>m</c> leaves, <c>SUMIMARY</c>), or a
+/// letter put in inside it (a doubled letter run together, <c>SUMARY</c>). Never at its ends: CTC gives the blank a
+/// hundredth or so even under a firm letter, so dropping one costs little in its terms, and a word's first or last
+/// letter is rarely not there.
+/// </para>
+/// </summary>
+internal static class LexiconCorrection
+{
+    /// <summary>The shortest word looked up: shorter ones are mostly abbreviations, and one edit reaches too many words.</summary>
+    public const int MinLength = 4;
+
+    /// <summary>From this many letters on, words two edits away are candidates too.</summary>
+    public const int TwoEditsLength = 6;
+
+    /// <summary>The least a listed word's likeliest alignment must score, as a fraction of the reading's.</summary>
+    public const double MinRatio = 0.01;
+
+    /// <summary>How much likelier than the same-length bar a word of another length must score.</summary>
+    public const double LengthChangePenalty = 10;
+
+    private const float Floor = 1e-12f;
+
+    public static void Apply(List<CtcCharacter> characters, ReadOnlySpan<float> probabilities, int steps, int classes, CharacterDictionary dictionary, Lexicon lexicon)
+    {
+        var start = 0;
+        while (start < characters.Count)
+        {
+            if (!IsLetter(characters[start], dictionary))
+            {
+                start++;
+                continue;
+            }
+
+            var end = start + 1;
+            while (end < characters.Count && IsLetter(characters[end], dictionary) && !characters[end].SpaceBefore)
+            {
+                end++;
+            }
+
+            var replaced = Correct(characters, start, end, probabilities, steps, classes, dictionary, lexicon);
+            start = end + replaced;
+        }
+    }
+
+    // Corrects the word characters[start, end) where it should; returns how many characters longer it became.
+    private static int Correct(List<CtcCharacter> characters, int start, int end, ReadOnlySpan<float> probabilities, int steps, int classes, CharacterDictionary dictionary, Lexicon lexicon)
+    {
+        var length = end - start;
+        if (length < MinLength
+            || (!characters[start].SpaceBefore && IsDigitAt(characters, start - 1, dictionary))
+            || (end < characters.Count && !characters[end].SpaceBefore && IsDigitAt(characters, end, dictionary)))
+        {
+            return 0;
+        }
+
+        var reading = new char[length];
+        for (var k = 0; k < length; k++)
+        {
+            reading[k] = dictionary[characters[start + k].Class][0];
+        }
+
+        var casing = CasingOf(reading);
+        if (casing == Casing.Mixed)
+        {
+            return 0;
+        }
+
+        var lower = new string(reading).ToLowerInvariant();
+        if (lexicon.Contains(lower))
+        {
+            return 0;
+        }
+
+        var from = start > 0 ? characters[start - 1].LastStep + 1 : 0;
+        var to = end < characters.Count ? characters[end].Step - 1 : steps - 1;
+        var own = Viterbi(Classes(reading, dictionary), probabilities, classes, from, to, null);
+        if (double.IsNegativeInfinity(own))
+        {
+            return 0;
+        }
+
+        var (letters, firm) = Bound(own, probabilities, classes, from, to, dictionary);
+        if (firm)
+        {
+            return 0;
+        }
+
+        string? best = null;
+        var bestScore = double.NegativeInfinity;
+        foreach (var (word, _) in lexicon.Near(lower, length >= TwoEditsLength ? 2 : 1, letters))
+        {
+            var labels = Classes(Cased(word, casing), dictionary);
+            if (labels is null)
+            {
+                continue;
+            }
+
+            var score = Viterbi(labels, probabilities, classes, from, to, null) - (word.Length == length ? 0 : Math.Log(LengthChangePenalty));
+            if (score > bestScore)
+            {
+                (best, bestScore) = (word, score);
+            }
+        }
+
+        if (best is null || bestScore - own < Math.Log(MinRatio))
+        {
+            return 0;
+        }
+
+        var chosen = Classes(Cased(best, casing), dictionary)!;
+        var runs = new (int First, int Last)[chosen.Length];
+        Viterbi(chosen, probabilities, classes, from, to, runs);
+        var spaceBefore = characters[start].SpaceBefore;
+        characters.RemoveRange(start, length);
+        for (var k = 0; k < chosen.Length; k++)
+        {
+            characters.Insert(start + k, new CtcCharacter(chosen[k], runs[k].First, k == 0 && spaceBefore, runs[k].Last));
+        }
+
+        return chosen.Length - length;
+    }
+
+    /// <summary>
+    /// The log probability of the likeliest CTC path over time steps <paramref name="from"/>..<paramref name="to"/> that
+    /// spells <paramref name="labels"/> (blanks allowed around and between, a blank needed between repeated labels);
+    /// negative infinity when none fits. With <paramref name="runs"/>, each label's first and last step on that path.
+    /// </summary>
+    internal static double Viterbi(int[]? labels, ReadOnlySpan<float> probabilities, int classes, int from, int to, (int First, int Last)[]? runs)
+    {
+        if (labels is null || labels.Length == 0 || to - from + 1 < labels.Length)
+        {
+            return double.NegativeInfinity;
+        }
+
+        var states = (2 * labels.Length) + 1;
+        var span = to - from + 1;
+        var score = new double[states];
+        var next = new double[states];
+        var back = runs is null ? null : new byte[span * states]; // 0 stay, 1 from the state before, 2 from two before
+        Array.Fill(score, double.NegativeInfinity);
+        score[0] = Log(probabilities, classes, from, 0);
+        score[1] = Log(probabilities, classes, from, labels[0]);
+        for (var t = from + 1; t <= to; t++)
+        {
+            for (var z = 0; z < states; z++)
+            {
+                var best = score[z];
+                byte how = 0;
+                if (z > 0 && score[z - 1] > best)
+                {
+                    (best, how) = (score[z - 1], 1);
+                }
+
+                if (z > 1 && (z & 1) == 1 && labels[z / 2] != labels[(z / 2) - 1] && score[z - 2] > best)
+                {
+                    (best, how) = (score[z - 2], 2);
+                }
+
+                next[z] = double.IsNegativeInfinity(best) ? best : best + Log(probabilities, classes, t, (z & 1) == 1 ? labels[z / 2] : 0);
+                if (back is not null)
+                {
+                    back[((t - from) * states) + z] = how;
+                }
+            }
+
+            (score, next) = (next, score);
+        }
+
+        var last = score[states - 1] >= score[states - 2] ? states - 1 : states - 2;
+        var total = score[last];
+        if (runs is not null && !double.IsNegativeInfinity(total))
+        {
+            for (var k = 0; k < runs.Length; k++)
+            {
+                runs[k] = (int.MaxValue, int.MinValue);
+            }
+
+            var z = last;
+            for (var t = to; t >= from; t--)
+            {
+                if ((z & 1) == 1)
+                {
+                    var k = z / 2;
+                    runs[k] = (Math.Min(runs[k].First, t), Math.Max(runs[k].Last, t));
+                }
+
+                if (t > from)
+                {
+                    z -= back![((t - from) * states) + z];
+                }
+            }
+        }
+
+        return total;
+    }
+
+    /// <summary>
+    /// The letters (bit 0 for <c>a</c>, either case) a word scoring <see cref="MinRatio"/> of the reading can hold, and
+    /// whether none can. Where the reading's likeliest path is the best blank or letter at every step, any other
+    /// spelling's path leaves it at one step at least and scores at most what the class it takes there had, as a fraction
+    /// of that step's best. So a letter that reached that fraction nowhere in the stretch is in no such word, and where
+    /// no class did (a word read firmly: a name, a code) there is none. Otherwise every letter may be.
+    /// </summary>
+    private static (int Letters, bool Firm) Bound(double own, ReadOnlySpan<float> probabilities, int classes, int from, int to, CharacterDictionary dictionary)
+    {
+        var best = 0.0;
+        var doubt = 0f;
+        var letters = 0;
+        for (var t = from; t <= to; t++)
+        {
+            var row = probabilities.Slice(t * classes, classes);
+            float first = row[0], second = 0f;
+            foreach (var letter in dictionary.Letters)
+            {
+                var p = row[letter];
+                if (p > first)
+                {
+                    (first, second) = (p, first);
+                }
+                else if (p > second)
+                {
+                    second = p;
+                }
+            }
+
+            var floor = (float)MinRatio * first;
+            foreach (var letter in dictionary.Letters)
+            {
+                if (row[letter] >= floor)
+                {
+                    letters |= 1 << (char.ToLowerInvariant(dictionary[letter][0]) - 'a');
+                }
+            }
+
+            best += Math.Log(Math.Max(first, Floor));
+            doubt = Math.Max(doubt, second / Math.Max(first, Floor));
+        }
+
+        return own >= best - 1e-9 ? (letters, doubt < MinRatio) : (Lexicon.AllLetters, false);
+    }
+
+    private static double Log(ReadOnlySpan<float> probabilities, int classes, int step, int label) =>
+        Math.Log(Math.Max(probabilities[(step * classes) + label], Floor));
+
+    private static bool IsLetter(CtcCharacter character, CharacterDictionary dictionary) =>
+        dictionary[character.Class] is [var c] && char.IsAsciiLetter(c);
+
+    private static bool IsDigitAt(List<CtcCharacter> characters, int index, CharacterDictionary dictionary) =>
+        index >= 0 && index < characters.Count && CtcDecoder.StartsDigit(dictionary[characters[index].Class]);
+
+    private static int[]? Classes(ReadOnlySpan<char> word, CharacterDictionary dictionary)
+    {
+        var labels = new int[word.Length];
+        for (var k = 0; k < word.Length; k++)
+        {
+            labels[k] = dictionary.LetterClass(word[k]);
+            if (labels[k] < 0)
+            {
+                return null;
+            }
+        }
+
+        return labels;
+    }
+
+    private static Casing CasingOf(ReadOnlySpan<char> reading)
+    {
+        var upper = 0;
+        foreach (var c in reading)
+        {
+            upper += char.IsAsciiLetterUpper(c) ? 1 : 0;
+        }
+
+        return upper == reading.Length ? Casing.Upper
+            : upper == 0 ? Casing.Lower
+            : upper == 1 && char.IsAsciiLetterUpper(reading[0]) ? Casing.Title
+            : Casing.Mixed;
+    }
+
+    private static string Cased(string word, Casing casing) => casing switch
+    {
+        Casing.Upper => word.ToUpperInvariant(),
+        Casing.Title => char.ToUpperInvariant(word[0]) + word[1..],
+        _ => word,
+    };
+
+    private enum Casing
+    {
+        Lower,
+        Upper,
+        Title,
+        Mixed,
+    }
+}
