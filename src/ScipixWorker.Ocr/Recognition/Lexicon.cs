@@ -95,20 +95,10 @@ internal sealed class Lexicon
     public int Count { get; }
 
     /// <summary>Whether <paramref name="word"/> (lower case) is in the list, as a word or a name.</summary>
-    public bool Contains(ReadOnlySpan<char> word)
-    {
-        var node = 0;
-        foreach (var c in word)
-        {
-            node = Child(node, c);
-            if (node < 0)
-            {
-                return false;
-            }
-        }
+    public bool Contains(ReadOnlySpan<char> word) => Find(word) is >= 0 and var node && _terminal[node] != Entry.None;
 
-        return _terminal[node] != Entry.None;
-    }
+    /// <summary>Whether <paramref name="word"/> (lower case) is in the list as a word, one a reading may become.</summary>
+    public bool IsWord(ReadOnlySpan<char> word) => Find(word) is >= 0 and var node && _terminal[node] == Entry.Word;
 
     /// <summary>
     /// The words within <paramref name="maxDistance"/> edits (insertions, deletions, substitutions) of
@@ -180,6 +170,22 @@ internal sealed class Lexicon
     // the model emitted at its edges or in full is rarely not there.
     private static bool CanDrop(string word, int index) =>
         index > 0 && index < word.Length - 1 && word[index] is 'i' or 'l' or 'j' or 't' or 'f' or 'r';
+
+    // The node that spells word, or -1.
+    private int Find(ReadOnlySpan<char> word)
+    {
+        var node = 0;
+        foreach (var c in word)
+        {
+            node = Child(node, c);
+            if (node < 0)
+            {
+                return -1;
+            }
+        }
+
+        return node;
+    }
 
     private int Child(int node, char c)
     {

@@ -22,6 +22,11 @@ namespace ScipixWorker.Ocr.Recognition;
 /// hundredth or so even under a firm letter, so dropping one costs little in its terms, and a word's first or last
 /// letter is rarely not there.
 /// </para>
+/// <para>
+/// Before that, a word that is two listed words run together gets its space where the model gave the space class
+/// <see cref="MinSplitSpace"/> between them (<c>TAXINVOICE</c>): too little for an inferred space on its own, enough with
+/// the list's word.
+/// </para>
 /// </summary>
 internal static class LexiconCorrection
 {
@@ -36,6 +41,15 @@ internal static class LexiconCorrection
 
     /// <summary>How much likelier than the same-length bar a word of another length must score.</summary>
     public const double LengthChangePenalty = 10;
+
+    /// <summary>The shortest part of a word split in two: shorter words are too many to make a split mean anything.</summary>
+    public const int MinSplitPart = 3;
+
+    /// <summary>
+    /// The least the space class must have had between two listed words run together for a space to go in: a tenth of
+    /// what an inferred space needs (<see cref="CtcDecoder.MinSpaceProbability"/>), the list vouching for the rest.
+    /// </summary>
+    public const float MinSplitSpace = 0.01f;
 
     private const float Floor = 1e-12f;
 
@@ -90,6 +104,11 @@ internal static class LexiconCorrection
             return 0;
         }
 
+        if (Split(characters, start, lower, probabilities, classes, dictionary, lexicon))
+        {
+            return 0;
+        }
+
         var from = start > 0 ? characters[start - 1].LastStep + 1 : 0;
         var to = end < characters.Count ? characters[end].Step - 1 : steps - 1;
         var own = Viterbi(Classes(reading, dictionary), probabilities, classes, from, to, null);
@@ -137,6 +156,49 @@ internal static class LexiconCorrection
         }
 
         return chosen.Length - length;
+    }
+
+    /// <summary>
+    /// Puts a space into <paramref name="lower"/> (the word at <paramref name="start"/>) where it is two listed words of
+    /// <see cref="MinSplitPart"/> letters or more whose blanks between them gave the space class at least
+    /// <see cref="MinSplitSpace"/>: the model saw the gap but not enough for an inferred space on its own
+    /// (<c>TAXINVOICE</c>). Where several splits qualify, the one with the most space; false where none does.
+    /// </summary>
+    private static bool Split(List<CtcCharacter> characters, int start, string lower, ReadOnlySpan<float> probabilities, int classes, CharacterDictionary dictionary, Lexicon lexicon)
+    {
+        if (dictionary.SpaceIndex < 0)
+        {
+            return false;
+        }
+
+        var (at, most) = (-1, 0f);
+        for (var k = MinSplitPart; k <= lower.Length - MinSplitPart; k++)
+        {
+            var (before, after) = (characters[start + k - 1], characters[start + k]);
+            if (after.Step - before.LastStep < 2 || !lexicon.IsWord(lower.AsSpan(0, k)) || !lexicon.IsWord(lower.AsSpan(k)))
+            {
+                continue;
+            }
+
+            var space = 0f;
+            for (var t = before.LastStep + 1; t < after.Step; t++)
+            {
+                space = Math.Max(space, probabilities[(t * classes) + dictionary.SpaceIndex]);
+            }
+
+            if (space >= MinSplitSpace && space > most)
+            {
+                (at, most) = (k, space);
+            }
+        }
+
+        if (at < 0)
+        {
+            return false;
+        }
+
+        characters[start + at] = characters[start + at] with { SpaceBefore = true };
+        return true;
     }
 
     /// <summary>

@@ -7,7 +7,7 @@ namespace ScipixWorker.Ocr.IntegrationTests.Engine;
 /// Ocr:LexiconCorrection on real receipt lines (fixtures/sroie/lexicon): words the recognizer misreads into non-words
 /// (<c>Involce</c>, <c>Prlce</c>, <c>Sumimary</c>, <c>Arnount</c>) where it gave the word nearly as much, and a Malay
 /// word (<c>TALI</c>, rope) that an English word one letter away (<c>TALL</c>) scores three hundredths of, which the
-/// list knows and leaves alone.
+/// list knows and leaves alone; and two words run together (<c>TAXINVOICE</c>) where the model gave the space a twentieth.
 /// </summary>
 [Collection(EngineCollection.Name)]
 public sealed class LexiconCorrectionTests(EngineFixture fixture)
@@ -22,6 +22,7 @@ public sealed class LexiconCorrectionTests(EngineFixture fixture)
         { "483_037", "Goods sold are not Returnable & Refundable", "Goods sold are not Returnable & Refundabie" },
         { "531_065", "Please Come Again!", "Plaase Come Again!" },
         { "006_063", "STARTER TALI", "STARTER TALI" },
+        { "051_005", "TAX INVOICE", "TAXINVOICE" },
     };
 
     [Theory]

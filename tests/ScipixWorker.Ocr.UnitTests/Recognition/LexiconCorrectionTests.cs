@@ -5,13 +5,14 @@ namespace ScipixWorker.Ocr.UnitTests.Recognition;
 /// <summary>
 /// <see cref="LexiconCorrection"/> through <see cref="CtcDecoder.Decode"/> on synthetic recognizer output: one time step
 /// per entry, <c>_</c> the blank at 0.9, a letter at 0.9, <c>L/I</c> L at 0.6 with I at 0.3, <c>L/I.</c> L at 0.9 with I
-/// at 0.0005, <c>I/_</c> I at 0.6 with the blank at 0.3.
+/// at 0.0005, <c>I/_</c> I at 0.6 with the blank at 0.3, <c>~</c> the model's space (so <c>_/~</c> the blank at 0.6 with the
+/// space at 0.3).
 /// </summary>
 public sealed class LexiconCorrectionTests
 {
     private const string Alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
 
-    private static readonly Lexicon Words = new(["invoice", "summary", "amount", "bear", "item", "tall", "also", "ago"], ["Tali"]);
+    private static readonly Lexicon Words = new(["invoice", "summary", "amount", "bear", "item", "tall", "also", "ago", "tax", "in", "voice"], ["Tali", "Kai", "Lan"]);
 
     private static string Decode(string steps, Lexicon? lexicon = null, bool correct = true)
     {
@@ -87,6 +88,21 @@ public sealed class LexiconCorrectionTests
     [Fact]
     public void Another_length_needs_ten_times_the_evidence() =>
         Assert.Equal("SUMIMARY", Decode("S _ U _ M _ I/_. _ M _ A _ R _ Y _"));
+
+    [Fact]
+    public void Two_words_run_together_are_split_where_the_model_gave_the_space_a_hundredth()
+    {
+        Assert.Equal("TAX INVOICE", Decode("T _ A _ X _/~ I _ N _ V _ O _ I _ C _ E _"));
+        Assert.Equal("TAXINVOICE", Decode("T _ A _ X _/~. I _ N _ V _ O _ I _ C _ E _"));
+    }
+
+    [Fact]
+    public void No_split_without_a_blank_between_the_words_nor_into_a_short_word_or_a_name()
+    {
+        Assert.Equal("TAXINVOICE", Decode("T _ A _ X I _ N _ V _ O _ I _ C _ E _"));
+        Assert.Equal("INTAX", Decode("I _ N _/~ T _ A _ X _"));
+        Assert.Equal("KAILAN", Decode("K _ A _ I _/~ L _ A _ N _"));
+    }
 
     [Fact]
     public void Without_the_option_the_output_is_the_models() =>
