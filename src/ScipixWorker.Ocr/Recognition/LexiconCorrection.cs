@@ -34,7 +34,7 @@ internal static class LexiconCorrection
     public const int MinLength = 4;
 
     /// <summary>From this many letters on, words two edits away are candidates too.</summary>
-    public const int TwoEditsLength = 6;
+    public const int TwoEditsLength = 5;
 
     /// <summary>The least a listed word's likeliest alignment must score, as a fraction of the reading's.</summary>
     public const double MinRatio = 0.01;
