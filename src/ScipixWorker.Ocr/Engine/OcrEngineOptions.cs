@@ -89,7 +89,8 @@ public sealed class OcrEngineOptions
     /// A word read as no English word is put right where an English word within an edit or two scores at least a
     /// hundredth of the reading in the model's own output (<c>INVOLCE</c> is read <c>INVOICE</c>, <c>usuaily</c>
     /// <c>usually</c>), and two English words run together are split where the model gave the space a hundredth
-    /// (<c>TAXINVOICE</c>; <see cref="Recognition.LexiconCorrection"/>). False reproduces PaddleOCR's output exactly.
+    /// (<c>TAXINVOICE</c>) and a word an inferred space parted is read whole (<c>AD JUSTMENT</c>;
+    /// <see cref="Recognition.LexiconCorrection"/>). False reproduces PaddleOCR's output exactly.
     /// </summary>
     public bool LexiconCorrection { get; set; } = true;
 

@@ -25,7 +25,9 @@ namespace ScipixWorker.Ocr.Recognition;
 /// <para>
 /// Before that, a word that is two listed words run together gets its space where the model gave the space class
 /// <see cref="MinSplitSpace"/> between them (<c>TAXINVOICE</c>): too little for an inferred space on its own, enough with
-/// the list's word.
+/// the list's word. And the other way, two runs of <see cref="MinJoinPart"/> letters or more that an inferred space (not
+/// one the model emitted) parts, not both listed, are read as one word where together they are listed or are put right
+/// to a listed word (<c>AD JUSTMENT</c>, <c>adjus tients</c>): bold or letter-spaced print leaves gaps inside words.
 /// </para>
 /// </summary>
 internal static class LexiconCorrection
@@ -51,6 +53,12 @@ internal static class LexiconCorrection
     /// </summary>
     public const float MinSplitSpace = 0.01f;
 
+    /// <summary>
+    /// The shortest run joined to its neighbour across an inferred space: a lone letter there is an initial, a unit or a
+    /// digit misread (<c>LEVE G</c> is <c>LEVEL 6</c>), not a word's end.
+    /// </summary>
+    public const int MinJoinPart = 2;
+
     private const float Floor = 1e-12f;
 
     public static void Apply(List<CtcCharacter> characters, ReadOnlySpan<float> probabilities, int steps, int classes, CharacterDictionary dictionary, Lexicon lexicon)
@@ -70,20 +78,46 @@ internal static class LexiconCorrection
                 end++;
             }
 
-            var replaced = Correct(characters, start, end, probabilities, steps, classes, dictionary, lexicon);
-            start = end + replaced;
+            // An inferred space before a run of letters: the two read as one word where that is a listed word, or reads
+            // as one, and apart they are not both listed (AD JUSTMENT, CHAR GE, WOR ID).
+            if (end < characters.Count && characters[end].SpaceBefore && IsLetter(characters[end], dictionary))
+            {
+                var next = end + 1;
+                while (next < characters.Count && IsLetter(characters[next], dictionary) && !characters[next].SpaceBefore)
+                {
+                    next++;
+                }
+
+                if (end - start >= MinJoinPart && next - end >= MinJoinPart
+                    && !(Listed(characters, start, end, dictionary, lexicon) && Listed(characters, end, next, dictionary, lexicon)))
+                {
+                    characters[end] = characters[end] with { SpaceBefore = false };
+                    var (grown, word) = Correct(characters, start, next, probabilities, steps, classes, dictionary, lexicon, joined: true);
+                    if (word)
+                    {
+                        start = next + grown;
+                        continue;
+                    }
+
+                    characters[end] = characters[end] with { SpaceBefore = true };
+                }
+            }
+
+            start = end + Correct(characters, start, end, probabilities, steps, classes, dictionary, lexicon, joined: false).Grown;
         }
     }
 
-    // Corrects the word characters[start, end) where it should; returns how many characters longer it became.
-    private static int Correct(List<CtcCharacter> characters, int start, int end, ReadOnlySpan<float> probabilities, int steps, int classes, CharacterDictionary dictionary, Lexicon lexicon)
+    // Corrects the word characters[start, end) where it should; returns how many characters longer it became and whether
+    // it now spells a listed entry. A word joined across a space is only looked up and corrected, never split.
+    private static (int Grown, bool Word) Correct(
+        List<CtcCharacter> characters, int start, int end, ReadOnlySpan<float> probabilities, int steps, int classes, CharacterDictionary dictionary, Lexicon lexicon, bool joined)
     {
         var length = end - start;
         if (length < MinLength
             || (!characters[start].SpaceBefore && IsDigitAt(characters, start - 1, dictionary))
             || (end < characters.Count && !characters[end].SpaceBefore && IsDigitAt(characters, end, dictionary)))
         {
-            return 0;
+            return (0, false);
         }
 
         var reading = new char[length];
@@ -95,18 +129,18 @@ internal static class LexiconCorrection
         var casing = CasingOf(reading);
         if (casing == Casing.Mixed)
         {
-            return 0;
+            return (0, false);
         }
 
         var lower = new string(reading).ToLowerInvariant();
         if (lexicon.Contains(lower))
         {
-            return 0;
+            return (0, true);
         }
 
-        if (Split(characters, start, lower, probabilities, classes, dictionary, lexicon))
+        if (!joined && Split(characters, start, lower, probabilities, classes, dictionary, lexicon))
         {
-            return 0;
+            return (0, false);
         }
 
         var from = start > 0 ? characters[start - 1].LastStep + 1 : 0;
@@ -114,13 +148,13 @@ internal static class LexiconCorrection
         var own = Viterbi(Classes(reading, dictionary), probabilities, classes, from, to, null);
         if (double.IsNegativeInfinity(own))
         {
-            return 0;
+            return (0, false);
         }
 
         var (letters, firm) = Bound(own, probabilities, classes, from, to, dictionary);
         if (firm)
         {
-            return 0;
+            return (0, false);
         }
 
         string? best = null;
@@ -142,7 +176,7 @@ internal static class LexiconCorrection
 
         if (best is null || bestScore - own < Math.Log(MinRatio))
         {
-            return 0;
+            return (0, false);
         }
 
         var chosen = Classes(Cased(best, casing), dictionary)!;
@@ -155,7 +189,7 @@ internal static class LexiconCorrection
             characters.Insert(start + k, new CtcCharacter(chosen[k], runs[k].First, k == 0 && spaceBefore, runs[k].Last));
         }
 
-        return chosen.Length - length;
+        return (chosen.Length - length, true);
     }
 
     /// <summary>
@@ -322,6 +356,18 @@ internal static class LexiconCorrection
 
     private static double Log(ReadOnlySpan<float> probabilities, int classes, int step, int label) =>
         Math.Log(Math.Max(probabilities[(step * classes) + label], Floor));
+
+    // Whether the letters characters[start, end) spell a listed entry, in any case.
+    private static bool Listed(List<CtcCharacter> characters, int start, int end, CharacterDictionary dictionary, Lexicon lexicon)
+    {
+        Span<char> word = stackalloc char[end - start];
+        for (var k = start; k < end; k++)
+        {
+            word[k - start] = char.ToLowerInvariant(dictionary[characters[k].Class][0]);
+        }
+
+        return lexicon.Contains(word);
+    }
 
     private static bool IsLetter(CtcCharacter character, CharacterDictionary dictionary) =>
         dictionary[character.Class] is [var c] && char.IsAsciiLetter(c);

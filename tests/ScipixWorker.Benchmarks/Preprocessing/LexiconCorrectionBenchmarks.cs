@@ -10,8 +10,8 @@ namespace ScipixWorker.Benchmarks.Preprocessing;
 /// <summary>
 /// What <see cref="LexiconCorrection"/> adds to a line's decoding, and what building the bundled word list costs once a
 /// process. The lines are the probabilities the real recognizer produced for the ten <c>line_*</c> SROIE crops of the
-/// fixtures and the nine of <c>lexicon/</c> (seven with a misread word it puts right, one with two words run together, one
-/// with a Malay word it leaves),
+/// fixtures and the ten of <c>lexicon/</c> (seven with a misread word it puts right, one with two words run together, one
+/// with a word parted by a space, one with a Malay word it leaves),
 /// captured in the setup, decoded as the engine does by default (inferred spaces, look-alikes, the ink) with and without
 /// the word list.
 /// </summary>
@@ -19,7 +19,7 @@ namespace ScipixWorker.Benchmarks.Preprocessing;
 // Not sealed: BenchmarkDotNet derives its runner from the benchmark class.
 public class LexiconCorrectionBenchmarks
 {
-    private const int Crops = 19;
+    private const int Crops = 20;
 
     private (float[] Probabilities, int Steps, int Classes, float[] Input, int Width, int ContentWidth)[] _outputs = [];
     private CharacterDictionary _dictionary = null!;

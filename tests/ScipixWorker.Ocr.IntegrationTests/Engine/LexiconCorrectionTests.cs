@@ -7,7 +7,8 @@ namespace ScipixWorker.Ocr.IntegrationTests.Engine;
 /// Ocr:LexiconCorrection on real receipt lines (fixtures/sroie/lexicon): words the recognizer misreads into non-words
 /// (<c>Involce</c>, <c>Prlce</c>, <c>Sumimary</c>, <c>Arnount</c>) where it gave the word nearly as much, and a Malay
 /// word (<c>TALI</c>, rope) that an English word one letter away (<c>TALL</c>) scores three hundredths of, which the
-/// list knows and leaves alone; and two words run together (<c>TAXINVOICE</c>) where the model gave the space a twentieth.
+/// list knows and leaves alone; two words run together (<c>TAXINVOICE</c>) where the model gave the space a twentieth;
+/// and a word parted by an inferred space and misread (<c>adjus tients</c>).
 /// </summary>
 [Collection(EngineCollection.Name)]
 public sealed class LexiconCorrectionTests(EngineFixture fixture)
@@ -23,6 +24,7 @@ public sealed class LexiconCorrectionTests(EngineFixture fixture)
         { "531_065", "Please Come Again!", "Plaase Come Again!" },
         { "006_063", "STARTER TALI", "STARTER TALI" },
         { "051_005", "TAX INVOICE", "TAXINVOICE" },
+        { "333_096", "adjustments shown in this Tax Invoice /", "adjus tients shown in this Tax Invoice /" },
     };
 
     [Theory]

@@ -105,6 +105,26 @@ public sealed class LexiconCorrectionTests
     }
 
     [Fact]
+    public void A_word_parted_by_an_inferred_space_is_read_whole()
+    {
+        var lexicon = new Lexicon(["adjustment", "adjustments", "tax", "invoice"], []);
+
+        Assert.Equal("AD JUSTMENT", Decode("A _ D _/~ _/~ J _ U _ S _ T _ M _ E _ N _ T _", correct: false));
+        Assert.Equal("ADJUSTMENT", Decode("A _ D _/~ _/~ J _ U _ S _ T _ M _ E _ N _ T _", lexicon));
+        Assert.Equal("ADJUSTMENTS", Decode("A _ D _ J _ U _ S _/~ _/~ T _ I/M _ E _ N _ T _ S _", lexicon));
+    }
+
+    [Fact]
+    public void Two_listed_words_a_lone_letter_and_a_model_space_stay_apart()
+    {
+        var lexicon = new Lexicon(["tax", "invoice", "taxi", "level", "levels"], []);
+
+        Assert.Equal("TAX INVOICE", Decode("T _ A _ X _/~ _/~ I _ N _ V _ O _ I _ C _ E _", lexicon));
+        Assert.Equal("LEVEL S", Decode("L _ E _ V _ E _ L _/~ _/~ S _", lexicon));
+        Assert.Equal("AD JUSTMENT", Decode("A _ D ~ J _ U _ S _ T _ M _ E _ N _ T _", new Lexicon(["adjustment"], [])));
+    }
+
+    [Fact]
     public void Without_the_option_the_output_is_the_models() =>
         Assert.Equal("INVOLCE", Decode("I _ N _ V _ O _ L/I _ C _ E _", correct: false));
 
