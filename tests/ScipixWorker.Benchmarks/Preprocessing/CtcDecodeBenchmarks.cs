@@ -1,8 +1,5 @@
 using BenchmarkDotNet.Attributes;
-using Microsoft.Extensions.Logging.Abstractions;
 using ScipixWorker.Benchmarks.Support;
-using ScipixWorker.Ocr.Engine;
-using ScipixWorker.Ocr.Imaging;
 using ScipixWorker.Ocr.Recognition;
 
 namespace ScipixWorker.Benchmarks.Preprocessing;
@@ -22,7 +19,7 @@ public class CtcDecodeBenchmarks
 {
     private const int Crops = 31;
 
-    private (float[] Probabilities, int Steps, int Classes, float[] Input, int Width, int ContentWidth)[] _outputs = [];
+    private CapturedLine[] _outputs = [];
     private CharacterDictionary _dictionary = null!;
 
     [Params(false, true)]
@@ -39,17 +36,10 @@ public class CtcDecodeBenchmarks
     {
         var options = Assets.Options();
         _dictionary = CharacterDictionary.Load(options.Resolve(options.Dictionary), options.UseSpaceCharacter);
-        using var recognizer = new TextRecognizer(options, NullLogger.Instance);
         var files = Directory.EnumerateFiles(Assets.FixtureDirectory, "line_*.png")
             .Concat(Directory.EnumerateFiles(Path.Combine(Assets.FixtureDirectory, "lookalike"), "*.png"))
             .Concat(Directory.EnumerateFiles(Path.Combine(Assets.FixtureDirectory, "colons"), "*.png"));
-        _outputs = files.Order(StringComparer.Ordinal).Select(path => Assets.Decode(File.ReadAllBytes(path))).Select(line =>
-        {
-            var width = TextRecognizer.BatchWidth([line], recognizer.Buckets.MinWidth);
-            var input = TextRecognizer.BatchTensor([line], width);
-            var probabilities = OrtRun.Run(recognizer.Model.Session, input, [1, 3, TextRecognizer.InputHeight, width], out var shape, CancellationToken.None);
-            return (probabilities, (int)shape[1], (int)shape[2], input, width, LineResizer.Width(line, TextRecognizer.InputHeight, width));
-        }).ToArray();
+        _outputs = CapturedLine.Capture(options, files);
         if (_outputs.Length != Crops)
         {
             throw new InvalidOperationException($"Expected {Crops} line crops in the fixtures, found {_outputs.Length}.");
@@ -60,11 +50,11 @@ public class CtcDecodeBenchmarks
     public int Decode()
     {
         var characters = 0;
-        foreach (var (probabilities, steps, classes, input, width, contentWidth) in _outputs)
+        foreach (var line in _outputs)
         {
             // Decode measures it once a line, however many rules ask, as in the engine.
-            Func<LineInk?>? ink = ReadInk ? () => LineInk.Measure(input, width, TextRecognizer.InputHeight, contentWidth, steps) : null;
-            characters += CtcDecoder.Decode(probabilities, steps, classes, _dictionary, InferSpaces, ResolveLookalikes, ink, trailingMarks: ReadInk, decimalPoints: ResolveLookalikes).Text.Length;
+            Func<LineInk?>? ink = ReadInk ? line.Ink : null;
+            characters += CtcDecoder.Decode(line.Probabilities, line.Steps, line.Classes, _dictionary, InferSpaces, ResolveLookalikes, ink, trailingMarks: ReadInk, decimalPoints: ResolveLookalikes).Text.Length;
         }
 
         return characters;

@@ -1,8 +1,5 @@
 using BenchmarkDotNet.Attributes;
-using Microsoft.Extensions.Logging.Abstractions;
 using ScipixWorker.Benchmarks.Support;
-using ScipixWorker.Ocr.Engine;
-using ScipixWorker.Ocr.Imaging;
 using ScipixWorker.Ocr.Recognition;
 
 namespace ScipixWorker.Benchmarks.Preprocessing;
@@ -21,7 +18,7 @@ public class LexiconCorrectionBenchmarks
 {
     private const int Crops = 20;
 
-    private (float[] Probabilities, int Steps, int Classes, float[] Input, int Width, int ContentWidth)[] _outputs = [];
+    private CapturedLine[] _outputs = [];
     private CharacterDictionary _dictionary = null!;
     private Lexicon _lexicon = null!;
 
@@ -31,16 +28,9 @@ public class LexiconCorrectionBenchmarks
         var options = Assets.Options();
         _dictionary = CharacterDictionary.Load(options.Resolve(options.Dictionary), options.UseSpaceCharacter);
         _lexicon = Lexicon.English;
-        using var recognizer = new TextRecognizer(options, NullLogger.Instance);
         var files = Directory.EnumerateFiles(Assets.FixtureDirectory, "line_*.png")
             .Concat(Directory.EnumerateFiles(Path.Combine(Assets.FixtureDirectory, "lexicon"), "*.png"));
-        _outputs = files.Order(StringComparer.Ordinal).Select(path => Assets.Decode(File.ReadAllBytes(path))).Select(line =>
-        {
-            var width = TextRecognizer.BatchWidth([line], recognizer.Buckets.MinWidth);
-            var input = TextRecognizer.BatchTensor([line], width);
-            var probabilities = OrtRun.Run(recognizer.Model.Session, input, [1, 3, TextRecognizer.InputHeight, width], out var shape, CancellationToken.None);
-            return (probabilities, (int)shape[1], (int)shape[2], input, width, LineResizer.Width(line, TextRecognizer.InputHeight, width));
-        }).ToArray();
+        _outputs = CapturedLine.Capture(options, files);
         if (_outputs.Length != Crops)
         {
             throw new InvalidOperationException($"Expected {Crops} line crops in the fixtures, found {_outputs.Length}.");
@@ -62,11 +52,10 @@ public class LexiconCorrectionBenchmarks
     private int Decode(Lexicon? lexicon)
     {
         var characters = 0;
-        foreach (var (probabilities, steps, classes, input, width, contentWidth) in _outputs)
+        foreach (var line in _outputs)
         {
-            Func<LineInk?> ink = () => LineInk.Measure(input, width, TextRecognizer.InputHeight, contentWidth, steps);
             characters += CtcDecoder.Decode(
-                probabilities, steps, classes, _dictionary, inferSpaces: true, resolveLookalikes: true, ink, trailingMarks: true, decimalPoints: true,
+                line.Probabilities, line.Steps, line.Classes, _dictionary, inferSpaces: true, resolveLookalikes: true, line.Ink, trailingMarks: true, decimalPoints: true,
                 lexicon: lexicon).Text.Length;
         }
 
