@@ -94,6 +94,14 @@ public sealed class OcrEngineOptions
     /// </summary>
     public bool LexiconCorrection { get; set; } = true;
 
+    /// <summary>
+    /// A file of words the lexicon correction may write besides the bundled English ones: a domain's terms, product and
+    /// place names (UTF-8, one word of ASCII letters a line, any case, blank lines and lines starting with <c>#</c>
+    /// skipped). Empty: the bundled list alone. A relative path is taken from the working directory; a missing file or a
+    /// line that is not a word fails the engine's start.
+    /// </summary>
+    public string? LexiconWordsFile { get; set; }
+
     /// <summary>CPU or CUDA.</summary>
     public ExecutionProvider ExecutionProvider { get; set; } = ExecutionProvider.Cpu;
 

@@ -215,18 +215,61 @@ internal sealed class Lexicon
     /// <summary>Reads and builds the bundled list (once, through <see cref="English"/>; benchmarks time it alone).</summary>
     internal static Lexicon LoadEnglish()
     {
+        var (words, names) = ReadBundled();
+        return new Lexicon(words, names);
+    }
+
+    /// <summary>
+    /// The bundled list with the words of <paramref name="path"/> added (<c>Ocr:LexiconWordsFile</c>): one word of ASCII
+    /// letters a line, any case, blank lines and lines starting with <c>#</c> skipped.
+    /// </summary>
+    /// <exception cref="FileNotFoundException">The file does not exist.</exception>
+    /// <exception cref="InvalidDataException">A line is not a word of ASCII letters.</exception>
+    public static Lexicon WithWordsFile(string path)
+    {
+        if (!File.Exists(path))
+        {
+            throw new FileNotFoundException($"Ocr:LexiconWordsFile '{path}' does not exist (full path '{Path.GetFullPath(path)}').", path);
+        }
+
+        var (words, names) = ReadBundled();
+        var number = 0;
+        foreach (var raw in File.ReadLines(path))
+        {
+            number++;
+            var line = raw.Trim();
+            if (line.Length == 0 || line[0] == '#')
+            {
+                continue;
+            }
+
+            if (!line.All(char.IsAsciiLetter))
+            {
+                throw new InvalidDataException(
+                    $"Ocr:LexiconWordsFile '{path}', line {number}: '{line}' is not a word of ASCII letters (one word a line; # starts a comment).");
+            }
+
+            words.Add(line.ToLowerInvariant());
+        }
+
+        return new Lexicon(words, names);
+    }
+
+    // The embedded list: lower-case words, and the entries with a capital first letter, known only.
+    private static (List<string> Words, List<string> Names) ReadBundled()
+    {
         using var stream = typeof(Lexicon).Assembly.GetManifestResourceStream(Resource)
             ?? throw new InvalidOperationException($"The word list '{Resource}' is not embedded in the assembly.");
         using var gzip = new GZipStream(stream, CompressionMode.Decompress);
         using var reader = new StreamReader(gzip);
         var words = new List<string>(70_000);
-        var names = new List<string>(10_000);
+        var names = new List<string>(30_000);
         while (reader.ReadLine() is { Length: > 0 } line)
         {
             (char.IsAsciiLetterUpper(line[0]) ? names : words).Add(line);
         }
 
-        return new Lexicon(words, names);
+        return (words, names);
     }
 
     private enum Entry : byte

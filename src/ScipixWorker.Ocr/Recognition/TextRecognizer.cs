@@ -48,7 +48,9 @@ internal sealed class TextRecognizer : IDisposable
         _condensedLines = options.CondensedLines;
         _trailingMarks = options.TrailingMarks;
         _decimalPoints = options.DecimalPoints;
-        _lexicon = options.LexiconCorrection ? Lexicon.English : null;
+        _lexicon = !options.LexiconCorrection ? null
+            : string.IsNullOrWhiteSpace(options.LexiconWordsFile) ? Lexicon.English
+            : Lexicon.WithWordsFile(options.LexiconWordsFile);
         Buckets = new WidthBuckets(options.RecognizerMinWidth);
 
         var classes = _session.OutputMetadata.First().Value.Dimensions[^1];

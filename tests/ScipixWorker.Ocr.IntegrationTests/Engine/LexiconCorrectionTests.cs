@@ -46,6 +46,25 @@ public sealed class LexiconCorrectionTests(EngineFixture fixture)
         Assert.Equal("GST Summary", Read(fixture.Engine, "075_035", OcrMode.Full));
     }
 
+    [Fact]
+    public void A_words_file_adds_the_words_a_misreading_may_become()
+    {
+        var file = Path.Combine(Path.GetTempPath(), $"scipix-words-{Guid.NewGuid():N}.txt");
+        File.WriteAllLines(file, ["# street names of the deployment", "Tampoi", string.Empty, "Kulai"]);
+        try
+        {
+            using var engine = new OcrEngine(new OcrEngineOptions { ModelDirectory = Fixtures.ModelDirectory, LexiconWordsFile = file });
+            var crop = Fixtures.Bytes("sroie", "vocabulary", "045_003.png");
+
+            Assert.Equal("12, Jalan Tampoi 7/4,Kawasan Perindustrian", engine.Recognize(crop, OcrMode.SingleLine, TestContext.Current.CancellationToken).Text);
+            Assert.Equal("12, Jalan Tampci 7/4,Kawasan Perindustrian", fixture.Engine.Recognize(crop, OcrMode.SingleLine, TestContext.Current.CancellationToken).Text);
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+
     private static string Read(OcrEngine engine, string crop, OcrMode mode) =>
         engine.Recognize(Fixtures.Bytes("sroie", "lexicon", crop + ".png"), mode, TestContext.Current.CancellationToken).Text;
 }

@@ -59,6 +59,51 @@ public sealed class LexiconTests
     }
 
     [Fact]
+    public void A_words_file_adds_candidates_to_the_bundled_list()
+    {
+        var file = WordsFile("# comment", "  Tampoi ", string.Empty, "KULAI");
+        try
+        {
+            var lexicon = Lexicon.WithWordsFile(file);
+
+            Assert.Contains(("tampoi", 1), lexicon.Near("tampci", 1));
+            Assert.True(lexicon.IsWord("kulai"));
+            Assert.True(lexicon.IsWord("invoice"));
+            Assert.False(Lexicon.English.IsWord("tampoi"));
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+
+    [Fact]
+    public void A_words_file_that_is_missing_or_holds_no_word_on_a_line_is_refused_by_name()
+    {
+        var missing = Assert.Throws<FileNotFoundException>(() => Lexicon.WithWordsFile("/nonexistent/words.txt"));
+        Assert.Contains("Ocr:LexiconWordsFile", missing.Message, StringComparison.Ordinal);
+
+        var file = WordsFile("tampoi", "jalan 7");
+        try
+        {
+            var bad = Assert.Throws<InvalidDataException>(() => Lexicon.WithWordsFile(file));
+            Assert.Contains("Ocr:LexiconWordsFile", bad.Message, StringComparison.Ordinal);
+            Assert.Contains("line 2", bad.Message, StringComparison.Ordinal);
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+
+    private static string WordsFile(params string[] lines)
+    {
+        var file = Path.Combine(Path.GetTempPath(), $"scipix-words-{Guid.NewGuid():N}.txt");
+        File.WriteAllLines(file, lines);
+        return file;
+    }
+
+    [Fact]
     public void The_bundled_list_has_english_words_and_knows_malay_ones()
     {
         var english = Lexicon.English;
