@@ -5,7 +5,7 @@
 # python3 and gzip; the output is byte for byte the committed file. Not part of the build: run it to change the list.
 #
 # Lines: lower-case English words (ASCII letters, no possessives), which a misread word may become; then, with a
-# capital first letter, the entries it knows but never writes: English names and abbreviations (SCOWL's entries with
+# capital first letter, names, which it writes only on stronger evidence: English names and abbreviations (SCOWL's entries with
 # a capital letter that are not also words) and Indonesian/Malay words and names (zxcvbn-ts' common words, Wikipedia
 # words and names, ASCII letters only) that are not English words.
 set -euo pipefail

@@ -3,11 +3,13 @@ using System.IO.Compression;
 namespace ScipixWorker.Ocr.Recognition;
 
 /// <summary>
-/// A word list held as a trie, searched for the words within a few edits of a reading. It holds words, which a misreading
-/// may be put right to, and names, which are known (a reading that spells one is left alone) but never put in. The
-/// bundled list is English: SCOWL's size-50 American and British lists (Debian's <c>wamerican</c> and <c>wbritish</c>,
-/// 2020.12.07), ASCII letters only, without possessives: 65,407 lower-case words and 9,579 names and abbreviations (the
-/// entries with a capital letter that are not also words), in Recognition/Lexicon/ with its copyright notice.
+/// A word list held as a trie, searched for the entries within a few edits of a reading. It holds words, which a
+/// misreading may be put right to, and names, which are known (a reading that spells one is left alone) and which
+/// <see cref="LexiconCorrection"/> writes only on stronger evidence. The bundled list (Recognition/Lexicon/, its README
+/// and licences): 65,407 lower-case English words from SCOWL's size-50 American and British lists (Debian's
+/// <c>wamerican</c> and <c>wbritish</c>, 2020.12.07), ASCII letters only, without possessives; and as names 29,899
+/// entries that are not English words: SCOWL's names and abbreviations and Indonesian/Malay words and names
+/// (<c>@zxcvbn-ts/language-id</c>).
 /// </summary>
 internal sealed class Lexicon
 {
@@ -15,19 +17,19 @@ internal sealed class Lexicon
 
     private static readonly Lazy<Lexicon> s_english = new(LoadEnglish);
 
-    // The trie, flattened: node 0 is the root; a node's children are a run of nodes in letter order.
     /// <summary>Every letter, a to z, as <see cref="Near"/>'s letters.</summary>
     public const int AllLetters = (1 << 26) - 1;
 
     private const int Unreachable = 1000;
 
+    // The trie, flattened: node 0 is the root; a node's children are a run of nodes in letter order.
     private readonly char[] _letter;
     private readonly int[] _firstChild;
     private readonly int[] _childCount;
     private readonly Entry[] _terminal;
 
-    /// <param name="words">Lower-case ASCII words, which <see cref="Near"/> finds; others are skipped.</param>
-    /// <param name="names">ASCII names in any case, which <see cref="Contains"/> knows and <see cref="Near"/> skips.</param>
+    /// <param name="words">Lower-case ASCII words; others are skipped.</param>
+    /// <param name="names">ASCII names in any case, which <see cref="Near"/> marks as names; a word listed as both is a word.</param>
     public Lexicon(IEnumerable<string> words, IEnumerable<string> names)
     {
         var kinds = new Dictionary<string, Entry>(StringComparer.Ordinal);
@@ -101,14 +103,14 @@ internal sealed class Lexicon
     public bool IsWord(ReadOnlySpan<char> word) => Find(word) is >= 0 and var node && _terminal[node] == Entry.Word;
 
     /// <summary>
-    /// The words within <paramref name="maxDistance"/> edits (insertions, deletions, substitutions) of
-    /// <paramref name="word"/> (lower case), each with its distance; <paramref name="word"/> itself when listed. Names
-    /// are not among them, nor words with a letter outside <paramref name="letters"/> (bit 0 for <c>a</c>), which spares
+    /// The entries within <paramref name="maxDistance"/> edits (insertions, deletions, substitutions) of
+    /// <paramref name="word"/> (lower case), each with its distance and whether it is a name; <paramref name="word"/>
+    /// itself when listed. Not those with a letter outside <paramref name="letters"/> (bit 0 for <c>a</c>), which spares
     /// the search the branches a caller knows to be in vain.
     /// </summary>
-    public List<(string Word, int Distance)> Near(string word, int maxDistance, int letters = AllLetters)
+    public List<(string Word, int Distance, bool Name)> Near(string word, int maxDistance, int letters = AllLetters)
     {
-        var found = new List<(string, int)>();
+        var found = new List<(string, int, bool)>();
         var prefix = new char[word.Length + maxDistance + 1];
         var rows = new int[word.Length + maxDistance + 2][];
         rows[0] = new int[word.Length + 1];
@@ -123,12 +125,12 @@ internal sealed class Lexicon
 
     // Depth-first over the trie, one Levenshtein row per depth; a branch is cut once every cell of its row exceeds the
     // bound, as no longer word below it can come closer.
-    private void Walk(int node, int depth, string word, int maxDistance, int letters, char[] prefix, int[][] rows, List<(string, int)> found)
+    private void Walk(int node, int depth, string word, int maxDistance, int letters, char[] prefix, int[][] rows, List<(string, int, bool)> found)
     {
         var row = rows[depth];
-        if (_terminal[node] == Entry.Word && depth > 0 && row[word.Length] <= maxDistance)
+        if (_terminal[node] != Entry.None && depth > 0 && row[word.Length] <= maxDistance)
         {
-            found.Add((new string(prefix, 0, depth), row[word.Length]));
+            found.Add((new string(prefix, 0, depth), row[word.Length], _terminal[node] == Entry.Name));
         }
 
         if (depth + 1 >= rows.Length)

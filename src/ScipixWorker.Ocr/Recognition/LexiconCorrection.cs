@@ -8,10 +8,11 @@ namespace ScipixWorker.Ocr.Recognition;
 /// <para>
 /// A word here is a run of at least <see cref="MinLength"/> ASCII letters between spaces or punctuation (not touching a
 /// digit: codes and units are not words), all upper case, all lower case or capitalized. When the list
-/// (<see cref="Lexicon"/>: English words, and English names and Malay words it knows but never writes) does not hold it,
-/// the listed words within one edit (two from <see cref="TwoEditsLength"/> letters on) are scored against the model's
-/// output over the word's stretch of time steps, written in the reading's case: each word's likeliest CTC alignment
-/// (Viterbi) against the reading's own. The likeliest is written where it scores at least <see cref="MinRatio"/> of
+/// (<see cref="Lexicon"/>: English words, and as names English names and Malay words) does not hold it, the listed
+/// entries within one edit (two from <see cref="TwoEditsLength"/> letters on) are scored against the model's output over
+/// the word's stretch of time steps, written in the reading's case: each one's likeliest CTC alignment (Viterbi) against
+/// the reading's own. The likeliest is written where it scores at least <see cref="MinRatio"/> (a name
+/// <see cref="NameRatio"/>) of
 /// the reading: the model saw that word too, and only the list tells them apart. A word the model read firmly (a name,
 /// a code, a word the list lacks) has no listed neighbour anywhere near that, and stays.
 /// </para>
@@ -40,6 +41,12 @@ internal static class LexiconCorrection
 
     /// <summary>The least a listed word's likeliest alignment must score, as a fraction of the reading's.</summary>
     public const double MinRatio = 0.01;
+
+    /// <summary>
+    /// The least a name (an English name, a Malay word) must score, as a fraction of the reading: five times a word's
+    /// floor, as names are many, alike and rarely what a misread English word was meant to be.
+    /// </summary>
+    public const double NameRatio = 0.05;
 
     /// <summary>How much likelier than the same-length bar a word of another length must score.</summary>
     public const double LengthChangePenalty = 10;
@@ -159,7 +166,7 @@ internal static class LexiconCorrection
 
         string? best = null;
         var bestScore = double.NegativeInfinity;
-        foreach (var (word, _) in lexicon.Near(lower, length >= TwoEditsLength ? 2 : 1, letters))
+        foreach (var (word, _, name) in lexicon.Near(lower, length >= TwoEditsLength ? 2 : 1, letters))
         {
             var labels = Classes(Cased(word, casing), dictionary);
             if (labels is null)
@@ -167,7 +174,9 @@ internal static class LexiconCorrection
                 continue;
             }
 
-            var score = Viterbi(labels, probabilities, classes, from, to, null) - (word.Length == length ? 0 : Math.Log(LengthChangePenalty));
+            var score = Viterbi(labels, probabilities, classes, from, to, null)
+                - (word.Length == length ? 0 : Math.Log(LengthChangePenalty))
+                - (name ? Math.Log(NameRatio / MinRatio) : 0);
             if (score > bestScore)
             {
                 (best, bestScore) = (word, score);

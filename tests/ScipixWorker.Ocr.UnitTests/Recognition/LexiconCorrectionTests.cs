@@ -5,7 +5,7 @@ namespace ScipixWorker.Ocr.UnitTests.Recognition;
 /// <summary>
 /// <see cref="LexiconCorrection"/> through <see cref="CtcDecoder.Decode"/> on synthetic recognizer output: one time step
 /// per entry, <c>_</c> the blank at 0.9, a letter at 0.9, <c>L/I</c> L at 0.6 with I at 0.3, <c>L/I.</c> L at 0.9 with I
-/// at 0.0005, <c>I/_</c> I at 0.6 with the blank at 0.3, <c>~</c> the model's space (so <c>_/~</c> the blank at 0.6 with the
+/// at 0.0005, <c>L/I,</c> L at 0.9 with I at 0.018 (a fiftieth), <c>I/_</c> I at 0.6 with the blank at 0.3, <c>~</c> the model's space (so <c>_/~</c> the blank at 0.6 with the
 /// space at 0.3).
 /// </summary>
 public sealed class LexiconCorrectionTests
@@ -24,10 +24,11 @@ public sealed class LexiconCorrectionTests
             var row = probabilities.AsSpan(t * dictionary.Count, dictionary.Count);
             var parts = entries[t].Split('/');
             var firm = parts.Length > 1 && parts[1].EndsWith('.');
-            row[Class(dictionary, parts[0])] = parts.Length == 1 || firm ? 0.9f : 0.6f;
+            var slight = parts.Length > 1 && parts[1].EndsWith(',');
+            row[Class(dictionary, parts[0])] = parts.Length == 1 || firm || slight ? 0.9f : 0.6f;
             if (parts.Length > 1)
             {
-                row[Class(dictionary, parts[1].TrimEnd('.'))] = firm ? 0.0005f : 0.3f;
+                row[Class(dictionary, parts[1].TrimEnd('.', ','))] = firm ? 0.0005f : slight ? 0.018f : 0.3f;
             }
         }
 
@@ -57,6 +58,16 @@ public sealed class LexiconCorrectionTests
     {
         Assert.Equal("TALI", Decode("T _ A _ L _ I/L _"));
         Assert.Equal("TALL", Decode("T _ A _ L _ I/L _", new Lexicon(["tall"], [])));
+    }
+
+    [Fact]
+    public void A_name_is_written_on_five_times_a_words_evidence()
+    {
+        var names = new Lexicon([], ["Tampoi"]);
+
+        Assert.Equal("TAMPOI", Decode("T _ A _ M _ P _ C/O _ I _", names));
+        Assert.Equal("TAMPCI", Decode("T _ A _ M _ P _ C/O, _ I _", names));
+        Assert.Equal("TAMPOI", Decode("T _ A _ M _ P _ C/O, _ I _", new Lexicon(["tampoi"], [])));
     }
 
     [Fact]
