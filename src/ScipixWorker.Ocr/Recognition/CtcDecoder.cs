@@ -152,6 +152,18 @@ internal static class CtcDecoder
         emitted.Count >= 2 && dictionary[emitted[^1].Class] == "." && !emitted[^1].SpaceBefore
         && EndsDigit(dictionary[emitted[^2].Class]) && StartsDigit(dictionary[next]);
 
+    /// <summary>The most the model gave class <paramref name="class"/> over time steps <paramref name="from"/>..<paramref name="to"/> - 1 (0 over none).</summary>
+    internal static float Most(ReadOnlySpan<float> probabilities, int classes, int @class, int from, int to)
+    {
+        var most = 0f;
+        for (var t = from; t < to; t++)
+        {
+            most = Math.Max(most, probabilities[(t * classes) + @class]);
+        }
+
+        return most;
+    }
+
     /// <summary>Whether a dictionary entry (or none, null) ends in an ASCII digit.</summary>
     internal static bool EndsDigit(string? entry) => entry is { Length: > 0 } && char.IsAsciiDigit(entry[^1]);
 

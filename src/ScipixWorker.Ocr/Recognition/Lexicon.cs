@@ -161,8 +161,7 @@ internal sealed class Lexicon
             if (least <= maxDistance)
             {
                 prefix[depth] = c;
-                Walk(child, depth + 1, word, maxDistance, letters, prefix, rows, found);
-                next = rows[depth + 1]; // a deeper call reuses the rows below, never this one
+                Walk(child, depth + 1, word, maxDistance, letters, prefix, rows, found); // writes only the rows below next
             }
         }
     }

@@ -79,22 +79,13 @@ internal static class LexiconCorrection
                 continue;
             }
 
-            var end = start + 1;
-            while (end < characters.Count && IsLetter(characters[end], dictionary) && !characters[end].SpaceBefore)
-            {
-                end++;
-            }
+            var end = WordEnd(characters, start, dictionary);
 
             // An inferred space before a run of letters: the two read as one word where that is a listed word, or reads
             // as one, and apart they are not both listed (AD JUSTMENT, CHAR GE, WOR ID).
             if (end < characters.Count && characters[end].SpaceBefore && IsLetter(characters[end], dictionary))
             {
-                var next = end + 1;
-                while (next < characters.Count && IsLetter(characters[next], dictionary) && !characters[next].SpaceBefore)
-                {
-                    next++;
-                }
-
+                var next = WordEnd(characters, end, dictionary);
                 if (end - start >= MinJoinPart && next - end >= MinJoinPart
                     && !(Listed(characters, start, end, dictionary, lexicon) && Listed(characters, end, next, dictionary, lexicon)))
                 {
@@ -164,7 +155,7 @@ internal static class LexiconCorrection
             return (0, false);
         }
 
-        string? best = null;
+        int[]? best = null;
         var bestScore = double.NegativeInfinity;
         foreach (var (word, _, name) in lexicon.Near(lower, length >= TwoEditsLength ? 2 : 1, letters))
         {
@@ -179,7 +170,7 @@ internal static class LexiconCorrection
                 - (name ? Math.Log(NameRatio / MinRatio) : 0);
             if (score > bestScore)
             {
-                (best, bestScore) = (word, score);
+                (best, bestScore) = (labels, score);
             }
         }
 
@@ -188,17 +179,16 @@ internal static class LexiconCorrection
             return (0, false);
         }
 
-        var chosen = Classes(Cased(best, casing), dictionary)!;
-        var runs = new (int First, int Last)[chosen.Length];
-        Viterbi(chosen, probabilities, classes, from, to, runs);
+        var runs = new (int First, int Last)[best.Length];
+        Viterbi(best, probabilities, classes, from, to, runs);
         var spaceBefore = characters[start].SpaceBefore;
         characters.RemoveRange(start, length);
-        for (var k = 0; k < chosen.Length; k++)
+        for (var k = 0; k < best.Length; k++)
         {
-            characters.Insert(start + k, new CtcCharacter(chosen[k], runs[k].First, k == 0 && spaceBefore, runs[k].Last));
+            characters.Insert(start + k, new CtcCharacter(best[k], runs[k].First, k == 0 && spaceBefore, runs[k].Last));
         }
 
-        return (chosen.Length - length, true);
+        return (best.Length - length, true);
     }
 
     /// <summary>
@@ -223,12 +213,7 @@ internal static class LexiconCorrection
                 continue;
             }
 
-            var space = 0f;
-            for (var t = before.LastStep + 1; t < after.Step; t++)
-            {
-                space = Math.Max(space, probabilities[(t * classes) + dictionary.SpaceIndex]);
-            }
-
+            var space = CtcDecoder.Most(probabilities, classes, dictionary.SpaceIndex, before.LastStep + 1, after.Step);
             if (space >= MinSplitSpace && space > most)
             {
                 (at, most) = (k, space);
@@ -376,6 +361,18 @@ internal static class LexiconCorrection
         }
 
         return lexicon.Contains(word);
+    }
+
+    // The end of the run of letters that starts at start, before the next non-letter or inferred space.
+    private static int WordEnd(List<CtcCharacter> characters, int start, CharacterDictionary dictionary)
+    {
+        var end = start + 1;
+        while (end < characters.Count && IsLetter(characters[end], dictionary) && !characters[end].SpaceBefore)
+        {
+            end++;
+        }
+
+        return end;
     }
 
     private static bool IsLetter(CtcCharacter character, CharacterDictionary dictionary) =>

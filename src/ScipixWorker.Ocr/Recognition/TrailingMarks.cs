@@ -101,17 +101,8 @@ internal static class TrailingMarks
     /// The most the model gave the period and the comma over time steps <paramref name="from"/> to
     /// <paramref name="to"/> - 1: what it saw of a mark it let go (here and in <see cref="DecimalPoints"/>).
     /// </summary>
-    public static (float Period, float Comma) Seen(ReadOnlySpan<float> probabilities, int classes, CharacterDictionary dictionary, int from, int to)
-    {
-        var (period, comma) = (0f, 0f);
-        for (var t = from; t < to; t++)
-        {
-            period = Math.Max(period, probabilities[(t * classes) + dictionary.Period]);
-            comma = Math.Max(comma, probabilities[(t * classes) + dictionary.Comma]);
-        }
-
-        return (period, comma);
-    }
+    public static (float Period, float Comma) Seen(ReadOnlySpan<float> probabilities, int classes, CharacterDictionary dictionary, int from, int to) =>
+        (CtcDecoder.Most(probabilities, classes, dictionary.Period, from, to), CtcDecoder.Most(probabilities, classes, dictionary.Comma, from, to));
 
     // The most the model gave either mark over time steps from..to-1.
     private static float SeenEither(ReadOnlySpan<float> probabilities, int classes, CharacterDictionary dictionary, int from, int to)
