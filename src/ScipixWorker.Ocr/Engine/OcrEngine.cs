@@ -223,23 +223,25 @@ public sealed class OcrEngine : IDisposable
     public OcrDocument Recognize(ReadOnlyMemory<byte> encodedImage, OcrMode mode = OcrMode.Full, CancellationToken cancellationToken = default)
     {
         var source = new SourceFile();
-        var pages = DecodePages(encodedImage, PageRange.All, source, cancellationToken)
+        var started = Stopwatch.GetTimestamp();
+        using var opened = _loader.Open(encodedImage);
+        var pages = DecodePages(opened, Stopwatch.GetElapsedTime(started), PageRange.All, source, cancellationToken)
             .Select(p => p.TextLayer is { } text ? FromTextLayer(text, p.Number, p.Decode) : RecognizePage(p.Page!, p.Number, mode, p.Decode, cancellationToken, p.OverScan))
             .ToList();
         return new OcrDocument(pages) { Format = source.Format, SourcePages = source.Pages };
     }
 
     /// <summary>
-    /// Decodes the image (limits checked), tells <paramref name="source"/> its format and page count, and yields the
-    /// pages of <paramref name="range"/> one at a time as RGB, or as its text layer for a PDF page without a scan, each
-    /// with the time its decoding took (the first carries the file's).
+    /// Decodes the opened image (limits checked), tells <paramref name="source"/> its format and page count, and yields
+    /// the pages of <paramref name="range"/> one at a time as RGB, or as its text layer for a PDF page without a scan,
+    /// each with the time its decoding took (the first carries the file's, opening it included: <paramref name="opening"/>).
     /// </summary>
     private IEnumerable<(RgbBuffer? Page, TextLayerPage? TextLayer, IReadOnlyList<TextLayerLine> OverScan, int Number, TimeSpan Decode)> DecodePages(
-        ReadOnlyMemory<byte> encodedImage, PageRange range, SourceFile source, CancellationToken cancellationToken)
+        ImageLoader.OpenedImage opened, TimeSpan opening, PageRange range, SourceFile source, CancellationToken cancellationToken)
     {
         var started = Stopwatch.GetTimestamp();
-        using var image = _loader.Load(encodedImage);
-        var decode = Stopwatch.GetElapsedTime(started);
+        using var image = opened.Load();
+        var decode = opening + Stopwatch.GetElapsedTime(started);
         (source.Format, source.Pages) = (image.FormatName.ToLowerInvariant(), image.PageCount);
         var end = range.First + Math.Min(range.Count, Math.Max(0, image.PageCount - range.First));
         for (var i = range.First; i < end; i++)
@@ -328,9 +330,12 @@ public sealed class OcrEngine : IDisposable
         // returned before the crops are queued, so a thread never holds two leases (see MemoryBudget). Waiting for
         // it is waiting to start: abandonUnstarted gives it up too.
         using var waiting = abandonUnstarted.CanBeCanceled ? CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, abandonUnstarted) : null;
-        using (MemoryBudget.Acquire(StageOneEstimate(encodedImage, mode), waiting?.Token ?? cancellationToken))
+        var started = Stopwatch.GetTimestamp();
+        using var opened = _loader.Open(encodedImage);
+        var opening = Stopwatch.GetElapsedTime(started);
+        using (MemoryBudget.Acquire(StageOneEstimate(opened, pages.First, mode), waiting?.Token ?? cancellationToken))
         {
-            prepared = DecodePages(encodedImage, pages, source, cancellationToken)
+            prepared = DecodePages(opened, opening, pages, source, cancellationToken)
                 .Select(p => p.TextLayer is { } text
                     ? new PreparedPage(p.Number, text.Width, text.Height, null, [], p.Decode, TimeSpan.Zero, TimeSpan.Zero) { Ready = FromTextLayer(text, p.Number, p.Decode) }
                     : PreparePage(p.Page!, p.Number, mode, p.Decode, p.OverScan, cancellationToken))
@@ -340,15 +345,15 @@ public sealed class OcrEngine : IDisposable
         return RecognizePreparedAsync(scheduler, prepared, source, cancellationToken, abandonUnstarted);
     }
 
-    // Decoded page plus detection for the first page's size (a multi-page TIFF is decoded one page at a time
-    // under this one lease; other multi-frame files are decoded whole and their further frames are not counted).
-    // 0 when the header is bad: decoding then fails with the error.
-    private long StageOneEstimate(ReadOnlyMemory<byte> encodedImage, OcrMode mode)
+    // Decoded page plus detection for the size of the range's first page (a multi-page TIFF's first page; other
+    // multi-frame files are decoded whole and their further frames are not counted). 0 when that page is bad:
+    // decoding then fails with the error.
+    private long StageOneEstimate(ImageLoader.OpenedImage opened, int firstPage, OcrMode mode)
     {
         int width, height;
         try
         {
-            (_, width, height) = _loader.Identify(encodedImage);
+            (width, height) = opened.PageSize(firstPage);
         }
         catch (OcrException)
         {

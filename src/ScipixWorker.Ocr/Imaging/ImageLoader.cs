@@ -20,16 +20,28 @@ internal sealed class ImageLoader(OcrEngineOptions options)
     /// <exception cref="OcrException">The input is empty, too large, corrupt or of an unsupported format.</exception>
     public (IImageFormat Format, int Width, int Height) Identify(ReadOnlyMemory<byte> encoded)
     {
+        using var opened = Open(encoded);
+        var (width, height) = opened.PageSize(0);
+        return (opened.Format, width, height);
+    }
+
+    /// <summary>
+    /// Checks the header and the limits and opens the file without decoding any pixels: an image's header is read, a
+    /// PDF's cross-reference table and catalogue (its pages are parsed when asked for). The caller sizes what decoding
+    /// will need from <see cref="OpenedImage.PageSize"/>, then decodes with <see cref="OpenedImage.Load"/>: a PDF is
+    /// opened once for both.
+    /// </summary>
+    /// <exception cref="OcrException">The input is empty, too large, corrupt or of an unsupported format.</exception>
+    public OpenedImage Open(ReadOnlyMemory<byte> encoded)
+    {
         CheckBytes(encoded);
         if (IsPdf(encoded.Span))
         {
-            using var pdf = OpenPdf(encoded);
-            var (width, height) = pdf.ShownSize(0);
-            CheckSize(width, height);
-            return (PdfPages.Format, width, height);
+            return new OpenedImage(this, encoded, OpenPdf(encoded));
         }
 
-        return IdentifyImage(encoded);
+        var (format, width, height) = IdentifyImage(encoded);
+        return new OpenedImage(this, encoded, format, width, height);
     }
 
     // An image format ImageSharp reads: its header and size.
@@ -99,24 +111,26 @@ internal sealed class ImageLoader(OcrEngineOptions options)
     }
 
     /// <summary>
-    /// Checks the header, then decodes. A multi-page TIFF and a PDF are decoded one page at a time as the caller
-    /// asks for pages (<see cref="TiffPages"/>, <see cref="PdfPages"/>), so memory holds one decoded page whatever
-    /// the page count; other formats are decoded whole and their frames converted one at a time.
+    /// Checks the header, then decodes (<see cref="Open"/>, then <see cref="OpenedImage.Load"/>).
     /// </summary>
+    /// <exception cref="OcrException">The input is empty, too large, corrupt or of an unsupported format.</exception>
     public DecodedImage Load(ReadOnlyMemory<byte> encoded)
     {
-        CheckBytes(encoded);
-        if (IsPdf(encoded.Span))
-        {
-            var pdf = OpenPdf(encoded);
-            return new DecodedImage(PdfPages.Format, pdf.Count, index => pdf.Tiles(index, CheckSize) is { } tiles ? Compose(tiles) : DecodeScan(pdf.Scan(index, CheckSize)), pdf)
-            {
-                ReadTextLayer = pdf.TextLayer,
-                ReadTextOverScan = pdf.TextOverScan,
-            };
-        }
+        using var opened = Open(encoded);
+        return opened.Load();
+    }
 
-        var (format, _, _) = IdentifyImage(encoded);
+    // A PDF opened by Open: its pages decoded one at a time; the document is disposed with the result.
+    private DecodedImage LoadPdf(PdfPages pdf) =>
+        new(PdfPages.Format, pdf.Count, index => pdf.Tiles(index, CheckSize) is { } tiles ? Compose(tiles) : DecodeScan(pdf.Scan(index, CheckSize)), pdf)
+        {
+            ReadTextLayer = pdf.TextLayer,
+            ReadTextOverScan = pdf.TextOverScan,
+        };
+
+    // An image whose header Open read: a multi-page TIFF page by page, any other format decoded whole.
+    private DecodedImage LoadImage(ReadOnlyMemory<byte> encoded, IImageFormat format)
+    {
         if (format.Name == "TIFF" && TiffPages.TryRead(encoded.Span, options.MaxPages) is { Count: > 1 } pages)
         {
             CheckPageCount(pages.Count);
@@ -312,6 +326,74 @@ internal sealed class ImageLoader(OcrEngineOptions options)
         // Decoding runs on many jobs at once; one decode fanning out over every core only adds contention.
         configuration.MaxDegreeOfParallelism = 1;
         return configuration;
+    }
+
+    /// <summary>
+    /// A file whose header and limits are checked and nothing decoded yet (<see cref="Open"/>): its format, the size of
+    /// a page, and <see cref="Load"/>, which decodes it. A PDF stays open from one to the other; disposing this closes
+    /// it unless <see cref="Load"/> handed it on.
+    /// </summary>
+    internal sealed class OpenedImage : IDisposable
+    {
+        private readonly ImageLoader _loader;
+        private readonly ReadOnlyMemory<byte> _encoded;
+        private readonly (int Width, int Height) _size;
+        private PdfPages? _pdf;
+        private bool _loaded;
+
+        public OpenedImage(ImageLoader loader, ReadOnlyMemory<byte> encoded, PdfPages pdf)
+        {
+            (_loader, _encoded, _pdf, Format) = (loader, encoded, pdf, PdfPages.Format);
+        }
+
+        public OpenedImage(ImageLoader loader, ReadOnlyMemory<byte> encoded, IImageFormat format, int width, int height)
+        {
+            (_loader, _encoded, Format, _size) = (loader, encoded, format, (width, height));
+        }
+
+        public IImageFormat Format { get; }
+
+        /// <summary>
+        /// The size of page <paramref name="index"/> (0-based) as it will be decoded, limits checked: a PDF page's scan as
+        /// the page shows it (past the last page, the last page's); for an image, the first frame's, whatever the index.
+        /// </summary>
+        /// <exception cref="OcrException">The page is damaged or over the limits.</exception>
+        public (int Width, int Height) PageSize(int index)
+        {
+            if (_pdf is null)
+            {
+                return _size;
+            }
+
+            var (width, height) = _pdf.ShownSize(Math.Clamp(index, 0, _pdf.Count - 1));
+            _loader.CheckSize(width, height);
+            return (width, height);
+        }
+
+        /// <summary>Decodes the file (once); the result owns what this held.</summary>
+        /// <exception cref="OcrException">The image is corrupt, over the limits or unreadable.</exception>
+        public DecodedImage Load()
+        {
+            if (_loaded)
+            {
+                throw new InvalidOperationException("The image was loaded already.");
+            }
+
+            _loaded = true;
+            if (_pdf is { } pdf)
+            {
+                _pdf = null;
+                return _loader.LoadPdf(pdf);
+            }
+
+            return _loader.LoadImage(_encoded, Format);
+        }
+
+        public void Dispose()
+        {
+            _pdf?.Dispose();
+            _pdf = null;
+        }
     }
 
     /// <summary>

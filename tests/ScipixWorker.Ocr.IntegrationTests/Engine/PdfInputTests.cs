@@ -326,4 +326,51 @@ public sealed class PdfInputTests(EngineFixture fixture)
 
         Assert.Equal(("PDF", 747, 322), (format.Name, width, height));
     }
+
+    [Fact]
+    public void Opened_once_a_pdf_gives_each_pages_size_then_decodes_from_the_same_document()
+    {
+        var loader = new ImageLoader(fixture.Options);
+        var twoPages = Fixtures.Bytes("pdf", "scan_two_pages_second_turned.pdf");
+
+        using var opened = loader.Open(twoPages);
+        var sizes = (opened.PageSize(0), opened.PageSize(1), opened.PageSize(7));
+        using var decoded = opened.Load();
+        opened.Dispose(); // the document went on with the decoded image
+        var second = decoded.Page(1);
+        var secondSize = (second.Width, second.Height);
+        second.ReturnToPool();
+
+        Assert.Equal(((747, 322), (463, 1013), (463, 1013)), sizes); // the second as its page shows it; past the end, the last
+        Assert.Equal((463, 1013), secondSize);
+        Assert.Equal(2, decoded.PageCount);
+        Assert.Throws<InvalidOperationException>(() => opened.Load());
+    }
+
+    [Fact]
+    public void A_page_over_the_limits_fails_when_its_size_is_asked_not_when_the_pdf_is_opened()
+    {
+        var smallPagesOnly = fixture.Options.Copy();
+        smallPagesOnly.MaxPixels = (747 * 322) + 1; // page 1 passes, page 2 (463 x 1013) does not
+
+        using var opened = new ImageLoader(smallPagesOnly).Open(Fixtures.Bytes("pdf", "scan_two_pages_second_turned.pdf"));
+
+        Assert.Equal((747, 322), opened.PageSize(0));
+        Assert.Equal(OcrErrorCode.ImageTooLarge, Assert.Throws<OcrException>(() => opened.PageSize(1)).Code);
+    }
+
+    [Fact]
+    public void Opening_an_image_reads_its_header_and_decodes_nothing_until_loaded()
+    {
+        var loader = new ImageLoader(fixture.Options);
+        var png = TextImages.Encode(TextImages.Line("Invoice 20817"));
+        var truncated = png[..(png.Length * 2 / 3)]; // the header intact, the pixels cut short
+
+        using var opened = loader.Open(truncated);
+        var (width, height) = opened.PageSize(0);
+
+        Assert.Equal("PNG", opened.Format.Name);
+        Assert.True(width > 0 && height > 0);
+        Assert.Equal(OcrErrorCode.CorruptImage, Assert.Throws<OcrException>(() => opened.Load()).Code);
+    }
 }
