@@ -82,15 +82,16 @@ internal sealed class PdfPages : IDisposable
         return parsed switch
         {
             { Scan: { } scan } => Turned(scan, ClockwiseTurn(scan.BoundingBox.Rotation)),
-            { Tiles: { } tiles } => Layout(tiles).Size,
+            { Tiles: { } tiles } => Layout(tiles, parsed.Frame).Size,
             _ => ((int)Math.Max(1, Math.Round(parsed.Page.Width)), (int)Math.Max(1, Math.Round(parsed.Page.Height))),
         };
     }
 
     /// <summary>
     /// The pieces of page <paramref name="index"/>'s scan when it is stored in strips or tiles (images side by side that
-    /// together cover at least half of the page, and no visible text; as "print to PDF" often writes a picture), each
-    /// with its place on the composed page in pixels at the finest piece's resolution; else null.
+    /// together cover at least half of the page; as "print to PDF" often writes a picture), or when visible text lies on
+    /// the page beside its scan (the scan is then the one piece of a larger page: <see cref="Frame"/>), each with its
+    /// place on the composed page in pixels at the finest piece's resolution; else null.
     /// <paramref name="checkSize"/> sees the composed size before anything is decoded, and throws to refuse it.
     /// </summary>
     /// <exception cref="OcrException">The page is damaged, or a piece is in a compression the worker cannot decode.</exception>
@@ -101,7 +102,7 @@ internal sealed class PdfPages : IDisposable
             return null;
         }
 
-        var (size, places) = Layout(tiles);
+        var (size, places) = Layout(tiles, Parse(index).Frame);
         checkSize(size.Width, size.Height);
         var pieces = tiles.Select((tile, i) => new PlacedScan(
             new PageScan(Encoded(tile, index + 1), ClockwiseTurn(tile.BoundingBox.Rotation)), places[i].X, places[i].Y, places[i].Width, places[i].Height));
@@ -110,15 +111,15 @@ internal sealed class PdfPages : IDisposable
 
     // Images that tile a rectangle covering most of the page: of the images (each at least 0.05 % of the page, turned by
     // a quarter turn), the group that touch one another with the largest area, all turned alike, their areas adding up
-    // to their bounding rectangle's (within 10 %: no gaps, no stacking). A logo apart from the pieces is left out.
+    // to their bounding rectangle's (within 10 %: no gaps, no stacking). A logo apart from the pieces is left out. Text
+    // drawn over them or beside them is read with them (TextOverScan), as over a scan in one piece.
     private static IPdfImage[]? TileSet(Page page, IPdfImage[] images)
     {
         const int MaxPieces = 4096;
         var pageArea = Area(page.MediaBox.Bounds.Width, page.MediaBox.Bounds.Height);
         IPdfImage[] candidates = [.. images.Where(i => Area(i.BoundingBox.Width, i.BoundingBox.Height) >= 0.0005 * pageArea
             && Math.Abs(Math.IEEERemainder(i.BoundingBox.Rotation, 90)) <= 0.5)];
-        if (candidates.Length < 2 || candidates.Length > MaxPieces || pageArea <= 0
-            || page.Letters.Any(l => l.RenderingMode != TextRenderingMode.Neither))
+        if (candidates.Length < 2 || candidates.Length > MaxPieces || pageArea <= 0)
         {
             return null;
         }
@@ -159,10 +160,12 @@ internal sealed class PdfPages : IDisposable
             .Select(i => images[i])];
     }
 
-    // The composed page: the pieces' bounding rectangle at the finest piece's pixels per point, and each piece's place.
-    private static ((int Width, int Height) Size, (int X, int Y, int Width, int Height)[] Places) Layout(IPdfImage[] pieces)
+    // The composed page: the frame (the pieces' bounding rectangle unless given) at the finest piece's pixels per point,
+    // and each piece's place.
+    private static ((int Width, int Height) Size, (int X, int Y, int Width, int Height)[] Places) Layout(
+        IPdfImage[] pieces, (double Left, double Bottom, double Right, double Top)? frame)
     {
-        var (left, bottom, right, top) = Bounds(pieces);
+        var (left, bottom, right, top) = frame ?? Bounds(pieces);
         var scale = pieces.Max(p =>
         {
             var (width, _) = Turned(p, ClockwiseTurn(p.BoundingBox.Rotation));
@@ -178,10 +181,44 @@ internal sealed class PdfPages : IDisposable
         return ((Math.Max(1, Px(right - left)), Math.Max(1, Px(top - bottom))), places);
     }
 
-    private static (double Left, double Bottom, double Right, double Top) Bounds(IReadOnlyList<IPdfImage> images)
+    private static (double Left, double Bottom, double Right, double Top) Bounds(IReadOnlyList<IPdfImage> images) =>
+        Bounds(images.Select(i => i.BoundingBox));
+
+    private static (double Left, double Bottom, double Right, double Top) Bounds(IEnumerable<PdfRectangle> boxes)
     {
-        var corners = images.SelectMany(i => new[] { i.BoundingBox.TopLeft, i.BoundingBox.TopRight, i.BoundingBox.BottomLeft, i.BoundingBox.BottomRight }).ToList();
+        var corners = boxes.SelectMany(b => new[] { b.TopLeft, b.TopRight, b.BottomLeft, b.BottomRight }).ToList();
         return (corners.Min(c => c.X), corners.Min(c => c.Y), corners.Max(c => c.X), corners.Max(c => c.Y));
+    }
+
+    /// <summary>White space kept round visible text beside a scan, in points, where the composed page grows to take it in.</summary>
+    public const double TextMargin = 6;
+
+    // The rectangle the composed page covers when visible text lies on the page beside the scan (a document's typed
+    // heading above a pasted scan, a page number or a stamp in the margin): the scan's, grown to take in that text and
+    // TextMargin round it, within the page as shown. Null when there is none: the scan is the page. Invisible text (a
+    // scanner's OCR layer) and text off the page do not count.
+    private static (double Left, double Bottom, double Right, double Top)? Frame(Page page, IReadOnlyList<IPdfImage> pieces)
+    {
+        var (left, bottom, right, top) = Bounds(pieces);
+        var (pageLeft, pageBottom, pageWidth, pageHeight) = PdfTextLayer.Frame(page);
+        var beside = page.Letters
+            .Where(l => l.RenderingMode != TextRenderingMode.Neither && !string.IsNullOrWhiteSpace(l.Value))
+            .Select(l => l.BoundingBox)
+            .Where(b => b.Centroid is var c
+                && c.X >= pageLeft && c.X <= pageLeft + pageWidth && c.Y >= pageBottom && c.Y <= pageBottom + pageHeight
+                && (c.X < left || c.X > right || c.Y < bottom || c.Y > top))
+            .ToList();
+        if (beside.Count == 0)
+        {
+            return null;
+        }
+
+        var text = Bounds(beside);
+        return (
+            Math.Max(pageLeft, Math.Min(left, text.Left - TextMargin)),
+            Math.Max(pageBottom, Math.Min(bottom, text.Bottom - TextMargin)),
+            Math.Min(pageLeft + pageWidth, Math.Max(right, text.Right + TextMargin)),
+            Math.Min(pageBottom + pageHeight, Math.Max(top, text.Top + TextMargin)));
     }
 
     /// <summary>
@@ -236,22 +273,28 @@ internal sealed class PdfPages : IDisposable
     }
 
     /// <summary>
-    /// The visible text drawn over page <paramref name="index"/>'s scan (0-based), in the scan's pixels as shown: a
-    /// document's text over a full-page background picture, fields typed over a scanned form. Empty for a page without a
-    /// single scan, and for a scanner's invisible OCR layer.
+    /// The visible text drawn over page <paramref name="index"/>'s scan (0-based), whole or in pieces, and beside it, in the
+    /// composed page's pixels as shown: a document's text over a full-page background picture, fields typed over a scanned
+    /// form, a heading typed above a pasted scan. Empty for a page without a scan, and for a scanner's invisible OCR layer.
     /// </summary>
     /// <exception cref="OcrException">The page is damaged.</exception>
     public IReadOnlyList<TextLayerLine> TextOverScan(int index)
     {
         var parsed = Parse(index);
-        if (parsed.Scan is not { } scan)
+        var (bounds, pixels) = parsed switch
+        {
+            { Scan: { } scan } => (Bounds([scan]), Turned(scan, ClockwiseTurn(scan.BoundingBox.Rotation))),
+            { Tiles: { } tiles } => (parsed.Frame ?? Bounds(tiles), Layout(tiles, parsed.Frame).Size),
+            _ => default,
+        };
+        if (pixels == default)
         {
             return [];
         }
 
         try
         {
-            return PdfTextLayer.OverScan(parsed.Page, index + 1, Bounds([scan]), Turned(scan, ClockwiseTurn(scan.BoundingBox.Rotation)));
+            return PdfTextLayer.OverScan(parsed.Page, index + 1, bounds, pixels);
         }
         catch (Exception ex) when (IsParseFailure(ex))
         {
@@ -288,7 +331,11 @@ internal sealed class PdfPages : IDisposable
             var page = _document.GetPage(index + 1);
             IPdfImage[] images = [.. page.GetImages()];
             var scan = LargestScan(page, images);
-            _parsed = new ParsedPage(index, page, images, scan, scan is null ? TileSet(page, images) : null);
+            var tiles = scan is null ? TileSet(page, images) : null;
+            var frame = scan is not null ? Frame(page, [scan]) : tiles is not null ? Frame(page, tiles) : null;
+            _parsed = frame is not null && scan is not null
+                ? new ParsedPage(index, page, images, null, [scan]) { Frame = frame } // the scan, one piece of a larger page
+                : new ParsedPage(index, page, images, scan, tiles) { Frame = frame };
             return _parsed;
         }
         catch (Exception ex) when (IsParseFailure(ex))
@@ -380,7 +427,12 @@ internal sealed class PdfPages : IDisposable
             or KeyNotFoundException;
 
     /// <summary>A parsed page: its images, its scan when one covers most of it, else its scan's pieces when they tile it.</summary>
-    private sealed record ParsedPage(int Index, Page Page, IPdfImage[] Images, IPdfImage? Scan, IPdfImage[]? Tiles);
+    // A page parsed: its scan in one piece, or its pieces (Tiles), and the rectangle the composed page covers when it is
+    // more than the pieces' (Frame: visible text beside them).
+    private sealed record ParsedPage(int Index, Page Page, IPdfImage[] Images, IPdfImage? Scan, IPdfImage[]? Tiles)
+    {
+        public (double Left, double Bottom, double Right, double Top)? Frame { get; init; }
+    }
 
     private sealed class PdfFormat : IImageFormat
     {

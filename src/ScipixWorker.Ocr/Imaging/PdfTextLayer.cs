@@ -114,7 +114,7 @@ internal static class PdfTextLayer
 
     // Where the page's letters lie: PdfPig places them on the page as shown. An unturned page keeps its crop box's
     // origin; a turned page is placed from (0, 0).
-    private static (double Left, double Bottom, double Width, double Height) Frame(Page page)
+    public static (double Left, double Bottom, double Width, double Height) Frame(Page page)
     {
         var crop = page.CropBox.Bounds;
         return page.Rotation.Value % 360 == 0

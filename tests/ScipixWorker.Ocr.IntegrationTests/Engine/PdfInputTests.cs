@@ -190,6 +190,68 @@ public sealed class PdfInputTests(EngineFixture fixture)
     }
 
     [Fact]
+    public void Heading_typed_above_a_pasted_scan_is_read_with_it()
+    {
+        // The scan (747 x 322 px) covers the lower 70 % of the page, a point a pixel; the heading is drawn above it.
+        var builder = new PdfDocumentBuilder();
+        var page = builder.AddPage(747, 460);
+        page.AddJpeg(Fixtures.Bytes("sroie", "receipt_012_top.jpg"), new PdfRectangle(0, 0, 747, 322));
+        page.AddText("Invoice 20817", 14, new PdfPoint(40, 400), builder.AddStandard14Font(Standard14Font.Helvetica));
+
+        var read = Assert.Single(Read(builder.Build()).Pages);
+
+        // The composed page: the scan's width, grown upwards to the heading and 6 points above it.
+        Assert.Equal(PageSource.Image, read.Source);
+        Assert.Equal(747, read.Width);
+        Assert.InRange(read.Height, 322 + 78 + 6, 322 + 78 + 6 + 20);
+        Assert.Equal("Invoice 20817", read.Text.Split('\n')[0]);
+        var heading = Assert.Single(read.Lines, l => l.Text == "Invoice 20817");
+        Assert.InRange(heading.Box.MinX, 39, 41);
+        Assert.Contains("HOME MASTER", read.Text, StringComparison.OrdinalIgnoreCase);
+    }
+
+    [Fact]
+    public void Text_typed_over_a_scan_in_strips_is_read_with_it()
+    {
+        using var receipt = Image.Load<Rgba32>(Fixtures.Bytes("sroie", "receipt_000.jpg"));
+        var builder = new PdfDocumentBuilder();
+        var page = builder.AddPage(receipt.Width, receipt.Height);
+        for (var strip = 0; strip < 3; strip++)
+        {
+            var (top, bottom) = (receipt.Height * strip / 3, receipt.Height * (strip + 1) / 3);
+            using var piece = receipt.Clone(c => c.Crop(new Rectangle(0, top, receipt.Width, bottom - top)));
+            using var jpeg = new MemoryStream();
+            piece.SaveAsJpeg(jpeg, new JpegEncoder { Quality = 95 });
+            page.AddJpeg(jpeg.ToArray(), new PdfRectangle(0, receipt.Height - bottom, receipt.Width, receipt.Height - top));
+        }
+
+        page.AddText("PAID 2026-12-04", 12, new PdfPoint(300, 20), builder.AddStandard14Font(Standard14Font.Helvetica));
+
+        var read = Assert.Single(Read(builder.Build()).Pages);
+
+        Assert.Equal((PageSource.Image, 463, 1013), (read.Source, read.Width, read.Height)); // the text lies over the strips
+        var typed = Assert.Single(read.Lines, l => l.Text == "PAID 2026-12-04");
+        Assert.Equal(1f, typed.Confidence);
+        var scanned = string.Join('\n', read.Lines.Where(l => l != typed).Select(l => l.Text));
+        var whole = string.Join('\n', Assert.Single(Read(Fixtures.Bytes("sroie", "receipt_000.jpg")).Pages).Lines.Select(l => l.Text));
+        Assert.True(Cer.Of(whole, scanned) <= 0.02, scanned); // the strips read as the whole scan does
+    }
+
+    [Fact]
+    public void Text_off_the_page_does_not_grow_a_scans_page()
+    {
+        var builder = new PdfDocumentBuilder();
+        var page = builder.AddPage(747, 322);
+        page.AddJpeg(Fixtures.Bytes("sroie", "receipt_012_top.jpg"), new PdfRectangle(0, 0, 747, 322));
+        page.AddText("SLUG OUTSIDE THE TRIM", 10, new PdfPoint(900, 500), builder.AddStandard14Font(Standard14Font.Helvetica));
+
+        var read = Assert.Single(Read(builder.Build()).Pages);
+
+        Assert.Equal((747, 322), (read.Width, read.Height));
+        Assert.DoesNotContain("SLUG", read.Text, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Scan_placed_by_a_pdf_writer_is_found_whatever_the_page_size()
     {
         var builder = new PdfDocumentBuilder();
