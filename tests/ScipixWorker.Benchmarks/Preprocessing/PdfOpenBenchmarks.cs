@@ -24,8 +24,7 @@ public class PdfOpenBenchmarks
     [GlobalSetup]
     public void Setup()
     {
-        _loader = new ImageLoader(new OcrEngineOptions());
-        _pdf = System.IO.File.ReadAllBytes(Path.Combine(Path.GetDirectoryName(Assets.FixtureDirectory)!, "pdf", File));
+        (_loader, _pdf) = (new ImageLoader(new OcrEngineOptions()), Assets.Pdf(File));
     }
 
     [Benchmark(Baseline = true)]

@@ -54,6 +54,9 @@ internal static class Assets
 
     public static byte[] Bytes(string file) => File.ReadAllBytes(Path.Combine(FixtureDirectory, file));
 
+    /// <summary>A PDF of the fixtures (tests/fixtures/pdf, beside the sroie folder).</summary>
+    public static byte[] Pdf(string file) => File.ReadAllBytes(Path.Combine(Path.GetDirectoryName(FixtureDirectory)!, "pdf", file));
+
     /// <summary>Decodes as the engine does (ImageSharp, EXIF orientation, alpha onto white).</summary>
     public static RgbBuffer Decode(byte[] encoded)
     {
