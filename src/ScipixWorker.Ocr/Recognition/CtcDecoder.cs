@@ -53,7 +53,7 @@ internal static class CtcDecoder
         for (var t = 0; t < steps; t++)
         {
             var row = probabilities.Slice(t * classes, classes);
-            var best = TensorPrimitives.IndexOfMax(row);
+            var best = row[0] > 0.5f ? 0 : TensorPrimitives.IndexOfMax(row); // a softmax's blank over half wins its step
             if (best == 0)
             {
                 if (spaceIndex > 0)

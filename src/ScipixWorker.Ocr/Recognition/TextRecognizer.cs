@@ -130,7 +130,7 @@ internal sealed class TextRecognizer : IDisposable
             return (results, 0);
         }
 
-        var stretched = condensed.Select(i => CondensedLines.Stretch(batch[i], InputHeight)).ToList();
+        var stretched = condensed.Select(c => CondensedLines.Stretch(batch[c.Line], InputHeight)).ToList();
         try
         {
             // CUDA selects kernels per input shape and warmed the bucket widths up; the CPU runs any shape, so there the
@@ -139,7 +139,8 @@ internal sealed class TextRecognizer : IDisposable
             var (again, _) = Run(stretched, width, CondensedLines.Factor, findCondensed: false, cancellationToken);
             for (var k = 0; k < condensed.Count; k++)
             {
-                results[condensed[k]] = again[k];
+                var (line, toFind) = condensed[k];
+                results[line] = CondensedLines.Kept(results[line], again[k], toFind);
             }
         }
         finally
@@ -152,7 +153,7 @@ internal sealed class TextRecognizer : IDisposable
 
     // One model call: the readings, and with findCondensed the indices of the condensed lines among them. The lines are
     // drawn widthScale times as wide as printed (stretched lines), which the ink measure takes out of its gaps.
-    private ((string Text, float Confidence)[] Results, List<int>? Condensed) Run(
+    private ((string Text, float Confidence)[] Results, List<(int Line, bool ToFind)>? Condensed) Run(
         IReadOnlyList<RgbBuffer> batch, int? tensorWidth, double widthScale, bool findCondensed, CancellationToken cancellationToken)
     {
         var width = Math.Max(BatchWidth(batch, Buckets.MinWidth), tensorWidth ?? 0);
@@ -164,7 +165,7 @@ internal sealed class TextRecognizer : IDisposable
             var steps = (int)shape[1];
             var classes = (int)shape[2];
             var results = new (string, float)[batch.Count];
-            List<int>? condensed = null;
+            List<(int, bool)>? condensed = null;
             var itemSize = 3 * InputHeight * width;
             for (var i = 0; i < batch.Count; i++)
             {
@@ -172,12 +173,15 @@ internal sealed class TextRecognizer : IDisposable
                 var ink = LineInk.Once(() => LineInk.Measure(
                     tensor.Span.Slice(item * itemSize, itemSize), width, InputHeight, LineResizer.Width(batch[item], InputHeight, width), steps, widthScale));
 
+                var probabilities = output.Slice(i * steps * classes, steps * classes);
                 var (text, confidence) = CtcDecoder.Decode(
-                    output.Slice(i * steps * classes, steps * classes), steps, classes, _dictionary, _inferSpaces, _resolveLookalikes, ink, _trailingMarks, _decimalPoints, _lexicon);
+                    probabilities, steps, classes, _dictionary, _inferSpaces, _resolveLookalikes, ink, _trailingMarks, _decimalPoints, _lexicon);
                 results[i] = (_halfWidth ? WidthNormalizer.Normalize(text) : text, confidence);
-                if (findCondensed && CondensedLines.IsCondensed(text, ink, width / (double)steps))
+                var dropped = findCondensed ? CondensedLines.Dropped(probabilities, steps, classes, _dictionary) : 0;
+                if (findCondensed && CondensedLines.IsCondensed(text, dropped, ink, width / (double)steps))
                 {
-                    (condensed ??= []).Add(i);
+                    // ToFind: dense only with the characters the reading let go.
+                    (condensed ??= []).Add((i, dropped > 0 && !CondensedLines.IsCondensed(text, 0, ink, width / (double)steps)));
                 }
             }
 

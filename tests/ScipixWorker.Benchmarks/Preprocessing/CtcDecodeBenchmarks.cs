@@ -11,7 +11,9 @@ namespace ScipixWorker.Benchmarks.Preprocessing;
 /// digits and letters resolved too; with <see cref="ReadInk"/>, what the engine reads from the model's input is read too,
 /// the ink measured once a line as the engine measures it: spaces beside colons and after commas
 /// (<see cref="PunctuationSpacing"/>; 11 of the 31 crops have a colon), spaces in monospaced print
-/// (<see cref="MonospacedSpacing"/>) and a line's final period or comma (<see cref="TrailingMarks"/>).
+/// (<see cref="MonospacedSpacing"/>) and a line's final period or comma (<see cref="TrailingMarks"/>). <see cref="Dropped"/>:
+/// the characters a reading let go, which the engine counts for every line when it looks for condensed ones
+/// (<see cref="CondensedLines.Dropped"/>; the same for every combination of the options).
 /// </summary>
 /// <remarks>Every invocation decodes all the crops and declares them as its operations: the times are per line.</remarks>
 // Not sealed: BenchmarkDotNet derives its runner from the benchmark class.
@@ -58,5 +60,17 @@ public class CtcDecodeBenchmarks
         }
 
         return characters;
+    }
+
+    [Benchmark(OperationsPerInvoke = Crops)]
+    public int Dropped()
+    {
+        var dropped = 0;
+        foreach (var line in _outputs)
+        {
+            dropped += CondensedLines.Dropped(line.Probabilities, line.Steps, line.Classes, _dictionary);
+        }
+
+        return dropped;
     }
 }
