@@ -47,7 +47,6 @@ internal static class CondensedLines
     public static bool IsCondensed(string text, int dropped, Func<LineInk?> ink, double stepWidth)
     {
         var characters = Characters(text) + dropped;
-
         if (characters < MinCharacters || ink() is not { Runs.Count: > 0 } measured)
         {
             return false;

@@ -151,8 +151,9 @@ internal sealed class TextRecognizer : IDisposable
         return (results, condensed.Count);
     }
 
-    // One model call: the readings, and with findCondensed the indices of the condensed lines among them. The lines are
-    // drawn widthScale times as wide as printed (stretched lines), which the ink measure takes out of its gaps.
+    // One model call: the readings, and with findCondensed the condensed lines among them (their indices, and whether only
+    // the characters their reading let go made them dense: CondensedLines.Kept). The lines are drawn widthScale times as
+    // wide as printed (stretched lines), which the ink measure takes out of its gaps.
     private ((string Text, float Confidence)[] Results, List<(int Line, bool ToFind)>? Condensed) Run(
         IReadOnlyList<RgbBuffer> batch, int? tensorWidth, double widthScale, bool findCondensed, CancellationToken cancellationToken)
     {
@@ -180,7 +181,6 @@ internal sealed class TextRecognizer : IDisposable
                 var dropped = findCondensed ? CondensedLines.Dropped(probabilities, steps, classes, _dictionary) : 0;
                 if (findCondensed && CondensedLines.IsCondensed(text, dropped, ink, width / (double)steps))
                 {
-                    // ToFind: dense only with the characters the reading let go.
                     (condensed ??= []).Add((i, dropped > 0 && !CondensedLines.IsCondensed(text, 0, ink, width / (double)steps)));
                 }
             }
