@@ -97,12 +97,13 @@ internal sealed class PdfPages : IDisposable
     /// <exception cref="OcrException">The page is damaged, or a piece is in a compression the worker cannot decode.</exception>
     public TiledScan? Tiles(int index, Action<int, int> checkSize)
     {
-        if (Parse(index).Tiles is not { } tiles)
+        var parsed = Parse(index);
+        if (parsed.Tiles is not { } tiles)
         {
             return null;
         }
 
-        var (size, places) = Layout(tiles, Parse(index).Frame);
+        var (size, places) = Layout(tiles, parsed.Frame);
         checkSize(size.Width, size.Height);
         var pieces = tiles.Select((tile, i) => new PlacedScan(
             new PageScan(Encoded(tile, index + 1), ClockwiseTurn(tile.BoundingBox.Rotation)), places[i].X, places[i].Y, places[i].Width, places[i].Height));

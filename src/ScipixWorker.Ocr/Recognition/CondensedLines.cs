@@ -83,13 +83,12 @@ internal static class CondensedLines
     /// </summary>
     public static int Dropped(ReadOnlySpan<float> probabilities, int steps, int classes, CharacterDictionary dictionary)
     {
-        // The rows are a softmax's: a blank of more than half wins its step, and one of more than 1 - MinDropped (with a
-        // thousandth for rounding) leaves no character MinDropped. Most steps are such blanks, and are not searched.
+        // The rows are a softmax's: a blank of more than 1 - MinDropped (with a thousandth for rounding) leaves no
+        // character MinDropped. Most steps are such blanks, and are not searched.
         var best = steps <= 1024 ? stackalloc int[steps] : new int[steps];
         for (var t = 0; t < steps; t++)
         {
-            var row = probabilities.Slice(t * classes, classes);
-            best[t] = row[0] > 0.5f ? 0 : TensorPrimitives.IndexOfMax(row);
+            best[t] = CtcDecoder.Winner(probabilities.Slice(t * classes, classes));
         }
 
         var dropped = 0;

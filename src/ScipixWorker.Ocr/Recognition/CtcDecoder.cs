@@ -53,7 +53,7 @@ internal static class CtcDecoder
         for (var t = 0; t < steps; t++)
         {
             var row = probabilities.Slice(t * classes, classes);
-            var best = row[0] > 0.5f ? 0 : TensorPrimitives.IndexOfMax(row); // a softmax's blank over half wins its step
+            var best = Winner(row);
             if (best == 0)
             {
                 if (spaceIndex > 0)
@@ -151,6 +151,12 @@ internal static class CtcDecoder
     private static bool IsDecimalPoint(List<CtcCharacter> emitted, int next, CharacterDictionary dictionary) =>
         emitted.Count >= 2 && dictionary[emitted[^1].Class] == "." && !emitted[^1].SpaceBefore
         && EndsDigit(dictionary[emitted[^2].Class]) && StartsDigit(dictionary[next]);
+
+    /// <summary>
+    /// The class that wins a time step's <paramref name="row"/> (the first of equals). The rows are a softmax's, so a blank
+    /// of more than half wins without the search over every class; most steps are such blanks.
+    /// </summary>
+    internal static int Winner(ReadOnlySpan<float> row) => row[0] > 0.5f ? 0 : TensorPrimitives.IndexOfMax(row);
 
     /// <summary>The most the model gave class <paramref name="class"/> over time steps <paramref name="from"/>..<paramref name="to"/> - 1 (0 over none).</summary>
     internal static float Most(ReadOnlySpan<float> probabilities, int classes, int @class, int from, int to)

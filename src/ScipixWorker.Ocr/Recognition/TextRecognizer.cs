@@ -178,10 +178,18 @@ internal sealed class TextRecognizer : IDisposable
                 var (text, confidence) = CtcDecoder.Decode(
                     probabilities, steps, classes, _dictionary, _inferSpaces, _resolveLookalikes, ink, _trailingMarks, _decimalPoints, _lexicon);
                 results[i] = (_halfWidth ? WidthNormalizer.Normalize(text) : text, confidence);
-                var dropped = findCondensed ? CondensedLines.Dropped(probabilities, steps, classes, _dictionary) : 0;
-                if (findCondensed && CondensedLines.IsCondensed(text, dropped, ink, width / (double)steps))
+                if (findCondensed)
                 {
-                    (condensed ??= []).Add((i, dropped > 0 && !CondensedLines.IsCondensed(text, 0, ink, width / (double)steps)));
+                    // Dense as read; else dense with the characters the reading let go, which the second reading must find.
+                    var stepWidth = width / (double)steps;
+                    if (CondensedLines.IsCondensed(text, 0, ink, stepWidth))
+                    {
+                        (condensed ??= []).Add((i, false));
+                    }
+                    else if (CondensedLines.IsCondensed(text, CondensedLines.Dropped(probabilities, steps, classes, _dictionary), ink, stepWidth))
+                    {
+                        (condensed ??= []).Add((i, true));
+                    }
                 }
             }
 

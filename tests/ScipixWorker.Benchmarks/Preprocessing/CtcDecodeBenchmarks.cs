@@ -12,7 +12,7 @@ namespace ScipixWorker.Benchmarks.Preprocessing;
 /// the ink measured once a line as the engine measures it: spaces beside colons and after commas
 /// (<see cref="PunctuationSpacing"/>; 11 of the 31 crops have a colon), spaces in monospaced print
 /// (<see cref="MonospacedSpacing"/>) and a line's final period or comma (<see cref="TrailingMarks"/>). <see cref="Dropped"/>:
-/// the characters a reading let go, which the engine counts for every line when it looks for condensed ones
+/// the characters a reading let go, which the engine counts for each line not condensed as read when it looks for condensed ones
 /// (<see cref="CondensedLines.Dropped"/>; the same for every combination of the options).
 /// </summary>
 /// <remarks>Every invocation decodes all the crops and declares them as its operations: the times are per line.</remarks>
