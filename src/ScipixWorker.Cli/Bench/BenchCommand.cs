@@ -1,13 +1,15 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
+using Microsoft.Extensions.Configuration;
 using ScipixWorker.Cli.Common;
+using ScipixWorker.Ocr.Batching;
 using ScipixWorker.Ocr.Engine;
 
 namespace ScipixWorker.Cli.Bench;
 
 /// <summary>
-/// <c>scipix bench e2e|ceiling|matrix|memory</c>: load tests through the real broker and blob store, the in-process
+/// <c>scipix bench e2e|ceiling|matrix|pipeline|memory</c>: load tests through the real broker and blob store, the in-process
 /// ceiling they are compared with, a matrix of both (docs/load-test.md), and the memory of one model run.
 /// </summary>
 internal static class BenchCommand
@@ -19,6 +21,7 @@ internal static class BenchCommand
         E2e(),
         Ceiling(),
         Matrix(),
+        Pipeline(),
         ActivationMemoryProbe.Create(),
     };
 
@@ -125,15 +128,55 @@ internal static class BenchCommand
         var common = new Common();
         var engine = new EngineSettings();
         var tesseract = new Option<int?>("--tesseract-limit") { Description = "Run Tesseract on only the first N images (0: not at all)" };
+        var batchSizes = new Option<int[]>("--batch-sizes") { Description = "Batch sizes for lines", DefaultValueFactory = _ => CeilingRunner.LineBatchSizes, AllowMultipleArgumentsPerToken = true };
         var command = new Command("ceiling", "In-process throughput of the engine alone at batch sizes 1-32, and of Tesseract on the same images")
         {
-            common.Set, common.Lines, common.Json, common.SecondsPerSize, tesseract,
+            common.Set, common.Lines, common.Json, common.SecondsPerSize, tesseract, batchSizes,
         };
         engine.AddTo(command);
         command.SetAction((parse, cancellationToken) =>
         {
-            var result = CeilingRunner.Run(parse.GetRequiredValue(common.Set), parse.GetValue(common.Lines), engine.Read(parse), parse.GetValue(tesseract), parse.GetValue(common.SecondsPerSize), Log, cancellationToken);
+            var result = CeilingRunner.Run(parse.GetRequiredValue(common.Set), parse.GetValue(common.Lines), engine.Read(parse), parse.GetValue(tesseract), parse.GetValue(common.SecondsPerSize), Log, cancellationToken, parse.GetValue(batchSizes));
             Console.WriteLine(parse.GetValue(common.Json) ? JsonSerializer.Serialize(result, ReportJson) : BenchMarkdown.Ceiling(result));
+            return Task.FromResult(0);
+        });
+        return command;
+    }
+
+    private static Command Pipeline()
+    {
+        var common = new Common();
+        var engine = new EngineSettings();
+        var staticSizes = new Option<int[]>("--static") { Description = "Static batch sizes to run before the adaptive controller (--static 0: none)", DefaultValueFactory = _ => [1, 8, 32], AllowMultipleArgumentsPerToken = true };
+        var rates = new Option<double[]>("--rates") { Description = "Offered rates (jobs/s, Poisson) to run after the saturated run of each configuration", DefaultValueFactory = _ => [], AllowMultipleArgumentsPerToken = true };
+        var concurrency = new Option<int?>("--concurrency") { Description = "Jobs in flight in the saturated runs (default 2 x Batching:Executors x Batching:MaxBatchSize)" };
+        var warmup = new Option<double>("--warmup-seconds") { Description = "Unmeasured seconds at the start of each run", DefaultValueFactory = _ => 3 };
+        var seconds = new Option<double>("--seconds") { Description = "Measured seconds of each run", DefaultValueFactory = _ => 10 };
+        var maxBatch = new Option<int?>("--max-batch") { Description = "Largest batch the controller may choose (Batching:MaxBatchSize)" };
+        var executors = new Option<int?>("--executors") { Description = "Recognition batches run at once (Batching:Executors)" };
+        var command = new Command("pipeline", "The worker's recognition pipeline in-process (no broker, no storage): static batch sizes and the adaptive controller, saturated and at given rates")
+        {
+            common.Set, common.Lines, common.Json, staticSizes, rates, concurrency, warmup, seconds, maxBatch, executors,
+        };
+        engine.AddTo(command);
+        command.SetAction((parse, cancellationToken) =>
+        {
+            var batching = EngineSettings.Configuration().GetSection(BatchingOptions.SectionName).Get<BatchingOptions>() ?? new BatchingOptions();
+            batching.MaxBatchSize = parse.GetValue(maxBatch) ?? batching.MaxBatchSize;
+            batching.Executors = parse.GetValue(executors) ?? batching.Executors;
+            var result = PipelineRunner.Run(
+                parse.GetRequiredValue(common.Set),
+                parse.GetValue(common.Lines),
+                engine.Read(parse),
+                batching,
+                (parse.GetValue(staticSizes) ?? []).Where(size => size > 0).ToList(),
+                parse.GetValue(rates) ?? [],
+                parse.GetValue(concurrency),
+                TimeSpan.FromSeconds(parse.GetValue(warmup)),
+                TimeSpan.FromSeconds(parse.GetValue(seconds)),
+                Log,
+                cancellationToken);
+            Console.WriteLine(parse.GetValue(common.Json) ? JsonSerializer.Serialize(result, ReportJson) : BenchMarkdown.Pipeline(result));
             return Task.FromResult(0);
         });
         return command;

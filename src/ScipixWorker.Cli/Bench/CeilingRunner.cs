@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using ScipixWorker.Cli.Common;
 using ScipixWorker.Cli.Eval;
 using ScipixWorker.Ocr.Engine;
 using ScipixWorker.Ocr.Imaging;
@@ -38,11 +39,12 @@ internal static class CeilingRunner
     /// Runs each batch size over the whole set, or for <paramref name="secondsPerSize"/> when that comes first
     /// (whole batches; at least one), so that a slow size cannot hold up the matrix.
     /// </summary>
-    public static CeilingResult Run(string setDirectory, bool lines, OcrEngineOptions options, int? tesseractLimit, double secondsPerSize, Action<string> log, CancellationToken cancellationToken)
+    public static CeilingResult Run(
+        string setDirectory, bool lines, OcrEngineOptions options, int? tesseractLimit, double secondsPerSize, Action<string> log, CancellationToken cancellationToken, IReadOnlyList<int>? lineBatchSizes = null)
     {
         var items = Manifest.Read(setDirectory, limit: null);
         var images = items.Select(i => (ReadOnlyMemory<byte>)File.ReadAllBytes(i.ImagePath)).ToList();
-        var batchSizes = lines ? LineBatchSizes : [1];
+        IReadOnlyList<int> batchSizes = lines ? lineBatchSizes is { Count: > 0 } ? lineBatchSizes : LineBatchSizes : [1];
         options.RecognizerBatchSize = Math.Max(options.RecognizerBatchSize, batchSizes.Max());
 
         // The ceiling is what the model can do: no memory budget making concurrent large batches take turns.
@@ -64,7 +66,7 @@ internal static class CeilingRunner
             {
                 var threads = configuredThreads > 0 ? configuredThreads : Math.Max(1, cores / streams);
                 options.IntraOpThreads = threads;
-                using (var engine = new OcrEngine(options))
+                using (var engine = new OcrEngine(options, StderrLogger<OcrEngine>.Instance))
                 {
                     engine.WarmUp(cancellationToken);
                     engineLabel = $"scipix {engine.Model.Recognizer} ({engine.Model.Precision}, {engine.Model.ExecutionProvider})";

@@ -1,5 +1,6 @@
-using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.ML.OnnxRuntime;
+using ScipixWorker.Cli.Common;
+using ScipixWorker.Ocr.Batching;
 using ScipixWorker.Ocr.Engine;
 using ScipixWorker.Ocr.Imaging;
 using ScipixWorker.Ocr.Precision;
@@ -11,20 +12,21 @@ namespace ScipixWorker.Cli.Bench;
 /// The recognizer's raw ceiling: ONNX Runtime alone on the tensors the engine would feed it. Every line is
 /// decoded, resized and normalized once beforehand, lines sorted by width so that each batch pads as little
 /// as possible (the best case for batching), each batch as wide as its widest line and at least
-/// <see cref="OcrEngineOptions.RecognizerMinWidth"/>, as the worker's scheduler makes them on CPU. Then only <see cref="InferenceSession.Run(RunOptions, IReadOnlyCollection{string}, IReadOnlyCollection{OrtValue}, IReadOnlyCollection{string})"/>
+/// <see cref="OcrEngineOptions.RecognizerMinWidth"/>, as the worker's scheduler makes them on CPU (on CUDA, padded to
+/// the width's bucket, as there). Then only <see cref="InferenceSession.Run(RunOptions, IReadOnlyCollection{string}, IReadOnlyCollection{OrtValue}, IReadOnlyCollection{string})"/>
 /// is timed: no decoding, resizing, normalization or CTC decoding.
 /// </summary>
 internal sealed class OrtCeiling : IDisposable
 {
     private readonly LoadedModel _model;
     private readonly RunOptions _runOptions = new();
-    private readonly int _minWidth;
+    private readonly WidthBuckets _buckets;
 
     /// <param name="options">The engine's options; <see cref="OcrEngineOptions.IntraOpThreads"/> is the session's thread count.</param>
     public OrtCeiling(OcrEngineOptions options)
     {
-        _minWidth = options.RecognizerMinWidth;
-        _model = ModelLoader.LoadAlone(ModelRole.Recognizer, options.RecognizerModel, options, () => TextRecognizer.TimingSample(options), NullLogger.Instance);
+        _buckets = new WidthBuckets(options.RecognizerMinWidth);
+        _model = ModelLoader.LoadAlone(ModelRole.Recognizer, options.RecognizerModel, options, () => TextRecognizer.TimingSample(options), StderrLogger<OrtCeiling>.Instance);
     }
 
     /// <summary>Width / height of each line.</summary>
@@ -79,8 +81,16 @@ internal sealed class OrtCeiling : IDisposable
                 }
             }
 
-            // One unmeasured call per distinct shape would be fairer still on CUDA; on CPU one call plans the memory.
-            Run(0);
+            // On CPU one unmeasured call plans the memory. CUDA prepares per input shape: run each distinct shape once first,
+            // as the engine's warm-up does for its buckets.
+            var unmeasured = _model.Provider == ExecutionProvider.Cuda
+                ? Enumerable.Range(0, batches.Count).DistinctBy(i => (batches[i].Count, batches[i].Width))
+                : [0];
+            foreach (var index in unmeasured)
+            {
+                Run(index);
+            }
+
             var (done, elapsed) = CeilingRunner.RunCallers(streams, batches.Count, seconds, Run, cancellationToken);
             return new CeilingPoint(CeilingPoint.OrtAlone, batchSize, done, elapsed, streams);
         }
@@ -96,13 +106,19 @@ internal sealed class OrtCeiling : IDisposable
     public void Dispose()
     {
         _runOptions.Dispose();
-        _model.Session.Dispose();
+        _model.Close();
     }
 
-    // Exactly what TextRecognizer.RecognizeBatch feeds the model on CPU (no bucket padding).
-    private (OrtValue Value, int Count) Tensor(RgbBuffer[] batch)
+    // Exactly what TextRecognizer.RecognizeBatch feeds the model: as wide as the widest line on CPU, padded to that
+    // width's bucket on CUDA (the scheduler's shapes there).
+    private (OrtValue Value, int Count, int Width) Tensor(RgbBuffer[] batch)
     {
-        var width = TextRecognizer.BatchWidth(batch, _minWidth);
-        return (OrtValue.CreateTensorValueFromMemory(TextRecognizer.BatchTensor(batch, width), [batch.Length, 3, TextRecognizer.InputHeight, width]), batch.Length);
+        var width = TextRecognizer.BatchWidth(batch, _buckets.MinWidth);
+        if (_model.Provider == ExecutionProvider.Cuda)
+        {
+            width = _buckets.Of(width, TextRecognizer.InputHeight);
+        }
+
+        return (OrtValue.CreateTensorValueFromMemory(TextRecognizer.BatchTensor(batch, width), [batch.Length, 3, TextRecognizer.InputHeight, width]), batch.Length, width);
     }
 }

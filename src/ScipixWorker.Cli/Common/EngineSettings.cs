@@ -49,12 +49,15 @@ internal sealed class EngineSettings
         command.Options.Add(MinWidth);
     }
 
+    /// <summary>appsettings.json beside the binary, then environment variables (<c>Ocr__*</c>, <c>Batching__*</c>).</summary>
+    public static IConfiguration Configuration() => new ConfigurationBuilder()
+        .AddJsonFile(Path.Combine(AppContext.BaseDirectory, "appsettings.json"), optional: true)
+        .AddEnvironmentVariables()
+        .Build();
+
     public OcrEngineOptions Read(ParseResult parse)
     {
-        var configuration = new ConfigurationBuilder()
-            .AddJsonFile(Path.Combine(AppContext.BaseDirectory, "appsettings.json"), optional: true)
-            .AddEnvironmentVariables()
-            .Build();
+        var configuration = Configuration();
         var options = new OcrEngineOptions();
         configuration.GetSection(OcrEngineOptions.SectionName).Bind(options);
 

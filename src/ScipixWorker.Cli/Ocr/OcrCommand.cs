@@ -27,7 +27,7 @@ internal static class OcrCommand
             }
 
             var options = settings.Read(parse);
-            using var engine = new OcrEngine(options);
+            using var engine = new OcrEngine(options, StderrLogger<OcrEngine>.Instance);
             engine.WarmUp(cancellationToken);
             var mode = parse.GetValue(lines) ? OcrMode.SingleLine : OcrMode.Full;
             return Task.FromResult(Run(engine, files, mode, parse.GetValue(json), cancellationToken));

@@ -27,6 +27,30 @@ public sealed class WidthBuckets
         Widths = [minWidth, .. Standard.Where(width => width > minWidth)];
     }
 
+    /// <summary>
+    /// The rows a batch of <paramref name="count"/> crops is run with on CUDA: the next power of two, the rest blank. With the
+    /// width buckets this keeps the shapes the recognizer meets to a few that the warm-up ran, as every new shape costs
+    /// CUDA a search for its convolution algorithms (up to a second each with cuDNN's exhaustive search).
+    /// </summary>
+    public static int BatchRows(int count)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(count);
+        return (int)System.Numerics.BitOperations.RoundUpToPowerOf2((uint)count);
+    }
+
+    /// <summary>Every row count <see cref="BatchRows"/> gives for batches of 1 to <paramref name="largest"/> crops: 1, 2, 4, ...</summary>
+    public static IReadOnlyList<int> BatchRowSizes(int largest)
+    {
+        var sizes = new List<int>();
+        for (var rows = 1; rows < BatchRows(largest); rows *= 2)
+        {
+            sizes.Add(rows);
+        }
+
+        sizes.Add(BatchRows(largest));
+        return sizes;
+    }
+
     /// <summary>The narrowest tensor width.</summary>
     public int MinWidth { get; }
 

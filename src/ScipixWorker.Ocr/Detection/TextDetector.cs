@@ -199,5 +199,5 @@ internal sealed class TextDetector : IDisposable
         return OrtRun.Run(_session, tensor, [1, 3, height, width], read, cancellationToken);
     }
 
-    public void Dispose() => _session.Dispose();
+    public void Dispose() => Model.Close();
 }

@@ -176,14 +176,15 @@ public sealed class OcrEngine : IDisposable
             }
         }
 
-        // CUDA selects kernels per input shape: run every bucket width of the scheduler at batch 1 and at its
-        // largest batch, so no job pays for a new shape. (On the CPU that would only cost start-up time.)
+        // CUDA selects kernels per input shape: run every bucket width of the scheduler at every batch row count up to its
+        // largest batch (1, 2, 4, ...: batches are padded to these), so no job pays for a new shape. (On the CPU that would
+        // only cost start-up time.)
         if (_detector.Provider == ExecutionProvider.Cuda)
         {
-            var largest = _batching.Mode == BatchingMode.Static ? _batching.StaticBatchSize : _batching.MaxBatchSize;
+            var largest = Math.Max(_options.RecognizerBatchSize, _batching.Mode == BatchingMode.Static ? _batching.StaticBatchSize : _batching.MaxBatchSize);
             foreach (var width in _recognizer.Buckets.Widths)
             {
-                foreach (var batch in new[] { 1, largest }.Distinct())
+                foreach (var batch in WidthBuckets.BatchRowSizes(largest))
                 {
                     _recognizer.RecognizeBatch(Blank(batch, width), cancellationToken, width);
                     runs++;

@@ -14,6 +14,35 @@ public enum ExecutionProvider
     Cuda = 1,
 }
 
+/// <summary>Severity of ONNX Runtime's own log messages (<see cref="OcrEngineOptions.OrtLogLevel"/>).</summary>
+public enum OrtLogLevel
+{
+    /// <summary>Everything, node placement included.</summary>
+    Verbose = 0,
+
+    /// <summary>Informational messages and above.</summary>
+    Info = 1,
+
+    /// <summary>Warnings (for example a convolution running in a slow fallback mode) and above.</summary>
+    Warning = 2,
+
+    /// <summary>Errors only.</summary>
+    Error = 3,
+}
+
+/// <summary>How ONNX Runtime's CUDA provider picks a cuDNN convolution algorithm for a new input shape.</summary>
+public enum CudnnConvAlgoSearch
+{
+    /// <summary>cuDNN's heuristics: no timing runs, so a shape seen for the first time costs little.</summary>
+    Heuristic = 0,
+
+    /// <summary>Times every algorithm on the first run of each shape (ONNX Runtime's default): about a second per new shape here.</summary>
+    Exhaustive = 1,
+
+    /// <summary>cuDNN's default algorithm, no search at all.</summary>
+    Default = 2,
+}
+
 /// <summary>Configuration of the OCR engine (section <c>Ocr</c>). Defaults follow PaddleOCR's.</summary>
 public sealed class OcrEngineOptions
 {
@@ -105,6 +134,13 @@ public sealed class OcrEngineOptions
     /// <summary>CPU or CUDA.</summary>
     public ExecutionProvider ExecutionProvider { get; set; } = ExecutionProvider.Cpu;
 
+    /// <summary>
+    /// How the CUDA provider picks convolution algorithms for a new input shape. Recognition batches vary in size and
+    /// width bucket, so each new shape would otherwise pay an exhaustive timing search on its first run
+    /// (docs/benchmarks.md, "On the GPU").
+    /// </summary>
+    public CudnnConvAlgoSearch CudnnConvAlgoSearch { get; set; } = CudnnConvAlgoSearch.Heuristic;
+
     /// <summary>CUDA device id.</summary>
     [Range(0, 64)]
     public int DeviceId { get; set; }
@@ -142,6 +178,20 @@ public sealed class OcrEngineOptions
 
     /// <summary>Let idle ONNX Runtime threads spin (lower latency for one caller, worse under concurrency).</summary>
     public bool AllowSpinning { get; set; }
+
+    /// <summary>
+    /// The least severe of ONNX Runtime's own messages written to standard error. <see cref="OrtLogLevel.Verbose"/> shows,
+    /// among much else, which execution provider each node of a model was placed on when a session is created: the first
+    /// thing to read when CUDA runs slower than it should.
+    /// </summary>
+    public OrtLogLevel OrtLogLevel { get; set; } = OrtLogLevel.Error;
+
+    /// <summary>
+    /// Where ONNX Runtime writes a profile of every model run (a Chrome trace per session, <c>PREFIX_DATE.json</c>, with each
+    /// node's execution provider and time), written when the session closes. Empty: no profiling. For diagnosis only: it
+    /// grows with every run.
+    /// </summary>
+    public string? OrtProfilePrefix { get; set; }
 
     /// <summary>PaddleOCR's det_db_unclip_ratio.</summary>
     public const float PaddleDetectorUnclipRatio = 1.5f;

@@ -18,7 +18,9 @@ internal static class OrtSessionFactory
             try
             {
                 using var cudaOptions = CreateOptions(options);
-                cudaOptions.AppendExecutionProvider_CUDA(options.DeviceId);
+                using var cuda = new OrtCUDAProviderOptions();
+                cuda.UpdateOptions(CudaSettings(options));
+                cudaOptions.AppendExecutionProvider_CUDA(cuda);
                 return (new InferenceSession(modelPath, cudaOptions), ExecutionProvider.Cuda);
             }
             catch (Exception ex) when (ex is OnnxRuntimeException or DllNotFoundException or EntryPointNotFoundException)
@@ -31,6 +33,18 @@ internal static class OrtSessionFactory
         return (new InferenceSession(modelPath, cpuOptions), ExecutionProvider.Cpu);
     }
 
+    /// <summary>The CUDA provider's settings (ONNX Runtime's names and values).</summary>
+    internal static Dictionary<string, string> CudaSettings(OcrEngineOptions options) => new()
+    {
+        ["device_id"] = options.DeviceId.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        ["cudnn_conv_algo_search"] = options.CudnnConvAlgoSearch switch
+        {
+            CudnnConvAlgoSearch.Exhaustive => "EXHAUSTIVE",
+            CudnnConvAlgoSearch.Default => "DEFAULT",
+            _ => "HEURISTIC",
+        },
+    };
+
     private static SessionOptions CreateOptions(OcrEngineOptions options)
     {
         var sessionOptions = new SessionOptions
@@ -39,12 +53,25 @@ internal static class OrtSessionFactory
             ExecutionMode = ExecutionMode.ORT_SEQUENTIAL,
             IntraOpNumThreads = options.IntraOpThreads > 0 ? options.IntraOpThreads : Environment.ProcessorCount,
             InterOpNumThreads = 1,
-            LogSeverityLevel = OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR,
+            LogSeverityLevel = options.OrtLogLevel switch
+            {
+                OrtLogLevel.Verbose => OrtLoggingLevel.ORT_LOGGING_LEVEL_VERBOSE,
+                OrtLogLevel.Info => OrtLoggingLevel.ORT_LOGGING_LEVEL_INFO,
+                OrtLogLevel.Warning => OrtLoggingLevel.ORT_LOGGING_LEVEL_WARNING,
+                _ => OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR,
+            },
             // Input shapes vary per image and per batch: the CPU arena keeps every peak-sized block it ever
             // grew to and memory patterns only pay off for fixed shapes, so both only inflate resident memory.
             EnableCpuMemArena = options.CpuMemoryArena,
             EnableMemoryPattern = options.CpuMemoryArena,
         };
+
+        if (!string.IsNullOrWhiteSpace(options.OrtProfilePrefix))
+        {
+            // The prefix first: enabling profiling hands ONNX Runtime the prefix set at that moment.
+            sessionOptions.ProfileOutputPathPrefix = options.OrtProfilePrefix;
+            sessionOptions.EnableProfiling = true;
+        }
 
         // Idle intra-op threads spin by default, which steals the CPU from concurrent runs and from
         // image decoding on small machines.

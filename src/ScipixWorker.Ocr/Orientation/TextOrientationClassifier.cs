@@ -195,5 +195,5 @@ internal sealed class TextOrientationClassifier : IDisposable
         return target;
     }
 
-    public void Dispose() => _session.Dispose();
+    public void Dispose() => Model.Close();
 }

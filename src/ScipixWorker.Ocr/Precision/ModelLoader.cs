@@ -9,6 +9,20 @@ namespace ScipixWorker.Ocr.Precision;
 internal sealed record LoadedModel(InferenceSession Session, ExecutionProvider Provider, string Path, ModelPrecision Precision, string Reason, TimeSpan LoadTime)
 {
     public string File => System.IO.Path.GetFileName(Path);
+
+    /// <summary>The session profiles its runs (<see cref="OcrEngineOptions.OrtProfilePrefix"/>): its profile is written when it closes.</summary>
+    public bool Profiled { get; init; }
+
+    /// <summary>Writes the profile, if any, and releases the session.</summary>
+    public void Close()
+    {
+        if (Profiled)
+        {
+            Session.EndProfiling();
+        }
+
+        Session.Dispose();
+    }
 }
 
 /// <summary>A representative input for timing a model (the shape of a typical call).</summary>
@@ -117,7 +131,7 @@ internal static class ModelLoader
         var (session, provider) = OrtSessionFactory.Create(path, options, logger);
         var elapsed = Stopwatch.GetElapsedTime(started);
         Log.ModelLoaded(logger, System.IO.Path.GetFileName(path), provider.ToString(), elapsed.TotalMilliseconds);
-        return new LoadedModel(session, provider, path, precision, reason, elapsed);
+        return new LoadedModel(session, provider, path, precision, reason, elapsed) { Profiled = !string.IsNullOrWhiteSpace(options.OrtProfilePrefix) };
     }
 
     private static LoadedModel Chosen(ModelRole role, LoadedModel model, ILogger logger)

@@ -158,10 +158,18 @@ internal sealed class TextRecognizer : IDisposable
         IReadOnlyList<RgbBuffer> batch, int? tensorWidth, double widthScale, bool findCondensed, CancellationToken cancellationToken)
     {
         var width = Math.Max(BatchWidth(batch, Buckets.MinWidth), tensorWidth ?? 0);
-        using var lease = Budget.Acquire(ActivationMemory.Recognition(batch.Count, width), cancellationToken);
-        using var tensor = new NativeTensor(batch.Count * 3 * InputHeight * width);
+        var rows = batch.Count;
+        if (Model.Provider == ExecutionProvider.Cuda)
+        {
+            // Only shapes the warm-up ran: a bucket's width and a power-of-two batch, the rows past the crops left blank.
+            width = Buckets.Of(width, InputHeight);
+            rows = WidthBuckets.BatchRows(batch.Count);
+        }
+
+        using var lease = Budget.Acquire(ActivationMemory.Recognition(rows, width), cancellationToken);
+        using var tensor = new NativeTensor(rows * 3 * InputHeight * width);
         TensorWriter.WriteLines(batch, tensor.Span, width, InputHeight);
-        return OrtRun.Run(_session, tensor, [batch.Count, 3, InputHeight, width], (output, shape) =>
+        return OrtRun.Run(_session, tensor, [rows, 3, InputHeight, width], (output, shape) =>
         {
             var steps = (int)shape[1];
             var classes = (int)shape[2];
@@ -205,5 +213,5 @@ internal sealed class TextRecognizer : IDisposable
         return tensor;
     }
 
-    public void Dispose() => _session.Dispose();
+    public void Dispose() => Model.Close();
 }

@@ -67,4 +67,27 @@ public sealed class WidthBucketsTests
     [Fact]
     public void A_minimum_below_the_input_height_is_refused() =>
         Assert.Throws<ArgumentOutOfRangeException>(() => new WidthBuckets(47));
+
+    [Theory]
+    [InlineData(1, 1)]
+    [InlineData(2, 2)]
+    [InlineData(3, 4)]
+    [InlineData(20, 32)]
+    [InlineData(32, 32)]
+    [InlineData(33, 64)]
+    [InlineData(64, 64)]
+    public void A_cuda_batch_runs_with_the_next_power_of_two_rows(int crops, int rows)
+    {
+        Assert.Equal(rows, WidthBuckets.BatchRows(crops));
+    }
+
+    [Fact]
+    public void The_row_counts_to_warm_up_are_every_one_a_batch_up_to_the_largest_can_get()
+    {
+        Assert.Equal([1, 2, 4, 8, 16, 32], WidthBuckets.BatchRowSizes(32));
+        Assert.Equal([1, 2, 4, 8, 16, 32], WidthBuckets.BatchRowSizes(20));
+        Assert.Equal([1], WidthBuckets.BatchRowSizes(1));
+        Assert.All(Enumerable.Range(1, 64), crops => Assert.Contains(WidthBuckets.BatchRows(crops), WidthBuckets.BatchRowSizes(64)));
+        Assert.Throws<ArgumentOutOfRangeException>(() => WidthBuckets.BatchRows(0));
+    }
 }

@@ -1,0 +1,99 @@
+#!/usr/bin/env bash
+# The recognizer's GPU measurements (issue 4), in one go on a CUDA machine that has no .NET: the self-contained
+# `scipix` that scripts/stage-gpu-bench.sh packs, with ONNX Runtime's CUDA provider, runs
+#   1. `scipix bench ceiling`: ONNX Runtime alone and the engine in-process at batch 1..64, 1 and N callers;
+#   2. `scipix bench pipeline`: the worker's scheduler in-process, static sizes against the adaptive controller,
+#      saturated and at two rates;
+#   3. the adaptive controller with 4 executors, and with cuDNN's exhaustive algorithm search.
+# Each step has its own time limit and writes its JSON to $OUT as it finishes, so a cut-short run still brings
+# back what it measured.
+# Usage: scripts/gpu-bench.sh [STAGE_DIR]  (holding app/, models/, eval/sroie_lines; default /tmp/g/stage, unpacked
+# there from .gpu/p2/stage.tar.xz, with the CUDA provider that the first device call left in /tmp/g).
+set -uo pipefail
+repo=$(cd "$(dirname "$0")/.." && pwd)
+stage=${1:-/tmp/g/stage}
+out=${OUT:-$stage/out}
+mkdir -p "$out"
+exec > >(tee -a "$out/gpu-bench.log") 2>&1
+
+unxz() { xz -dc "$1" 2>/dev/null || python3 -c 'import lzma, shutil, sys; shutil.copyfileobj(lzma.open(sys.argv[1]), sys.stdout.buffer)' "$1"; }
+if [ ! -x "$stage/app/scipix" ] && [ -f "$repo/.gpu/p2/stage.tar.xz" ]; then
+  mkdir -p "$stage" && unxz "$repo/.gpu/p2/stage.tar.xz" | tar -C "$stage" -xf - || { echo "gpu-bench: cannot unpack the stage"; exit 1; }
+fi
+# The CUDA provider: unpacked into /tmp/g by the earlier device calls (pruned: one call; whole: its parts, one call each).
+provider_lib=$stage/app/libonnxruntime_providers_cuda.so
+if [ ! -f "$provider_lib" ]; then
+  if [ -f /tmp/g/libonnxruntime_providers_cuda.so ]; then cp /tmp/g/libonnxruntime_providers_cuda.so "$provider_lib"
+  elif ls /tmp/g/parts/part.* >/dev/null 2>&1; then cat /tmp/g/parts/part.* > /tmp/g/provider.xz && unxz /tmp/g/provider.xz > "$provider_lib"
+  else echo "gpu-bench: no CUDA provider library in /tmp/g (see scripts/stage-gpu-bench.sh)"; fi
+fi
+
+# CUDA 13, cuBLAS, cuRAND and cuDNN 9: wherever the machine has them (the CUDA toolkit, pip's nvidia-* wheels).
+libs=$(find /usr/local /opt /usr/lib -name 'libcudart.so.13*' -o -name 'libcublas.so.13*' -o -name 'libcublasLt.so.13*' \
+  -o -name 'libcurand.so.10*' -o -name 'libcudnn.so.9*' 2>/dev/null | xargs -r -n1 dirname | sort -u | paste -sd:)
+export LD_LIBRARY_PATH="$stage/app:$libs:/usr/lib/x86_64-linux-gnu${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
+export DOTNET_SYSTEM_GLOBALIZATION_INVARIANT=1 DOTNET_CLI_TELEMETRY_OPTOUT=1
+echo "LD_LIBRARY_PATH=$LD_LIBRARY_PATH"
+nvidia-smi --query-gpu=name,driver_version,memory.total --format=csv,noheader
+nproc
+ldd "$stage/app/libonnxruntime_providers_cuda.so" | grep -i "not found" && echo "gpu-bench: CUDA libraries missing (above)"
+
+provider=${PROVIDER:-cuda}   # PROVIDER=cpu tries the flow on a machine without a GPU
+scipix=$stage/app/scipix
+set_dir=$stage/eval/sroie_lines
+common=(--provider "$provider" --models "$stage/models" --set "$set_dir" --lines --json)
+
+step() { # step SECONDS NAME COMMAND...: one measurement under its own limit, its stdout to $OUT/NAME.json
+  local limit=$1 name=$2; shift 2
+  echo "=== $name (limit ${limit}s) $(date -u +%T)"
+  local started=$SECONDS
+  timeout "$limit" "$@" > "$out/$name.json"; local rc=$?
+  echo "=== $name: rc=$rc in $((SECONDS - started))s"
+  return $rc
+}
+
+# One line first: does the engine run on the provider at all? (A fallback to the CPU says why on stderr.)
+first=$(awk -F'\t' 'NR == 2 { print $1 }' "$set_dir/manifest.tsv")
+"$scipix" ocr --provider "$provider" --models "$stage/models" --lines --json "$set_dir/$first" > "$out/check.json"
+grep -q "\"$provider\"" "$out/check.json" || { echo "gpu-bench: the engine did not run on $provider; stopping"; exit 1; }
+
+# Where the recognizer's time goes: which provider ONNX Runtime placed each node on (its verbose log) and a profile of
+# 40 lines read one at a time (scripts/ort-profile-summary.py).
+mapfile -t forty < <(awk -F'\t' -v dir="$set_dir" 'NR > 1 && NR <= 41 { print dir "/" $1 }' "$set_dir/manifest.tsv")
+mkdir -p /tmp/g/prof && rm -f /tmp/g/prof/*.json
+Ocr__OrtLogLevel=Verbose Ocr__OrtProfilePrefix=/tmp/g/prof/ort timeout 90 "$scipix" ocr --provider "$provider" --models "$stage/models" \
+  --lines "${forty[@]}" > /dev/null 2> /tmp/g/verbose.log
+grep "VerifyEachNodeIsAssignedToAnEp" /tmp/g/verbose.log | head -400 > "$out/placement.txt"
+grep -iE "fallback|memcpy|not assigned" /tmp/g/verbose.log | sort | uniq -c | sort -rn | head -40 >> "$out/placement.txt"
+python3 "$repo/scripts/ort-profile-summary.py" /tmp/g/prof/*.json > "$out/profile.txt" 2>&1
+cat "$out/profile.txt" | head -60
+# Copies between pageable host memory and the GPU, into fresh host arrays as ONNX Runtime's outputs are: a virtual
+# machine that backs its memory lazily makes these slow, and the recognizer copies 1 MB of probabilities per line back.
+timeout 60 python3 - <<'PY' > "$out/memcpy.txt" 2>&1
+import time
+import cupy as cp
+import numpy as np
+for mb in (1, 16, 64):
+    host = np.ones(mb << 18, np.float32)
+    device = cp.asarray(host)
+    cp.cuda.Device().synchronize()
+    started = time.perf_counter()
+    for _ in range(10):
+        cp.asnumpy(device)
+    d2h = (time.perf_counter() - started) / 10
+    started = time.perf_counter()
+    for _ in range(10):
+        cp.asarray(host)
+    cp.cuda.Device().synchronize()
+    h2d = (time.perf_counter() - started) / 10
+    print(f"{mb} MB: device to fresh host array {d2h * 1000:.2f} ms ({mb / d2h:.0f} MB/s), host to device {h2d * 1000:.2f} ms ({mb / h2d:.0f} MB/s)")
+PY
+cat "$out/memcpy.txt"
+
+step 150 ceiling "$scipix" bench ceiling "${common[@]}" --seconds-per-size 3 --tesseract-limit 0 --batch-sizes 1 8 32 64
+grep -q "(fp32, $provider)" "$out/ceiling.json" || { echo "gpu-bench: the engine did not run on $provider; stopping"; exit 1; }
+step 200 pipeline "$scipix" bench pipeline "${common[@]}" --static 1 8 32 64 --max-batch 64 --rates 100 1500 --seconds 6 --warmup-seconds 2
+step 45 pipeline-executors4 "$scipix" bench pipeline "${common[@]}" --static 0 --max-batch 64 --executors 4 --seconds 6 --warmup-seconds 2
+step 60 pipeline-exhaustive env Ocr__CudnnConvAlgoSearch=Exhaustive "$scipix" bench pipeline "${common[@]}" --static 0 --max-batch 64 --seconds 6 --warmup-seconds 2
+nvidia-smi --query-gpu=name,utilization.gpu,memory.used --format=csv,noheader
+ls -l "$out"

@@ -1,0 +1,24 @@
+using ScipixWorker.Ocr.Engine;
+
+namespace ScipixWorker.Ocr.UnitTests.Engine;
+
+public sealed class OrtSessionSettingsTests
+{
+    [Fact]
+    public void Cuda_picks_convolution_algorithms_by_heuristics_unless_told_otherwise()
+    {
+        var settings = OrtSessionFactory.CudaSettings(new OcrEngineOptions { DeviceId = 1 });
+
+        Assert.Equal("HEURISTIC", settings["cudnn_conv_algo_search"]);
+        Assert.Equal("1", settings["device_id"]);
+    }
+
+    [Theory]
+    [InlineData(CudnnConvAlgoSearch.Exhaustive, "EXHAUSTIVE")]
+    [InlineData(CudnnConvAlgoSearch.Default, "DEFAULT")]
+    [InlineData(CudnnConvAlgoSearch.Heuristic, "HEURISTIC")]
+    public void Each_search_setting_maps_to_onnx_runtimes_name(CudnnConvAlgoSearch search, string expected)
+    {
+        Assert.Equal(expected, OrtSessionFactory.CudaSettings(new OcrEngineOptions { CudnnConvAlgoSearch = search })["cudnn_conv_algo_search"]);
+    }
+}

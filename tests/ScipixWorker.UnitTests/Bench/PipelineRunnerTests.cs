@@ -1,0 +1,125 @@
+using System.Globalization;
+using ScipixWorker.Cli.Bench;
+using ScipixWorker.Cli.Common;
+using ScipixWorker.Ocr.Batching;
+using ScipixWorker.Ocr.Engine;
+
+namespace ScipixWorker.UnitTests.Bench;
+
+public sealed class PipelineRunnerTests
+{
+    [Fact]
+    public void Static_sizes_run_first_then_the_adaptive_controller_each_on_its_own_copy()
+    {
+        var batching = new BatchingOptions { MaxBatchSize = 64, Executors = 3 };
+
+        var configs = PipelineRunner.Configs(batching, [1, 8]).ToList();
+
+        Assert.Equal(["static 1", "static 8", "adaptive"], configs.Select(c => c.Label));
+        Assert.Equal([BatchingMode.Static, BatchingMode.Static, BatchingMode.Adaptive], configs.Select(c => c.Options.Mode));
+        Assert.Equal([1, 8], configs.Take(2).Select(c => c.Options.StaticBatchSize));
+        Assert.All(configs, c => Assert.NotSame(batching, c.Options));
+        Assert.All(configs, c => Assert.Equal((64, 3), (c.Options.MaxBatchSize, c.Options.Executors)));
+    }
+
+    [Fact]
+    public void A_copy_carries_every_setting()
+    {
+        // Every settable property gets a value unlike its default, so a setting added later and left out of Copy fails here.
+        var source = new BatchingOptions();
+        var defaults = new BatchingOptions();
+        foreach (var property in typeof(BatchingOptions).GetProperties().Where(p => p.CanWrite))
+        {
+            object value = property.GetValue(defaults) switch
+            {
+                int i => i + 1,
+                double d => d / 2,
+                TimeSpan t => t + TimeSpan.FromMilliseconds(7),
+                BatchingMode m => m == BatchingMode.Adaptive ? BatchingMode.Static : BatchingMode.Adaptive,
+                var other => throw new InvalidOperationException($"BatchingOptions.{property.Name}: no test value for {other?.GetType()}"),
+            };
+            property.SetValue(source, value);
+        }
+
+        var copy = PipelineRunner.Copy(source);
+
+        foreach (var property in typeof(BatchingOptions).GetProperties().Where(p => p.CanWrite))
+        {
+            Assert.Equal(property.GetValue(source), property.GetValue(copy));
+        }
+    }
+
+    [Fact]
+    public void In_flight_jobs_default_to_two_full_batches_per_executor()
+    {
+        Assert.Equal(256, PipelineRunner.DefaultConcurrency(new BatchingOptions { Executors = 2, MaxBatchSize = 64 }));
+        Assert.Equal(32, PipelineRunner.DefaultConcurrency(new BatchingOptions { Executors = 1, MaxBatchSize = 16 }));
+    }
+
+    [Fact]
+    public void Common_sizes_are_the_sizes_that_carried_most_crops()
+    {
+        PipelineRunner.BatchLog.Entry Batch(int size) => new(0, size, 1.0);
+        var batches = new[] { Batch(32), Batch(32), Batch(32), Batch(8), Batch(1), Batch(1), Batch(2) }; // 96 + 8 + 2 + 2 crops; a tie goes to the larger size
+
+        Assert.Equal("32: 89 %, 8: 7 %, 2: 2 %", PipelineRunner.CommonSizes(batches, batches.Sum(b => b.Size)));
+        Assert.Equal("-", PipelineRunner.CommonSizes([], 0));
+    }
+
+    /// <summary>The real models on three real receipt lines: each configuration runs, measures and batches as configured.</summary>
+    [Fact]
+    public void A_short_run_measures_every_configuration_on_the_real_models()
+    {
+        var set = Directory.CreateTempSubdirectory("scipix-pipeline-");
+        try
+        {
+            var fixtures = FixtureDirectory();
+            var manifest = new List<string> { "image\tground_truth\tnchars" };
+            foreach (var name in new[] { "line_003_002", "line_003_008", "line_081_003" })
+            {
+                File.Copy(Path.Combine(fixtures, name + ".png"), Path.Combine(set.FullName, name + ".png"));
+                File.Copy(Path.Combine(fixtures, name + ".gt.txt"), Path.Combine(set.FullName, name + ".gt.txt"));
+                manifest.Add(string.Create(CultureInfo.InvariantCulture, $"{name}.png\t{name}.gt.txt\t1"));
+            }
+
+            File.WriteAllLines(Path.Combine(set.FullName, "manifest.tsv"), manifest);
+            var options = new OcrEngineOptions { ModelDirectory = EngineSettings.FindModelDirectory()!, ClassifierModel = string.Empty };
+
+            var result = PipelineRunner.Run(
+                set.FullName, lines: true, options, new BatchingOptions { MaxBatchSize = 4 }, [1], [], concurrency: 4,
+                TimeSpan.FromSeconds(0.3), TimeSpan.FromSeconds(1.5), _ => { }, TestContext.Current.CancellationToken);
+
+            Assert.Equal(["static 1", "adaptive"], result.Runs.Select(r => r.Label));
+            Assert.Equal("lines", result.Mode);
+            Assert.Contains("(fp32, cpu)", result.Engine, StringComparison.Ordinal);
+            Assert.All(result.Runs, run =>
+            {
+                Assert.True(run.Jobs > 0 && run.Lines == run.Jobs, $"{run.Label}: {run.Jobs} jobs, {run.Lines} lines");
+                Assert.Equal(0, run.Failed);
+                Assert.True(run.P50Ms > 0 && run.P99Ms >= run.P50Ms);
+                Assert.True(run.Batches > 0 && run.CpuCores > 0 && run.PeakRssBytes > 0);
+                Assert.InRange(run.MeanBatchSize, 1, 4);
+            });
+            Assert.Equal(1.0, result.Runs[0].MeanBatchSize);
+            Assert.Equal("1: 100 %", result.Runs[0].CommonSizes);
+        }
+        finally
+        {
+            set.Delete(recursive: true);
+        }
+    }
+
+    private static string FixtureDirectory()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            var candidate = Path.Combine(dir.FullName, "tests", "fixtures", "sroie");
+            if (Directory.Exists(candidate))
+            {
+                return candidate;
+            }
+        }
+
+        throw new DirectoryNotFoundException("tests/fixtures/sroie not found above " + AppContext.BaseDirectory);
+    }
+}
