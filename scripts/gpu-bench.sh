@@ -5,9 +5,10 @@
 #   2. `scipix bench pipeline`: the worker's scheduler in-process, static sizes against the adaptive controller,
 #      saturated and at two rates;
 #   3. the adaptive controller with 4 executors, and with cuDNN's exhaustive algorithm search.
+# It starts with a diagnosis: ONNX Runtime's node placement, a per-node profile and the host/device copy speed.
 # Each step has its own time limit and writes its JSON to $OUT as it finishes, so a cut-short run still brings
-# back what it measured.
-# Usage: scripts/gpu-bench.sh [STAGE_DIR]  (holding app/, models/, eval/sroie_lines; default /tmp/g/stage, unpacked
+# back what it measured. PHASE=diagnose stops after the diagnosis (about a minute), PHASE=measure skips it.
+# Usage: [PHASE=all|diagnose|measure] scripts/gpu-bench.sh [STAGE_DIR]  (holding app/, models/, eval/sroie_lines; default /tmp/g/stage, unpacked
 # there from .gpu/p2/stage.tar.xz, with the CUDA provider that the first device call left in /tmp/g).
 set -uo pipefail
 repo=$(cd "$(dirname "$0")/.." && pwd)
@@ -57,6 +58,8 @@ first=$(awk -F'\t' 'NR == 2 { print $1 }' "$set_dir/manifest.tsv")
 "$scipix" ocr --provider "$provider" --models "$stage/models" --lines --json "$set_dir/$first" > "$out/check.json"
 grep -q "\"$provider\"" "$out/check.json" || { echo "gpu-bench: the engine did not run on $provider; stopping"; exit 1; }
 
+phase=${PHASE:-all}
+if [ "$phase" != measure ]; then
 # Where the recognizer's time goes: which provider ONNX Runtime placed each node on (its verbose log) and a profile of
 # 40 lines read one at a time (scripts/ort-profile-summary.py).
 mapfile -t forty < <(awk -F'\t' -v dir="$set_dir" 'NR > 1 && NR <= 41 { print dir "/" $1 }' "$set_dir/manifest.tsv")
@@ -65,8 +68,16 @@ Ocr__OrtLogLevel=Verbose Ocr__OrtProfilePrefix=/tmp/g/prof/ort timeout 90 "$scip
   --lines "${forty[@]}" > /dev/null 2> /tmp/g/verbose.log
 grep "VerifyEachNodeIsAssignedToAnEp" /tmp/g/verbose.log | head -400 > "$out/placement.txt"
 grep -iE "fallback|memcpy|not assigned" /tmp/g/verbose.log | sort | uniq -c | sort -rn | head -40 >> "$out/placement.txt"
+xz -c /tmp/g/verbose.log | head -c 15000000 > "$out/verbose.log.xz"
 python3 "$repo/scripts/ort-profile-summary.py" /tmp/g/prof/*.json > "$out/profile.txt" 2>&1
 cat "$out/profile.txt" | head -60
+# The same 40 lines with cuDNN's workspace capped (Ocr:CudnnConvUseMaxWorkspace=false), a known cause of slow
+# convolution networks on ONNX Runtime's CUDA provider.
+mkdir -p /tmp/g/prof-ws && rm -f /tmp/g/prof-ws/*.json
+Ocr__CudnnConvUseMaxWorkspace=false Ocr__OrtProfilePrefix=/tmp/g/prof-ws/ort timeout 90 "$scipix" ocr --provider "$provider" \
+  --models "$stage/models" --lines "${forty[@]}" > /dev/null 2>&1
+python3 "$repo/scripts/ort-profile-summary.py" /tmp/g/prof-ws/*.json > "$out/profile-capped-workspace.txt" 2>&1
+head -8 "$out/profile-capped-workspace.txt"
 # Copies between pageable host memory and the GPU, into fresh host arrays as ONNX Runtime's outputs are: a virtual
 # machine that backs its memory lazily makes these slow, and the recognizer copies 1 MB of probabilities per line back.
 timeout 60 python3 - <<'PY' > "$out/memcpy.txt" 2>&1
@@ -89,11 +100,13 @@ for mb in (1, 16, 64):
     print(f"{mb} MB: device to fresh host array {d2h * 1000:.2f} ms ({mb / d2h:.0f} MB/s), host to device {h2d * 1000:.2f} ms ({mb / h2d:.0f} MB/s)")
 PY
 cat "$out/memcpy.txt"
+fi
+[ "$phase" = diagnose ] && { ls -l "$out"; exit 0; }
 
 step 150 ceiling "$scipix" bench ceiling "${common[@]}" --seconds-per-size 3 --tesseract-limit 0 --batch-sizes 1 8 32 64
 grep -q "(fp32, $provider)" "$out/ceiling.json" || { echo "gpu-bench: the engine did not run on $provider; stopping"; exit 1; }
-step 200 pipeline "$scipix" bench pipeline "${common[@]}" --static 1 8 32 64 --max-batch 64 --rates 100 1500 --seconds 6 --warmup-seconds 2
+step 200 pipeline "$scipix" bench pipeline "${common[@]}" --static 1 8 32 --max-batch 64 --rates 100 1500 --seconds 6 --warmup-seconds 2
 step 45 pipeline-executors4 "$scipix" bench pipeline "${common[@]}" --static 0 --max-batch 64 --executors 4 --seconds 6 --warmup-seconds 2
-step 60 pipeline-exhaustive env Ocr__CudnnConvAlgoSearch=Exhaustive "$scipix" bench pipeline "${common[@]}" --static 0 --max-batch 64 --seconds 6 --warmup-seconds 2
+step 120 pipeline-exhaustive env Ocr__CudnnConvAlgoSearch=Exhaustive "$scipix" bench pipeline "${common[@]}" --static 0 --max-batch 64 --seconds 6 --warmup-seconds 2
 nvidia-smi --query-gpu=name,utilization.gpu,memory.used --format=csv,noheader
 ls -l "$out"

@@ -141,6 +141,13 @@ public sealed class OcrEngineOptions
     /// </summary>
     public CudnnConvAlgoSearch CudnnConvAlgoSearch { get; set; } = CudnnConvAlgoSearch.Heuristic;
 
+    /// <summary>
+    /// Lets cuDNN's convolution algorithms use as much GPU memory for their workspace as they ask (ONNX Runtime's default
+    /// since 1.14); <c>false</c> caps it, which ONNX Runtime's maintainers advise where that default made convolution
+    /// networks slower (onnxruntime issue 20712).
+    /// </summary>
+    public bool CudnnConvUseMaxWorkspace { get; set; } = true;
+
     /// <summary>CUDA device id.</summary>
     [Range(0, 64)]
     public int DeviceId { get; set; }

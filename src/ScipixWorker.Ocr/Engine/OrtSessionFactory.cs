@@ -43,6 +43,7 @@ internal static class OrtSessionFactory
             CudnnConvAlgoSearch.Default => "DEFAULT",
             _ => "HEURISTIC",
         },
+        ["cudnn_conv_use_max_workspace"] = options.CudnnConvUseMaxWorkspace ? "1" : "0",
     };
 
     private static SessionOptions CreateOptions(OcrEngineOptions options)

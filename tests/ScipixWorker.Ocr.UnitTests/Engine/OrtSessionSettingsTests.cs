@@ -11,6 +11,8 @@ public sealed class OrtSessionSettingsTests
 
         Assert.Equal("HEURISTIC", settings["cudnn_conv_algo_search"]);
         Assert.Equal("1", settings["device_id"]);
+        Assert.Equal("1", settings["cudnn_conv_use_max_workspace"]);
+        Assert.Equal("0", OrtSessionFactory.CudaSettings(new OcrEngineOptions { CudnnConvUseMaxWorkspace = false })["cudnn_conv_use_max_workspace"]);
     }
 
     [Theory]

@@ -1,8 +1,5 @@
-using System.Globalization;
 using ScipixWorker.Cli.Bench;
-using ScipixWorker.Cli.Common;
 using ScipixWorker.Ocr.Batching;
-using ScipixWorker.Ocr.Engine;
 
 namespace ScipixWorker.UnitTests.Bench;
 
@@ -64,62 +61,5 @@ public sealed class PipelineRunnerTests
 
         Assert.Equal("32: 89 %, 8: 7 %, 2: 2 %", PipelineRunner.CommonSizes(batches, batches.Sum(b => b.Size)));
         Assert.Equal("-", PipelineRunner.CommonSizes([], 0));
-    }
-
-    /// <summary>The real models on three real receipt lines: each configuration runs, measures and batches as configured.</summary>
-    [Fact]
-    public void A_short_run_measures_every_configuration_on_the_real_models()
-    {
-        var set = Directory.CreateTempSubdirectory("scipix-pipeline-");
-        try
-        {
-            var fixtures = FixtureDirectory();
-            var manifest = new List<string> { "image\tground_truth\tnchars" };
-            foreach (var name in new[] { "line_003_002", "line_003_008", "line_081_003" })
-            {
-                File.Copy(Path.Combine(fixtures, name + ".png"), Path.Combine(set.FullName, name + ".png"));
-                File.Copy(Path.Combine(fixtures, name + ".gt.txt"), Path.Combine(set.FullName, name + ".gt.txt"));
-                manifest.Add(string.Create(CultureInfo.InvariantCulture, $"{name}.png\t{name}.gt.txt\t1"));
-            }
-
-            File.WriteAllLines(Path.Combine(set.FullName, "manifest.tsv"), manifest);
-            var options = new OcrEngineOptions { ModelDirectory = EngineSettings.FindModelDirectory()!, ClassifierModel = string.Empty };
-
-            var result = PipelineRunner.Run(
-                set.FullName, lines: true, options, new BatchingOptions { MaxBatchSize = 4 }, [1], [], concurrency: 4,
-                TimeSpan.FromSeconds(0.3), TimeSpan.FromSeconds(1.5), _ => { }, TestContext.Current.CancellationToken);
-
-            Assert.Equal(["static 1", "adaptive"], result.Runs.Select(r => r.Label));
-            Assert.Equal("lines", result.Mode);
-            Assert.Contains("(fp32, cpu)", result.Engine, StringComparison.Ordinal);
-            Assert.All(result.Runs, run =>
-            {
-                Assert.True(run.Jobs > 0 && run.Lines == run.Jobs, $"{run.Label}: {run.Jobs} jobs, {run.Lines} lines");
-                Assert.Equal(0, run.Failed);
-                Assert.True(run.P50Ms > 0 && run.P99Ms >= run.P50Ms);
-                Assert.True(run.Batches > 0 && run.CpuCores > 0 && run.PeakRssBytes > 0);
-                Assert.InRange(run.MeanBatchSize, 1, 4);
-            });
-            Assert.Equal(1.0, result.Runs[0].MeanBatchSize);
-            Assert.Equal("1: 100 %", result.Runs[0].CommonSizes);
-        }
-        finally
-        {
-            set.Delete(recursive: true);
-        }
-    }
-
-    private static string FixtureDirectory()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            var candidate = Path.Combine(dir.FullName, "tests", "fixtures", "sroie");
-            if (Directory.Exists(candidate))
-            {
-                return candidate;
-            }
-        }
-
-        throw new DirectoryNotFoundException("tests/fixtures/sroie not found above " + AppContext.BaseDirectory);
     }
 }
