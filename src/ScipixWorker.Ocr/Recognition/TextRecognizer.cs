@@ -41,6 +41,7 @@ internal sealed class TextRecognizer : IDisposable
         _dictionary = CharacterDictionary.Load(options.Resolve(options.Dictionary), options.UseSpaceCharacter);
         _session = model.Session;
         Model = model;
+        FixedShapes = model.Provider == ExecutionProvider.Cuda;
         _batchSize = options.RecognizerBatchSize;
         _inferSpaces = options.InferSpaces;
         _halfWidth = options.HalfWidthOutsideCjk;
@@ -63,6 +64,13 @@ internal sealed class TextRecognizer : IDisposable
     }
 
     public LoadedModel Model { get; }
+
+    /// <summary>
+    /// Every model call takes one of a few shapes that the warm-up ran: its width padded to a bucket, its rows to a power of
+    /// two (<see cref="WidthBuckets.BatchRows"/>), the rest blank. On CUDA, where a new shape costs a search for convolution
+    /// algorithms; the CPU runs any shape as fast, so there a batch pads only to its widest crop. Settable for tests.
+    /// </summary>
+    internal bool FixedShapes { get; set; }
 
     /// <summary>The tensor widths crops are grouped by; the first is the narrowest tensor (<c>Ocr:RecognizerMinWidth</c>).</summary>
     public WidthBuckets Buckets { get; }
@@ -133,10 +141,8 @@ internal sealed class TextRecognizer : IDisposable
         var stretched = condensed.Select(c => CondensedLines.Stretch(batch[c.Line], InputHeight)).ToList();
         try
         {
-            // CUDA selects kernels per input shape and warmed the bucket widths up; the CPU runs any shape, so there the
-            // stretched lines are padded as any batch is (and the worker's path reads exactly what Recognize reads).
-            int? width = Model.Provider == ExecutionProvider.Cuda ? Buckets.Of(BatchWidth(stretched, Buckets.MinWidth), InputHeight) : null;
-            var (again, _) = Run(stretched, width, CondensedLines.Factor, findCondensed: false, cancellationToken);
+            // Padded as any batch is: to a warmed-up shape where FixedShapes (CUDA), else to the widest stretched line.
+            var (again, _) = Run(stretched, null, CondensedLines.Factor, findCondensed: false, cancellationToken);
             for (var k = 0; k < condensed.Count; k++)
             {
                 var (line, toFind) = condensed[k];
@@ -159,7 +165,7 @@ internal sealed class TextRecognizer : IDisposable
     {
         var width = Math.Max(BatchWidth(batch, Buckets.MinWidth), tensorWidth ?? 0);
         var rows = batch.Count;
-        if (Model.Provider == ExecutionProvider.Cuda)
+        if (FixedShapes)
         {
             // Only shapes the warm-up ran: a bucket's width and a power-of-two batch, the rows past the crops left blank.
             width = Buckets.Of(width, InputHeight);
