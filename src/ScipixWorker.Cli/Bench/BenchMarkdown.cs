@@ -49,12 +49,12 @@ internal static class BenchMarkdown
         var text = new StringBuilder();
         text.AppendLine(Invariant($"In-process pipeline, {result.Set} ({result.Mode}), {result.Engine}, {result.Executors} executor(s) x {result.IntraOpThreads} intra-op thread(s), batches up to {result.MaxBatchSize}{(result.Engine.Contains("cuda", StringComparison.Ordinal) ? $", cuDNN search {result.ConvAlgoSearch}" : string.Empty)}, load {result.LoadAverage}:"));
         text.AppendLine();
-        text.AppendLine("| config | offered | jobs | lines/s | p50 ms | p95 ms | p99 ms | failed | unfinished | batches | mean batch (per crop) | most crops in batches of | ms per call | CPU (cores) | peak RSS (MiB) |");
-        text.AppendLine("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- | ---: | ---: | ---: |");
+        text.AppendLine("| config | offered | jobs | lines/s | p50 ms | p95 ms | p99 ms | failed | unfinished | batches | mean batch (per crop) | most crops in batches of | why | ms per call | CPU (cores) | peak RSS (MiB) |");
+        text.AppendLine("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- | --- | ---: | ---: | ---: |");
         foreach (var run in result.Runs)
         {
             text.AppendLine(Invariant(
-                $"| {run.Label} | {run.Offered} | {run.Jobs} | {run.LinesPerSecond:F1} | {run.P50Ms:F1} | {run.P95Ms:F1} | {run.P99Ms:F1} | {run.Failed} | {run.Unfinished} | {run.Batches} | {run.MeanBatchSize:F1} | {run.CommonSizes} | {run.MeanExecutionMs:F2} | {run.CpuCores:F2} | {run.PeakRssBytes / (1024.0 * 1024.0):F0} |"));
+                $"| {run.Label} | {run.Offered} | {run.Jobs} | {run.LinesPerSecond:F1} | {run.P50Ms:F1} | {run.P95Ms:F1} | {run.P99Ms:F1} | {run.Failed} | {run.Unfinished} | {run.Batches} | {run.MeanBatchSize:F1} | {run.CommonSizes} | {run.Reasons} | {run.MeanExecutionMs:F2} | {run.CpuCores:F2} | {run.PeakRssBytes / (1024.0 * 1024.0):F0} |"));
         }
 
         return text.ToString();

@@ -17,6 +17,7 @@ namespace ScipixWorker.Cli.Bench;
 /// configuration sustains), cancelled and left out of the latencies.</param>
 /// <param name="MeanBatchSize">Crops per recognizer call, weighted by crops: the batch size a line met.</param>
 /// <param name="CommonSizes">The batch sizes that carried most crops, with their shares.</param>
+/// <param name="Reasons">Why the batches were taken (the controller's reasons, or static), with their shares.</param>
 /// <param name="MeanExecutionMs">Mean time of a recognizer call.</param>
 /// <param name="CpuCores">Process CPU time over the window, in cores.</param>
 /// <param name="PeakRssBytes">Largest resident set sampled in the window.</param>
@@ -34,6 +35,7 @@ internal sealed record PipelineRun(
     int Batches,
     double MeanBatchSize,
     string CommonSizes,
+    string Reasons,
     double MeanExecutionMs,
     double CpuCores,
     long PeakRssBytes)
@@ -287,6 +289,7 @@ internal static class PipelineRunner
             measured.Count,
             crops > 0 ? measured.Sum(b => (double)b.Size * b.Size) / crops : 0,
             CommonSizes(measured, crops),
+            Reasons(batches.DecisionsBetween(started, from, to)),
             measured.Count > 0 ? measured.Average(b => b.ExecutionMs) : 0,
             cpu,
             peakRss);
@@ -304,13 +307,33 @@ internal static class PipelineRunner
                 .Take(3)
                 .Select(g => FormattableString.Invariant($"{g.Size}: {100.0 * g.Crops / crops:F0} %")));
 
-    /// <summary>Every recognizer call of the scheduler, stamped when it completed.</summary>
+    /// <summary>The reasons behind <paramref name="decisions"/>, most frequent first: "Saturated 90 %, Explore 6 %".</summary>
+    internal static string Reasons(IReadOnlyList<BatchReason> decisions) =>
+        decisions.Count == 0
+            ? "-"
+            : string.Join(", ", decisions
+                .GroupBy(r => r)
+                .OrderByDescending(g => g.Count())
+                .ThenBy(g => g.Key)
+                .Select(g => FormattableString.Invariant($"{g.Key} {100.0 * g.Count() / decisions.Count:F0} %")));
+
+    /// <summary>Every decision and recognizer call of the scheduler, stamped when it was made or completed.</summary>
     internal sealed class BatchLog : IRecognitionObserver
     {
         private readonly ConcurrentQueue<Entry> _entries = new();
+        private readonly ConcurrentQueue<(long Timestamp, BatchReason Reason)> _decisions = new();
 
-        public void BatchDecided(BatchDecision decision, int queueDepth)
+        public void BatchDecided(BatchDecision decision, int queueDepth) =>
+            _decisions.Enqueue((Stopwatch.GetTimestamp(), decision.Reason));
+
+        /// <summary>The reasons of the decisions made between <paramref name="from"/> and <paramref name="to"/> seconds after <paramref name="origin"/>.</summary>
+        public IReadOnlyList<BatchReason> DecisionsBetween(long origin, double from, double to) =>
+            _decisions.Where(d => Within(origin, d.Timestamp, from, to)).Select(d => d.Reason).ToList();
+
+        private static bool Within(long origin, long timestamp, double from, double to)
         {
+            var at = Stopwatch.GetElapsedTime(origin, timestamp).TotalSeconds;
+            return timestamp >= origin && at >= from && at < to;
         }
 
         public void BatchCompleted(RecognitionBatch batch) =>
@@ -318,11 +341,7 @@ internal static class PipelineRunner
 
         /// <summary>The calls that completed between <paramref name="from"/> and <paramref name="to"/> seconds after <paramref name="origin"/>.</summary>
         public IReadOnlyList<Entry> Between(long origin, double from, double to) =>
-            _entries.Where(e =>
-            {
-                var at = Stopwatch.GetElapsedTime(origin, e.Timestamp).TotalSeconds;
-                return e.Timestamp >= origin && at >= from && at < to;
-            }).ToList();
+            _entries.Where(e => Within(origin, e.Timestamp, from, to)).ToList();
 
         internal readonly record struct Entry(long Timestamp, int Size, double ExecutionMs);
     }

@@ -62,4 +62,13 @@ public sealed class PipelineRunnerTests
         Assert.Equal("32: 89 %, 8: 7 %, 2: 2 %", PipelineRunner.CommonSizes(batches, batches.Sum(b => b.Size)));
         Assert.Equal("-", PipelineRunner.CommonSizes([], 0));
     }
+
+    [Fact]
+    public void Reasons_are_listed_most_frequent_first_with_their_shares()
+    {
+        BatchReason[] decisions = [.. Enumerable.Repeat(BatchReason.Saturated, 9), BatchReason.Explore, BatchReason.Explore, BatchReason.KeepUp];
+
+        Assert.Equal("Saturated 75 %, Explore 17 %, KeepUp 8 %", PipelineRunner.Reasons(decisions));
+        Assert.Equal("-", PipelineRunner.Reasons([]));
+    }
 }
