@@ -21,8 +21,9 @@ public sealed class AdaptiveBatchController
     private static readonly TimeSpan ArrivalWindow = TimeSpan.FromSeconds(2);
 
     private readonly BatchingOptions _options;
-    private readonly double[] _cost; // smoothed seconds per batch, by size; NaN = never measured
+    private readonly double[] _cost; // smoothed seconds per batch and tensor column, by size; NaN = never measured
     private readonly long[] _measuredAt; // decision count when each size was last measured
+    private double _meanWidth = double.NaN; // smoothed tensor width of the batches run (1 where callers give none)
     private readonly Queue<(TimeSpan At, int Count)> _arrivals = new();
     private readonly Queue<double> _latencies = new();
     private readonly object _gate = new();
@@ -73,7 +74,10 @@ public sealed class AdaptiveBatchController
         }
     }
 
-    /// <summary>Estimated execution time of a batch of <paramref name="size"/> (NaN before any measurement).</summary>
+    /// <summary>
+    /// Estimated execution time of a batch of <paramref name="size"/> at the mean tensor width seen so far (NaN before any
+    /// measurement).
+    /// </summary>
     public double EstimatedSeconds(int size)
     {
         lock (_gate)
@@ -93,8 +97,13 @@ public sealed class AdaptiveBatchController
         }
     }
 
-    /// <summary>A batch ran: its size, execution time and how long its first item waited for it to fill.</summary>
-    public void ObserveBatch(int size, TimeSpan execution, TimeSpan fillWait)
+    /// <summary>
+    /// A batch ran: its size, execution time, how long its first item waited for it to fill, and the width of its tensor
+    /// (0: unknown). Costs are kept per pixel column of the tensor and compared at the mean width: a batch's cost grows with
+    /// its width, and the sizes are not taken from the widths alike (a partial batch comes from a sparse bucket, and wide
+    /// lines are the sparse ones), so raw times would make small sizes look dear.
+    /// </summary>
+    public void ObserveBatch(int size, TimeSpan execution, TimeSpan fillWait, int tensorWidth = 0)
     {
         if (size < 1)
         {
@@ -104,8 +113,13 @@ public sealed class AdaptiveBatchController
         lock (_gate)
         {
             size = Math.Min(size, _options.MaxBatchSize);
-            var seconds = execution.TotalSeconds;
-            _cost[size] = double.IsNaN(_cost[size]) ? seconds : _cost[size] + (_options.Smoothing * (seconds - _cost[size]));
+            var width = tensorWidth > 0 ? tensorWidth : 1;
+            _meanWidth = double.IsNaN(_meanWidth) ? width : _meanWidth + (_options.Smoothing * (width - _meanWidth));
+            var seconds = execution.TotalSeconds / width;
+
+            // A size not measured for ExploreInterval decisions starts over: its old estimate may come from a different
+            // moment (a cold start, other load) and would otherwise outweigh the fresh measurement four to one.
+            _cost[size] = double.IsNaN(_cost[size]) || Stale(size) ? seconds : _cost[size] + (_options.Smoothing * (seconds - _cost[size]));
             _measuredAt[size] = _decisions;
 
             _latencies.Enqueue((fillWait + execution).TotalSeconds);
@@ -177,14 +191,23 @@ public sealed class AdaptiveBatchController
 
         // Measure the next larger size when it is unknown or stale and the backlog can fill it.
         var next = Math.Min(cap, Math.Max(best + 1, best * 2));
-        if (next > best && backlog >= next &&
-            (double.IsNaN(_cost[next]) || _decisions - _measuredAt[next] > _options.ExploreInterval))
+        if (next > best && backlog >= next && (double.IsNaN(_cost[next]) || Stale(next)))
         {
             return (next, BatchReason.Explore);
         }
 
+        // And the next smaller one when stale: only the size in use is measured all the time, so a smaller size judged
+        // on one slow early measurement would otherwise never be tried again.
+        var smaller = Math.Max(min, best / 2);
+        if (smaller < best && !double.IsNaN(_cost[smaller]) && Stale(smaller))
+        {
+            return (smaller, BatchReason.Explore);
+        }
+
         return (Stick(best, candidateWins: Throughput(best) > Throughput(_current) * (1 + _options.Hysteresis)), BatchReason.Saturated);
     }
+
+    private bool Stale(int size) => _decisions - _measuredAt[size] > _options.ExploreInterval;
 
     private int Stick(int candidate, bool candidateWins) =>
         candidate == _current || candidateWins || _current > _cap || double.IsNaN(Estimate(_current)) ? candidate : _current;
@@ -213,8 +236,11 @@ public sealed class AdaptiveBatchController
         return double.IsNaN(seconds) || seconds <= 0 ? 0 : size / seconds;
     }
 
-    /// <summary>Measured cost, else interpolated between measured neighbours, else scaled linearly from below.</summary>
-    private double Estimate(int size)
+    /// <summary>The cost of <paramref name="size"/> at the mean tensor width.</summary>
+    private double Estimate(int size) => EstimatePerColumn(size) * (double.IsNaN(_meanWidth) ? 1 : _meanWidth);
+
+    /// <summary>Measured cost per tensor column, else interpolated between measured neighbours, else scaled linearly from below.</summary>
+    private double EstimatePerColumn(int size)
     {
         if (size < 1 || size >= _cost.Length)
         {

@@ -12,7 +12,7 @@ public enum BatchReason
     /// <summary>Arrivals outrun every size: the size with the highest throughput within the cap.</summary>
     Saturated,
 
-    /// <summary>Measuring a larger size whose cost is not known yet (or is stale).</summary>
+    /// <summary>Measuring a size whose cost is not known yet or is stale: the next larger, or the next smaller.</summary>
     Explore,
 
     /// <summary>The latency objective was breached: the cap was halved.</summary>

@@ -68,7 +68,7 @@ public sealed class BatchingOptions
     [Range(0.01, 1.0)]
     public double Smoothing { get; set; } = 0.2;
 
-    /// <summary>Decisions between re-measurements of the next larger size while saturated.</summary>
+    /// <summary>Decisions after which a size's cost is stale: while saturated the next larger and next smaller sizes are measured again.</summary>
     [Range(1, 100_000)]
     public int ExploreInterval { get; set; } = 200;
 

@@ -303,7 +303,7 @@ internal sealed class RecognitionScheduler : IDisposable
         }
 
         var execution = Now - started;
-        _controller?.ObserveBatch(batch.Count, execution, fillWait);
+        _controller?.ObserveBatch(batch.Count, execution, fillWait, width);
         var jobs = batch.Select(i => i.Owner).Distinct().Count();
         Notify(o => o.BatchCompleted(new RecognitionBatch(batch.Count, width, execution, fillWait, depth, jobs, readAgain)));
     }

@@ -71,6 +71,42 @@ public sealed class AdaptiveBatchControllerTests
         Assert.True(adaptive.Throughput >= best * 0.97, $"{adaptive.Throughput:F1}/s vs best static {best:F1}/s");
     }
 
+    [Fact]
+    public void Sizes_are_compared_at_the_same_tensor_width()
+    {
+        // Single lines came from the sparse wide bucket (960 px), batches of four from the narrow one (224 px): per pixel
+        // column a batch of four costs 1.2 times four single lines, so one at a time is cheaper, though the raw times say
+        // the opposite (72 ms for one line against 81 ms for four).
+        var controller = new AdaptiveBatchController(Options());
+        for (var i = 0; i < 10; i++)
+        {
+            controller.ObserveBatch(1, TimeSpan.FromSeconds(0.024 * 960 / 320), TimeSpan.Zero, tensorWidth: 960);
+            controller.ObserveBatch(4, TimeSpan.FromSeconds(4 * 1.2 * 0.024 * 224 / 320), TimeSpan.Zero, tensorWidth: 224);
+        }
+
+        var perLineAlone = controller.EstimatedSeconds(1);
+        var perLineInFours = controller.EstimatedSeconds(4) / 4;
+        Assert.True(perLineAlone < perLineInFours, $"{perLineAlone * 1000:F1} ms a line alone vs {perLineInFours * 1000:F1} ms in fours");
+        Assert.InRange(perLineInFours / perLineAlone, 1.15, 1.25);
+    }
+
+    [Fact]
+    public void A_slow_first_measurement_of_a_smaller_size_is_measured_again()
+    {
+        // A CPU where each extra line in a batch costs 20 % more per line, and whose very first batch ran four times as long
+        // as it should (cold caches): judged on that one sample, size 1 looked worse than 2 until it was measured again.
+        const double rate = 100;
+        var calls = 0;
+        double Padded(int size) => 0.024 * size * (1 + (0.2 * (size - 1)));
+        double ColdFirst(int size) => (calls++ == 0 ? 4 : 1) * Padded(size);
+        var adaptive = new BatchSimulation(ColdFirst, rate).RunAdaptive(Options(objectiveMs: 2000));
+        var single = new BatchSimulation(Padded, rate).RunStatic(1, TimeSpan.Zero);
+
+        var settled = adaptive.Sizes.Skip(adaptive.Sizes.Count / 2).Average();
+        Assert.True(settled < 1.2, $"settled on mean batch {settled:F2}");
+        Assert.True(adaptive.Throughput >= single.Throughput * 0.95, $"{adaptive.Throughput:F1}/s vs {single.Throughput:F1}/s at batch 1");
+    }
+
     [Theory]
     [InlineData(100)]
     [InlineData(1500)]
