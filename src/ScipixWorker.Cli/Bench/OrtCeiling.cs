@@ -13,7 +13,7 @@ namespace ScipixWorker.Cli.Bench;
 /// decoded, resized and normalized once beforehand, lines sorted by width so that each batch pads as little
 /// as possible (the best case for batching), each batch as wide as its widest line and at least
 /// <see cref="OcrEngineOptions.RecognizerMinWidth"/>, as the worker's scheduler makes them on CPU (on CUDA, padded to
-/// the width's bucket, as there). Then only <see cref="InferenceSession.Run(RunOptions, IReadOnlyCollection{string}, IReadOnlyCollection{OrtValue}, IReadOnlyCollection{string})"/>
+/// the width's bucket and a power-of-two number of rows, as there). Then only <see cref="InferenceSession.Run(RunOptions, IReadOnlyCollection{string}, IReadOnlyCollection{OrtValue}, IReadOnlyCollection{string})"/>
 /// is timed: no decoding, resizing, normalization or CTC decoding.
 /// </summary>
 internal sealed class OrtCeiling : IDisposable
@@ -84,7 +84,7 @@ internal sealed class OrtCeiling : IDisposable
             // On CPU one unmeasured call plans the memory. CUDA prepares per input shape: run each distinct shape once first,
             // as the engine's warm-up does for its buckets.
             var unmeasured = _model.Provider == ExecutionProvider.Cuda
-                ? Enumerable.Range(0, batches.Count).DistinctBy(i => (batches[i].Count, batches[i].Width))
+                ? Enumerable.Range(0, batches.Count).DistinctBy(i => (batches[i].Rows, batches[i].Width))
                 : [0];
             foreach (var index in unmeasured)
             {
@@ -109,16 +109,12 @@ internal sealed class OrtCeiling : IDisposable
         _model.Close();
     }
 
-    // Exactly what TextRecognizer.RecognizeBatch feeds the model: as wide as the widest line on CPU, padded to that
-    // width's bucket on CUDA (the scheduler's shapes there).
-    private (OrtValue Value, int Count, int Width) Tensor(RgbBuffer[] batch)
+    // Exactly what TextRecognizer.RecognizeBatch feeds the model (TextRecognizer.TensorShape): as wide as the widest line on
+    // CPU; on CUDA the width's bucket and a power-of-two number of rows.
+    private (OrtValue Value, int Count, int Rows, int Width) Tensor(RgbBuffer[] batch)
     {
-        var width = TextRecognizer.BatchWidth(batch, _buckets.MinWidth);
-        if (_model.Provider == ExecutionProvider.Cuda)
-        {
-            width = _buckets.Of(width, TextRecognizer.InputHeight);
-        }
-
-        return (OrtValue.CreateTensorValueFromMemory(TextRecognizer.BatchTensor(batch, width), [batch.Length, 3, TextRecognizer.InputHeight, width]), batch.Length, width);
+        var (rows, width) = TextRecognizer.TensorShape(batch, _buckets, fixedShapes: _model.Provider == ExecutionProvider.Cuda);
+        var tensor = TextRecognizer.BatchTensor(batch, width, rows);
+        return (OrtValue.CreateTensorValueFromMemory(tensor, [rows, 3, TextRecognizer.InputHeight, width]), batch.Length, rows, width);
     }
 }

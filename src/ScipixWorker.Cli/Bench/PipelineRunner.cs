@@ -93,23 +93,24 @@ internal static class PipelineRunner
         foreach (var (label, config) in Configs(batching, staticSizes))
         {
             var observer = new BatchLog();
-            using var engine = new OcrEngine(options, StderrLogger<OcrEngine>.Instance, config, observer);
-            var warm = engine.WarmUp(cancellationToken);
-            engineLabel = $"scipix {engine.Model.Recognizer} ({engine.Model.Precision}, {engine.Model.ExecutionProvider})";
-            log($"pipeline: {label}: engine warm in {warm.TotalSeconds:F1} s ({engineLabel})");
-
-            var run = Measure(engine, images, mode, label, rate: null, inFlight, warmup, window, observer, cancellationToken);
-            log($"pipeline: {label}, saturated: {run.LinesPerSecond:F1} lines/s, p50 {run.P50Ms:F0} ms, mean batch {run.MeanBatchSize:F1}");
-            runs.Add(run);
-            foreach (var rate in rates)
+            using (var engine = new OcrEngine(options, StderrLogger<OcrEngine>.Instance, config, observer))
             {
-                run = Measure(engine, images, mode, label, rate, inFlight, warmup, window, observer, cancellationToken);
-                log($"pipeline: {label}, {rate:0.#}/s: {run.LinesPerSecond:F1} lines/s, p50 {run.P50Ms:F0} ms, mean batch {run.MeanBatchSize:F1}");
+                var warm = engine.WarmUp(cancellationToken);
+                engineLabel = $"scipix {engine.Model.Recognizer} ({engine.Model.Precision}, {engine.Model.ExecutionProvider})";
+                log($"pipeline: {label}: engine warm in {warm.TotalSeconds:F1} s ({engineLabel})");
+
+                var run = Measure(engine, images, mode, label, rate: null, inFlight, warmup, window, observer, cancellationToken);
+                log($"pipeline: {label}, saturated: {run.LinesPerSecond:F1} lines/s, p50 {run.P50Ms:F0} ms, mean batch {run.MeanBatchSize:F1}");
                 runs.Add(run);
+                foreach (var rate in rates)
+                {
+                    run = Measure(engine, images, mode, label, rate, inFlight, warmup, window, observer, cancellationToken);
+                    log($"pipeline: {label}, {rate:0.#}/s: {run.LinesPerSecond:F1} lines/s, p50 {run.P50Ms:F0} ms, mean batch {run.MeanBatchSize:F1}");
+                    runs.Add(run);
+                }
             }
 
             // The next configuration's resident set should not hold this engine's garbage.
-            engine.Dispose();
             GC.Collect();
             GC.WaitForPendingFinalizers();
             GC.Collect();

@@ -163,15 +163,7 @@ internal sealed class TextRecognizer : IDisposable
     private ((string Text, float Confidence)[] Results, List<(int Line, bool ToFind)>? Condensed) Run(
         IReadOnlyList<RgbBuffer> batch, int? tensorWidth, double widthScale, bool findCondensed, CancellationToken cancellationToken)
     {
-        var width = Math.Max(BatchWidth(batch, Buckets.MinWidth), tensorWidth ?? 0);
-        var rows = batch.Count;
-        if (FixedShapes)
-        {
-            // Only shapes the warm-up ran: a bucket's width and a power-of-two batch, the rows past the crops left blank.
-            width = Buckets.Of(width, InputHeight);
-            rows = WidthBuckets.BatchRows(batch.Count);
-        }
-
+        var (rows, width) = TensorShape(batch, Buckets, FixedShapes, tensorWidth);
         using var lease = Budget.Acquire(ActivationMemory.Recognition(rows, width), cancellationToken);
         using var tensor = new NativeTensor(rows * 3 * InputHeight * width);
         TensorWriter.WriteLines(batch, tensor.Span, width, InputHeight);
@@ -211,10 +203,25 @@ internal sealed class TextRecognizer : IDisposable
         }, cancellationToken);
     }
 
-    /// <summary>The model's input for a batch: each crop resized to height 48 and <paramref name="width"/> (padded), normalized, N x 3 x 48 x width.</summary>
-    public static float[] BatchTensor(IReadOnlyList<RgbBuffer> batch, int width)
+    /// <summary>
+    /// The rows and width a batch runs with: as wide as its widest crop (at least the narrowest tensor) or
+    /// <paramref name="tensorWidth"/> when wider, one row a crop; with <paramref name="fixedShapes"/> (CUDA,
+    /// <see cref="FixedShapes"/>) only shapes the warm-up ran: that width's bucket and a power-of-two number of rows, the rows
+    /// past the crops left blank.
+    /// </summary>
+    public static (int Rows, int Width) TensorShape(IReadOnlyList<RgbBuffer> batch, WidthBuckets buckets, bool fixedShapes, int? tensorWidth = null)
     {
-        var tensor = new float[batch.Count * 3 * InputHeight * width];
+        var width = Math.Max(BatchWidth(batch, buckets.MinWidth), tensorWidth ?? 0);
+        return fixedShapes ? (WidthBuckets.BatchRows(batch.Count), buckets.Of(width, InputHeight)) : (batch.Count, width);
+    }
+
+    /// <summary>
+    /// The model's input for a batch: each crop resized to height 48 and <paramref name="width"/> (padded), normalized,
+    /// rows x 3 x 48 x width (<paramref name="rows"/>: one a crop unless given more, the rest blank).
+    /// </summary>
+    public static float[] BatchTensor(IReadOnlyList<RgbBuffer> batch, int width, int? rows = null)
+    {
+        var tensor = new float[(rows ?? batch.Count) * 3 * InputHeight * width];
         TensorWriter.WriteLines(batch, tensor, width, InputHeight);
         return tensor;
     }

@@ -73,6 +73,19 @@ public sealed class InputShapeTests
     }
 
     [Fact]
+    public void Recognizer_tensor_has_a_row_a_crop_on_the_cpu_and_only_warmed_up_shapes_on_cuda()
+    {
+        var buckets = new Ocr.Batching.WidthBuckets(224);
+        RgbBuffer[] batch = [new RgbBuffer(100, 48), new RgbBuffer(125, 24), new RgbBuffer(60, 48)]; // widest needs 250
+
+        Assert.Equal((3, 250), TextRecognizer.TensorShape(batch, buckets, fixedShapes: false));
+        Assert.Equal((3, 320), TextRecognizer.TensorShape(batch, buckets, fixedShapes: false, tensorWidth: 320));
+        Assert.Equal((4, 320), TextRecognizer.TensorShape(batch, buckets, fixedShapes: true));
+        Assert.Equal((4, 480), TextRecognizer.TensorShape(batch, buckets, fixedShapes: true, tensorWidth: 400));
+        Assert.Equal(4 * 3 * 48 * 320, TextRecognizer.BatchTensor(batch, 320, rows: 4).Length);
+    }
+
+    [Fact]
     public void Normalization_writes_bgr_planes_and_leaves_padding_at_zero()
     {
         var image = new RgbBuffer(1, 1, [255, 0, 51]);
