@@ -7,7 +7,7 @@
 #   3. the adaptive controller with 4 executors, and with cuDNN's exhaustive algorithm search.
 # It starts with a diagnosis: ONNX Runtime's node placement, a per-node profile and the host/device copy speed.
 # Each step has its own time limit and writes its JSON to $OUT as it finishes, so a cut-short run still brings
-# back what it measured. PHASE=diagnose stops after the diagnosis (about a minute), PHASE=measure skips it.
+# back what it measured. PHASE=diagnose stops after the diagnosis (about four minutes), PHASE=measure skips it.
 # Usage: [PHASE=all|diagnose|measure] scripts/gpu-bench.sh [STAGE_DIR]  (holding app/, models/, eval/sroie_lines; default /tmp/g/stage, unpacked
 # there from .gpu/p2/stage.tar.xz, with the CUDA provider that the first device call left in /tmp/g).
 set -uo pipefail
@@ -100,6 +100,34 @@ for mb in (1, 16, 64):
     print(f"{mb} MB: device to fresh host array {d2h * 1000:.2f} ms ({mb / d2h:.0f} MB/s), host to device {h2d * 1000:.2f} ms ({mb / h2d:.0f} MB/s)")
 PY
 cat "$out/memcpy.txt"
+# Page faults: ONNX Runtime copies each output into fresh host memory (its CPU arena is off), and glibc maps every
+# allocation over 32 MB afresh, so a batch of 64 lines (100-400 MB of probabilities) faults in every page of its output
+# again on every call; on this project's 2-core VM faults were 35 % of a saturated worker's time until jemalloc kept
+# its large pages (docs/benchmarks.md, "Large allocations keep their pages"). The same ceiling with glibc and with the
+# staged jemalloc (MALLOC_CONF=oversize_threshold:0, as the worker image runs), each with its minor faults.
+timeout 150 python3 - "$scipix" "$stage" "$provider" <<'PY' > "$out/faults.txt" 2>&1
+import json, os, resource, subprocess, sys, time
+scipix, stage, provider = sys.argv[1:4]
+jemalloc = os.path.join(stage, "app", "libjemalloc.so.2")
+for name, extra in (("glibc", {}), ("jemalloc", {"LD_PRELOAD": jemalloc, "MALLOC_CONF": "oversize_threshold:0"})):
+    if extra and not os.path.exists(jemalloc):
+        print(f"{name}: not staged"); continue
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    started = time.time()
+    run = subprocess.run([scipix, "bench", "ceiling", "--provider", provider, "--models", f"{stage}/models", "--set", f"{stage}/eval/sroie_lines",
+                          "--lines", "--json", "--seconds-per-size", "2", "--tesseract-limit", "0", "--batch-sizes", "1", "64"],
+                         env={**os.environ, **extra}, capture_output=True, text=True, timeout=70)
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    print(f"{name}: rc {run.returncode} in {time.time() - started:.1f} s, {after.ru_minflt - before.ru_minflt} minor faults, "
+          f"{after.ru_utime - before.ru_utime:.1f} s user, {after.ru_stime - before.ru_stime:.1f} s system")
+    try:
+        result = json.loads(run.stdout)
+        for point in next((v for k, v in result.items() if k.lower() == "points"), []):
+            print("  ", json.dumps(point))
+    except ValueError:
+        print(run.stdout[-2000:], run.stderr[-2000:])
+PY
+cat "$out/faults.txt"
 fi
 [ "$phase" = diagnose ] && { ls -l "$out"; exit 0; }
 

@@ -9,7 +9,7 @@
 # Then with the device tool, back to back (the machine keeps /tmp only while warm, 30 s):
 #   pruned: carry [".gpu/p1"], command: mkdir -p /tmp/g && xz -dc .gpu/p1/*.xz > /tmp/g/libonnxruntime_providers_cuda.so
 #   whole:  for each K, carry [".gpu/fK"], command: mkdir -p /tmp/g/parts && cp .gpu/fK/* /tmp/g/parts/
-#   then:   carry [".gpu/p2"], command: PHASE=diagnose bash scripts/gpu-bench.sh (timeout_s 180), and after any fix
+#   then:   carry [".gpu/p2"], command: PHASE=diagnose bash scripts/gpu-bench.sh (timeout_s 330), and after any fix
 #           and restage the same calls with PHASE=measure (timeout_s 560)
 # (docs/benchmarks.md, "On the GPU").
 set -euo pipefail
@@ -27,6 +27,9 @@ else
   python3 "$repo/scripts/prune-fatbin.py" "$native/libonnxruntime_providers_cuda.so" "$work/libonnxruntime_providers_cuda.so" "$sm"
 fi
 rm -f "$native/libonnxruntime_providers_cuda.so" "$native/libonnxruntime_providers_tensorrt.so"
+# jemalloc for the page-fault comparison of gpu-bench.sh's diagnosis (the GPU machine has none; 0.7 MB).
+jemalloc=$(ldconfig -p | awk '/libjemalloc\.so\.2 / { print $NF; exit }')
+[ -n "$jemalloc" ] && cp "$jemalloc" "$native/libjemalloc.so.2" || echo "stage-gpu-bench: no libjemalloc.so.2 here (apt-get install libjemalloc2); the diagnosis skips it"
 mkdir -p "$work/stage/models" "$work/stage/eval"
 while read -r _ name; do cp "$repo/models/$name" "$work/stage/models/"; done < "$repo/models/SHA256SUMS"
 cp "$repo/models/variants.json" "$work/stage/models/"

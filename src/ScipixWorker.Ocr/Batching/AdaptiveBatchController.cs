@@ -18,11 +18,17 @@ public sealed class AdaptiveBatchController
 {
     private const int LatencyWindow = 64;
     private const int MinLatencySamples = 16;
+
+    /// <summary>Measurements a size needs before it is taken over the size in use: one batch's time says little on a shared machine.</summary>
+    public const int ConfirmSamples = 3;
     private static readonly TimeSpan ArrivalWindow = TimeSpan.FromSeconds(2);
 
     private readonly BatchingOptions _options;
     private readonly double[] _cost; // smoothed seconds per batch and tensor column, by size; NaN = never measured
     private readonly long[] _measuredAt; // decision count when each size was last measured
+    private readonly int[] _samples; // measurements since each size's cost was last started over
+    private readonly long[] _exploredAt; // decision count when each size was last chosen to be measured; -1 = never
+    private readonly int _max; // the largest batch the scheduler can run: Batching:MaxBatchSize or less
     private double _meanWidth = double.NaN; // smoothed tensor width of the batches run (1 where callers give none)
     private readonly Queue<(TimeSpan At, int Count)> _arrivals = new();
     private readonly Queue<double> _latencies = new();
@@ -33,8 +39,12 @@ public sealed class AdaptiveBatchController
     private long _decisions;
     private int _samplesSinceGrow;
 
-    /// <summary>Starts at the smallest size with nothing measured.</summary>
-    public AdaptiveBatchController(BatchingOptions options)
+    /// <summary>
+    /// Starts at the smallest size with nothing measured. <paramref name="largestBatch"/>: the most crops the scheduler can
+    /// put in one call (the memory budget's share at the narrowest tensor), when that is fewer than Batching:MaxBatchSize:
+    /// a size it can never run is never measured, so asking for it would be exploring for ever.
+    /// </summary>
+    public AdaptiveBatchController(BatchingOptions options, int? largestBatch = null)
     {
         if (options.MinBatchSize > options.MaxBatchSize)
         {
@@ -42,15 +52,21 @@ public sealed class AdaptiveBatchController
         }
 
         _options = options;
-        _cost = Enumerable.Repeat(double.NaN, options.MaxBatchSize + 1).ToArray();
-        _measuredAt = new long[options.MaxBatchSize + 1];
-        _cap = options.MaxBatchSize;
+        _max = Math.Clamp(largestBatch ?? options.MaxBatchSize, options.MinBatchSize, options.MaxBatchSize);
+        _cost = Enumerable.Repeat(double.NaN, _max + 1).ToArray();
+        _measuredAt = new long[_max + 1];
+        _samples = new int[_max + 1];
+        _exploredAt = Enumerable.Repeat(-1L, _max + 1).ToArray();
+        _cap = _max;
         _current = options.MinBatchSize;
         Last = new BatchDecision(_current, TimeSpan.Zero, BatchReason.Idle);
     }
 
     /// <summary>The latest decision.</summary>
     public BatchDecision Last { get; private set; }
+
+    /// <summary>The largest size it chooses: Batching:MaxBatchSize, or less where the scheduler cannot run more.</summary>
+    public int MaxBatchSize => _max;
 
     /// <summary>The current upper bound from AIMD.</summary>
     public int Cap
@@ -101,9 +117,11 @@ public sealed class AdaptiveBatchController
     /// A batch ran: its size, execution time, how long its first item waited for it to fill, and the width of its tensor
     /// (0: unknown). Costs are kept per pixel column of the tensor and compared at the mean width: a batch's cost grows with
     /// its width, and the sizes are not taken from the widths alike (a partial batch comes from a sparse bucket, and wide
-    /// lines are the sparse ones), so raw times would make small sizes look dear.
+    /// lines are the sparse ones), so raw times would make small sizes look dear. <paramref name="lineDependent"/>: the part
+    /// of the execution that depends on which lines the batch held, not on its size (condensed lines read again, which
+    /// doubled a batch of one's time): counted in the latency, not in the cost.
     /// </summary>
-    public void ObserveBatch(int size, TimeSpan execution, TimeSpan fillWait, int tensorWidth = 0)
+    public void ObserveBatch(int size, TimeSpan execution, TimeSpan fillWait, int tensorWidth = 0, TimeSpan lineDependent = default)
     {
         if (size < 1)
         {
@@ -112,14 +130,16 @@ public sealed class AdaptiveBatchController
 
         lock (_gate)
         {
-            size = Math.Min(size, _options.MaxBatchSize);
+            size = Math.Min(size, _max);
             var width = tensorWidth > 0 ? tensorWidth : 1;
             _meanWidth = double.IsNaN(_meanWidth) ? width : _meanWidth + (_options.Smoothing * (width - _meanWidth));
-            var seconds = execution.TotalSeconds / width;
+            var seconds = Math.Max(0, (execution - lineDependent).TotalSeconds) / width;
 
             // A size not measured for ExploreInterval decisions starts over: its old estimate may come from a different
             // moment (a cold start, other load) and would otherwise outweigh the fresh measurement four to one.
-            _cost[size] = double.IsNaN(_cost[size]) || Stale(size) ? seconds : _cost[size] + (_options.Smoothing * (seconds - _cost[size]));
+            var restart = double.IsNaN(_cost[size]) || Stale(size);
+            _cost[size] = restart ? seconds : _cost[size] + (_options.Smoothing * (seconds - _cost[size]));
+            _samples[size] = restart ? 1 : _samples[size] + 1;
             _measuredAt[size] = _decisions;
 
             _latencies.Enqueue((fillWait + execution).TotalSeconds);
@@ -180,34 +200,86 @@ public sealed class AdaptiveBatchController
             return (Stick(keepUp, candidateWins: keepUp < _current || Throughput(_current) < need), BatchReason.KeepUp);
         }
 
-        var best = min;
-        for (var b = min + 1; b <= cap; b++)
+        // The best of the sizes measured often enough to tell (of all measured while none is), and the best of the others.
+        var anyConfirmed = false;
+        for (var b = min; b <= cap && !anyConfirmed; b++)
         {
-            if (!double.IsNaN(_cost[b]) && Throughput(b) > Throughput(best))
+            anyConfirmed = _samples[b] >= ConfirmSamples;
+        }
+
+        int best = 0, contender = 0;
+        for (var b = min; b <= cap; b++)
+        {
+            if (double.IsNaN(_cost[b]))
             {
-                best = b;
+                continue;
+            }
+
+            if (!anyConfirmed || _samples[b] >= ConfirmSamples)
+            {
+                best = best == 0 || Throughput(b) > Throughput(best) ? b : best;
+            }
+            else
+            {
+                contender = contender == 0 || Throughput(b) > Throughput(contender) ? b : contender;
             }
         }
 
-        // Measure the next larger size when it is unknown or stale and the backlog can fill it.
-        var next = Math.Min(cap, Math.Max(best + 1, best * 2));
-        if (next > best && backlog >= next && (double.IsNaN(_cost[next]) || Stale(next)))
+        best = best == 0 ? min : best; // min is measured by now; only a cap under every confirmed size leaves none
+
+        // A size that looks better on too few measurements is measured again before it is taken: on a shared machine one
+        // lucky batch made a size that costs 40 % more a line look best, and the controller took it.
+        if (contender > 0 && Throughput(contender) > Throughput(best) * (1 + _options.Hysteresis) && backlog >= contender && !Stale(contender))
         {
-            return (next, BatchReason.Explore);
+            return (contender, BatchReason.Explore);
+        }
+
+        // Measure the next larger size when it is unknown or stale, the backlog can fill it and the last doubling paid:
+        // throughput rises with the batch and then flattens or falls (padding, caches), so where doubling gained nothing
+        // the next doubling is not tried. On the CPU that is a batch of 16 or 32 not run to learn that it costs twice as
+        // much a line; on a GPU every doubling up to the plateau pays and is tried.
+        var next = Math.Min(cap, Math.Max(best + 1, best * 2));
+        if (next > best && backlog >= next && Due(next) && DoublingPaid(best))
+        {
+            return (Explored(next), BatchReason.Explore);
         }
 
         // And the next smaller one when stale: only the size in use is measured all the time, so a smaller size judged
         // on one slow early measurement would otherwise never be tried again.
         var smaller = Math.Max(min, best / 2);
-        if (smaller < best && !double.IsNaN(_cost[smaller]) && Stale(smaller))
+        if (smaller < best && !double.IsNaN(_cost[smaller]) && Due(smaller))
         {
-            return (smaller, BatchReason.Explore);
+            return (Explored(smaller), BatchReason.Explore);
         }
 
         return (Stick(best, candidateWins: Throughput(best) > Throughput(_current) * (1 + _options.Hysteresis)), BatchReason.Saturated);
     }
 
     private bool Stale(int size) => _decisions - _measuredAt[size] > _options.ExploreInterval;
+
+    // Unknown or stale, and not asked for in the last ExploreInterval decisions: a size asked for may not come back
+    // measured (its bucket held fewer crops, or another executor's decision already took them), and asking again at every
+    // decision made a fifth of all batches explorations.
+    private bool Due(int size) =>
+        (double.IsNaN(_cost[size]) || Stale(size)) && (_exploredAt[size] < 0 || _decisions - _exploredAt[size] > _options.ExploreInterval);
+
+    private int Explored(int size)
+    {
+        _exploredAt[size] = _decisions;
+        return size;
+    }
+
+    // Whether the sizes up to half of best, if any was measured, gave less than best by more than the hysteresis.
+    private bool DoublingPaid(int best)
+    {
+        var below = 0.0;
+        for (var b = _options.MinBatchSize; b <= best / 2; b++)
+        {
+            below = double.IsNaN(_cost[b]) ? below : Math.Max(below, Throughput(b));
+        }
+
+        return Throughput(best) > below * (1 + _options.Hysteresis);
+    }
 
     private int Stick(int candidate, bool candidateWins) =>
         candidate == _current || candidateWins || _current > _cap || double.IsNaN(Estimate(_current)) ? candidate : _current;
@@ -291,7 +363,7 @@ public sealed class AdaptiveBatchController
             return;
         }
 
-        if (p95 < 0.7 * objective && _cap < _options.MaxBatchSize && ++_samplesSinceGrow >= MinLatencySamples)
+        if (p95 < 0.7 * objective && _cap < _max && ++_samplesSinceGrow >= MinLatencySamples)
         {
             _cap++;
             _samplesSinceGrow = 0;

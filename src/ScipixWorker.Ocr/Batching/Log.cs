@@ -6,8 +6,8 @@ namespace ScipixWorker.Ocr.Batching;
 internal static partial class Log
 {
     [LoggerMessage(EventId = 1100, Level = LogLevel.Information,
-        Message = "Recognition scheduler started: {Mode} batching, {Executors} executor(s), queue capacity {Capacity}, pad to bucket {PadToBucket}")]
-    public static partial void SchedulerStarted(ILogger logger, string mode, int executors, int capacity, bool padToBucket);
+        Message = "Recognition scheduler started: {Mode} batching, {Executors} executor(s), batches up to {LargestBatch}, queue capacity {Capacity}, pad to bucket {PadToBucket}")]
+    public static partial void SchedulerStarted(ILogger logger, string mode, int executors, int largestBatch, int capacity, bool padToBucket);
 
     [LoggerMessage(EventId = 1101, Level = LogLevel.Error,
         Message = "A recognition batch of {Size} crops (width {Width}) failed; its callers get the error")]

@@ -36,7 +36,9 @@ internal sealed class RecognitionScheduler : IDisposable
         _padToBucket = padToBucket;
         _observer = observer;
         _logger = logger;
-        _controller = options.Mode == BatchingMode.Adaptive ? new AdaptiveBatchController(options) : null;
+        _controller = options.Mode == BatchingMode.Adaptive
+            ? new AdaptiveBatchController(options, Math.Min(options.MaxBatchSize, BatchWithinBudget(recognizer.Buckets.Widths[0])))
+            : null;
         _inbox = Channel.CreateBounded<RecognitionItem>(new BoundedChannelOptions(options.QueueCapacity)
         {
             FullMode = BoundedChannelFullMode.Wait,
@@ -48,7 +50,7 @@ internal sealed class RecognitionScheduler : IDisposable
             _executors[i].Start();
         }
 
-        Log.SchedulerStarted(logger, options.Mode.ToString(), options.Executors, options.QueueCapacity, padToBucket);
+        Log.SchedulerStarted(logger, options.Mode.ToString(), options.Executors, _controller?.MaxBatchSize ?? options.StaticBatchSize, options.QueueCapacity, padToBucket);
     }
 
     /// <summary>Crops waiting for a batch (in the channel or the bucket queue).</summary>
@@ -63,8 +65,8 @@ internal sealed class RecognitionScheduler : IDisposable
         }
     }
 
-    /// <summary>The largest batch this scheduler runs.</summary>
-    public int MaxBatchSize => _options.Mode == BatchingMode.Static ? _options.StaticBatchSize : _options.MaxBatchSize;
+    /// <summary>The largest batch this scheduler asks for: the static size, or the controller's bound (Batching:MaxBatchSize or what the memory budget lets a call hold).</summary>
+    public int MaxBatchSize => _controller?.MaxBatchSize ?? _options.StaticBatchSize;
 
     /// <summary>
     /// Recognizes <paramref name="crops"/>, in their order. Waits while the queue is full. Cancelling drops
@@ -276,9 +278,10 @@ internal sealed class RecognitionScheduler : IDisposable
         var width = Math.Max(TextRecognizer.BatchWidth(crops, _recognizer.Buckets.MinWidth), _padToBucket ? batch[0].Bucket : 0);
         var started = Now;
         var readAgain = 0;
+        var readAgainTime = TimeSpan.Zero;
         try
         {
-            (var results, readAgain) = _recognizer.RecognizeBatchCounted(crops, width, stop);
+            (var results, readAgain, readAgainTime) = _recognizer.RecognizeBatchCounted(crops, width, stop);
             for (var i = 0; i < batch.Count; i++)
             {
                 batch[i].Completion.TrySetResult(results[i]);
@@ -303,7 +306,7 @@ internal sealed class RecognitionScheduler : IDisposable
         }
 
         var execution = Now - started;
-        _controller?.ObserveBatch(batch.Count, execution, fillWait, width);
+        _controller?.ObserveBatch(batch.Count, execution, fillWait, width, readAgainTime);
         var jobs = batch.Select(i => i.Owner).Distinct().Count();
         Notify(o => o.BatchCompleted(new RecognitionBatch(batch.Count, width, execution, fillWait, depth, jobs, readAgain)));
     }

@@ -138,6 +138,12 @@ public sealed class OcrEngine : IDisposable
     /// <summary>Line crops waiting for a recognition batch of <see cref="RecognizeAsync(ReadOnlyMemory{byte}, OcrMode, CancellationToken, CancellationToken)"/>.</summary>
     public int RecognitionQueueDepth => _scheduler.IsValueCreated ? _scheduler.Value.QueueDepth : 0;
 
+    /// <summary>
+    /// The most crops one recognition batch of the pipelined path takes: Batching:MaxBatchSize (StaticBatchSize in static
+    /// mode), or fewer where the memory budget's share of a call holds fewer crops of the narrowest tensor.
+    /// </summary>
+    public int LargestRecognitionBatch => _scheduler.Value.MaxBatchSize;
+
     /// <summary>True once <see cref="WarmUp"/> has run every model on representative shapes.</summary>
     public bool IsWarm { get; private set; }
 

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Microsoft.Extensions.Logging;
 using Microsoft.ML.OnnxRuntime;
 using ScipixWorker.Ocr.Batching;
@@ -129,15 +130,20 @@ internal sealed class TextRecognizer : IDisposable
     public (string Text, float Confidence)[] RecognizeBatch(IReadOnlyList<RgbBuffer> batch, CancellationToken cancellationToken, int? tensorWidth = null) =>
         RecognizeBatchCounted(batch, tensorWidth, cancellationToken).Results;
 
-    /// <summary><see cref="RecognizeBatch"/>, and how many of the lines were condensed and read again.</summary>
-    public ((string Text, float Confidence)[] Results, int ReadAgain) RecognizeBatchCounted(IReadOnlyList<RgbBuffer> batch, int? tensorWidth, CancellationToken cancellationToken)
+    /// <summary>
+    /// <see cref="RecognizeBatch"/>, how many of the lines were condensed and read again, and how long that second call took
+    /// (the batch controller leaves it out of the batch's cost: it depends on the lines, not on the batch size).
+    /// </summary>
+    public ((string Text, float Confidence)[] Results, int ReadAgain, TimeSpan ReadAgainTime) RecognizeBatchCounted(
+        IReadOnlyList<RgbBuffer> batch, int? tensorWidth, CancellationToken cancellationToken)
     {
         var (results, condensed) = Run(batch, tensorWidth, 1, _condensedLines, cancellationToken);
         if (condensed is not { Count: > 0 })
         {
-            return (results, 0);
+            return (results, 0, TimeSpan.Zero);
         }
 
+        var started = Stopwatch.GetTimestamp();
         var stretched = condensed.Select(c => CondensedLines.Stretch(batch[c.Line], InputHeight)).ToList();
         try
         {
@@ -154,7 +160,7 @@ internal sealed class TextRecognizer : IDisposable
             stretched.ForEach(line => line.ReturnToPool());
         }
 
-        return (results, condensed.Count);
+        return (results, condensed.Count, Stopwatch.GetElapsedTime(started));
     }
 
     // One model call: the readings, and with findCondensed the condensed lines among them (their indices, and whether only

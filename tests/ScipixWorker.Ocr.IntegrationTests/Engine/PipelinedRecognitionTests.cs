@@ -146,6 +146,22 @@ public sealed class PipelinedRecognitionTests(EngineFixture fixture)
     }
 
     [Fact]
+    public async Task The_controller_asks_for_no_more_crops_than_the_budget_lets_a_call_hold()
+    {
+        // 30 MiB a call: four 224-px crops. A larger size would come back as four at most and never be measured, and the
+        // controller would go on asking for it (docs/batching.md, "The controller").
+        var observer = new RecordingObserver();
+        using var engine = Engine(new BatchingOptions { Mode = BatchingMode.Adaptive, MaxBatchSize = 32, Executors = 2 }, observer, memoryBudgetMegabytes: 90);
+        await ConcurrentCallsReadWhatSequentialCallsRead(engine);
+
+        var largest = ActivationMemory.RecognitionBatchWithin(engine.MemoryBudget.Share(3), WidthBuckets.DefaultMinWidth);
+        Assert.Equal(4, largest);
+        Assert.Equal(largest, engine.LargestRecognitionBatch);
+        Assert.NotEmpty(observer.Decisions);
+        Assert.All(observer.Decisions, d => Assert.InRange(d.Size, 1, largest));
+    }
+
+    [Fact]
     public async Task A_budget_smaller_than_any_run_runs_them_one_at_a_time_and_all_complete()
     {
         // Every lease is clamped to the whole 1 MiB budget: detections and recognizer calls of concurrent
@@ -217,6 +233,8 @@ public sealed class PipelinedRecognitionTests(EngineFixture fixture)
     {
         public ConcurrentQueue<RecognitionBatch> Batches { get; } = new();
 
+        public ConcurrentQueue<BatchDecision> Decisions { get; } = new();
+
         public ManualResetEventSlim Decided { get; } = new(false);
 
         public ManualResetEventSlim? Hold { get; init; }
@@ -228,6 +246,7 @@ public sealed class PipelinedRecognitionTests(EngineFixture fixture)
 
         public void BatchDecided(BatchDecision decision, int queueDepth)
         {
+            Decisions.Enqueue(decision);
             if (Interlocked.Increment(ref _decisions) >= HoldAt)
             {
                 Decided.Set();

@@ -4,11 +4,12 @@ namespace ScipixWorker.Ocr.UnitTests.Batching;
 
 /// <summary>
 /// A discrete-event simulation of one executor fed by Poisson-like arrivals (fixed seed), driven either by
-/// the controller or by a static batch size, with a modelled cost per batch size.
+/// the controller or by a static batch size, with a modelled cost per batch size. <paramref name="largestRun"/> caps what
+/// one batch takes whatever was decided, as the scheduler's memory budget does.
 /// </summary>
-internal sealed class BatchSimulation(Func<int, double> costSeconds, double arrivalsPerSecond, int seed = 1)
+internal sealed class BatchSimulation(Func<int, double> costSeconds, double arrivalsPerSecond, int seed = 1, int largestRun = int.MaxValue)
 {
-    public sealed record Result(double Throughput, double P50Latency, double P95Latency, IReadOnlyList<int> Sizes);
+    public sealed record Result(double Throughput, double P50Latency, double P95Latency, IReadOnlyList<int> Sizes, IReadOnlyList<BatchDecision> Decisions);
 
     public Result Run(Func<TimeSpan, int, TimeSpan, BatchDecision> decide, Action<int, TimeSpan, TimeSpan>? observe, Action<TimeSpan>? arrive,
         int jobs = 4000)
@@ -24,6 +25,7 @@ internal sealed class BatchSimulation(Func<int, double> costSeconds, double arri
 
         var latencies = new List<double>(jobs);
         var sizes = new List<int>();
+        var decisions = new List<BatchDecision>();
         var clock = 0.0;
         var next = 0; // next job not yet taken
         var announced = 0; // arrivals already reported to the controller
@@ -37,7 +39,8 @@ internal sealed class BatchSimulation(Func<int, double> costSeconds, double arri
             Announce(clock);
             var backlog = CountArrived(clock) - next;
             var decision = decide(TimeSpan.FromSeconds(clock), backlog, TimeSpan.FromSeconds(clock - arrivals[next]));
-            var size = Math.Max(1, decision.Size);
+            decisions.Add(decision);
+            var size = Math.Clamp(decision.Size, 1, largestRun);
             var start = clock;
             if (backlog < size && decision.MaxWait > TimeSpan.Zero)
             {
@@ -63,7 +66,7 @@ internal sealed class BatchSimulation(Func<int, double> costSeconds, double arri
         }
 
         latencies.Sort();
-        return new Result(jobs / (clock - arrivals[0]), latencies[latencies.Count / 2], latencies[(int)(latencies.Count * 0.95)], sizes);
+        return new Result(jobs / (clock - arrivals[0]), latencies[latencies.Count / 2], latencies[(int)(latencies.Count * 0.95)], sizes, decisions);
 
         int CountArrived(double time)
         {
@@ -95,9 +98,9 @@ internal sealed class BatchSimulation(Func<int, double> costSeconds, double arri
         }
     }
 
-    public Result RunAdaptive(BatchingOptions options, int jobs = 4000)
+    public Result RunAdaptive(BatchingOptions options, int jobs = 4000, int? largestBatch = null)
     {
-        var controller = new AdaptiveBatchController(options);
+        var controller = new AdaptiveBatchController(options, largestBatch);
         return Run(controller.Decide, (size, execution, wait) => controller.ObserveBatch(size, execution, wait),
             now => controller.ObserveArrival(now), jobs);
     }
