@@ -105,18 +105,26 @@ cat "$out/memcpy.txt"
 # again on every call; on this project's 2-core VM faults were 35 % of a saturated worker's time until jemalloc kept
 # its large pages (docs/benchmarks.md, "Large allocations keep their pages"). The same ceiling with glibc and with the
 # staged jemalloc (MALLOC_CONF=oversize_threshold:0, as the worker image runs), each with its minor faults.
-timeout 150 python3 - "$scipix" "$stage" "$provider" <<'PY' > "$out/faults.txt" 2>&1
+timeout 220 python3 - "$scipix" "$stage" "$provider" <<'PY' > "$out/faults.txt" 2>&1
 import json, os, resource, subprocess, sys, time
 scipix, stage, provider = sys.argv[1:4]
+sizes = os.environ.get("FAULT_BATCH", "64")
 jemalloc = os.path.join(stage, "app", "libjemalloc.so.2")
-for name, extra in (("glibc", {}), ("jemalloc", {"LD_PRELOAD": jemalloc, "MALLOC_CONF": "oversize_threshold:0"})):
-    if extra and not os.path.exists(jemalloc):
+variants = (("glibc", {}),
+            # glibc never mapping an allocation of its own and keeping what is freed (no page faulted in twice)
+            ("glibc-kept", {"MALLOC_MMAP_MAX_": "0", "MALLOC_TRIM_THRESHOLD_": str(1 << 40), "MALLOC_TOP_PAD_": str(256 << 20)}),
+            ("jemalloc", {"LD_PRELOAD": jemalloc, "MALLOC_CONF": "oversize_threshold:0"}))
+for name, extra in variants:
+    if "LD_PRELOAD" in extra and not os.path.exists(jemalloc):
         print(f"{name}: not staged"); continue
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.time()
-    run = subprocess.run([scipix, "bench", "ceiling", "--provider", provider, "--models", f"{stage}/models", "--set", f"{stage}/eval/sroie_lines",
-                          "--lines", "--json", "--seconds-per-size", "2", "--tesseract-limit", "0", "--batch-sizes", "1", "64"],
-                         env={**os.environ, **extra}, capture_output=True, text=True, timeout=70)
+    try:
+        run = subprocess.run([scipix, "bench", "ceiling", "--provider", provider, "--models", f"{stage}/models", "--set", f"{stage}/eval/sroie_lines",
+                              "--lines", "--json", "--seconds-per-size", "2", "--tesseract-limit", "0", "--batch-sizes", "1", sizes],
+                             env={**os.environ, **extra}, capture_output=True, text=True, timeout=70)
+    except subprocess.TimeoutExpired:
+        print(f"{name}: timed out after 70 s"); continue
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     print(f"{name}: rc {run.returncode} in {time.time() - started:.1f} s, {after.ru_minflt - before.ru_minflt} minor faults, "
           f"{after.ru_utime - before.ru_utime:.1f} s user, {after.ru_stime - before.ru_stime:.1f} s system")
