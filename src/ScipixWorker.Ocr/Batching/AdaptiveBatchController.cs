@@ -6,21 +6,22 @@ namespace ScipixWorker.Ocr.Batching;
 /// <para>
 /// Policy: at light load it takes the smallest batch whose measured throughput keeps up with arrivals
 /// (times a headroom), so latency stays that of batch size 1. When no size keeps up it takes the size with
-/// the highest measured throughput, exploring the next larger size while that one's cost is unknown, so
-/// it finds the hardware's optimum (large on a GPU, small on a CPU where batching gains little) without
-/// being told. A cap on the size follows AIMD against the latency objective (halve on a breached p95,
-/// grow by one with headroom, as Clipper does), and a new size is only taken when it is estimated to be
-/// better by more than the hysteresis, so decisions converge instead of oscillating.
+/// the highest measured throughput (among sizes measured <see cref="ConfirmSamples"/> times), exploring the next
+/// larger size while that one's cost is unknown and the last doubling paid, so it finds the hardware's optimum
+/// (large on a GPU, small on a CPU where batching gains little) without being told. A cap on the size follows
+/// AIMD against the latency objective (halve on a breached p95, grow by one with headroom, as Clipper does), and
+/// a new size is only taken when it is estimated to be better by more than the hysteresis, so decisions converge
+/// instead of oscillating.
 /// </para>
 /// Thread-safe; all times are passed in (a monotonic clock), so the logic is deterministic under test.
 /// </summary>
 public sealed class AdaptiveBatchController
 {
-    private const int LatencyWindow = 64;
-    private const int MinLatencySamples = 16;
-
     /// <summary>Measurements a size needs before it is taken over the size in use: one batch's time says little on a shared machine.</summary>
     public const int ConfirmSamples = 3;
+
+    private const int LatencyWindow = 64;
+    private const int MinLatencySamples = 16;
     private static readonly TimeSpan ArrivalWindow = TimeSpan.FromSeconds(2);
 
     private readonly BatchingOptions _options;
