@@ -5,7 +5,8 @@
 #   2. `scipix bench pipeline`: the worker's scheduler in-process, static sizes against the adaptive controller,
 #      saturated and at two rates;
 #   3. the adaptive controller with 4 executors, and with cuDNN's exhaustive algorithm search.
-# It starts with a diagnosis: ONNX Runtime's node placement, a per-node profile and the host/device copy speed.
+# It starts with a diagnosis: ONNX Runtime's node placement, a per-node profile, the host/device copy speed, kernel launch cost
+# and a PyTorch convolution baseline, and the page faults of the ceiling under three allocators.
 # Each step has its own time limit and writes its JSON to $OUT as it finishes, so a cut-short run still brings
 # back what it measured. PHASE=diagnose stops after the diagnosis (about four minutes), PHASE=measure skips it.
 # Usage: [PHASE=all|diagnose|measure] scripts/gpu-bench.sh [STAGE_DIR]  (holding app/, models/, eval/sroie_lines; default /tmp/g/stage, unpacked
@@ -78,26 +79,60 @@ Ocr__CudnnConvUseMaxWorkspace=false Ocr__OrtProfilePrefix=/tmp/g/prof-ws/ort tim
   --models "$stage/models" --lines "${forty[@]}" > /dev/null 2>&1
 python3 "$repo/scripts/ort-profile-summary.py" /tmp/g/prof-ws/*.json > "$out/profile-capped-workspace.txt" 2>&1
 head -8 "$out/profile-capped-workspace.txt"
-# Copies between pageable host memory and the GPU, into fresh host arrays as ONNX Runtime's outputs are: a virtual
-# machine that backs its memory lazily makes these slow, and the recognizer copies 1 MB of probabilities per line back.
-timeout 60 python3 - <<'PY' > "$out/memcpy.txt" 2>&1
+# The machine itself, through PyTorch (no ONNX Runtime): copies between pageable host memory and the GPU, into fresh
+# host arrays as ONNX Runtime's outputs are (a virtual machine that backs its memory lazily makes these slow, and the
+# recognizer copies 1 MB of probabilities per line back); the cost of one kernel launch (a VM that traps the doorbell
+# makes every launch dear, and the recognizer launches several hundred kernels a call: the GPU would idle while a core
+# waits, as the first run saw); and a small convolution stack shaped like the recognizer's input at batch 1 and 64, with
+# cuDNN's own algorithm search, against which ONNX Runtime's figures can be read.
+timeout 90 python3 - <<'PY' > "$out/memcpy.txt" 2>&1
 import time
-import cupy as cp
-import numpy as np
+import torch
+device = torch.device("cuda")
 for mb in (1, 16, 64):
-    host = np.ones(mb << 18, np.float32)
-    device = cp.asarray(host)
-    cp.cuda.Device().synchronize()
+    host = torch.ones(mb << 18, dtype=torch.float32)
+    gpu = host.to(device)
+    torch.cuda.synchronize()
     started = time.perf_counter()
     for _ in range(10):
-        cp.asnumpy(device)
+        gpu.cpu()
     d2h = (time.perf_counter() - started) / 10
     started = time.perf_counter()
     for _ in range(10):
-        cp.asarray(host)
-    cp.cuda.Device().synchronize()
+        host.to(device)
+    torch.cuda.synchronize()
     h2d = (time.perf_counter() - started) / 10
-    print(f"{mb} MB: device to fresh host array {d2h * 1000:.2f} ms ({mb / d2h:.0f} MB/s), host to device {h2d * 1000:.2f} ms ({mb / h2d:.0f} MB/s)")
+    print(f"{mb} MB: device to fresh host memory {d2h * 1000:.2f} ms ({mb / d2h:.0f} MB/s), host to device {h2d * 1000:.2f} ms ({mb / h2d:.0f} MB/s)")
+small = torch.ones(16, device=device)
+for _ in range(100):
+    small.add_(1)
+torch.cuda.synchronize()
+started = time.perf_counter()
+for _ in range(5000):
+    small.add_(1)
+torch.cuda.synchronize()
+print(f"kernel launch: {(time.perf_counter() - started) / 5000 * 1e6:.1f} us each (5,000 queued, one synchronize)")
+started = time.perf_counter()
+for _ in range(500):
+    small.add_(1)
+    torch.cuda.synchronize()
+print(f"kernel launch + synchronize: {(time.perf_counter() - started) / 500 * 1e6:.1f} us each")
+torch.backends.cudnn.benchmark = True
+layers = [torch.nn.Conv2d(3, 32, 3, padding=1), torch.nn.ReLU()]
+for _ in range(12):
+    layers += [torch.nn.Conv2d(32, 32, 3, padding=1), torch.nn.BatchNorm2d(32), torch.nn.Hardswish()]
+net = torch.nn.Sequential(*layers).to(device).eval()
+with torch.inference_mode():
+    for batch in (1, 64):
+        x = torch.rand(batch, 3, 48, 320, device=device)
+        for _ in range(5):
+            net(x)
+        torch.cuda.synchronize()
+        started = time.perf_counter()
+        for _ in range(20):
+            net(x).cpu()
+        per_call = (time.perf_counter() - started) / 20
+        print(f"13 convolutions at {batch} x 3 x 48 x 320, output copied back: {per_call * 1000:.2f} ms a call, {batch / per_call:.0f} lines/s")
 PY
 cat "$out/memcpy.txt"
 # Page faults: ONNX Runtime copies each output into fresh host memory (its CPU arena is off), and glibc maps every
