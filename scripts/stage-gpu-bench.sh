@@ -28,7 +28,7 @@ else
 fi
 rm -f "$native/libonnxruntime_providers_cuda.so" "$native/libonnxruntime_providers_tensorrt.so"
 # jemalloc for the page-fault comparison of gpu-bench.sh's diagnosis (the GPU machine has none; 0.7 MB).
-jemalloc=$(ldconfig -p | awk '/libjemalloc\.so\.2 / { print $NF; exit }')
+jemalloc=$(ldconfig -p 2>/dev/null | awk '/libjemalloc\.so\.2 / { print $NF; exit }' || true)
 [ -n "$jemalloc" ] && cp "$jemalloc" "$native/libjemalloc.so.2" || echo "stage-gpu-bench: no libjemalloc.so.2 here (apt-get install libjemalloc2); the diagnosis skips it"
 mkdir -p "$work/stage/models" "$work/stage/eval"
 while read -r _ name; do cp "$repo/models/$name" "$work/stage/models/"; done < "$repo/models/SHA256SUMS"
