@@ -52,6 +52,7 @@ public sealed class ObservabilityTests
         Assert.Equal(0, MetricsText.Value(after, "scipix_recognition_queue_depth"));
         Assert.Equal(0, MetricsText.Value(after, "scipix_jobs_in_flight"));
         Assert.Equal(224 * 1024 * 1024, MetricsText.Value(after, "scipix_memory_budget_bytes")); // the CPU default
+        Assert.Equal(11, MetricsText.Value(after, "scipix_recognition_batch_size_limit")); // a third of it holds 11 crops of 224 px
         Assert.Equal(0, MetricsText.Value(after, "scipix_memory_budget_in_use_bytes"));
         Assert.True(MetricsText.Value(after, "scipix_model_load_seconds") > 0);
         Assert.True(MetricsText.Value(after, "scipix_model_warmup_seconds") > 0);

@@ -50,7 +50,7 @@ internal sealed class RecognitionScheduler : IDisposable
             _executors[i].Start();
         }
 
-        Log.SchedulerStarted(logger, options.Mode.ToString(), options.Executors, _controller?.MaxBatchSize ?? options.StaticBatchSize, options.QueueCapacity, padToBucket);
+        Log.SchedulerStarted(logger, options.Mode.ToString(), options.Executors, MaxBatchSize, options.QueueCapacity, padToBucket);
     }
 
     /// <summary>Crops waiting for a batch (in the channel or the bucket queue).</summary>
@@ -65,8 +65,11 @@ internal sealed class RecognitionScheduler : IDisposable
         }
     }
 
-    /// <summary>The largest batch this scheduler asks for: the static size, or the controller's bound (Batching:MaxBatchSize or what the memory budget lets a call hold).</summary>
-    public int MaxBatchSize => _controller?.MaxBatchSize ?? _options.StaticBatchSize;
+    /// <summary>
+    /// The largest batch this scheduler runs: the static size or Batching:MaxBatchSize, or fewer where the memory budget
+    /// lets a call hold fewer crops of the narrowest tensor (the controller's bound).
+    /// </summary>
+    public int MaxBatchSize => _controller?.MaxBatchSize ?? Math.Min(_options.StaticBatchSize, BatchWithinBudget(_recognizer.Buckets.Widths[0]));
 
     /// <summary>
     /// Recognizes <paramref name="crops"/>, in their order. Waits while the queue is full. Cancelling drops

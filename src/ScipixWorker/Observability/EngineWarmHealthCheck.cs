@@ -31,6 +31,7 @@ internal sealed class ModelMetricsService(OcrEngine engine, ILogger<ModelMetrics
         Jobs.Log.NativeAllocator(logger, NativeAllocator.Description);
         var budget = engine.MemoryBudget;
         WorkerMetrics.MemoryBudgetBytes.Set(budget.Capacity);
+        WorkerMetrics.RecognitionBatchSizeLimit.Set(engine.LargestRecognitionBatch);
         Metrics.DefaultRegistry.AddBeforeCollectCallback(() =>
         {
             WorkerMetrics.MemoryBudgetInUseBytes.Set(budget.InUse);

@@ -78,6 +78,10 @@ internal static class WorkerMetrics
     public static readonly Gauge RecognitionBatchSize = Metrics.CreateGauge(
         "scipix_recognition_batch_size", "Line crops the recognition scheduler decided to put in its latest batch (the controller's or Batching:StaticBatchSize).");
 
+    public static readonly Gauge RecognitionBatchSizeLimit = Metrics.CreateGauge(
+        "scipix_recognition_batch_size_limit",
+        "Most line crops one recognizer call takes: Batching:MaxBatchSize (Batching:StaticBatchSize in static mode), or fewer where the memory budget's share of a call holds fewer crops of the narrowest tensor.");
+
     public static readonly Gauge RecognitionBatchWaitSeconds = Metrics.CreateGauge(
         "scipix_recognition_batch_wait_seconds", "How long the latest recognition batch was allowed to wait to fill.");
 

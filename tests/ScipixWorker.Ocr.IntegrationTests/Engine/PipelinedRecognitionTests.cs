@@ -142,6 +142,7 @@ public sealed class PipelinedRecognitionTests(EngineFixture fixture)
             b.Size == 1 || ActivationMemory.Recognition(b.Size, b.TensorWidth) <= share, $"{b.Size} crops of {b.TensorWidth} px exceed the share"));
         Assert.Contains(observer.Batches, b => b.Size > 1); // the receipt's narrow crops still batch
         Assert.True(observer.Batches.Max(b => b.Size) <= ActivationMemory.RecognitionBatchWithin(share, WidthBuckets.DefaultMinWidth));
+        Assert.Equal(4, engine.LargestRecognitionBatch); // a static 16 the budget holds to 4
         Assert.Equal(0, engine.MemoryBudget.InUse);
     }
 
