@@ -201,14 +201,9 @@ public sealed class AdaptiveBatchController
             return (Stick(keepUp, candidateWins: keepUp < _current || Throughput(_current) < need), BatchReason.KeepUp);
         }
 
-        // The best of the sizes measured often enough to tell (of all measured while none is), and the best of the others.
-        var anyConfirmed = false;
-        for (var b = min; b <= cap && !anyConfirmed; b++)
-        {
-            anyConfirmed = _samples[b] >= ConfirmSamples;
-        }
-
-        int best = 0, contender = 0;
+        // The best of the sizes measured often enough to tell and the best of the others; while none is confirmed, the best
+        // of all is taken and there is no contender.
+        int confirmed = 0, unconfirmed = 0;
         for (var b = min; b <= cap; b++)
         {
             if (double.IsNaN(_cost[b]))
@@ -216,17 +211,18 @@ public sealed class AdaptiveBatchController
                 continue;
             }
 
-            if (!anyConfirmed || _samples[b] >= ConfirmSamples)
+            if (_samples[b] >= ConfirmSamples)
             {
-                best = best == 0 || Throughput(b) > Throughput(best) ? b : best;
+                confirmed = confirmed == 0 || Throughput(b) > Throughput(confirmed) ? b : confirmed;
             }
             else
             {
-                contender = contender == 0 || Throughput(b) > Throughput(contender) ? b : contender;
+                unconfirmed = unconfirmed == 0 || Throughput(b) > Throughput(unconfirmed) ? b : unconfirmed;
             }
         }
 
-        best = best == 0 ? min : best; // min is measured by now; only a cap under every confirmed size leaves none
+        var best = confirmed > 0 ? confirmed : Math.Max(unconfirmed, min); // min is measured by now
+        var contender = confirmed > 0 ? unconfirmed : 0;
 
         // A size that looks better on too few measurements is measured again before it is taken: on a shared machine one
         // lucky batch made a size that costs 40 % more a line look best, and the controller took it.

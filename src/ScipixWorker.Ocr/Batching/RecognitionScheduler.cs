@@ -37,7 +37,7 @@ internal sealed class RecognitionScheduler : IDisposable
         _observer = observer;
         _logger = logger;
         _controller = options.Mode == BatchingMode.Adaptive
-            ? new AdaptiveBatchController(options, Math.Min(options.MaxBatchSize, BatchWithinBudget(recognizer.Buckets.Widths[0])))
+            ? new AdaptiveBatchController(options, WithinBudget(options.MaxBatchSize))
             : null;
         _inbox = Channel.CreateBounded<RecognitionItem>(new BoundedChannelOptions(options.QueueCapacity)
         {
@@ -69,7 +69,7 @@ internal sealed class RecognitionScheduler : IDisposable
     /// The largest batch this scheduler runs: the static size or Batching:MaxBatchSize, or fewer where the memory budget
     /// lets a call hold fewer crops of the narrowest tensor (the controller's bound).
     /// </summary>
-    public int MaxBatchSize => _controller?.MaxBatchSize ?? Math.Min(_options.StaticBatchSize, BatchWithinBudget(_recognizer.Buckets.Widths[0]));
+    public int MaxBatchSize => _controller?.MaxBatchSize ?? WithinBudget(_options.StaticBatchSize);
 
     /// <summary>
     /// Recognizes <paramref name="crops"/>, in their order. Waits while the queue is full. Cancelling drops
@@ -269,6 +269,9 @@ internal sealed class RecognitionScheduler : IDisposable
         _recognizer.Budget.IsLimited
             ? ActivationMemory.RecognitionBatchWithin(_recognizer.Budget.Share(_options.Executors + 1), bucket)
             : int.MaxValue;
+
+    // A configured batch size, or fewer where the budget's share of a call holds fewer crops of the narrowest tensor.
+    private int WithinBudget(int size) => Math.Min(size, BatchWithinBudget(_recognizer.Buckets.Widths[0]));
 
     private void Run(List<RecognitionItem> batch, TimeSpan fillWait, int depth, CancellationToken stop)
     {
