@@ -83,7 +83,7 @@ internal sealed class OrtCeiling : IDisposable
 
             // On CPU one unmeasured call plans the memory. CUDA prepares per input shape: run each distinct shape once first,
             // as the engine's warm-up does for its buckets.
-            var unmeasured = _model.Provider == ExecutionProvider.Cuda
+            var unmeasured = TextRecognizer.FixedShapesOn(_model.Provider)
                 ? Enumerable.Range(0, batches.Count).DistinctBy(i => (batches[i].Rows, batches[i].Width))
                 : [0];
             foreach (var index in unmeasured)
@@ -113,7 +113,7 @@ internal sealed class OrtCeiling : IDisposable
     // CPU; on CUDA the width's bucket and a power-of-two number of rows.
     private (OrtValue Value, int Count, int Rows, int Width) Tensor(RgbBuffer[] batch)
     {
-        var (rows, width) = TextRecognizer.TensorShape(batch, _buckets, fixedShapes: _model.Provider == ExecutionProvider.Cuda);
+        var (rows, width) = TextRecognizer.TensorShape(batch, _buckets, fixedShapes: TextRecognizer.FixedShapesOn(_model.Provider));
         var tensor = TextRecognizer.BatchTensor(batch, width, rows);
         return (OrtValue.CreateTensorValueFromMemory(tensor, [rows, 3, TextRecognizer.InputHeight, width]), batch.Length, rows, width);
     }

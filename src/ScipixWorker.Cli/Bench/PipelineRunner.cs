@@ -79,11 +79,7 @@ internal static class PipelineRunner
             throw new InvalidOperationException($"{setDirectory}: the manifest lists no images.");
         }
 
-        // As the worker does (JobsHostingExtensions): unless configured, each session gets cores / executors threads.
-        if (options.IntraOpThreads == 0)
-        {
-            options.IntraOpThreads = Math.Max(1, Environment.ProcessorCount / Math.Max(1, batching.Executors));
-        }
+        options.ShareCoresAmong(batching.Executors); // as the worker does (JobsHostingExtensions)
 
         var inFlight = concurrency ?? DefaultConcurrency(batching);
         var mode = lines ? OcrMode.SingleLine : OcrMode.Full;

@@ -157,6 +157,19 @@ public sealed class OcrEngineOptions
     public int IntraOpThreads { get; set; }
 
     /// <summary>
+    /// Unless <see cref="IntraOpThreads"/> is configured, gives each session cores / <paramref name="executors"/> threads
+    /// (Batching:Executors recognitions run at once), so concurrent runs do not oversubscribe the CPU: small OCR inputs
+    /// scale poorly across threads (docs/benchmarks.md).
+    /// </summary>
+    public void ShareCoresAmong(int executors)
+    {
+        if (IntraOpThreads == 0)
+        {
+            IntraOpThreads = Math.Max(1, Environment.ProcessorCount / Math.Max(1, executors));
+        }
+    }
+
+    /// <summary>
     /// ONNX Runtime's CPU memory arena and memory patterns: off by default, since the varying input shapes
     /// of OCR make the arena hold on to peak-sized blocks (resident memory) for little speed.
     /// </summary>

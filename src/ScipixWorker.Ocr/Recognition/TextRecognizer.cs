@@ -42,7 +42,7 @@ internal sealed class TextRecognizer : IDisposable
         _dictionary = CharacterDictionary.Load(options.Resolve(options.Dictionary), options.UseSpaceCharacter);
         _session = model.Session;
         Model = model;
-        FixedShapes = model.Provider == ExecutionProvider.Cuda;
+        FixedShapes = FixedShapesOn(model.Provider);
         _batchSize = options.RecognizerBatchSize;
         _inferSpaces = options.InferSpaces;
         _halfWidth = options.HalfWidthOutsideCjk;
@@ -72,6 +72,9 @@ internal sealed class TextRecognizer : IDisposable
     /// algorithms; the CPU runs any shape as fast, so there a batch pads only to its widest crop. Settable for tests.
     /// </summary>
     internal bool FixedShapes { get; set; }
+
+    /// <summary>Whether <see cref="FixedShapes"/> holds by default on <paramref name="provider"/>: on CUDA.</summary>
+    internal static bool FixedShapesOn(ExecutionProvider provider) => provider == ExecutionProvider.Cuda;
 
     /// <summary>The tensor widths crops are grouped by; the first is the narrowest tensor (<c>Ocr:RecognizerMinWidth</c>).</summary>
     public WidthBuckets Buckets { get; }

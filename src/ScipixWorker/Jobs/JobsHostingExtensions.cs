@@ -26,15 +26,8 @@ public static class JobsHostingExtensions
         services.AddOptions<WorkerOptions>().BindConfiguration(WorkerOptions.SectionName).ValidateOnStart();
 
         // Recognitions run Batching:Executors at a time: unless configured, each ONNX Runtime session gets
-        // cores / executors intra-op threads, so concurrent runs do not oversubscribe the CPU (small OCR
-        // inputs scale poorly across threads; docs/benchmarks.md).
-        services.AddOptions<OcrEngineOptions>().PostConfigure<IOptions<BatchingOptions>>((ocr, batching) =>
-        {
-            if (ocr.IntraOpThreads == 0)
-            {
-                ocr.IntraOpThreads = Math.Max(1, Environment.ProcessorCount / Math.Max(1, batching.Value.Executors));
-            }
-        });
+        // cores / executors intra-op threads.
+        services.AddOptions<OcrEngineOptions>().PostConfigure<IOptions<BatchingOptions>>((ocr, batching) => ocr.ShareCoresAmong(batching.Value.Executors));
         services.AddSingleton<IValidateOptions<WorkerOptions>, WorkerOptionsValidator>();
         services.AddOptions<RabbitMqOptions>().BindConfiguration(RabbitMqOptions.SectionName).ValidateOnStart();
         services.AddSingleton<IValidateOptions<RabbitMqOptions>, RabbitMqOptionsValidator>();

@@ -23,4 +23,19 @@ public sealed class OrtSessionSettingsTests
     {
         Assert.Equal(expected, OrtSessionFactory.CudaSettings(new OcrEngineOptions { CudnnConvAlgoSearch = search })["cudnn_conv_algo_search"]);
     }
+
+    [Fact]
+    public void Unconfigured_intra_op_threads_share_the_cores_among_the_executors_and_a_configured_count_stays()
+    {
+        var shared = new OcrEngineOptions();
+        shared.ShareCoresAmong(2);
+        var many = new OcrEngineOptions();
+        many.ShareCoresAmong(Environment.ProcessorCount * 4);
+        var configured = new OcrEngineOptions { IntraOpThreads = 3 };
+        configured.ShareCoresAmong(2);
+
+        Assert.Equal(Math.Max(1, Environment.ProcessorCount / 2), shared.IntraOpThreads);
+        Assert.Equal(1, many.IntraOpThreads); // never none
+        Assert.Equal(3, configured.IntraOpThreads);
+    }
 }
