@@ -100,6 +100,50 @@ public sealed class BatchTests
     }
 
     [Fact]
+    public async Task A_blob_over_the_size_limit_fails_from_its_download_headers_and_the_jobs_around_it_are_read()
+    {
+        // The limit sits between the three line images (14-25 kB) and a receipt page (59 kB); a blob exactly at the limit
+        // passes. The oversized blob's body is never read: its connection is dropped, and the next downloads still work.
+        var (file, truth) = SampleImages.Lines[0];
+        var line = SampleImages.Bytes(file);
+        var receipt = SampleImages.Receipt;
+        var limit = line.Length + 1_000;
+        Assert.True(receipt.Length > limit);
+        await using var worker = new WorkerUnderTest(new() { ["Worker:MaxBatchSize"] = "4", ["BlobStorage:MaxBlobBytes"] = limit.ToString(System.Globalization.CultureInfo.InvariantCulture), ["Worker:ResultCacheEntries"] = "0" });
+        await using var broker = await Broker.ConnectAsync();
+        await worker.StartAsync();
+        var lineOnly = new RecognitionOptions(RecognitionOnly: true);
+        var atLimit = line.Concat(new byte[limit - line.Length]).ToArray(); // a PNG with trailing bytes after IEND still decodes
+        var jobs = new Dictionary<string, RecognizeDocument>
+        {
+            ["before"] = new(Guid.NewGuid(), await worker.UploadAsync(file, line), lineOnly),
+            ["too-large"] = new(Guid.NewGuid(), await worker.UploadAsync("receipt.jpg", receipt)),
+            ["at-limit"] = new(Guid.NewGuid(), await worker.UploadAsync("at-limit.png", atLimit), lineOnly),
+            ["after"] = new(Guid.NewGuid(), await worker.UploadAsync("after.png", line), lineOnly),
+        };
+
+        await worker.SendAsync([.. jobs.Values]);
+        await broker.WaitForResultsAsync([.. jobs.Values.Select(j => j.JobId)]);
+
+        foreach (var (name, job) in jobs)
+        {
+            var result = Assert.Single(broker.For([job.JobId]));
+            if (name == "too-large")
+            {
+                Assert.False(result.Recognized, result.Body.ToString());
+                Assert.Equal(RecognitionErrorCodes.ImageTooLarge, result.ErrorCode);
+                Assert.False(result.Body.GetProperty("retryable").GetBoolean());
+                Assert.Contains($"{receipt.Length} bytes", result.Body.GetProperty("message").GetString(), StringComparison.Ordinal);
+            }
+            else
+            {
+                Assert.True(result.Recognized, $"{name}: {result.Body}");
+                Assert.True(SampleImages.Cer(truth, result.Text!) <= 0.1, $"{name}: {result.Text}");
+            }
+        }
+    }
+
+    [Fact]
     public async Task Receipt_pages_upright_and_scanned_sideways_are_recognized_within_the_CER_bound()
     {
         await using var worker = new WorkerUnderTest();

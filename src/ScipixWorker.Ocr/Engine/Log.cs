@@ -28,4 +28,12 @@ internal static partial class Log
     [LoggerMessage(EventId = 2005, Level = LogLevel.Information,
         Message = "{Role} start-up timing: fp32 {Fp32Ms:F1} ms, {Candidate} {CandidateMs:F1} ms (medians of {Runs} runs), speed-up {Speedup:F2}x, needs {MinSpeedup:F2}x")]
     public static partial void PrecisionTimed(ILogger logger, string role, double fp32Ms, string candidate, double candidateMs, int runs, double speedup, double minSpeedup);
+
+    [LoggerMessage(EventId = 2006, Level = LogLevel.Information,
+        Message = "Simplified {Model}'s graph in {ElapsedMs:F0} ms: {Affines} scale-and-shift pairs folded into the convolution before them, {PointwiseAffines} into the 1 x 1 convolution after them, {HardSwishes} HardSwish activations from 4 nodes to 2; {NodesBefore} -> {NodesAfter} nodes")]
+    public static partial void GraphSimplified(ILogger logger, string model, double elapsedMs, int affines, int pointwiseAffines, int hardSwishes, int nodesBefore, int nodesAfter);
+
+    [LoggerMessage(EventId = 2007, Level = LogLevel.Warning,
+        Message = "{Model}'s graph was loaded as it is, not simplified: {Reason}")]
+    public static partial void GraphNotSimplified(ILogger logger, string model, string reason);
 }

@@ -196,6 +196,14 @@ public sealed class OcrEngineOptions
     public long MemoryBudgetBytes(ExecutionProvider provider) =>
         (MemoryBudgetMegabytes ?? (provider == ExecutionProvider.Cuda ? 0 : DefaultCpuMemoryBudgetMegabytes)) * 1024L * 1024L;
 
+    /// <summary>
+    /// Simplify each model's graph before ONNX Runtime loads it: the scalar scale-and-shift pairs and four-node HardSwish
+    /// activations paddle2onnx writes, which ONNX Runtime does not fuse, folded into the convolutions and written as two
+    /// nodes (<see cref="Graph.GraphSimplifier"/>). The same arithmetic up to float rounding; the recognizer runs about a
+    /// third faster on the CPU. False loads the files as they are.
+    /// </summary>
+    public bool SimplifyGraphs { get; set; } = true;
+
     /// <summary>Let idle ONNX Runtime threads spin (lower latency for one caller, worse under concurrency).</summary>
     public bool AllowSpinning { get; set; }
 

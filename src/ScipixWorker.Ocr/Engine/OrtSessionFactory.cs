@@ -1,5 +1,7 @@
+using System.Diagnostics;
 using Microsoft.Extensions.Logging;
 using Microsoft.ML.OnnxRuntime;
+using ScipixWorker.Ocr.Engine.Graph;
 
 namespace ScipixWorker.Ocr.Engine;
 
@@ -13,6 +15,26 @@ internal static class OrtSessionFactory
             throw new FileNotFoundException($"Model file '{modelPath}' does not exist (run `make models`, or set Ocr:ModelDirectory).", modelPath);
         }
 
+        var simplified = options.SimplifyGraphs ? Simplified(modelPath, logger) : null;
+        if (simplified is null)
+        {
+            return Open(modelPath, options, logger, sessionOptions => new InferenceSession(modelPath, sessionOptions));
+        }
+
+        var created = Open(modelPath, options, logger, sessionOptions => new InferenceSession(simplified, sessionOptions));
+
+        // The model read and rewritten is tens of megabytes of large-object heap, garbage once ONNX Runtime has parsed it,
+        // which the GC would keep committed (about 50 MiB of resident memory for the three models): give it back now.
+        // Once per model, at start-up.
+        simplified = null;
+        GC.Collect(2, GCCollectionMode.Aggressive, blocking: true, compacting: true);
+        return created;
+    }
+
+    // A session on the configured provider, the CPU where CUDA cannot be used.
+    private static (InferenceSession Session, ExecutionProvider Provider) Open(
+        string modelPath, OcrEngineOptions options, ILogger logger, Func<SessionOptions, InferenceSession> open)
+    {
         if (options.ExecutionProvider == ExecutionProvider.Cuda)
         {
             try
@@ -21,7 +43,7 @@ internal static class OrtSessionFactory
                 using var cuda = new OrtCUDAProviderOptions();
                 cuda.UpdateOptions(CudaSettings(options));
                 cudaOptions.AppendExecutionProvider_CUDA(cuda);
-                return (new InferenceSession(modelPath, cudaOptions), ExecutionProvider.Cuda);
+                return (open(cudaOptions), ExecutionProvider.Cuda);
             }
             catch (Exception ex) when (ex is OnnxRuntimeException or DllNotFoundException or EntryPointNotFoundException)
             {
@@ -30,7 +52,37 @@ internal static class OrtSessionFactory
         }
 
         using var cpuOptions = CreateOptions(options);
-        return (new InferenceSession(modelPath, cpuOptions), ExecutionProvider.Cpu);
+        return (open(cpuOptions), ExecutionProvider.Cpu);
+    }
+
+    /// <summary>
+    /// The model with its graph simplified (<see cref="GraphSimplifier"/>); null where there was nothing to simplify, or
+    /// the file could not be read as a model here (ONNX Runtime then reads it as it is and reports what is wrong).
+    /// </summary>
+    internal static byte[]? Simplified(string modelPath, ILogger logger)
+    {
+        var started = Stopwatch.GetTimestamp();
+        var name = Path.GetFileName(modelPath);
+        try
+        {
+            var (model, report) = GraphSimplifier.Simplify(File.ReadAllBytes(modelPath));
+            if (report.Skipped is { } reason)
+            {
+                Log.GraphNotSimplified(logger, name, reason);
+            }
+            else if (report.Changed)
+            {
+                Log.GraphSimplified(logger, name, Stopwatch.GetElapsedTime(started).TotalMilliseconds, report.AffinesIntoConvs,
+                    report.AffinesIntoPointwiseConvs, report.HardSwishes, report.NodesBefore, report.NodesAfter);
+            }
+
+            return report.Changed ? model : null;
+        }
+        catch (InvalidDataException ex)
+        {
+            Log.GraphNotSimplified(logger, name, ex.Message);
+            return null;
+        }
     }
 
     /// <summary>The CUDA provider's settings (ONNX Runtime's names and values).</summary>

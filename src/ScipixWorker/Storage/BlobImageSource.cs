@@ -7,7 +7,10 @@ using ScipixWorker.Jobs;
 
 namespace ScipixWorker.Storage;
 
-/// <summary>Reads job images: checks the size first (GetProperties), then downloads exactly that version.</summary>
+/// <summary>
+/// Reads job images in one request: the download's response headers give the size, checked before any of the body is
+/// read, and the body is one consistent version of the blob.
+/// </summary>
 internal sealed class BlobImageSource(BlobServiceClient service, IOptions<BlobStorageOptions> options)
 {
     private readonly BlobLocationPolicy _policy = new(service.Uri, service.AccountName, options.Value.AllowedContainers);
@@ -17,24 +20,24 @@ internal sealed class BlobImageSource(BlobServiceClient service, IOptions<BlobSt
 
     /// <summary>
     /// One attempt: permanent problems throw <see cref="JobFailedException"/>, transient ones throw what the
-    /// SDK threw (the caller retries).
+    /// SDK threw (the caller retries). A blob over <see cref="BlobStorageOptions.MaxBlobBytes"/> fails before its body
+    /// is read (the connection is dropped rather than drained).
     /// </summary>
     public async Task<byte[]> DownloadAsync(BlobReference blob, CancellationToken cancellationToken)
     {
         var client = service.GetBlobContainerClient(blob.Container).GetBlobClient(blob.Name);
         try
         {
-            BlobProperties properties = await client.GetPropertiesAsync(cancellationToken: cancellationToken);
+            var download = await client.DownloadStreamingAsync(cancellationToken: cancellationToken);
+            await using var stream = download.Value.Content;
+            var length = download.Value.Details.ContentLength;
             var max = options.Value.MaxBlobBytes;
-            if (properties.ContentLength > max)
+            if (length > max)
             {
-                throw JobFailedException.Permanent(RecognitionErrorCodes.ImageTooLarge, $"The blob is {properties.ContentLength} bytes; the limit is {max} (BlobStorage:MaxBlobBytes).");
+                throw JobFailedException.Permanent(RecognitionErrorCodes.ImageTooLarge, $"The blob is {length} bytes; the limit is {max} (BlobStorage:MaxBlobBytes).");
             }
 
-            var buffer = new byte[properties.ContentLength];
-            var download = await client.DownloadStreamingAsync(
-                new BlobDownloadOptions { Conditions = new BlobRequestConditions { IfMatch = properties.ETag } }, cancellationToken);
-            await using var stream = download.Value.Content;
+            var buffer = new byte[length];
             await stream.ReadExactlyAsync(buffer, cancellationToken);
             return buffer;
         }
