@@ -179,5 +179,8 @@ grep -q "(fp32, $provider)" "$out/ceiling.json" || { echo "gpu-bench: the engine
 step 200 pipeline "$scipix" bench pipeline "${common[@]}" --static 1 8 32 --max-batch 64 --rates 100 1500 --seconds 6 --warmup-seconds 2
 step 45 pipeline-executors4 "$scipix" bench pipeline "${common[@]}" --static 0 --max-batch 64 --executors 4 --seconds 6 --warmup-seconds 2
 step 120 pipeline-exhaustive env Ocr__CudnnConvAlgoSearch=Exhaustive "$scipix" bench pipeline "${common[@]}" --static 0 --max-batch 64 --seconds 6 --warmup-seconds 2
+# The models as exported (Ocr:SimplifyGraphs=false), against ceiling.json: the simplified recognizer launches about half
+# as many kernels a call (docs/benchmarks.md, "Simpler model graphs").
+step 60 ceiling-as-exported env Ocr__SimplifyGraphs=false "$scipix" bench ceiling "${common[@]}" --seconds-per-size 3 --tesseract-limit 0 --batch-sizes 1 64
 nvidia-smi --query-gpu=name,utilization.gpu,memory.used --format=csv,noheader
 ls -l "$out"

@@ -10,7 +10,7 @@
 #   pruned: carry [".gpu/p1"], command: mkdir -p /tmp/g && xz -dc .gpu/p1/*.xz > /tmp/g/libonnxruntime_providers_cuda.so
 #   whole:  for each K, carry [".gpu/fK"], command: mkdir -p /tmp/g/parts && cp .gpu/fK/* /tmp/g/parts/
 #   then:   carry [".gpu/p2"], command: PHASE=diagnose bash scripts/gpu-bench.sh (timeout_s 330), and after any fix
-#           and restage the same calls with PHASE=measure (timeout_s 560)
+#           and restage the same calls with PHASE=measure (timeout_s 600)
 # (docs/benchmarks.md, "On the GPU").
 set -euo pipefail
 repo=$(cd "$(dirname "$0")/.." && pwd)

@@ -33,6 +33,9 @@ internal sealed record GraphSimplification(int AffinesIntoConvs, int HardSwishes
 /// </summary>
 internal static class GraphSimplifier
 {
+    // AttributeProto.s, where a string attribute (Conv's auto_pad) keeps its value.
+    private const int AutoPadValue = 4;
+
     /// <summary>The simplified model and what changed; the model itself (the same array) where nothing did.</summary>
     /// <exception cref="InvalidDataException">The bytes are not an ONNX model.</exception>
     public static (byte[] Model, GraphSimplification Report) Simplify(byte[] model)
@@ -129,8 +132,6 @@ internal static class GraphSimplifier
 
         return fused;
     }
-
-    private const int AutoPadValue = 4; // AttributeProto.s
 
     private static int FoldAffinesIntoPointwiseConvs(OnnxGraph graph)
     {
