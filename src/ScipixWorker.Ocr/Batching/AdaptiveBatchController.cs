@@ -168,7 +168,8 @@ public sealed class AdaptiveBatchController
 
             var (size, reason) = ChooseSize(rate, backlog);
             _current = size;
-            return Last = new BatchDecision(size, WaitFor(size, backlog, rate, oldestWait), reason);
+            var wait = WaitFor(size, backlog, rate, oldestWait);
+            return Last = new BatchDecision(reason == BatchReason.KeepUp ? Math.Max(size, Queued(size, backlog)) : size, wait, reason);
         }
     }
 
@@ -253,6 +254,33 @@ public sealed class AdaptiveBatchController
     }
 
     private bool Stale(int size) => _decisions - _measuredAt[size] > _options.ExploreInterval;
+
+    // How many of the crops already queued a keep-up batch of `size` takes: up to the larger size measured to cost less a
+    // line (by more than the hysteresis, on ConfirmSamples measurements), or the next larger size to measure it when
+    // unknown and due. The wait stays the keep-up size's, so light load keeps its latency; but where every stage shares
+    // the cores (end to end on a small machine) the recognizer's queue stays short, the keep-up size is 1, and batches of
+    // one ran where two or three crops were queued and a batch of them cost less a line (static 8 took what was queued and
+    // served 4-14 % more jobs a second; docs/benchmarks.md, "End to end with the simplified models").
+    private int Queued(int size, int backlog)
+    {
+        var most = Math.Min(Math.Max(_options.MinBatchSize, _cap), backlog);
+        if (most <= size)
+        {
+            return size;
+        }
+
+        var best = size;
+        for (var b = size + 1; b <= most; b++)
+        {
+            if (!double.IsNaN(_cost[b]) && _samples[b] >= ConfirmSamples && !Stale(b) && Throughput(b) > Throughput(best) * (1 + _options.Hysteresis))
+            {
+                best = b;
+            }
+        }
+
+        var next = Math.Min(most, Math.Max(best + 1, best * 2));
+        return next > best && Due(next) && DoublingPaid(best) ? Explored(next) : best;
+    }
 
     // Unknown or stale, and not asked for in the last ExploreInterval decisions: a size asked for may not come back
     // measured (its bucket held fewer crops, or another executor's decision already took them), and asking again at every

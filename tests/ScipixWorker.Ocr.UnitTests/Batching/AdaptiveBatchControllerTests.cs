@@ -302,4 +302,69 @@ public sealed class AdaptiveBatchControllerTests
         Assert.Equal(1, DecideWith(2).Size);
         Assert.NotEqual(BatchReason.KeepUp, DecideWith(1).Reason);
     }
+
+    [Fact]
+    public void Crops_already_queued_go_along_where_a_larger_batch_costs_less_a_line_and_nothing_waits_for_more()
+    {
+        // Keep-up load (20 lines/s against 100 at batch 1), two crops queued, batches of 2 measured at 143 lines/s: the
+        // batch takes both and waits for nothing; a lone crop still goes alone. (Three or more queued behind a size of 1
+        // is the saturated branch's.)
+        var controller = KeptUp(twoMs: 14);
+
+        var two = controller.Decide(TimeSpan.FromMilliseconds(100), backlog: 2, TimeSpan.Zero);
+        var one = controller.Decide(TimeSpan.FromMilliseconds(101), backlog: 1, TimeSpan.Zero);
+
+        Assert.Equal(new BatchDecision(2, TimeSpan.Zero, BatchReason.KeepUp), two);
+        Assert.Equal(new BatchDecision(1, TimeSpan.Zero, BatchReason.KeepUp), one);
+    }
+
+    [Fact]
+    public void A_keep_up_batch_measures_a_larger_size_it_has_never_run_once_per_explore_interval()
+    {
+        var controller = KeptUp(twoMs: 0, twoSamples: 0);
+
+        var first = controller.Decide(TimeSpan.FromMilliseconds(100), backlog: 2, TimeSpan.Zero);
+        var second = controller.Decide(TimeSpan.FromMilliseconds(101), backlog: 2, TimeSpan.Zero);
+
+        Assert.Equal(new BatchDecision(2, TimeSpan.Zero, BatchReason.KeepUp), first);
+        Assert.Equal(new BatchDecision(1, TimeSpan.Zero, BatchReason.KeepUp), second); // asked for, not yet measured
+    }
+
+    [Fact]
+    public void Where_a_larger_batch_costs_more_a_line_a_keep_up_batch_takes_one_crop_whatever_is_queued()
+    {
+        var controller = KeptUp(twoMs: 25); // batches of 2 at 80 lines/s against 100 at batch 1
+
+        var decision = controller.Decide(TimeSpan.FromMilliseconds(100), backlog: 2, TimeSpan.Zero);
+
+        Assert.Equal(new BatchDecision(1, TimeSpan.Zero, BatchReason.KeepUp), decision);
+    }
+
+    [Fact]
+    public void A_larger_batch_better_only_by_the_hysteresis_or_on_too_few_measurements_is_not_taken()
+    {
+        var close = KeptUp(twoMs: 19); // 105 against 100 lines/s: inside the 10 % hysteresis
+        var unconfirmed = KeptUp(twoMs: 14, twoSamples: AdaptiveBatchController.ConfirmSamples - 1);
+
+        Assert.Equal(1, close.Decide(TimeSpan.FromMilliseconds(100), backlog: 2, TimeSpan.Zero).Size);
+        Assert.Equal(1, unconfirmed.Decide(TimeSpan.FromMilliseconds(100), backlog: 2, TimeSpan.Zero).Size);
+    }
+
+    // A controller at keep-up load: batch 1 measured at 10 ms (100 lines/s), batch 2 at twoMs, 20 lines/s arriving.
+    private static AdaptiveBatchController KeptUp(double twoMs, int twoSamples = AdaptiveBatchController.ConfirmSamples)
+    {
+        var controller = new AdaptiveBatchController(Options());
+        for (var i = 0; i < AdaptiveBatchController.ConfirmSamples; i++)
+        {
+            controller.ObserveBatch(1, TimeSpan.FromMilliseconds(10), TimeSpan.Zero);
+        }
+
+        for (var i = 0; i < twoSamples; i++)
+        {
+            controller.ObserveBatch(2, TimeSpan.FromMilliseconds(twoMs), TimeSpan.Zero);
+        }
+
+        controller.ObserveArrival(TimeSpan.Zero, 40);
+        return controller;
+    }
 }
