@@ -236,8 +236,8 @@ public sealed class AdaptiveBatchController
         // throughput rises with the batch and then flattens or falls (padding, caches), so where doubling gained nothing
         // the next doubling is not tried. On the CPU that is a batch of 16 or 32 not run to learn that it costs twice as
         // much a line; on a GPU every doubling up to the plateau pays and is tried.
-        var next = Math.Min(cap, Math.Max(best + 1, best * 2));
-        if (next > best && backlog >= next && Due(next) && DoublingPaid(best))
+        var next = Math.Min(cap, Larger(best));
+        if (backlog >= next && WorthExploring(next, best))
         {
             return (Explored(next), BatchReason.Explore);
         }
@@ -278,9 +278,15 @@ public sealed class AdaptiveBatchController
             }
         }
 
-        var next = Math.Min(most, Math.Max(best + 1, best * 2));
-        return next > best && Due(next) && DoublingPaid(best) ? Explored(next) : best;
+        var next = Math.Min(most, Larger(best));
+        return WorthExploring(next, best) ? Explored(next) : best;
     }
+
+    // The next larger size to measure after best: double it (one more for 1).
+    private static int Larger(int best) => Math.Max(best + 1, best * 2);
+
+    // Whether the larger size next is to be measured: unknown or stale and not asked for lately, and the last doubling paid.
+    private bool WorthExploring(int next, int best) => next > best && Due(next) && DoublingPaid(best);
 
     // Unknown or stale, and not asked for in the last ExploreInterval decisions: a size asked for may not come back
     // measured (its bucket held fewer crops, or another executor's decision already took them), and asking again at every

@@ -62,36 +62,20 @@ internal sealed class OnnxGraph
     /// The FP32 constant called <paramref name="name"/> (a Constant node's tensor or scalar, or an initializer that is not
     /// also a graph input), with its shape; null for anything else (computed, another type, data stored outside the model).
     /// </summary>
-    public (float[] Values, long[] Dims)? Constant(string name)
+    public (float[] Values, long[] Dims)? Constant(string name) => Stored(name) switch
     {
-        if (ConstantNode(name) is { } node)
-        {
-            if (node.Attribute("value") is { } value && value.First(OnnxNode.AttributeTensor) is { } tensor)
-            {
-                return OnnxTensor.Floats(tensor.Message);
-            }
-
-            return node.Attribute("value_float") is { } scalar && scalar.First(OnnxNode.AttributeFloat) is { } f ? ([f.AsFloat()], []) : null;
-        }
-
-        return Initializer(name) is { } initializer ? OnnxTensor.Floats(initializer.Message) : null;
-    }
+        (ProtoMessage tensor, _) => OnnxTensor.Floats(tensor),
+        (_, float scalar) => ([scalar], []),
+        _ => null,
+    };
 
     /// <summary>The FP32 constant <paramref name="name"/> where it holds one value; its shape is checked before anything is read.</summary>
-    public float? Scalar(string name)
+    public float? Scalar(string name) => Stored(name) switch
     {
-        if (ConstantNode(name) is { } node)
-        {
-            if (node.Attribute("value") is { } value && value.First(OnnxNode.AttributeTensor) is { } tensor)
-            {
-                return OnnxTensor.Count(tensor.Message) == 1 && OnnxTensor.Floats(tensor.Message) is { } one ? one.Values[0] : null;
-            }
-
-            return node.Attribute("value_float")?.First(OnnxNode.AttributeFloat)?.AsFloat();
-        }
-
-        return Initializer(name) is { } initializer && OnnxTensor.Count(initializer.Message) == 1 && OnnxTensor.Floats(initializer.Message) is { } single ? single.Values[0] : null;
-    }
+        (ProtoMessage tensor, _) => OnnxTensor.Count(tensor) == 1 && OnnxTensor.Floats(tensor) is { } one ? one.Values[0] : null,
+        (_, float scalar) => scalar,
+        _ => null,
+    };
 
     /// <summary>Replaces the FP32 constant <paramref name="name"/> (one <see cref="Constant"/> found) with <paramref name="values"/>, same shape.</summary>
     public void SetConstant(string name, float[] values, long[] dims)
@@ -114,6 +98,20 @@ internal sealed class OnnxGraph
         _graph.Fields.RemoveAll(f => f.Number == GraphNode);
         _graph.Fields.InsertRange(at < 0 ? 0 : at, Nodes.Select(n => ProtoField.OfMessage(GraphNode, n.ToProto())));
         return _model.ToArray();
+    }
+
+    // Where the constant `name` is kept: a tensor (a Constant node's value, or an initializer), or a Constant node's
+    // value_float; neither for anything else.
+    private (ProtoMessage? Tensor, float? Scalar) Stored(string name)
+    {
+        if (ConstantNode(name) is { } node)
+        {
+            return node.Attribute("value")?.First(OnnxNode.AttributeTensor) is { } tensor
+                ? (tensor.Message, null)
+                : (null, node.Attribute("value_float")?.First(OnnxNode.AttributeFloat)?.AsFloat());
+        }
+
+        return (Initializer(name)?.Message, null);
     }
 
     private OnnxNode? ConstantNode(string name) =>
@@ -249,7 +247,6 @@ internal static class OnnxTensor
         }
 
         var dims = tensor.Int64s(Dims).ToArray();
-        var count = dims.Aggregate(1L, (product, d) => product * d);
         float[] values;
         if (tensor.First(RawData) is { } raw)
         {
@@ -273,7 +270,7 @@ internal static class OnnxTensor
             values = [.. list];
         }
 
-        return values.Length == count && BitConverter.IsLittleEndian ? (values, dims) : null;
+        return values.Length == Count(tensor) && BitConverter.IsLittleEndian ? (values, dims) : null;
     }
 
     /// <summary>An FP32 tensor of <paramref name="dims"/> holding <paramref name="values"/> (raw, little-endian).</summary>
