@@ -76,6 +76,12 @@ internal sealed record E2eResult
     /// <summary>Mean of scipix_recognition_batch_crops over the window: line crops per recognizer call.</summary>
     public double? MeanCropsPerCall { get; init; }
 
+    /// <summary>
+    /// Recognizer batches taken over the window by the reason for their size (scipix_recognition_batch_decisions_total:
+    /// keep_up, saturated, explore, ...; static in static mode).
+    /// </summary>
+    public IReadOnlyDictionary<string, double>? Decisions { get; init; }
+
     /// <summary>1-minute load average at the start and end of the window (/proc/loadavg).</summary>
     public string LoadAverage { get; init; } = string.Empty;
 

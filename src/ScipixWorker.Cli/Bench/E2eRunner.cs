@@ -182,6 +182,7 @@ internal static class E2eRunner
                 metricsAfter is null ? null : PrometheusText.Histogram(metricsAfter, name)?.Minus(metricsBefore is null ? null : PrometheusText.Histogram(metricsBefore, name));
             var batches = Window("scipix_batch_size");
             var crops = Window("scipix_recognition_batch_crops");
+            var decisions = metricsAfter is null ? null : Decisions(metricsBefore, metricsAfter);
             var exitCode = await worker.StopAsync(TimeSpan.FromSeconds(30));
             return new E2eResult
             {
@@ -206,6 +207,7 @@ internal static class E2eRunner
                 MeanBatchSize = batches is { Count: > 0 } ? batches.Mean : null,
                 Batches = batches?.Count,
                 MeanCropsPerCall = crops is { Count: > 0 } ? crops.Mean : null,
+                Decisions = decisions,
                 LoadAverage = $"{loadBefore} -> {loadAfter}",
                 WorkerExitCode = exitCode,
             };
@@ -216,6 +218,17 @@ internal static class E2eRunner
             await worker.StopAsync(TimeSpan.FromSeconds(30));
             await CleanUpAsync(settings, configuration, queueName, [container, keysContainer], log);
         }
+    }
+
+    // The recognizer's batch decisions by reason between two scrapes.
+    private static Dictionary<string, double> Decisions(string? before, string after)
+    {
+        const string Name = "scipix_recognition_batch_decisions_total";
+        var earlier = before is null ? new Dictionary<string, double>() : PrometheusText.ByLabel(before, Name, "reason");
+        return PrometheusText.ByLabel(after, Name, "reason")
+            .Select(pair => (pair.Key, Value: pair.Value - earlier.GetValueOrDefault(pair.Key)))
+            .Where(pair => pair.Value > 0)
+            .ToDictionary(pair => pair.Key, pair => pair.Value);
     }
 
     public static string Describe(Arrival arrival, double rate) => arrival switch

@@ -10,7 +10,7 @@ public sealed record HistogramTotals(double Count, double Sum)
     public HistogramTotals Minus(HistogramTotals? before) => before is null ? this : new(Count - before.Count, Sum - before.Sum);
 }
 
-/// <summary>Just enough of the Prometheus text format to read the worker's own histograms.</summary>
+/// <summary>Just enough of the Prometheus text format to read the worker's own histograms and counters.</summary>
 public static class PrometheusText
 {
     /// <summary>
@@ -20,28 +20,8 @@ public static class PrometheusText
     public static HistogramTotals? Histogram(string exposition, string name)
     {
         double? count = null, sum = null;
-        foreach (var raw in exposition.Split('\n'))
+        foreach (var (metric, _, value) in Samples(exposition))
         {
-            var line = raw.Trim();
-            if (line.Length == 0 || line[0] == '#')
-            {
-                continue;
-            }
-
-            var space = line.LastIndexOf(' ');
-            if (space < 0)
-            {
-                continue;
-            }
-
-            var series = line[..space];
-            var brace = series.IndexOf('{', StringComparison.Ordinal);
-            var metric = brace < 0 ? series : series[..brace];
-            if (!double.TryParse(line[(space + 1)..], NumberStyles.Float, CultureInfo.InvariantCulture, out var value))
-            {
-                continue;
-            }
-
             if (metric == name + "_count")
             {
                 count = (count ?? 0) + value;
@@ -53,5 +33,53 @@ public static class PrometheusText
         }
 
         return count is { } c && sum is { } s ? new HistogramTotals(c, s) : null;
+    }
+
+    /// <summary>
+    /// A counter's value by one label's value (<c>NAME{reason="idle"} 3</c> as idle = 3), summed over its other labels;
+    /// empty when the metric is not exposed.
+    /// </summary>
+    public static IReadOnlyDictionary<string, double> ByLabel(string exposition, string name, string label)
+    {
+        var values = new SortedDictionary<string, double>(StringComparer.Ordinal);
+        var key = label + "=\"";
+        foreach (var (metric, labels, value) in Samples(exposition))
+        {
+            var at = labels.IndexOf(key, StringComparison.Ordinal);
+            if (metric != name || at < 0)
+            {
+                continue;
+            }
+
+            var start = at + key.Length;
+            var end = labels.IndexOf('"', start);
+            var labelValue = end < 0 ? labels[start..] : labels[start..end];
+            values[labelValue] = values.GetValueOrDefault(labelValue) + value;
+        }
+
+        return values;
+    }
+
+    // Each sample line as its metric name, its label set ("" or "{...}") and its value.
+    private static IEnumerable<(string Metric, string Labels, double Value)> Samples(string exposition)
+    {
+        foreach (var raw in exposition.Split('\n'))
+        {
+            var line = raw.Trim();
+            if (line.Length == 0 || line[0] == '#')
+            {
+                continue;
+            }
+
+            var space = line.LastIndexOf(' ');
+            if (space < 0 || !double.TryParse(line[(space + 1)..], NumberStyles.Float, CultureInfo.InvariantCulture, out var value))
+            {
+                continue;
+            }
+
+            var series = line[..space];
+            var brace = series.IndexOf('{', StringComparison.Ordinal);
+            yield return brace < 0 ? (series, string.Empty, value) : (series[..brace], series[brace..], value);
+        }
     }
 }

@@ -153,8 +153,11 @@ public sealed class AdaptiveBatchController
         }
     }
 
-    /// <summary>Decides the next batch given the items waiting now and how long the oldest has waited.</summary>
-    public BatchDecision Decide(TimeSpan now, int backlog, TimeSpan oldestWait)
+    /// <summary>
+    /// Decides the next batch given the items waiting now and how long the oldest has waited. <paramref name="idleExecutors"/>:
+    /// the other executors waiting for crops at this moment, each about to take a batch of its own.
+    /// </summary>
+    public BatchDecision Decide(TimeSpan now, int backlog, TimeSpan oldestWait, int idleExecutors = 0)
     {
         lock (_gate)
         {
@@ -169,7 +172,7 @@ public sealed class AdaptiveBatchController
             var (size, reason) = ChooseSize(rate, backlog);
             _current = size;
             var wait = WaitFor(size, backlog, rate, oldestWait);
-            return Last = new BatchDecision(reason == BatchReason.KeepUp ? Math.Max(size, Queued(size, backlog)) : size, wait, reason);
+            return Last = new BatchDecision(reason == BatchReason.KeepUp ? Math.Max(size, Queued(size, backlog - (Math.Max(0, idleExecutors) * size))) : size, wait, reason);
         }
     }
 
@@ -255,27 +258,40 @@ public sealed class AdaptiveBatchController
 
     private bool Stale(int size) => _decisions - _measuredAt[size] > _options.ExploreInterval;
 
-    // How many of the crops already queued a keep-up batch of `size` takes: up to the larger size measured to cost less a
-    // line (by more than the hysteresis, on ConfirmSamples measurements), or the next larger size to measure it when
-    // unknown and due. The wait stays the keep-up size's, so light load keeps its latency; but where every stage shares
-    // the cores (end to end on a small machine) the recognizer's queue stays short, the keep-up size is 1, and batches of
-    // one ran where two or three crops were queued and a batch of them cost less a line (static 8 took what was queued and
-    // served 4-14 % more jobs a second; docs/benchmarks.md, "End to end with the simplified models").
+    // How many of the crops already queued a keep-up batch of `size` takes: up to the larger size measured (ConfirmSamples
+    // times, lately) to cost less a line by more than the hysteresis, or one that looks so on fewer measurements, to measure
+    // it again, or the next larger size to measure it when unknown and due. The wait stays the keep-up size's, so light
+    // load keeps its latency; but where every stage shares the cores (end to end on a small machine) the recognizer's queue
+    // stays short, the keep-up size is 1, and batches of one ran where two crops were queued and a batch of them cost less
+    // a line (docs/benchmarks.md, "End to end with the simplified models"). A size that looked cheaper on one measurement
+    // was not measured again before: explored once per ExploreInterval, it went stale before its third measurement and
+    // was never taken. `backlog` leaves out the crops the other idle executors are about to take, a batch of `size` each:
+    // two crops queued together are read at once by two executors, not one after the other by one (in-process at
+    // 50 jobs/s, batching them raised p50 by a fifth; docs/batching.md, "Keep-up").
     private int Queued(int size, int backlog)
     {
         var most = Math.Min(Math.Max(_options.MinBatchSize, _cap), backlog);
-        if (most <= size)
-        {
-            return size;
-        }
-
-        var best = size;
+        int best = size, contender = 0;
         for (var b = size + 1; b <= most; b++)
         {
-            if (!double.IsNaN(_cost[b]) && _samples[b] >= ConfirmSamples && !Stale(b) && Throughput(b) > Throughput(best) * (1 + _options.Hysteresis))
+            if (double.IsNaN(_cost[b]) || Stale(b) || Throughput(b) <= Throughput(best) * (1 + _options.Hysteresis))
+            {
+                continue;
+            }
+
+            if (_samples[b] >= ConfirmSamples)
             {
                 best = b;
             }
+            else
+            {
+                contender = Math.Max(contender, b);
+            }
+        }
+
+        if (contender > best)
+        {
+            return contender;
         }
 
         var next = Math.Min(most, Larger(best));

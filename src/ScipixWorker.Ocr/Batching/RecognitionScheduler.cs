@@ -28,6 +28,7 @@ internal sealed class RecognitionScheduler : IDisposable
     private readonly Thread[] _executors;
     private readonly long _epoch = Stopwatch.GetTimestamp();
     private int _disposed;
+    private int _running; // executors inside a recognizer call
 
     public RecognitionScheduler(TextRecognizer recognizer, BatchingOptions options, bool padToBucket, IRecognitionObserver? observer, ILogger logger)
     {
@@ -214,7 +215,15 @@ internal sealed class RecognitionScheduler : IDisposable
                     // Reported only for a batch taken: both executors can see the same last crop and decide, and the
                     // one that finds it gone has decided nothing that ran.
                     Notify(o => o.BatchDecided(decision, backlog));
-                    Run(batch, fillWait, depth, stop);
+                    Interlocked.Increment(ref _running);
+                    try
+                    {
+                        Run(batch, fillWait, depth, stop);
+                    }
+                    finally
+                    {
+                        Interlocked.Decrement(ref _running);
+                    }
                 }
             }
         }
@@ -230,7 +239,9 @@ internal sealed class RecognitionScheduler : IDisposable
             return new BatchDecision(_options.StaticBatchSize, TimeSpan.Zero, BatchReason.Static);
         }
 
-        var decision = _controller.Decide(Now, backlog, oldestWait);
+        // The other executors not running a batch are waiting for crops (or deciding): each takes a batch of its own.
+        var idle = Math.Max(0, _options.Executors - 1 - Volatile.Read(ref _running));
+        var decision = _controller.Decide(Now, backlog, oldestWait, idle);
         return decision with { Size = Math.Clamp(decision.Size, 1, _options.MaxBatchSize) };
     }
 

@@ -101,7 +101,7 @@ internal sealed class BatchSimulation(Func<int, double> costSeconds, double arri
     public Result RunAdaptive(BatchingOptions options, int jobs = 4000, int? largestBatch = null)
     {
         var controller = new AdaptiveBatchController(options, largestBatch);
-        return Run(controller.Decide, (size, execution, wait) => controller.ObserveBatch(size, execution, wait),
+        return Run((now, backlog, oldestWait) => controller.Decide(now, backlog, oldestWait), (size, execution, wait) => controller.ObserveBatch(size, execution, wait),
             now => controller.ObserveArrival(now), jobs);
     }
 

@@ -16,6 +16,10 @@ public sealed class PrometheusTextTests
         scipix_stage_duration_seconds_count{stage="total"} 7
         scipix_stage_duration_seconds_sum{stage="download"} 0.5
         scipix_stage_duration_seconds_count{stage="download"} 7
+        scipix_recognition_batch_decisions_total{reason="keep_up"} 40
+        scipix_recognition_batch_decisions_total{reason="explore"} 2
+        scipix_recognition_batch_decisions_total{reason="keep_up",executor="1"} 5
+        scipix_recognition_batch_decisions_total_created{reason="idle"} 1700000000
         """;
 
     [Fact]
@@ -38,5 +42,14 @@ public sealed class PrometheusTextTests
     {
         Assert.Null(PrometheusText.Histogram(Exposition, "scipix_nothing"));
         Assert.Equal(new HistogramTotals(5, 40), new HistogramTotals(25, 160).Minus(new HistogramTotals(20, 120)));
+    }
+
+    [Fact]
+    public void A_counter_is_read_by_one_labels_value_and_summed_over_the_others()
+    {
+        var decisions = PrometheusText.ByLabel(Exposition, "scipix_recognition_batch_decisions_total", "reason");
+
+        Assert.Equal(new Dictionary<string, double> { ["explore"] = 2, ["keep_up"] = 45 }, decisions);
+        Assert.Empty(PrometheusText.ByLabel(Exposition, "scipix_nothing_total", "reason"));
     }
 }
