@@ -266,8 +266,9 @@ public sealed class AdaptiveBatchController
     // a line (docs/benchmarks.md, "End to end with the simplified models"). A size that looked cheaper on one measurement
     // was not measured again before: explored once per ExploreInterval, it went stale before its third measurement and
     // was never taken. `backlog` leaves out the crops the other idle executors are about to take, a batch of `size` each:
-    // two crops queued together are read at once by two executors, not one after the other by one (in-process at
-    // 50 jobs/s, batching them raised p50 by a fifth; docs/batching.md, "Keep-up").
+    // two crops queued together are read at once by two executors, not one after the other by one (a looser rule
+    // tried without this, queued crops taken unless dearer a line, raised in-process p50 at 50 jobs/s by 12-34 %;
+    // docs/benchmarks.md, "Over capacity end to end").
     private int Queued(int size, int backlog)
     {
         var most = Math.Min(Math.Max(_options.MinBatchSize, _cap), backlog);
