@@ -15,7 +15,8 @@ public sealed class MemoryBudget
     private long _inUse;
     private long _waits;
     private long _waitTicks;
-    private long _released;
+    private long _peak;
+    private long _fall;
 
     /// <summary>A budget of <paramref name="capacityBytes"/>; 0 means no limit (leases are free and never wait).</summary>
     public MemoryBudget(long capacityBytes)
@@ -57,8 +58,21 @@ public sealed class MemoryBudget
         }
     }
 
-    /// <summary>Bytes returned by leases, since start (what model runs have freed: the worker trims the native heap by it).</summary>
-    public long Released => Interlocked.Read(ref _released);
+    /// <summary>
+    /// The most the bytes leased have fallen below their peak since start or the last <see cref="ResetFall"/>, at any
+    /// moment, even one a waiting lease ended at once: how much memory model runs have freed together (the worker trims
+    /// the native heap by it).
+    /// </summary>
+    public long Fall
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _fall;
+            }
+        }
+    }
 
     /// <summary>Leases that had to wait, since start.</summary>
     public long Waits => Interlocked.Read(ref _waits);
@@ -85,6 +99,7 @@ public sealed class MemoryBudget
             if (_waiters.Count == 0 && _inUse + need <= Capacity)
             {
                 _inUse += need;
+                _peak = Math.Max(_peak, _inUse);
                 return new Lease(this, need);
             }
 
@@ -132,15 +147,24 @@ public sealed class MemoryBudget
     /// </summary>
     public long Share(int concurrentRuns) => IsLimited ? Capacity / Math.Max(1, concurrentRuns) : long.MaxValue;
 
+    /// <summary>Starts <see cref="Fall"/> afresh: no fall yet, from the bytes leased now.</summary>
+    public void ResetFall()
+    {
+        lock (_gate)
+        {
+            _peak = _inUse;
+            _fall = 0;
+        }
+    }
+
     private void Release(long bytes)
     {
         lock (_gate)
         {
             _inUse -= bytes;
+            _fall = Math.Max(_fall, _peak - _inUse);
             GrantWaiting();
         }
-
-        Interlocked.Add(ref _released, bytes);
     }
 
     // In arrival order: the first waiter that does not fit blocks the ones behind it. Under _gate.
@@ -150,6 +174,7 @@ public sealed class MemoryBudget
         {
             _waiters.RemoveFirst();
             _inUse += first.Value.Need;
+            _peak = Math.Max(_peak, _inUse);
             first.Value.Granted.Set();
         }
     }

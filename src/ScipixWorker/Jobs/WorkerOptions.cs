@@ -114,10 +114,12 @@ public sealed class WorkerOptions : IValidatableObject
     public TimeSpan NativeHeapTrimInterval { get; set; } = TimeSpan.FromSeconds(1);
 
     /// <summary>
-    /// Trim as soon as model runs have given back this much memory (their Ocr:MemoryBudgetMegabytes leases)
-    /// since the last trim, instead of waiting for the interval: one page's detection frees 100-300 MiB, and
-    /// several of them inside one interval, each thread in its own glibc arena, were what made page bursts
-    /// peak at over 1 GiB. 0: by the interval only.
+    /// Trim as soon as the memory model runs hold (their Ocr:MemoryBudgetMegabytes leases) has fallen this much from
+    /// its peak since the last trim, instead of waiting for the interval: one page's detection frees 100-300 MiB, and
+    /// several of them inside one interval, each thread in its own glibc arena, were what made page bursts peak at
+    /// over 1 GiB. Small runs one after another (single lines) never fall this far: each reuses what the one before
+    /// freed, and trimming after them cost a third of single-line throughput where page faults are dear. 0: by the
+    /// interval only.
     /// </summary>
     [Range(0, 1_048_576)]
     public int NativeHeapTrimAfterMegabytes { get; set; } = 64;

@@ -21,7 +21,34 @@ public sealed class MemoryBudgetTests
         first.Dispose(); // a second dispose returns nothing more
         Assert.Equal(40, budget.InUse);
         second.Dispose();
-        Assert.Equal((0L, 0L, 100L), (budget.InUse, budget.Waits, budget.Released));
+        Assert.Equal((0L, 0L), (budget.InUse, budget.Waits));
+    }
+
+    [Fact]
+    public async Task The_fall_is_the_most_the_leased_bytes_dropped_below_their_peak_since_the_last_reset()
+    {
+        var budget = new MemoryBudget(100);
+        budget.Acquire(30, Ct).Dispose();
+        Assert.Equal(30, budget.Fall);
+
+        // Rising to a peak is no fall; coming down from it is, by what was freed at once.
+        var held = budget.Acquire(50, Ct);
+        var second = budget.Acquire(40, Ct);
+        Assert.Equal(30, budget.Fall);
+        second.Dispose();
+        Assert.Equal(40, budget.Fall);
+
+        budget.ResetFall();
+        Assert.Equal(0, budget.Fall);
+
+        // A lease that ends while another waits falls to what is left before the waiting one takes its share.
+        var waiting = Waiting(budget, 60, Ct);
+        await WaitUntil(() => budget.Waiting == 1);
+        held.Dispose();
+        var granted = await waiting.WaitAsync(Soon, Ct);
+        Assert.Equal((50L, 60L), (budget.Fall, budget.InUse));
+        granted.Dispose();
+        Assert.Equal(60, budget.Fall);
     }
 
     [Fact]
