@@ -59,9 +59,9 @@ public sealed class MemoryBudget
     }
 
     /// <summary>
-    /// The most the bytes leased have fallen below their peak since start or the last <see cref="ResetFall"/>, at any
-    /// moment, even one a waiting lease ended at once: how much memory model runs have freed together (the worker trims
-    /// the native heap by it).
+    /// The most the bytes leased have fallen below their peak since start or the last <see cref="ResetFall"/>, counted
+    /// before a waiting lease takes what was freed: how much memory model runs have freed together (the worker trims the
+    /// native heap by it).
     /// </summary>
     public long Fall
     {

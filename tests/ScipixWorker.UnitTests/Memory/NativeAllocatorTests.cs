@@ -44,9 +44,17 @@ public sealed class NativeAllocatorTests
     [Theory]
     [InlineData("jemalloc", 1, null, "jemalloc, 1 arena")]
     [InlineData("jemalloc", 8, 8, "jemalloc, 8 arenas, model threads share arena 8")]
-    [InlineData("glibc", null, null, "glibc")]
+    [InlineData("other", null, null, "other")]
     public void The_start_up_line_names_the_allocator_and_its_arenas(string allocator, int? arenas, int? modelArena, string expected) =>
         Assert.Equal(expected, NativeAllocator.Describe(allocator, arenas, modelArena));
+
+    [Fact]
+    public void Under_glibc_the_start_up_line_points_to_jemalloc()
+    {
+        var line = NativeAllocator.Describe(NativeAllocator.Glibc, null, null);
+        Assert.StartsWith("glibc, trimmed by the worker", line, StringComparison.Ordinal);
+        Assert.Contains("preload jemalloc", line, StringComparison.Ordinal);
+    }
 
     [Fact]
     public void The_start_up_line_says_whether_jemalloc_keeps_large_allocations_and_what_to_set_when_not()
@@ -64,7 +72,8 @@ public sealed class NativeAllocatorTests
     {
         if (NativeAllocator.Current != NativeAllocator.Jemalloc)
         {
-            Assert.Equal(NativeAllocator.Current, NativeAllocator.Description);
+            Assert.Equal(NativeAllocator.Describe(NativeAllocator.Current, null, null), NativeAllocator.Description);
+            Assert.DoesNotContain("arena", NativeAllocator.Description, StringComparison.Ordinal);
             return;
         }
 
