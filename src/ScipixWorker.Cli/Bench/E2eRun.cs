@@ -82,6 +82,12 @@ internal sealed record E2eResult
     /// </summary>
     public IReadOnlyDictionary<string, double>? Decisions { get; init; }
 
+    /// <summary>
+    /// The native allocator the worker ran on (scipix_native_allocator_info: jemalloc where Debian's libjemalloc2 is
+    /// installed, else glibc), which moves throughput and memory (docs/operations.md); null when not exported.
+    /// </summary>
+    public string? Allocator { get; init; }
+
     /// <summary>1-minute load average at the start and end of the window (/proc/loadavg).</summary>
     public string LoadAverage { get; init; } = string.Empty;
 

@@ -138,6 +138,12 @@ internal static class E2eRunner
             }
 
             var metricsBefore = await worker.ScrapeAsync(cancellationToken);
+            var allocator = metricsBefore is null ? null : Allocator(metricsBefore);
+            if (allocator == "glibc")
+            {
+                log("the worker runs on glibc's malloc, not on jemalloc as the container image does: scripts/local-stack.sh jemalloc installs it (docs/operations.md)");
+            }
+
             var cpuBefore = ProcStats.CpuTime(worker.Pid);
             var loadBefore = LoadAverage();
             log($"publishing {jobs.Count} jobs ({Describe(request.Arrival, request.Rate)})");
@@ -208,6 +214,7 @@ internal static class E2eRunner
                 Batches = batches?.Count,
                 MeanCropsPerCall = crops is { Count: > 0 } ? crops.Mean : null,
                 Decisions = decisions,
+                Allocator = allocator,
                 LoadAverage = $"{loadBefore} -> {loadAfter}",
                 WorkerExitCode = exitCode,
             };
@@ -230,6 +237,10 @@ internal static class E2eRunner
             .Where(pair => pair.Value > 0)
             .ToDictionary(pair => pair.Key, pair => pair.Value);
     }
+
+    // The worker's native allocator, from the one series of scipix_native_allocator_info set to 1.
+    internal static string? Allocator(string exposition) =>
+        PrometheusText.ByLabel(exposition, "scipix_native_allocator_info", "allocator").Where(pair => pair.Value > 0).Select(pair => pair.Key).FirstOrDefault();
 
     public static string Describe(Arrival arrival, double rate) => arrival switch
     {

@@ -52,4 +52,11 @@ public sealed class PrometheusTextTests
         Assert.Equal(new Dictionary<string, double> { ["explore"] = 2, ["keep_up"] = 45 }, decisions);
         Assert.Empty(PrometheusText.ByLabel(Exposition, "scipix_nothing_total", "reason"));
     }
+
+    [Theory]
+    [InlineData("scipix_native_allocator_info{allocator=\"jemalloc\"} 1", "jemalloc")]
+    [InlineData("scipix_native_allocator_info{allocator=\"jemalloc\"} 0\nscipix_native_allocator_info{allocator=\"glibc\"} 1", "glibc")]
+    [InlineData("scipix_batch_size_count 20", null)]
+    public void The_bench_reports_the_allocator_the_worker_exports(string exposition, string? expected) =>
+        Assert.Equal(expected, E2eRunner.Allocator(exposition));
 }
