@@ -44,7 +44,7 @@ internal static class BenchCommand
 
         public Option<int> DrainTimeout { get; } = new("--timeout") { Description = "Seconds to wait for the last results after the last publish", DefaultValueFactory = _ => 120 };
 
-        public Option<int?> Warmup { get; } = new("--warmup") { Description = "Unmeasured jobs published first, in a burst: JIT, connections (default 1000 lines or 20 pages)" };
+        public Option<int?> Warmup { get; } = new("--warmup") { Description = "Unmeasured jobs published first, in a burst: JIT, connections (default 1000 lines or 20 pages); a rate run then offers its rate for 5 s, unmeasured (0: neither)" };
 
         public void AddTo(Command command)
         {

@@ -21,6 +21,14 @@ internal sealed record E2eRequest(
     /// worker's CPU samples during a 300-job burst after 4 or after 100 warm-up jobs; docs/benchmarks.md).
     /// </summary>
     public int WarmupJobs => Warmup ?? (Lines ? 1000 : 20);
+
+    /// <summary>
+    /// After the warm-up burst, a rate run offers its rate for this long, unmeasured: the code paths of a steady
+    /// arrival rate got hot only in the measured window after a burst alone, and their JIT took 0.8-1.9 s of a 10 s
+    /// window over capacity, 6-13 % of the worker's CPU, varying with the configuration; after this, 0.78-0.95 s for
+    /// every configuration measured (docs/load-test.md).
+    /// </summary>
+    public static readonly TimeSpan PacedWarmup = TimeSpan.FromSeconds(5);
 }
 
 /// <summary>What one end-to-end run measured; latencies in milliseconds, publish to result event received.</summary>
@@ -81,6 +89,13 @@ internal sealed record E2eResult
     /// keep_up, saturated, explore, ...; static in static mode).
     /// </summary>
     public IReadOnlyDictionary<string, double>? Decisions { get; init; }
+
+    /// <summary>
+    /// Seconds the worker's JIT spent compiling over the window (system_runtime_dotnet_jit_compilation_time): code first
+    /// reached, or first hot, after the warm-up. Over 1-2 % of the window's worker CPU it weighs on throughput comparisons
+    /// (docs/load-test.md); null when not exported.
+    /// </summary>
+    public double? WorkerJitSeconds { get; init; }
 
     /// <summary>
     /// The native allocator the worker ran on (scipix_native_allocator_info: jemalloc where Debian's libjemalloc2 is

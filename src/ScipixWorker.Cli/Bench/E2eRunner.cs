@@ -99,21 +99,35 @@ internal static class E2eRunner
             }
 
             // Unmeasured jobs first: a fresh process pays for the JIT, connections and first allocations (E2eRequest.Warmup).
-            var warmup = Enumerable.Range(0, request.WarmupJobs).Select(_ => NextJob()).ToList();
-            remaining = warmup.Count;
-            allArrived = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-            foreach (var job in warmup)
+            // A burst, then for a rate run a few seconds at the measured rate: the code a steady arrival rate reaches
+            // (the scheduler's keep-up path, the consumer's small deliveries, timers) is not all hot after a burst
+            // (E2eRequest.PacedWarmup).
+            async Task Unmeasured(IReadOnlyList<TimeSpan> offsets, string what)
             {
-                expected[job.JobId] = true;
-                await queue.Send(job, cancellationToken);
-            }
+                var warmupJobs = offsets.Select(_ => NextJob()).ToList();
+                remaining = warmupJobs.Count;
+                allArrived = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+                foreach (var job in warmupJobs)
+                {
+                    expected[job.JobId] = true;
+                }
 
-            if (warmup.Count > 0)
-            {
-                var warmupTimeout = TimeSpan.FromSeconds(60 + warmup.Count * (request.Lines ? 0.5 : 5));
+                await PublishOnScheduleAsync(queue, warmupJobs, offsets, published: null, cancellationToken);
+                var warmupTimeout = TimeSpan.FromSeconds(60 + warmupJobs.Count * (request.Lines ? 0.5 : 5));
                 if (await Task.WhenAny(allArrived.Task, Task.Delay(warmupTimeout, cancellationToken)) != allArrived.Task)
                 {
-                    throw new TimeoutException($"The worker returned no result for its {warmup.Count} warm-up jobs within {warmupTimeout.TotalSeconds:F0} s:\n{worker.Tail()}");
+                    throw new TimeoutException($"The worker returned no result for its {warmupJobs.Count} {what} within {warmupTimeout.TotalSeconds:F0} s:\n{worker.Tail()}");
+                }
+            }
+
+            if (request.WarmupJobs > 0)
+            {
+                await Unmeasured(RateSchedule.Create(Arrival.Burst, 0, request.WarmupJobs, TimeSpan.Zero), "warm-up jobs");
+                if (request.Arrival != Arrival.Burst && request.Rate > 0)
+                {
+                    var seconds = E2eRequest.PacedWarmup.TotalSeconds;
+                    log($"warm-up: {seconds:F0} s at the measured rate");
+                    await Unmeasured(RateSchedule.Create(request.Arrival, request.Rate, (int)Math.Ceiling(request.Rate * seconds), E2eRequest.PacedWarmup, seed: 2), "paced warm-up jobs");
                 }
 
                 // The runtime recompiles hot methods (tier 1) in the background shortly after they get hot: let it finish.
@@ -149,19 +163,7 @@ internal static class E2eRunner
             log($"publishing {jobs.Count} jobs ({Describe(request.Arrival, request.Rate)})");
             var published = new long[jobs.Count];
             var start = Stopwatch.GetTimestamp();
-            for (var i = 0; i < jobs.Count; i++)
-            {
-                var due = start + (long)(schedule[i].TotalSeconds * Stopwatch.Frequency);
-                var wait = Stopwatch.GetElapsedTime(Stopwatch.GetTimestamp(), due);
-                if (wait > TimeSpan.Zero)
-                {
-                    await Task.Delay(wait, cancellationToken);
-                }
-
-                published[i] = Stopwatch.GetTimestamp();
-                await queue.Send(jobs[i], cancellationToken);
-            }
-
+            await PublishOnScheduleAsync(queue, jobs, schedule, published, cancellationToken);
             var publishSeconds = Stopwatch.GetElapsedTime(start).TotalSeconds;
             log($"published in {publishSeconds:F1} s; waiting up to {request.DrainTimeout.TotalSeconds:F0} s for the results");
             await Task.WhenAny(allArrived.Task, Task.Delay(request.DrainTimeout, cancellationToken));
@@ -189,6 +191,8 @@ internal static class E2eRunner
             var batches = Window("scipix_batch_size");
             var crops = Window("scipix_recognition_batch_crops");
             var decisions = metricsAfter is null ? null : Decisions(metricsBefore, metricsAfter);
+            const string JitTime = "system_runtime_dotnet_jit_compilation_time";
+            var jitSeconds = metricsAfter is null || metricsBefore is null ? null : PrometheusText.Value(metricsAfter, JitTime) - PrometheusText.Value(metricsBefore, JitTime);
             var exitCode = await worker.StopAsync(TimeSpan.FromSeconds(30));
             return new E2eResult
             {
@@ -214,6 +218,7 @@ internal static class E2eRunner
                 Batches = batches?.Count,
                 MeanCropsPerCall = crops is { Count: > 0 } ? crops.Mean : null,
                 Decisions = decisions,
+                WorkerJitSeconds = jitSeconds,
                 Allocator = allocator,
                 LoadAverage = $"{loadBefore} -> {loadAfter}",
                 WorkerExitCode = exitCode,
@@ -224,6 +229,28 @@ internal static class E2eRunner
             await handle.StopAsync(CancellationToken.None);
             await worker.StopAsync(TimeSpan.FromSeconds(30));
             await CleanUpAsync(settings, configuration, queueName, [container, keysContainer], log);
+        }
+    }
+
+    // Sends each job at its offset from now; `published` (when given) gets each send's timestamp.
+    private static async Task PublishOnScheduleAsync(ISendEndpoint queue, IReadOnlyList<RecognizeDocument> jobs, IReadOnlyList<TimeSpan> offsets, long[]? published, CancellationToken cancellationToken)
+    {
+        var start = Stopwatch.GetTimestamp();
+        for (var i = 0; i < jobs.Count; i++)
+        {
+            var due = start + (long)(offsets[i].TotalSeconds * Stopwatch.Frequency);
+            var wait = Stopwatch.GetElapsedTime(Stopwatch.GetTimestamp(), due);
+            if (wait > TimeSpan.Zero)
+            {
+                await Task.Delay(wait, cancellationToken);
+            }
+
+            if (published is not null)
+            {
+                published[i] = Stopwatch.GetTimestamp();
+            }
+
+            await queue.Send(jobs[i], cancellationToken);
         }
     }
 

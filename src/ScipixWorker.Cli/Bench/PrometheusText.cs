@@ -60,6 +60,21 @@ public static class PrometheusText
         return values;
     }
 
+    /// <summary>A gauge's or counter's value, summed over its label sets; null when the metric is not exposed.</summary>
+    public static double? Value(string exposition, string name)
+    {
+        double? total = null;
+        foreach (var (metric, _, value) in Samples(exposition))
+        {
+            if (metric == name)
+            {
+                total = (total ?? 0) + value;
+            }
+        }
+
+        return total;
+    }
+
     // Each sample line as its metric name, its label set ("" or "{...}") and its value.
     private static IEnumerable<(string Metric, string Labels, double Value)> Samples(string exposition)
     {

@@ -53,6 +53,14 @@ public sealed class PrometheusTextTests
         Assert.Empty(PrometheusText.ByLabel(Exposition, "scipix_nothing_total", "reason"));
     }
 
+    [Fact]
+    public void A_gauge_is_read_by_exact_name_and_summed_over_its_labels()
+    {
+        Assert.Equal(14, PrometheusText.Value(Exposition, "scipix_stage_duration_seconds_count"));
+        Assert.Equal(20, PrometheusText.Value(Exposition, "scipix_batch_size_count"));
+        Assert.Null(PrometheusText.Value(Exposition, "scipix_batch_size"));
+    }
+
     [Theory]
     [InlineData("scipix_native_allocator_info{allocator=\"jemalloc\"} 1", "jemalloc")]
     [InlineData("scipix_native_allocator_info{allocator=\"jemalloc\"} 0\nscipix_native_allocator_info{allocator=\"glibc\"} 1", "glibc")]
