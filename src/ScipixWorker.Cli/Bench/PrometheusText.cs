@@ -17,23 +17,8 @@ public static class PrometheusText
     /// <c>NAME_count</c> and <c>NAME_sum</c> of an unlabelled histogram (summed over label sets when labelled);
     /// null when the metric is not exposed.
     /// </summary>
-    public static HistogramTotals? Histogram(string exposition, string name)
-    {
-        double? count = null, sum = null;
-        foreach (var (metric, _, value) in Samples(exposition))
-        {
-            if (metric == name + "_count")
-            {
-                count = (count ?? 0) + value;
-            }
-            else if (metric == name + "_sum")
-            {
-                sum = (sum ?? 0) + value;
-            }
-        }
-
-        return count is { } c && sum is { } s ? new HistogramTotals(c, s) : null;
-    }
+    public static HistogramTotals? Histogram(string exposition, string name) =>
+        Value(exposition, name + "_count") is { } count && Value(exposition, name + "_sum") is { } sum ? new HistogramTotals(count, sum) : null;
 
     /// <summary>
     /// A counter's value by one label's value (<c>NAME{reason="idle"} 3</c> as idle = 3), summed over its other labels;

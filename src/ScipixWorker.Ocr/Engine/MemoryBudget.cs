@@ -98,8 +98,7 @@ public sealed class MemoryBudget
         {
             if (_waiters.Count == 0 && _inUse + need <= Capacity)
             {
-                _inUse += need;
-                _peak = Math.Max(_peak, _inUse);
+                Take(need);
                 return new Lease(this, need);
             }
 
@@ -173,10 +172,16 @@ public sealed class MemoryBudget
         while (_waiters.First is { } first && _inUse + first.Value.Need <= Capacity)
         {
             _waiters.RemoveFirst();
-            _inUse += first.Value.Need;
-            _peak = Math.Max(_peak, _inUse);
+            Take(first.Value.Need);
             first.Value.Granted.Set();
         }
+    }
+
+    // A lease granted: the bytes leased, and their peak, rise. Under _gate.
+    private void Take(long bytes)
+    {
+        _inUse += bytes;
+        _peak = Math.Max(_peak, _inUse);
     }
 
     /// <summary>Memory leased from a <see cref="MemoryBudget"/>; disposing returns it (once).</summary>

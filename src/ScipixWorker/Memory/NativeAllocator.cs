@@ -33,9 +33,9 @@ internal static class NativeAllocator
 
     /// <summary>
     /// Formats <see cref="Description"/>: the allocator (glibc with a word on jemalloc), its arena count, the model
-    /// threads' shared arena, and jemalloc's <c>opt.oversize_threshold</c>: above 0, every freed allocation of that size or more goes back to
-    /// the kernel at once, and a model run's large activations are faulted in afresh on every run (page bursts
-    /// spent a third of the worker's CPU in the kernel and ran 25-40 % slower; docs/operations.md).
+    /// threads' shared arena, and jemalloc's <c>opt.oversize_threshold</c>: above 0, every freed allocation of that
+    /// size or more goes back to the kernel at once, and a model run's large activations are faulted in afresh on every
+    /// run (page bursts spent a third of the worker's CPU in the kernel and ran 25-40 % slower; docs/operations.md).
     /// </summary>
     public static string Describe(string allocator, int? arenas, int? modelArena, long? oversizeThreshold = null)
     {
