@@ -56,6 +56,13 @@ public sealed class ObservabilityTests
         Assert.Equal(0, MetricsText.Value(after, "scipix_memory_budget_in_use_bytes"));
         Assert.True(MetricsText.Value(after, "scipix_model_load_seconds") > 0);
         Assert.True(MetricsText.Value(after, "scipix_model_warmup_seconds") > 0);
+        // prometheus-net's defaults (DefaultMetrics): the .NET meters (the runtime's here; MassTransit's series were missing
+        // when other tests' buses had come and gone in this process before), not the EventCounter adapter's copies of the same
+        // figures nor the runtime's internal QUIC meter.
+        Assert.Contains("\nsystem_runtime_dotnet_gc_collections", after, StringComparison.Ordinal);
+        Assert.Contains("\nprocess_cpu_seconds_total", after, StringComparison.Ordinal);
+        Assert.DoesNotContain("private_internaldiagnostics", after, StringComparison.Ordinal);
+        Assert.DoesNotContain("prometheus_net_eventcounteradapter", after, StringComparison.Ordinal);
         Assert.Contains("scipix_model_info{detector=\"ch_PP-OCRv4_det_infer.onnx\",recognizer=\"ch_PP-OCRv4_rec_infer.onnx\",classifier=\"ch_ppocr_mobile_v2.0_cls_infer.onnx\",precision=\"fp32\",provider=\"cpu\"} 1", after, StringComparison.Ordinal);
     }
 }

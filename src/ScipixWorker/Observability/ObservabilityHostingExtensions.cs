@@ -16,6 +16,7 @@ public static class ObservabilityHostingExtensions
     public static TBuilder AddWorkerMetrics<TBuilder>(this TBuilder builder)
         where TBuilder : IHostApplicationBuilder
     {
+        DefaultMetrics.Configure();
         builder.Services.AddOptions<MetricsOptions>().BindConfiguration(MetricsOptions.SectionName).ValidateOnStart();
         builder.Services.AddSingleton<IValidateOptions<MetricsOptions>, MetricsOptionsValidator>();
         builder.Services.AddHostedService<ModelMetricsService>();
