@@ -10,7 +10,7 @@ STACK := scripts/local-stack.sh
 TEST_ARGS ?=
 UNIT_TEST_PROJECTS := tests/ScipixWorker.UnitTests tests/ScipixWorker.Ocr.UnitTests
 
-.PHONY: models build test test-unit clean stack-up stack-down stack-status run lint-infra
+.PHONY: models build test test-unit test-alerts clean stack-up stack-down stack-status run lint-infra
 
 models:
 	./models/fetch.sh
@@ -33,6 +33,16 @@ test: build stack-up
 	# The allocator probe again under jemalloc, as the container image runs the worker (where it can be installed).
 	jemalloc="$$($(STACK) jemalloc)" && if [ -n "$$jemalloc" ]; then MALLOC_CONF=narenas:3,oversize_threshold:0 LD_PRELOAD="$$jemalloc" \
 		$(DOTNET) test tests/ScipixWorker.UnitTests -c $(CONFIG) --no-build --filter "FullyQualifiedName~NativeAllocatorTests"; fi
+	$(MAKE) --no-print-directory test-alerts
+
+# The alerting rules (infra/prometheus): promtool's syntax check and its unit tests, and the compose stack's
+# Prometheus configuration with the rules mounted beside it, where promtool can be had (scripts/local-stack.sh
+# promtool unpacks Debian's into .local).
+test-alerts:
+	promtool="$$($(STACK) promtool)" && if [ -n "$$promtool" ]; then "$$promtool" check rules infra/prometheus/scipix-alerts.yml \
+		&& (cd infra/prometheus && "$$promtool" test rules scipix-alerts.test.yml) \
+		&& config="$$(mktemp -d)" && cp compose/prometheus.yml infra/prometheus/scipix-alerts.yml "$$config" \
+		&& "$$promtool" check config "$$config/prometheus.yml" && rm -rf "$$config"; fi
 
 # Unit tests only: no stack needed.
 test-unit: build

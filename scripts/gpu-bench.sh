@@ -20,7 +20,8 @@ exec > >(tee -a "$out/gpu-bench.log") 2>&1
 
 unxz() { xz -dc "$1" 2>/dev/null || python3 -c 'import lzma, shutil, sys; shutil.copyfileobj(lzma.open(sys.argv[1]), sys.stdout.buffer)' "$1"; }
 if [ ! -x "$stage/app/scipix" ] && [ -f "$repo/.gpu/p2/stage.tar.xz" ]; then
-  mkdir -p "$stage" && unxz "$repo/.gpu/p2/stage.tar.xz" | tar -C "$stage" -xf - || { echo "gpu-bench: cannot unpack the stage"; exit 1; }
+  mkdir -p "$stage"
+  if ! unxz "$repo/.gpu/p2/stage.tar.xz" | tar -C "$stage" -xf -; then echo "gpu-bench: cannot unpack the stage"; exit 1; fi
 fi
 # The CUDA provider: unpacked into /tmp/g by the earlier device calls (pruned: one call; whole: its parts, one call each).
 provider_lib=$stage/app/libonnxruntime_providers_cuda.so
@@ -31,8 +32,8 @@ if [ ! -f "$provider_lib" ]; then
 fi
 
 # CUDA 13, cuBLAS, cuRAND and cuDNN 9: wherever the machine has them (the CUDA toolkit, pip's nvidia-* wheels).
-libs=$(find /usr/local /opt /usr/lib -name 'libcudart.so.13*' -o -name 'libcublas.so.13*' -o -name 'libcublasLt.so.13*' \
-  -o -name 'libcurand.so.10*' -o -name 'libcudnn.so.9*' 2>/dev/null | xargs -r -n1 dirname | sort -u | paste -sd:)
+libs=$(find /usr/local /opt /usr/lib \( -name 'libcudart.so.13*' -o -name 'libcublas.so.13*' -o -name 'libcublasLt.so.13*' \
+  -o -name 'libcurand.so.10*' -o -name 'libcudnn.so.9*' \) -printf '%h\n' 2>/dev/null | sort -u | paste -sd:)
 export LD_LIBRARY_PATH="$stage/app:$libs:/usr/lib/x86_64-linux-gnu${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
 export DOTNET_SYSTEM_GLOBALIZATION_INVARIANT=1 DOTNET_CLI_TELEMETRY_OPTOUT=1
 echo "LD_LIBRARY_PATH=$LD_LIBRARY_PATH"
@@ -71,7 +72,7 @@ grep "VerifyEachNodeIsAssignedToAnEp" /tmp/g/verbose.log | head -400 > "$out/pla
 grep -iE "fallback|memcpy|not assigned" /tmp/g/verbose.log | sort | uniq -c | sort -rn | head -40 >> "$out/placement.txt"
 xz -c /tmp/g/verbose.log | head -c 15000000 > "$out/verbose.log.xz"
 python3 "$repo/scripts/ort-profile-summary.py" /tmp/g/prof/*.json > "$out/profile.txt" 2>&1
-cat "$out/profile.txt" | head -60
+head -60 "$out/profile.txt"
 # The same 40 lines with cuDNN's workspace capped (Ocr:CudnnConvUseMaxWorkspace=false), a known cause of slow
 # convolution networks on ONNX Runtime's CUDA provider.
 mkdir -p /tmp/g/prof-ws && rm -f /tmp/g/prof-ws/*.json

@@ -11,6 +11,10 @@
 #   scripts/local-stack.sh jemalloc                        the path of Debian's jemalloc (libjemalloc2), installed
 #                                                          when missing, for the worker's LD_PRELOAD (as in the
 #                                                          container image); nothing, with a warning, where it cannot
+#   scripts/local-stack.sh promtool                        the path of Prometheus' promtool, unpacked into .local from
+#                                                          Debian's prometheus package when missing (make test checks
+#                                                          the alerting rules with it); nothing, with a warning, where
+#                                                          it cannot
 #
 # A service that already answers on its port (started by hand, by another worktree, by a package's
 # postinst) is used as it is and never stopped by this script. What the script starts is recorded in
@@ -44,6 +48,8 @@ readonly azurite_pid_file="$local_dir/azurite.pid"
 readonly azurite_account=devstoreaccount1
 readonly azurite_key='Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw=='
 
+readonly promtool_dir="$local_dir/promtool"
+
 readonly all_services=(rabbitmq azurite)
 
 say() { printf 'local-stack: %s\n' "$*"; }
@@ -53,7 +59,7 @@ die() { printf 'local-stack: error: %s\n' "$*" >&2; exit 1; }
 usage() {
   cat >&2 <<EOF
 usage: scripts/local-stack.sh start|stop|status [rabbitmq|azurite ...]
-       scripts/local-stack.sh env|jemalloc
+       scripts/local-stack.sh env|jemalloc|promtool
 EOF
   exit 2
 }
@@ -481,6 +487,34 @@ ensure_jemalloc() {
   [[ -z $path ]] || printf '%s\n' "$path"
 }
 
+# promtool checks and unit-tests infra/prometheus's alerting rules. Debian has it only in the prometheus package, whose
+# install also starts a Prometheus server: the package is downloaded and unpacked into .local instead (about 19 MB),
+# which needs no root once the package lists know it. Optional: the worker does not need it.
+ensure_promtool() {
+  local path
+  path=$(command -v promtool || true)
+  [[ -n $path || ! -x $promtool_dir/usr/bin/promtool ]] || path=$promtool_dir/usr/bin/promtool
+  if [[ -z $path ]] && command -v apt-get >/dev/null; then
+    local log="$log_dir/apt.out" download="$promtool_dir/download"
+    mkdir -p "$log_dir" "$download"
+    if [[ -z $(apt-cache policy prometheus 2>/dev/null | awk '/Candidate:/ && $2 != "(none)"') ]] \
+      && { [[ ${#as_root[@]} -eq 0 ]] || command -v sudo >/dev/null; }; then
+      "${as_root[@]}" apt-get update -qq >>"$log" 2>&1 || true
+    fi
+    say "apt-get download prometheus, for its promtool (log: .local/logs/apt.out)" >&2
+    if (cd "$download" && apt-get download prometheus) >>"$log" 2>&1 \
+      && dpkg-deb -x "$download"/prometheus_*.deb "$promtool_dir" >>"$log" 2>&1; then
+      path=$promtool_dir/usr/bin/promtool
+    fi
+    rm -rf "$download"
+  fi
+  if [[ -n $path ]]; then
+    printf '%s\n' "$path"
+  else
+    warn "promtool is not available: the alerting rules (infra/prometheus) are not checked"
+  fi
+}
+
 main() {
   [[ $# -ge 1 ]] || usage
   local command=$1
@@ -515,6 +549,10 @@ main() {
     jemalloc)
       [[ $# -eq 0 ]] || usage
       ensure_jemalloc
+      ;;
+    promtool)
+      [[ $# -eq 0 ]] || usage
+      ensure_promtool
       ;;
     -h | --help | help) usage ;;
     *)

@@ -1,6 +1,4 @@
 using System.Diagnostics.Metrics;
-using System.Reflection;
-using Prometheus;
 using ScipixWorker.Observability;
 
 namespace ScipixWorker.UnitTests.Observability;
@@ -26,28 +24,10 @@ public sealed class DefaultMetricsTests
     [Fact]
     public void Every_worker_metric_is_in_the_operations_guide()
     {
-        var guide = File.ReadAllText(RepositoryFile("docs", "operations.md"));
-        var names = typeof(WorkerMetrics).GetFields(BindingFlags.Public | BindingFlags.Static)
-            .Select(field => field.GetValue(null))
-            .OfType<Collector>()
-            .Select(collector => collector.Name)
-            .ToList();
+        var guide = ObservabilityFiles.Read("docs", "operations.md");
+        var names = ObservabilityFiles.WorkerMetricNames();
 
         Assert.True(names.Count >= 20, $"{names.Count} metrics found by reflection");
         Assert.All(names, name => Assert.Contains($"`{name}`", guide, StringComparison.Ordinal));
-    }
-
-    private static string RepositoryFile(params string[] parts)
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            var candidate = Path.Combine([dir.FullName, .. parts]);
-            if (File.Exists(candidate))
-            {
-                return candidate;
-            }
-        }
-
-        throw new FileNotFoundException($"{Path.Combine(parts)} not found above the test binaries.");
     }
 }
