@@ -192,9 +192,14 @@ internal static class BenchCommand
         var runSeconds = new Option<double>("--run-seconds") { Description = "Seconds of publishing per run", DefaultValueFactory = _ => 10 };
         var maxJobs = new Option<int>("--max-jobs") { Description = "Most jobs per run", DefaultValueFactory = _ => 200 };
         var tesseract = new Option<int?>("--tesseract-limit") { Description = "Images for the Tesseract comparison", DefaultValueFactory = _ => 100 };
-        var command = new Command("matrix", "The ceiling, then e2e runs for static batch sizes and adaptive batching at rates derived from it; one markdown table")
+        var rounds = new Option<int>("--rounds")
         {
-            common.Set, common.Lines, common.Json, common.SecondsPerSize, fractions, staticSizes, runSeconds, maxJobs, tesseract,
+            Description = "Runs of every configuration at every rate, alternating (the order turns by one each round); the summary table gives medians",
+            DefaultValueFactory = _ => 1,
+        };
+        var command = new Command("matrix", "The ceiling, then e2e runs for static batch sizes and adaptive batching at rates derived from it, alternating; markdown tables")
+        {
+            common.Set, common.Lines, common.Json, common.SecondsPerSize, fractions, staticSizes, runSeconds, maxJobs, tesseract, rounds,
         };
         worker.AddTo(command);
         engine.AddTo(command);
@@ -207,30 +212,38 @@ internal static class BenchCommand
             var ceiling = CeilingRunner.Run(set, lines, engine.Read(parse), parse.GetValue(tesseract), parse.GetValue(common.SecondsPerSize), Log, cancellationToken);
             var best = ceiling.Best.ImagesPerSecond;
             var configs = MatrixConfigs(parse.GetValue(staticSizes) ?? [], extra);
+            var roundCount = Math.Max(1, parse.GetValue(rounds));
             var results = new List<E2eResult>();
-            foreach (var (label, config) in configs)
+
+            // Rate by rate, the configurations one after another: the runs compared with each other are minutes apart, not
+            // a whole matrix apart, on a machine whose load drifts.
+            foreach (var fraction in parse.GetValue(fractions) ?? [])
             {
-                foreach (var fraction in parse.GetValue(fractions) ?? [])
+                var rate = Math.Max(0.1, best * fraction);
+                var jobs = (int)Math.Clamp(rate * parse.GetValue(runSeconds), 10, Math.Max(10, parse.GetValue(maxJobs)));
+                for (var round = 0; round < roundCount; round++)
                 {
-                    var rate = Math.Max(0.1, best * fraction);
-                    var jobs = (int)Math.Clamp(rate * parse.GetValue(runSeconds), 10, Math.Max(10, parse.GetValue(maxJobs)));
-                    Log(string.Create(CultureInfo.InvariantCulture, $"matrix: {label} at {fraction:P0} of the ceiling ({rate:F1}/s, {jobs} jobs)"));
-                    var request = new E2eRequest(set, lines, Arrival.Poisson, rate, jobs, TimeSpan.FromSeconds(Math.Max(1, parse.GetValue(runSeconds)) * 3), config, workerDll,
-                        TimeSpan.FromSeconds(Math.Clamp(parse.GetValue(worker.DrainTimeout), 1, 3600)), label, worker.WarmupJobs(parse));
-                    try
+                    foreach (var (label, config) in MatrixSummary.Rotation(configs, round))
                     {
-                        results.Add(await E2eRunner.RunAsync(request, Log, cancellationToken));
-                    }
-                    catch (Exception ex) when (ex is InvalidOperationException or TimeoutException)
-                    {
-                        Log($"matrix: {label} at {fraction:P0} failed: {ex.Message}");
+                        Log(string.Create(CultureInfo.InvariantCulture, $"matrix: {label} at {fraction:P0} of the ceiling ({rate:F1}/s, {jobs} jobs), round {round + 1} of {roundCount}"));
+                        var request = new E2eRequest(set, lines, Arrival.Poisson, rate, jobs, TimeSpan.FromSeconds(Math.Max(1, parse.GetValue(runSeconds)) * 3), config, workerDll,
+                            TimeSpan.FromSeconds(Math.Clamp(parse.GetValue(worker.DrainTimeout), 1, 3600)), label, worker.WarmupJobs(parse));
+                        try
+                        {
+                            results.Add(await E2eRunner.RunAsync(request, Log, cancellationToken));
+                        }
+                        catch (Exception ex) when (ex is InvalidOperationException or TimeoutException)
+                        {
+                            Log($"matrix: {label} at {fraction:P0} failed: {ex.Message}");
+                        }
                     }
                 }
             }
 
+            var summary = MatrixSummary.Summarize(results);
             if (parse.GetValue(common.Json))
             {
-                Console.WriteLine(JsonSerializer.Serialize(new { ceiling, runs = results }, ReportJson));
+                Console.WriteLine(JsonSerializer.Serialize(new { ceiling, runs = results, summary }, ReportJson));
                 return 0;
             }
 
@@ -239,6 +252,9 @@ internal static class BenchCommand
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"End to end, {ceiling.Set} ({ceiling.Mode}); % of ceiling = throughput / {best:F1} images/s ({ceiling.Best.Engine}), % of engine = throughput / {engineBest:F1} images/s:"));
             Console.WriteLine();
             Console.WriteLine(BenchMarkdown.Runs(results, best, engineBest));
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Medians over {roundCount} round(s); against the best static size at each rate (throughput) and static 1 (p50):"));
+            Console.WriteLine();
+            Console.WriteLine(BenchMarkdown.Summary(summary));
             return 0;
         });
         return command;

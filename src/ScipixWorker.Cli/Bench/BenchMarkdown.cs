@@ -44,6 +44,22 @@ internal static class BenchMarkdown
         return text.ToString();
     }
 
+    /// <summary>The matrix's medians per configuration and rate (<see cref="MatrixSummary"/>).</summary>
+    public static string Summary(IReadOnlyList<MatrixCell> cells)
+    {
+        var text = new StringBuilder();
+        text.AppendLine("| config | offered (jobs/s) | runs | throughput: median (min-max) | vs best static | p50 ms | p95 ms | p50 vs static 1 |");
+        text.AppendLine("| --- | ---: | ---: | --- | --- | ---: | ---: | ---: |");
+        foreach (var cell in cells)
+        {
+            var versus = cell.ThroughputVsBestStatic is { } ratio ? Invariant($"{ratio:P0} ({cell.BestStatic})") : "n/a";
+            text.AppendLine(Invariant(
+                $"| {cell.Label} | {cell.OfferedRate:0.#} | {cell.Runs} | {cell.MedianThroughput:F1} ({cell.MinThroughput:F1}-{cell.MaxThroughput:F1}) | {versus} | {cell.MedianP50Ms:F0} | {cell.MedianP95Ms:F0} | {Optional(cell.P50VsStatic1, "P0")} |"));
+        }
+
+        return text.ToString();
+    }
+
     public static string Pipeline(PipelineResult result)
     {
         var text = new StringBuilder();
