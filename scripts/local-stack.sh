@@ -95,6 +95,9 @@ tail_log() {
   fi
 }
 
+# Whether the package lists know a candidate for every package named (empty on a fresh machine).
+apt_knows() { [[ -n $(apt-cache policy "$@" 2>/dev/null | awk '/Candidate:/ && $2 != "(none)"') ]]; }
+
 apt_install() {
   command -v apt-get >/dev/null || die "apt-get not found: install $* by hand"
   need_root "apt-get install $*"
@@ -102,7 +105,7 @@ apt_install() {
   # is unknown, and once more if the install itself fails (a stale list points at removed files).
   local log="$log_dir/apt.out"
   mkdir -p "$log_dir"
-  if [[ -z $(apt-cache policy "$@" 2>/dev/null | awk '/Candidate:/ && $2 != "(none)"') ]]; then
+  if ! apt_knows "$@"; then
     say "apt-get update"
     "${as_root[@]}" apt-get update -qq >>"$log" 2>&1 || { tail_log "$log"; die "apt-get update failed"; }
   fi
@@ -493,12 +496,13 @@ ensure_jemalloc() {
 ensure_promtool() {
   local path
   path=$(command -v promtool || true)
-  [[ -n $path || ! -x $promtool_dir/usr/bin/promtool ]] || path=$promtool_dir/usr/bin/promtool
+  if [[ -z $path && -x $promtool_dir/usr/bin/promtool ]]; then
+    path=$promtool_dir/usr/bin/promtool
+  fi
   if [[ -z $path ]] && command -v apt-get >/dev/null; then
     local log="$log_dir/apt.out" download="$promtool_dir/download"
     mkdir -p "$log_dir" "$download"
-    if [[ -z $(apt-cache policy prometheus 2>/dev/null | awk '/Candidate:/ && $2 != "(none)"') ]] \
-      && { [[ ${#as_root[@]} -eq 0 ]] || command -v sudo >/dev/null; }; then
+    if ! apt_knows prometheus && { [[ ${#as_root[@]} -eq 0 ]] || command -v sudo >/dev/null; }; then
       "${as_root[@]}" apt-get update -qq >>"$log" 2>&1 || true
     fi
     say "apt-get download prometheus, for its promtool (log: .local/logs/apt.out)" >&2
