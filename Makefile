@@ -30,9 +30,11 @@ stack-status:
 # The tests read the same configuration keys as the worker (RabbitMq__*, BlobStorage__*), from the stack's env.
 test: build stack-up
 	eval "$$($(STACK) env)" && $(DOTNET) test ScipixWorker.sln -c $(CONFIG) --no-build $(TEST_ARGS)
-	# The allocator probe again under jemalloc, as the container image runs the worker (where it can be installed).
-	jemalloc="$$($(STACK) jemalloc)" && if [ -n "$$jemalloc" ]; then MALLOC_CONF=narenas:3,oversize_threshold:0 LD_PRELOAD="$$jemalloc" \
-		$(DOTNET) test tests/ScipixWorker.UnitTests -c $(CONFIG) --no-build --filter "FullyQualifiedName~NativeAllocatorTests"; fi
+	# The allocator probe and the model inputs' native memory again under jemalloc, as the container image runs the
+	# worker (where it can be installed).
+	jemalloc="$$($(STACK) jemalloc)" && if [ -n "$$jemalloc" ]; then export MALLOC_CONF=narenas:3,oversize_threshold:0 LD_PRELOAD="$$jemalloc" \
+		&& $(DOTNET) test tests/ScipixWorker.UnitTests -c $(CONFIG) --no-build --filter "FullyQualifiedName~NativeAllocatorTests" \
+		&& $(DOTNET) test tests/ScipixWorker.Ocr.UnitTests -c $(CONFIG) --no-build --filter "FullyQualifiedName~NativeTensor"; fi
 	$(MAKE) --no-print-directory test-alerts
 
 # The alerting rules (infra/prometheus): promtool's syntax check and its unit tests, and the compose stack's
