@@ -160,6 +160,7 @@ internal static class PipelineRunner
         Headroom = source.Headroom,
         Smoothing = source.Smoothing,
         ExploreInterval = source.ExploreInterval,
+        BehindWait = source.BehindWait,
         Hysteresis = source.Hysteresis,
     };
 

@@ -39,6 +39,7 @@ public sealed class AdaptiveBatchController
     private int _current;
     private long _decisions;
     private int _samplesSinceGrow;
+    private TimeSpan _behindUntil = TimeSpan.MinValue; // while now is before this, jobs are waiting upstream
 
     /// <summary>
     /// Starts at the smallest size with nothing measured. <paramref name="largestBatch"/>: the most crops the scheduler can
@@ -154,6 +155,30 @@ public sealed class AdaptiveBatchController
     }
 
     /// <summary>
+    /// Reports how long a job waited upstream (in the broker) before the worker took it. A wait of at least
+    /// <see cref="BatchingOptions.BehindWait"/> marks the worker as behind for the arrival window that follows.
+    /// </summary>
+    public void ObserveUpstreamWait(TimeSpan now, TimeSpan wait)
+    {
+        if (_options.BehindWait > TimeSpan.Zero && wait >= _options.BehindWait)
+        {
+            lock (_gate)
+            {
+                _behindUntil = now + ArrivalWindow;
+            }
+        }
+    }
+
+    /// <summary>Whether jobs taken within the last arrival window had waited upstream at least <see cref="BatchingOptions.BehindWait"/>.</summary>
+    public bool IsBehind(TimeSpan now)
+    {
+        lock (_gate)
+        {
+            return now < _behindUntil;
+        }
+    }
+
+    /// <summary>
     /// Decides the next batch given the items waiting now and how long the oldest has waited. <paramref name="idleExecutors"/>:
     /// the other executors waiting for crops at this moment, each about to take a batch of its own.
     /// </summary>
@@ -172,6 +197,13 @@ public sealed class AdaptiveBatchController
             var (size, reason) = ChooseSize(rate, backlog);
             _current = size;
             var wait = WaitFor(size, backlog, rate, oldestWait);
+            if (now < _behindUntil && reason is BatchReason.KeepUp or BatchReason.Saturated)
+            {
+                // Behind: jobs wait upstream, so throughput is their latency. Every crop already queued goes along, up to
+                // the sizes not measured to cost more a line, none left to the idle executors (BatchingOptions.BehindWait).
+                return Last = new BatchDecision(Math.Max(size, AllQueued(size, backlog)), wait, reason);
+            }
+
             return Last = new BatchDecision(reason == BatchReason.KeepUp ? Math.Max(size, Queued(size, backlog - (Math.Max(0, idleExecutors) * size))) : size, wait, reason);
         }
     }
@@ -254,6 +286,30 @@ public sealed class AdaptiveBatchController
         }
 
         return (Stick(best, candidateWins: Throughput(best) > Throughput(_current) * (1 + _options.Hysteresis)), BatchReason.Saturated);
+    }
+
+    // Behind: the queued crops a batch of `size` takes, up to the cap: the largest size measured lately to give no fewer
+    // lines a second than `size` by more than the hysteresis, or one size more that is not measured (or stale), which this
+    // batch then measures; a batch grows into unmeasured sizes one at a time, never straight to the whole queue.
+    private int AllQueued(int size, int backlog)
+    {
+        var most = Math.Min(Math.Max(_options.MinBatchSize, _cap), backlog);
+        var take = size;
+        var measuring = false;
+        for (var b = size + 1; b <= most; b++)
+        {
+            if (!double.IsNaN(_cost[b]) && !Stale(b))
+            {
+                take = Throughput(b) * (1 + _options.Hysteresis) >= Throughput(size) ? b : take;
+            }
+            else if (!measuring && b == take + 1)
+            {
+                take = b;
+                measuring = true;
+            }
+        }
+
+        return take;
     }
 
     private bool Stale(int size) => _decisions - _measuredAt[size] > _options.ExploreInterval;

@@ -72,6 +72,15 @@ public sealed class BatchingOptions
     [Range(1, 100_000)]
     public int ExploreInterval { get; set; } = 200;
 
+    /// <summary>
+    /// Upstream wait at which the worker counts as behind: while jobs taken in the last seconds had waited this long in
+    /// the broker (their queue wait), a batch takes every crop already queued, up to sizes not measured to cost more a
+    /// line, instead of leaving crops to the idle executors for latency. Their latency is then the broker's, and the CPU a
+    /// line that larger batches save is throughput. Zero: never behind.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00", "01:00:00")]
+    public TimeSpan BehindWait { get; set; } = TimeSpan.FromMilliseconds(500);
+
     /// <summary>A different size is chosen only if it is estimated this much better (fraction): no oscillation.</summary>
     [Range(0.0, 1.0)]
     public double Hysteresis { get; set; } = 0.1;

@@ -66,6 +66,9 @@ internal sealed class RecognitionScheduler : IDisposable
         }
     }
 
+    /// <summary>Reports a job's wait upstream (in the broker) to the controller (<see cref="BatchingOptions.BehindWait"/>).</summary>
+    public void ObserveUpstreamWait(TimeSpan wait) => _controller?.ObserveUpstreamWait(Now, wait);
+
     /// <summary>
     /// The largest batch this scheduler runs: the static size or Batching:MaxBatchSize, or fewer where the memory budget
     /// lets a call hold fewer crops of the narrowest tensor (the controller's bound).

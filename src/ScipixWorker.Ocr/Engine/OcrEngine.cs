@@ -139,6 +139,18 @@ public sealed class OcrEngine : IDisposable
     public int RecognitionQueueDepth => _scheduler.IsValueCreated ? _scheduler.Value.QueueDepth : 0;
 
     /// <summary>
+    /// Reports how long a job waited upstream (in the broker) before it was taken: the recognition scheduler batches for
+    /// throughput while jobs wait that long (Batching:BehindWait, docs/batching.md).
+    /// </summary>
+    public void ObserveUpstreamWait(TimeSpan wait)
+    {
+        if (_scheduler.IsValueCreated)
+        {
+            _scheduler.Value.ObserveUpstreamWait(wait);
+        }
+    }
+
+    /// <summary>
     /// The most crops one recognition batch of the pipelined path takes: Batching:MaxBatchSize (StaticBatchSize in static
     /// mode), or fewer where the memory budget's share of a call holds fewer crops of the narrowest tensor.
     /// </summary>

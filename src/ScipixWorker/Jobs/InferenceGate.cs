@@ -20,6 +20,9 @@ internal sealed class InferenceGate(OcrEngine engine, IOptions<WorkerOptions> op
 
     public OcrModelInfo Model => engine.Model;
 
+    /// <summary>A job's wait in the broker, for the recognition scheduler (Batching:BehindWait).</summary>
+    public void ObserveUpstreamWait(TimeSpan wait) => engine.ObserveUpstreamWait(wait);
+
     /// <summary>
     /// Waits for a slot (given up when <paramref name="stopWaiting"/> or <paramref name="cancellationToken"/>
     /// fires), then recognizes. <paramref name="stopWaiting"/> also gives up a job whose line crops are all

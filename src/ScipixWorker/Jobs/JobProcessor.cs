@@ -104,6 +104,7 @@ internal sealed class JobProcessor(
         {
             var queueWait = QueueWait(context);
             WorkerMetrics.StageDuration.WithLabels(WorkerMetrics.Stage.QueueWait).Observe(queueWait.TotalSeconds);
+            inference.ObserveUpstreamWait(queueWait);
             ThrowIfPastDeadline(job);
             ThrowIfStopping();
 
