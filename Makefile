@@ -33,7 +33,7 @@ test: build stack-up
 	# The allocator probe and the model inputs' native memory again under jemalloc, as the container image runs the
 	# worker (where it can be installed).
 	jemalloc="$$($(STACK) jemalloc)" && if [ -n "$$jemalloc" ]; then export MALLOC_CONF=narenas:3,oversize_threshold:0 LD_PRELOAD="$$jemalloc" \
-		&& $(DOTNET) test tests/ScipixWorker.UnitTests -c $(CONFIG) --no-build --filter "FullyQualifiedName~NativeAllocatorTests" \
+		&& $(DOTNET) test tests/ScipixWorker.UnitTests -c $(CONFIG) --no-build --filter "FullyQualifiedName~NativeAllocatorTests|FullyQualifiedName~NativeTensor" \
 		&& $(DOTNET) test tests/ScipixWorker.Ocr.UnitTests -c $(CONFIG) --no-build --filter "FullyQualifiedName~NativeTensor"; fi
 	$(MAKE) --no-print-directory test-alerts
 

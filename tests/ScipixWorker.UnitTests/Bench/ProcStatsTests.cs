@@ -14,6 +14,13 @@ public sealed class ProcStatsTests
     }
 
     [Fact]
+    public void Minor_faults_are_field_10()
+    {
+        Assert.Equal(120000, ProcStats.ParseMinorFaults(Stat));
+        Assert.Equal(120000, ProcStats.ParseMinorFaults(Stat.Replace("(dotnet)", "(a) b (c)", StringComparison.Ordinal)));
+    }
+
+    [Fact]
     public void A_command_name_with_spaces_and_parentheses_does_not_shift_the_fields()
     {
         var stat = Stat.Replace("(dotnet)", "(my (odd) worker)", StringComparison.Ordinal);
@@ -45,5 +52,6 @@ public sealed class ProcStatsTests
 
         Assert.True(ProcStats.CpuTime(Environment.ProcessId) > TimeSpan.Zero);
         Assert.True(ProcStats.PeakRss(Environment.ProcessId) > 1024 * 1024);
+        Assert.True(ProcStats.MinorFaults(Environment.ProcessId) > 0);
     }
 }

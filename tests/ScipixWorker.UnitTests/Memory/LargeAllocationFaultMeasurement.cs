@@ -1,4 +1,5 @@
 using System.Runtime.InteropServices;
+using ScipixWorker.Cli.Bench;
 using ScipixWorker.Memory;
 
 namespace ScipixWorker.UnitTests.Memory;
@@ -37,7 +38,5 @@ public sealed class LargeAllocationFaultMeasurement
         Assert.True(faults > 0);
     }
 
-    // Field 10 of /proc/self/stat (minflt), counted after the command name's closing parenthesis.
-    private static long MinorFaults() =>
-        long.Parse(File.ReadAllText("/proc/self/stat").Split(')')[1].Split(' ', StringSplitOptions.RemoveEmptyEntries)[7], System.Globalization.CultureInfo.InvariantCulture);
+    private static long MinorFaults() => ProcStats.MinorFaults(Environment.ProcessId) ?? 0;
 }

@@ -1,6 +1,7 @@
+using ScipixWorker.Cli.Bench;
 using ScipixWorker.Ocr.Engine;
 
-namespace ScipixWorker.Ocr.UnitTests.Engine;
+namespace ScipixWorker.UnitTests.Memory;
 
 // Counts this process's page faults: not run in parallel with the other tests of the assembly.
 [Collection(nameof(NativeTensorFaultTests))]
@@ -34,11 +35,5 @@ public sealed class NativeTensorFaultTests
         }
     }
 
-    // The process's minor page faults so far (/proc/self/stat, field 10).
-    private static long MinorFaults()
-    {
-        var stat = File.ReadAllText("/proc/self/stat");
-        var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
-        return long.Parse(fields[7], System.Globalization.CultureInfo.InvariantCulture);
-    }
+    private static long MinorFaults() => ProcStats.MinorFaults(Environment.ProcessId) ?? throw new PlatformNotSupportedException("/proc is Linux's");
 }
