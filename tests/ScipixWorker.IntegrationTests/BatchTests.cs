@@ -45,6 +45,46 @@ public sealed class BatchTests
     }
 
     [Fact]
+    public async Task Receipts_and_lines_all_finish_when_fewer_crops_may_wait_than_one_receipt_has()
+    {
+        // At most one crop waiting for recognition before the next image is detected: each receipt's 30-odd lines hold
+        // back every later job until they are nearly all read, and nothing may wait on itself.
+        // The worker's own deliveries: one job each, 64 at a time, so every job here is in flight at once.
+        await using var worker = new WorkerUnderTest(new()
+        {
+            ["Worker:MaxQueuedCrops"] = "1", ["Worker:MaxBatchSize"] = "1", ["Worker:ConcurrentBatches"] = "64", ["Worker:ResultCacheEntries"] = "0",
+        });
+        await using var broker = await Broker.ConnectAsync();
+        await worker.StartAsync();
+        var receipt = await worker.UploadAsync("receipt.jpg", SampleImages.Receipt);
+        var expected = new Dictionary<Guid, (string Truth, double MaxCer)>();
+        var jobs = new List<RecognizeDocument>();
+        for (var i = 0; i < 3; i++)
+        {
+            var job = new RecognizeDocument(Guid.NewGuid(), receipt);
+            expected[job.JobId] = (SampleImages.ReceiptTruth, 0.25);
+            jobs.Add(job);
+            var (file, truth) = SampleImages.Lines[i];
+            var line = new RecognizeDocument(Guid.NewGuid(), await worker.UploadAsync(file, SampleImages.Bytes(file)), new RecognitionOptions(RecognitionOnly: true));
+            expected[line.JobId] = (truth, 0.1);
+            jobs.Add(line);
+        }
+
+        await worker.SendAsync([.. jobs]);
+        await broker.WaitForResultsAsync(expected.Keys, TimeSpan.FromSeconds(90));
+
+        var results = broker.For(expected.Keys);
+        Assert.Equal(jobs.Count, results.Count);
+        foreach (var result in results)
+        {
+            Assert.True(result.Recognized, result.Body.ToString());
+            var (truth, maxCer) = expected[result.JobId];
+            var cer = SampleImages.Cer(truth, result.Text!);
+            Assert.True(cer <= maxCer, $"CER {cer:P1}: expected '{truth}', got '{result.Text}'");
+        }
+    }
+
+    [Fact]
     public async Task A_corrupt_image_a_decompression_bomb_a_missing_blob_a_disallowed_container_and_a_late_job_fail_alone_in_their_batch()
     {
         // Ocr:MaxPixels = 1 M caps one decode at 16 MB: the bomb's 10 frames on a 1000 x 1000 canvas need 40 MB.

@@ -261,10 +261,11 @@ internal static class BenchCommand
     }
 
     /// <summary>
-    /// The matrix's worker configurations. Static runs set both the pipeline's keys (Batching:*) and today's
-    /// MassTransit batch limit (Worker:MaxBatchSize), so they mean something before and after the pipeline lands,
-    /// and turn the memory budget off (Ocr:MemoryBudgetMegabytes=0), which would otherwise cap batches of wide
-    /// crops: a static size is the baseline exactly as configured.
+    /// The matrix's worker configurations. A static size N is the well-tuned static worker: recognizer calls of N
+    /// (Batching:*) fed by MassTransit deliveries of N jobs, two at a time (Worker:MaxBatchSize, ConcurrentBatches;
+    /// the prefetch 2N), the baseline every matrix so far ran; and the memory budget off (Ocr:MemoryBudgetMegabytes=0),
+    /// which would otherwise cap batches of wide crops: a static size is the baseline exactly as configured. The
+    /// adaptive run is the worker's defaults.
     /// </summary>
     internal static IReadOnlyList<(string Label, Dictionary<string, string> Config)> MatrixConfigs(IEnumerable<int> staticSizes, IReadOnlyDictionary<string, string> extra)
     {
@@ -272,7 +273,7 @@ internal static class BenchCommand
         foreach (var size in staticSizes)
         {
             var value = size.ToString(CultureInfo.InvariantCulture);
-            configs.Add(($"static {size}", With(extra, ("Batching:Mode", "static"), ("Batching:StaticBatchSize", value), ("Worker:MaxBatchSize", value), ("Ocr:MemoryBudgetMegabytes", "0"))));
+            configs.Add(($"static {size}", With(extra, ("Batching:Mode", "static"), ("Batching:StaticBatchSize", value), ("Worker:MaxBatchSize", value), ("Worker:ConcurrentBatches", "2"), ("Ocr:MemoryBudgetMegabytes", "0"))));
         }
 
         configs.Add(("adaptive", With(extra, ("Batching:Mode", "adaptive"))));

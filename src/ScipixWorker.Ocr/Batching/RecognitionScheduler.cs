@@ -29,6 +29,7 @@ internal sealed class RecognitionScheduler : IDisposable
     private readonly long _epoch = Stopwatch.GetTimestamp();
     private int _disposed;
     private int _running; // executors inside a recognizer call
+    private TaskCompletionSource _queueShrank = NewSignal(); // completed and replaced whenever crops leave the queue (taken or dropped)
 
     public RecognitionScheduler(TextRecognizer recognizer, BatchingOptions options, bool padToBucket, IRecognitionObserver? observer, ILogger logger)
     {
@@ -63,6 +64,27 @@ internal sealed class RecognitionScheduler : IDisposable
             {
                 return _pending.Count + _inbox.Reader.Count;
             }
+        }
+    }
+
+    /// <summary>
+    /// Completes once fewer than <paramref name="limit"/> crops wait for a batch (at once if they already do, or once
+    /// the scheduler is disposed). A producer that awaits this before preparing more crops (decoding and detecting
+    /// the next image) keeps its work from running ahead of recognition: the CPU goes to the crops already here, and
+    /// the oldest jobs finish first.
+    /// </summary>
+    public async Task WaitForQueueBelowAsync(int limit, CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            // The signal before the depth: crops taken after this read complete it, so no wake-up is missed.
+            var taken = Volatile.Read(ref _queueShrank);
+            if (QueueDepth < limit || Volatile.Read(ref _disposed) != 0)
+            {
+                return;
+            }
+
+            await taken.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
         }
     }
 
@@ -152,6 +174,10 @@ internal sealed class RecognitionScheduler : IDisposable
 
     private TimeSpan Now => Stopwatch.GetElapsedTime(_epoch);
 
+    private static TaskCompletionSource NewSignal() => new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    private void SignalQueueShrank() => Interlocked.Exchange(ref _queueShrank, NewSignal()).TrySetResult();
+
     private void AbandonUnstarted(Call call, RecognitionItem?[] items, CancellationToken token)
     {
         lock (_gate)
@@ -173,12 +199,19 @@ internal sealed class RecognitionScheduler : IDisposable
 
     private void Abandon(RecognitionItem item, CancellationToken token)
     {
+        bool dropped;
         lock (_gate)
         {
-            if (!_pending.Remove(item) && item.State == RecognitionItemState.Inbox)
+            dropped = _pending.Remove(item);
+            if (!dropped && item.State == RecognitionItemState.Inbox)
             {
                 item.State = RecognitionItemState.Cancelled;
             }
+        }
+
+        if (dropped)
+        {
+            SignalQueueShrank();
         }
 
         item.Completion.TrySetCanceled(token);
@@ -267,6 +300,11 @@ internal sealed class RecognitionScheduler : IDisposable
                     foreach (var item in batch)
                     {
                         ((Call)item.Owner).Started = true;
+                    }
+
+                    if (batch.Count > 0)
+                    {
+                        SignalQueueShrank();
                     }
 
                     return (batch, Now - started, _pending.Count + _inbox.Reader.Count);
@@ -428,6 +466,7 @@ internal sealed class RecognitionScheduler : IDisposable
             item.Completion.TrySetException(new ObjectDisposedException(nameof(RecognitionScheduler)));
         }
 
+        _queueShrank.TrySetResult();
         _stopping.Dispose();
     }
 }

@@ -139,6 +139,14 @@ public sealed class OcrEngine : IDisposable
     public int RecognitionQueueDepth => _scheduler.IsValueCreated ? _scheduler.Value.QueueDepth : 0;
 
     /// <summary>
+    /// Completes once fewer than <paramref name="limit"/> line crops wait for a recognition batch of the pipelined path
+    /// (at once when <paramref name="limit"/> is 0 or less, or nothing has been queued yet): awaited before an image's
+    /// first stage, it keeps decoding and detection from running ahead of recognition (Worker:MaxQueuedCrops).
+    /// </summary>
+    public Task WaitForRecognitionQueueBelowAsync(int limit, CancellationToken cancellationToken) =>
+        limit > 0 && _scheduler.IsValueCreated ? _scheduler.Value.WaitForQueueBelowAsync(limit, cancellationToken) : Task.CompletedTask;
+
+    /// <summary>
     /// Reports how long a job waited upstream (in the broker) before it was taken: the recognition scheduler batches for
     /// throughput while jobs wait that long (Batching:BehindWait, docs/batching.md).
     /// </summary>

@@ -10,13 +10,16 @@ namespace ScipixWorker.Jobs;
 /// and running it off the thread pool keeps MassTransit's and Kestrel's threads free. The slot is released when
 /// the line crops are queued for the engine's recognition scheduler, so the next job's detection overlaps this
 /// job's recognition, and crops of all jobs share recognizer batches (docs/batching.md). Jobs wait for a slot
-/// asynchronously.
+/// asynchronously, and a job holding a slot waits until fewer than Worker:MaxQueuedCrops line crops wait for
+/// recognition, so decoding and detection never run far ahead of recognition: the oldest jobs finish first and the
+/// crops waiting in memory stay few.
 /// </summary>
 internal sealed class InferenceGate(OcrEngine engine, IOptions<WorkerOptions> options) : IDisposable
 {
     private readonly SemaphoreSlim _slots = new(options.Value.EffectiveConcurrentInferences);
     private readonly DedicatedThreads _threads = new(options.Value.EffectiveConcurrentInferences, "scipix-stage1", ModelArena.JoinCurrentThread);
     private readonly int _pagesInFlight = options.Value.PagesInFlightPerJob;
+    private readonly int _maxQueuedCrops = options.Value.MaxQueuedCrops;
 
     public OcrModelInfo Model => engine.Model;
 
@@ -56,6 +59,16 @@ internal sealed class InferenceGate(OcrEngine engine, IOptions<WorkerOptions> op
         {
             using var waiting = CancellationTokenSource.CreateLinkedTokenSource(stopWaiting, cancellationToken);
             await _slots.WaitAsync(waiting.Token);
+            try
+            {
+                // With the slot held: the next image's decoding and detection wait until recognition has caught up.
+                await engine.WaitForRecognitionQueueBelowAsync(_maxQueuedCrops, waiting.Token);
+            }
+            catch
+            {
+                _slots.Release();
+                throw;
+            }
         }
         finally
         {

@@ -14,24 +14,32 @@ public sealed class WorkerOptions : IValidatableObject
     public string QueueName { get; set; } = "recognize-document";
 
     /// <summary>
-    /// Most jobs in one batch (MassTransit's MessageLimit): the upper bound of what is taken from RabbitMQ at
-    /// once; the recognition scheduler decides how much of it goes into each inference call.
+    /// Most jobs in one MassTransit delivery batch (MessageLimit). 1 by default: each job is a delivery of its own,
+    /// <see cref="ConcurrentBatches"/> of them run at once, and each is acknowledged as soon as it is answered; the
+    /// line crops of all jobs in flight still share recognizer calls, batched in-process (docs/batching.md). Larger
+    /// deliveries measured slower: a delivery closes on MassTransit's <see cref="BatchTimeLimit"/> timer, so under
+    /// load the prefetched messages sat in many deliveries of 1-3 jobs with two running (few jobs in flight, small
+    /// recognizer calls), and at light load every job waited for the timer (docs/benchmarks.md, "Deliveries of one").
     /// </summary>
     [Range(1, 1000)]
-    public int MaxBatchSize { get; set; } = 32;
+    public int MaxBatchSize { get; set; } = 1;
 
     /// <summary>
-    /// Longest wait for a batch to fill before the partial batch is processed. Short: under load batches fill
-    /// at once anyway (the prefetched messages are already here), and at light load a job should not wait for
-    /// company (batching into inference calls happens in-process). Measured at 14 jobs/s: p50 48-53 ms at 1 ms,
-    /// 55-59 ms at 10 ms, 40-44 ms with no batching at all (docs/benchmarks.md).
+    /// With <see cref="MaxBatchSize"/> above 1: longest wait for a delivery batch to fill before the partial batch is
+    /// processed. Short: at light load a job should not wait for company (batching into inference calls happens
+    /// in-process). Measured at 14 jobs/s: p50 48-53 ms at 1 ms, 55-59 ms at 10 ms, 40-44 ms with deliveries of one
+    /// (docs/benchmarks.md).
     /// </summary>
     [Range(typeof(TimeSpan), "00:00:00.001", "00:10:00")]
     public TimeSpan BatchTimeLimit { get; set; } = TimeSpan.FromMilliseconds(1);
 
-    /// <summary>Batches processed at the same time (MassTransit's ConcurrencyLimit).</summary>
+    /// <summary>
+    /// Delivery batches processed at the same time (MassTransit's ConcurrencyLimit); with deliveries of one job, the
+    /// jobs in flight. 64 lets the recognition scheduler see the crops of every prefetched job; the CPU-bound work is
+    /// bounded separately (<see cref="MaxConcurrentInferences"/>, <see cref="MaxQueuedCrops"/>).
+    /// </summary>
     [Range(1, 100)]
-    public int ConcurrentBatches { get; set; } = 2;
+    public int ConcurrentBatches { get; set; } = 64;
 
     /// <summary>
     /// Unacknowledged messages the broker may push ahead; 0 means MaxBatchSize x ConcurrentBatches, the least
@@ -43,6 +51,16 @@ public sealed class WorkerOptions : IValidatableObject
     /// <summary>Images recognized at the same time (CPU-bound); 0 means one per core.</summary>
     [Range(0, 1024)]
     public int MaxConcurrentInferences { get; set; }
+
+    /// <summary>
+    /// An image starts decoding and detection only while fewer than this many line crops wait for recognition; 0: no
+    /// limit. Without it, a burst of page jobs would detect every page while the first pages' lines wait, so every
+    /// job finished late (processor sharing) and the waiting crops held memory. A receipt has 30-60 lines: at 64 the
+    /// next page is detected while the last one's lines are recognized. Single-line jobs (a crop each) reach it only with more
+    /// than 64 jobs in flight.
+    /// </summary>
+    [Range(0, 1_000_000)]
+    public int MaxQueuedCrops { get; set; } = 64;
 
     /// <summary>
     /// Pages of one document (a multi-page TIFF or PDF) in flight at once: they are decoded, detected and cropped,

@@ -44,8 +44,11 @@ internal sealed class WorkerUnderTest : IAsyncDisposable
             ["BlobStorage:ResultContainer"] = ResultContainer,
             ["BlobStorage:IdempotencyContainer"] = IdempotencyContainer,
             ["Worker:QueueName"] = QueueName,
+            // Deliveries of several jobs, two at a time (the worker's default is one job, 64 at a time), so that the
+            // tests see jobs share a delivery and fail alone in it.
             ["Worker:MaxBatchSize"] = "4",
             ["Worker:BatchTimeLimit"] = "00:00:00.200",
+            ["Worker:ConcurrentBatches"] = "2",
             ["Worker:ShutdownTimeout"] = "00:00:10",
             ["Worker:TransientRetryDelay"] = "00:00:00.050",
             ["Health:Port"] = HealthPort.ToString(System.Globalization.CultureInfo.InvariantCulture),

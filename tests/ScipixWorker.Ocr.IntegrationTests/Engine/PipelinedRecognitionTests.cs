@@ -107,6 +107,40 @@ public sealed class PipelinedRecognitionTests(EngineFixture fixture)
     }
 
     [Fact]
+    public async Task Waiting_for_the_queue_to_shrink_ends_once_recognition_has_taken_enough_crops()
+    {
+        var observer = new RecordingObserver { Hold = new ManualResetEventSlim(false) };
+        using var engine = Engine(new BatchingOptions { Mode = BatchingMode.Static, StaticBatchSize = 1, Executors = 1 }, observer);
+        var ct = TestContext.Current.CancellationToken;
+        Task<OcrDocument> Line(int i) => engine.RecognizeAsync(Fixtures.Bytes("sroie", LineNames[i] + ".png"), OcrMode.SingleLine, ct);
+
+        Assert.True(engine.WaitForRecognitionQueueBelowAsync(1, ct).IsCompletedSuccessfully); // nothing queued yet
+        // The executor is held with its first crop, so the next four wait in the queue.
+        var first = Line(0);
+        Assert.True(observer.Decided.Wait(TimeSpan.FromSeconds(30), ct));
+        var others = Enumerable.Range(1, 4).Select(Line).ToArray();
+        Assert.Equal(4, engine.RecognitionQueueDepth);
+
+        var belowThree = engine.WaitForRecognitionQueueBelowAsync(3, ct);
+        using var cancel = new CancellationTokenSource();
+        var cancelled = engine.WaitForRecognitionQueueBelowAsync(3, cancel.Token);
+        Assert.True(engine.WaitForRecognitionQueueBelowAsync(5, ct).IsCompletedSuccessfully);
+        Assert.True(engine.WaitForRecognitionQueueBelowAsync(0, ct).IsCompletedSuccessfully); // 0: no limit
+        await Task.Delay(200, ct);
+        Assert.False(belowThree.IsCompleted);
+
+        await cancel.CancelAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => cancelled);
+        Assert.False(belowThree.IsCompleted);
+
+        observer.Hold.Set();
+        await belowThree.WaitAsync(TimeSpan.FromSeconds(30), ct);
+        Assert.True(engine.RecognitionQueueDepth < 3);
+        await Task.WhenAll([first, .. others]);
+        Assert.Equal(5, observer.Batches.Count);
+    }
+
+    [Fact]
     public async Task Abandoning_unstarted_calls_drops_only_calls_with_no_crop_in_a_batch()
     {
         // The executor runs the receipt's first crop, then is held with its second.
