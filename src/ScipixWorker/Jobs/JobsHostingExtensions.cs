@@ -107,7 +107,7 @@ public static class JobsHostingExtensions
                 Log.ConsumerConfigured(
                     context.GetRequiredService<ILogger<RecognizeDocumentBatchConsumer>>(), worker.QueueName, worker.MaxBatchSize,
                     worker.BatchTimeLimit.TotalMilliseconds, worker.ConcurrentBatches, worker.EffectivePrefetchCount, worker.EffectiveConcurrentInferences,
-                    context.GetRequiredService<IdempotencyGuard>().Describe());
+                    worker.MaxQueuedCrops, context.GetRequiredService<IdempotencyGuard>().Describe());
             });
         });
         return builder;
