@@ -46,12 +46,19 @@ internal static class BenchCommand
 
         public Option<int?> Warmup { get; } = new("--warmup") { Description = "Unmeasured jobs published first, in a burst: JIT, connections (default 1000 lines or 20 pages); a rate run then offers its rate for 5 s, unmeasured (0: neither)" };
 
+        public Option<double?> JitSettle { get; } = new("--jit-settle")
+        {
+            Description = "After the warm-up, unmeasured bursts of half its size follow while the worker's JIT took more than this share of the last one's time, "
+                + $"at most {JitSettling.MaxRounds} (default {JitSettling.DefaultShare:0.##}, 0 with --warmup given: that many jobs exactly; 0: the warm-up alone)",
+        };
+
         public void AddTo(Command command)
         {
             command.Options.Add(Worker);
             command.Options.Add(WorkerConfig);
             command.Options.Add(DrainTimeout);
             command.Options.Add(Warmup);
+            command.Options.Add(JitSettle);
         }
 
         public string WorkerDll(ParseResult parse) =>
@@ -59,6 +66,8 @@ internal static class BenchCommand
             : WorkerProcess.FindWorkerDll() ?? throw new FileNotFoundException("ScipixWorker.dll not found: build it (dotnet build src/ScipixWorker -c Release) or pass --worker.");
 
         public int? WarmupJobs(ParseResult parse) => parse.GetValue(Warmup) is { } jobs ? Math.Clamp(jobs, 0, 10_000) : null;
+
+        public double? JitSettleShare(ParseResult parse) => parse.GetValue(JitSettle) is { } share ? Math.Clamp(share, 0, 1) : null;
 
         public Dictionary<string, string> Config(ParseResult parse) => ParseConfig(parse.GetValue(WorkerConfig) ?? []);
     }
@@ -97,7 +106,8 @@ internal static class BenchCommand
                 worker.WorkerDll(parse),
                 TimeSpan.FromSeconds(Math.Clamp(parse.GetValue(worker.DrainTimeout), 1, 3600)),
                 "e2e",
-                worker.WarmupJobs(parse));
+                worker.WarmupJobs(parse),
+                worker.JitSettleShare(parse));
             E2eResult result;
             try
             {
@@ -227,7 +237,7 @@ internal static class BenchCommand
                     {
                         Log(string.Create(CultureInfo.InvariantCulture, $"matrix: {label} at {fraction:P0} of the ceiling ({rate:F1}/s, {jobs} jobs), round {round + 1} of {roundCount}"));
                         var request = new E2eRequest(set, lines, Arrival.Poisson, rate, jobs, TimeSpan.FromSeconds(Math.Max(1, parse.GetValue(runSeconds)) * 3), config, workerDll,
-                            TimeSpan.FromSeconds(Math.Clamp(parse.GetValue(worker.DrainTimeout), 1, 3600)), label, worker.WarmupJobs(parse));
+                            TimeSpan.FromSeconds(Math.Clamp(parse.GetValue(worker.DrainTimeout), 1, 3600)), label, worker.WarmupJobs(parse), worker.JitSettleShare(parse));
                         try
                         {
                             results.Add(await E2eRunner.RunAsync(request, Log, cancellationToken));

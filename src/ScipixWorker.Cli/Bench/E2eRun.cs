@@ -12,7 +12,8 @@ internal sealed record E2eRequest(
     string WorkerDll,
     TimeSpan DrainTimeout,
     string Label,
-    int? Warmup = null)
+    int? Warmup = null,
+    double? JitSettle = null)
 {
     /// <summary>
     /// Unmeasured jobs before the measured ones (default 1,000 lines or 20 pages): the steady state of a
@@ -21,6 +22,14 @@ internal sealed record E2eRequest(
     /// worker's CPU samples during a 300-job burst after 4 or after 100 warm-up jobs; docs/benchmarks.md).
     /// </summary>
     public int WarmupJobs => Warmup ?? (Lines ? 1000 : 20);
+
+    /// <summary>
+    /// After the warm-up burst, more unmeasured bursts of half its size follow while the worker's JIT took more than
+    /// this share of the last one's time (<see cref="JitSettling"/>; 0: the warm-up alone). By default
+    /// <see cref="JitSettling.DefaultShare"/>, or 0 where the caller chose the warm-up's size (<c>--warmup 4</c> measures a
+    /// cold replica).
+    /// </summary>
+    public double JitSettleShare => JitSettle ?? (Warmup is null ? JitSettling.DefaultShare : 0);
 
     /// <summary>
     /// After the warm-up burst, a rate run offers its rate for this long, unmeasured: the code paths of a steady
@@ -96,6 +105,12 @@ internal sealed record E2eResult
     /// (docs/load-test.md); null when not exported.
     /// </summary>
     public double? WorkerJitSeconds { get; init; }
+
+    /// <summary>Unmeasured jobs before the window: the warm-up burst, the rounds until the JIT settled, the paced seconds.</summary>
+    public int WarmupJobs { get; init; }
+
+    /// <summary>The JIT's share of each unmeasured burst's time, the first warm-up first (<see cref="JitSettling"/>).</summary>
+    public IReadOnlyList<double>? WarmupJitShares { get; init; }
 
     /// <summary>
     /// The native allocator the worker ran on (scipix_native_allocator_info: jemalloc where Debian's libjemalloc2 is

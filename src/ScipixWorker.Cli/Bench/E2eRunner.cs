@@ -107,9 +107,12 @@ internal static class E2eRunner
             // A burst, then for a rate run a few seconds at the measured rate: the code a steady arrival rate reaches
             // (the scheduler's keep-up path, the consumer's small deliveries, timers) is not all hot after a burst
             // (E2eRequest.PacedWarmup).
-            async Task Unmeasured(IReadOnlyList<TimeSpan> offsets, string what)
+            var warmupJobCount = 0;
+            async Task<TimeSpan> Unmeasured(IReadOnlyList<TimeSpan> offsets, string what)
             {
                 var warmupJobs = offsets.Select(_ => NextJob()).ToList();
+                warmupJobCount += warmupJobs.Count;
+                var roundStart = Stopwatch.GetTimestamp();
                 remaining = warmupJobs.Count;
                 allArrived = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
                 foreach (var job in warmupJobs)
@@ -123,11 +126,37 @@ internal static class E2eRunner
                 {
                     throw new TimeoutException($"The worker returned no result for its {warmupJobs.Count} {what} within {warmupTimeout.TotalSeconds:F0} s:\n{worker.Tail()}");
                 }
+
+                return Stopwatch.GetElapsedTime(roundStart);
             }
 
+            // A burst of unmeasured jobs and the JIT's share of its time.
+            async Task<double?> WarmupBurst(int count, string what)
+            {
+                var jitBefore = JitSeconds(await worker.ScrapeAsync(cancellationToken));
+                var elapsed = await Unmeasured(RateSchedule.Create(Arrival.Burst, 0, count, TimeSpan.Zero), what);
+                var jitAfter = JitSeconds(await worker.ScrapeAsync(cancellationToken));
+                return jitAfter - jitBefore is { } jit ? JitSettling.Share(jit, elapsed.TotalSeconds) : null;
+            }
+
+            var jitShares = new List<double>();
             if (request.WarmupJobs > 0)
             {
-                await Unmeasured(RateSchedule.Create(Arrival.Burst, 0, request.WarmupJobs, TimeSpan.Zero), "warm-up jobs");
+                // The warm-up burst, then more while the JIT still recompiles hot paths (JitSettling).
+                var share = await WarmupBurst(request.WarmupJobs, "warm-up jobs");
+                var roundJobs = JitSettling.RoundJobs(request.WarmupJobs);
+                for (var added = 0; JitSettling.Again(share, request.JitSettleShare, added); added++)
+                {
+                    jitShares.Add(share!.Value);
+                    log(string.Create(CultureInfo.InvariantCulture, $"warm-up: the JIT took {share:P0} of the last burst; {roundJobs} jobs more"));
+                    share = await WarmupBurst(roundJobs, "warm-up jobs");
+                }
+
+                if (share is { } last)
+                {
+                    jitShares.Add(last);
+                }
+
                 if (request.Arrival != Arrival.Burst && request.Rate > 0)
                 {
                     var seconds = E2eRequest.PacedWarmup.TotalSeconds;
@@ -196,8 +225,7 @@ internal static class E2eRunner
             var batches = Window("scipix_batch_size");
             var crops = Window("scipix_recognition_batch_crops");
             var decisions = metricsAfter is null ? null : Decisions(metricsBefore, metricsAfter);
-            const string JitTime = "system_runtime_dotnet_jit_compilation_time";
-            var jitSeconds = metricsAfter is null || metricsBefore is null ? null : PrometheusText.Value(metricsAfter, JitTime) - PrometheusText.Value(metricsBefore, JitTime);
+            var jitSeconds = JitSeconds(metricsAfter) - JitSeconds(metricsBefore);
             var exitCode = await worker.StopAsync(TimeSpan.FromSeconds(30));
             return new E2eResult
             {
@@ -224,6 +252,8 @@ internal static class E2eRunner
                 MeanCropsPerCall = crops is { Count: > 0 } ? crops.Mean : null,
                 Decisions = decisions,
                 WorkerJitSeconds = jitSeconds,
+                WarmupJobs = warmupJobCount,
+                WarmupJitShares = request.WarmupJobs > 0 ? jitShares : null,
                 Allocator = allocator,
                 LoadAverage = $"{loadBefore} -> {loadAfter}",
                 WorkerExitCode = exitCode,
@@ -258,6 +288,10 @@ internal static class E2eRunner
             await queue.Send(jobs[i], cancellationToken);
         }
     }
+
+    // Seconds the worker's JIT has spent compiling since it started; null without a scrape or the metric.
+    private static double? JitSeconds(string? exposition) =>
+        exposition is null ? null : PrometheusText.Value(exposition, "system_runtime_dotnet_jit_compilation_time");
 
     // The recognizer's batch decisions by reason between two scrapes.
     private static Dictionary<string, double> Decisions(string? before, string after)
