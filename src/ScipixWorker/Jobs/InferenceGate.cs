@@ -12,7 +12,8 @@ namespace ScipixWorker.Jobs;
 /// job's recognition, and crops of all jobs share recognizer batches (docs/batching.md). Jobs wait for a slot
 /// asynchronously, and a job holding a slot waits until fewer than Worker:MaxQueuedCrops line crops wait for
 /// recognition, so decoding and detection never run far ahead of recognition: the oldest jobs finish first and the
-/// crops waiting in memory stay few.
+/// crops waiting in memory stay few. Before that, at most Worker:ImagesAhead jobs download and hold their image while
+/// they wait for a slot; the others wait before downloading.
 /// </summary>
 internal sealed class InferenceGate(OcrEngine engine, IOptions<WorkerOptions> options) : IDisposable
 {
@@ -20,11 +21,36 @@ internal sealed class InferenceGate(OcrEngine engine, IOptions<WorkerOptions> op
     private readonly DedicatedThreads _threads = new(options.Value.EffectiveConcurrentInferences, "scipix-stage1", ModelArena.JoinCurrentThread);
     private readonly int _pagesInFlight = options.Value.PagesInFlightPerJob;
     private readonly int _maxQueuedCrops = options.Value.MaxQueuedCrops;
+    private readonly SemaphoreSlim? _ahead = options.Value.ImagesAhead > 0 ? new(options.Value.ImagesAhead) : null;
 
     public OcrModelInfo Model => engine.Model;
 
     /// <summary>A job's wait in the broker, for the recognition scheduler (Batching:BehindWait).</summary>
     public void ObserveUpstreamWait(TimeSpan wait) => engine.ObserveUpstreamWait(wait);
+
+    /// <summary>
+    /// Waits until the job may download its image (<c>Worker:ImagesAhead</c>): the reservation is handed back when the
+    /// job takes its first stage-1 slot (<see cref="RecognizeAsync"/>), or when disposed, whichever comes first.
+    /// </summary>
+    public async Task<ImageReservation> ReserveImageAsync(CancellationToken stopWaiting, CancellationToken cancellationToken)
+    {
+        if (_ahead is null)
+        {
+            return new ImageReservation(null);
+        }
+
+        WorkerMetrics.InferencesWaiting.Inc();
+        try
+        {
+            using var waiting = CancellationTokenSource.CreateLinkedTokenSource(stopWaiting, cancellationToken);
+            await _ahead.WaitAsync(waiting.Token);
+            return new ImageReservation(_ahead);
+        }
+        finally
+        {
+            WorkerMetrics.InferencesWaiting.Dec();
+        }
+    }
 
     /// <summary>
     /// Waits for a slot (given up when <paramref name="stopWaiting"/> or <paramref name="cancellationToken"/>
@@ -37,14 +63,15 @@ internal sealed class InferenceGate(OcrEngine engine, IOptions<WorkerOptions> op
     /// Once its first pages are recognized the job has started: later groups wait for a slot whatever
     /// <paramref name="stopWaiting"/> says, and finish.
     /// </remarks>
-    public async Task<OcrDocument> RecognizeAsync(ReadOnlyMemory<byte> image, OcrMode mode, CancellationToken stopWaiting, CancellationToken cancellationToken)
+    public async Task<OcrDocument> RecognizeAsync(
+        ReadOnlyMemory<byte> image, OcrMode mode, ImageReservation? reservation, CancellationToken stopWaiting, CancellationToken cancellationToken)
     {
         var pages = new List<OcrPage>();
         OcrDocument group;
         do
         {
             var started = pages.Count > 0;
-            group = await RecognizePagesAsync(image, mode, new PageRange(pages.Count, _pagesInFlight), started ? CancellationToken.None : stopWaiting, cancellationToken);
+            group = await RecognizePagesAsync(image, mode, new PageRange(pages.Count, _pagesInFlight), reservation, started ? CancellationToken.None : stopWaiting, cancellationToken);
             pages.AddRange(group.Pages);
         }
         while (group.Pages.Count > 0 && pages.Count < group.SourcePages);
@@ -52,7 +79,8 @@ internal sealed class InferenceGate(OcrEngine engine, IOptions<WorkerOptions> op
         return pages.Count == group.Pages.Count ? group : new OcrDocument(pages) { Format = group.Format, SourcePages = group.SourcePages };
     }
 
-    private async Task<OcrDocument> RecognizePagesAsync(ReadOnlyMemory<byte> image, OcrMode mode, PageRange range, CancellationToken stopWaiting, CancellationToken cancellationToken)
+    private async Task<OcrDocument> RecognizePagesAsync(
+        ReadOnlyMemory<byte> image, OcrMode mode, PageRange range, ImageReservation? reservation, CancellationToken stopWaiting, CancellationToken cancellationToken)
     {
         WorkerMetrics.InferencesWaiting.Inc();
         try
@@ -75,6 +103,8 @@ internal sealed class InferenceGate(OcrEngine engine, IOptions<WorkerOptions> op
             WorkerMetrics.InferencesWaiting.Dec();
         }
 
+        // The image is being decoded: the next job may download its own.
+        reservation?.Dispose();
         Task<OcrDocument> recognition;
         try
         {
@@ -93,5 +123,14 @@ internal sealed class InferenceGate(OcrEngine engine, IOptions<WorkerOptions> op
     {
         _threads.Dispose();
         _slots.Dispose();
+        _ahead?.Dispose();
     }
+}
+
+/// <summary>A job's leave to hold a downloaded image before its first stage (<see cref="InferenceGate.ReserveImageAsync"/>); disposing it twice is harmless.</summary>
+internal sealed class ImageReservation(SemaphoreSlim? ahead) : IDisposable
+{
+    private SemaphoreSlim? _ahead = ahead;
+
+    public void Dispose() => Interlocked.Exchange(ref _ahead, null)?.Release();
 }

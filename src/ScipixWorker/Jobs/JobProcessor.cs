@@ -109,6 +109,10 @@ internal sealed class JobProcessor(
             ThrowIfStopping();
 
             var blob = images.Resolve(job.Image);
+
+            // Downloaded images wait for a stage-1 slot in memory: only Worker:ImagesAhead of them at a time.
+            using var reservation = await inference.ReserveImageAsync(lifetime.ApplicationStopping, cancellationToken);
+            ThrowIfPastDeadline(job);
             var downloadStarted = Stopwatch.GetTimestamp();
             var image = await retry.ExecuteAsync($"Reading {blob}", job.JobId, c => images.DownloadAsync(blob, c), cancellationToken);
             var download = Stopwatch.GetElapsedTime(downloadStarted);
@@ -126,7 +130,7 @@ internal sealed class JobProcessor(
             }
             else
             {
-                document = await inference.RecognizeAsync(image, mode, lifetime.ApplicationStopping, cancellationToken);
+                document = await inference.RecognizeAsync(image, mode, reservation, lifetime.ApplicationStopping, cancellationToken);
                 WorkerMetrics.CountPages(document);
                 if (cacheKey is not null)
                 {

@@ -107,7 +107,7 @@ public static class JobsHostingExtensions
                 Log.ConsumerConfigured(
                     context.GetRequiredService<ILogger<RecognizeDocumentBatchConsumer>>(), worker.QueueName, worker.MaxBatchSize,
                     worker.BatchTimeLimit.TotalMilliseconds, worker.ConcurrentBatches, worker.EffectivePrefetchCount, worker.EffectiveConcurrentInferences,
-                    worker.MaxQueuedCrops, context.GetRequiredService<IdempotencyGuard>().Describe());
+                    worker.MaxQueuedCrops, worker.ImagesAhead, context.GetRequiredService<IdempotencyGuard>().Describe());
             });
         });
         return builder;
