@@ -92,8 +92,9 @@ internal static class E2eRunner
 
             // Scraped once before any job, as Prometheus does from the start: the first collection starts prometheus-net's
             // meter adapter, and the code it and the instruments' first measurements compile (about a thousand methods)
-            // then falls in the warm-up instead of the measured window.
-            await worker.ScrapeAsync(cancellationToken);
+            // then falls in the warm-up instead of the measured window. Its JIT time is the mark the first warm-up burst's
+            // share is counted from.
+            var jitMark = JitSeconds(await worker.ScrapeAsync(cancellationToken));
             var queue = await bus.GetSendEndpoint(new Uri($"queue:{queueName}"));
             var options = new RecognitionOptions(request.Lines, DetailLevel.Text);
             var jobNumber = 0;
@@ -130,16 +131,25 @@ internal static class E2eRunner
                 return Stopwatch.GetElapsedTime(roundStart);
             }
 
-            // A burst of unmeasured jobs and the JIT's share of its time.
+            // A burst of unmeasured jobs and the JIT's share of its time (kept in jitShares), counted from the last scrape's
+            // mark: one scrape after each burst serves as the next one's start.
+            var jitShares = new List<double>();
             async Task<double?> WarmupBurst(int count, string what)
             {
-                var jitBefore = JitSeconds(await worker.ScrapeAsync(cancellationToken));
                 var elapsed = await Unmeasured(RateSchedule.Create(Arrival.Burst, 0, count, TimeSpan.Zero), what);
-                var jitAfter = JitSeconds(await worker.ScrapeAsync(cancellationToken));
-                return jitAfter - jitBefore is { } jit ? JitSettling.Share(jit, elapsed.TotalSeconds) : null;
+                var jit = JitSeconds(await worker.ScrapeAsync(cancellationToken));
+                var spent = jit - jitMark;
+                jitMark = jit;
+                if (spent is not { } seconds)
+                {
+                    return null;
+                }
+
+                var share = JitSettling.Share(seconds, elapsed.TotalSeconds);
+                jitShares.Add(share);
+                return share;
             }
 
-            var jitShares = new List<double>();
             if (request.WarmupJobs > 0)
             {
                 // The warm-up burst, then more while the JIT still recompiles hot paths (JitSettling).
@@ -147,14 +157,8 @@ internal static class E2eRunner
                 var roundJobs = JitSettling.RoundJobs(request.WarmupJobs);
                 for (var added = 0; JitSettling.Again(share, request.JitSettleShare, added); added++)
                 {
-                    jitShares.Add(share!.Value);
                     log(string.Create(CultureInfo.InvariantCulture, $"warm-up: the JIT took {share:P0} of the last burst; {roundJobs} jobs more"));
                     share = await WarmupBurst(roundJobs, "warm-up jobs");
-                }
-
-                if (share is { } last)
-                {
-                    jitShares.Add(last);
                 }
 
                 if (request.Arrival != Arrival.Burst && request.Rate > 0)

@@ -39,17 +39,8 @@ internal sealed class InferenceGate(OcrEngine engine, IOptions<WorkerOptions> op
             return new ImageReservation(null);
         }
 
-        WorkerMetrics.InferencesWaiting.Inc();
-        try
-        {
-            using var waiting = CancellationTokenSource.CreateLinkedTokenSource(stopWaiting, cancellationToken);
-            await _ahead.WaitAsync(waiting.Token);
-            return new ImageReservation(_ahead);
-        }
-        finally
-        {
-            WorkerMetrics.InferencesWaiting.Dec();
-        }
+        await WaitCountedAsync(_ahead.WaitAsync, stopWaiting, cancellationToken);
+        return new ImageReservation(_ahead);
     }
 
     /// <summary>
@@ -82,26 +73,23 @@ internal sealed class InferenceGate(OcrEngine engine, IOptions<WorkerOptions> op
     private async Task<OcrDocument> RecognizePagesAsync(
         ReadOnlyMemory<byte> image, OcrMode mode, PageRange range, ImageReservation? reservation, CancellationToken stopWaiting, CancellationToken cancellationToken)
     {
-        WorkerMetrics.InferencesWaiting.Inc();
-        try
-        {
-            using var waiting = CancellationTokenSource.CreateLinkedTokenSource(stopWaiting, cancellationToken);
-            await _slots.WaitAsync(waiting.Token);
-            try
+        await WaitCountedAsync(
+            async waiting =>
             {
-                // With the slot held: the next image's decoding and detection wait until recognition has caught up.
-                await engine.WaitForRecognitionQueueBelowAsync(_maxQueuedCrops, waiting.Token);
-            }
-            catch
-            {
-                _slots.Release();
-                throw;
-            }
-        }
-        finally
-        {
-            WorkerMetrics.InferencesWaiting.Dec();
-        }
+                await _slots.WaitAsync(waiting);
+                try
+                {
+                    // With the slot held: the next image's decoding and detection wait until recognition has caught up.
+                    await engine.WaitForRecognitionQueueBelowAsync(_maxQueuedCrops, waiting);
+                }
+                catch
+                {
+                    _slots.Release();
+                    throw;
+                }
+            },
+            stopWaiting,
+            cancellationToken);
 
         // The image is being decoded: the next job may download its own.
         reservation?.Dispose();
@@ -117,6 +105,21 @@ internal sealed class InferenceGate(OcrEngine engine, IOptions<WorkerOptions> op
         }
 
         return await recognition;
+    }
+
+    // A wait before the first stage, counted in scipix_inferences_waiting and given up when either token fires.
+    private static async Task WaitCountedAsync(Func<CancellationToken, Task> wait, CancellationToken stopWaiting, CancellationToken cancellationToken)
+    {
+        WorkerMetrics.InferencesWaiting.Inc();
+        try
+        {
+            using var waiting = CancellationTokenSource.CreateLinkedTokenSource(stopWaiting, cancellationToken);
+            await wait(waiting.Token);
+        }
+        finally
+        {
+            WorkerMetrics.InferencesWaiting.Dec();
+        }
     }
 
     public void Dispose()
