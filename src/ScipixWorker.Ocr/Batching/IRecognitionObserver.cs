@@ -25,4 +25,6 @@ public interface IRecognitionObserver
 /// <param name="QueueDepth">Crops still waiting after the batch was taken.</param>
 /// <param name="Jobs">Distinct callers (documents) whose crops the batch held.</param>
 /// <param name="ReadAgain">Crops that were condensed and read again stretched, in a second model call inside this one (<c>Ocr:CondensedLines</c>).</param>
-public readonly record struct RecognitionBatch(int Size, int TensorWidth, TimeSpan Execution, TimeSpan FillWait, int QueueDepth, int Jobs, int ReadAgain);
+/// <param name="LineWidth">The mean width the crops need on their own (<see cref="Recognition.TextRecognizer.MeanWidth"/>): <paramref name="TensorWidth"/> less the padding, per crop; what the controller's costs are per column of.</param>
+public readonly record struct RecognitionBatch(
+    int Size, int TensorWidth, TimeSpan Execution, TimeSpan FillWait, int QueueDepth, int Jobs, int ReadAgain, int LineWidth);

@@ -364,9 +364,11 @@ internal sealed class RecognitionScheduler : IDisposable
         }
 
         var execution = Now - started;
-        _controller?.ObserveBatch(batch.Count, execution, fillWait, width, readAgainTime);
+        // Per column of the lines, not of the padded tensor: the padding a larger batch brings is charged to its size.
+        var lineWidth = TextRecognizer.MeanWidth(crops, _recognizer.Buckets.MinWidth);
+        _controller?.ObserveBatch(batch.Count, execution, fillWait, lineWidth, readAgainTime);
         var jobs = batch.Select(i => i.Owner).Distinct().Count();
-        Notify(o => o.BatchCompleted(new RecognitionBatch(batch.Count, width, execution, fillWait, depth, jobs, readAgain)));
+        Notify(o => o.BatchCompleted(new RecognitionBatch(batch.Count, width, execution, fillWait, depth, jobs, readAgain, lineWidth)));
     }
 
     // Moves crops from the channel into the bucket queue, up to its capacity (so at most twice the capacity

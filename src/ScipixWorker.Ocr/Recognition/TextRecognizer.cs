@@ -111,6 +111,26 @@ internal sealed class TextRecognizer : IDisposable
     }
 
     /// <summary>
+    /// The mean of the tensor widths the lines of a batch need on their own (48 x their aspect ratio, at least
+    /// <paramref name="minWidth"/>): the columns of <see cref="BatchWidth"/> that are not padding, per line.
+    /// </summary>
+    public static int MeanWidth(IReadOnlyList<RgbBuffer> batch, int minWidth)
+    {
+        if (batch.Count == 0)
+        {
+            return minWidth;
+        }
+
+        var sum = 0L;
+        foreach (var line in batch)
+        {
+            sum += WidthBuckets.Needed(line.Width, line.Height, minWidth);
+        }
+
+        return (int)Math.Round(sum / (double)batch.Count);
+    }
+
+    /// <summary>
     /// The tensor width for a batch: 48 x the widest aspect ratio, at least <paramref name="minWidth"/>
     /// (PaddleOCR's max_wh_ratio, which starts at 320 px; <c>Ocr:RecognizerMinWidth</c>).
     /// </summary>

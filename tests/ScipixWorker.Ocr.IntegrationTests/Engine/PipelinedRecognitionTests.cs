@@ -36,8 +36,14 @@ public sealed class PipelinedRecognitionTests(EngineFixture fixture)
         if (mode == BatchingMode.Static)
         {
             Assert.Contains(observer.Batches, b => b.Size > 1 && b.Jobs > 1);
+
+            // Lines of different widths in one batch: the narrower ones are padded, and that is not counted as lines.
+            Assert.Contains(observer.Batches, b => b.Size > 1 && b.LineWidth < b.TensorWidth);
         }
 
+        // The controller's costs are per column of the lines: never more than the tensor's, the same for a crop alone.
+        Assert.All(observer.Batches, b => Assert.InRange(b.LineWidth, WidthBuckets.DefaultMinWidth, b.TensorWidth));
+        Assert.All(observer.Batches.Where(b => b.Size == 1), b => Assert.Equal(b.TensorWidth, b.LineWidth));
         Assert.Equal(0, engine.RecognitionQueueDepth);
     }
 

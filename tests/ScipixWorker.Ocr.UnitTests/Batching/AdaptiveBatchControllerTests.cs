@@ -80,14 +80,32 @@ public sealed class AdaptiveBatchControllerTests
         var controller = new AdaptiveBatchController(Options());
         for (var i = 0; i < 10; i++)
         {
-            controller.ObserveBatch(1, TimeSpan.FromSeconds(0.024 * 960 / 320), TimeSpan.Zero, tensorWidth: 960);
-            controller.ObserveBatch(4, TimeSpan.FromSeconds(4 * 1.2 * 0.024 * 224 / 320), TimeSpan.Zero, tensorWidth: 224);
+            controller.ObserveBatch(1, TimeSpan.FromSeconds(0.024 * 960 / 320), TimeSpan.Zero, lineWidth: 960);
+            controller.ObserveBatch(4, TimeSpan.FromSeconds(4 * 1.2 * 0.024 * 224 / 320), TimeSpan.Zero, lineWidth: 224);
         }
 
         var perLineAlone = controller.EstimatedSeconds(1);
         var perLineInFours = controller.EstimatedSeconds(4) / 4;
         Assert.True(perLineAlone < perLineInFours, $"{perLineAlone * 1000:F1} ms a line alone vs {perLineInFours * 1000:F1} ms in fours");
         Assert.InRange(perLineInFours / perLineAlone, 1.15, 1.25);
+    }
+
+    [Fact]
+    public void Padding_to_the_widest_line_of_a_batch_is_charged_to_its_size()
+    {
+        // No batching gain: a batch of four costs four single lines per column of its tensor. The single lines need 300 px
+        // each; the batches of four pad lines needing 250 px on average to 320, so each of their lines costs 320/250 of
+        // one read alone, and the estimate says so.
+        var controller = new AdaptiveBatchController(Options());
+        const double perColumn = 0.024 / 320;
+        for (var i = 0; i < 10; i++)
+        {
+            controller.ObserveBatch(1, TimeSpan.FromSeconds(perColumn * 300), TimeSpan.Zero, lineWidth: 300);
+            controller.ObserveBatch(4, TimeSpan.FromSeconds(4 * perColumn * 320), TimeSpan.Zero, lineWidth: 250);
+        }
+
+        var perLineInFours = controller.EstimatedSeconds(4) / 4;
+        Assert.Equal(320.0 / 250, perLineInFours / controller.EstimatedSeconds(1), 2);
     }
 
     [Fact]
@@ -98,7 +116,7 @@ public sealed class AdaptiveBatchControllerTests
         for (var i = 0; i < 20; i++)
         {
             var again = i % 2 == 0 ? TimeSpan.FromMilliseconds(25) : TimeSpan.Zero;
-            controller.ObserveBatch(1, TimeSpan.FromMilliseconds(20) + again, TimeSpan.Zero, tensorWidth: 224, lineDependent: again);
+            controller.ObserveBatch(1, TimeSpan.FromMilliseconds(20) + again, TimeSpan.Zero, lineWidth: 224, lineDependent: again);
         }
 
         Assert.Equal(0.020, controller.EstimatedSeconds(1), 6);

@@ -70,6 +70,9 @@ public sealed class InputShapeTests
         Assert.Equal(224, TextRecognizer.BatchWidth([new RgbBuffer(100, 48), new RgbBuffer(50, 24)], 224));
         Assert.Equal(250, TextRecognizer.BatchWidth([new RgbBuffer(100, 48), new RgbBuffer(125, 24)], 224));
         Assert.Equal(960, TextRecognizer.BatchWidth([new RgbBuffer(100, 48), new RgbBuffer(480, 24)], 224));
+        // The mean of what each needs alone: (224 + 250) / 2 and (224 + 960) / 2.
+        Assert.Equal(237, TextRecognizer.MeanWidth([new RgbBuffer(100, 48), new RgbBuffer(125, 24)], 224));
+        Assert.Equal(592, TextRecognizer.MeanWidth([new RgbBuffer(100, 48), new RgbBuffer(480, 24)], 224));
     }
 
     [Fact]
