@@ -1,6 +1,7 @@
 using ScipixWorker.Ocr.Engine;
 using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.Formats;
+using SixLabors.ImageSharp.Memory;
 using SixLabors.ImageSharp.PixelFormats;
 using SixLabors.ImageSharp.Processing;
 
@@ -14,7 +15,21 @@ namespace ScipixWorker.Ocr.Imaging;
 /// </summary>
 internal sealed class ImageLoader(OcrEngineOptions options)
 {
-    private static readonly Configuration Decoding = CreateConfiguration();
+    /// <summary>
+    /// ImageSharp's settings for decoding: one thread a decode, and pixel memory from ImageSharp's allocator without its
+    /// pool of large blocks.
+    /// </summary>
+    /// <remarks>
+    /// ImageSharp's default allocator keeps the 4 MiB blocks of large images for reuse, up to an eighth of the memory
+    /// the process may use (2.9 GiB on a 24 GB host, 256 MiB under a 2 GiB container limit), and trims them only about a
+    /// minute after they were last used: during a burst of pages, the blocks of the largest pages decoded at once stayed
+    /// resident. A decoded page lives only until it is copied into an <see cref="RgbBuffer"/>, so nothing gains from
+    /// keeping its blocks: without the pool they go back to the native allocator as the image is disposed, where the
+    /// detector's activations reuse them (the stage-1 threads share the model threads' jemalloc arena,
+    /// <see cref="Engine.ModelArena"/>). Images of up to 1 MiB still come from the shared array pool. Bursts of receipt
+    /// pages peak about 38 MiB lower, no slower (docs/benchmarks.md, "Decoded pages without ImageSharp's pool").
+    /// </remarks>
+    internal static readonly Configuration Decoding = CreateConfiguration();
 
     /// <summary>Checks the header and the limits without decoding: the format and the (first) page's size.</summary>
     /// <exception cref="OcrException">The input is empty, too large, corrupt or of an unsupported format.</exception>
@@ -325,6 +340,7 @@ internal sealed class ImageLoader(OcrEngineOptions options)
         var configuration = Configuration.Default.Clone();
         // Decoding runs on many jobs at once; one decode fanning out over every core only adds contention.
         configuration.MaxDegreeOfParallelism = 1;
+        configuration.MemoryAllocator = MemoryAllocator.Create(new MemoryAllocatorOptions { MaximumPoolSizeMegabytes = 0 });
         return configuration;
     }
 

@@ -1,3 +1,4 @@
+using System.Reflection;
 using ScipixWorker.Ocr.Engine;
 using ScipixWorker.Ocr.Imaging;
 using SixLabors.ImageSharp.Memory;
@@ -75,5 +76,25 @@ public sealed class DecodeAllocatorTests
         }
 
         Assert.Equal(0, allocator.HeldBytes);
+    }
+}
+
+public sealed class DecodeMemoryTests
+{
+    [Fact]
+    public void Decoding_keeps_no_pool_of_large_blocks()
+    {
+        // ImageSharp 2.1's allocator keeps up to poolCapacity blocks of 4 MiB after the images that used them are
+        // disposed; by default an eighth of the memory the process may use. The first assertion shows the field read is
+        // that pool's size (the default allocator pools); decoding's allocator keeps none.
+        Assert.True(PoolCapacity(SixLabors.ImageSharp.Configuration.Default.MemoryAllocator) > 0);
+        Assert.Equal(0, PoolCapacity(ImageLoader.Decoding.MemoryAllocator));
+    }
+
+    private static int PoolCapacity(MemoryAllocator allocator)
+    {
+        var field = allocator.GetType().GetField("poolCapacity", BindingFlags.NonPublic | BindingFlags.Instance)
+            ?? throw new InvalidOperationException($"{allocator.GetType()} has no poolCapacity: ImageSharp changed; read its pool's size another way.");
+        return (int)field.GetValue(allocator)!;
     }
 }
