@@ -187,7 +187,7 @@ internal static class GapColons
     private static RgbBuffer Cut(GreyStrip strip, int from, int to, StripColon colon, float bandTop, float bandBottom)
     {
         var crop = new RgbBuffer(to - from, strip.Height);
-        crop.Data.AsSpan().Fill(byte.MaxValue);
+        crop.Data.Fill(byte.MaxValue);
         var margin = 0.25f * (bandBottom - bandTop);
         var top = Math.Max(0, (int)(bandTop - margin));
         var bottom = Math.Min(strip.Height - 1, (int)(bandBottom + margin));
@@ -234,7 +234,7 @@ internal static class GapColons
         }
     }
 
-    private static float Grey(byte[] rgb, int pixel) => (rgb[3 * pixel] + rgb[(3 * pixel) + 1] + rgb[(3 * pixel) + 2]) / 3f;
+    private static float Grey(ReadOnlySpan<byte> rgb, int pixel) => (rgb[3 * pixel] + rgb[(3 * pixel) + 1] + rgb[(3 * pixel) + 2]) / 3f;
 
     // The point of a quad at fractions (u across, v down) of its width and height.
     private static Vector2 At(Quad quad, float u, float v)

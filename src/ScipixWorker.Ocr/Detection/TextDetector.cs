@@ -148,7 +148,7 @@ internal sealed class TextDetector : IDisposable
     }
 
     // The page at the detector's input size: the page itself when it already is, else a resized copy from the buffer
-    // pool (1-3 MB, read once, into the tensor: not large-object garbage per page).
+    // rented buffers (1-3 MB, read once, into the tensor: not large-object garbage per page).
     private RgbBuffer InputOf(RgbBuffer page)
     {
         var (width, height) = InputSize(page.Width, page.Height, _limitSide, _minAreaSide);
@@ -162,12 +162,12 @@ internal sealed class TextDetector : IDisposable
         return resized;
     }
 
-    // Gives a buffer of InputOf (or one turned from it) back to the pool; never the caller's page.
+    // Releases a buffer of InputOf (or one turned from it); never the caller's page.
     private static void ReturnInput(RgbBuffer input, RgbBuffer page)
     {
         if (!ReferenceEquals(input, page))
         {
-            input.ReturnToPool();
+            input.Release();
         }
     }
 

@@ -313,12 +313,19 @@ public sealed class OcrEngine : IDisposable
             }
         }
 
-        var recognized = _recognizer.Recognize(decoded.Select(d => d.Image).ToList(), cancellationToken);
-        for (var k = 0; k < decoded.Count; k++)
+        try
         {
-            var (index, image) = decoded[k];
-            results[index] = new LineResult(
-                new RecognizedLine(recognized[k].Text, recognized[k].Confidence, Quad.FromRectangle(0, 0, image.Width, image.Height)), null);
+            var recognized = _recognizer.Recognize(decoded.Select(d => d.Image).ToList(), cancellationToken);
+            for (var k = 0; k < decoded.Count; k++)
+            {
+                var (index, image) = decoded[k];
+                results[index] = new LineResult(
+                    new RecognizedLine(recognized[k].Text, recognized[k].Confidence, Quad.FromRectangle(0, 0, image.Width, image.Height)), null);
+            }
+        }
+        finally
+        {
+            decoded.ForEach(d => d.Image.Release());
         }
 
         return results;
@@ -553,15 +560,15 @@ public sealed class OcrEngine : IDisposable
     }
 
     /// <summary>
-    /// Stage 1: the page's line crops, in reading order, upright (a single-line page is its own crop). A full page's
-    /// buffer goes back to the page pool here: the crops are copies.
+    /// Stage 1: the page's line crops, in reading order, upright (a single-line page is its own crop,
+    /// <see cref="RgbBuffer.Kept"/>). A full page's buffer is released here: the crops are copies.
     /// </summary>
     private PreparedPage PreparePage(
         RgbBuffer page, int pageNumber, OcrMode mode, TimeSpan decode, IReadOnlyList<TextLayerLine> overScan, CancellationToken cancellationToken)
     {
         if (mode == OcrMode.SingleLine)
         {
-            return new PreparedPage(pageNumber, page.Width, page.Height, null, [page], decode, TimeSpan.Zero, TimeSpan.Zero);
+            return new PreparedPage(pageNumber, page.Width, page.Height, null, [page.Kept()], decode, TimeSpan.Zero, TimeSpan.Zero);
         }
 
         var started = Stopwatch.GetTimestamp();
@@ -625,7 +632,7 @@ public sealed class OcrEngine : IDisposable
         var markCrops = marks.Select(q => QuadCropper.Crop(page, q)).ToList();
         marks.AddRange(gapColons.Select(g => g.Box));
         markCrops.AddRange(gapColons.Select(g => g.Crop));
-        page.ReturnToPool();
+        page.Release();
 
         return new PreparedPage(pageNumber, page.Width, page.Height, [.. quads, .. marks], [.. crops, .. markCrops], decode,
             Stopwatch.GetElapsedTime(started, detected), Stopwatch.GetElapsedTime(detected), quarterTurns)
@@ -680,8 +687,8 @@ public sealed class OcrEngine : IDisposable
     /// such crops; the detector's boxes inside one cut it tighter (sroie_lines read as pages: 4.85 % CER from the boxes,
     /// 3.2 % whole). Its box is the detected text's extent, named as the text reads. Which way up it is, the recognizer
     /// decides (<see cref="UnsureLineImages"/>): with one line there is no page to vote, and the angle classifier alone
-    /// takes short capitals (CASH, AMOUNT) for upside down and misses a turned heading. An upright page is its own crop,
-    /// so it does not go back to the pool.
+    /// takes short capitals (CASH, AMOUNT) for upside down and misses a turned heading. An upright page is its own crop
+    /// (<see cref="RgbBuffer.Kept"/>: copied out of native memory where a large one was there).
     /// </summary>
     private PreparedPage PrepareLineImage(
         RgbBuffer page, int pageNumber, List<Quad> quads, int uprightTurns, TimeSpan decode, IReadOnlyList<TextLayerLine> overScan, TimeSpan detect)
@@ -689,13 +696,17 @@ public sealed class OcrEngine : IDisposable
         var extent = Quad.FromRectangle(
             quads.Min(q => q.MinX), quads.Min(q => q.MinY),
             quads.Max(q => q.MaxX) - quads.Min(q => q.MinX), quads.Max(q => q.MaxY) - quads.Min(q => q.MinY));
-        var crop = page;
+        RgbBuffer crop;
         if (uprightTurns != 0)
         {
             // Its text runs down the image: a quarter turn anticlockwise sets it upright.
             extent = extent.Along(Vector2.UnitY);
             crop = QuadCropper.RotateCounterClockwise(page);
-            page.ReturnToPool();
+            page.Release();
+        }
+        else
+        {
+            crop = page.Kept();
         }
 
         return new PreparedPage(pageNumber, page.Width, page.Height, [extent], [crop], decode, detect, TimeSpan.Zero, uprightTurns)

@@ -40,7 +40,7 @@ internal static class CvResize
         if (width == source.Width && height == source.Height)
         {
             // cv::resize copies when the size does not change.
-            source.Data.AsSpan(0, source.Stride * source.Height).CopyTo(destination.Data);
+            source.Data[..(source.Stride * source.Height)].CopyTo(destination.Data);
             return;
         }
 

@@ -75,7 +75,7 @@ internal static class CvWarp
             var rowStart = (sy * stride) + (sx * 3);
             for (var i = 0; i < 4; i++, rowStart += stride)
             {
-                var s = data.AsSpan(rowStart, 12);
+                var s = data.Slice(rowStart, 12);
                 var w = weights.Slice(i * 4, 4);
                 sum0 += (s[0] * w[0]) + (s[3] * w[1]) + (s[6] * w[2]) + (s[9] * w[3]);
                 sum1 += (s[1] * w[0]) + (s[4] * w[1]) + (s[7] * w[2]) + (s[10] * w[3]);

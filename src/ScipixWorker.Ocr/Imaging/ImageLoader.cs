@@ -469,8 +469,8 @@ internal sealed class ImageLoader(OcrEngineOptions options)
         public long? DecodePeakBytes { get; init; }
 
         /// <summary>
-        /// Page <paramref name="index"/> as RGB, alpha composed onto white, in a pooled buffer (the caller may
-        /// <see cref="RgbBuffer.ReturnToPool"/> it when done).
+        /// Page <paramref name="index"/> as RGB, alpha composed onto white, in a rented buffer: release it
+        /// (<see cref="RgbBuffer.Release"/>) when done; one that is not is freed when it is collected.
         /// </summary>
         /// <exception cref="OcrException">A page of a multi-page TIFF or a PDF is corrupt, over the limits or unreadable.</exception>
         public RgbBuffer Page(int index)

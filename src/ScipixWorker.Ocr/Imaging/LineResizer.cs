@@ -5,10 +5,10 @@ internal static class LineResizer
 {
     /// <summary>
     /// Resizes <paramref name="line"/> to <paramref name="height"/> pixels high keeping its aspect ratio, at
-    /// most <paramref name="maxWidth"/> wide (ceil(height * w / h), as PaddleOCR computes it), into a pooled
-    /// buffer that goes back to the pool on dispose: the resized crop is read once, into the model's input, and
+    /// most <paramref name="maxWidth"/> wide (ceil(height * w / h), as PaddleOCR computes it), into a rented
+    /// buffer that is released on dispose: the resized crop is read once, into the model's input, and
     /// crops of 48 x 600+ px would otherwise each be large-object garbage. A line that already has the size is
-    /// handed back as it is (and not returned to any pool).
+    /// handed back as it is (and not released).
     /// </summary>
     public static ResizedLine ResizePooled(RgbBuffer line, int height, int maxWidth)
     {
@@ -40,7 +40,7 @@ internal readonly struct ResizedLine(RgbBuffer image, bool rented) : IDisposable
     {
         if (rented)
         {
-            Image.ReturnToPool();
+            Image.Release();
         }
     }
 }

@@ -84,7 +84,7 @@ internal static class QuadCropper
         var pixel = source.ReadOnlyRow(y).Slice(x * 3, 3);
         for (var i = 0; i < width * height; i++)
         {
-            pixel.CopyTo(fill.Data.AsSpan(i * 3, 3));
+            pixel.CopyTo(fill.Data.Slice(i * 3, 3));
         }
 
         return fill;

@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Runtime.InteropServices;
 
 namespace ScipixWorker.Ocr.Imaging;
 
@@ -9,6 +10,18 @@ namespace ScipixWorker.Ocr.Imaging;
 /// </summary>
 internal sealed class RgbBuffer
 {
+    // Rented buffers of this size or more (decoded pages, a page resized or turned for the detector) live in native
+    // memory; smaller ones (crops resized to 48 px high, lines stretched) come from a pool of arrays.
+    internal const int NativeFromBytes = 1024 * 1024;
+
+    // Below NativeFromBytes: shared by all threads (ArrayPool.Shared keeps returns in a slot of the returning thread
+    // first), four arrays per size class at most.
+    private static readonly ArrayPool<byte> Pool = ArrayPool<byte>.Create(NativeFromBytes, 4);
+
+    private readonly byte[]? _array;
+    private readonly NativeBytes? _native;
+    private int _rented;
+
     public RgbBuffer(int width, int height)
         : this(width, height, new byte[checked(width * height * 3)])
     {
@@ -25,48 +38,132 @@ internal sealed class RgbBuffer
 
         Width = width;
         Height = height;
-        Data = data;
+        _array = data;
+    }
+
+    private RgbBuffer(int width, int height, NativeBytes native)
+    {
+        Width = width;
+        Height = height;
+        _native = native;
     }
 
     public int Width { get; }
 
     public int Height { get; }
 
-    /// <summary>R, G, B bytes, <c>Width * 3</c> per row.</summary>
-    public byte[] Data { get; }
+    /// <summary>
+    /// R, G, B bytes, <c>Width * 3</c> per row (a rented buffer's array may be longer). A rented buffer's memory is
+    /// valid until <see cref="Release"/>; reading it afterwards throws <see cref="ObjectDisposedException"/>.
+    /// </summary>
+    public Span<byte> Data => _array ?? _native!.Span;
+
+    /// <summary>True for a <see cref="Rent"/> buffer in native memory (<see cref="NativeFromBytes"/> or more).</summary>
+    internal bool IsNative => _native is not null;
+
+    /// <summary>The array of a buffer that is not in native memory (tests: which pooled array a rented one has).</summary>
+    internal byte[]? ManagedArray => _array;
 
     public int Stride => Width * 3;
 
-    public Span<byte> Row(int y) => Data.AsSpan(y * Stride, Stride);
+    public Span<byte> Row(int y) => Data.Slice(y * Stride, Stride);
 
-    public ReadOnlySpan<byte> ReadOnlyRow(int y) => Data.AsSpan(y * Stride, Stride);
+    public ReadOnlySpan<byte> ReadOnlyRow(int y) => Data.Slice(y * Stride, Stride);
 
-    // Decoded pages (6-60 MB each) and scratch images read once into a model's input (a page resized for the
-    // detector, 1-3 MB; crops resized to 48 px high, up to 0.2 MB) come from a small pool of their own instead of
-    // the large-object heap, where each left its buffer as garbage until the next full collection. Shared by all
-    // threads (ArrayPool.Shared keeps returns in a slot of the returning thread first); four arrays per size class
-    // at most, and none above 64 MB (larger pages are allocated and dropped as before).
-    private static readonly ArrayPool<byte> Pool = ArrayPool<byte>.Create(64 * 1024 * 1024, 4);
-
-    private int _pooled;
-
-    /// <summary>A buffer from the pool (contents undefined); give it back with <see cref="ReturnToPool"/> once nothing reads it.</summary>
+    /// <summary>
+    /// A buffer whose contents are undefined, for pixels read once and then given back with <see cref="Release"/>.
+    /// </summary>
+    /// <remarks>
+    /// Decoded pages (2-60 MB each) and the page resized or turned for the detector (1-3 MB) are native memory, freed
+    /// on <see cref="Release"/>, where the next allocation of any size reuses it: under jemalloc the stage-1 threads
+    /// share an arena with the model threads (<see cref="Engine.ModelArena"/>), so a page's memory serves the
+    /// detection that follows. A pool of arrays kept them on the large-object heap instead: power-of-two size classes,
+    /// a few arrays each, so a burst of pages kept an array of every class its pages had needed at once (32 MiB for a
+    /// receipt of 25 MiB), resident whether in use or not. Crops resized to 48 px high (up to 0.2 MB) still come from
+    /// a pool of arrays: many per job, and small. A rented buffer that is never released is freed when it is
+    /// collected (a job that failed half way); the engine releases every one it rents.
+    /// </remarks>
     public static RgbBuffer Rent(int width, int height)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(width);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(height);
-        return new RgbBuffer(width, height, Pool.Rent(checked(width * height * 3))) { _pooled = 1 };
+        var bytes = checked(width * height * 3);
+        return bytes >= NativeFromBytes
+            ? new RgbBuffer(width, height, new NativeBytes(bytes)) { _rented = 1 }
+            : new RgbBuffer(width, height, Pool.Rent(bytes)) { _rented = 1 };
     }
 
     /// <summary>
-    /// Returns a <see cref="Rent"/> buffer to the pool (once; a no-op for other buffers). The buffer must not be
-    /// read or written afterwards: its array is handed to the next renter.
+    /// Gives a <see cref="Rent"/> buffer back (once; a no-op for other buffers): its native memory is freed, its
+    /// array handed to the next renter. The buffer must not be read or written afterwards.
     /// </summary>
-    public void ReturnToPool()
+    public void Release()
     {
-        if (Interlocked.Exchange(ref _pooled, 0) == 1)
+        if (Interlocked.Exchange(ref _rented, 0) != 1)
         {
-            Pool.Return(Data);
+            return;
+        }
+
+        if (_native is not null)
+        {
+            _native.Dispose();
+        }
+        else
+        {
+            Pool.Return(_array!);
+        }
+    }
+
+    /// <summary>
+    /// This buffer, or for one in native memory a copy in an array of its own (releasing the native memory): for a
+    /// rented buffer that is kept rather than released, such as a line image that is its own crop.
+    /// </summary>
+    public RgbBuffer Kept()
+    {
+        if (_native is null)
+        {
+            return this;
+        }
+
+        var copy = new RgbBuffer(Width, Height);
+        Data[..(Stride * Height)].CopyTo(copy.Data);
+        Release();
+        return copy;
+    }
+
+    // Native memory freed once, by Dispose or, for a buffer never released, when it is collected.
+    private sealed unsafe class NativeBytes : IDisposable
+    {
+        private IntPtr _pointer;
+        private readonly int _length;
+
+        public NativeBytes(int length)
+        {
+            _pointer = (IntPtr)NativeMemory.Alloc((nuint)length);
+            _length = length;
+        }
+
+        ~NativeBytes() => NativeMemory.Free((void*)_pointer);
+
+        public Span<byte> Span
+        {
+            get
+            {
+                var pointer = _pointer;
+                return pointer != IntPtr.Zero
+                    ? new Span<byte>((void*)pointer, _length)
+                    : throw new ObjectDisposedException(nameof(RgbBuffer), "The rented buffer was released.");
+            }
+        }
+
+        public void Dispose()
+        {
+            var pointer = Interlocked.Exchange(ref _pointer, IntPtr.Zero);
+            if (pointer != IntPtr.Zero)
+            {
+                NativeMemory.Free((void*)pointer);
+                GC.SuppressFinalize(this);
+            }
         }
     }
 }

@@ -113,7 +113,7 @@ internal static class CondensedLines
 
     /// <summary>
     /// <paramref name="line"/> resized to <paramref name="height"/> pixels high and <see cref="Factor"/> times the width
-    /// its aspect ratio gives there, in a pooled buffer (give it back with <see cref="RgbBuffer.ReturnToPool"/>).
+    /// its aspect ratio gives there, in a rented buffer (give it back with <see cref="RgbBuffer.Release"/>).
     /// </summary>
     public static RgbBuffer Stretch(RgbBuffer line, int height)
     {

@@ -180,7 +180,7 @@ internal sealed class TextRecognizer : IDisposable
         }
         finally
         {
-            stretched.ForEach(line => line.ReturnToPool());
+            stretched.ForEach(line => line.Release());
         }
 
         return (results, condensed.Count, Stopwatch.GetElapsedTime(started));

@@ -51,7 +51,7 @@ public class PdfOpenBenchmarks
             return text;
         }
 
-        document.Page(0).ReturnToPool();
+        document.Page(0).Release();
         return document.TextOverScan(0);
     }
 }

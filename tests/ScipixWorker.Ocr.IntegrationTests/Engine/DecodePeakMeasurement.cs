@@ -35,7 +35,7 @@ public sealed class DecodePeakMeasurement
             var page = image.Page(0);
             var perPixel = image.DecodePeakBytes!.Value / ((double)page.Width * page.Height);
             TestContext.Current.TestOutputHelper?.WriteLine($"| {name} | {page.Width} x {page.Height} | {image.DecodePeakBytes} | {perPixel:F2} |");
-            page.ReturnToPool();
+            page.Release();
             Assert.True(perPixel < ImageLoader.DecodeBytesPerPixel, $"{name}: {perPixel:F2} bytes per pixel");
         }
     }

@@ -356,7 +356,7 @@ public sealed class PdfInputTests(EngineFixture fixture)
 
         var tooMany = Assert.Throws<OcrException>(() => new ImageLoader(onePageAllowed).Load(twoPages));
         using var decoded = new ImageLoader(smallPagesOnly).Load(twoPages);
-        decoded.Page(0).ReturnToPool();
+        decoded.Page(0).Release();
         var tooLarge = Assert.Throws<OcrException>(() => decoded.Page(1));
 
         Assert.Equal(OcrErrorCode.ImageTooLarge, tooMany.Code);
@@ -401,7 +401,7 @@ public sealed class PdfInputTests(EngineFixture fixture)
         opened.Dispose(); // the document went on with the decoded image
         var second = decoded.Page(1);
         var secondSize = (second.Width, second.Height);
-        second.ReturnToPool();
+        second.Release();
 
         Assert.Equal(((747, 322), (463, 1013), (463, 1013)), sizes); // the second as its page shows it; past the end, the last
         Assert.Equal((463, 1013), secondSize);

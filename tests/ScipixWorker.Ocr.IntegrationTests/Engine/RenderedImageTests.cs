@@ -201,7 +201,7 @@ public sealed class RenderedImageTests(EngineFixture fixture)
         Assert.Equal(3, image.PageCount);
         var last = image.Page(2);
         Assert.Equal((1000, 1000), (last.Width, last.Height));
-        last.ReturnToPool();
+        last.Release();
     }
 
     [Fact]

@@ -150,6 +150,6 @@ public sealed class CondensedLinesTests
 
         Assert.Equal(48, stretched.Height);
         Assert.Equal((int)Math.Ceiling(48 * CondensedLines.Factor * 258 / 25), stretched.Width); // 744 instead of 496
-        stretched.ReturnToPool();
+        stretched.Release();
     }
 }

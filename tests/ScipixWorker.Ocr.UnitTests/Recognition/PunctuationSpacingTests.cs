@@ -99,7 +99,7 @@ public sealed class LineInkTests
     public void A_crops_text_band_and_darkest_ink_are_found_in_its_pixels()
     {
         var crop = new RgbBuffer(60, 40);
-        crop.Data.AsSpan().Fill(250);
+        crop.Data.Fill(250);
         for (var y = 8; y <= 32; y++)
         {
             crop.Row(y).Slice(3 * 5, 3 * 20).Fill(30); // a glyph, columns 5-24
@@ -119,7 +119,7 @@ public sealed class LineInkTests
     public void A_blank_crop_has_no_text_band()
     {
         var crop = new RgbBuffer(60, 40);
-        crop.Data.AsSpan().Fill(250);
+        crop.Data.Fill(250);
 
         Assert.Null(LineInk.TextBand(crop));
     }
