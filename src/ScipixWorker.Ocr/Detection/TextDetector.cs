@@ -93,7 +93,7 @@ internal sealed class TextDetector : IDisposable
         }
         finally
         {
-            ReturnInput(input, page);
+            ReleaseInput(input, page);
         }
     }
 
@@ -116,7 +116,7 @@ internal sealed class TextDetector : IDisposable
             {
                 var next = RgbBuffer.Rent(turned.Height, turned.Width);
                 QuadCropper.RotateCounterClockwise(turned, next);
-                ReturnInput(turned, page);
+                ReleaseInput(turned, page);
                 turned = next;
             }
 
@@ -143,7 +143,7 @@ internal sealed class TextDetector : IDisposable
         }
         finally
         {
-            ReturnInput(turned, page);
+            ReleaseInput(turned, page);
         }
     }
 
@@ -163,7 +163,7 @@ internal sealed class TextDetector : IDisposable
     }
 
     // Releases a buffer of InputOf (or one turned from it); never the caller's page.
-    private static void ReturnInput(RgbBuffer input, RgbBuffer page)
+    private static void ReleaseInput(RgbBuffer input, RgbBuffer page)
     {
         if (!ReferenceEquals(input, page))
         {

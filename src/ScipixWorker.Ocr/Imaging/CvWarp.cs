@@ -28,6 +28,7 @@ internal static class CvWarp
     public static RgbBuffer PerspectiveCubic(RgbBuffer source, Homography inverse, int width, int height)
     {
         var destination = new RgbBuffer(width, height);
+        ReadOnlySpan<byte> data = source.Data; // once: a page's pixels may be native memory (RgbBuffer.Rent)
         var blockHeight = Math.Min(BlockArea / 32 / 2, height);
         var blockWidth = Math.Min(BlockArea / blockHeight, width);
 
@@ -55,7 +56,7 @@ internal static class CvWarp
                     var phase = ((iy & (TableSize - 1)) * TableSize) + (ix & (TableSize - 1));
                     var sx = SaturateShort(ix >> TableBits) - 1;
                     var sy = SaturateShort(iy >> TableBits) - 1;
-                    SampleCubic(source, sx, sy, phase, row.Slice((blockX + x1) * 3, 3));
+                    SampleCubic(source, data, sx, sy, phase, row.Slice((blockX + x1) * 3, 3));
                 }
             }
         }
@@ -63,10 +64,9 @@ internal static class CvWarp
         return destination;
     }
 
-    private static void SampleCubic(RgbBuffer source, int sx, int sy, int phase, Span<byte> pixel)
+    private static void SampleCubic(RgbBuffer source, ReadOnlySpan<byte> data, int sx, int sy, int phase, Span<byte> pixel)
     {
         var weights = CubicTable.AsSpan(phase * 16, 16);
-        var data = source.Data;
         var stride = source.Stride;
         int sum0 = 0, sum1 = 0, sum2 = 0;
 
