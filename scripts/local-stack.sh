@@ -372,12 +372,15 @@ start_azurite() {
     rm -f "$azurite_pid_file"
     install_azurite
     mkdir -p "$azurite_data" "$log_dir"
-    say "azurite: starting (data: .local/azurite-data, log: .local/logs/azurite.log)"
+    # Azurite writes a line per request (a benchmark writes hundreds of thousands): each start begins a new log and
+    # keeps the one before as azurite.log.1, so the logs stay two runs long however often the stack is started.
+    [[ -f $log_dir/azurite.log ]] && mv -f "$log_dir/azurite.log" "$log_dir/azurite.log.1"
+    say "azurite: starting (data: .local/azurite-data, log: .local/logs/azurite.log, the run before in azurite.log.1)"
     # --skipApiVersionCheck: Azure.Storage.Blobs 12.30 sends an API version newer than Azurite knows (HTTP 400
     # without it). setsid: the service outlives the shell that started it and a Ctrl-C in that terminal.
     setsid "$azurite_bin" --blobHost "$azurite_host" --blobPort "$azurite_blob_port" \
       --location "$azurite_data" --skipApiVersionCheck --disableTelemetry \
-      </dev/null >>"$log_dir/azurite.log" 2>&1 9>&- &
+      </dev/null >"$log_dir/azurite.log" 2>&1 9>&- &
     pid=$!
     echo "$pid" >"$azurite_pid_file"
   fi
