@@ -81,9 +81,13 @@ internal static class BenchCommand
         var constant = new Option<bool>("--constant") { Description = "Evenly spaced jobs instead of Poisson arrivals" };
         var jobs = new Option<int>("--jobs") { Description = "Most jobs to publish", DefaultValueFactory = _ => 100 };
         var duration = new Option<double>("--duration") { Description = "Most seconds to publish for (a rate run stops at --jobs or here)", DefaultValueFactory = _ => 30 };
+        var durableResults = new Option<bool>("--durable-results")
+        {
+            Description = "Receive the results on a durable queue that outlives a broker restart (deleted 10 minutes after its last use), for outage checks: by default a private queue that a restart deletes, with the results in it",
+        };
         var command = new Command("e2e", "Start the worker, publish jobs at a rate or in a burst, time each job from publish to its result event")
         {
-            common.Set, common.Lines, common.Json, rate, burst, constant, jobs, duration,
+            common.Set, common.Lines, common.Json, rate, burst, constant, jobs, duration, durableResults,
         };
         worker.AddTo(command);
         command.SetAction(async (parse, cancellationToken) =>
@@ -107,7 +111,10 @@ internal static class BenchCommand
                 TimeSpan.FromSeconds(Math.Clamp(parse.GetValue(worker.DrainTimeout), 1, 3600)),
                 "e2e",
                 worker.WarmupJobs(parse),
-                worker.JitSettleShare(parse));
+                worker.JitSettleShare(parse))
+            {
+                DurableResults = parse.GetValue(durableResults),
+            };
             E2eResult result;
             try
             {

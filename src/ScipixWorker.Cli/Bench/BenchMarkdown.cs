@@ -32,13 +32,13 @@ internal static class BenchMarkdown
     public static string Runs(IReadOnlyList<E2eResult> runs, double? ceiling, double? engineCeiling = null)
     {
         var text = new StringBuilder();
-        text.AppendLine("| config | offered | jobs | throughput (jobs/s) | p50 ms | p95 ms | p99 ms | failed+missing | worker CPU (cores) | peak RSS (MiB) | allocator | jobs per delivery | crops per call | % of ceiling | % of engine | load |");
-        text.AppendLine("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- | ---: | ---: | ---: | ---: | --- |");
+        text.AppendLine("| config | offered | jobs | throughput (jobs/s) | p50 ms | p95 ms | p99 ms | failed+missing | duplicates | worker CPU (cores) | peak RSS (MiB) | allocator | jobs per delivery | crops per call | % of ceiling | % of engine | load |");
+        text.AppendLine("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- | ---: | ---: | ---: | ---: | --- |");
         foreach (var run in runs)
         {
             var offered = run.Arrival == "burst" ? $"burst of {run.Published}" : Invariant($"{run.Arrival} {run.OfferedRate:0.#}/s");
             text.AppendLine(Invariant(
-                $"| {run.Label} | {offered} | {run.Published} | {run.Throughput:F1} | {run.P50Ms:F0} | {run.P95Ms:F0} | {run.P99Ms:F0} | {run.Failed + run.Missing} | {Optional(run.WorkerCpuCores, "F2")} | {Optional(run.WorkerPeakRssBytes / (1024.0 * 1024.0), "F0")} | {run.Allocator ?? "n/a"} | {Optional(run.MeanBatchSize, "F1")} | {Optional(run.MeanCropsPerCall, "F1")} | {Percent(run.Throughput, ceiling)} | {Percent(run.Throughput, engineCeiling)} | {run.LoadAverage} |"));
+                $"| {run.Label} | {offered} | {run.Published} | {run.Throughput:F1} | {run.P50Ms:F0} | {run.P95Ms:F0} | {run.P99Ms:F0} | {run.Failed + run.Missing} | {run.Duplicates} | {Optional(run.WorkerCpuCores, "F2")} | {Optional(run.WorkerPeakRssBytes / (1024.0 * 1024.0), "F0")} | {run.Allocator ?? "n/a"} | {Optional(run.MeanBatchSize, "F1")} | {Optional(run.MeanCropsPerCall, "F1")} | {Percent(run.Throughput, ceiling)} | {Percent(run.Throughput, engineCeiling)} | {run.LoadAverage} |"));
         }
 
         return text.ToString();

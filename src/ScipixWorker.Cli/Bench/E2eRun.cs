@@ -24,6 +24,13 @@ internal sealed record E2eRequest(
     public int WarmupJobs => Warmup ?? (Lines ? 1000 : 20);
 
     /// <summary>
+    /// Results on a durable queue that expires 10 minutes after its last use, rather than the private auto-deleted one:
+    /// a broker restart then loses no result, which an outage check needs to tell a job the worker lost from a result
+    /// the load generator's queue lost.
+    /// </summary>
+    public bool DurableResults { get; init; }
+
+    /// <summary>
     /// After the warm-up burst, more unmeasured bursts of half its size follow while the worker's JIT took more than
     /// this share of the last one's time (<see cref="JitSettling"/>; 0: the warm-up alone). By default
     /// <see cref="JitSettling.DefaultShare"/>, or 0 where the caller chose the warm-up's size (<c>--warmup 4</c> measures a
@@ -64,6 +71,12 @@ internal sealed record E2eResult
 
     /// <summary>Published jobs with no result event by the drain timeout.</summary>
     public int Missing { get; init; }
+
+    /// <summary>
+    /// Result events beyond the first for a job, seen while the run waited (a job answered twice, as when a delivery in
+    /// flight is redelivered after the broker connection drops). Duplicates arriving after the last first result are not seen.
+    /// </summary>
+    public int Duplicates { get; init; }
 
     /// <summary>First publish to last result, seconds.</summary>
     public double WindowSeconds { get; init; }

@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;
 using System.Net.Http.Headers;
@@ -57,23 +56,13 @@ internal static class E2eRunner
         var keysContainer = storage.GetBlobContainerClient($"{containerName}-keys");
         workerSettings["BlobStorage:IdempotencyContainer"] = keysContainer.Name;
 
-        var received = new ConcurrentDictionary<Guid, (long Timestamp, bool Recognized)>();
-        var expected = new ConcurrentDictionary<Guid, bool>();
-        var remaining = 0;
-        var allArrived = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        void Arrived(Guid jobId, bool recognized)
-        {
-            var now = Stopwatch.GetTimestamp();
-            if (expected.ContainsKey(jobId) && received.TryAdd(jobId, (now, recognized)) && Interlocked.Decrement(ref remaining) == 0)
-            {
-                allArrived.TrySetResult();
-            }
-        }
+        var tally = new ResultTally();
 
         log($"worker: {request.WorkerDll} (queue {queueName})");
         await using var worker = WorkerProcess.Start(request.WorkerDll, workerSettings);
         var bus = ResultBus.Create(settings, $"{queueName}-results",
-            recognized => Arrived(recognized.JobId, true), failed => Arrived(failed.JobId, false), prefetch: 256);
+            recognized => tally.Arrived(recognized.JobId, true), failed => tally.Arrived(failed.JobId, false), prefetch: 256,
+            durableFor: request.DurableResults ? TimeSpan.FromMinutes(10) : null);
         var handle = await bus.StartAsync(cancellationToken);
         try
         {
@@ -114,16 +103,11 @@ internal static class E2eRunner
                 var warmupJobs = offsets.Select(_ => NextJob()).ToList();
                 warmupJobCount += warmupJobs.Count;
                 var roundStart = Stopwatch.GetTimestamp();
-                remaining = warmupJobs.Count;
-                allArrived = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-                foreach (var job in warmupJobs)
-                {
-                    expected[job.JobId] = true;
-                }
-
+                tally.Begin(warmupJobs.Select(job => job.JobId));
+                var arrived = tally.AllArrived;
                 await PublishOnScheduleAsync(queue, warmupJobs, offsets, published: null, cancellationToken);
                 var warmupTimeout = TimeSpan.FromSeconds(60 + warmupJobs.Count * (request.Lines ? 0.5 : 5));
-                if (await Task.WhenAny(allArrived.Task, Task.Delay(warmupTimeout, cancellationToken)) != allArrived.Task)
+                if (await Task.WhenAny(arrived, Task.Delay(warmupTimeout, cancellationToken)) != arrived)
                 {
                     throw new TimeoutException($"The worker returned no result for its {warmupJobs.Count} {what} within {warmupTimeout.TotalSeconds:F0} s:\n{worker.Tail()}");
                 }
@@ -172,22 +156,9 @@ internal static class E2eRunner
                 await Task.Delay(TimeSpan.FromSeconds(2), cancellationToken);
             }
 
-            expected.Clear();
-            received.Clear();
-
             var schedule = RateSchedule.Create(request.Arrival, request.Rate, request.Jobs, request.Duration);
             var jobs = schedule.Select(_ => NextJob()).ToList();
-            foreach (var job in jobs)
-            {
-                expected[job.JobId] = true;
-            }
-
-            remaining = jobs.Count;
-            allArrived = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-            if (jobs.Count == 0)
-            {
-                allArrived.TrySetResult();
-            }
+            tally.Begin(jobs.Select(job => job.JobId));
 
             var metricsBefore = await worker.ScrapeAsync(cancellationToken);
             var allocator = metricsBefore is null ? null : Allocator(metricsBefore);
@@ -204,8 +175,8 @@ internal static class E2eRunner
             await PublishOnScheduleAsync(queue, jobs, schedule, published, cancellationToken);
             var publishSeconds = Stopwatch.GetElapsedTime(start).TotalSeconds;
             log($"published in {publishSeconds:F1} s; waiting up to {request.DrainTimeout.TotalSeconds:F0} s for the results");
-            await Task.WhenAny(allArrived.Task, Task.Delay(request.DrainTimeout, cancellationToken));
-            var end = received.IsEmpty ? Stopwatch.GetTimestamp() : received.Values.Max(r => r.Timestamp);
+            await Task.WhenAny(tally.AllArrived, Task.Delay(request.DrainTimeout, cancellationToken));
+            var end = tally.LastArrival ?? Stopwatch.GetTimestamp();
             var cpuAfter = ProcStats.CpuTime(worker.Pid);
             var peakRss = ProcStats.PeakRss(worker.Pid);
             var metricsAfter = await worker.ScrapeAsync(cancellationToken);
@@ -215,7 +186,7 @@ internal static class E2eRunner
             int recognized = 0, failed = 0;
             for (var i = 0; i < jobs.Count; i++)
             {
-                if (received.TryGetValue(jobs[i].JobId, out var result))
+                if (tally.TryGet(jobs[i].JobId, out var result))
                 {
                     latencies.Add(Stopwatch.GetElapsedTime(published[i], result.Timestamp).TotalMilliseconds);
                     _ = result.Recognized ? recognized++ : failed++;
@@ -243,6 +214,7 @@ internal static class E2eRunner
                 Recognized = recognized,
                 Failed = failed,
                 Missing = jobs.Count - latencies.Count,
+                Duplicates = tally.Duplicates,
                 WindowSeconds = window,
                 Throughput = window > 0 ? latencies.Count / window : 0,
                 P50Ms = p50,

@@ -17,8 +17,13 @@ internal static class ResultBus
     /// <param name="recognized">Called for each <see cref="DocumentRecognized"/>.</param>
     /// <param name="failed">Called for each <see cref="DocumentRecognitionFailed"/>.</param>
     /// <param name="prefetch">The result queue's prefetch; null keeps MassTransit's default.</param>
+    /// <param name="durableFor">
+    /// A durable queue, kept through a broker restart and deleted this long after its last use (RabbitMQ's
+    /// <c>x-expires</c>, so a queue left by a process that died cannot collect results for ever); null: private and
+    /// auto-deleted, gone with the connection.
+    /// </param>
     public static IBusControl Create(SubmitSettings settings, string? resultQueue,
-        Action<DocumentRecognized> recognized, Action<DocumentRecognitionFailed> failed, int? prefetch = null) =>
+        Action<DocumentRecognized> recognized, Action<DocumentRecognitionFailed> failed, int? prefetch = null, TimeSpan? durableFor = null) =>
         Bus.Factory.CreateUsingRabbitMq(rabbit =>
         {
             rabbit.Host(settings.RabbitHost, settings.RabbitPort, settings.VirtualHost, host =>
@@ -38,8 +43,13 @@ internal static class ResultBus
 
             rabbit.ReceiveEndpoint(resultQueue, endpoint =>
             {
-                endpoint.AutoDelete = true;
-                endpoint.Durable = false;
+                endpoint.AutoDelete = durableFor is null;
+                endpoint.Durable = durableFor is not null;
+                if (durableFor is { } expiry)
+                {
+                    endpoint.SetQueueArgument("x-expires", (long)expiry.TotalMilliseconds);
+                }
+
                 if (prefetch is { } count)
                 {
                     endpoint.PrefetchCount = count;
