@@ -55,6 +55,17 @@ public sealed class OptionsValidationTests
         Assert.Contains("IdempotencyLease", result.FailureMessage, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData(0)]
+    [InlineData(3600)]
+    public void A_publish_timeout_out_of_range_fails_naming_the_setting(int seconds)
+    {
+        var result = new WorkerOptionsValidator().Validate(null, new WorkerOptions { PublishTimeout = TimeSpan.FromSeconds(seconds) });
+
+        Assert.True(result.Failed);
+        Assert.Contains("PublishTimeout", result.FailureMessage, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void A_bad_idempotency_container_name_fails_naming_the_setting()
     {

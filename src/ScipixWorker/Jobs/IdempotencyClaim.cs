@@ -8,7 +8,7 @@ internal enum ClaimOutcome
     /// <summary>This delivery runs the job.</summary>
     Claimed,
 
-    /// <summary>The job ran already, or runs here now: acknowledge without an event.</summary>
+    /// <summary>The job ran already (here, or where the shared store says): acknowledge without an event.</summary>
     Duplicate,
 
     /// <summary>Another replica is running it now: put this delivery back on the queue.</summary>
@@ -67,7 +67,8 @@ internal sealed class IdempotencyClaim : IAsyncDisposable
         }
     }
 
-    public async ValueTask DisposeAsync() => await EndAsync();
+    /// <summary>A claim disposed of without an end is abandoned: the job published nothing final that is known of.</summary>
+    public async ValueTask DisposeAsync() => await AbandonAsync();
 
     // Stops the renewal once; true the first time for a claimed key.
     private async Task<bool> EndAsync()

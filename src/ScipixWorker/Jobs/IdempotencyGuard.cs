@@ -19,6 +19,10 @@ internal sealed class IdempotencyGuard(IOptions<WorkerOptions> options, TimeProv
     private readonly BoundedLruCache<string, bool> _keys = new(
         options.Value.IdempotencyCapacity, options.Value.IdempotencyCapacity, options.Value.IdempotencyWindow, time);
 
+    // The keys claimed in this process whose job still runs, each with what a repeat delivered meanwhile waits for.
+    private readonly Dictionary<string, TaskCompletionSource> _running = new(StringComparer.Ordinal);
+    private readonly Lock _gate = new();
+
     public static string KeyOf(RecognizeDocument job) =>
         string.IsNullOrEmpty(job.IdempotencyKey) ? $"job:{job.JobId:N}" : $"key:{job.IdempotencyKey}";
 
@@ -30,14 +34,51 @@ internal sealed class IdempotencyGuard(IOptions<WorkerOptions> options, TimeProv
     /// <summary>
     /// Claims the key. The claim says whether the job may run, is a repeat, or is being run by another replica
     /// right now (then put it back on the queue). Complete or abandon a running claim, then dispose it.
+    /// A repeat delivered while the job still runs in this process waits for that run: it is a repeat once the run
+    /// published its result, and runs the job itself if the run ended without one. Refusing it at once lost the job
+    /// where the run then could not publish: a broker restart redelivers the jobs in flight while their first runs
+    /// still wait to publish on the connection that went away (docs/worker.md, "Broker restarts").
     /// </summary>
     public async Task<IdempotencyClaim> BeginAsync(string key, Guid jobId, CancellationToken cancellationToken)
     {
-        if (!_keys.TryAdd(key, false))
+        while (true)
         {
-            return IdempotencyClaim.Repeat;
+            Task running;
+            lock (_gate)
+            {
+                if (!_running.TryGetValue(key, out var run))
+                {
+                    if (!_keys.TryAdd(key, false))
+                    {
+                        return IdempotencyClaim.Repeat;
+                    }
+
+                    _running[key] = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+                    break;
+                }
+
+                running = run.Task;
+            }
+
+            Log.JobWaitsForItsRun(logger, jobId);
+            await running.WaitAsync(cancellationToken);
         }
 
+        try
+        {
+            return await ClaimSharedAsync(key, jobId, cancellationToken);
+        }
+        catch
+        {
+            Ended(key, completed: false);
+            throw;
+        }
+    }
+
+    // The shared side of a claim this process holds for `key`: a claim to run, or a repeat or a run elsewhere (the
+    // in-process claim then ended).
+    private async Task<IdempotencyClaim> ClaimSharedAsync(string key, Guid jobId, CancellationToken cancellationToken)
+    {
         if (shared is null)
         {
             return new IdempotencyClaim(this, key, jobId, null);
@@ -50,7 +91,6 @@ internal sealed class IdempotencyGuard(IOptions<WorkerOptions> options, TimeProv
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
-            _keys.Remove(key);
             throw;
         }
         catch (Exception exception)
@@ -62,10 +102,10 @@ internal sealed class IdempotencyGuard(IOptions<WorkerOptions> options, TimeProv
         switch (result.Outcome)
         {
             case ClaimOutcome.Duplicate:
-                _keys.Set(key, true);
+                Ended(key, completed: true);
                 return IdempotencyClaim.Repeat;
             case ClaimOutcome.HeldElsewhere:
-                _keys.Remove(key);
+                Ended(key, completed: false);
                 return IdempotencyClaim.Elsewhere;
             default:
                 return new IdempotencyClaim(this, key, jobId, result.Claim);
@@ -74,14 +114,36 @@ internal sealed class IdempotencyGuard(IOptions<WorkerOptions> options, TimeProv
 
     internal async Task CompleteAsync(string key, Guid jobId, SharedClaim? claim)
     {
-        _keys.Set(key, true);
+        Ended(key, completed: true);
         await EndSharedAsync("complete", jobId, claim, shared => shared.CompleteAsync(claim!, CancellationToken.None));
     }
 
     internal async Task AbandonAsync(string key, Guid jobId, SharedClaim? claim)
     {
-        _keys.Remove(key);
+        Ended(key, completed: false);
         await EndSharedAsync("release", jobId, claim, shared => shared.ReleaseAsync(claim!, CancellationToken.None));
+    }
+
+    // The run of `key` in this process ended: remembered as done (a repeat from now on) or forgotten (the next delivery
+    // runs it), then the repeats waiting for it look again.
+    private void Ended(string key, bool completed)
+    {
+        TaskCompletionSource? run;
+        lock (_gate)
+        {
+            if (completed)
+            {
+                _keys.Set(key, true);
+            }
+            else
+            {
+                _keys.Remove(key);
+            }
+
+            _running.Remove(key, out run);
+        }
+
+        run?.TrySetResult();
     }
 
     /// <summary>Keeps a running claim alive until <paramref name="cancellationToken"/> (the job ended).</summary>

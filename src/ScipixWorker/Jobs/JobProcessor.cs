@@ -65,17 +65,19 @@ internal sealed class JobProcessor(
                 return;
             }
 
-            // The work is done: publish even if shutdown cancels the consume token now, or the result is lost.
+            // The work is done: publish even if shutdown cancels the consume token now, or the result is lost; but not
+            // for ever: a publish caught by a lost connection can wait for a confirmation that never comes.
+            using var publishTimeout = new CancellationTokenSource(options.Value.PublishTimeout, time);
             if (outcome is DocumentRecognized recognized)
             {
-                await context.Publish(recognized, CancellationToken.None);
+                await context.Publish(recognized, publishTimeout.Token);
                 WorkerMetrics.JobsTotal.WithLabels(WorkerMetrics.Outcome.Recognized).Inc();
                 final = true;
             }
             else
             {
                 var failed = (DocumentRecognitionFailed)outcome;
-                await context.Publish(failed, CancellationToken.None);
+                await context.Publish(failed, publishTimeout.Token);
                 WorkerMetrics.JobsTotal.WithLabels(WorkerMetrics.Outcome.Failed).Inc();
                 WorkerMetrics.JobFailuresTotal.WithLabels(failed.ErrorCode).Inc();
                 final = !failed.Retryable;

@@ -46,4 +46,7 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 1013, Level = LogLevel.Warning, Message = "Job {JobId}: its idempotency claim ran out and another replica took it over (the job ran longer than the lease without a renewal getting through)")]
     public static partial void IdempotencyClaimLost(ILogger logger, Guid jobId);
+
+    [LoggerMessage(EventId = 1014, Level = LogLevel.Information, Message = "Job {JobId} delivered again while its first delivery still runs here: waiting for that run's outcome")]
+    public static partial void JobWaitsForItsRun(ILogger logger, Guid jobId);
 }

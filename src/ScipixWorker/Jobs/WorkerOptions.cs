@@ -93,6 +93,14 @@ public sealed class WorkerOptions : IValidatableObject
     [Range(typeof(TimeSpan), "00:00:00", "00:01:00")]
     public TimeSpan TransientRetryDelay { get; set; } = TimeSpan.FromMilliseconds(200);
 
+    /// <summary>
+    /// Longest wait for the broker to confirm a result event. A publish in flight when the broker connection drops can
+    /// wait for a confirmation that never comes; after this it fails, the job's claim is abandoned and its redelivery
+    /// runs it again (docs/worker.md, "Broker restarts").
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:01", "00:10:00")]
+    public TimeSpan PublishTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
     /// <summary>How long a job's idempotency key is remembered after its result.</summary>
     [Range(typeof(TimeSpan), "00:00:01", "7.00:00:00")]
     public TimeSpan IdempotencyWindow { get; set; } = TimeSpan.FromHours(1);

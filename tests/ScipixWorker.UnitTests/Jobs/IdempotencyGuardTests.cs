@@ -21,16 +21,75 @@ public sealed class IdempotencyGuardTests
     }
 
     [Fact]
-    public async Task A_repeat_is_refused_while_the_first_runs_and_after_it_completed()
+    public async Task A_repeat_while_the_first_runs_waits_for_it_and_is_refused_once_it_completed()
     {
         var guard = CreateGuard();
 
         var first = await guard.BeginAsync("k", JobId, CancellationToken.None);
         Assert.Equal(ClaimOutcome.Claimed, first.Outcome);
+        var repeat = guard.BeginAsync("k", JobId, TestContext.Current.CancellationToken);
+        Assert.Equal(ClaimOutcome.Claimed, await BeginAsync(guard, "other"));
+        await Task.Delay(50, TestContext.Current.CancellationToken);
+        Assert.False(repeat.IsCompleted);
+
+        await first.CompleteAsync();
+
+        await using var second = await repeat.WaitAsync(TimeSpan.FromSeconds(5), TestContext.Current.CancellationToken);
+        Assert.Equal(ClaimOutcome.Duplicate, second.Outcome);
         Assert.Equal(ClaimOutcome.Duplicate, await BeginAsync(guard, "k"));
+    }
+
+    [Fact]
+    public async Task A_repeat_waiting_for_a_run_that_ends_without_a_result_runs_the_job_itself()
+    {
+        var guard = CreateGuard();
+        var first = await guard.BeginAsync("k", JobId, CancellationToken.None);
+        var repeats = new[]
+        {
+            guard.BeginAsync("k", JobId, TestContext.Current.CancellationToken),
+            guard.BeginAsync("k", JobId, TestContext.Current.CancellationToken),
+        };
+
+        // The first run could not publish (the broker went away): its redelivery must run the job, not drop it.
+        await first.AbandonAsync();
+
+        var claimed = await Task.WhenAny(repeats).WaitAsync(TimeSpan.FromSeconds(5), TestContext.Current.CancellationToken);
+        var winner = await claimed;
+        Assert.Equal(ClaimOutcome.Claimed, winner.Outcome);
+        var other = repeats.Single(r => r != claimed);
+        await Task.Delay(50, TestContext.Current.CancellationToken);
+        Assert.False(other.IsCompleted); // waits for the new run in turn
+
+        await winner.CompleteAsync();
+        Assert.Equal(ClaimOutcome.Duplicate, (await other.WaitAsync(TimeSpan.FromSeconds(5), TestContext.Current.CancellationToken)).Outcome);
+    }
+
+    [Fact]
+    public async Task A_waiting_repeat_gives_up_when_its_delivery_is_cancelled_and_the_run_goes_on()
+    {
+        var guard = CreateGuard();
+        var first = await guard.BeginAsync("k", JobId, CancellationToken.None);
+        using var cancel = new CancellationTokenSource();
+
+        var repeat = guard.BeginAsync("k", JobId, cancel.Token);
+        await cancel.CancelAsync();
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => repeat);
         await first.CompleteAsync();
         Assert.Equal(ClaimOutcome.Duplicate, await BeginAsync(guard, "k"));
-        Assert.Equal(ClaimOutcome.Claimed, await BeginAsync(guard, "other"));
+    }
+
+    [Fact]
+    public async Task A_claim_disposed_of_without_an_end_is_abandoned()
+    {
+        var guard = CreateGuard();
+        var first = await guard.BeginAsync("k", JobId, CancellationToken.None);
+        var repeat = guard.BeginAsync("k", JobId, TestContext.Current.CancellationToken);
+
+        await first.DisposeAsync();
+
+        await using var second = await repeat.WaitAsync(TimeSpan.FromSeconds(5), TestContext.Current.CancellationToken);
+        Assert.Equal(ClaimOutcome.Claimed, second.Outcome);
     }
 
     [Fact]
