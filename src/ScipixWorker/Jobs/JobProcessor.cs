@@ -65,9 +65,12 @@ internal sealed class JobProcessor(
                 return;
             }
 
-            // The work is done: publish even if shutdown cancels the consume token now, or the result is lost; but not
-            // for ever: a publish caught by a lost connection can wait for a confirmation that never comes.
-            using var publishTimeout = new CancellationTokenSource(options.Value.PublishTimeout, time);
+            // The work is done: publish even if the consume token is cancelled now, or the result is lost; but not for
+            // ever once it is: a publish caught by a dropped connection (which cancels the deliveries in flight) can
+            // wait for a confirmation that never comes. While the delivery stands, a publish waits as long as the
+            // broker makes it (a memory alarm blocks publishers until it clears).
+            using var publishTimeout = new CancellationTokenSource(Timeout.InfiniteTimeSpan, time);
+            using var deliveryCancelled = context.CancellationToken.Register(() => publishTimeout.CancelAfter(options.Value.PublishTimeout));
             if (outcome is DocumentRecognized recognized)
             {
                 await context.Publish(recognized, publishTimeout.Token);

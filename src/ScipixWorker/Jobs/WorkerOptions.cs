@@ -94,9 +94,10 @@ public sealed class WorkerOptions : IValidatableObject
     public TimeSpan TransientRetryDelay { get; set; } = TimeSpan.FromMilliseconds(200);
 
     /// <summary>
-    /// Longest wait for the broker to confirm a result event. A publish in flight when the broker connection drops can
-    /// wait for a confirmation that never comes; after this it fails, the job's claim is abandoned and its redelivery
-    /// runs it again (docs/worker.md, "Broker restarts").
+    /// How long a result publish may still wait for the broker's confirmation once the job's delivery was cancelled. A
+    /// dropped broker connection cancels the deliveries in flight, and a publish caught by it can wait for a
+    /// confirmation that never comes; after this it fails, the job's claim is abandoned and its redelivery runs it
+    /// again (docs/worker.md, "Broker restarts"). While the delivery stands, a publish waits as long as the broker makes it.
     /// </summary>
     [Range(typeof(TimeSpan), "00:00:01", "00:10:00")]
     public TimeSpan PublishTimeout { get; set; } = TimeSpan.FromSeconds(30);
