@@ -9,14 +9,15 @@ namespace ScipixWorker.Jobs;
 
 /// <summary>
 /// Makes a job run once per idempotency key (or JobId) within <see cref="WorkerOptions.IdempotencyWindow"/>:
-/// a repeat that arrives while the first runs, or after it produced a result, is acknowledged without a
-/// second result. Always in-process; with <see cref="IdempotencyStore.Blob"/> also across replicas and
+/// a repeat that arrives after the first produced its result is acknowledged without a second result, and one that
+/// arrives while the first still runs here waits for that run's outcome. Always in-process; with <see cref="IdempotencyStore.Blob"/> also across replicas and
 /// restarts (<see cref="BlobIdempotencyStore"/>). If that store cannot be reached the guard fails open: the
 /// job runs (a possible duplicate result, never a lost job). docs/worker.md.
 /// </summary>
 internal sealed class IdempotencyGuard(IOptions<WorkerOptions> options, TimeProvider time, ILogger<IdempotencyGuard> logger, BlobIdempotencyStore? shared = null)
 {
-    private readonly BoundedLruCache<string, bool> _keys = new(
+    // The keys whose job published its final outcome here (or, with the shared store, anywhere), for the window.
+    private readonly BoundedLruCache<string, bool> _done = new(
         options.Value.IdempotencyCapacity, options.Value.IdempotencyCapacity, options.Value.IdempotencyWindow, time);
 
     // The keys claimed in this process whose job still runs, each with what a repeat delivered meanwhile waits for.
@@ -48,7 +49,7 @@ internal sealed class IdempotencyGuard(IOptions<WorkerOptions> options, TimeProv
             {
                 if (!_running.TryGetValue(key, out var run))
                 {
-                    if (!_keys.TryAdd(key, false))
+                    if (_done.TryGet(key, out _))
                     {
                         return IdempotencyClaim.Repeat;
                     }
@@ -133,11 +134,7 @@ internal sealed class IdempotencyGuard(IOptions<WorkerOptions> options, TimeProv
         {
             if (completed)
             {
-                _keys.Set(key, true);
-            }
-            else
-            {
-                _keys.Remove(key);
+                _done.Set(key, true);
             }
 
             _running.Remove(key, out run);
