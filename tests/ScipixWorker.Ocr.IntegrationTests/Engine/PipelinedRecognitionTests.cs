@@ -108,6 +108,7 @@ public sealed class PipelinedRecognitionTests(EngineFixture fixture)
 
         Assert.Equal(expected, texts.Select(d => d.Text));
         Assert.True(queued > names.Length, $"only {queued} crops were queued");
+        observer.WaitForCrops(names.Length);
         Assert.Equal(names.Length, observer.Batches.Sum(b => b.Size)); // the receipt's crops never ran
         Assert.Equal(0, engine.RecognitionQueueDepth);
     }
@@ -143,6 +144,7 @@ public sealed class PipelinedRecognitionTests(EngineFixture fixture)
         await belowThree.WaitAsync(TimeSpan.FromSeconds(30), ct);
         Assert.True(engine.RecognitionQueueDepth < 3);
         await Task.WhenAll([first, .. others]);
+        observer.WaitForCrops(5);
         Assert.Equal(5, observer.Batches.Count);
     }
 
@@ -264,6 +266,7 @@ public sealed class PipelinedRecognitionTests(EngineFixture fixture)
         await engine.RecognizeAsync(Fixtures.Bytes("sroie", Path.Combine("condensed", "369_005.png")), OcrMode.SingleLine, TestContext.Current.CancellationToken);
         await engine.RecognizeAsync(Fixtures.Bytes("sroie", "line_003_008.png"), OcrMode.SingleLine, TestContext.Current.CancellationToken);
 
+        observer.WaitForCrops(2);
         Assert.Equal([1, 0], observer.Batches.Select(b => b.ReadAgain));
     }
 
@@ -296,5 +299,12 @@ public sealed class PipelinedRecognitionTests(EngineFixture fixture)
         }
 
         public void BatchCompleted(RecognitionBatch batch) => Batches.Enqueue(batch);
+
+        /// <summary>
+        /// Waits until batches holding <paramref name="crops"/> crops in all were reported: the scheduler answers a batch's
+        /// crops before it reports the batch, so a caller that has its texts can be ahead of the last report.
+        /// </summary>
+        public void WaitForCrops(int crops) =>
+            Assert.True(SpinWait.SpinUntil(() => Batches.Sum(b => b.Size) >= crops, TimeSpan.FromSeconds(30)), $"batches of {crops} crops were not all reported");
     }
 }
