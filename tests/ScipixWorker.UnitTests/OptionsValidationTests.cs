@@ -128,4 +128,20 @@ public sealed class OptionsValidationTests
 
         Assert.Contains("Port", result.FailureMessage, StringComparison.Ordinal);
     }
+
+    [Theory]
+    [InlineData(0, false)]
+    [InlineData(1, true)]
+    [InlineData(600, true)]
+    [InlineData(601, false)]
+    public void The_broker_heartbeat_is_one_second_to_ten_minutes(int seconds, bool valid)
+    {
+        var result = new RabbitMqOptionsValidator().Validate(null, new RabbitMqOptions { Heartbeat = TimeSpan.FromSeconds(seconds) });
+
+        Assert.Equal(valid, result.Succeeded);
+        if (!valid)
+        {
+            Assert.Contains("Heartbeat", result.FailureMessage, StringComparison.Ordinal);
+        }
+    }
 }

@@ -72,6 +72,7 @@ public static class JobsHostingExtensions
                 {
                     host.Username(broker.Username);
                     host.Password(broker.Password);
+                    host.Heartbeat(broker.Heartbeat);
                 });
 
                 // Results go out as plain JSON (the body is the event; type and ids are in headers), so any
