@@ -4,12 +4,13 @@ using System.Net.Sockets;
 namespace ScipixWorker.IntegrationTests.Support;
 
 /// <summary>
-/// A TCP relay on a loopback port in front of the real RabbitMQ. A worker pointed at it works as usual until
+/// A TCP relay on a loopback port in front of a real service (RabbitMQ, Azurite), for the worker to use in its place.
 /// <see cref="CutAll"/> resets every connection through it, as a network failure or a broker restart does: the worker
-/// sees its connection die mid-stream, and the broker sees the same connection gone and requeues its unacknowledged
-/// deliveries. <see cref="SilenceAll"/> ends the broker's side alone and leaves the worker's side open and mute, as a
-/// broker host that died or a dropped route does: only the worker's heartbeat finds it. New connections are relayed
-/// again at once, so the worker can reconnect.
+/// sees its connection die mid-stream, and the service sees the same connection gone (RabbitMQ requeues its
+/// unacknowledged deliveries). <see cref="SilenceAll"/> ends the service's side alone and leaves the worker's side open
+/// and mute, as a host that died or a dropped route does: only a heartbeat or a timeout finds it. New connections are
+/// relayed again at once, so the worker can reconnect, unless <see cref="Refuse"/> or <see cref="Mute"/> keeps the
+/// service away (an outage) until <see cref="Open"/>.
 /// </summary>
 internal sealed class TcpRelay : IAsyncDisposable
 {
@@ -21,6 +22,7 @@ internal sealed class TcpRelay : IAsyncDisposable
     private readonly List<Link> _silenced = [];
     private readonly Lock _gate = new();
     private readonly Task _accepting;
+    private volatile Mode _mode = Mode.Open;
 
     private TcpRelay(string upstreamHost, int upstreamPort)
     {
@@ -37,7 +39,31 @@ internal sealed class TcpRelay : IAsyncDisposable
     /// <summary>Connections accepted so far, cut or not.</summary>
     public int Accepted { get; private set; }
 
+    private enum Mode
+    {
+        Open,
+        Refuse,
+        Mute,
+    }
+
     public static TcpRelay Start(string upstreamHost, int upstreamPort) => new(upstreamHost, upstreamPort);
+
+    /// <summary>A service that is down: every open connection reset, and every new one reset as soon as it is made.</summary>
+    public void Refuse()
+    {
+        _mode = Mode.Refuse;
+        CutAll();
+    }
+
+    /// <summary>A service that hangs: every open connection silenced, and every new one accepted and never answered.</summary>
+    public void Mute()
+    {
+        _mode = Mode.Mute;
+        SilenceAll();
+    }
+
+    /// <summary>The service back: new connections relayed again.</summary>
+    public void Open() => _mode = Mode.Open;
 
     /// <summary>Resets every open connection at both ends (RST, no AMQP close); returns how many there were.</summary>
     public int CutAll()
@@ -53,7 +79,7 @@ internal sealed class TcpRelay : IAsyncDisposable
     }
 
     /// <summary>
-    /// Ends every open connection at the broker's side only: the broker requeues what they held, while the worker's side
+    /// Ends every open connection at the service's side only (RabbitMQ requeues what they held), while the worker's side
     /// stays open and hears nothing more (what it sends is read and dropped) until the worker closes it. Returns how many.
     /// </summary>
     public int SilenceAll()
@@ -129,6 +155,25 @@ internal sealed class TcpRelay : IAsyncDisposable
                 return;
             }
 
+            if (_mode == Mode.Refuse)
+            {
+                Reset(client);
+                continue;
+            }
+
+            if (_mode == Mode.Mute)
+            {
+                var mute = new Link(client, new Socket(SocketType.Stream, ProtocolType.Tcp)) { Silent = true };
+                lock (_gate)
+                {
+                    _silenced.Add(mute);
+                    Accepted++;
+                }
+
+                _ = DrainAsync(client, new byte[4096]);
+                continue;
+            }
+
             var upstream = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
             try
             {
@@ -149,16 +194,16 @@ internal sealed class TcpRelay : IAsyncDisposable
                 Accepted++;
             }
 
-            _ = PumpAsync(link, toBroker: true);
-            _ = PumpAsync(link, toBroker: false);
+            _ = PumpAsync(link, toUpstream: true);
+            _ = PumpAsync(link, toUpstream: false);
         }
     }
 
     // Copies one direction until either side ends, then ends both (a half-open relay would hide the failure); a silenced
     // link's worker side is left open: its bytes are read and dropped until the worker closes it.
-    private async Task PumpAsync(Link link, bool toBroker)
+    private async Task PumpAsync(Link link, bool toUpstream)
     {
-        var (from, to) = toBroker ? (link.Client, link.Upstream) : (link.Upstream, link.Client);
+        var (from, to) = toUpstream ? (link.Client, link.Upstream) : (link.Upstream, link.Client);
         var buffer = new byte[64 * 1024];
         try
         {
@@ -178,9 +223,9 @@ internal sealed class TcpRelay : IAsyncDisposable
         }
         catch (Exception exception) when (exception is OperationCanceledException or SocketException or ObjectDisposedException)
         {
-            if (link.Silent && toBroker && !_stop.IsCancellationRequested)
+            if (link.Silent && toUpstream && !_stop.IsCancellationRequested)
             {
-                // The send to the broker's closed side failed: keep reading the worker's side until it closes.
+                // The send to the service's closed side failed: keep reading the worker's side until it closes.
                 await DrainAsync(link.Client, buffer);
             }
         }
@@ -190,9 +235,9 @@ internal sealed class TcpRelay : IAsyncDisposable
             _links.Remove(link);
         }
 
-        if (link.Silent && !toBroker)
+        if (link.Silent && !toUpstream)
         {
-            return; // the broker's side ended by SilenceAll: the worker's side stays open
+            return; // the service's side ended by SilenceAll: the worker's side stays open
         }
 
         Reset(link.Client);
