@@ -29,6 +29,12 @@ public static class RecognitionErrorCodes
     /// <summary>The job's deadline passed before it was recognized.</summary>
     public const string DeadlineExceeded = "deadline-exceeded";
 
+    /// <summary>
+    /// The job was delivered Worker:DeliveryLimit times without an answer (a quorum queue counts them): it, or a job in
+    /// flight beside it, may stop the worker, or the connection kept dropping. Retryable: sent again, it runs.
+    /// </summary>
+    public const string DeliveryLimitExceeded = "delivery-limit-exceeded";
+
     /// <summary>Anything else: a storage outage that outlasted the retries (then retryable) or a bug (not retryable).</summary>
     public const string Internal = "internal";
 }

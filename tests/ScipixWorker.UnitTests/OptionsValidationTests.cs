@@ -67,6 +67,30 @@ public sealed class OptionsValidationTests
     }
 
     [Fact]
+    public void Priorities_on_a_quorum_queue_fail_naming_both_settings()
+    {
+        var quorum = new WorkerOptionsValidator().Validate(null, new WorkerOptions { QueueType = QueueType.Quorum, MaxPriority = 10 });
+        var classic = new WorkerOptionsValidator().Validate(null, new WorkerOptions { QueueType = QueueType.Classic, MaxPriority = 10 });
+
+        Assert.True(quorum.Failed);
+        Assert.Contains("Worker:MaxPriority", quorum.FailureMessage, StringComparison.Ordinal);
+        Assert.Contains("Worker:QueueType", quorum.FailureMessage, StringComparison.Ordinal);
+        Assert.True(classic.Succeeded);
+    }
+
+    [Theory]
+    [InlineData(-1, false)]
+    [InlineData(0, true)]
+    [InlineData(1000, true)]
+    [InlineData(1001, false)]
+    public void The_delivery_limit_is_0_to_1000(int limit, bool valid)
+    {
+        var result = new WorkerOptionsValidator().Validate(null, new WorkerOptions { QueueType = QueueType.Quorum, DeliveryLimit = limit });
+
+        Assert.Equal(valid, result.Succeeded);
+    }
+
+    [Fact]
     public void A_bad_idempotency_container_name_fails_naming_the_setting()
     {
         var result = new BlobStorageOptionsValidator().Validate(null, new BlobStorageOptions { ConnectionString = Azurite, AllowedContainers = ["images"], IdempotencyContainer = "Keys_Here" });

@@ -84,7 +84,8 @@ internal static class E2eRunner
             // then falls in the warm-up instead of the measured window. Its JIT time is the mark the first warm-up burst's
             // share is counted from.
             var jitMark = JitSeconds(await worker.ScrapeAsync(cancellationToken));
-            var queue = await bus.GetSendEndpoint(new Uri($"queue:{queueName}"));
+            var quorum = SubmitSettings.IsQuorum(workerSettings.GetValueOrDefault("Worker:QueueType") ?? configuration["Worker:QueueType"]);
+            var queue = await JobQueue.GetSendEndpointAsync(bus, settings, queueName, quorum, cancellationToken);
             var options = new RecognitionOptions(request.Lines, DetailLevel.Text);
             var jobNumber = 0;
             RecognizeDocument NextJob()

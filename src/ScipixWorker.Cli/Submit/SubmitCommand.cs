@@ -80,7 +80,7 @@ public static class SubmitCommand
         try
         {
             await handle.Ready.WaitAsync(TimeSpan.FromSeconds(30), cancellationToken);
-            var queue = await bus.GetSendEndpoint(new Uri($"queue:{settings.QueueName}"));
+            var queue = await JobQueue.GetSendEndpointAsync(bus, settings, settings.QueueName, settings.QuorumQueue, cancellationToken);
             var jobs = new List<Job>();
             foreach (var file in request.Files)
             {

@@ -16,6 +16,7 @@ internal sealed record SubmitSettings(
     string Username,
     string Password,
     string QueueName,
+    bool QuorumQueue,
     string? ConnectionString,
     Uri? AccountUrl,
     string DefaultContainer)
@@ -38,15 +39,19 @@ internal sealed record SubmitSettings(
             configuration["RabbitMq:Username"] ?? "guest",
             configuration["RabbitMq:Password"] ?? "guest",
             configuration["Worker:QueueName"] ?? "recognize-document",
+            IsQuorum(configuration["Worker:QueueType"]),
             configuration["BlobStorage:ConnectionString"],
             string.IsNullOrWhiteSpace(accountUrl) ? null : new Uri(accountUrl),
             allowed.FirstOrDefault() ?? "images");
     }
+
+    /// <summary>Whether a Worker:QueueType value names a quorum queue (the worker reads it case-insensitively).</summary>
+    public static bool IsQuorum(string? queueType) => string.Equals(queueType?.Trim(), "quorum", StringComparison.OrdinalIgnoreCase);
 
     public BlobServiceClient CreateBlobServiceClient() =>
         !string.IsNullOrWhiteSpace(ConnectionString) ? new BlobServiceClient(ConnectionString)
         : AccountUrl is not null ? new BlobServiceClient(AccountUrl, new DefaultAzureCredential())
         : throw new InvalidOperationException("Set BlobStorage__ConnectionString or BlobStorage__AccountUrl (the worker's storage account).");
 
-    public override string ToString() => $"amqp://{RabbitHost}:{RabbitPort}{VirtualHost} queue {QueueName}"; // never the password
+    public override string ToString() => $"amqp://{RabbitHost}:{RabbitPort}{VirtualHost} {(QuorumQueue ? "quorum queue" : "queue")} {QueueName}"; // never the password
 }

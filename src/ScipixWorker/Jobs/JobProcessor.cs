@@ -107,6 +107,7 @@ internal sealed class JobProcessor(
         var started = Stopwatch.GetTimestamp();
         try
         {
+            ThrowIfOverDeliveryLimit(context);
             var queueWait = QueueWait(context);
             WorkerMetrics.StageDuration.WithLabels(WorkerMetrics.Stage.QueueWait).Observe(queueWait.TotalSeconds);
             inference.ObserveUpstreamWait(queueWait);
@@ -222,6 +223,35 @@ internal sealed class JobProcessor(
             throw JobFailedException.Permanent(RecognitionErrorCodes.DeadlineExceeded, $"The job's deadline {deadline:O} passed before it was recognized.");
         }
     }
+
+    // A quorum queue counts the deliveries that ended without an acknowledgement in x-delivery-count (absent on the
+    // first delivery). A job whose earlier deliveries all ended so may be what kills the worker: answer it, retryable.
+    private void ThrowIfOverDeliveryLimit(ConsumeContext context)
+    {
+        var limit = options.Value.DeliveryLimit;
+        if (limit > 0 && DeliveryCount(context) is { } unanswered && unanswered >= limit)
+        {
+            throw new JobFailedException(new JobFailure(
+                RecognitionErrorCodes.DeliveryLimitExceeded,
+                $"Delivered {unanswered + 1} times; the {unanswered} before ended without an answer (Worker:DeliveryLimit {limit}). The job, or a job in flight beside it, may stop the worker (a crash, an out-of-memory kill), or the broker connection kept dropping. Sent again, it runs.",
+                Retryable: true));
+        }
+    }
+
+    /// <summary>The x-delivery-count a quorum queue sets on a redelivery; null when absent or not a number.</summary>
+    internal static long? DeliveryCount(ConsumeContext context) =>
+        context.ReceiveContext.TransportHeaders.TryGetHeader("x-delivery-count", out var value)
+            ? value switch
+            {
+                long count => count,
+                int count => count,
+                short count => count,
+                byte count => count,
+                sbyte count => count,
+                uint count => count,
+                _ => null,
+            }
+            : null;
 
     private TimeSpan QueueWait(ConsumeContext context)
     {

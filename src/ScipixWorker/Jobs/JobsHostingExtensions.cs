@@ -86,6 +86,11 @@ public static class JobsHostingExtensions
                     // application/json content type), which is read as a RecognizeDocument whatever its headers.
                     endpoint.UseRawJsonDeserializer(RawSerializerOptions.AnyMessageType, isDefault: true);
                     endpoint.PrefetchCount = worker.EffectivePrefetchCount;
+                    if (worker.QueueType == QueueType.Quorum)
+                    {
+                        endpoint.SetQuorumQueue();
+                    }
+
                     if (worker.MaxPriority > 0)
                     {
                         endpoint.SetQueueArgument("x-max-priority", worker.MaxPriority);
@@ -106,13 +111,20 @@ public static class JobsHostingExtensions
                 });
 
                 Log.ConsumerConfigured(
-                    context.GetRequiredService<ILogger<RecognizeDocumentBatchConsumer>>(), worker.QueueName, worker.MaxBatchSize,
+                    context.GetRequiredService<ILogger<RecognizeDocumentBatchConsumer>>(), worker.QueueName, Describe(worker), worker.MaxBatchSize,
                     worker.BatchTimeLimit.TotalMilliseconds, worker.ConcurrentBatches, worker.EffectivePrefetchCount, worker.EffectiveConcurrentInferences,
                     worker.MaxQueuedCrops, worker.ImagesAhead, context.GetRequiredService<IdempotencyGuard>().Describe());
             });
         });
         return builder;
     }
+
+    private static string Describe(WorkerOptions worker) => worker.QueueType switch
+    {
+        QueueType.Quorum when worker.DeliveryLimit > 0 => $"quorum queue, a job answered delivery-limit-exceeded after {worker.DeliveryLimit} deliveries without an answer",
+        QueueType.Quorum => "quorum queue, no delivery limit",
+        _ => worker.MaxPriority > 0 ? $"classic queue, {worker.MaxPriority} priorities" : "classic queue",
+    };
 
     // MassTransit's System.Text.Json options are process-wide: add the converter once.
     private static JsonSerializerOptions EnumsAsCamelCaseStrings(JsonSerializerOptions options)

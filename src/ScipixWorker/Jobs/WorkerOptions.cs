@@ -161,9 +161,26 @@ public sealed class WorkerOptions : IValidatableObject
     [Range(0, 1_048_576)]
     public int NativeHeapTrimAfterMegabytes { get; set; } = 64;
 
-    /// <summary>When above 0, the queue is declared as a priority queue (x-max-priority) with this many levels.</summary>
+    /// <summary>When above 0, the queue is declared as a priority queue (x-max-priority) with this many levels (classic queues only).</summary>
     [Range(0, 255)]
     public int MaxPriority { get; set; }
+
+    /// <summary>
+    /// The type the worker declares its queue with: <see cref="Jobs.QueueType.Classic"/> (RabbitMQ's default) or
+    /// <see cref="Jobs.QueueType.Quorum"/> (replicated across the cluster's nodes, the durable type RabbitMQ 4 keeps,
+    /// and counting each job's deliveries: <see cref="DeliveryLimit"/>). A queue keeps the type it was created with, and
+    /// declaring it with another fails the worker's start (PRECONDITION_FAILED): docs/worker.md, "Quorum queues".
+    /// </summary>
+    public QueueType QueueType { get; set; } = QueueType.Classic;
+
+    /// <summary>
+    /// On a quorum queue, which counts the deliveries that ended without an acknowledgement (a worker that died, a
+    /// dropped connection): a job delivered this many times without an answer is answered <c>delivery-limit-exceeded</c>
+    /// (retryable) instead of being run again, so that a job that kills the worker cannot take the replicas down one
+    /// after another. 0: no limit. Classic queues do not count deliveries.
+    /// </summary>
+    [Range(0, 1000)]
+    public int DeliveryLimit { get; set; } = 5;
 
     /// <summary>The prefetch count in effect.</summary>
     public int EffectivePrefetchCount => PrefetchCount > 0 ? PrefetchCount : MaxBatchSize * ConcurrentBatches;
@@ -186,11 +203,28 @@ public sealed class WorkerOptions : IValidatableObject
                 [nameof(PrefetchCount)]);
         }
 
+        if (QueueType == QueueType.Quorum && MaxPriority > 0)
+        {
+            yield return new ValidationResult(
+                "Worker:MaxPriority needs a classic queue: RabbitMQ refuses x-max-priority on a quorum queue (Worker:QueueType).",
+                [nameof(MaxPriority), nameof(QueueType)]);
+        }
+
         if (MaxBatchSize * ConcurrentBatches > 65535)
         {
             yield return new ValidationResult("Worker:MaxBatchSize x Worker:ConcurrentBatches must be at most 65535 (the AMQP prefetch limit).", [nameof(MaxBatchSize)]);
         }
     }
+}
+
+/// <summary>The RabbitMQ queue type the worker declares its queue with (<see cref="WorkerOptions.QueueType"/>).</summary>
+public enum QueueType
+{
+    /// <summary>RabbitMQ's default: on one node, no delivery count.</summary>
+    Classic,
+
+    /// <summary>Replicated (Raft) across the cluster's nodes; counts each message's unanswered deliveries.</summary>
+    Quorum,
 }
 
 /// <summary>Validates <see cref="WorkerOptions"/> at start (source-generated from the data annotations).</summary>

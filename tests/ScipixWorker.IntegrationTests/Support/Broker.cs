@@ -73,6 +73,34 @@ internal sealed class Broker : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Takes the next message in the queue without acknowledging it, then closes the channel, as a consumer that died
+    /// would: the broker puts it back (a quorum queue counts it). Returns the message's x-delivery-count (null when absent).
+    /// </summary>
+    public async Task<long?> TakeAndDropAsync(string queue)
+    {
+        await using var channel = await _connection.CreateChannelAsync();
+        var message = await channel.BasicGetAsync(queue, autoAck: false) ?? throw new InvalidOperationException($"{queue} is empty.");
+        var count = message.BasicProperties.Headers?.TryGetValue("x-delivery-count", out var value) == true ? Convert.ToInt64(value, System.Globalization.CultureInfo.InvariantCulture) : (long?)null;
+        await channel.CloseAsync();
+        return count;
+    }
+
+    /// <summary>Declares a durable classic queue of this name on a throwaway channel; the broker's reply code if it refuses (else 0).</summary>
+    public async Task<int> TryDeclareClassicAsync(string queue)
+    {
+        await using var channel = await _connection.CreateChannelAsync();
+        try
+        {
+            await channel.QueueDeclareAsync(queue, durable: true, exclusive: false, autoDelete: false);
+            return 0;
+        }
+        catch (RabbitMQ.Client.Exceptions.OperationInterruptedException exception) when (exception.ShutdownReason is { } reason)
+        {
+            return reason.ReplyCode;
+        }
+    }
+
     /// <summary>Takes every message now in the queue (acknowledging them).</summary>
     public async Task<List<BasicGetResult>> DrainAsync(string queue)
     {
