@@ -1,4 +1,7 @@
+using System.Globalization;
+using System.Net;
 using Microsoft.Extensions.Options;
+using ScipixWorker.Contracts;
 using ScipixWorker.IntegrationTests.Support;
 
 namespace ScipixWorker.IntegrationTests;
@@ -13,8 +16,40 @@ public sealed class StartupTests
     {
         await using var worker = new WorkerUnderTest(new() { [key] = value });
 
-        var exception = await Assert.ThrowsAsync<OptionsValidationException>(worker.StartAsync);
+        var exception = await Assert.ThrowsAsync<OptionsValidationException>(() => worker.StartAsync());
 
         Assert.Contains(named, exception.Message, StringComparison.Ordinal);
+    }
+
+    // Pods often start before their broker (a fresh cluster, a broker restarting): the worker must wait for it, not exit,
+    // and say so through readiness, not liveness, so that Kubernetes neither restarts it nor counts it ready.
+    [Fact]
+    public async Task A_worker_started_before_its_broker_is_live_but_not_ready_and_consumes_once_the_broker_is_there()
+    {
+        await using var relay = TcpRelay.Start(TestEnvironment.RabbitHost, TestEnvironment.RabbitPort);
+        relay.Refuse();
+        await using var worker = new WorkerUnderTest(new()
+        {
+            ["RabbitMq:Host"] = "127.0.0.1",
+            ["RabbitMq:Port"] = relay.Port.ToString(CultureInfo.InvariantCulture),
+        });
+        await using var broker = await Broker.ConnectAsync();
+        await worker.StartAsync(waitForBroker: false);
+
+        await Eventually.True(() => relay.Refused >= 2, TimeSpan.FromSeconds(30), "the worker to try the broker twice");
+        Assert.Equal(HttpStatusCode.OK, await worker.HealthAsync("/health/live"));
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, await worker.HealthAsync("/health/ready"));
+
+        relay.Open();
+        await Eventually.True(async () => await worker.HealthAsync("/health/ready") == HttpStatusCode.OK, TimeSpan.FromSeconds(60), "/health/ready once the broker is there");
+        var (file, truth) = SampleImages.Lines[2];
+        var job = new RecognizeDocument(Guid.NewGuid(), await worker.UploadAsync(file, SampleImages.Bytes(file)), new RecognitionOptions(RecognitionOnly: true));
+        await broker.PublishRawAsync(
+            worker.QueueName,
+            $$$"""{"jobId":"{{{job.JobId}}}","image":{"container":"{{{job.Image.Container}}}","blobName":"{{{job.Image.BlobName}}}"},"options":{"recognitionOnly":true}}""");
+        await broker.WaitForResultsAsync([job.JobId]);
+
+        var result = Assert.Single(broker.For([job.JobId]));
+        Assert.True(result.Recognized && SampleImages.Cer(truth, result.Text!) <= 0.1, result.Body.ToString());
     }
 }

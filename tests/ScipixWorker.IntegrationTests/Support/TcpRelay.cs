@@ -36,8 +36,11 @@ internal sealed class TcpRelay : IAsyncDisposable
 
     public int Port { get; }
 
-    /// <summary>Connections accepted so far, cut or not.</summary>
+    /// <summary>Connections accepted so far (relayed or muted), cut or not.</summary>
     public int Accepted { get; private set; }
+
+    /// <summary>Connections reset as soon as they were made (<see cref="Refuse"/>).</summary>
+    public int Refused { get; private set; }
 
     private enum Mode
     {
@@ -158,6 +161,11 @@ internal sealed class TcpRelay : IAsyncDisposable
             if (_mode == Mode.Refuse)
             {
                 Reset(client);
+                lock (_gate)
+                {
+                    Refused++;
+                }
+
                 continue;
             }
 

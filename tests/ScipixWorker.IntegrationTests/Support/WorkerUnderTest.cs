@@ -106,7 +106,8 @@ internal sealed class WorkerUnderTest : IAsyncDisposable
 
     public IServiceProvider Services => (_app ?? throw new InvalidOperationException("Not started.")).Services;
 
-    public async Task StartAsync()
+    /// <param name="waitForBroker">Wait until the bus is connected (false: return once the host has started).</param>
+    public async Task StartAsync(bool waitForBroker = true)
     {
         await Storage.GetBlobContainerClient(Container).CreateIfNotExistsAsync();
         await Storage.GetBlobContainerClient(OtherContainer).CreateIfNotExistsAsync();
@@ -122,8 +123,11 @@ internal sealed class WorkerUnderTest : IAsyncDisposable
             throw;
         }
 
-        var bus = _app.Services.GetRequiredService<IBusControl>();
-        await bus.WaitForHealthStatus(BusHealthStatus.Healthy, TimeSpan.FromSeconds(30));
+        if (waitForBroker)
+        {
+            var bus = _app.Services.GetRequiredService<IBusControl>();
+            await bus.WaitForHealthStatus(BusHealthStatus.Healthy, TimeSpan.FromSeconds(30));
+        }
     }
 
     /// <summary>Stops the host as SIGTERM would (graceful: in-flight jobs finish or go back to the queue).</summary>
