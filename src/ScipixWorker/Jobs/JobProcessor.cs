@@ -224,7 +224,7 @@ internal sealed class JobProcessor(
         }
     }
 
-    // A quorum queue counts the deliveries that ended without an acknowledgement in x-delivery-count (absent on the
+    // A quorum queue counts the deliveries that ended without an acknowledgement in x-delivery-count (0 or absent on the
     // first delivery). A job whose earlier deliveries all ended so may be what kills the worker: answer it, retryable.
     private void ThrowIfOverDeliveryLimit(ConsumeContext context)
     {
