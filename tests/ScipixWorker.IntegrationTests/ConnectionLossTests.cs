@@ -41,11 +41,7 @@ public sealed class ConnectionLossTests
         await using var worker = new WorkerUnderTest(settings);
         await using var broker = await Broker.ConnectAsync();
         await worker.StartAsync();
-        var images = new List<ImageLocation>();
-        foreach (var (file, _) in SampleImages.Lines)
-        {
-            images.Add(await worker.UploadAsync(file, SampleImages.Bytes(file)));
-        }
+        var images = await worker.UploadSampleLinesAsync();
 
         var ids = Enumerable.Range(0, JobCount).Select(_ => Guid.NewGuid()).ToList();
         for (var i = 0; i < JobCount; i++)

@@ -28,11 +28,7 @@ public sealed class StorageOutageTests
         await using var worker = new WorkerUnderTest(settings);
         await using var broker = await Broker.ConnectAsync();
         await worker.StartAsync();
-        var images = new List<ImageLocation>();
-        foreach (var (file, _) in SampleImages.Lines)
-        {
-            images.Add(await worker.UploadAsync(file, SampleImages.Bytes(file)));
-        }
+        var images = await worker.UploadSampleLinesAsync();
 
         var before = await RunAsync(worker, broker, images);
         relay.Refuse();

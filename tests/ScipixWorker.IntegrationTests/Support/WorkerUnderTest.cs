@@ -159,6 +159,18 @@ internal sealed class WorkerUnderTest : IAsyncDisposable
         return new ImageLocation(container ?? Container, name);
     }
 
+    /// <summary>Uploads the sample lines (<see cref="SampleImages.Lines"/>), in their order.</summary>
+    public async Task<List<ImageLocation>> UploadSampleLinesAsync()
+    {
+        var images = new List<ImageLocation>();
+        foreach (var (file, _) in SampleImages.Lines)
+        {
+            images.Add(await UploadAsync(file, SampleImages.Bytes(file)));
+        }
+
+        return images;
+    }
+
     /// <summary>Sends jobs the .NET way: a MassTransit envelope to the worker's queue.</summary>
     public async Task SendAsync(params RecognizeDocument[] jobs)
     {
