@@ -26,6 +26,9 @@ public static class RecognitionErrorCodes
     /// <summary>The image is empty, damaged or truncated.</summary>
     public const string CorruptImage = "corrupt-image";
 
+    /// <summary>The job's options.firstPage is past the file's last page.</summary>
+    public const string PageOutOfRange = "page-out-of-range";
+
     /// <summary>The job's deadline passed before it was recognized.</summary>
     public const string DeadlineExceeded = "deadline-exceeded";
 

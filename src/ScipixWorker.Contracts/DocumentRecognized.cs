@@ -14,6 +14,10 @@ namespace ScipixWorker.Contracts;
 /// <param name="Timings">Time spent per stage.</param>
 /// <param name="FromCache">True when the result was served from the worker's result cache (same image, options and model).</param>
 /// <param name="ResultLocation">The result blob, when the result was too large for the message.</param>
+/// <param name="PageCount">
+/// Pages in the file: more than the result holds when the job chose some (<see cref="RecognitionOptions.FirstPage"/>,
+/// <see cref="RecognitionOptions.LastPage"/>); <c>null</c> from a worker before this field.
+/// </param>
 public sealed record DocumentRecognized(
     Guid JobId,
     string? CorrelationId,
@@ -22,7 +26,8 @@ public sealed record DocumentRecognized(
     ModelIdentity Model,
     StageTimings Timings,
     bool FromCache = false,
-    ImageLocation? ResultLocation = null);
+    ImageLocation? ResultLocation = null,
+    int? PageCount = null);
 
 /// <summary>One recognized page (one frame of the image).</summary>
 /// <param name="PageNumber">1-based page number.</param>

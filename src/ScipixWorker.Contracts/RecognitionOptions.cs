@@ -6,7 +6,14 @@ namespace ScipixWorker.Contracts;
 /// for crops of one line.
 /// </param>
 /// <param name="DetailLevel">What the result's pages carry.</param>
-public sealed record RecognitionOptions(bool RecognitionOnly = false, DetailLevel DetailLevel = DetailLevel.Lines);
+/// <param name="FirstPage">
+/// The first page to read, 1-based; <c>null</c>: the first. With <paramref name="LastPage"/>, a long document can be
+/// sent as several jobs of a few pages each, read by several replicas at once (the result's <c>pageCount</c> says how
+/// many pages the file has). A first page past the end fails the job with <c>page-out-of-range</c>.
+/// </param>
+/// <param name="LastPage">The last page to read, 1-based and inclusive; <c>null</c>, or past the end: the last.</param>
+public sealed record RecognitionOptions(
+    bool RecognitionOnly = false, DetailLevel DetailLevel = DetailLevel.Lines, int? FirstPage = null, int? LastPage = null);
 
 /// <summary>How much detail a <see cref="DocumentRecognized"/> carries per page. Serialized as a camelCase string.</summary>
 public enum DetailLevel

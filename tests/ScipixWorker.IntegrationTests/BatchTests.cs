@@ -280,6 +280,41 @@ public sealed class BatchTests
     }
 
     [Fact]
+    public async Task A_job_reads_the_pages_it_asks_for_and_a_first_page_past_the_end_fails_alone()
+    {
+        // One page in flight per job, so that a range is walked in groups as a long document is.
+        await using var worker = new WorkerUnderTest(new() { ["Worker:PagesInFlightPerJob"] = "1" });
+        await using var broker = await Broker.ConnectAsync();
+        await worker.StartAsync();
+        var pdf = await worker.UploadAsync("scanned-pages.pdf", SampleImages.Bytes("scanned-pages.pdf"));
+        var second = new RecognizeDocument(Guid.NewGuid(), pdf, new RecognitionOptions(FirstPage: 2));
+        var first = new RecognizeDocument(Guid.NewGuid(), pdf, new RecognitionOptions(FirstPage: 1, LastPage: 1));
+        var past = new RecognizeDocument(Guid.NewGuid(), pdf, new RecognitionOptions(FirstPage: 3, LastPage: 9));
+
+        await worker.SendAsync(second, first, past);
+        await broker.WaitForResultsAsync([second.JobId, first.JobId, past.JobId], TimeSpan.FromSeconds(90));
+
+        var secondPage = Assert.Single(broker.For([second.JobId]));
+        Assert.True(secondPage.Recognized, secondPage.Body.ToString());
+        Assert.Equal(2, secondPage.Body.GetProperty("pageCount").GetInt32());
+        var page = Assert.Single(secondPage.Body.GetProperty("pages").EnumerateArray());
+        Assert.Equal(2, page.GetProperty("pageNumber").GetInt32());
+        var cer = SampleImages.Cer(SampleImages.ReceiptTruth, page.GetProperty("text").GetString()!);
+        Assert.True(cer <= 0.25, $"page 2 CER {cer:P1}");
+
+        var firstPage = Assert.Single(broker.For([first.JobId]));
+        Assert.True(firstPage.Recognized, firstPage.Body.ToString());
+        page = Assert.Single(firstPage.Body.GetProperty("pages").EnumerateArray());
+        Assert.Equal(1, page.GetProperty("pageNumber").GetInt32());
+        Assert.Contains("HOME MASTER", page.GetProperty("text").GetString(), StringComparison.OrdinalIgnoreCase);
+
+        var failed = Assert.Single(broker.For([past.JobId]));
+        Assert.False(failed.Recognized);
+        Assert.Equal(RecognitionErrorCodes.PageOutOfRange, failed.ErrorCode);
+        Assert.Contains("the file has 2 page(s)", failed.Body.GetProperty("message").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_result_too_large_for_a_message_is_written_to_a_result_blob()
     {
         await using var worker = new WorkerUnderTest(new() { ["Worker:InlineResultMaxBytes"] = "256" });

@@ -27,16 +27,18 @@ public static class SubmitCommand
         var detail = new Option<DetailLevel>("--detail") { Description = "What results carry: text, lines or full (with boxes)", DefaultValueFactory = _ => DetailLevel.Lines };
         var container = new Option<string?>("--container") { Description = "Container to upload to (default: the first of BlobStorage:AllowedContainers, else 'images')" };
         var timeout = new Option<int>("--timeout") { Description = "Seconds to wait for results with --wait", DefaultValueFactory = _ => 120 };
+        var firstPage = new Option<int?>("--first-page") { Description = "The first page to read, 1-based (a multi-page file: PDF, TIFF, GIF, WebP)" };
+        var lastPage = new Option<int?>("--last-page") { Description = "The last page to read, 1-based and inclusive" };
         var command = new Command("submit", "Queue images for the ScipixWorker (upload, send RecognizeDocument) and optionally wait for the results")
         {
-            files, wait, json, recognitionOnly, detail, container, timeout,
+            files, wait, json, recognitionOnly, detail, container, timeout, firstPage, lastPage,
         };
         command.SetAction((parse, cancellationToken) => RunAsync(
             new Request(
                 parse.GetRequiredValue(files),
                 parse.GetValue(wait),
                 parse.GetValue(json),
-                new RecognitionOptions(parse.GetValue(recognitionOnly), parse.GetValue(detail)),
+                new RecognitionOptions(parse.GetValue(recognitionOnly), parse.GetValue(detail), parse.GetValue(firstPage), parse.GetValue(lastPage)),
                 parse.GetValue(container),
                 TimeSpan.FromSeconds(Math.Max(1, parse.GetValue(timeout)))),
             cancellationToken));
@@ -125,6 +127,12 @@ public static class SubmitCommand
         return 3;
     }
 
+    // ", pages 3-4 of 9" when the job read some of the file's pages.
+    private static string SomePages(DocumentRecognized result) =>
+        result is { PageCount: { } count, Pages: [var first, .., var last] } && count > result.Pages.Count
+            ? $", pages {first.PageNumber}-{last.PageNumber} of {count}"
+            : result is { PageCount: { } only, Pages: [var one] } && only > 1 ? $", page {one.PageNumber} of {only}" : string.Empty;
+
     /// <summary>Prints the results in submission order; returns how many failed.</summary>
     private static async Task<int> PrintAsync(List<Job> jobs, ConcurrentDictionary<Guid, object> results, BlobServiceClient storage, bool json, CancellationToken cancellationToken)
     {
@@ -149,7 +157,7 @@ public static class SubmitCommand
 
             Console.WriteLine(result switch
             {
-                DocumentRecognized r => $"== {job.File} (job {job.JobId}, {r.Timings.TotalMs:F0} ms{(r.FromCache ? ", from cache" : string.Empty)})\n{r.Text}\n",
+                DocumentRecognized r => $"== {job.File} (job {job.JobId}, {r.Timings.TotalMs:F0} ms{(r.FromCache ? ", from cache" : string.Empty)}{SomePages(r)})\n{r.Text}\n",
                 DocumentRecognitionFailed f => $"== {job.File} (job {job.JobId}) FAILED {f.ErrorCode}{(f.Retryable ? " (retryable)" : string.Empty)}: {f.Message}\n",
                 _ => $"== {job.File} (job {job.JobId}) no result yet\n",
             });

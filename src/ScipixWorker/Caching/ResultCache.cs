@@ -17,11 +17,12 @@ internal sealed class ResultCache(IOptions<WorkerOptions> options, TimeProvider 
 
     public bool Enabled => options.Value.ResultCacheEntries > 0;
 
-    public static string KeyOf(ReadOnlySpan<byte> image, OcrMode mode, OcrModelInfo model)
+    public static string KeyOf(ReadOnlySpan<byte> image, OcrMode mode, OcrModelInfo model, PageRange? pages = null)
     {
         Span<byte> hash = stackalloc byte[SHA256.HashSizeInBytes];
         SHA256.HashData(image, hash);
-        return string.Join('|', Convert.ToHexStringLower(hash), mode, model.Detector, model.Recognizer, model.Classifier, model.Precision, model.ExecutionProvider);
+        var key = string.Join('|', Convert.ToHexStringLower(hash), mode, model.Detector, model.Recognizer, model.Classifier, model.Precision, model.ExecutionProvider);
+        return pages is { } range && range != PageRange.All ? $"{key}|pages {range.First}+{range.Count}" : key;
     }
 
     public bool TryGet(string key, out OcrDocument document) => _results.TryGet(key, out document);

@@ -45,7 +45,7 @@ internal sealed class InferenceGate(OcrEngine engine, IOptions<WorkerOptions> op
 
     /// <summary>
     /// Waits for a slot (given up when <paramref name="stopWaiting"/> or <paramref name="cancellationToken"/>
-    /// fires), then recognizes. <paramref name="stopWaiting"/> also gives up a job whose line crops are all
+    /// fires), then recognizes the pages of <paramref name="selection"/> (<see cref="PageRange.All"/>: every page). <paramref name="stopWaiting"/> also gives up a job whose line crops are all
     /// still queued for recognition; only <paramref name="cancellationToken"/> cancels a recognition under way.
     /// </summary>
     /// <remarks>
@@ -55,17 +55,21 @@ internal sealed class InferenceGate(OcrEngine engine, IOptions<WorkerOptions> op
     /// <paramref name="stopWaiting"/> says, and finish.
     /// </remarks>
     public async Task<OcrDocument> RecognizeAsync(
-        ReadOnlyMemory<byte> image, OcrMode mode, ImageReservation? reservation, CancellationToken stopWaiting, CancellationToken cancellationToken)
+        ReadOnlyMemory<byte> image, OcrMode mode, PageRange selection, ImageReservation? reservation, CancellationToken stopWaiting, CancellationToken cancellationToken)
     {
         var pages = new List<OcrPage>();
+        var end = (long)selection.First + selection.Count; // exclusive
+        var next = selection.First;
         OcrDocument group;
         do
         {
             var started = pages.Count > 0;
-            group = await RecognizePagesAsync(image, mode, new PageRange(pages.Count, _pagesInFlight), reservation, started ? CancellationToken.None : stopWaiting, cancellationToken);
+            var count = (int)Math.Min(_pagesInFlight, end - next);
+            group = await RecognizePagesAsync(image, mode, new PageRange(next, count), reservation, started ? CancellationToken.None : stopWaiting, cancellationToken);
             pages.AddRange(group.Pages);
+            next += group.Pages.Count;
         }
-        while (group.Pages.Count > 0 && pages.Count < group.SourcePages);
+        while (group.Pages.Count > 0 && next < Math.Min(end, group.SourcePages));
 
         return pages.Count == group.Pages.Count ? group : new OcrDocument(pages) { Format = group.Format, SourcePages = group.SourcePages };
     }

@@ -126,8 +126,9 @@ internal sealed class JobProcessor(
             ThrowIfPastDeadline(job);
 
             var mode = job.Options?.RecognitionOnly == true ? OcrMode.SingleLine : OcrMode.Full;
+            var selection = Selection(job.Options);
             var model = inference.Model;
-            var cacheKey = cache.Enabled ? ResultCache.KeyOf(image, mode, model) : null;
+            var cacheKey = cache.Enabled ? ResultCache.KeyOf(image, mode, model, selection) : null;
             OcrDocument? document = null;
             var fromCache = cacheKey is not null && cache.TryGet(cacheKey, out document);
             if (fromCache)
@@ -136,13 +137,20 @@ internal sealed class JobProcessor(
             }
             else
             {
-                document = await inference.RecognizeAsync(image, mode, reservation, lifetime.ApplicationStopping, cancellationToken);
+                document = await inference.RecognizeAsync(image, mode, selection, reservation, lifetime.ApplicationStopping, cancellationToken);
                 WorkerMetrics.CountPages(document);
                 if (cacheKey is not null)
                 {
                     cache.Add(cacheKey, document);
                     WorkerMetrics.CacheMissesTotal.Inc();
                 }
+            }
+
+            if (document!.Pages.Count == 0 && selection.First > 0)
+            {
+                throw JobFailedException.Permanent(
+                    RecognitionErrorCodes.PageOutOfRange,
+                    $"options.firstPage is {selection.First + 1}, but the file has {document.SourcePages} page(s).");
             }
 
             var (decode, inferenceTime) = fromCache ? (TimeSpan.Zero, TimeSpan.Zero) : ResultProjection.EngineTime(document!);
@@ -158,7 +166,8 @@ internal sealed class JobProcessor(
                 document!.Text,
                 ResultProjection.Identity(model),
                 new StageTimings(queueWait.TotalMilliseconds, download.TotalMilliseconds, decode.TotalMilliseconds, inferenceTime.TotalMilliseconds, total.TotalMilliseconds),
-                fromCache);
+                fromCache,
+                PageCount: document.SourcePages > 0 ? document.SourcePages : document.Pages.Count);
             Log.JobRecognized(logger, job.JobId, document.Pages.Count, recognized.Text?.Length ?? 0, total.TotalMilliseconds, fromCache);
             return await ClaimCheckIfLargeAsync(recognized, cancellationToken);
         }
@@ -222,6 +231,13 @@ internal sealed class JobProcessor(
         {
             throw JobFailedException.Permanent(RecognitionErrorCodes.DeadlineExceeded, $"The job's deadline {deadline:O} passed before it was recognized.");
         }
+    }
+
+    /// <summary>The pages a job asks for (1-based, inclusive, in its options) as the engine's 0-based range.</summary>
+    internal static PageRange Selection(RecognitionOptions? options)
+    {
+        var first = Math.Max(1, options?.FirstPage ?? 1) - 1;
+        return options?.LastPage is { } last && last > first ? new PageRange(first, last - first) : new PageRange(first, int.MaxValue - first);
     }
 
     // A quorum queue counts the deliveries that ended without an acknowledgement in x-delivery-count (0 or absent on the

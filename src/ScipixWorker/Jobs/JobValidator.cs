@@ -47,6 +47,16 @@ internal static class JobValidator
             return "options.detailLevel must be text, lines or full.";
         }
 
+        if (job.Options is { FirstPage: < 1 } or { LastPage: < 1 })
+        {
+            return "options.firstPage and options.lastPage are 1-based page numbers.";
+        }
+
+        if (job.Options is { FirstPage: { } first, LastPage: { } last } && last < first)
+        {
+            return $"options.lastPage ({last}) is before options.firstPage ({first}).";
+        }
+
         if (job.IdempotencyKey is { Length: > MaxIdempotencyKeyLength })
         {
             return $"idempotencyKey is longer than {MaxIdempotencyKeyLength} characters.";

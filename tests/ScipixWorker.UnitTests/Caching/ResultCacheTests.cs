@@ -24,6 +24,18 @@ public sealed class ResultCacheTests
     }
 
     [Fact]
+    public void The_key_depends_on_the_pages_asked_for_and_every_page_is_the_key_without_a_range()
+    {
+        byte[] image = [1, 2, 3];
+        var key = ResultCache.KeyOf(image, OcrMode.Full, Model);
+
+        Assert.Equal(key, ResultCache.KeyOf(image, OcrMode.Full, Model, PageRange.All));
+        Assert.Equal(key, ResultCache.KeyOf(image, OcrMode.Full, Model, JobProcessor.Selection(null)));
+        Assert.NotEqual(key, ResultCache.KeyOf(image, OcrMode.Full, Model, new PageRange(1, 1)));
+        Assert.NotEqual(ResultCache.KeyOf(image, OcrMode.Full, Model, new PageRange(1, 1)), ResultCache.KeyOf(image, OcrMode.Full, Model, new PageRange(1, 2)));
+    }
+
+    [Fact]
     public void A_cached_document_is_returned_and_a_disabled_cache_reports_itself_disabled()
     {
         var document = new OcrDocument([]);

@@ -19,6 +19,32 @@ public sealed class JobValidatorTests
         Assert.Null(JobValidator.Validate(new RecognizeDocument(JobId, new ImageLocation(Uri: new Uri("http://127.0.0.1:10000/devstoreaccount1/images/a.png")))));
     }
 
+    [Theory]
+    [InlineData(null, null, null)]
+    [InlineData(1, null, null)]
+    [InlineData(null, 3, null)]
+    [InlineData(2, 2, null)]
+    [InlineData(101, 200, null)]
+    [InlineData(0, null, "1-based")]
+    [InlineData(null, 0, "1-based")]
+    [InlineData(-3, 2, "1-based")]
+    [InlineData(3, 2, "options.lastPage (2) is before options.firstPage (3)")]
+    public void A_page_range_is_1_based_and_in_order(int? first, int? last, string? error)
+    {
+        var job = new RecognizeDocument(JobId, new ImageLocation("images", "a.pdf"), new RecognitionOptions(FirstPage: first, LastPage: last));
+
+        var result = JobValidator.Validate(job);
+
+        if (error is null)
+        {
+            Assert.Null(result);
+        }
+        else
+        {
+            Assert.Contains(error, result, StringComparison.Ordinal);
+        }
+    }
+
     [Fact]
     public void A_missing_job_id_is_named()
     {
