@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Net;
 using ScipixWorker.Contracts;
 using ScipixWorker.IntegrationTests.Support;
+using ScipixWorker.Observability;
 
 namespace ScipixWorker.IntegrationTests;
 
@@ -43,6 +44,7 @@ public sealed class ConnectionLossTests
         await worker.StartAsync();
         var images = await worker.UploadSampleLinesAsync();
 
+        var redeliveredBefore = WorkerMetrics.JobsRedeliveredTotal.Value;
         var ids = Enumerable.Range(0, JobCount).Select(_ => Guid.NewGuid()).ToList();
         for (var i = 0; i < JobCount; i++)
         {
@@ -70,6 +72,7 @@ public sealed class ConnectionLossTests
         Assert.All(losses, loss => Assert.True(loss.Connections > 0, "a loss must find the worker's connection"));
         Assert.True(losses[^1].Answered < JobCount, $"the losses must come with jobs still to do (answered at each: {string.Join(", ", losses)})");
         Assert.True(relay.Accepted > losses.Count, "the worker must reconnect after the losses");
+        Assert.True(WorkerMetrics.JobsRedeliveredTotal.Value > redeliveredBefore, "the jobs in flight at the losses come back redelivered, and are counted");
         Assert.All(results, r => Assert.True(r.Recognized, r.Body.ToString()));
         Assert.Equal(JobCount, results.Select(r => r.JobId).Distinct().Count());
         Assert.All(results, r => Assert.True(SampleImages.Cer(SampleImages.Lines[ids.IndexOf(r.JobId) % images.Count].Truth, r.Text!) <= 0.1, r.Text));

@@ -32,6 +32,11 @@ internal sealed class JobProcessor(
     public async Task ProcessAsync(ConsumeContext<RecognizeDocument> context)
     {
         var job = context.Message;
+        if (context.ReceiveContext.Redelivered)
+        {
+            WorkerMetrics.JobsRedeliveredTotal.Inc();
+        }
+
         await using var claim = await idempotency.BeginAsync(IdempotencyGuard.KeyOf(job), job.JobId, context.CancellationToken);
         if (claim.Outcome == ClaimOutcome.Duplicate)
         {

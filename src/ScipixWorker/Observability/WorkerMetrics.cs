@@ -33,6 +33,10 @@ internal static class WorkerMetrics
         "Pages read (results served from the cache not counted), by the file's format (png, jpeg, tiff, bmp, gif, webp, pdf) and by source: image (the models read its pixels) or text-layer (a born-digital PDF page's own text, no models run).",
         "format", "source");
 
+    public static readonly Counter JobsRedeliveredTotal = Metrics.CreateCounter(
+        "scipix_jobs_redelivered_total",
+        "Jobs the broker delivered again (AMQP redelivered): an earlier delivery ended without an acknowledgement, on a dropped connection or with a worker that died. A steady rate says connections churn or replicas crash.");
+
     public static readonly Counter JobFailuresTotal = Metrics.CreateCounter(
         "scipix_job_failures_total", "Failure events published, by error code.", "code");
 
