@@ -37,14 +37,16 @@ test: build stack-up
 		&& $(DOTNET) test tests/ScipixWorker.Ocr.UnitTests -c $(CONFIG) --no-build --filter "FullyQualifiedName~NativeTensor"; fi
 	$(MAKE) --no-print-directory test-alerts
 
-# The alerting rules (infra/prometheus): promtool's syntax check and its unit tests, and the compose stack's
-# Prometheus configuration with the rules mounted beside it, where promtool can be had (scripts/local-stack.sh
+# The alerting rules (infra/prometheus): promtool's syntax check and its unit tests, the compose stack's
+# Prometheus configuration with the rules mounted beside it, and the PromQL of the Grafana dashboard's panels, where
+# promtool can be had (scripts/local-stack.sh
 # promtool unpacks Debian's into .local).
 test-alerts:
 	promtool="$$($(STACK) promtool)" && if [ -n "$$promtool" ]; then "$$promtool" check rules infra/prometheus/scipix-alerts.yml \
 		&& (cd infra/prometheus && "$$promtool" test rules scipix-alerts.test.yml) \
 		&& config="$$(mktemp -d)" && cp compose/prometheus.yml infra/prometheus/scipix-alerts.yml "$$config" \
-		&& "$$promtool" check config "$$config/prometheus.yml" && rm -rf "$$config"; fi
+		&& "$$promtool" check config "$$config/prometheus.yml" && rm -rf "$$config" \
+		&& scripts/check-dashboard.sh "$$promtool"; fi
 
 # Unit tests only: no stack needed.
 test-unit: build
