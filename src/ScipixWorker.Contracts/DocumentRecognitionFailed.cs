@@ -26,6 +26,9 @@ public static class RecognitionErrorCodes
     /// <summary>The image is empty, damaged or truncated.</summary>
     public const string CorruptImage = "corrupt-image";
 
+    /// <summary>The job was still running after the worker's Worker:JobTimeout and was stopped.</summary>
+    public const string ProcessingTimeout = "processing-timeout";
+
     /// <summary>The job's options.firstPage is past the file's last page.</summary>
     public const string PageOutOfRange = "page-out-of-range";
 

@@ -315,6 +315,40 @@ public sealed class BatchTests
     }
 
     [Fact]
+    public async Task A_job_still_running_at_the_job_timeout_is_stopped_and_answered_and_the_next_job_runs()
+    {
+        // 24 scanned receipt pages: half a minute or more of work on a CPU, against a 2-s limit.
+        await using var worker = new WorkerUnderTest(new() { ["Worker:JobTimeout"] = "00:00:02", ["Worker:MaxBatchSize"] = "1" });
+        await using var broker = await Broker.ConnectAsync();
+        await worker.StartAsync();
+        var builder = new PdfDocumentBuilder();
+        for (var i = 0; i < 24; i++)
+        {
+            builder.AddPage(PageSize.A4).AddJpeg(SampleImages.Receipt, new PdfRectangle(0, 0, 595, 842));
+        }
+
+        var (file, truth) = SampleImages.Lines[0];
+        var longJob = new RecognizeDocument(Guid.NewGuid(), await worker.UploadAsync("long.pdf", builder.Build()), new RecognitionOptions(DetailLevel: DetailLevel.Text));
+        var line = new RecognizeDocument(Guid.NewGuid(), await worker.UploadAsync(file, SampleImages.Bytes(file)), new RecognitionOptions(RecognitionOnly: true));
+
+        await worker.SendAsync(longJob);
+        await broker.WaitForResultsAsync([longJob.JobId], TimeSpan.FromSeconds(30));
+        await worker.SendAsync(line);
+        await broker.WaitForResultsAsync([line.JobId], TimeSpan.FromSeconds(30));
+
+        var stopped = Assert.Single(broker.For([longJob.JobId]));
+        Assert.False(stopped.Recognized, stopped.Body.ToString());
+        Assert.Equal(RecognitionErrorCodes.ProcessingTimeout, stopped.ErrorCode);
+        Assert.False(stopped.Body.GetProperty("retryable").GetBoolean());
+        Assert.Contains("Worker:JobTimeout (00:00:02)", stopped.Body.GetProperty("message").GetString(), StringComparison.Ordinal);
+        var read = Assert.Single(broker.For([line.JobId]));
+        Assert.True(read.Recognized && SampleImages.Cer(truth, read.Text!) <= 0.1, read.Body.ToString());
+
+        // Stopped, not left running: nothing in flight and no crops queued once both are answered.
+        await Eventually.True(() => ScipixWorker.Observability.WorkerMetrics.JobsInFlight.Value == 0 && ScipixWorker.Observability.WorkerMetrics.RecognitionQueueDepth.Value == 0, TimeSpan.FromSeconds(10), "the stopped job's work to end");
+    }
+
+    [Fact]
     public async Task A_result_too_large_for_a_message_is_written_to_a_result_blob()
     {
         await using var worker = new WorkerUnderTest(new() { ["Worker:InlineResultMaxBytes"] = "256" });

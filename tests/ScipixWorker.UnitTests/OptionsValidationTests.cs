@@ -66,6 +66,19 @@ public sealed class OptionsValidationTests
         Assert.Contains("PublishTimeout", result.FailureMessage, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData(0, true)]
+    [InlineData(900, true)]
+    [InlineData(86400, true)]
+    [InlineData(86401, false)]
+    [InlineData(-1, false)]
+    public void The_job_timeout_is_up_to_a_day_and_0_turns_it_off(int seconds, bool valid)
+    {
+        var result = new WorkerOptionsValidator().Validate(null, new WorkerOptions { JobTimeout = TimeSpan.FromSeconds(seconds) });
+
+        Assert.Equal(valid, result.Succeeded);
+    }
+
     [Fact]
     public void Priorities_on_a_quorum_queue_fail_naming_both_settings()
     {

@@ -110,6 +110,17 @@ internal sealed class JobProcessor(
     {
         var job = context.Message;
         var started = Stopwatch.GetTimestamp();
+
+        // Worker:JobTimeout, from pickup: a job still running then is stopped (its model runs terminated, its crops not
+        // yet in a batch dropped, its next pages not read) and answered processing-timeout, so that nothing holds a
+        // slot and its delivery for ever.
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        if (options.Value.JobTimeout > TimeSpan.Zero)
+        {
+            timeout.CancelAfter(options.Value.JobTimeout);
+        }
+
+        var token = timeout.Token;
         try
         {
             ThrowIfOverDeliveryLimit(context);
@@ -122,10 +133,10 @@ internal sealed class JobProcessor(
             var blob = images.Resolve(job.Image);
 
             // Downloaded images wait for a stage-1 slot in memory: only Worker:ImagesAhead of them at a time.
-            using var reservation = await inference.ReserveImageAsync(lifetime.ApplicationStopping, cancellationToken);
+            using var reservation = await inference.ReserveImageAsync(lifetime.ApplicationStopping, token);
             ThrowIfPastDeadline(job);
             var downloadStarted = Stopwatch.GetTimestamp();
-            var image = await retry.ExecuteAsync($"Reading {blob}", job.JobId, c => images.DownloadAsync(blob, c), cancellationToken);
+            var image = await retry.ExecuteAsync($"Reading {blob}", job.JobId, c => images.DownloadAsync(blob, c), token);
             var download = Stopwatch.GetElapsedTime(downloadStarted);
             WorkerMetrics.StageDuration.WithLabels(WorkerMetrics.Stage.Download).Observe(download.TotalSeconds);
             ThrowIfPastDeadline(job);
@@ -142,7 +153,7 @@ internal sealed class JobProcessor(
             }
             else
             {
-                document = await inference.RecognizeAsync(image, mode, selection, reservation, lifetime.ApplicationStopping, cancellationToken);
+                document = await inference.RecognizeAsync(image, mode, selection, reservation, lifetime.ApplicationStopping, token);
                 WorkerMetrics.CountPages(document);
                 if (cacheKey is not null)
                 {
@@ -174,7 +185,7 @@ internal sealed class JobProcessor(
                 fromCache,
                 PageCount: document.SourcePages > 0 ? document.SourcePages : document.Pages.Count);
             Log.JobRecognized(logger, job.JobId, document.Pages.Count, recognized.Text?.Length ?? 0, total.TotalMilliseconds, fromCache);
-            return await ClaimCheckIfLargeAsync(recognized, cancellationToken);
+            return await ClaimCheckIfLargeAsync(recognized, token);
         }
         catch (JobFailedException exception)
         {
@@ -183,6 +194,13 @@ internal sealed class JobProcessor(
         catch (JobDeferredException)
         {
             throw;
+        }
+        catch (OperationCanceledException) when (timeout.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+        {
+            return Failed(job, new JobFailure(
+                RecognitionErrorCodes.ProcessingTimeout,
+                $"The job was still running after Worker:JobTimeout ({options.Value.JobTimeout}) and was stopped; {Stopwatch.GetElapsedTime(started).TotalSeconds:F0} s since pickup.",
+                false));
         }
         catch (OperationCanceledException) when (lifetime.ApplicationStopping.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
         {

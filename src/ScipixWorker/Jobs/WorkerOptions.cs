@@ -102,6 +102,15 @@ public sealed class WorkerOptions : IValidatableObject
     [Range(typeof(TimeSpan), "00:00:01", "00:10:00")]
     public TimeSpan PublishTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>
+    /// Longest a job may run in the worker, from pickup: a job still running then is stopped and answered
+    /// <c>processing-timeout</c> (not retryable), so that nothing holds an inference slot and its delivery for ever.
+    /// Keep it under RabbitMQ's <c>consumer_timeout</c> (30 min by default), which closes the channel of a delivery
+    /// unacknowledged longer. 0: no limit.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00", "1.00:00:00")]
+    public TimeSpan JobTimeout { get; set; } = TimeSpan.FromMinutes(15);
+
     /// <summary>How long a job's idempotency key is remembered after its result.</summary>
     [Range(typeof(TimeSpan), "00:00:01", "7.00:00:00")]
     public TimeSpan IdempotencyWindow { get; set; } = TimeSpan.FromHours(1);
