@@ -321,14 +321,8 @@ public sealed class BatchTests
         await using var worker = new WorkerUnderTest(new() { ["Worker:JobTimeout"] = "00:00:02", ["Worker:MaxBatchSize"] = "1" });
         await using var broker = await Broker.ConnectAsync();
         await worker.StartAsync();
-        var builder = new PdfDocumentBuilder();
-        for (var i = 0; i < 24; i++)
-        {
-            builder.AddPage(PageSize.A4).AddJpeg(SampleImages.Receipt, new PdfRectangle(0, 0, 595, 842));
-        }
-
         var (file, truth) = SampleImages.Lines[0];
-        var longJob = new RecognizeDocument(Guid.NewGuid(), await worker.UploadAsync("long.pdf", builder.Build()), new RecognitionOptions(DetailLevel: DetailLevel.Text));
+        var longJob = new RecognizeDocument(Guid.NewGuid(), await worker.UploadAsync("long.pdf", ReceiptPages(24)), new RecognitionOptions(DetailLevel: DetailLevel.Text));
         var line = new RecognizeDocument(Guid.NewGuid(), await worker.UploadAsync(file, SampleImages.Bytes(file)), new RecognitionOptions(RecognitionOnly: true));
 
         await worker.SendAsync(longJob);
@@ -346,6 +340,25 @@ public sealed class BatchTests
 
         // Stopped, not left running: nothing in flight and no crops queued once both are answered.
         await Eventually.True(() => ScipixWorker.Observability.WorkerMetrics.JobsInFlight.Value == 0 && ScipixWorker.Observability.WorkerMetrics.RecognitionQueueDepth.Value == 0, TimeSpan.FromSeconds(10), "the stopped job's work to end");
+    }
+
+    // The wiring of /health/live's progress check (its logic has unit tests): a 1-s stall limit, and one long job that
+    // finishes nothing for longer than that.
+    [Fact]
+    public async Task Liveness_fails_while_jobs_in_flight_finish_nothing_for_the_stall_timeout_and_recovers()
+    {
+        await using var worker = new WorkerUnderTest(new() { ["Worker:StallTimeout"] = "00:00:01", ["Worker:JobTimeout"] = "00:00:00" });
+        await using var broker = await Broker.ConnectAsync();
+        await worker.StartAsync();
+        Assert.Equal(System.Net.HttpStatusCode.OK, await worker.HealthAsync("/health/live"));
+        var longJob = new RecognizeDocument(Guid.NewGuid(), await worker.UploadAsync("long.pdf", ReceiptPages(8)), new RecognitionOptions(DetailLevel: DetailLevel.Text));
+
+        await worker.SendAsync(longJob);
+        await Eventually.True(async () => await worker.HealthAsync("/health/live") == System.Net.HttpStatusCode.ServiceUnavailable, TimeSpan.FromSeconds(30), "/health/live to fail during the long job");
+        await broker.WaitForResultsAsync([longJob.JobId], TimeSpan.FromSeconds(120));
+
+        Assert.True(Assert.Single(broker.For([longJob.JobId])).Recognized);
+        await Eventually.True(async () => await worker.HealthAsync("/health/live") == System.Net.HttpStatusCode.OK, TimeSpan.FromSeconds(10), "/health/live once the job finished");
     }
 
     [Fact]
@@ -372,5 +385,17 @@ public sealed class BatchTests
         Assert.Equal(job.JobId, full.GetProperty("jobId").GetGuid());
         Assert.True(SampleImages.Cer(truth, full.GetProperty("text").GetString()!) <= 0.1);
         Assert.Equal(8, full.GetProperty("pages")[0].GetProperty("lines")[0].GetProperty("box").GetArrayLength());
+    }
+
+    // A PDF of the receipt scan, once a page: about a second of work a page on two cores.
+    private static byte[] ReceiptPages(int count)
+    {
+        var builder = new PdfDocumentBuilder();
+        for (var i = 0; i < count; i++)
+        {
+            builder.AddPage(PageSize.A4).AddJpeg(SampleImages.Receipt, new PdfRectangle(0, 0, 595, 842));
+        }
+
+        return builder.Build();
     }
 }

@@ -74,9 +74,26 @@ public sealed class OptionsValidationTests
     [InlineData(-1, false)]
     public void The_job_timeout_is_up_to_a_day_and_0_turns_it_off(int seconds, bool valid)
     {
-        var result = new WorkerOptionsValidator().Validate(null, new WorkerOptions { JobTimeout = TimeSpan.FromSeconds(seconds) });
+        var result = new WorkerOptionsValidator().Validate(null, new WorkerOptions { JobTimeout = TimeSpan.FromSeconds(seconds), StallTimeout = TimeSpan.Zero });
 
         Assert.Equal(valid, result.Succeeded);
+    }
+
+    [Theory]
+    [InlineData(1200, 900, true)]
+    [InlineData(900, 900, false)]
+    [InlineData(600, 900, false)]
+    [InlineData(0, 900, true)]
+    [InlineData(60, 0, true)]
+    public void The_stall_timeout_is_above_the_job_timeout(int stallSeconds, int jobSeconds, bool valid)
+    {
+        var result = new WorkerOptionsValidator().Validate(null, new WorkerOptions { StallTimeout = TimeSpan.FromSeconds(stallSeconds), JobTimeout = TimeSpan.FromSeconds(jobSeconds) });
+
+        Assert.Equal(valid, result.Succeeded);
+        if (!valid)
+        {
+            Assert.Contains("Worker:StallTimeout", result.FailureMessage, StringComparison.Ordinal);
+        }
     }
 
     [Fact]

@@ -27,6 +27,7 @@ internal sealed class JobProcessor(
     IOptions<WorkerOptions> options,
     TimeProvider time,
     IHostApplicationLifetime lifetime,
+    JobProgress progress,
     ILogger<JobProcessor> logger)
 {
     public async Task ProcessAsync(ConsumeContext<RecognizeDocument> context)
@@ -56,6 +57,7 @@ internal sealed class JobProcessor(
 
         var final = false;
         WorkerMetrics.JobsInFlight.Inc();
+        progress.Started();
         try
         {
             object outcome;
@@ -103,6 +105,7 @@ internal sealed class JobProcessor(
             }
 
             WorkerMetrics.JobsInFlight.Dec();
+            progress.Finished();
         }
     }
 

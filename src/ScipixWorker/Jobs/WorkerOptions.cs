@@ -111,6 +111,14 @@ public sealed class WorkerOptions : IValidatableObject
     [Range(typeof(TimeSpan), "00:00:00", "1.00:00:00")]
     public TimeSpan JobTimeout { get; set; } = TimeSpan.FromMinutes(15);
 
+    /// <summary>
+    /// Jobs in flight with none finishing for this long makes <c>/health/live</c> fail, so that the orchestrator restarts
+    /// a wedged worker (a native call that never returns, a deadlock) and the broker redelivers its jobs. Must be above
+    /// <see cref="JobTimeout"/>, which stops a single long job first. 0: off.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00", "1.00:00:00")]
+    public TimeSpan StallTimeout { get; set; } = TimeSpan.FromMinutes(20);
+
     /// <summary>How long a job's idempotency key is remembered after its result.</summary>
     [Range(typeof(TimeSpan), "00:00:01", "7.00:00:00")]
     public TimeSpan IdempotencyWindow { get; set; } = TimeSpan.FromHours(1);
@@ -210,6 +218,13 @@ public sealed class WorkerOptions : IValidatableObject
             yield return new ValidationResult(
                 $"Worker:PrefetchCount ({PrefetchCount}) must be at least Worker:MaxBatchSize x Worker:ConcurrentBatches ({MaxBatchSize * ConcurrentBatches}), or 0; otherwise batches never fill.",
                 [nameof(PrefetchCount)]);
+        }
+
+        if (StallTimeout > TimeSpan.Zero && JobTimeout > TimeSpan.Zero && StallTimeout <= JobTimeout)
+        {
+            yield return new ValidationResult(
+                $"Worker:StallTimeout ({StallTimeout}) must be above Worker:JobTimeout ({JobTimeout}), or 0: a single long job is stopped by the job timeout, not by restarting the worker.",
+                [nameof(StallTimeout), nameof(JobTimeout)]);
         }
 
         if (QueueType == QueueType.Quorum && MaxPriority > 0)

@@ -12,6 +12,9 @@ public static class ObservabilityHostingExtensions
 {
     public const string ReadyTag = "ready";
 
+    /// <summary>The checks of /health/live: only whether the worker is getting anywhere (a failing one restarts the pod).</summary>
+    public const string LiveTag = "live";
+
     /// <summary>Metrics (section Metrics): <c>/metrics</c> on its own port. Call after AddOcrEngine (model timing gauges).</summary>
     public static TBuilder AddWorkerMetrics<TBuilder>(this TBuilder builder)
         where TBuilder : IHostApplicationBuilder
@@ -26,8 +29,9 @@ public static class ObservabilityHostingExtensions
     }
 
     /// <summary>
-    /// Health (section Health): <c>/health/live</c> (the process answers) and <c>/health/ready</c> (engine warm,
-    /// bus connected: MassTransit registers its bus check with the "ready" tag).
+    /// Health (section Health): <c>/health/live</c> (the process answers, and jobs in flight are finishing:
+    /// <see cref="JobProgressHealthCheck"/>) and <c>/health/ready</c> (engine warm, bus connected: MassTransit registers
+    /// its bus check with the "ready" tag).
     /// </summary>
     public static TBuilder AddWorkerHealth<TBuilder>(this TBuilder builder)
         where TBuilder : IHostApplicationBuilder
@@ -36,7 +40,10 @@ public static class ObservabilityHostingExtensions
             .Validate<IOptions<MetricsOptions>>((health, metrics) => health.Port != metrics.Value.Port, "Health:Port and Metrics:Port must differ.")
             .ValidateOnStart();
         builder.Services.AddSingleton<IValidateOptions<HealthOptions>, HealthOptionsValidator>();
-        builder.Services.AddHealthChecks().AddCheck<EngineWarmHealthCheck>("ocr-engine-warm", tags: [ReadyTag]);
+        builder.Services.AddSingleton<JobProgress>();
+        builder.Services.AddHealthChecks()
+            .AddCheck<EngineWarmHealthCheck>("ocr-engine-warm", tags: [ReadyTag])
+            .AddCheck<JobProgressHealthCheck>("job-progress", tags: [LiveTag]);
         builder.Services.AddOptions<KestrelServerOptions>().Configure<IOptions<HealthOptions>>((kestrel, health) => kestrel.ListenAnyIP(health.Value.Port));
         return builder;
     }
@@ -47,7 +54,7 @@ public static class ObservabilityHostingExtensions
     {
         var health = app.ServiceProvider.GetRequiredService<IOptions<HealthOptions>>().Value;
         var metrics = app.ServiceProvider.GetRequiredService<IOptions<MetricsOptions>>().Value;
-        app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false }).RequireHost($"*:{health.Port}");
+        app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = c => c.Tags.Contains(LiveTag) }).RequireHost($"*:{health.Port}");
         app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains(ReadyTag) }).RequireHost($"*:{health.Port}");
         app.MapMetrics().RequireHost($"*:{metrics.Port}");
         return app;
