@@ -29,9 +29,10 @@ public static class SubmitCommand
         var timeout = new Option<int>("--timeout") { Description = "Seconds to wait for results with --wait", DefaultValueFactory = _ => 120 };
         var firstPage = new Option<int?>("--first-page") { Description = "The first page to read, 1-based (a multi-page file: PDF, TIFF, GIF, WebP)" };
         var lastPage = new Option<int?>("--last-page") { Description = "The last page to read, 1-based and inclusive" };
+        var pagesPerJob = new Option<int?>("--pages-per-job") { Description = "Send a multi-page file as several jobs of this many pages each (counted here), which several replicas read at once" };
         var command = new Command("submit", "Queue images for the ScipixWorker (upload, send RecognizeDocument) and optionally wait for the results")
         {
-            files, wait, json, recognitionOnly, detail, container, timeout, firstPage, lastPage,
+            files, wait, json, recognitionOnly, detail, container, timeout, firstPage, lastPage, pagesPerJob,
         };
         command.SetAction((parse, cancellationToken) => RunAsync(
             new Request(
@@ -40,12 +41,13 @@ public static class SubmitCommand
                 parse.GetValue(json),
                 new RecognitionOptions(parse.GetValue(recognitionOnly), parse.GetValue(detail), parse.GetValue(firstPage), parse.GetValue(lastPage)),
                 parse.GetValue(container),
-                TimeSpan.FromSeconds(Math.Max(1, parse.GetValue(timeout)))),
+                TimeSpan.FromSeconds(Math.Max(1, parse.GetValue(timeout))),
+                parse.GetValue(pagesPerJob)),
             cancellationToken));
         return command;
     }
 
-    private sealed record Request(FileInfo[] Files, bool Wait, bool Json, RecognitionOptions Options, string? Container, TimeSpan Timeout);
+    private sealed record Request(FileInfo[] Files, bool Wait, bool Json, RecognitionOptions Options, string? Container, TimeSpan Timeout, int? PagesPerJob);
 
     private sealed record Job(string File, Guid JobId, string Container, string BlobName);
 
@@ -56,6 +58,19 @@ public static class SubmitCommand
         {
             await Console.Error.WriteLineAsync($"scipix submit: no such file: {string.Join(", ", missing.Select(f => f.FullName))}");
             return 2;
+        }
+
+        if (request.PagesPerJob is < 1 || request.Options.FirstPage is < 1 || request.Options.LastPage < request.Options.FirstPage)
+        {
+            await Console.Error.WriteLineAsync("scipix submit: --pages-per-job and --first-page are 1 or more, and --last-page is not before --first-page.");
+            return 2;
+        }
+
+        // Every job to send, each file's before the next: one a file, or one a range of pages with --pages-per-job.
+        var plans = new List<(FileInfo File, RecognitionOptions Options)>();
+        foreach (var file in request.Files)
+        {
+            plans.AddRange(PageRanges(file, request.Options, request.PagesPerJob).Select(options => (file, options)));
         }
 
         var settings = SubmitSettings.Load();
@@ -69,7 +84,7 @@ public static class SubmitCommand
         var allArrived = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         void Arrived(Guid jobId, object result)
         {
-            if (expected.ContainsKey(jobId) && results.TryAdd(jobId, result) && results.Count == request.Files.Length)
+            if (expected.ContainsKey(jobId) && results.TryAdd(jobId, result) && results.Count == plans.Count)
             {
                 allArrived.TrySetResult();
             }
@@ -84,17 +99,22 @@ public static class SubmitCommand
             await handle.Ready.WaitAsync(TimeSpan.FromSeconds(30), cancellationToken);
             var queue = await JobQueue.GetSendEndpointAsync(bus, settings, settings.QueueName, settings.QuorumQueue, cancellationToken);
             var jobs = new List<Job>();
-            foreach (var file in request.Files)
+            foreach (var group in plans.GroupBy(plan => plan.File))
             {
-                var jobId = Guid.NewGuid();
-                var blobName = $"{jobId:N}/{file.Name}";
+                var file = group.Key;
+                var blobName = $"{Guid.NewGuid():N}/{file.Name}";
                 await container.GetBlobClient(blobName).UploadAsync(file.FullName, overwrite: true, cancellationToken);
-                expected[jobId] = true;
-                await queue.Send(new RecognizeDocument(jobId, new ImageLocation(containerName, blobName), request.Options, CorrelationId: file.Name), cancellationToken);
-                jobs.Add(new Job(file.Name, jobId, containerName, blobName));
-                if (!request.Json)
+                foreach (var (_, options) in group)
                 {
-                    Console.Error.WriteLine($"queued {file.Name} as job {jobId} ({containerName}/{blobName})");
+                    var jobId = Guid.NewGuid();
+                    expected[jobId] = true;
+                    await queue.Send(new RecognizeDocument(jobId, new ImageLocation(containerName, blobName), options, CorrelationId: file.Name), cancellationToken);
+                    jobs.Add(new Job(file.Name, jobId, containerName, blobName));
+                    if (!request.Json)
+                    {
+                        var pages = options.FirstPage is { } first ? $" pages {first}-{options.LastPage}" : string.Empty;
+                        Console.Error.WriteLine($"queued {file.Name}{pages} as job {jobId} ({containerName}/{blobName})");
+                    }
                 }
             }
 
@@ -119,6 +139,38 @@ public static class SubmitCommand
         {
             await handle.StopAsync(CancellationToken.None);
         }
+    }
+
+    /// <summary>
+    /// The options of each job for <paramref name="file"/>: the request's own, or with <paramref name="pagesPerJob"/> one
+    /// a range of that many pages, from --first-page (or 1) to --last-page (or the file's last page, counted here).
+    /// </summary>
+    internal static IEnumerable<RecognitionOptions> PageRanges(FileInfo file, RecognitionOptions options, int? pagesPerJob)
+    {
+        if (pagesPerJob is not { } size)
+        {
+            return [options];
+        }
+
+        var last = Math.Min(options.LastPage ?? int.MaxValue, CountPages(file));
+        var first = options.FirstPage ?? 1;
+        var ranges = new List<RecognitionOptions>();
+        for (var start = first; start <= last; start += size)
+        {
+            ranges.Add(options with { FirstPage = start, LastPage = Math.Min(last, start + size - 1) });
+        }
+
+        return ranges.Count > 0 ? ranges : [options with { FirstPage = first, LastPage = null }]; // past the end: the worker says so
+    }
+
+    // The file's pages as the worker counts them (PDF page tree, TIFF directories, GIF/WebP frames); no page is decoded
+    // for a PDF or TIFF.
+    private static int CountPages(FileInfo file)
+    {
+        var loader = new ScipixWorker.Ocr.Imaging.ImageLoader(new ScipixWorker.Ocr.Engine.OcrEngineOptions { MaxPages = int.MaxValue });
+        using var opened = loader.Open(File.ReadAllBytes(file.FullName));
+        using var decoded = opened.Load();
+        return decoded.PageCount;
     }
 
     private static int Timeout(TimeSpan timeout, int missing)
