@@ -241,16 +241,6 @@ public sealed class WorkerOptions : IValidatableObject
     }
 }
 
-/// <summary>The RabbitMQ queue type the worker declares its queue with (<see cref="WorkerOptions.QueueType"/>).</summary>
-public enum QueueType
-{
-    /// <summary>RabbitMQ's default: on one node, no delivery count.</summary>
-    Classic,
-
-    /// <summary>Replicated (Raft) across the cluster's nodes; counts each message's unanswered deliveries.</summary>
-    Quorum,
-}
-
 /// <summary>Validates <see cref="WorkerOptions"/> at start (source-generated from the data annotations).</summary>
 [OptionsValidator]
 internal sealed partial class WorkerOptionsValidator : IValidateOptions<WorkerOptions>;

@@ -1,5 +1,3 @@
-using Microsoft.Extensions.Diagnostics.HealthChecks;
-using Microsoft.Extensions.Options;
 using ScipixWorker.Jobs;
 
 namespace ScipixWorker.Observability;
@@ -37,18 +35,4 @@ internal sealed class JobProgress(TimeProvider time)
     public TimeSpan SinceProgress => time.GetUtcNow() - new DateTimeOffset(Interlocked.Read(ref _lastProgressTicks), TimeSpan.Zero);
 
     private void Touch() => Interlocked.Exchange(ref _lastProgressTicks, time.GetUtcNow().UtcTicks);
-}
-
-/// <summary>Unhealthy (tag live) when jobs are in flight and none has finished for Worker:StallTimeout.</summary>
-internal sealed class JobProgressHealthCheck(JobProgress progress, IOptions<WorkerOptions> options) : IHealthCheck
-{
-    public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
-    {
-        var limit = options.Value.StallTimeout;
-        var inFlight = progress.InFlight;
-        var since = progress.SinceProgress;
-        return Task.FromResult(limit > TimeSpan.Zero && inFlight > 0 && since > limit
-            ? HealthCheckResult.Unhealthy($"{inFlight} job(s) in flight and none finished for {since.TotalSeconds:F0} s (Worker:StallTimeout {limit}): the worker looks wedged.")
-            : HealthCheckResult.Healthy($"{inFlight} job(s) in flight; the last finished {since.TotalSeconds:F0} s ago."));
-    }
 }
