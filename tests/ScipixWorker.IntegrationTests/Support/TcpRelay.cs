@@ -111,6 +111,7 @@ internal sealed class TcpRelay : IAsyncDisposable
         {
             _silenced.ForEach(link => Reset(link.Client));
         }
+
         try
         {
             await _accepting;
