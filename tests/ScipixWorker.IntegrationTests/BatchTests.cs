@@ -346,6 +346,7 @@ public sealed class BatchTests
             () => ScipixWorker.Observability.WorkerMetrics.JobsInFlight.Value == 0 && engine.RecognitionQueueDepth == 0,
             TimeSpan.FromSeconds(10),
             $"the stopped job's work to end (in flight {ScipixWorker.Observability.WorkerMetrics.JobsInFlight.Value}, crops queued {engine.RecognitionQueueDepth})");
+        Assert.Equal(0, MetricsText.Value(await worker.ScrapeMetricsAsync(), "scipix_recognition_queue_depth")); // read at the scrape
     }
 
     // The wiring of /health/live's progress check (its logic has unit tests): a 1-s stall limit, and one long job that
