@@ -49,10 +49,7 @@ public sealed class ConnectionLossTests
         for (var i = 0; i < JobCount; i++)
         {
             // Sent on the test's own connection, which the losses do not touch.
-            var image = images[i % images.Count];
-            await broker.PublishRawAsync(
-                worker.QueueName,
-                $$$"""{"jobId":"{{{ids[i]}}}","image":{"container":"{{{image.Container}}}","blobName":"{{{image.BlobName}}}"},"options":{"recognitionOnly":true}}""");
+            await broker.PublishLineJobAsync(worker.QueueName, ids[i], images[i % images.Count]);
         }
 
         var losses = new List<(int Answered, int Connections)>();

@@ -31,7 +31,7 @@ public sealed class QuorumQueueTests
         var image = await worker.UploadAsync(file, SampleImages.Bytes(file));
         var poison = new RecognizeDocument(Guid.NewGuid(), image, new RecognitionOptions(RecognitionOnly: true));
         var beside = new RecognizeDocument(Guid.NewGuid(), image, new RecognitionOptions(RecognitionOnly: true));
-        await broker.PublishRawAsync(worker.QueueName, Json(poison));
+        await broker.PublishLineJobAsync(worker.QueueName, poison.JobId, poison.Image);
         var counts = new List<long?>();
         for (var i = 0; i < DeliveryLimit; i++)
         {
@@ -39,7 +39,7 @@ public sealed class QuorumQueueTests
         }
 
         Assert.Equal(DeliveryLimit - 1, counts[^1] ?? 0); // RabbitMQ 3.10 says 0 on the first delivery; later versions leave it out
-        await broker.PublishRawAsync(worker.QueueName, Json(beside));
+        await broker.PublishLineJobAsync(worker.QueueName, beside.JobId, beside.Image);
 
         await worker.RestartAsync();
         await broker.WaitForResultsAsync([poison.JobId, beside.JobId]);
@@ -51,7 +51,7 @@ public sealed class QuorumQueueTests
         var read = Assert.Single(broker.For([beside.JobId]));
         Assert.True(read.Recognized && SampleImages.Cer(truth, read.Text!) <= 0.1, read.Body.ToString());
 
-        await broker.PublishRawAsync(worker.QueueName, Json(poison)); // the caller retries: a new message, no deliveries yet
+        await broker.PublishLineJobAsync(worker.QueueName, poison.JobId, poison.Image); // the caller retries: a new message, no deliveries yet
         await Eventually.True(() => broker.For([poison.JobId]).Count == 2, TimeSpan.FromSeconds(60), "the job sent again to be answered");
         var again = broker.For([poison.JobId])[1];
         Assert.True(again.Recognized && SampleImages.Cer(truth, again.Text!) <= 0.1, again.Body.ToString());
@@ -89,7 +89,4 @@ public sealed class QuorumQueueTests
         var read = Assert.Single(broker.For([job.JobId]));
         Assert.True(read.Recognized && SampleImages.Cer(truth, read.Text!) <= 0.1, read.Body.ToString());
     }
-
-    private static string Json(RecognizeDocument job) =>
-        $$$"""{"jobId":"{{{job.JobId}}}","image":{"container":"{{{job.Image.Container}}}","blobName":"{{{job.Image.BlobName}}}"},"options":{"recognitionOnly":true}}""";
 }

@@ -44,9 +44,7 @@ public sealed class StartupTests
         await Eventually.True(async () => await worker.HealthAsync("/health/ready") == HttpStatusCode.OK, TimeSpan.FromSeconds(60), "/health/ready once the broker is there");
         var (file, truth) = SampleImages.Lines[2];
         var job = new RecognizeDocument(Guid.NewGuid(), await worker.UploadAsync(file, SampleImages.Bytes(file)), new RecognitionOptions(RecognitionOnly: true));
-        await broker.PublishRawAsync(
-            worker.QueueName,
-            $$$"""{"jobId":"{{{job.JobId}}}","image":{"container":"{{{job.Image.Container}}}","blobName":"{{{job.Image.BlobName}}}"},"options":{"recognitionOnly":true}}""");
+        await broker.PublishLineJobAsync(worker.QueueName, job.JobId, job.Image);
         await broker.WaitForResultsAsync([job.JobId]);
 
         var result = Assert.Single(broker.For([job.JobId]));

@@ -52,6 +52,12 @@ internal sealed class Broker : IAsyncDisposable
         await _channel.BasicPublishAsync(string.Empty, queue, mandatory: false, properties, Encoding.UTF8.GetBytes(json));
     }
 
+    /// <summary>Sends a single-line job (recognitionOnly) as plain JSON on this client's own connection, not the worker's.</summary>
+    public Task PublishLineJobAsync(string queue, Guid jobId, ScipixWorker.Contracts.ImageLocation image) =>
+        PublishRawAsync(
+            queue,
+            $$$"""{"jobId":"{{{jobId}}}","image":{"container":"{{{image.Container}}}","blobName":"{{{image.BlobName}}}"},"options":{"recognitionOnly":true}}""");
+
     public async Task DeclareQueueAsync(string queue)
     {
         await _channel.QueueDeclareAsync(queue, durable: true, exclusive: false, autoDelete: false);
