@@ -35,12 +35,12 @@ internal sealed class ModelMetricsService(OcrEngine engine, ILogger<ModelMetrics
         Metrics.DefaultRegistry.AddBeforeCollectCallback(() =>
         {
             WorkerMetrics.MemoryBudgetInUseBytes.Set(budget.InUse);
+            WorkerMetrics.MemoryBudgetWaitsTotal.IncTo(budget.Waits);
+            WorkerMetrics.MemoryBudgetWaitSecondsTotal.IncTo(budget.WaitTime.TotalSeconds);
 
             // Also set when a batch is taken; read here too, so that crops dropped by a cancelled job (a timeout, a
             // shutdown) leave the gauge when the worker then idles.
             WorkerMetrics.RecognitionQueueDepth.Set(engine.RecognitionQueueDepth);
-            WorkerMetrics.MemoryBudgetWaitsTotal.IncTo(budget.Waits);
-            WorkerMetrics.MemoryBudgetWaitSecondsTotal.IncTo(budget.WaitTime.TotalSeconds);
         });
         return Task.CompletedTask;
     }
