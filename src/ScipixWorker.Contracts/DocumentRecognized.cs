@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace ScipixWorker.Contracts;
 
 /// <summary>
@@ -67,10 +69,29 @@ public enum PageSource
 /// <param name="Text">The text.</param>
 /// <param name="Confidence">Mean character probability, 0..1.</param>
 /// <param name="Box">
-/// At <see cref="DetailLevel.Full"/>: the four corners in pixels as x0,y0,x1,y1,x2,y2,x3,y3, clockwise from the
-/// top-left of the text as read; otherwise <c>null</c>.
+/// At <see cref="DetailLevel.Full"/> and <see cref="DetailLevel.Words"/>: the four corners in pixels as
+/// x0,y0,x1,y1,x2,y2,x3,y3, clockwise from the top-left of the text as read; otherwise <c>null</c>.
 /// </param>
-public sealed record RecognizedTextLine(string Text, float Confidence, IReadOnlyList<float>? Box);
+/// <param name="Words">
+/// At <see cref="DetailLevel.Words"/>: the line's words in reading order, each with its confidence and box; otherwise
+/// <c>null</c>, and left out of the message (results at the other levels are as they were before words existed).
+/// </param>
+public sealed record RecognizedTextLine(
+    string Text,
+    float Confidence,
+    IReadOnlyList<float>? Box,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] IReadOnlyList<RecognizedWord>? Words = null);
+
+/// <summary>
+/// One word of a line: a run of characters between spaces (a Han, kana or hangul character is a word of its own).
+/// </summary>
+/// <param name="Text">The word as its line's text has it.</param>
+/// <param name="Confidence">Mean probability of the word's characters, 0..1 (1 for a PDF page's own text).</param>
+/// <param name="Box">
+/// The four corners in pixels (points for <see cref="PageSource.TextLayer"/>) as x0,y0,x1,y1,x2,y2,x3,y3, clockwise from
+/// the top-left of the word as read: the part of the line's box the word covers.
+/// </param>
+public sealed record RecognizedWord(string Text, float Confidence, IReadOnlyList<float> Box);
 
 /// <summary>Which models produced a result: part of the result cache key.</summary>
 /// <param name="Detector">Detector model file.</param>

@@ -26,4 +26,7 @@ public enum DetailLevel
 
     /// <summary>Also each line's box (four corners).</summary>
     Full = 2,
+
+    /// <summary>Also each line's words, with their confidences and boxes (four corners each).</summary>
+    Words = 3,
 }

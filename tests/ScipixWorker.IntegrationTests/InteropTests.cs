@@ -38,6 +38,53 @@ public sealed class InteropTests
     }
 
     [Fact]
+    public async Task A_job_asking_for_words_gets_each_line_s_words_with_their_boxes_and_one_asking_for_full_gets_none()
+    {
+        await using var worker = new WorkerUnderTest();
+        await using var broker = await Broker.ConnectAsync();
+        await worker.StartAsync();
+        await worker.UploadAsync("receipt.jpg", SampleImages.Receipt);
+        var (words, full) = (Guid.NewGuid(), Guid.NewGuid());
+
+        foreach (var (jobId, detail) in new[] { (words, "words"), (full, "full") })
+        {
+            await broker.PublishRawAsync(
+                worker.QueueName,
+                $$$"""{"jobId":"{{{jobId}}}","image":{"container":"{{{worker.Container}}}","blobName":"receipt.jpg"},"options":{"detailLevel":"{{{detail}}}"}}""",
+                "application/json");
+        }
+
+        await broker.WaitForResultsAsync([words, full]);
+
+        var lines = broker.For([words]).Single().Body.GetProperty("pages")[0].GetProperty("lines").EnumerateArray().ToList();
+        Assert.True(lines.Count >= 25, $"{lines.Count} lines");
+        var wordCount = 0;
+        foreach (var line in lines)
+        {
+            var text = line.GetProperty("text").GetString()!;
+            var lineBox = line.GetProperty("box").EnumerateArray().Select(v => v.GetSingle()).ToArray();
+            var lineWords = line.GetProperty("words").EnumerateArray().ToList();
+            Assert.Equal(text.Replace(" ", string.Empty, StringComparison.Ordinal), string.Concat(lineWords.Select(w => w.GetProperty("text").GetString())));
+            foreach (var word in lineWords)
+            {
+                var box = word.GetProperty("box").EnumerateArray().Select(v => v.GetSingle()).ToArray();
+                Assert.Equal(8, box.Length);
+                Assert.InRange(word.GetProperty("confidence").GetSingle(), 0f, 1f);
+                Assert.True(box.Where((_, i) => i % 2 == 0).All(x => x >= lineBox.Where((_, i) => i % 2 == 0).Min() - 0.5f && x <= lineBox.Where((_, i) => i % 2 == 0).Max() + 0.5f), $"'{word}' outside '{text}'");
+                wordCount++;
+            }
+        }
+
+        Assert.True(wordCount > lines.Count, $"{wordCount} words on {lines.Count} lines");
+        var fullLines = broker.For([full]).Single().Body.GetProperty("pages")[0].GetProperty("lines");
+        Assert.All(fullLines.EnumerateArray(), line =>
+        {
+            Assert.Equal(8, line.GetProperty("box").GetArrayLength());
+            Assert.False(line.TryGetProperty("words", out _), "a job at full detail gets no words");
+        });
+    }
+
+    [Fact]
     public async Task A_malformed_message_lands_in_the_error_queue_with_the_reason()
     {
         await using var worker = new WorkerUnderTest();

@@ -107,7 +107,13 @@ internal static class OcrCommand
             source = p.Source == PageSource.TextLayer ? "textLayer" : "image",
             rotation = p.Rotation,
             text = p.Text,
-            lines = p.Lines.Select(l => new { text = l.Text, confidence = MathF.Round(l.Confidence, 4), box = l.Box.ToArray().Select(v => MathF.Round(v, 1)) }),
+            lines = p.Lines.Select(l => new
+            {
+                text = l.Text,
+                confidence = MathF.Round(l.Confidence, 4),
+                box = l.Box.ToArray().Select(v => MathF.Round(v, 1)),
+                words = l.Words.Select(w => new { text = w.Text, confidence = MathF.Round(w.Confidence, 4), box = w.Box.ToArray().Select(v => MathF.Round(v, 1)) }),
+            }),
             timingsMs = new
             {
                 decode = Math.Round(p.Timings.Decode.TotalMilliseconds, 1),

@@ -24,7 +24,7 @@ public static class SubmitCommand
         var wait = new Option<bool>("--wait") { Description = "Wait for every job's result and print it" };
         var json = new Option<bool>("--json") { Description = "Print the result events (or, without --wait, the submitted jobs) as JSON" };
         var recognitionOnly = new Option<bool>("--recognition-only") { Description = "Each image is a single text line: skip detection" };
-        var detail = new Option<DetailLevel>("--detail") { Description = "What results carry: text, lines or full (with boxes)", DefaultValueFactory = _ => DetailLevel.Lines };
+        var detail = new Option<DetailLevel>("--detail") { Description = "What results carry: text, lines, full (with boxes) or words (with each word's box too)", DefaultValueFactory = _ => DetailLevel.Lines };
         var container = new Option<string?>("--container") { Description = "Container to upload to (default: the first of BlobStorage:AllowedContainers, else 'images')" };
         var timeout = new Option<int>("--timeout") { Description = "Seconds to wait for results with --wait", DefaultValueFactory = _ => 120 };
         var firstPage = new Option<int?>("--first-page") { Description = "The first page to read, 1-based (a multi-page file: PDF, TIFF, GIF, WebP)" };

@@ -1,4 +1,5 @@
 using ScipixWorker.Ocr.Imaging;
+using ScipixWorker.Ocr.Recognition;
 
 namespace ScipixWorker.Ocr.Batching;
 
@@ -21,7 +22,7 @@ internal sealed class RecognitionItem(RgbBuffer crop, int bucket, object owner, 
     /// <summary>Where it is; changed only under the scheduler's lock.</summary>
     public RecognitionItemState State { get; set; }
 
-    public TaskCompletionSource<(string Text, float Confidence)> Completion { get; } =
+    public TaskCompletionSource<LineReading> Completion { get; } =
         new(TaskCreationOptions.RunContinuationsAsynchronously);
 }
 

@@ -103,7 +103,7 @@ internal sealed class RecognitionScheduler : IDisposable
     /// <paramref name="abandonUnstarted"/> cancels the call only while none of its crops is in a batch yet
     /// (a stopping worker puts such jobs back on the queue and lets the others finish).
     /// </summary>
-    public async Task<(string Text, float Confidence)[]> RecognizeAsync(
+    public async Task<LineReading[]> RecognizeAsync(
         IReadOnlyList<RgbBuffer> crops, CancellationToken cancellationToken, CancellationToken abandonUnstarted = default)
     {
         ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
@@ -142,7 +142,7 @@ internal sealed class RecognitionScheduler : IDisposable
                 }, (this, item)));
             }
 
-            var results = new (string, float)[items.Length];
+            var results = new LineReading[items.Length];
             for (var i = 0; i < items.Length; i++)
             {
                 results[i] = await items[i].Completion.Task;

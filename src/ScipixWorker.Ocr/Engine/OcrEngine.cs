@@ -284,7 +284,7 @@ public sealed class OcrEngine : IDisposable
 
     // A PDF page read from its text layer: nothing for the models to do.
     private static OcrPage FromTextLayer(TextLayerPage text, int pageNumber, TimeSpan decode) =>
-        new(pageNumber, text.Width, text.Height, text.Lines.Select(l => new RecognizedLine(l.Text, 1f, l.Box)).ToList(), text.Text,
+        new(pageNumber, text.Width, text.Height, text.Lines.Select(RecognizedLine.From).ToList(), text.Text,
             new OcrTimings(decode, TimeSpan.Zero, TimeSpan.Zero, TimeSpan.Zero, decode))
         {
             Source = PageSource.TextLayer,
@@ -319,8 +319,7 @@ public sealed class OcrEngine : IDisposable
             for (var k = 0; k < decoded.Count; k++)
             {
                 var (index, image) = decoded[k];
-                results[index] = new LineResult(
-                    new RecognizedLine(recognized[k].Text, recognized[k].Confidence, Quad.FromRectangle(0, 0, image.Width, image.Height)), null);
+                results[index] = new LineResult(RecognizedLine.From(recognized[k], Quad.FromRectangle(0, 0, image.Width, image.Height)), null);
             }
         }
         finally
@@ -470,9 +469,9 @@ public sealed class OcrEngine : IDisposable
     }
 
     // Readings for crops not read (yet): no text.
-    private static (string Text, float Confidence)[] Unread(int count) => Enumerable.Repeat((string.Empty, 0f), count).ToArray();
+    private static LineReading[] Unread(int count) => Enumerable.Repeat(LineReading.None, count).ToArray();
 
-    private static void Fill((string Text, float Confidence)[] recognized, List<int> indices, (string Text, float Confidence)[] readings)
+    private static void Fill(LineReading[] recognized, List<int> indices, LineReading[] readings)
     {
         for (var k = 0; k < indices.Count; k++)
         {
@@ -496,7 +495,7 @@ public sealed class OcrEngine : IDisposable
 
     // The colons found in gaps worth reading once the lines are read: where the line before kept no colon of its own at
     // its end, nor the next at its start (about one in five on sroie_pages).
-    private List<int> GapColonsToRead(List<PreparedPage> pages, (string Text, float Confidence)[] recognized)
+    private List<int> GapColonsToRead(List<PreparedPage> pages, LineReading[] recognized)
     {
         var indices = new List<int>();
         var offset = 0;
@@ -525,7 +524,7 @@ public sealed class OcrEngine : IDisposable
 
     // Line images (PrepareLineImage) whose reading as they lie is unsure, each with its crop turned half a turn.
     private static List<(int Page, int Offset, RgbBuffer Turned)> UnsureLineImages(
-        List<PreparedPage> pages, (string Text, float Confidence)[] recognized)
+        List<PreparedPage> pages, LineReading[] recognized)
     {
         var unsure = new List<(int Page, int Offset, RgbBuffer Turned)>();
         var offset = 0;
@@ -545,8 +544,8 @@ public sealed class OcrEngine : IDisposable
     // The more confident reading of each unsure line image wins, and with it the way up: text read upside down comes out
     // as low-confidence garbage.
     private static void KeepSurerReadings(
-        List<PreparedPage> pages, (string Text, float Confidence)[] recognized,
-        List<(int Page, int Offset, RgbBuffer Turned)> unsure, (string Text, float Confidence)[] turned)
+        List<PreparedPage> pages, LineReading[] recognized,
+        List<(int Page, int Offset, RgbBuffer Turned)> unsure, LineReading[] turned)
     {
         for (var k = 0; k < unsure.Count; k++)
         {
@@ -717,7 +716,7 @@ public sealed class OcrEngine : IDisposable
     }
 
     /// <summary>Stage 3: lines above the drop score, joined in reading order.</summary>
-    private OcrPage Assemble(PreparedPage prepared, (string Text, float Confidence)[] recognized, TimeSpan recognize)
+    private OcrPage Assemble(PreparedPage prepared, LineReading[] recognized, TimeSpan recognize)
     {
         if (prepared.Ready is not null)
         {
@@ -727,9 +726,8 @@ public sealed class OcrEngine : IDisposable
         var total = prepared.Decode + prepared.Detect + prepared.Classify + recognize;
         if (prepared.Boxes is null)
         {
-            var (text, confidence) = recognized[0];
-            var line = new RecognizedLine(text, confidence, Quad.FromRectangle(0, 0, prepared.Width, prepared.Height));
-            return new OcrPage(prepared.PageNumber, prepared.Width, prepared.Height, [line], text,
+            var line = RecognizedLine.From(recognized[0], Quad.FromRectangle(0, 0, prepared.Width, prepared.Height));
+            return new OcrPage(prepared.PageNumber, prepared.Width, prepared.Height, [line], line.Text,
                 new OcrTimings(prepared.Decode, TimeSpan.Zero, TimeSpan.Zero, recognize, total));
         }
 
@@ -747,7 +745,7 @@ public sealed class OcrEngine : IDisposable
             {
                 if (recognized[i].Confidence >= GapColons.MinConfidence && IsMissing(prepared.GapColons[i - firstGapColon], recognized, lines))
                 {
-                    lines.Add(new RecognizedLine(recognized[i].Text, recognized[i].Confidence, prepared.Boxes[i]));
+                    lines.Add(RecognizedLine.From(recognized[i], prepared.Boxes[i]));
                 }
 
                 continue;
@@ -755,7 +753,7 @@ public sealed class OcrEngine : IDisposable
 
             if (Kept(recognized[i]))
             {
-                lines.Add(new RecognizedLine(recognized[i].Text, recognized[i].Confidence, prepared.Boxes[i]));
+                lines.Add(RecognizedLine.From(recognized[i], prepared.Boxes[i]));
             }
         }
 
@@ -773,12 +771,12 @@ public sealed class OcrEngine : IDisposable
     }
 
     // A line the page keeps: read, and confidently enough.
-    private bool Kept((string Text, float Confidence) line) => line.Confidence >= _options.DropScore && line.Text.Length > 0;
+    private bool Kept(LineReading line) => line.Confidence >= _options.DropScore && line.Text.Length > 0;
 
     // A colon found in a gap is the page's only where the line before it was kept and the recognizer did not read it
     // already: at the end of that line, at the start of the next, or in a box of its own (a lone mark's, or the
     // detector's) among the lines kept so far.
-    private bool IsMissing(GapColon colon, ReadOnlySpan<(string Text, float Confidence)> recognized, List<RecognizedLine> kept)
+    private bool IsMissing(GapColon colon, ReadOnlySpan<LineReading> recognized, List<RecognizedLine> kept)
     {
         var before = recognized[colon.After].Text.TrimEnd();
         var after = colon.Before >= 0 && Kept(recognized[colon.Before]) ? recognized[colon.Before].Text.TrimStart() : string.Empty;
@@ -819,7 +817,7 @@ public sealed class OcrEngine : IDisposable
     internal static List<RecognizedLine> WithTextOverScan(List<RecognizedLine> recognized, IReadOnlyList<TextLayerLine> overScan, bool turned)
     {
         var lines = recognized.Where(l => !overScan.Any(t => Covered(l.Box, t.Box))).ToList();
-        lines.AddRange(overScan.Select(t => new RecognizedLine(t.Text, 1f, t.Box)));
+        lines.AddRange(overScan.Select(RecognizedLine.From));
         return turned ? lines : [.. ReadingOrder.Order(lines.Select(l => l.Box).ToList()).Select(i => lines[i])];
 
         static bool Covered(Quad line, Quad text)

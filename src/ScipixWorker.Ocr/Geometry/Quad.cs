@@ -30,6 +30,13 @@ public readonly record struct Quad(Vector2 TopLeft, Vector2 TopRight, Vector2 Bo
     /// <summary>Largest y of the four corners.</summary>
     public float MaxY => MathF.Max(MathF.Max(TopLeft.Y, TopRight.Y), MathF.Max(BottomRight.Y, BottomLeft.Y));
 
+    /// <summary>
+    /// The part of the quad from <paramref name="from"/> to <paramref name="to"/> of its length along the text (0 at its
+    /// left edge as read, 1 at its right), its top and bottom edges cut at those fractions.
+    /// </summary>
+    public Quad Slice(float from, float to) =>
+        new(Vector2.Lerp(TopLeft, TopRight, from), Vector2.Lerp(TopLeft, TopRight, to), Vector2.Lerp(BottomLeft, BottomRight, to), Vector2.Lerp(BottomLeft, BottomRight, from));
+
     /// <summary>The same quad with its corners named as text upside down in the image reads them (the image's bottom right is its top left).</summary>
     public Quad UpsideDown() => new(BottomRight, BottomLeft, TopLeft, TopRight);
 

@@ -87,14 +87,18 @@ internal static class PdfTextLayer
                     }
 
                     var box = line.BoundingBox;
-                    lines.Add(new TextLayerLine(lineText, new Quad(
-                        shown(box.TopLeft), shown(box.TopRight), shown(box.BottomRight), shown(box.BottomLeft))));
+                    lines.Add(new TextLayerLine(lineText, Shown(box))
+                    {
+                        Words = [.. line.Words.Select(w => new TextLayerWord(Normalize(w.Text), Shown(w.BoundingBox))).Where(w => w.Text.Length > 0)],
+                    });
                     text.Append(text.Length == 0 ? string.Empty : "\n").Append(lineText);
                 }
             }
         }
 
         return new TextLayerPage((int)Math.Round(size.Width), (int)Math.Round(size.Height), lines, text.ToString());
+
+        Quad Shown(PdfRectangle box) => new(shown(box.TopLeft), shown(box.TopRight), shown(box.BottomRight), shown(box.BottomLeft));
     }
 
     /// <summary>A one-page born-digital PDF of a few lines in two columns, for warming up the PDF reader.</summary>
@@ -232,7 +236,14 @@ internal static class PdfTextLayer
 }
 
 /// <summary>A line of a PDF page's text layer: its text and its box in points on the page as shown, corners as the text reads.</summary>
-internal sealed record TextLayerLine(string Text, Quad Box);
+internal sealed record TextLayerLine(string Text, Quad Box)
+{
+    /// <summary>The line's words, where the file draws them.</summary>
+    public IReadOnlyList<TextLayerWord> Words { get; init; } = [];
+}
+
+/// <summary>A word of a <see cref="TextLayerLine"/>: its text and its box, as the line's.</summary>
+internal sealed record TextLayerWord(string Text, Quad Box);
 
 /// <summary>A PDF page's text layer: the page's size in points as shown, its lines in reading order, and its text (a line a row).</summary>
 internal sealed record TextLayerPage(int Width, int Height, IReadOnlyList<TextLayerLine> Lines, string Text);

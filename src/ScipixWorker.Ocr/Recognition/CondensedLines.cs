@@ -61,7 +61,7 @@ internal static class CondensedLines
     /// characters the <paramref name="first"/> let go (<paramref name="toFind"/>: dense only with them) and the second has
     /// no more characters than the first (a stretched line can gain a space instead: <c>GST Summary</c>, <c>G ST Summary</c>).
     /// </summary>
-    public static (string Text, float Confidence) Kept((string Text, float Confidence) first, (string Text, float Confidence) second, bool toFind) =>
+    public static LineReading Kept(LineReading first, LineReading second, bool toFind) =>
         !toFind || Characters(second.Text) > Characters(first.Text) ? second : first;
 
     /// <summary>The characters of <paramref name="text"/>, spaces not counted (a character outside the BMP once).</summary>

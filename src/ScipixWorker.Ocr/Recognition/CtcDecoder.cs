@@ -37,12 +37,13 @@ internal static class CtcDecoder
     /// where the model let it go but gave it a hundredth, and a space it set after one is dropped (<see cref="DecimalPoints"/>).
     /// With <paramref name="lexicon"/>, last, a word the list does not hold becomes the listed word near it that the model
     /// gave at least a hundredth of the reading (<see cref="LexiconCorrection"/>).
-    /// Without any of them the output is exactly PaddleOCR's.
+    /// Without any of them the output is exactly PaddleOCR's. <paramref name="written"/>, when given, receives each
+    /// character of the text as written, with its time steps and the probability the model gave it (<see cref="WordSpans"/>).
     /// </para>
     /// </summary>
     public static (string Text, float Confidence) Decode(
         ReadOnlySpan<float> probabilities, int steps, int classes, CharacterDictionary dictionary, bool inferSpaces = false, bool resolveLookalikes = false,
-        Func<LineInk?>? ink = null, bool trailingMarks = false, bool decimalPoints = false, Lexicon? lexicon = null)
+        Func<LineInk?>? ink = null, bool trailingMarks = false, bool decimalPoints = false, Lexicon? lexicon = null, List<CharacterSpan>? written = null)
     {
         var emitted = new List<CtcCharacter>();
         var sum = 0.0;
@@ -120,7 +121,10 @@ internal static class CtcDecoder
                 text.Append(' ');
             }
 
+            var start = text.Length;
             text.Append(dictionary[character.Class]);
+            written?.Add(new CharacterSpan(
+                start, text.Length - start, character.Step, character.LastStep, probabilities[(Math.Min(character.Step, steps - 1) * classes) + character.Class]));
         }
 
         return (text.ToString(), read == 0 ? 0f : (float)(sum / read));

@@ -87,9 +87,9 @@ internal sealed class TextRecognizer : IDisposable
         TimingInput.Pattern(options.RecognizerBatchSize, 3, InputHeight, 640);
 
     /// <summary>Recognizes line crops; results are in the order of <paramref name="lines"/>.</summary>
-    public (string Text, float Confidence)[] Recognize(IReadOnlyList<RgbBuffer> lines, CancellationToken cancellationToken)
+    public LineReading[] Recognize(IReadOnlyList<RgbBuffer> lines, CancellationToken cancellationToken)
     {
-        var results = new (string, float)[lines.Count];
+        var results = new LineReading[lines.Count];
         var order = Enumerable.Range(0, lines.Count).OrderBy(i => lines[i].Width / (double)lines[i].Height).ToArray();
         for (var start = 0; start < order.Length; start += _batchSize)
         {
@@ -150,14 +150,14 @@ internal sealed class TextRecognizer : IDisposable
     /// when given (a fixed bucket width; at least the widest crop's). Lines whose characters came out packed tighter than
     /// the recognizer reads well (<see cref="CondensedLines"/>) are read again, stretched, in a second call.
     /// </summary>
-    public (string Text, float Confidence)[] RecognizeBatch(IReadOnlyList<RgbBuffer> batch, CancellationToken cancellationToken, int? tensorWidth = null) =>
+    public LineReading[] RecognizeBatch(IReadOnlyList<RgbBuffer> batch, CancellationToken cancellationToken, int? tensorWidth = null) =>
         RecognizeBatchCounted(batch, tensorWidth, cancellationToken).Results;
 
     /// <summary>
     /// <see cref="RecognizeBatch"/>, how many of the lines were condensed and read again, and how long that second call took
     /// (the batch controller leaves it out of the batch's cost: it depends on the lines, not on the batch size).
     /// </summary>
-    public ((string Text, float Confidence)[] Results, int ReadAgain, TimeSpan ReadAgainTime) RecognizeBatchCounted(
+    public (LineReading[] Results, int ReadAgain, TimeSpan ReadAgainTime) RecognizeBatchCounted(
         IReadOnlyList<RgbBuffer> batch, int? tensorWidth, CancellationToken cancellationToken)
     {
         var (results, condensed) = Run(batch, tensorWidth, 1, _condensedLines, cancellationToken);
@@ -189,7 +189,7 @@ internal sealed class TextRecognizer : IDisposable
     // One model call: the readings, and with findCondensed the condensed lines among them (their indices, and whether only
     // the characters their reading let go made them dense: CondensedLines.Kept). The lines are drawn widthScale times as
     // wide as printed (stretched lines), which the ink measure takes out of its gaps.
-    private ((string Text, float Confidence)[] Results, List<(int Line, bool ToFind)>? Condensed) Run(
+    private (LineReading[] Results, List<(int Line, bool ToFind)>? Condensed) Run(
         IReadOnlyList<RgbBuffer> batch, int? tensorWidth, double widthScale, bool findCondensed, CancellationToken cancellationToken)
     {
         var (rows, width) = TensorShape(batch, Buckets, FixedShapes, tensorWidth);
@@ -200,19 +200,24 @@ internal sealed class TextRecognizer : IDisposable
         {
             var steps = (int)shape[1];
             var classes = (int)shape[2];
-            var results = new (string, float)[batch.Count];
+            var results = new LineReading[batch.Count];
             List<(int, bool)>? condensed = null;
             var itemSize = 3 * InputHeight * width;
+            var written = new List<CharacterSpan>();
             for (var i = 0; i < batch.Count; i++)
             {
                 var item = i;
+                var contentWidth = LineResizer.Width(batch[item], InputHeight, width);
                 var ink = LineInk.Once(() => LineInk.Measure(
-                    tensor.Span.Slice(item * itemSize, itemSize), width, InputHeight, LineResizer.Width(batch[item], InputHeight, width), steps, widthScale));
+                    tensor.Span.Slice(item * itemSize, itemSize), width, InputHeight, contentWidth, steps, widthScale));
 
                 var probabilities = output.Slice(i * steps * classes, steps * classes);
+                written.Clear();
                 var (text, confidence) = CtcDecoder.Decode(
-                    probabilities, steps, classes, _dictionary, _inferSpaces, _resolveLookalikes, ink, _trailingMarks, _decimalPoints, _lexicon);
-                results[i] = (_halfWidth ? WidthNormalizer.Normalize(text) : text, confidence);
+                    probabilities, steps, classes, _dictionary, _inferSpaces, _resolveLookalikes, ink, _trailingMarks, _decimalPoints, _lexicon, written);
+                text = _halfWidth ? WidthNormalizer.Normalize(text) : text;
+                var words = written.Count == 0 ? [] : WordSpans.Find(text, written, ink(), width / (double)steps, Math.Min(contentWidth, width));
+                results[i] = new LineReading(text, confidence, words);
                 if (findCondensed)
                 {
                     // Dense as read; else dense with the characters the reading let go, which the second reading must find.

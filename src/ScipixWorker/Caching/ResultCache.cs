@@ -29,7 +29,7 @@ internal sealed class ResultCache(IOptions<WorkerOptions> options, TimeProvider 
 
     public void Add(string key, OcrDocument document) => _results.Set(key, document, EstimateBytes(document));
 
-    /// <summary>A rough managed-memory size: strings, line records and page records.</summary>
+    /// <summary>A rough managed-memory size: strings, line, word and page records.</summary>
     public static long EstimateBytes(OcrDocument document)
     {
         long bytes = 256;
@@ -39,6 +39,14 @@ internal sealed class ResultCache(IOptions<WorkerOptions> options, TimeProvider 
             foreach (var line in page.Lines)
             {
                 bytes += 96 + (2L * line.Text.Length);
+                if (line.Words.Count > 0)
+                {
+                    bytes += 56; // the list
+                    foreach (var word in line.Words)
+                    {
+                        bytes += 80 + (2L * word.Text.Length); // its record (text, confidence, four corners) and string
+                    }
+                }
             }
         }
 

@@ -44,7 +44,7 @@ internal static class JobValidator
 
         if (job.Options is not null && !Enum.IsDefined(job.Options.DetailLevel))
         {
-            return "options.detailLevel must be text, lines or full.";
+            return "options.detailLevel must be text, lines, full or words.";
         }
 
         if (job.Options is { FirstPage: < 1 } or { LastPage: < 1 })

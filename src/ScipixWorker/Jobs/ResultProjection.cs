@@ -14,10 +14,20 @@ internal static class ResultProjection
                 page.Text,
                 detail == DetailLevel.Text
                     ? []
-                    : page.Lines.Select(line => new RecognizedTextLine(line.Text, line.Confidence, detail == DetailLevel.Full ? line.Box.ToArray() : null)).ToList(),
+                    : page.Lines.Select(line => Line(line, detail)).ToList(),
                 page.Source == Ocr.Engine.PageSource.TextLayer ? Contracts.PageSource.TextLayer : Contracts.PageSource.Image,
                 page.Rotation))
             .ToList();
+
+    private static RecognizedTextLine Line(RecognizedLine line, DetailLevel detail) =>
+        new(
+            line.Text,
+            line.Confidence,
+            detail >= DetailLevel.Full ? line.Box.ToArray() : null,
+            detail == DetailLevel.Words ? line.Words.Select(w => new Contracts.RecognizedWord(w.Text, w.Confidence, Tenths(w.Box))).ToList() : null);
+
+    // A word's corners to a tenth of a pixel: they are cut from the line's box at fractions, and more digits are noise.
+    private static float[] Tenths(Ocr.Geometry.Quad box) => [.. box.ToArray().Select(v => MathF.Round(v, 1))];
 
     public static ModelIdentity Identity(OcrModelInfo model) =>
         new(model.Detector, model.Recognizer, model.Classifier, model.Precision, model.ExecutionProvider);

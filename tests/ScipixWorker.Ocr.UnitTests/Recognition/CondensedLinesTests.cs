@@ -96,16 +96,16 @@ public sealed class CondensedLinesTests
     [Fact]
     public void A_line_read_again_as_it_was_dense_keeps_the_second_reading()
     {
-        Assert.Equal("PAT:37993027", CondensedLines.Kept(("PAT:3799027", 0.9f), ("PAT:37993027", 0.8f), toFind: false).Text);
-        Assert.Equal("GST SUMMARY", CondensedLines.Kept(("GSTSUMMARY", 0.9f), ("GST SUMMARY", 0.8f), toFind: false).Text);
+        Assert.Equal("PAT:37993027", CondensedLines.Kept(new("PAT:3799027", 0.9f, []), new("PAT:37993027", 0.8f, []), toFind: false).Text);
+        Assert.Equal("GST SUMMARY", CondensedLines.Kept(new("GSTSUMMARY", 0.9f, []), new("GST SUMMARY", 0.8f, []), toFind: false).Text);
     }
 
     [Fact]
     public void A_line_read_again_to_find_characters_keeps_the_second_reading_only_where_it_found_some()
     {
-        Assert.Equal("53200, KUALA LUMPUR", CondensedLines.Kept(("53200, KALA UMU", 0.8f), ("53200, KUALA LUMPUR", 0.9f), toFind: true).Text);
-        Assert.Equal("GST Summary", CondensedLines.Kept(("GST Summary", 0.9f), ("G ST Summary", 0.9f), toFind: true).Text);
-        Assert.Equal("Payment Mode", CondensedLines.Kept(("Payment Mode", 0.9f), ("Paymen Mode", 0.9f), toFind: true).Text);
+        Assert.Equal("53200, KUALA LUMPUR", CondensedLines.Kept(new("53200, KALA UMU", 0.8f, []), new("53200, KUALA LUMPUR", 0.9f, []), toFind: true).Text);
+        Assert.Equal("GST Summary", CondensedLines.Kept(new("GST Summary", 0.9f, []), new("G ST Summary", 0.9f, []), toFind: true).Text);
+        Assert.Equal("Payment Mode", CondensedLines.Kept(new("Payment Mode", 0.9f, []), new("Paymen Mode", 0.9f, []), toFind: true).Text);
     }
 
     // One step per character of the pattern: a capital is read (0.9), '_' is a blank (0.9), a lower-case letter is a blank

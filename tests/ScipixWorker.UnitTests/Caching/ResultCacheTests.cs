@@ -36,6 +36,20 @@ public sealed class ResultCacheTests
     }
 
     [Fact]
+    public void A_document_s_words_count_toward_its_size_in_the_cache()
+    {
+        var timings = new OcrTimings(TimeSpan.Zero, TimeSpan.Zero, TimeSpan.Zero, TimeSpan.Zero, TimeSpan.Zero);
+        var box = Ocr.Geometry.Quad.FromRectangle(0, 0, 100, 20);
+        var line = new RecognizedLine("TOTAL 12.50", 0.9f, box);
+        OcrDocument Of(RecognizedLine l) => new([new OcrPage(1, 100, 20, [l], l.Text, timings)]);
+
+        var without = ResultCache.EstimateBytes(Of(line));
+        var with = ResultCache.EstimateBytes(Of(line with { Words = [new("TOTAL", 0.9f, box), new("12.50", 0.9f, box)] }));
+
+        Assert.Equal(56 + (80 + 10) + (80 + 10), with - without);
+    }
+
+    [Fact]
     public void A_cached_document_is_returned_and_a_disabled_cache_reports_itself_disabled()
     {
         var document = new OcrDocument([]);
