@@ -106,6 +106,42 @@ public sealed class SharedIdempotencyTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Runs_lost_with_their_replicas_are_counted_on_the_key_and_a_released_run_starts_the_count_again()
+    {
+        var lease = TimeSpan.FromSeconds(1);
+        var (_, first) = await Store("replica-a", lease).TryClaimAsync("key:k", None); // a dies while running it
+
+        await Task.Delay(lease * 1.2, None);
+        var (_, second) = await Store("replica-b", lease).TryClaimAsync("key:k", None); // and so does b
+        await Task.Delay(lease * 1.2, None);
+        var c = Store("replica-c");
+        var (_, third) = await c.TryClaimAsync("key:k", None);
+        await c.ReleaseAsync(third!, None); // c stops gracefully: the job goes back without a result, no run lost
+        var (_, fourth) = await Store("replica-d").TryClaimAsync("key:k", None);
+
+        Assert.Equal([0, 1, 2, 0], new[] { first!, second!, third!, fourth! }.Select(claim => claim.LostRuns));
+    }
+
+    [Fact]
+    public async Task A_renewed_claim_keeps_the_count_of_runs_lost_before_it()
+    {
+        var lease = TimeSpan.FromSeconds(1);
+        await Store("replica-dead", lease).TryClaimAsync("key:renewed", None);
+        await Task.Delay(lease * 1.2, None);
+        var guard = Guard(Store("replica-b", lease: TimeSpan.FromSeconds(1.5)));
+        var blob = _storage.GetBlobContainerClient(_container).GetBlobClient(BlobIdempotencyStore.BlobName("it-queue", "key:renewed"));
+
+        await using var claim = await guard.BeginAsync("key:renewed", Guid.NewGuid(), None);
+        var taken = (await blob.GetPropertiesAsync(cancellationToken: None)).Value;
+        await Task.Delay(TimeSpan.FromSeconds(2.5), None); // renewed several times (every third of the lease)
+        var renewed = (await blob.GetPropertiesAsync(cancellationToken: None)).Value;
+
+        Assert.Equal(1, claim.LostRuns);
+        Assert.NotEqual(taken.ETag, renewed.ETag);
+        Assert.Equal("1", renewed.Metadata[BlobIdempotencyStore.LostKey]);
+    }
+
+    [Fact]
     public async Task A_long_job_keeps_its_claim_by_renewing_it()
     {
         var guard = Guard(Store("replica-a", lease: TimeSpan.FromSeconds(1.5)));
@@ -231,6 +267,49 @@ public sealed class SharedIdempotencyTests : IAsyncLifetime
         await Task.Delay(TimeSpan.FromSeconds(1), TestContext.Current.CancellationToken); // a duplicate would arrive now
 
         Assert.Equal(results, broker.For([first.JobId, repeat.JobId]).Count);
+    }
+
+    [Fact]
+    public async Task On_a_classic_queue_a_job_whose_runs_were_lost_with_their_replicas_delivery_limit_times_is_answered_instead_of_run()
+    {
+        await using var worker = new WorkerUnderTest(new() { ["Worker:IdempotencyStore"] = "Blob", ["Worker:DeliveryLimit"] = "2" });
+        await using var broker = await Broker.ConnectAsync();
+        await worker.StartAsync();
+        var (file, truth) = SampleImages.Lines[1];
+        var image = await worker.UploadAsync(file, SampleImages.Bytes(file));
+        var killer = new RecognizeDocument(Guid.NewGuid(), image, new RecognitionOptions(RecognitionOnly: true), IdempotencyKey: $"killer-{Guid.NewGuid()}");
+        var unlucky = new RecognizeDocument(Guid.NewGuid(), image, new RecognitionOptions(RecognitionOnly: true), IdempotencyKey: $"unlucky-{Guid.NewGuid()}");
+
+        // What replicas that died running them leave on the keys: the killer's runs lost twice, the other's once.
+        var lease = TimeSpan.FromSeconds(1);
+        BlobIdempotencyStore Dead(string owner) => new(
+            new BlobServiceClient(TestEnvironment.BlobConnectionString),
+            Options.Create(new BlobStorageOptions { IdempotencyContainer = worker.IdempotencyContainer }),
+            Options.Create(new WorkerOptions { QueueName = worker.QueueName, IdempotencyLease = lease }),
+            TimeProvider.System) { Owner = owner };
+        await Dead("dead-1").TryClaimAsync(IdempotencyGuard.KeyOf(killer), None);
+        await Dead("dead-1").TryClaimAsync(IdempotencyGuard.KeyOf(unlucky), None);
+        await Task.Delay(lease * 1.2, None);
+        Assert.Equal(1, (await Dead("dead-2").TryClaimAsync(IdempotencyGuard.KeyOf(killer), None)).Claim!.LostRuns);
+        await Task.Delay(lease * 1.2, None);
+
+        await worker.SendAsync(killer, unlucky);
+        await broker.WaitForResultsAsync([killer.JobId, unlucky.JobId]);
+
+        var refused = broker.For([killer.JobId]).Single();
+        Assert.False(refused.Recognized);
+        Assert.Equal(RecognitionErrorCodes.DeliveryLimitExceeded, refused.ErrorCode);
+        Assert.True(refused.Body.GetProperty("retryable").GetBoolean());
+        Assert.Contains("runs before were lost", refused.Body.GetProperty("message").GetString(), StringComparison.Ordinal);
+        Assert.True(broker.For([unlucky.JobId]).Single().Recognized, "one run lost is under the limit: the job runs");
+
+        // Sent again, it runs: the answer released the key.
+        var again = killer with { JobId = Guid.NewGuid() };
+        await worker.SendAsync(again);
+        await broker.WaitForResultsAsync([again.JobId]);
+        var result = broker.For([again.JobId]).Single();
+        Assert.True(result.Recognized, result.ToString());
+        Assert.True(SampleImages.Cer(truth, result.Text!) <= 0.1, result.Text);
     }
 
     [Fact]

@@ -51,6 +51,12 @@ internal sealed class IdempotencyClaim : IAsyncDisposable
 
     public ClaimOutcome Outcome { get; }
 
+    /// <summary>
+    /// Runs of this job that replicas lost (they stopped before answering it) in a row before this claim, as the shared
+    /// store counts them; 0 without it.
+    /// </summary>
+    public int LostRuns => _shared?.LostRuns ?? 0;
+
     public async Task CompleteAsync()
     {
         if (await EndAsync())

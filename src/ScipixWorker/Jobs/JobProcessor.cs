@@ -63,7 +63,7 @@ internal sealed class JobProcessor(
             object outcome;
             try
             {
-                outcome = await RunAsync(context, context.CancellationToken);
+                outcome = await RunAsync(context, claim.LostRuns, context.CancellationToken);
             }
             catch (JobDeferredException)
             {
@@ -109,7 +109,7 @@ internal sealed class JobProcessor(
         }
     }
 
-    private async Task<object> RunAsync(ConsumeContext<RecognizeDocument> context, CancellationToken cancellationToken)
+    private async Task<object> RunAsync(ConsumeContext<RecognizeDocument> context, int lostRuns, CancellationToken cancellationToken)
     {
         var job = context.Message;
         var started = Stopwatch.GetTimestamp();
@@ -126,7 +126,7 @@ internal sealed class JobProcessor(
         var token = timeout.Token;
         try
         {
-            ThrowIfOverDeliveryLimit(context);
+            ThrowIfOverDeliveryLimit(context, lostRuns);
             var queueWait = QueueWait(context);
             WorkerMetrics.StageDuration.WithLabels(WorkerMetrics.Stage.QueueWait).Observe(queueWait.TotalSeconds);
             inference.ObserveUpstreamWait(queueWait);
@@ -267,15 +267,30 @@ internal sealed class JobProcessor(
     }
 
     // A quorum queue counts the deliveries that ended without an acknowledgement in x-delivery-count (0 or absent on the
-    // first delivery). A job whose earlier deliveries all ended so may be what kills the worker: answer it, retryable.
-    private void ThrowIfOverDeliveryLimit(ConsumeContext context)
+    // first delivery); with the shared idempotency store, the runs that replicas lost (they stopped before answering) are
+    // counted on the job's key on any queue. A job whose earlier deliveries or runs all ended so may be what kills the
+    // worker: answer it, retryable.
+    private void ThrowIfOverDeliveryLimit(ConsumeContext context, int lostRuns)
     {
         var limit = options.Value.DeliveryLimit;
-        if (limit > 0 && DeliveryCount(context) is { } unanswered && unanswered >= limit)
+        if (limit <= 0)
+        {
+            return;
+        }
+
+        if (DeliveryCount(context) is { } unanswered && unanswered >= limit)
         {
             throw new JobFailedException(new JobFailure(
                 RecognitionErrorCodes.DeliveryLimitExceeded,
                 $"Delivered {unanswered + 1} times; the {unanswered} before ended without an answer (Worker:DeliveryLimit {limit}). The job, or a job in flight beside it, may stop the worker (a crash, an out-of-memory kill), or the broker connection kept dropping. Sent again, it runs.",
+                Retryable: true));
+        }
+
+        if (lostRuns >= limit)
+        {
+            throw new JobFailedException(new JobFailure(
+                RecognitionErrorCodes.DeliveryLimitExceeded,
+                $"Run {lostRuns + 1} times; the {lostRuns} runs before were lost with the replicas running them, which stopped before answering (Worker:DeliveryLimit {limit}). The job, or a job in flight beside it, may stop the worker (a crash, an out-of-memory kill). Sent again, it runs.",
                 Retryable: true));
         }
     }

@@ -194,7 +194,9 @@ public sealed class WorkerOptions : IValidatableObject
     /// On a quorum queue, which counts the deliveries that ended without an acknowledgement (a worker that died, a
     /// dropped connection): a job delivered this many times without an answer is answered <c>delivery-limit-exceeded</c>
     /// (retryable) instead of being run again, so that a job that kills the worker cannot take the replicas down one
-    /// after another. 0: no limit. Classic queues do not count deliveries.
+    /// after another. With <see cref="IdempotencyStore"/> <c>Blob</c>, on any queue: a job whose runs were lost this many
+    /// times in a row with the replicas running them (each claim that ran out while running counts one) is answered so
+    /// too. Classic queues do not count deliveries themselves. 0: no limit.
     /// </summary>
     [Range(0, 1000)]
     public int DeliveryLimit { get; set; } = 5;

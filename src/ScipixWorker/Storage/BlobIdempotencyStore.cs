@@ -15,12 +15,19 @@ namespace ScipixWorker.Storage;
 /// when repeats are refused. A claim is created with If-None-Match: * and taken over with If-Match on the ETag just
 /// read, so two replicas never both win a key; the storage account arbitrates, no clock is compared across
 /// replicas except for the expiry (keep them NTP-synchronized). docs/worker.md, "Idempotency and the result cache".
+/// <para>
+/// A running claim that ran out is a run lost: its replica stopped (a crash, an out-of-memory kill, a lost node) before
+/// it answered the job. The replica that takes it over counts it in the claim (<see cref="LostKey"/>), and a run that
+/// ends without a final answer deletes the claim, so the count is the key's runs lost in a row: what
+/// <c>Worker:DeliveryLimit</c> stops, on a classic queue too (a quorum queue counts deliveries itself).
+/// </para>
 /// </summary>
 internal sealed class BlobIdempotencyStore
 {
     public const string StateKey = "state";
     public const string ExpiresKey = "expires";
     public const string OwnerKey = "owner";
+    public const string LostKey = "lost";
     public const string Running = "running";
     public const string Done = "done";
 
@@ -67,7 +74,7 @@ internal sealed class BlobIdempotencyStore
         var giveUpAt = _time.GetUtcNow() + HeldWait;
         while (true)
         {
-            if (await TryWriteAsync(blob, RunningMetadata(), new BlobRequestConditions { IfNoneMatch = ETag.All }, cancellationToken) is { } created)
+            if (await TryWriteAsync(blob, RunningMetadata(0), new BlobRequestConditions { IfNoneMatch = ETag.All }, cancellationToken) is { } created)
             {
                 return (ClaimOutcome.Claimed, new SharedClaim(blob, created));
             }
@@ -87,9 +94,10 @@ internal sealed class BlobIdempotencyStore
                 case ClaimVerdict.Duplicate:
                     return (ClaimOutcome.Duplicate, null);
                 case ClaimVerdict.TakeOver:
-                    if (await TryWriteAsync(blob, RunningMetadata(), new BlobRequestConditions { IfMatch = properties.ETag }, cancellationToken) is { } taken)
+                    var lost = LostRuns(properties.Metadata);
+                    if (await TryWriteAsync(blob, RunningMetadata(lost), new BlobRequestConditions { IfMatch = properties.ETag }, cancellationToken) is { } taken)
                     {
-                        return (ClaimOutcome.Claimed, new SharedClaim(blob, taken));
+                        return (ClaimOutcome.Claimed, new SharedClaim(blob, taken) { LostRuns = lost });
                     }
 
                     continue; // another replica changed it first: read it again
@@ -110,7 +118,7 @@ internal sealed class BlobIdempotencyStore
     {
         try
         {
-            var info = await claim.Blob.SetMetadataAsync(RunningMetadata(), new BlobRequestConditions { IfMatch = claim.ETag }, cancellationToken);
+            var info = await claim.Blob.SetMetadataAsync(RunningMetadata(claim.LostRuns), new BlobRequestConditions { IfMatch = claim.ETag }, cancellationToken);
             claim.ETag = info.Value.ETag;
             return true;
         }
@@ -151,7 +159,29 @@ internal sealed class BlobIdempotencyStore
         return state == Done ? ClaimVerdict.Duplicate : ClaimVerdict.Wait;
     }
 
-    private Dictionary<string, string> RunningMetadata() => Metadata(Running, _lease);
+    /// <summary>
+    /// The runs lost in a row that taking over a key's blob with <paramref name="metadata"/> makes (pure; unit-tested): a
+    /// running claim that ran out is one more than it counted; a result that ran out, or a blob this worker did not
+    /// write, none.
+    /// </summary>
+    public static int LostRuns(IDictionary<string, string> metadata)
+    {
+        if (!metadata.TryGetValue(StateKey, out var state) || state != Running)
+        {
+            return 0;
+        }
+
+        return metadata.TryGetValue(LostKey, out var text) && int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var counted)
+            ? counted + 1
+            : 1;
+    }
+
+    private Dictionary<string, string> RunningMetadata(int lost)
+    {
+        var metadata = Metadata(Running, _lease);
+        metadata[LostKey] = lost.ToString(CultureInfo.InvariantCulture);
+        return metadata;
+    }
 
     private Dictionary<string, string> Metadata(string state, TimeSpan validFor) => new()
     {
@@ -197,6 +227,9 @@ internal enum ClaimVerdict
 internal sealed class SharedClaim(BlobClient blob, ETag etag)
 {
     public BlobClient Blob { get; } = blob;
+
+    /// <summary>Runs of the job lost before this one took the key over (<see cref="BlobIdempotencyStore.LostRuns"/>).</summary>
+    public int LostRuns { get; init; }
 
     public ETag ETag { get; set; } = etag;
 }

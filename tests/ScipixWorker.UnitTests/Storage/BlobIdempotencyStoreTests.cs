@@ -44,4 +44,28 @@ public sealed class BlobIdempotencyStoreTests
         garbled[BlobIdempotencyStore.ExpiresKey] = "tomorrow";
         Assert.Equal(ClaimVerdict.TakeOver, BlobIdempotencyStore.Decide(garbled, Now));
     }
+
+    [Fact]
+    public void Taking_over_a_claim_that_ran_out_while_running_counts_one_more_run_lost()
+    {
+        var first = Blob(BlobIdempotencyStore.Running, TimeSpan.FromSeconds(-1));
+        var third = Blob(BlobIdempotencyStore.Running, TimeSpan.FromSeconds(-1));
+        third[BlobIdempotencyStore.LostKey] = "2";
+
+        Assert.Equal(1, BlobIdempotencyStore.LostRuns(first)); // written before runs were counted: one lost
+        Assert.Equal(3, BlobIdempotencyStore.LostRuns(third));
+    }
+
+    [Fact]
+    public void Taking_over_a_result_or_a_blob_this_worker_did_not_write_counts_no_run_lost()
+    {
+        var done = Blob(BlobIdempotencyStore.Done, TimeSpan.FromSeconds(-1));
+        done[BlobIdempotencyStore.LostKey] = "4";
+        var garbled = Blob(BlobIdempotencyStore.Running, TimeSpan.FromSeconds(-1));
+        garbled[BlobIdempotencyStore.LostKey] = "-7";
+
+        Assert.Equal(0, BlobIdempotencyStore.LostRuns(done));
+        Assert.Equal(0, BlobIdempotencyStore.LostRuns(new Dictionary<string, string>()));
+        Assert.Equal(1, BlobIdempotencyStore.LostRuns(garbled));
+    }
 }
