@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text.Json;
 using Microsoft.Extensions.Configuration;
 using ScipixWorker.Cli.Common;
+using ScipixWorker.Contracts;
 using ScipixWorker.Ocr.Batching;
 using ScipixWorker.Ocr.Engine;
 
@@ -85,9 +86,14 @@ internal static class BenchCommand
         {
             Description = "Receive the results on a durable queue that outlives a broker restart (deleted 10 minutes after its last use), for outage checks: by default a private queue that a restart deletes, with the results in it",
         };
+        var detail = new Option<DetailLevel>("--detail")
+        {
+            Description = "What the results carry: text (the default), lines, full (with boxes) or words (with each word's box too)",
+            DefaultValueFactory = _ => DetailLevel.Text,
+        };
         var command = new Command("e2e", "Start the worker, publish jobs at a rate or in a burst, time each job from publish to its result event")
         {
-            common.Set, common.Lines, common.Json, rate, burst, constant, jobs, duration, durableResults,
+            common.Set, common.Lines, common.Json, rate, burst, constant, jobs, duration, durableResults, detail,
         };
         worker.AddTo(command);
         command.SetAction(async (parse, cancellationToken) =>
@@ -114,6 +120,7 @@ internal static class BenchCommand
                 worker.JitSettleShare(parse))
             {
                 DurableResults = parse.GetValue(durableResults),
+                Detail = parse.GetValue(detail),
             };
             E2eResult result;
             try

@@ -1,3 +1,5 @@
+using ScipixWorker.Contracts;
+
 namespace ScipixWorker.Cli.Bench;
 
 /// <summary>What one end-to-end run offers the worker.</summary>
@@ -29,6 +31,9 @@ internal sealed record E2eRequest(
     /// the load generator's queue lost.
     /// </summary>
     public bool DurableResults { get; init; }
+
+    /// <summary>What the jobs ask their results to carry: the page text by default, as a search index would.</summary>
+    public DetailLevel Detail { get; init; } = DetailLevel.Text;
 
     /// <summary>
     /// After the warm-up burst, more unmeasured bursts of half its size follow while the worker's JIT took more than

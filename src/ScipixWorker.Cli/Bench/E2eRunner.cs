@@ -86,7 +86,7 @@ internal static class E2eRunner
             var jitMark = JitSeconds(await worker.ScrapeAsync(cancellationToken));
             var quorum = SubmitSettings.IsQuorum(workerSettings.GetValueOrDefault("Worker:QueueType") ?? configuration["Worker:QueueType"]);
             var queue = await JobQueue.GetSendEndpointAsync(bus, settings, queueName, quorum, cancellationToken);
-            var options = new RecognitionOptions(request.Lines, DetailLevel.Text);
+            var options = new RecognitionOptions(request.Lines, request.Detail);
             var jobNumber = 0;
             RecognizeDocument NextJob()
             {
