@@ -14,6 +14,6 @@ public static class WorkerHostingExtensions
     {
         // Per-request logs of health probes and scrapes are noise; configuration (Logging:LogLevel) can still raise them.
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
-        return builder.AddOcrEngine().AddWorkerMetrics().AddWorkerHealth().AddBlobSource().AddJobConsumers().AddSampleRun();
+        return builder.AddOcrEngine().AddWorkerMetrics().AddWorkerTracing().AddWorkerHealth().AddBlobSource().AddJobConsumers().AddSampleRun();
     }
 }

@@ -22,6 +22,7 @@ public sealed class ConfigurationDocsTests
         { typeof(BatchingOptions), BatchingOptions.SectionName },
         { typeof(MetricsOptions), MetricsOptions.SectionName },
         { typeof(HealthOptions), HealthOptions.SectionName },
+        { typeof(TracingOptions), TracingOptions.SectionName },
     };
 
     [Theory]

@@ -33,9 +33,12 @@ internal sealed class JobProcessor(
     public async Task ProcessAsync(ConsumeContext<RecognizeDocument> context)
     {
         var job = context.Message;
+        using var span = WorkerTracing.StartJob(context);
+        span?.SetTag(WorkerTracing.JobId, job.JobId.ToString());
         if (context.ReceiveContext.Redelivered)
         {
             WorkerMetrics.JobsRedeliveredTotal.Inc();
+            span?.SetTag(WorkerTracing.Redelivered, true);
         }
 
         await using var claim = await idempotency.BeginAsync(IdempotencyGuard.KeyOf(job), job.JobId, context.CancellationToken);
@@ -43,6 +46,7 @@ internal sealed class JobProcessor(
         {
             Log.JobDuplicate(logger, job.JobId);
             WorkerMetrics.JobsTotal.WithLabels(WorkerMetrics.Outcome.Duplicate).Inc();
+            span?.SetTag(WorkerTracing.Outcome, WorkerMetrics.Outcome.Duplicate);
             return;
         }
 
@@ -51,6 +55,7 @@ internal sealed class JobProcessor(
             // Not acknowledged as a repeat: the other replica may still fail it retryably or die. It comes back
             // later and finds the result (a repeat) or a claim that ran out (it runs here).
             Log.JobHeldElsewhere(logger, job.JobId);
+            span?.SetTag(WorkerTracing.Outcome, "held_elsewhere");
             await RequeueAsync(context);
             return;
         }
@@ -68,6 +73,7 @@ internal sealed class JobProcessor(
             catch (JobDeferredException)
             {
                 Log.JobRequeued(logger, job.JobId);
+                span?.SetTag(WorkerTracing.Outcome, WorkerMetrics.Outcome.Requeued);
                 await RequeueAsync(context);
                 return;
             }
@@ -80,16 +86,19 @@ internal sealed class JobProcessor(
             using var deliveryCancelled = context.CancellationToken.Register(() => publishTimeout.CancelAfter(options.Value.PublishTimeout));
             if (outcome is DocumentRecognized recognized)
             {
-                await context.Publish(recognized, publishTimeout.Token);
+                await context.Publish(recognized, (PublishContext<DocumentRecognized> c) => WorkerTracing.Propagate(c), publishTimeout.Token);
                 WorkerMetrics.JobsTotal.WithLabels(WorkerMetrics.Outcome.Recognized).Inc();
+                span?.SetTag(WorkerTracing.Outcome, WorkerMetrics.Outcome.Recognized);
                 final = true;
             }
             else
             {
                 var failed = (DocumentRecognitionFailed)outcome;
-                await context.Publish(failed, publishTimeout.Token);
+                await context.Publish(failed, (PublishContext<DocumentRecognitionFailed> c) => WorkerTracing.Propagate(c), publishTimeout.Token);
                 WorkerMetrics.JobsTotal.WithLabels(WorkerMetrics.Outcome.Failed).Inc();
                 WorkerMetrics.JobFailuresTotal.WithLabels(failed.ErrorCode).Inc();
+                span?.SetTag(WorkerTracing.Outcome, WorkerMetrics.Outcome.Failed).SetTag(WorkerTracing.ErrorCode, failed.ErrorCode)
+                    .SetStatus(ActivityStatusCode.Error, failed.ErrorCode);
                 final = !failed.Retryable;
             }
         }
@@ -139,7 +148,14 @@ internal sealed class JobProcessor(
             using var reservation = await inference.ReserveImageAsync(lifetime.ApplicationStopping, token);
             ThrowIfPastDeadline(job);
             var downloadStarted = Stopwatch.GetTimestamp();
-            var image = await retry.ExecuteAsync($"Reading {blob}", job.JobId, c => images.DownloadAsync(blob, c), token);
+            byte[] image;
+            using (var downloading = WorkerTracing.Source.StartActivity("scipix.download"))
+            {
+                downloading?.SetTag(WorkerTracing.Blob, blob.ToString());
+                image = await retry.ExecuteAsync($"Reading {blob}", job.JobId, c => images.DownloadAsync(blob, c), token);
+                downloading?.SetTag(WorkerTracing.Bytes, image.Length);
+            }
+
             var download = Stopwatch.GetElapsedTime(downloadStarted);
             WorkerMetrics.StageDuration.WithLabels(WorkerMetrics.Stage.Download).Observe(download.TotalSeconds);
             ThrowIfPastDeadline(job);
@@ -150,13 +166,21 @@ internal sealed class JobProcessor(
             var cacheKey = cache.Enabled ? ResultCache.KeyOf(image, mode, model, selection) : null;
             OcrDocument? document = null;
             var fromCache = cacheKey is not null && cache.TryGet(cacheKey, out document);
+            if (Activity.Current is { } current && current.Source == WorkerTracing.Source)
+            {
+                current.SetTag(WorkerTracing.FromCache, fromCache);
+            }
+
             if (fromCache)
             {
                 WorkerMetrics.CacheHitsTotal.Inc();
             }
             else
             {
+                using var reading = WorkerTracing.Source.StartActivity("scipix.ocr");
+                reading?.SetTag(WorkerTracing.Mode, mode == OcrMode.SingleLine ? "line" : "page");
                 document = await inference.RecognizeAsync(image, mode, selection, reservation, lifetime.ApplicationStopping, token);
+                reading?.SetTag(WorkerTracing.Pages, document.Pages.Count).SetTag(WorkerTracing.Lines, document.Pages.Sum(p => p.Lines.Count));
                 WorkerMetrics.CountPages(document);
                 if (cacheKey is not null)
                 {

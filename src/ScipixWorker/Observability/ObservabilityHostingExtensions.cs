@@ -3,6 +3,9 @@ using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Options;
+using OpenTelemetry.Exporter;
+using OpenTelemetry.Resources;
+using OpenTelemetry.Trace;
 using Prometheus;
 using ScipixWorker.Ocr.Batching;
 
@@ -25,6 +28,44 @@ public static class ObservabilityHostingExtensions
         builder.Services.AddHostedService<ModelMetricsService>();
         builder.Services.AddSingleton<IRecognitionObserver, RecognitionMetrics>();
         builder.Services.AddOptions<KestrelServerOptions>().Configure<IOptions<MetricsOptions>>((kestrel, metrics) => kestrel.ListenAnyIP(metrics.Value.Port));
+        return builder;
+    }
+
+    /// <summary>
+    /// Traces (section Tracing): the worker's spans (<see cref="WorkerTracing"/>) and MassTransit's, exported over OTLP.
+    /// Nothing is registered, and no span is made, unless an endpoint is configured.
+    /// </summary>
+    public static TBuilder AddWorkerTracing<TBuilder>(this TBuilder builder)
+        where TBuilder : IHostApplicationBuilder
+    {
+        builder.Services.AddOptions<TracingOptions>().BindConfiguration(TracingOptions.SectionName).ValidateOnStart();
+        builder.Services.AddSingleton<IValidateOptions<TracingOptions>, TracingOptionsValidator>();
+        var tracing = builder.Configuration.GetSection(TracingOptions.SectionName).Get<TracingOptions>() ?? new TracingOptions();
+        if (tracing.EffectiveEndpoint(Environment.GetEnvironmentVariable) is null)
+        {
+            return builder;
+        }
+
+        builder.Services.AddOpenTelemetry()
+            .ConfigureResource(resource => resource.AddService(
+                Environment.GetEnvironmentVariable("OTEL_SERVICE_NAME") ?? "scipix-worker",
+                serviceVersion: typeof(WorkerTracing).Assembly.GetName().Version?.ToString(),
+                serviceInstanceId: Environment.MachineName))
+            .WithTracing(traces => traces
+                .AddSource(WorkerTracing.SourceName, "MassTransit")
+                .SetSampler(new ParentBasedSampler(new TraceIdRatioBasedSampler(Math.Clamp(tracing.SampleRatio, 0, 1))))
+                .AddOtlpExporter(exporter =>
+                {
+                    if (tracing.ExporterEndpoint() is { } endpoint)
+                    {
+                        exporter.Endpoint = endpoint;
+                    }
+
+                    if (tracing.OtlpProtocol is { } protocol)
+                    {
+                        exporter.Protocol = protocol == OtlpProtocol.HttpProtobuf ? OtlpExportProtocol.HttpProtobuf : OtlpExportProtocol.Grpc;
+                    }
+                }));
         return builder;
     }
 

@@ -46,9 +46,9 @@ internal sealed class Broker : IAsyncDisposable
     }
 
     /// <summary>Sends a JSON body to a queue through the default exchange, as pika or the management API would.</summary>
-    public async Task PublishRawAsync(string queue, string json, string? contentType = "application/json")
+    public async Task PublishRawAsync(string queue, string json, string? contentType = "application/json", IDictionary<string, object?>? headers = null)
     {
-        var properties = new BasicProperties { ContentType = contentType, DeliveryMode = DeliveryModes.Persistent };
+        var properties = new BasicProperties { ContentType = contentType, DeliveryMode = DeliveryModes.Persistent, Headers = headers };
         await _channel.BasicPublishAsync(string.Empty, queue, mandatory: false, properties, Encoding.UTF8.GetBytes(json));
     }
 
@@ -168,7 +168,10 @@ internal sealed class Broker : IAsyncDisposable
             var type = delivery.BasicProperties.Headers?.TryGetValue("MT-MessageType", out var header) == true && header is byte[] bytes
                 ? Encoding.UTF8.GetString(bytes)
                 : string.Empty;
-            _events.Enqueue(new ResultEvent(delivery.Exchange, type, delivery.BasicProperties.ContentType, json));
+            var headers = (delivery.BasicProperties.Headers ?? new Dictionary<string, object?>())
+                .Where(h => h.Value is byte[])
+                .ToDictionary(h => h.Key, h => Encoding.UTF8.GetString((byte[])h.Value!));
+            _events.Enqueue(new ResultEvent(delivery.Exchange, type, delivery.BasicProperties.ContentType, json) { Headers = headers });
             return Task.CompletedTask;
         };
         await _channel.BasicConsumeAsync(queue, autoAck: true, consumer);
@@ -187,6 +190,9 @@ internal sealed record ResultEvent(string Exchange, string MessageType, string? 
     public string? ErrorCode => Body.TryGetProperty("errorCode", out var code) && code.ValueKind == JsonValueKind.String ? code.GetString() : null;
 
     public bool FromCache => Body.TryGetProperty("fromCache", out var fromCache) && fromCache.GetBoolean();
+
+    /// <summary>The message's AMQP headers that are strings (MassTransit's, and the trace context it propagates).</summary>
+    public IReadOnlyDictionary<string, string> Headers { get; init; } = new Dictionary<string, string>();
 
     public override string ToString() => Body.ToString();
 }

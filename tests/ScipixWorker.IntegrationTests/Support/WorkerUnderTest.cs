@@ -229,7 +229,7 @@ internal sealed class WorkerUnderTest : IAsyncDisposable
         return app;
     }
 
-    private static int FreePort()
+    internal static int FreePort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();
