@@ -82,11 +82,24 @@ internal sealed class Broker : IAsyncDisposable
     /// <summary>
     /// Takes the next message in the queue without acknowledging it, then closes the channel, as a consumer that died
     /// would: the broker puts it back (a quorum queue counts it). Returns the message's x-delivery-count (null when absent).
+    /// The message may take a moment to be there: a publish without confirms, or one a closed channel just gave back,
+    /// reaches a quorum queue once its nodes agree (CI once found the queue empty right after a take).
     /// </summary>
     public async Task<long?> TakeAndDropAsync(string queue)
     {
         await using var channel = await _connection.CreateChannelAsync();
-        var message = await channel.BasicGetAsync(queue, autoAck: false) ?? throw new InvalidOperationException($"{queue} is empty.");
+        var giveUp = DateTime.UtcNow + TimeSpan.FromSeconds(10);
+        BasicGetResult? message;
+        while ((message = await channel.BasicGetAsync(queue, autoAck: false)) is null)
+        {
+            if (DateTime.UtcNow >= giveUp)
+            {
+                throw new InvalidOperationException($"{queue} is still empty after 10 s.");
+            }
+
+            await Task.Delay(50);
+        }
+
         var count = message.BasicProperties.Headers?.TryGetValue("x-delivery-count", out var value) == true ? Convert.ToInt64(value, System.Globalization.CultureInfo.InvariantCulture) : (long?)null;
         await channel.CloseAsync();
         return count;
