@@ -67,6 +67,45 @@ public sealed class TracingTests
     }
 
     [Fact]
+    public async Task Each_scanned_page_of_a_job_is_a_span_inside_its_reading()
+    {
+        var spans = new ConcurrentQueue<Activity>();
+        using var listener = new ActivityListener
+        {
+            ShouldListenTo = source => source.Name is "ScipixWorker" or "ScipixWorker.Ocr",
+            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
+            ActivityStopped = spans.Enqueue,
+        };
+        ActivitySource.AddActivityListener(listener);
+        await using var worker = new WorkerUnderTest();
+        await using var broker = await Broker.ConnectAsync();
+        await worker.StartAsync();
+        await worker.UploadAsync("scanned-pages.pdf", SampleImages.Bytes("scanned-pages.pdf"));
+        var (trace, _, traceparent) = ProducerContext();
+        var jobId = Guid.NewGuid();
+
+        await broker.PublishRawAsync(
+            worker.QueueName,
+            $$$"""{"jobId":"{{{jobId}}}","image":{"container":"{{{worker.Container}}}","blobName":"scanned-pages.pdf"}}""",
+            headers: new Dictionary<string, object?> { ["traceparent"] = Encoding.UTF8.GetBytes(traceparent) });
+        await broker.WaitForResultsAsync([jobId]);
+        await Eventually.True(() => Task.FromResult(spans.Any(s => s.TraceId == trace && s.OperationName == "scipix.job")), TimeSpan.FromSeconds(10), "the job's span to end");
+
+        var result = broker.For([jobId]).Single();
+        Assert.True(result.Recognized, result.ToString());
+        var ours = spans.Where(s => s.TraceId == trace).ToList();
+        var ocr = Assert.Single(ours, s => s.OperationName == "scipix.ocr");
+        var pages = ours.Where(s => s.OperationName == "scipix.page").OrderBy(s => s.GetTagItem("scipix.page")).ToList();
+        Assert.Equal([1, 2], pages.Select(p => p.GetTagItem("scipix.page")));
+        Assert.All(pages, page =>
+        {
+            Assert.Equal(ocr.SpanId, page.ParentSpanId);
+            Assert.True((int)page.GetTagItem("scipix.lines")! > 0, "a page with no lines");
+            Assert.True(page.StartTimeUtc >= ocr.StartTimeUtc && page.StartTimeUtc + page.Duration <= ocr.StartTimeUtc + ocr.Duration + TimeSpan.FromMilliseconds(1));
+        });
+    }
+
+    [Fact]
     public async Task Traces_go_to_the_configured_collector_over_otlp()
     {
         using var collector = new OtlpCollector();

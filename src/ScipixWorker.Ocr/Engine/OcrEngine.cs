@@ -371,7 +371,7 @@ public sealed class OcrEngine : IDisposable
             prepared = DecodePages(opened, opening, pages, source, cancellationToken)
                 .Select(p => p.TextLayer is { } text
                     ? new PreparedPage(p.Number, text.Width, text.Height, null, [], p.Decode, TimeSpan.Zero, TimeSpan.Zero) { Ready = FromTextLayer(text, p.Number, p.Decode) }
-                    : PreparePage(p.Page!, p.Number, mode, p.Decode, p.OverScan, cancellationToken))
+                    : PreparePageTraced(p.Page!, p.Number, mode, p.Decode, p.OverScan, cancellationToken))
                 .ToList();
         }
 
@@ -556,6 +556,19 @@ public sealed class OcrEngine : IDisposable
                 pages[page] = pages[page] with { Boxes = [pages[page].Boxes![0].UpsideDown()], QuarterTurns = (pages[page].QuarterTurns + 2) % 4 };
             }
         }
+    }
+
+    // PreparePage in a span of its own (OcrTracing) that starts where the page's decoding started.
+    private PreparedPage PreparePageTraced(
+        RgbBuffer page, int pageNumber, OcrMode mode, TimeSpan decode, IReadOnlyList<TextLayerLine> overScan, CancellationToken cancellationToken)
+    {
+        using var span = OcrTracing.Source.HasListeners()
+            ? OcrTracing.Source.StartActivity("scipix.page", ActivityKind.Internal, Activity.Current?.Context ?? default, startTime: DateTimeOffset.UtcNow - decode)
+            : null;
+        span?.SetTag("scipix.page", pageNumber).SetTag("scipix.width", page.Width).SetTag("scipix.height", page.Height);
+        var prepared = PreparePage(page, pageNumber, mode, decode, overScan, cancellationToken);
+        span?.SetTag("scipix.lines", prepared.Crops.Count - prepared.LoneMarks).SetTag("scipix.rotation", prepared.QuarterTurns * 90);
+        return prepared;
     }
 
     /// <summary>

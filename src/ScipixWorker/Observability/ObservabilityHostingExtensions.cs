@@ -52,7 +52,7 @@ public static class ObservabilityHostingExtensions
                 serviceVersion: typeof(WorkerTracing).Assembly.GetName().Version?.ToString(),
                 serviceInstanceId: Environment.MachineName))
             .WithTracing(traces => traces
-                .AddSource(WorkerTracing.SourceName, "MassTransit")
+                .AddSource(WorkerTracing.SourceName, Ocr.Engine.OcrTracing.SourceName, "MassTransit")
                 .SetSampler(new ParentBasedSampler(new TraceIdRatioBasedSampler(Math.Clamp(tracing.SampleRatio, 0, 1))))
                 .AddOtlpExporter(exporter =>
                 {
