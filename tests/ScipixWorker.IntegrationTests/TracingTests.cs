@@ -16,23 +16,44 @@ public sealed class TracingTests
         return (trace, span, $"00-{trace.ToHexString()}-{span.ToHexString()}-01");
     }
 
-    private static Task PublishJobAsync(Broker broker, WorkerUnderTest worker, Guid jobId, string blobName, string traceparent) =>
+    private static Task PublishJobAsync(Broker broker, WorkerUnderTest worker, Guid jobId, string blobName, string traceparent, bool recognitionOnly = true) =>
         broker.PublishRawAsync(
             worker.QueueName,
-            $$$"""{"jobId":"{{{jobId}}}","image":{"container":"{{{worker.Container}}}","blobName":"{{{blobName}}}"},"options":{"recognitionOnly":true}}""",
+            $$$"""{"jobId":"{{{jobId}}}","image":{"container":"{{{worker.Container}}}","blobName":"{{{blobName}}}"},"options":{"recognitionOnly":{{{(recognitionOnly ? "true" : "false")}}}}}""",
             headers: new Dictionary<string, object?> { ["traceparent"] = Encoding.UTF8.GetBytes(traceparent) });
+
+    /// <summary>Every span of the named sources that ends while it lives (of every worker in this process: filter by trace).</summary>
+    private sealed class SpanRecorder : IDisposable
+    {
+        private readonly ActivityListener _listener;
+
+        public SpanRecorder(params string[] sources)
+        {
+            _listener = new ActivityListener
+            {
+                ShouldListenTo = source => sources.Contains(source.Name),
+                Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
+                ActivityStopped = Spans.Enqueue,
+            };
+            ActivitySource.AddActivityListener(_listener);
+        }
+
+        public ConcurrentQueue<Activity> Spans { get; } = new();
+
+        /// <summary>The spans of <paramref name="trace"/>, once its job's span has ended (a moment after the result arrives).</summary>
+        public async Task<List<Activity>> OfJobAsync(ActivityTraceId trace)
+        {
+            await Eventually.True(() => Task.FromResult(Spans.Any(s => s.TraceId == trace && s.OperationName == "scipix.job")), TimeSpan.FromSeconds(10), "the job's span to end");
+            return [.. Spans.Where(s => s.TraceId == trace)];
+        }
+
+        public void Dispose() => _listener.Dispose();
+    }
 
     [Fact]
     public async Task A_job_continues_the_trace_its_producer_sent_and_its_result_carries_the_trace_on()
     {
-        var spans = new ConcurrentQueue<Activity>();
-        using var listener = new ActivityListener
-        {
-            ShouldListenTo = source => source.Name is "ScipixWorker" or "MassTransit",
-            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
-            ActivityStopped = spans.Enqueue,
-        };
-        ActivitySource.AddActivityListener(listener);
+        using var recorder = new SpanRecorder("ScipixWorker", "MassTransit");
         await using var worker = new WorkerUnderTest();
         await using var broker = await Broker.ConnectAsync();
         await worker.StartAsync();
@@ -46,9 +67,7 @@ public sealed class TracingTests
 
         var result = broker.For([jobId]).Single();
         Assert.True(result.Recognized, result.ToString());
-        // The job's span ends once the result is out and the delivery settled: a moment after the result arrives.
-        await Eventually.True(() => Task.FromResult(spans.Any(s => s.TraceId == trace && s.OperationName == "scipix.job")), TimeSpan.FromSeconds(10), "the job's span to end");
-        var ours = spans.Where(s => s.TraceId == trace).ToList();
+        var ours = await recorder.OfJobAsync(trace);
         var job = Assert.Single(ours, s => s.OperationName == "scipix.job");
         Assert.Equal(jobId.ToString(), job.GetTagItem("scipix.job_id"));
         Assert.Equal("recognized", job.GetTagItem("scipix.outcome"));
@@ -69,14 +88,7 @@ public sealed class TracingTests
     [Fact]
     public async Task Each_scanned_page_of_a_job_is_a_span_inside_its_reading()
     {
-        var spans = new ConcurrentQueue<Activity>();
-        using var listener = new ActivityListener
-        {
-            ShouldListenTo = source => source.Name is "ScipixWorker" or "ScipixWorker.Ocr",
-            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
-            ActivityStopped = spans.Enqueue,
-        };
-        ActivitySource.AddActivityListener(listener);
+        using var recorder = new SpanRecorder("ScipixWorker", "ScipixWorker.Ocr");
         await using var worker = new WorkerUnderTest();
         await using var broker = await Broker.ConnectAsync();
         await worker.StartAsync();
@@ -84,16 +96,12 @@ public sealed class TracingTests
         var (trace, _, traceparent) = ProducerContext();
         var jobId = Guid.NewGuid();
 
-        await broker.PublishRawAsync(
-            worker.QueueName,
-            $$$"""{"jobId":"{{{jobId}}}","image":{"container":"{{{worker.Container}}}","blobName":"scanned-pages.pdf"}}""",
-            headers: new Dictionary<string, object?> { ["traceparent"] = Encoding.UTF8.GetBytes(traceparent) });
+        await PublishJobAsync(broker, worker, jobId, "scanned-pages.pdf", traceparent, recognitionOnly: false);
         await broker.WaitForResultsAsync([jobId]);
-        await Eventually.True(() => Task.FromResult(spans.Any(s => s.TraceId == trace && s.OperationName == "scipix.job")), TimeSpan.FromSeconds(10), "the job's span to end");
 
         var result = broker.For([jobId]).Single();
         Assert.True(result.Recognized, result.ToString());
-        var ours = spans.Where(s => s.TraceId == trace).ToList();
+        var ours = await recorder.OfJobAsync(trace);
         var ocr = Assert.Single(ours, s => s.OperationName == "scipix.ocr");
         var pages = ours.Where(s => s.OperationName == "scipix.page").OrderBy(s => s.GetTagItem("scipix.page")).ToList();
         Assert.Equal([1, 2], pages.Select(p => p.GetTagItem("scipix.page")));
