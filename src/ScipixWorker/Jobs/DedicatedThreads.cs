@@ -7,7 +7,9 @@ namespace ScipixWorker.Jobs;
 /// detection, cropping, orientation) runs here rather than on a new thread per job: a thread per job paid for its
 /// creation on every job and lost everything the runtime keeps per thread (the shared array pool keeps returned
 /// arrays in a slot of the returning thread, so each page's buffers died with its thread). Work runs as plain
-/// delegates, not tasks of a custom scheduler, so awaits inside it do not come back to these threads.
+/// delegates, not tasks of a custom scheduler, so awaits inside it do not come back to these threads. It runs in its
+/// caller's execution context, as work given to <see cref="Task.Run(Action)"/> does: the job's trace span
+/// (<see cref="System.Diagnostics.Activity.Current"/>) and logging scope go with it.
 /// </summary>
 internal sealed class DedicatedThreads : IDisposable
 {
@@ -46,30 +48,43 @@ internal sealed class DedicatedThreads : IDisposable
             return completion.Task;
         }
 
+        var context = ExecutionContext.Capture();
         _work.Add(
             () =>
             {
-                if (cancellationToken.IsCancellationRequested)
+                if (context is null)
                 {
-                    completion.TrySetCanceled(cancellationToken);
-                    return;
+                    RunItem();
                 }
-
-                try
+                else
                 {
-                    completion.TrySetResult(work());
-                }
-                catch (OperationCanceledException ex)
-                {
-                    completion.TrySetCanceled(ex.CancellationToken);
-                }
-                catch (Exception ex)
-                {
-                    completion.TrySetException(ex);
+                    ExecutionContext.Run(context, static state => ((Action)state!)(), (Action)RunItem);
                 }
             },
             CancellationToken.None); // queued work always runs (and reports a cancellation itself)
         return completion.Task;
+
+        void RunItem()
+        {
+            if (cancellationToken.IsCancellationRequested)
+            {
+                completion.TrySetCanceled(cancellationToken);
+                return;
+            }
+
+            try
+            {
+                completion.TrySetResult(work());
+            }
+            catch (OperationCanceledException ex)
+            {
+                completion.TrySetCanceled(ex.CancellationToken);
+            }
+            catch (Exception ex)
+            {
+                completion.TrySetException(ex);
+            }
+        }
     }
 
     /// <summary>Lets the threads finish the work already queued and end; no new work is accepted.</summary>

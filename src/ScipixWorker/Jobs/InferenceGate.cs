@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Microsoft.Extensions.Options;
 using ScipixWorker.Observability;
 using ScipixWorker.Ocr.Engine;
@@ -101,24 +100,8 @@ internal sealed class InferenceGate(OcrEngine engine, IOptions<WorkerOptions> op
         Task<OcrDocument> recognition;
         try
         {
-            // RecognizeAsync runs stage 1 synchronously on this thread and returns once the crops are queued. The job's
-            // span goes along (a dedicated thread does not inherit it), so the pages' spans are the job's.
-            var span = Activity.Current;
-            recognition = await _threads.Run(
-                () =>
-                {
-                    var previous = Activity.Current;
-                    Activity.Current = span;
-                    try
-                    {
-                        return engine.RecognizeAsync(image, mode, range, cancellationToken, stopWaiting);
-                    }
-                    finally
-                    {
-                        Activity.Current = previous;
-                    }
-                },
-                cancellationToken);
+            // RecognizeAsync runs stage 1 synchronously on this thread and returns once the crops are queued.
+            recognition = await _threads.Run(() => engine.RecognizeAsync(image, mode, range, cancellationToken, stopWaiting), cancellationToken);
         }
         finally
         {

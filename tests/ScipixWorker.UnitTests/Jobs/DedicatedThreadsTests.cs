@@ -29,6 +29,30 @@ public sealed class DedicatedThreadsTests
     }
 
     [Fact]
+    public async Task Work_runs_in_its_caller_s_context_and_leaves_the_thread_without_it()
+    {
+        using var threads = new DedicatedThreads(1, "test-context");
+        using var source = new System.Diagnostics.ActivitySource("test-context");
+        using var listener = new System.Diagnostics.ActivityListener
+        {
+            ShouldListenTo = s => s.Name == "test-context",
+            Sample = (ref System.Diagnostics.ActivityCreationOptions<System.Diagnostics.ActivityContext> _) => System.Diagnostics.ActivitySamplingResult.AllData,
+        };
+        System.Diagnostics.ActivitySource.AddActivityListener(listener);
+
+        string? seen;
+        using (var span = source.StartActivity("job"))
+        {
+            Assert.NotNull(span);
+            seen = await threads.Run(() => System.Diagnostics.Activity.Current?.Id, TestContext.Current.CancellationToken);
+            Assert.Equal(span.Id, seen);
+        }
+
+        var after = await threads.Run(() => System.Diagnostics.Activity.Current, TestContext.Current.CancellationToken);
+        Assert.Null(after); // the next item, sent outside the span, does not see it
+    }
+
+    [Fact]
     public async Task Each_thread_runs_its_start_action_once_before_any_item()
     {
         var started = new System.Collections.Concurrent.ConcurrentDictionary<int, int>();
