@@ -111,8 +111,8 @@ internal static class OcrCommand
             {
                 text = l.Text,
                 confidence = MathF.Round(l.Confidence, 4),
-                box = l.Box.ToArray().Select(v => MathF.Round(v, 1)),
-                words = l.Words.Select(w => new { text = w.Text, confidence = MathF.Round(w.Confidence, 4), box = w.Box.ToArray().Select(v => MathF.Round(v, 1)) }),
+                box = l.Box.ToArray(1),
+                words = l.Words.Select(w => new { text = w.Text, confidence = MathF.Round(w.Confidence, 4), box = w.Box.ToArray(1) }),
             }),
             timingsMs = new
             {

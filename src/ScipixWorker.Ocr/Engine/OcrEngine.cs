@@ -558,12 +558,13 @@ public sealed class OcrEngine : IDisposable
         }
     }
 
-    // PreparePage in a span of its own (OcrTracing) that starts where the page's decoding started.
+    // PreparePage in a span of its own (OcrTracing), under the caller's (Activity.Current), that starts where the page's
+    // decoding started.
     private PreparedPage PreparePageTraced(
         RgbBuffer page, int pageNumber, OcrMode mode, TimeSpan decode, IReadOnlyList<TextLayerLine> overScan, CancellationToken cancellationToken)
     {
         using var span = OcrTracing.Source.HasListeners()
-            ? OcrTracing.Source.StartActivity("scipix.page", ActivityKind.Internal, Activity.Current?.Context ?? default, startTime: DateTimeOffset.UtcNow - decode)
+            ? OcrTracing.Source.StartActivity("scipix.page", ActivityKind.Internal, parentContext: default, startTime: DateTimeOffset.UtcNow - decode)
             : null;
         span?.SetTag("scipix.page", pageNumber).SetTag("scipix.width", page.Width).SetTag("scipix.height", page.Height);
         var prepared = PreparePage(page, pageNumber, mode, decode, overScan, cancellationToken);

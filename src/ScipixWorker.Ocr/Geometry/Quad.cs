@@ -74,4 +74,7 @@ public readonly record struct Quad(Vector2 TopLeft, Vector2 TopRight, Vector2 Bo
     /// <summary>The corners as a flat array x0,y0,x1,y1,x2,y2,x3,y3 (the layout of result messages).</summary>
     public float[] ToArray() =>
         [TopLeft.X, TopLeft.Y, TopRight.X, TopRight.Y, BottomRight.X, BottomRight.Y, BottomLeft.X, BottomLeft.Y];
+
+    /// <summary><see cref="ToArray()"/> with each coordinate rounded to <paramref name="digits"/> decimals (results, JSON).</summary>
+    public float[] ToArray(int digits) => [.. ToArray().Select(v => MathF.Round(v, digits))];
 }

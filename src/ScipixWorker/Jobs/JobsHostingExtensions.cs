@@ -124,9 +124,9 @@ public static class JobsHostingExtensions
         QueueType.Quorum when worker.DeliveryLimit > 0 => $"quorum queue, a job answered delivery-limit-exceeded after {worker.DeliveryLimit} deliveries without an answer",
         QueueType.Quorum => "quorum queue, no delivery limit",
         _ => (worker.MaxPriority > 0 ? $"classic queue, {worker.MaxPriority} priorities" : "classic queue")
-            + (worker.DeliveryLimit > 0 && worker.IdempotencyStore == IdempotencyStore.Blob
-                ? $", a job answered delivery-limit-exceeded after {worker.DeliveryLimit} runs lost with their replicas"
-                : ", no delivery limit (it needs Worker:IdempotencyStore=Blob on a classic queue)"),
+            + (worker.DeliveryLimit <= 0 ? ", no delivery limit"
+                : worker.IdempotencyStore == IdempotencyStore.Blob ? $", a job answered delivery-limit-exceeded after {worker.DeliveryLimit} runs lost with their replicas"
+                : ", no delivery limit (on a classic queue it needs Worker:IdempotencyStore=Blob)"),
     };
 
     // MassTransit's System.Text.Json options are process-wide: add the converter once.

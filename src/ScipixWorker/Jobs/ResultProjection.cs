@@ -24,10 +24,8 @@ internal static class ResultProjection
             line.Text,
             line.Confidence,
             detail >= DetailLevel.Full ? line.Box.ToArray() : null,
-            detail == DetailLevel.Words ? line.Words.Select(w => new Contracts.RecognizedWord(w.Text, w.Confidence, Tenths(w.Box))).ToList() : null);
-
-    // A word's corners to a tenth of a pixel: they are cut from the line's box at fractions, and more digits are noise.
-    private static float[] Tenths(Ocr.Geometry.Quad box) => [.. box.ToArray().Select(v => MathF.Round(v, 1))];
+            // A word's corners to a tenth of a pixel: they are cut from the line's box at fractions, and more digits are noise.
+            detail == DetailLevel.Words ? line.Words.Select(w => new Contracts.RecognizedWord(w.Text, w.Confidence, w.Box.ToArray(1))).ToList() : null);
 
     public static ModelIdentity Identity(OcrModelInfo model) =>
         new(model.Detector, model.Recognizer, model.Classifier, model.Precision, model.ExecutionProvider);

@@ -37,4 +37,13 @@ public sealed class QuadSliceTests
         Assert.Equal(new Quad(new(50, 5), new(100, 0), new(104, 40), new(54, 45)), slice);
         Assert.Equal(box, box.Slice(0, 1));
     }
+
+    [Fact]
+    public void Corners_can_be_given_rounded_for_a_result()
+    {
+        var quad = new Quad(new(1.04f, 2.06f), new(10.449f, 2f), new(10.46f, 8.96f), new(1f, 9.01f));
+
+        Assert.Equal([1f, 2.1f, 10.4f, 2f, 10.5f, 9f, 1f, 9f], quad.ToArray(1));
+        Assert.Equal(quad.ToArray(), quad.ToArray(6));
+    }
 }
