@@ -2,6 +2,7 @@ using System.CommandLine;
 using ScipixWorker.Cli.Bench;
 using ScipixWorker.Cli.Eval;
 using ScipixWorker.Cli.Ocr;
+using ScipixWorker.Cli.Quantize;
 using ScipixWorker.Cli.Submit;
 using ScipixWorker.Ocr.Precision;
 
@@ -11,6 +12,7 @@ var root = new RootCommand("scipix: OCR with PP-OCRv4 on ONNX Runtime — in-pro
     EvalCommand.Create(),
     SubmitCommand.Create(),
     BenchCommand.Create(),
+    QuantizeCommand.Create(),
 };
 
 try

@@ -56,7 +56,7 @@ internal static class GraphSimplifier
             return (model, report);
         }
 
-        RemoveUnreadConstants(graph);
+        graph.RemoveUnreadConstants();
         return (graph.ToArray(), report with { NodesAfter = graph.Nodes.Count });
     }
 
@@ -248,11 +248,5 @@ internal static class GraphSimplifier
         }
 
         return clip.Inputs.Count == 3 && graph.Scalar(clip.Inputs[1]) is { } low && graph.Scalar(clip.Inputs[2]) is { } high ? (low, high) : null;
-    }
-
-    private static void RemoveUnreadConstants(OnnxGraph graph)
-    {
-        var readers = graph.Readers();
-        graph.Nodes.RemoveAll(n => n.OpType == "Constant" && n.Domain.Length == 0 && n.Outputs.All(o => readers.GetValueOrDefault(o) == 0));
     }
 }

@@ -9,15 +9,22 @@ namespace ScipixWorker.Ocr.Engine.Graph;
 /// </summary>
 internal sealed class OnnxGraph
 {
+    private const int ModelOpsetImport = 8;
     private const int ModelGraph = 7;
+    private const int OpsetDomain = 1;
+    private const int OpsetVersion = 2;
     private const int GraphNode = 1;
     private const int GraphInitializer = 5;
     private const int GraphInput = 11;
     private const int GraphOutput = 12;
     private const int ValueInfoName = 1;
+    private const int ValueInfoType = 2;
+    private const int TypeTensor = 1;
+    private const int TensorElementType = 1;
 
     private readonly ProtoMessage _model;
     private readonly ProtoMessage _graph;
+    private readonly HashSet<string> _outputs;
 
     private OnnxGraph(ProtoMessage model, ProtoMessage graph)
     {
@@ -25,7 +32,79 @@ internal sealed class OnnxGraph
         _graph = graph;
         Nodes = graph.All(GraphNode).Select(f => new OnnxNode(f.Message)).ToList();
         Inputs = graph.All(GraphInput).Select(f => f.Message.First(ValueInfoName)?.AsString() ?? string.Empty).ToHashSet(StringComparer.Ordinal);
-        Outputs = graph.All(GraphOutput).Select(f => f.Message.First(ValueInfoName)?.AsString() ?? string.Empty).ToHashSet(StringComparer.Ordinal);
+        _outputs = graph.All(GraphOutput).Select(f => f.Message.First(ValueInfoName)?.AsString() ?? string.Empty).ToHashSet(StringComparer.Ordinal);
+    }
+
+    /// <summary>The version of an operator set the model imports (ONNX's own: the empty domain); null if not imported.</summary>
+    public long? Opset(string domain) =>
+        _model.All(ModelOpsetImport).Select(f => f.Message)
+            .Where(m => (m.First(OpsetDomain)?.AsString() ?? string.Empty) is var d && (d == domain || (domain.Length == 0 && d == "ai.onnx")))
+            .Select(m => (long?)unchecked((long)(m.First(OpsetVersion)?.Value ?? 0)))
+            .FirstOrDefault();
+
+    /// <summary>Sets the version of an operator set the model imports (ONNX's own: the empty domain).</summary>
+    /// <exception cref="InvalidOperationException">The model does not import it.</exception>
+    public void SetOpset(string domain, long version)
+    {
+        var at = _model.Fields.FindIndex(f => f.Number == ModelOpsetImport
+            && (f.Message.First(OpsetDomain)?.AsString() ?? string.Empty) is var d && (d == domain || (domain.Length == 0 && d == "ai.onnx")));
+        if (at < 0)
+        {
+            throw new InvalidOperationException($"The model does not import the operator set '{domain}'.");
+        }
+
+        var opset = _model.Fields[at].Message;
+        opset.Fields.RemoveAll(f => f.Number == OpsetVersion);
+        opset.Fields.Add(ProtoField.OfVarint(OpsetVersion, version));
+        _model.Fields[at] = ProtoField.OfMessage(ModelOpsetImport, opset);
+    }
+
+    /// <summary>Imports an operator set (a domain's version), unless the model imports that domain already.</summary>
+    public void ImportOpset(string domain, long version)
+    {
+        if (Opset(domain) is not null)
+        {
+            return;
+        }
+
+        var opset = new ProtoMessage();
+        opset.Fields.Add(ProtoField.OfString(OpsetDomain, domain));
+        opset.Fields.Add(ProtoField.OfVarint(OpsetVersion, version));
+        var at = _model.Fields.FindLastIndex(f => f.Number == ModelOpsetImport);
+        _model.Fields.Insert(at < 0 ? _model.Fields.Count : at + 1, ProtoField.OfMessage(ModelOpsetImport, opset));
+    }
+
+    /// <summary>Adds a tensor (an <see cref="OnnxTensor"/> message with its name) to the graph's initializers.</summary>
+    public void AddInitializer(ProtoMessage tensor)
+    {
+        var at = _graph.Fields.FindLastIndex(f => f.Number == GraphInitializer);
+        _graph.Fields.Insert(at < 0 ? _graph.Fields.Count : at + 1, ProtoField.OfMessage(GraphInitializer, tensor));
+    }
+
+    /// <summary>Makes the FP32 value <paramref name="name"/> an output of the graph too (its shape left to the runtime), unless it is one.</summary>
+    public void AddFloatOutput(string name)
+    {
+        if (!_outputs.Add(name))
+        {
+            return;
+        }
+
+        var tensorType = new ProtoMessage();
+        tensorType.Fields.Add(ProtoField.OfVarint(TensorElementType, OnnxTensor.FloatType));
+        var type = new ProtoMessage();
+        type.Fields.Add(ProtoField.OfMessage(TypeTensor, tensorType));
+        var info = new ProtoMessage();
+        info.Fields.Add(ProtoField.OfString(ValueInfoName, name));
+        info.Fields.Add(ProtoField.OfMessage(ValueInfoType, type));
+        var at = _graph.Fields.FindLastIndex(f => f.Number == GraphOutput);
+        _graph.Fields.Insert(at < 0 ? _graph.Fields.Count : at + 1, ProtoField.OfMessage(GraphOutput, info));
+    }
+
+    /// <summary>Removes the Constant nodes whose values nothing reads any more.</summary>
+    public void RemoveUnreadConstants()
+    {
+        var readers = Readers();
+        Nodes.RemoveAll(n => n.OpType == "Constant" && n.Domain.Length == 0 && n.Outputs.All(o => readers.GetValueOrDefault(o) == 0));
     }
 
     public List<OnnxNode> Nodes { get; }
@@ -33,7 +112,7 @@ internal sealed class OnnxGraph
     /// <summary>The graph's inputs (an initializer of the same name is then a default, not a constant).</summary>
     public IReadOnlySet<string> Inputs { get; }
 
-    public IReadOnlySet<string> Outputs { get; }
+    public IReadOnlySet<string> Outputs => _outputs;
 
     /// <exception cref="InvalidDataException">The bytes are not a model with a graph.</exception>
     public static OnnxGraph Parse(ReadOnlyMemory<byte> model)
@@ -165,7 +244,11 @@ internal sealed class OnnxNode
     public IEnumerable<ProtoMessage> Attributes => _proto.All(NodeAttribute).Select(f => f.Message);
 
     /// <summary>A new node of ONNX's own domain.</summary>
-    public static OnnxNode Create(string opType, string name, IReadOnlyList<string> inputs, IReadOnlyList<string> outputs, params ProtoMessage[] attributes)
+    public static OnnxNode Create(string opType, string name, IReadOnlyList<string> inputs, IReadOnlyList<string> outputs, params ProtoMessage[] attributes) =>
+        Create(string.Empty, opType, name, inputs, outputs, attributes);
+
+    /// <summary>A new node of the operator set <paramref name="domain"/> (empty: ONNX's own).</summary>
+    public static OnnxNode Create(string domain, string opType, string name, IReadOnlyList<string> inputs, IReadOnlyList<string> outputs, params ProtoMessage[] attributes)
     {
         var proto = new ProtoMessage();
         proto.Fields.AddRange(inputs.Select(i => ProtoField.OfString(NodeInput, i)));
@@ -173,8 +256,16 @@ internal sealed class OnnxNode
         proto.Fields.Add(ProtoField.OfString(NodeName, name));
         proto.Fields.Add(ProtoField.OfString(NodeOpType, opType));
         proto.Fields.AddRange(attributes.Select(a => ProtoField.OfMessage(NodeAttribute, a)));
+        if (domain.Length > 0)
+        {
+            proto.Fields.Add(ProtoField.OfString(NodeDomain, domain));
+        }
+
         return new OnnxNode(proto);
     }
+
+    public static ProtoMessage IntAttribute(string name, long value) =>
+        Attribute(name, 2, ProtoField.OfVarint(AttributeInt, value));
 
     public static ProtoMessage FloatAttribute(string name, float value) =>
         Attribute(name, 1, ProtoField.OfFloat(AttributeFloat, value));
@@ -189,6 +280,10 @@ internal sealed class OnnxNode
     public long? Int(string name) => Attribute(name)?.First(AttributeInt) is { } i ? unchecked((long)i.Value) : null;
 
     public List<long>? Ints(string name) => Attribute(name) is { } a ? a.Int64s(AttributeInts) : null;
+
+    /// <summary>Removes the attribute <paramref name="name"/>, if the node has it.</summary>
+    public void RemoveAttribute(string name) =>
+        _proto.Fields.RemoveAll(f => f.Number == NodeAttribute && f.Message.First(AttributeName)?.AsString() == name);
 
     /// <summary>Sets an attribute, in place of one of the same name.</summary>
     public void SetAttribute(ProtoMessage attribute)
@@ -234,6 +329,13 @@ internal static class OnnxTensor
     private const int RawData = 9;
     private const int DataLocation = 14;
     private const int Float = 1;
+    private const int UInt8 = 2;
+    private const int Int8 = 3;
+    private const int Int32 = 6;
+    private const int Int64 = 7;
+
+    /// <summary>TensorProto.FLOAT, the element type of FP32 values.</summary>
+    internal const int FloatType = Float;
 
     /// <summary>The number of elements its shape gives a tensor.</summary>
     public static long Count(ProtoMessage tensor) => tensor.Int64s(Dims).Aggregate(1L, (product, d) => product * d);
@@ -274,13 +376,28 @@ internal static class OnnxTensor
     }
 
     /// <summary>An FP32 tensor of <paramref name="dims"/> holding <paramref name="values"/> (raw, little-endian).</summary>
-    public static ProtoMessage OfFloats(string name, long[] dims, float[] values)
+    public static ProtoMessage OfFloats(string name, long[] dims, float[] values) =>
+        Raw(name, dims, Float, MemoryMarshal.AsBytes(values.AsSpan()));
+
+    /// <summary>An INT8 tensor.</summary>
+    public static ProtoMessage OfInt8s(string name, long[] dims, sbyte[] values) => Raw(name, dims, Int8, MemoryMarshal.AsBytes(values.AsSpan()));
+
+    /// <summary>A UINT8 tensor.</summary>
+    public static ProtoMessage OfUInt8s(string name, long[] dims, byte[] values) => Raw(name, dims, UInt8, values);
+
+    /// <summary>An INT32 tensor.</summary>
+    public static ProtoMessage OfInt32s(string name, long[] dims, int[] values) => Raw(name, dims, Int32, MemoryMarshal.AsBytes(values.AsSpan()));
+
+    /// <summary>An INT64 tensor.</summary>
+    public static ProtoMessage OfInt64s(string name, long[] dims, long[] values) => Raw(name, dims, Int64, MemoryMarshal.AsBytes(values.AsSpan()));
+
+    private static ProtoMessage Raw(string name, long[] dims, int dataType, ReadOnlySpan<byte> littleEndian)
     {
         var tensor = new ProtoMessage();
         tensor.Fields.AddRange(dims.Select(d => ProtoField.OfVarint(Dims, d)));
-        tensor.Fields.Add(ProtoField.OfVarint(DataType, Float));
+        tensor.Fields.Add(ProtoField.OfVarint(DataType, dataType));
         tensor.Fields.Add(ProtoField.OfString(Name, name));
-        tensor.Fields.Add(ProtoField.OfBytes(RawData, MemoryMarshal.AsBytes(values.AsSpan()).ToArray()));
+        tensor.Fields.Add(ProtoField.OfBytes(RawData, littleEndian.ToArray()));
         return tensor;
     }
 }
