@@ -20,6 +20,10 @@ namespace ScipixWorker.Contracts;
 /// Pages in the file: more than the result holds when the job chose some (<see cref="RecognitionOptions.FirstPage"/>,
 /// <see cref="RecognitionOptions.LastPage"/>); <c>null</c> from a worker before this field.
 /// </param>
+/// <param name="Outputs">
+/// The documents the job asked for (<see cref="RecognitionOptions.Outputs"/>), written before this event was published;
+/// <c>null</c>, and left out of the message, when it asked for none.
+/// </param>
 public sealed record DocumentRecognized(
     Guid JobId,
     string? CorrelationId,
@@ -29,7 +33,14 @@ public sealed record DocumentRecognized(
     StageTimings Timings,
     bool FromCache = false,
     ImageLocation? ResultLocation = null,
-    int? PageCount = null);
+    int? PageCount = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] IReadOnlyList<OutputDocument>? Outputs = null);
+
+/// <summary>A document written beside a result (<see cref="DocumentRecognized.Outputs"/>).</summary>
+/// <param name="Format">What it is.</param>
+/// <param name="Location">Its blob, in the worker's result container (container, name and URI).</param>
+/// <param name="Bytes">Its size.</param>
+public sealed record OutputDocument(OutputFormat Format, ImageLocation Location, long Bytes);
 
 /// <summary>One recognized page (one frame of the image).</summary>
 /// <param name="PageNumber">1-based page number.</param>

@@ -12,8 +12,23 @@ namespace ScipixWorker.Contracts;
 /// many pages the file has). A first page past the end fails the job with <c>page-out-of-range</c>.
 /// </param>
 /// <param name="LastPage">The last page to read, 1-based and inclusive; <c>null</c>, or past the end: the last.</param>
+/// <param name="Outputs">
+/// Documents to write beside the result, whatever <paramref name="DetailLevel"/> is: each is stored in the worker's result
+/// container and named in the result's <c>outputs</c>. <c>null</c> or empty: none.
+/// </param>
 public sealed record RecognitionOptions(
-    bool RecognitionOnly = false, DetailLevel DetailLevel = DetailLevel.Lines, int? FirstPage = null, int? LastPage = null);
+    bool RecognitionOnly = false, DetailLevel DetailLevel = DetailLevel.Lines, int? FirstPage = null, int? LastPage = null,
+    IReadOnlyList<OutputFormat>? Outputs = null);
+
+/// <summary>A document a job can ask for beside its result (<see cref="RecognitionOptions.Outputs"/>). Serialized as a camelCase string.</summary>
+public enum OutputFormat
+{
+    /// <summary>
+    /// hOCR 1.2 (XHTML): pages, lines and words with their boxes and confidences, the format Tesseract writes and tools such
+    /// as OCRmyPDF and hocr-tools read to make searchable PDFs. Stored as <c>&lt;jobId&gt;.hocr</c>, content type <c>text/html</c>.
+    /// </summary>
+    Hocr = 0,
+}
 
 /// <summary>How much detail a <see cref="DocumentRecognized"/> carries per page. Serialized as a camelCase string.</summary>
 public enum DetailLevel

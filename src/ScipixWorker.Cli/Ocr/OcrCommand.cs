@@ -14,8 +14,9 @@ internal static class OcrCommand
         var paths = new Argument<string[]>("paths") { Arity = ArgumentArity.OneOrMore, Description = "Image files (PNG, JPEG, TIFF, BMP, GIF, WebP, PDF) or folders of them" };
         var json = new Option<bool>("--json") { Description = "Print JSON with lines, boxes, confidences and timings" };
         var lines = new Option<bool>("--lines") { Description = "Each image is a single text line: skip detection" };
+        var hocr = new Option<string?>("--hocr") { Description = "Also write each file's result as hOCR into this folder (<file name>.hocr)" };
         var settings = new EngineSettings();
-        var command = new Command("ocr", "Recognize text in images (in-process; no broker or storage needed)") { paths, json, lines };
+        var command = new Command("ocr", "Recognize text in images (in-process; no broker or storage needed)") { paths, json, lines, hocr };
         settings.AddTo(command);
         command.SetAction((parse, cancellationToken) =>
         {
@@ -30,12 +31,18 @@ internal static class OcrCommand
             using var engine = new OcrEngine(options, StderrLogger<OcrEngine>.Instance);
             engine.WarmUp(cancellationToken);
             var mode = parse.GetValue(lines) ? OcrMode.SingleLine : OcrMode.Full;
-            return Task.FromResult(Run(engine, files, mode, parse.GetValue(json), cancellationToken));
+            var hocrFolder = parse.GetValue(hocr);
+            if (hocrFolder is not null)
+            {
+                Directory.CreateDirectory(hocrFolder);
+            }
+
+            return Task.FromResult(Run(engine, files, mode, parse.GetValue(json), hocrFolder, cancellationToken));
         });
         return command;
     }
 
-    private static int Run(OcrEngine engine, IReadOnlyList<string> files, OcrMode mode, bool json, CancellationToken cancellationToken)
+    private static int Run(OcrEngine engine, IReadOnlyList<string> files, OcrMode mode, bool json, string? hocrFolder, CancellationToken cancellationToken)
     {
         var failures = 0;
         var progress = new Progress("ocr", files.Count);
@@ -48,6 +55,11 @@ internal static class OcrCommand
             {
                 var document = engine.Recognize(File.ReadAllBytes(file), mode, cancellationToken);
                 var elapsed = Stopwatch.GetElapsedTime(started);
+                if (hocrFolder is not null)
+                {
+                    File.WriteAllBytes(Path.Combine(hocrFolder, Path.GetFileName(file) + ".hocr"), HocrWriter.Write(document, Path.GetFileName(file)));
+                }
+
                 if (json)
                 {
                     results.Add(ToJson(file, document, elapsed));

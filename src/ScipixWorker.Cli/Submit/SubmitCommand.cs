@@ -29,17 +29,19 @@ public static class SubmitCommand
         var timeout = new Option<int>("--timeout") { Description = "Seconds to wait for results with --wait", DefaultValueFactory = _ => 120 };
         var firstPage = new Option<int?>("--first-page") { Description = "The first page to read, 1-based (a multi-page file: PDF, TIFF, GIF, WebP)" };
         var lastPage = new Option<int?>("--last-page") { Description = "The last page to read, 1-based and inclusive" };
+        var hocr = new Option<bool>("--hocr") { Description = "Ask the worker for each result as hOCR too (written to its result container; the blob is named in the result)" };
         var pagesPerJob = new Option<int?>("--pages-per-job") { Description = "Send a multi-page file as several jobs of this many pages each (counted here), which several replicas read at once" };
         var command = new Command("submit", "Queue images for the ScipixWorker (upload, send RecognizeDocument) and optionally wait for the results")
         {
-            files, wait, json, recognitionOnly, detail, container, timeout, firstPage, lastPage, pagesPerJob,
+            files, wait, json, recognitionOnly, detail, container, timeout, firstPage, lastPage, pagesPerJob, hocr,
         };
         command.SetAction((parse, cancellationToken) => RunAsync(
             new Request(
                 parse.GetRequiredValue(files),
                 parse.GetValue(wait),
                 parse.GetValue(json),
-                new RecognitionOptions(parse.GetValue(recognitionOnly), parse.GetValue(detail), parse.GetValue(firstPage), parse.GetValue(lastPage)),
+                new RecognitionOptions(parse.GetValue(recognitionOnly), parse.GetValue(detail), parse.GetValue(firstPage), parse.GetValue(lastPage),
+                    parse.GetValue(hocr) ? [OutputFormat.Hocr] : null),
                 parse.GetValue(container),
                 TimeSpan.FromSeconds(Math.Max(1, parse.GetValue(timeout))),
                 parse.GetValue(pagesPerJob)),
@@ -185,6 +187,10 @@ public static class SubmitCommand
             ? $", pages {first.PageNumber}-{last.PageNumber} of {count}"
             : result is { PageCount: { } only, Pages: [var one] } && only > 1 ? $", page {one.PageNumber} of {only}" : string.Empty;
 
+    // The documents written beside a result, one line each.
+    private static string Outputs(DocumentRecognized result) =>
+        string.Concat((result.Outputs ?? []).Select(o => $"{o.Format.ToString().ToLowerInvariant()}: {o.Location.Uri} ({o.Bytes} bytes)\n"));
+
     /// <summary>Prints the results in submission order; returns how many failed.</summary>
     private static async Task<int> PrintAsync(List<Job> jobs, ConcurrentDictionary<Guid, object> results, BlobServiceClient storage, bool json, CancellationToken cancellationToken)
     {
@@ -209,7 +215,7 @@ public static class SubmitCommand
 
             Console.WriteLine(result switch
             {
-                DocumentRecognized r => $"== {job.File} (job {job.JobId}, {r.Timings.TotalMs:F0} ms{(r.FromCache ? ", from cache" : string.Empty)}{SomePages(r)})\n{r.Text}\n",
+                DocumentRecognized r => $"== {job.File} (job {job.JobId}, {r.Timings.TotalMs:F0} ms{(r.FromCache ? ", from cache" : string.Empty)}{SomePages(r)})\n{r.Text}\n{Outputs(r)}",
                 DocumentRecognitionFailed f => $"== {job.File} (job {job.JobId}) FAILED {f.ErrorCode}{(f.Retryable ? " (retryable)" : string.Empty)}: {f.Message}\n",
                 _ => $"== {job.File} (job {job.JobId}) no result yet\n",
             });

@@ -210,7 +210,8 @@ internal sealed class JobProcessor(
                 ResultProjection.Identity(model),
                 new StageTimings(queueWait.TotalMilliseconds, download.TotalMilliseconds, decode.TotalMilliseconds, inferenceTime.TotalMilliseconds, total.TotalMilliseconds),
                 fromCache,
-                PageCount: document.SourcePages > 0 ? document.SourcePages : document.Pages.Count);
+                PageCount: document.SourcePages > 0 ? document.SourcePages : document.Pages.Count,
+                Outputs: await WriteOutputsAsync(job, blob, document, token));
             Log.JobRecognized(logger, job.JobId, document.Pages.Count, recognized.Text?.Length ?? 0, total.TotalMilliseconds, fromCache);
             return await ClaimCheckIfLargeAsync(recognized, token);
         }
@@ -242,6 +243,43 @@ internal sealed class JobProcessor(
             Log.JobCrashed(logger, exception, job.JobId);
             return Failed(job, new JobFailure(RecognitionErrorCodes.Internal, "The worker failed to process the job; see its logs.", false));
         }
+    }
+
+    // The documents the job asked for beside its result, written to the result container (retried as any storage write;
+    // a write that keeps failing fails the job, retryable, as the result blob's does; one refused for good fails it, not
+    // retryable). Null where it asked for none.
+    private async Task<IReadOnlyList<OutputDocument>?> WriteOutputsAsync(RecognizeDocument job, BlobReference image, OcrDocument document, CancellationToken cancellationToken)
+    {
+        if (job.Options?.Outputs is not { Count: > 0 } formats)
+        {
+            return null;
+        }
+
+        var written = new List<OutputDocument>();
+        foreach (var format in formats.Distinct())
+        {
+            var (name, contentType, content) = format switch
+            {
+                OutputFormat.Hocr => ($"{job.JobId:D}.hocr", "text/html; charset=utf-8", HocrWriter.Write(document, $"{image.Container}/{image.Name}")),
+                _ => throw new ArgumentOutOfRangeException(nameof(job), format, "Not an output format."),
+            };
+            ImageLocation location;
+            try
+            {
+                location = await retry.ExecuteAsync($"Writing {name}", job.JobId, c => results.SaveAsync(name, contentType, content, c), cancellationToken);
+            }
+            catch (Azure.RequestFailedException exception) when (!FailureMapping.IsTransient(exception, cancellationToken))
+            {
+                // Refused for good (the worker may not write there): say so, rather than as an unknown crash.
+                throw JobFailedException.Permanent(
+                    RecognitionErrorCodes.Internal, $"Storage refused writing the {format.ToString().ToLowerInvariant()} output {name} ({exception.ErrorCode ?? exception.Status.ToString(System.Globalization.CultureInfo.InvariantCulture)}).", exception);
+            }
+
+            written.Add(new OutputDocument(format, location, content.Length));
+            WorkerMetrics.OutputsTotal.WithLabels(format.ToString().ToLowerInvariant()).Inc();
+        }
+
+        return written;
     }
 
     private async Task<DocumentRecognized> ClaimCheckIfLargeAsync(DocumentRecognized recognized, CancellationToken cancellationToken)

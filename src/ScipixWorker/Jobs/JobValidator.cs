@@ -47,6 +47,11 @@ internal static class JobValidator
             return "options.detailLevel must be text, lines, full or words.";
         }
 
+        if (job.Options?.Outputs?.Where(o => !Enum.IsDefined(o)).Select(o => (int?)o).FirstOrDefault() is { } unknown)
+        {
+            return $"options.outputs holds {unknown}: the formats are hocr.";
+        }
+
         if (job.Options is { FirstPage: < 1 } or { LastPage: < 1 })
         {
             return "options.firstPage and options.lastPage are 1-based page numbers.";

@@ -120,6 +120,9 @@ internal static class WorkerMetrics
     public static readonly Counter ClaimChecksTotal = Metrics.CreateCounter(
         "scipix_claim_checks_total", "Results written to a result blob because they were too large for a message.");
 
+    public static readonly Counter OutputsTotal = Metrics.CreateCounter(
+        "scipix_outputs_total", "Documents written beside results because jobs asked for them (options.outputs), by format.", "format");
+
     public static readonly Counter IdempotencyStoreErrorsTotal = Metrics.CreateCounter(
         "scipix_idempotency_store_errors_total",
         "Calls to the shared idempotency store (Worker:IdempotencyStore=Blob) that failed, by operation (claim, renew, complete, release); a failed claim lets the job run.",

@@ -5,20 +5,30 @@ using ScipixWorker.Contracts;
 
 namespace ScipixWorker.Storage;
 
-/// <summary>Claim check: writes results too large for a message to BlobStorage:ResultContainer.</summary>
+/// <summary>
+/// Writes to BlobStorage:ResultContainer: results too large for a message (claim check) and the documents jobs ask for
+/// beside their results (hOCR).
+/// </summary>
 internal sealed class ResultStore(BlobServiceClient service, IOptions<BlobStorageOptions> options)
 {
     private readonly WritableContainer _container = new(service.GetBlobContainerClient(options.Value.ResultContainer));
 
-    /// <summary>One attempt (a container deleted since start is created again); overwrites (a retried job writes the same result).</summary>
+    /// <summary>The result as JSON, <c>&lt;jobId&gt;.json</c>. One attempt; overwrites (a retried job writes the same result).</summary>
     public Task<ImageLocation> SaveAsync(Guid jobId, ReadOnlyMemory<byte> json, CancellationToken cancellationToken) =>
+        SaveAsync($"{jobId:D}.json", "application/json", json, cancellationToken);
+
+    /// <summary>
+    /// One attempt at writing <paramref name="name"/> (a container deleted since start is created again); overwrites (a
+    /// retried job writes the same document).
+    /// </summary>
+    public Task<ImageLocation> SaveAsync(string name, string contentType, ReadOnlyMemory<byte> content, CancellationToken cancellationToken) =>
         _container.WriteAsync(
             async (container, token) =>
             {
-                var blob = container.GetBlobClient($"{jobId:D}.json");
+                var blob = container.GetBlobClient(name);
                 await blob.UploadAsync(
-                    new BinaryData(json),
-                    new BlobUploadOptions { HttpHeaders = new BlobHttpHeaders { ContentType = "application/json" } },
+                    new BinaryData(content),
+                    new BlobUploadOptions { HttpHeaders = new BlobHttpHeaders { ContentType = contentType } },
                     token);
                 return new ImageLocation(container.Name, blob.Name, blob.Uri);
             },

@@ -46,6 +46,16 @@ public sealed class JobValidatorTests
     }
 
     [Fact]
+    public void Outputs_are_formats_the_worker_knows()
+    {
+        RecognizeDocument Job(params OutputFormat[] outputs) => new(JobId, new ImageLocation("images", "a.png"), new RecognitionOptions(Outputs: outputs));
+
+        Assert.Null(JobValidator.Validate(Job()));
+        Assert.Null(JobValidator.Validate(Job(OutputFormat.Hocr, OutputFormat.Hocr)));
+        Assert.Equal("options.outputs holds 7: the formats are hocr.", JobValidator.Validate(Job(OutputFormat.Hocr, (OutputFormat)7)));
+    }
+
+    [Fact]
     public void A_missing_job_id_is_named()
     {
         Assert.Contains("jobId", JobValidator.Validate(new RecognizeDocument(Guid.Empty, new ImageLocation("images", "a.png"))), StringComparison.Ordinal);

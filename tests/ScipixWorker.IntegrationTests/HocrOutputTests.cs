@@ -1,0 +1,136 @@
+using Azure.Storage.Blobs.Specialized;
+using System.Xml.Linq;
+using ScipixWorker.IntegrationTests.Support;
+
+namespace ScipixWorker.IntegrationTests;
+
+/// <summary>
+/// <c>options.outputs: ["hocr"]</c>: the worker writes the result as hOCR into its result container before it publishes the
+/// result, which names the blob. Plain JSON jobs, as any producer sends them; real RabbitMQ and Azurite.
+/// </summary>
+public sealed class HocrOutputTests
+{
+    private static readonly XNamespace Xhtml = "http://www.w3.org/1999/xhtml";
+
+    [Fact]
+    public async Task A_job_asking_for_hOCR_gets_its_pages_lines_and_words_in_a_result_blob_and_one_served_from_the_cache_gets_its_own()
+    {
+        await using var worker = new WorkerUnderTest();
+        await using var broker = await Broker.ConnectAsync();
+        await worker.StartAsync();
+        await worker.UploadAsync("receipt.jpg", SampleImages.Receipt);
+        var (first, again, plain) = (Guid.NewGuid(), Guid.NewGuid(), Guid.NewGuid());
+        var writtenBefore = MetricsText.Value(await worker.ScrapeMetricsAsync(), "scipix_outputs_total{format=\"hocr\"}"); // the registry is the process's
+
+        foreach (var (jobId, outputs) in new[] { (first, ""","outputs":["hocr"]"""), (again, ""","outputs":["hocr","hocr"]"""), (plain, string.Empty) })
+        {
+            await broker.PublishRawAsync(
+                worker.QueueName,
+                $$$"""{"jobId":"{{{jobId}}}","image":{"container":"{{{worker.Container}}}","blobName":"receipt.jpg"},"options":{"detailLevel":"text"{{{outputs}}}}}""");
+            await broker.WaitForResultsAsync([jobId]); // in turn, so that the second is served from the cache
+        }
+
+        var result = broker.For([first]).Single();
+        Assert.True(result.Recognized, result.ToString());
+        var (hocr, bytes) = await HocrOf(worker, result, first);
+        var page = Assert.Single(hocr.Descendants(Xhtml + "div"), d => (string?)d.Attribute("class") == "ocr_page");
+        var resultPage = result.Body.GetProperty("pages")[0];
+        Assert.Equal(
+            $"image \"{worker.Container}/receipt.jpg\"; bbox 0 0 {resultPage.GetProperty("width").GetInt32()} {resultPage.GetProperty("height").GetInt32()}; ppageno 0",
+            (string?)page.Attribute("title"));
+
+        var lines = page.Elements(Xhtml + "span").Where(s => (string?)s.Attribute("class") == "ocr_line").ToList();
+        Assert.True(lines.Count >= 25, $"{lines.Count} lines");
+        var words = lines.SelectMany(l => l.Elements(Xhtml + "span")).ToList();
+        Assert.All(words, w =>
+        {
+            Assert.Equal("ocrx_word", (string?)w.Attribute("class"));
+            Assert.Matches(@"^bbox \d+ \d+ \d+ \d+; x_wconf \d{1,3}$", (string?)w.Attribute("title"));
+        });
+        Assert.All(lines, l => Assert.Matches(@"^bbox \d+ \d+ \d+ \d+; baseline -?[\d.]+ -?\d+; x_wconf \d{1,3}$", (string?)l.Attribute("title")));
+        // Every word of the result's text, in its order, and nothing else.
+        Assert.Equal(Squeezed(result.Text!), string.Concat(words.Select(w => w.Value)));
+
+        var cached = broker.For([again]).Single();
+        Assert.True(cached.FromCache);
+        var output = Assert.Single(cached.Body.GetProperty("outputs").EnumerateArray()); // asked for twice, written once
+        var (_, cachedBytes) = await HocrOf(worker, cached, again);
+        Assert.Equal(bytes, cachedBytes);
+
+        Assert.False(broker.For([plain]).Single().Body.TryGetProperty("outputs", out _), "a job asking for no outputs gets no outputs field");
+        Assert.Equal(writtenBefore + 2, MetricsText.Value(await worker.ScrapeMetricsAsync(), "scipix_outputs_total{format=\"hocr\"}"));
+    }
+
+    [Fact]
+    public async Task A_job_asking_for_an_unknown_output_lands_in_the_error_queue_and_the_next_job_is_read()
+    {
+        await using var worker = new WorkerUnderTest();
+        await using var broker = await Broker.ConnectAsync();
+        await worker.StartAsync();
+        await worker.UploadAsync("receipt.jpg", SampleImages.Receipt);
+        var next = Guid.NewGuid();
+
+        await broker.PublishRawAsync(
+            worker.QueueName,
+            $$$"""{"jobId":"{{{Guid.NewGuid()}}}","image":{"container":"{{{worker.Container}}}","blobName":"receipt.jpg"},"options":{"outputs":["pdf"]}}""");
+        await broker.PublishRawAsync(
+            worker.QueueName,
+            $$$"""{"jobId":"{{{next}}}","image":{"container":"{{{worker.Container}}}","blobName":"receipt.jpg"},"options":{"outputs":["hocr"]}}""");
+
+        await broker.WaitForResultsAsync([next]);
+        Assert.True(broker.For([next]).Single().Recognized);
+        await Eventually.True(async () => await broker.MessageCountAsync(worker.ErrorQueueName) == 1, TimeSpan.FromSeconds(30), "the unknown output in the error queue");
+    }
+
+    [Fact]
+    public async Task A_job_whose_hOCR_cannot_be_written_is_answered_failed_and_the_job_beside_it_is_not_held_up()
+    {
+        await using var worker = new WorkerUnderTest();
+        await using var broker = await Broker.ConnectAsync();
+        await worker.StartAsync();
+        await worker.UploadAsync("receipt.jpg", SampleImages.Receipt);
+        var (blocked, beside) = (Guid.NewGuid(), Guid.NewGuid());
+
+        // A blob under the blocked job's hOCR name, leased by someone else: the worker's writes are refused (412, which may
+        // pass: retried, then answered retryable).
+        var results = worker.Storage.GetBlobContainerClient(worker.ResultContainer);
+        await results.CreateIfNotExistsAsync(cancellationToken: TestContext.Current.CancellationToken);
+        var taken = results.GetBlobClient($"{blocked:D}.hocr");
+        await taken.UploadAsync(BinaryData.FromString("someone else's"), TestContext.Current.CancellationToken);
+        await taken.GetBlobLeaseClient().AcquireAsync(TimeSpan.FromSeconds(-1), cancellationToken: TestContext.Current.CancellationToken);
+
+        foreach (var jobId in new[] { blocked, beside })
+        {
+            await broker.PublishRawAsync(
+                worker.QueueName,
+                $$$"""{"jobId":"{{{jobId}}}","image":{"container":"{{{worker.Container}}}","blobName":"receipt.jpg"},"options":{"outputs":["hocr"]}}""");
+        }
+
+        await broker.WaitForResultsAsync([blocked, beside]);
+        var failed = Assert.Single(broker.For([blocked])); // one answer: the batch was not retried
+        Assert.False(failed.Recognized, failed.ToString());
+        Assert.Equal("internal", failed.ErrorCode);
+        Assert.True(failed.Body.GetProperty("retryable").GetBoolean());
+        Assert.Contains($"Writing {blocked:D}.hocr failed", failed.Body.GetProperty("message").GetString(), StringComparison.Ordinal);
+        Assert.True(broker.For([beside]).Single().Recognized);
+        Assert.Equal("someone else's", (await taken.DownloadContentAsync(TestContext.Current.CancellationToken)).Value.Content.ToString());
+    }
+
+    // The hOCR blob a result names: checked against the result container, its name and size; parsed.
+    private static async Task<(XDocument Hocr, byte[] Bytes)> HocrOf(WorkerUnderTest worker, ResultEvent result, Guid jobId)
+    {
+        var output = Assert.Single(result.Body.GetProperty("outputs").EnumerateArray());
+        Assert.Equal("hocr", output.GetProperty("format").GetString());
+        var location = output.GetProperty("location");
+        Assert.Equal((worker.ResultContainer, $"{jobId:D}.hocr"), (location.GetProperty("container").GetString(), location.GetProperty("blobName").GetString()));
+        var blob = await worker.Storage.GetBlobContainerClient(worker.ResultContainer).GetBlobClient(location.GetProperty("blobName").GetString())
+            .DownloadContentAsync(TestContext.Current.CancellationToken);
+        Assert.Equal("text/html; charset=utf-8", blob.Value.Details.ContentType);
+        var bytes = blob.Value.Content.ToArray();
+        Assert.Equal(output.GetProperty("bytes").GetInt64(), bytes.Length);
+        using var stream = new MemoryStream(bytes);
+        return (XDocument.Load(stream), bytes);
+    }
+
+    private static string Squeezed(string text) => string.Concat(text.Where(c => !char.IsWhiteSpace(c)));
+}
