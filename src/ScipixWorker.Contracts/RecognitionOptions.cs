@@ -28,6 +28,13 @@ public enum OutputFormat
     /// as OCRmyPDF and hocr-tools read to make searchable PDFs. Stored as <c>&lt;jobId&gt;.hocr</c>, content type <c>text/html</c>.
     /// </summary>
     Hocr = 0,
+
+    /// <summary>
+    /// A searchable PDF: each page the image that was read, with its words as invisible text over them where they are
+    /// printed (a viewer finds, selects and copies them). Stored as <c>&lt;jobId&gt;.pdf</c>, content type
+    /// <c>application/pdf</c>. Not for born-digital PDF pages (searchable already): such a job fails <c>unsupported-format</c>.
+    /// </summary>
+    Pdf = 1,
 }
 
 /// <summary>How much detail a <see cref="DocumentRecognized"/> carries per page. Serialized as a camelCase string.</summary>

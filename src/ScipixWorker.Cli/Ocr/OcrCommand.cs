@@ -15,8 +15,9 @@ internal static class OcrCommand
         var json = new Option<bool>("--json") { Description = "Print JSON with lines, boxes, confidences and timings" };
         var lines = new Option<bool>("--lines") { Description = "Each image is a single text line: skip detection" };
         var hocr = new Option<string?>("--hocr") { Description = "Also write each file's result as hOCR into this folder (<file name>.hocr)" };
+        var pdf = new Option<string?>("--pdf") { Description = "Also write each file as a searchable PDF into this folder (<file name>.pdf): its pages with the words as invisible text over them" };
         var settings = new EngineSettings();
-        var command = new Command("ocr", "Recognize text in images (in-process; no broker or storage needed)") { paths, json, lines, hocr };
+        var command = new Command("ocr", "Recognize text in images (in-process; no broker or storage needed)") { paths, json, lines, hocr, pdf };
         settings.AddTo(command);
         command.SetAction((parse, cancellationToken) =>
         {
@@ -31,18 +32,13 @@ internal static class OcrCommand
             using var engine = new OcrEngine(options, StderrLogger<OcrEngine>.Instance);
             engine.WarmUp(cancellationToken);
             var mode = parse.GetValue(lines) ? OcrMode.SingleLine : OcrMode.Full;
-            var hocrFolder = parse.GetValue(hocr);
-            if (hocrFolder is not null)
-            {
-                Directory.CreateDirectory(hocrFolder);
-            }
-
-            return Task.FromResult(Run(engine, files, mode, parse.GetValue(json), hocrFolder, cancellationToken));
+            var outputs = new Outputs(parse.GetValue(hocr), parse.GetValue(pdf), options);
+            return Task.FromResult(Run(engine, files, mode, parse.GetValue(json), outputs, cancellationToken));
         });
         return command;
     }
 
-    private static int Run(OcrEngine engine, IReadOnlyList<string> files, OcrMode mode, bool json, string? hocrFolder, CancellationToken cancellationToken)
+    private static int Run(OcrEngine engine, IReadOnlyList<string> files, OcrMode mode, bool json, Outputs outputs, CancellationToken cancellationToken)
     {
         var failures = 0;
         var progress = new Progress("ocr", files.Count);
@@ -53,12 +49,10 @@ internal static class OcrCommand
             var started = Stopwatch.GetTimestamp();
             try
             {
-                var document = engine.Recognize(File.ReadAllBytes(file), mode, cancellationToken);
+                var bytes = File.ReadAllBytes(file);
+                var document = engine.Recognize(bytes, mode, cancellationToken);
                 var elapsed = Stopwatch.GetElapsedTime(started);
-                if (hocrFolder is not null)
-                {
-                    File.WriteAllBytes(Path.Combine(hocrFolder, Path.GetFileName(file) + ".hocr"), HocrWriter.Write(document, Path.GetFileName(file)));
-                }
+                outputs.Write(file, bytes, document, cancellationToken);
 
                 if (json)
                 {
@@ -155,5 +149,37 @@ internal static class OcrCommand
         }
 
         return files;
+    }
+
+    // The documents written beside the text (--hocr, --pdf), each into its folder as <file name>.<format>.
+    private sealed class Outputs
+    {
+        private readonly string? _hocr;
+        private readonly string? _pdf;
+        private readonly OcrEngineOptions _options;
+
+        public Outputs(string? hocr, string? pdf, OcrEngineOptions options)
+        {
+            (_hocr, _pdf, _options) = (hocr, pdf, options);
+            foreach (var folder in new[] { hocr, pdf }.OfType<string>())
+            {
+                Directory.CreateDirectory(folder);
+            }
+        }
+
+        public void Write(string file, byte[] bytes, OcrDocument document, CancellationToken cancellationToken)
+        {
+            var name = Path.GetFileName(file);
+            if (_hocr is not null)
+            {
+                File.WriteAllBytes(Path.Combine(_hocr, name + ".hocr"), HocrWriter.Write(document, name));
+            }
+
+            if (_pdf is not null)
+            {
+                using var output = File.Create(Path.Combine(_pdf, name + ".pdf"));
+                SearchablePdf.Write(bytes, document, _options, output, cancellationToken);
+            }
+        }
     }
 }

@@ -30,10 +30,11 @@ public static class SubmitCommand
         var firstPage = new Option<int?>("--first-page") { Description = "The first page to read, 1-based (a multi-page file: PDF, TIFF, GIF, WebP)" };
         var lastPage = new Option<int?>("--last-page") { Description = "The last page to read, 1-based and inclusive" };
         var hocr = new Option<bool>("--hocr") { Description = "Ask the worker for each result as hOCR too (written to its result container; the blob is named in the result)" };
+        var pdf = new Option<bool>("--pdf") { Description = "Ask the worker for each result as a searchable PDF too (written to its result container; the blob is named in the result)" };
         var pagesPerJob = new Option<int?>("--pages-per-job") { Description = "Send a multi-page file as several jobs of this many pages each (counted here), which several replicas read at once" };
         var command = new Command("submit", "Queue images for the ScipixWorker (upload, send RecognizeDocument) and optionally wait for the results")
         {
-            files, wait, json, recognitionOnly, detail, container, timeout, firstPage, lastPage, pagesPerJob, hocr,
+            files, wait, json, recognitionOnly, detail, container, timeout, firstPage, lastPage, pagesPerJob, hocr, pdf,
         };
         command.SetAction((parse, cancellationToken) => RunAsync(
             new Request(
@@ -41,7 +42,7 @@ public static class SubmitCommand
                 parse.GetValue(wait),
                 parse.GetValue(json),
                 new RecognitionOptions(parse.GetValue(recognitionOnly), parse.GetValue(detail), parse.GetValue(firstPage), parse.GetValue(lastPage),
-                    parse.GetValue(hocr) ? [OutputFormat.Hocr] : null),
+                    Outputs(parse.GetValue(hocr), parse.GetValue(pdf))),
                 parse.GetValue(container),
                 TimeSpan.FromSeconds(Math.Max(1, parse.GetValue(timeout))),
                 parse.GetValue(pagesPerJob)),
@@ -186,6 +187,10 @@ public static class SubmitCommand
         result is { PageCount: { } count, Pages: [var first, .., var last] } && count > result.Pages.Count
             ? $", pages {first.PageNumber}-{last.PageNumber} of {count}"
             : result is { PageCount: { } only, Pages: [var one] } && only > 1 ? $", page {one.PageNumber} of {only}" : string.Empty;
+
+    // The documents to ask for: null for none.
+    private static OutputFormat[]? Outputs(bool hocr, bool pdf) =>
+        hocr || pdf ? [.. new[] { (hocr, OutputFormat.Hocr), (pdf, OutputFormat.Pdf) }.Where(o => o.Item1).Select(o => o.Item2)] : null;
 
     // The documents written beside a result, one line each.
     private static string Outputs(DocumentRecognized result) =>

@@ -25,6 +25,7 @@ internal sealed class JobProcessor(
     IdempotencyGuard idempotency,
     TransientRetry retry,
     IOptions<WorkerOptions> options,
+    IOptions<OcrEngineOptions> ocrOptions,
     TimeProvider time,
     IHostApplicationLifetime lifetime,
     JobProgress progress,
@@ -211,7 +212,7 @@ internal sealed class JobProcessor(
                 new StageTimings(queueWait.TotalMilliseconds, download.TotalMilliseconds, decode.TotalMilliseconds, inferenceTime.TotalMilliseconds, total.TotalMilliseconds),
                 fromCache,
                 PageCount: document.SourcePages > 0 ? document.SourcePages : document.Pages.Count,
-                Outputs: await WriteOutputsAsync(job, blob, document, token));
+                Outputs: await WriteOutputsAsync(job, blob, image, document, token));
             Log.JobRecognized(logger, job.JobId, document.Pages.Count, recognized.Text?.Length ?? 0, total.TotalMilliseconds, fromCache);
             return await ClaimCheckIfLargeAsync(recognized, token);
         }
@@ -247,8 +248,9 @@ internal sealed class JobProcessor(
 
     // The documents the job asked for beside its result, written to the result container (retried as any storage write;
     // a write that keeps failing fails the job, retryable, as the result blob's does; one refused for good fails it, not
-    // retryable). Null where it asked for none.
-    private async Task<IReadOnlyList<OutputDocument>?> WriteOutputsAsync(RecognizeDocument job, BlobReference image, OcrDocument document, CancellationToken cancellationToken)
+    // retryable). Null where it asked for none. A PDF is built in a temporary file, a page at a time, and sent from there.
+    private async Task<IReadOnlyList<OutputDocument>?> WriteOutputsAsync(
+        RecognizeDocument job, BlobReference image, byte[] source, OcrDocument document, CancellationToken cancellationToken)
     {
         if (job.Options?.Outputs is not { Count: > 0 } formats)
         {
@@ -258,11 +260,20 @@ internal sealed class JobProcessor(
         var written = new List<OutputDocument>();
         foreach (var format in formats.Distinct())
         {
-            var (name, contentType, content) = format switch
+            var (name, contentType) = format switch
             {
-                OutputFormat.Hocr => ($"{job.JobId:D}.hocr", "text/html; charset=utf-8", HocrWriter.Write(document, $"{image.Container}/{image.Name}")),
+                OutputFormat.Hocr => ($"{job.JobId:D}.hocr", "text/html; charset=utf-8"),
+                OutputFormat.Pdf => ($"{job.JobId:D}.pdf", SearchablePdf.ContentType),
                 _ => throw new ArgumentOutOfRangeException(nameof(job), format, "Not an output format."),
             };
+            await using Stream content = format == OutputFormat.Hocr
+                ? new MemoryStream(HocrWriter.Write(document, $"{image.Container}/{image.Name}"))
+                : TemporaryFile();
+            if (format == OutputFormat.Pdf)
+            {
+                SearchablePdf.Write(source, document, ocrOptions.Value, content, cancellationToken);
+            }
+
             ImageLocation location;
             try
             {
@@ -281,6 +292,9 @@ internal sealed class JobProcessor(
 
         return written;
     }
+
+    private static FileStream TemporaryFile() =>
+        new(Path.Combine(Path.GetTempPath(), $"scipix-{Guid.NewGuid():N}.tmp"), FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, 81920, FileOptions.DeleteOnClose);
 
     private async Task<DocumentRecognized> ClaimCheckIfLargeAsync(DocumentRecognized recognized, CancellationToken cancellationToken)
     {

@@ -33,4 +33,22 @@ internal sealed class ResultStore(BlobServiceClient service, IOptions<BlobStorag
                 return new ImageLocation(container.Name, blob.Name, blob.Uri);
             },
             cancellationToken);
+
+    /// <summary>
+    /// <see cref="SaveAsync(string, string, ReadOnlyMemory{byte}, CancellationToken)"/> from a seekable stream, read from its
+    /// start on every attempt (a document kept in a file rather than in memory).
+    /// </summary>
+    public Task<ImageLocation> SaveAsync(string name, string contentType, Stream content, CancellationToken cancellationToken) =>
+        _container.WriteAsync(
+            async (container, token) =>
+            {
+                content.Position = 0;
+                var blob = container.GetBlobClient(name);
+                await blob.UploadAsync(
+                    content,
+                    new BlobUploadOptions { HttpHeaders = new BlobHttpHeaders { ContentType = contentType } },
+                    token);
+                return new ImageLocation(container.Name, blob.Name, blob.Uri);
+            },
+            cancellationToken);
 }

@@ -5,10 +5,10 @@ using ScipixWorker.IntegrationTests.Support;
 namespace ScipixWorker.IntegrationTests;
 
 /// <summary>
-/// <c>options.outputs: ["hocr"]</c>: the worker writes the result as hOCR into its result container before it publishes the
-/// result, which names the blob. Plain JSON jobs, as any producer sends them; real RabbitMQ and Azurite.
+/// <c>options.outputs</c>: the worker writes the result as hOCR or as a searchable PDF into its result container before it
+/// publishes the result, which names the blobs. Plain JSON jobs, as any producer sends them; real RabbitMQ and Azurite.
 /// </summary>
-public sealed class HocrOutputTests
+public sealed class OutputDocumentTests
 {
     private static readonly XNamespace Xhtml = "http://www.w3.org/1999/xhtml";
 
@@ -62,6 +62,44 @@ public sealed class HocrOutputTests
     }
 
     [Fact]
+    public async Task A_job_asking_for_a_searchable_PDF_gets_its_image_with_its_words_over_it_and_a_born_digital_one_is_refused()
+    {
+        await using var worker = new WorkerUnderTest();
+        await using var broker = await Broker.ConnectAsync();
+        await worker.StartAsync();
+        await worker.UploadAsync("receipt.jpg", SampleImages.Receipt);
+        await worker.UploadAsync("born-digital.pdf", SampleImages.Bytes("born-digital.pdf"));
+        var (scan, digital) = (Guid.NewGuid(), Guid.NewGuid());
+
+        foreach (var (jobId, file) in new[] { (scan, "receipt.jpg"), (digital, "born-digital.pdf") })
+        {
+            await broker.PublishRawAsync(
+                worker.QueueName,
+                $$$"""{"jobId":"{{{jobId}}}","image":{"container":"{{{worker.Container}}}","blobName":"{{{file}}}"},"options":{"outputs":["pdf","hocr"]}}""");
+        }
+
+        await broker.WaitForResultsAsync([scan, digital]);
+        var result = broker.For([scan]).Single();
+        Assert.True(result.Recognized, result.ToString());
+        var outputs = result.Body.GetProperty("outputs").EnumerateArray().ToList();
+        Assert.Equal(["pdf", "hocr"], outputs.Select(o => o.GetProperty("format").GetString()));
+        var location = outputs[0].GetProperty("location");
+        Assert.Equal((worker.ResultContainer, $"{scan:D}.pdf"), (location.GetProperty("container").GetString(), location.GetProperty("blobName").GetString()));
+        var blob = await worker.Storage.GetBlobContainerClient(worker.ResultContainer).GetBlobClient($"{scan:D}.pdf").DownloadContentAsync(TestContext.Current.CancellationToken);
+        Assert.Equal("application/pdf", blob.Value.Details.ContentType);
+        Assert.Equal(outputs[0].GetProperty("bytes").GetInt64(), blob.Value.Content.ToMemory().Length);
+
+        using var pdf = UglyToad.PdfPig.PdfDocument.Open(blob.Value.Content.ToArray());
+        var page = Assert.Single(pdf.GetPages());
+        Assert.Single(page.GetImages());
+        Assert.Equal(Squeezed(result.Text!), string.Concat(page.Letters.Select(l => l.Value)));
+
+        var refused = broker.For([digital]).Single();
+        Assert.Equal("unsupported-format", refused.ErrorCode);
+        Assert.Contains("born-digital", refused.Body.GetProperty("message").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_job_asking_for_an_unknown_output_lands_in_the_error_queue_and_the_next_job_is_read()
     {
         await using var worker = new WorkerUnderTest();
@@ -72,7 +110,7 @@ public sealed class HocrOutputTests
 
         await broker.PublishRawAsync(
             worker.QueueName,
-            $$$"""{"jobId":"{{{Guid.NewGuid()}}}","image":{"container":"{{{worker.Container}}}","blobName":"receipt.jpg"},"options":{"outputs":["pdf"]}}""");
+            $$$"""{"jobId":"{{{Guid.NewGuid()}}}","image":{"container":"{{{worker.Container}}}","blobName":"receipt.jpg"},"options":{"outputs":["docx"]}}""");
         await broker.PublishRawAsync(
             worker.QueueName,
             $$$"""{"jobId":"{{{next}}}","image":{"container":"{{{worker.Container}}}","blobName":"receipt.jpg"},"options":{"outputs":["hocr"]}}""");

@@ -1,0 +1,346 @@
+using System.Buffers.Binary;
+using System.Globalization;
+using System.Numerics;
+using System.Text;
+using ScipixWorker.Ocr.Geometry;
+using ScipixWorker.Ocr.Imaging;
+using SixLabors.ImageSharp;
+using SixLabors.ImageSharp.Formats.Jpeg;
+using SixLabors.ImageSharp.Metadata;
+using SixLabors.ImageSharp.Metadata.Profiles.Exif;
+using SixLabors.ImageSharp.PixelFormats;
+using UglyToad.PdfPig;
+
+namespace ScipixWorker.Ocr.Engine;
+
+/// <summary>
+/// A result as a searchable PDF: each page the image that was read, with every word written over it as invisible text
+/// (render mode 3) on its box, so that a viewer finds, selects and copies the words where they are printed, and any
+/// PDF text extractor reads them. As OCRmyPDF and Tesseract's PDF renderer make them.
+/// <list type="bullet">
+/// <item>The image: a JPEG file's own bytes where it can go in as it is (one page, RGB or grey, no EXIF turn); otherwise
+///   the decoded page re-encoded as JPEG (quality 90).</item>
+/// <item>The page's size: a PDF source's page size; an image's from its resolution (DPI) where it has a plausible one
+///   (50 to 2,400), else 72 DPI (a pixel a point). A page read turned is shown upright (<c>/Rotate</c>).</item>
+/// <item>The text: Type 3 fonts whose glyphs draw nothing, each code mapped to its character by a ToUnicode CMap (any
+///   script, no font file), one font per 256 distinct characters; each word scaled along its box's bottom edge
+///   (baseline), at its box's height, stretched to its box's width.</item>
+/// </list>
+/// Pages are decoded, encoded and written one at a time, so a long document takes one page's memory. A born-digital
+/// PDF page (read from its own text, <see cref="PageSource.TextLayer"/>) has no image to put under the text: refused.
+/// </summary>
+public static class SearchablePdf
+{
+    /// <summary>The content type of what <see cref="Write"/> writes.</summary>
+    public const string ContentType = "application/pdf";
+
+    private const int JpegQuality = 90;
+
+    /// <summary>Writes the searchable PDF of <paramref name="document"/>, the result of reading <paramref name="source"/>.</summary>
+    /// <param name="source">The file that was read (its pages are decoded again, within <paramref name="options"/>' limits).</param>
+    /// <param name="document">The result.</param>
+    /// <param name="options">The engine's options (image limits).</param>
+    /// <param name="output">Where the PDF goes.</param>
+    /// <param name="cancellationToken">Stops between pages.</param>
+    /// <exception cref="OcrException">A page is born-digital (no image), or the source cannot be decoded again.</exception>
+    public static void Write(ReadOnlyMemory<byte> source, OcrDocument document, OcrEngineOptions options, Stream output, CancellationToken cancellationToken = default)
+    {
+        if (document.Pages.FirstOrDefault(p => p.Source == PageSource.TextLayer) is { } born)
+        {
+            throw new OcrException(OcrErrorCode.UnsupportedFormat,
+                $"Page {born.PageNumber} is a born-digital PDF page, read from its own text: it is searchable already and has no scan to put the text on.");
+        }
+
+        var loader = new ImageLoader(options);
+        var format = loader.Identify(source).Format;
+        var isPdf = format.Name == "PDF";
+        var pageSizes = isPdf ? PdfPageSizes(source) : null;
+        var (dpi, passThrough) = isPdf ? (72.0, false) : ImageFacts(source, format.Name);
+
+        var pdf = new PdfObjectWriter(output);
+        pdf.Begin();
+        var catalog = pdf.Reserve();
+        var pages = pdf.Reserve();
+        var fonts = new InvisibleFonts(pdf);
+        var kids = new List<int>();
+        // Decoded only where a page must be re-encoded: a JPEG that goes in as it is needs no pixels.
+        ImageLoader.DecodedImage? decoded = null;
+        try
+        {
+            foreach (var page in document.Pages)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                var index = page.PageNumber - 1;
+                var scale = pageSizes is not null && index < pageSizes.Count ? Fit(pageSizes[index], page.Width, page.Height) : 72.0 / dpi;
+                byte[] jpeg;
+                if (passThrough && document.Pages.Count == 1 && JpegSize(source.Span) == (page.Width, page.Height))
+                {
+                    jpeg = source.ToArray();
+                }
+                else
+                {
+                    decoded ??= loader.Load(source);
+                    var raster = decoded.Page(index);
+                    try
+                    {
+                        jpeg = Jpeg(raster);
+                    }
+                    finally
+                    {
+                        raster.Release();
+                    }
+                }
+
+                kids.Add(WritePage(pdf, pages, fonts, page, jpeg, scale));
+            }
+        }
+        finally
+        {
+            decoded?.Dispose();
+        }
+
+        fonts.WriteAll();
+        pdf.WriteObject(pages, Invariant($"<< /Type /Pages /Kids [{string.Join(' ', kids.Select(k => $"{k} 0 R"))}] /Count {kids.Count} >>"));
+        pdf.WriteObject(catalog, Invariant($"<< /Type /Catalog /Pages {pages} 0 R >>"));
+        pdf.Finish(catalog);
+    }
+
+    /// <summary>
+    /// The text-space matrix that writes a word along its box: origin at the bottom-left corner, x along the bottom edge,
+    /// y towards the top edge; null for a box too small to write on. <paramref name="pageHeight"/> and
+    /// <paramref name="scale"/> (points a pixel) turn the image's pixels (y down) into the page's points (y up).
+    /// </summary>
+    internal static (double A, double B, double C, double D, double E, double F, double Length, double Height)? WordPlacement(Quad box, double scale, double pageHeight)
+    {
+        Vector2 Point(Vector2 p) => new((float)(p.X * scale), (float)(pageHeight - (p.Y * scale)));
+        var (left, right, top) = (Point(box.BottomLeft), Point(box.BottomRight), Point(box.TopLeft));
+        var along = right - left;
+        var length = along.Length();
+        if (length < 0.1f)
+        {
+            return null;
+        }
+
+        var u = along / length;
+        var rise = top - left;
+        var height = Math.Abs((u.X * rise.Y) - (u.Y * rise.X));
+        return height < 0.1f ? null : (u.X, u.Y, -u.Y, u.X, left.X, left.Y, length, height);
+    }
+
+    private static int WritePage(PdfObjectWriter pdf, int parent, InvisibleFonts fonts, OcrPage page, byte[] jpeg, double scale)
+    {
+        var (width, height) = (page.Width * scale, page.Height * scale);
+        var (components, jpegWidth, jpegHeight) = JpegFrame(jpeg);
+        var image = pdf.Reserve();
+        pdf.WriteStream(image, Invariant(
+            $"/Type /XObject /Subtype /Image /Width {jpegWidth} /Height {jpegHeight} /ColorSpace {(components == 1 ? "/DeviceGray" : "/DeviceRGB")} /BitsPerComponent 8 /Filter /DCTDecode"), jpeg);
+
+        var content = new StringBuilder();
+        content.Append(Invariant($"q {Number(width)} 0 0 {Number(height)} 0 0 cm /Im0 Do Q\nBT 3 Tr\n"));
+        var used = new SortedSet<int>();
+        foreach (var line in page.Lines)
+        {
+            IReadOnlyList<RecognizedWord> words = line.Words.Count > 0 ? line.Words : [new RecognizedWord(line.Text, line.Confidence, line.Box)];
+            foreach (var word in words)
+            {
+                var runes = word.Text.EnumerateRunes().Where(r => !Rune.IsWhiteSpace(r)).ToList();
+                if (runes.Count == 0 || WordPlacement(word.Box, scale, height) is not { } at)
+                {
+                    continue;
+                }
+
+                // Each glyph is half an em wide: stretch the word to its box's width.
+                var stretch = 100 * at.Length / (runes.Count * 0.5 * at.Height);
+                content.Append(Invariant($"{Number(stretch)} Tz {Number(at.A)} {Number(at.B)} {Number(at.C)} {Number(at.D)} {Number(at.E)} {Number(at.F)} Tm"));
+                var font = -1;
+                foreach (var rune in runes)
+                {
+                    var (f, code) = fonts.Code(rune);
+                    if (f != font)
+                    {
+                        content.Append(font < 0 ? " " : "> Tj ").Append(Invariant($"/F{f} {Number(at.Height)} Tf <"));
+                        font = f;
+                        used.Add(f);
+                    }
+
+                    content.Append(code.ToString("X2", CultureInfo.InvariantCulture));
+                }
+
+                content.Append("> Tj\n");
+            }
+        }
+
+        content.Append("ET\n");
+        var contents = pdf.Reserve();
+        pdf.WriteCompressedStream(contents, string.Empty, Encoding.ASCII.GetBytes(content.ToString()));
+        var number = pdf.Reserve();
+        var fontResources = string.Join(' ', used.Select(f => $"/F{f} {fonts.ObjectOf(f)} 0 R"));
+        pdf.WriteObject(number, string.Concat(
+            Invariant($"<< /Type /Page /Parent {parent} 0 R /MediaBox [0 0 {Number(width)} {Number(height)}] /Rotate {page.Rotation} "),
+            Invariant($"/Resources << /XObject << /Im0 {image} 0 R >> /Font << {fontResources} >> >> /Contents {contents} 0 R >>")));
+        return number;
+    }
+
+    private static byte[] Jpeg(RgbBuffer raster)
+    {
+        using var image = Image.LoadPixelData<Rgb24>(raster.Data, raster.Width, raster.Height);
+        using var encoded = new MemoryStream();
+        image.SaveAsJpeg(encoded, new JpegEncoder { Quality = JpegQuality });
+        return encoded.ToArray();
+    }
+
+    // An image's resolution (dots per inch; 72 where it has none or an implausible one), and whether it is a JPEG that can
+    // go into the PDF as it is: grey or colour (1 or 3 components) and no EXIF turn (the reading used the turned image).
+    private static (double Dpi, bool PassThrough) ImageFacts(ReadOnlyMemory<byte> source, string format)
+    {
+        var info = Image.Identify(source.ToArray());
+        var dpi = info?.Metadata is { } metadata ? Dpi(metadata) : 72;
+        var turned = info?.Metadata.ExifProfile?.GetValue(ExifTag.Orientation) is { } orientation && orientation.Value > 1;
+        return (dpi, format == "JPEG" && !turned && JpegFrame(source.Span).Components is 1 or 3);
+    }
+
+    private static double Dpi(ImageMetadata metadata)
+    {
+        var dpi = metadata.ResolutionUnits switch
+        {
+            PixelResolutionUnit.PixelsPerInch => metadata.HorizontalResolution,
+            PixelResolutionUnit.PixelsPerCentimeter => metadata.HorizontalResolution * 2.54,
+            PixelResolutionUnit.PixelsPerMeter => metadata.HorizontalResolution * 0.0254,
+            _ => 0,
+        };
+        return dpi is >= 50 and <= 2400 ? dpi : 72;
+    }
+
+    // A PDF's page sizes in points, as shown (PdfPig's width and height).
+    private static List<(double Width, double Height)> PdfPageSizes(ReadOnlyMemory<byte> source)
+    {
+        using var document = PdfDocument.Open(source.ToArray());
+        return Enumerable.Range(1, document.NumberOfPages).Select(n => document.GetPage(n)).Select(p => (p.Width, p.Height)).ToList();
+    }
+
+    // Points a pixel that fit the scan onto its PDF page (either way round: a page may be shown turned).
+    private static double Fit((double Width, double Height) page, int width, int height)
+    {
+        var (w, h) = (page.Width / width, page.Height / height);
+        var (tw, th) = (page.Height / width, page.Width / height);
+        return Math.Abs(w - h) <= Math.Abs(tw - th) ? Math.Min(w, h) : Math.Min(tw, th);
+    }
+
+    private static (int Width, int Height)? JpegSize(ReadOnlySpan<byte> jpeg) =>
+        JpegFrame(jpeg) is { Components: > 0 } frame ? (frame.Width, frame.Height) : null;
+
+    // The component count and size in a JPEG's start-of-frame segment; zeros where there is none.
+    internal static (int Components, int Width, int Height) JpegFrame(ReadOnlySpan<byte> jpeg)
+    {
+        var at = 2;
+        while (at + 4 <= jpeg.Length && jpeg[0] == 0xFF && jpeg[1] == 0xD8)
+        {
+            if (jpeg[at] != 0xFF)
+            {
+                return (0, 0, 0);
+            }
+
+            var marker = jpeg[at + 1];
+            if (marker == 0xFF)
+            {
+                at++;
+                continue;
+            }
+
+            var length = BinaryPrimitives.ReadUInt16BigEndian(jpeg[(at + 2)..]);
+            var isFrame = marker is >= 0xC0 and <= 0xCF and not 0xC4 and not 0xC8 and not 0xCC;
+            if (isFrame && at + 10 <= jpeg.Length)
+            {
+                return (jpeg[at + 9], BinaryPrimitives.ReadUInt16BigEndian(jpeg[(at + 7)..]), BinaryPrimitives.ReadUInt16BigEndian(jpeg[(at + 5)..]));
+            }
+
+            at += 2 + length;
+        }
+
+        return (0, 0, 0);
+    }
+
+    private static string Number(double value) => Math.Round(value, 3).ToString("0.###", CultureInfo.InvariantCulture);
+
+    private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
+
+    /// <summary>
+    /// Type 3 fonts whose every glyph draws nothing and is half an em wide, with a ToUnicode CMap per font: the i-th distinct
+    /// character of the document is code i % 256 of font i / 256. Written at the end, when the characters are known.
+    /// </summary>
+    private sealed class InvisibleFonts(PdfObjectWriter pdf)
+    {
+        private readonly Dictionary<Rune, (int Font, int Code)> _codes = [];
+        private readonly List<(int Object, List<Rune> Runes)> _fonts = [];
+
+        public (int Font, int Code) Code(Rune rune)
+        {
+            if (_codes.TryGetValue(rune, out var known))
+            {
+                return known;
+            }
+
+            if (_fonts.Count == 0 || _fonts[^1].Runes.Count == 256)
+            {
+                _fonts.Add((pdf.Reserve(), []));
+            }
+
+            var code = (_fonts.Count - 1, _fonts[^1].Runes.Count);
+            _fonts[^1].Runes.Add(rune);
+            _codes[rune] = code;
+            return code;
+        }
+
+        public int ObjectOf(int font) => _fonts[font].Object;
+
+        public void WriteAll()
+        {
+            if (_fonts.Count == 0)
+            {
+                return;
+            }
+
+            var glyph = pdf.Reserve();
+            pdf.WriteStream(glyph, string.Empty, "500 0 0 0 500 1000 d1"u8);
+            foreach (var (number, runes) in _fonts)
+            {
+                var toUnicode = pdf.Reserve();
+                pdf.WriteCompressedStream(toUnicode, string.Empty, Encoding.ASCII.GetBytes(CMap(runes)));
+                var widths = string.Join(' ', Enumerable.Repeat("500", runes.Count));
+                pdf.WriteObject(number, string.Concat(
+                    "<< /Type /Font /Subtype /Type3 /FontBBox [0 0 500 1000] /FontMatrix [0.001 0 0 0.001 0 0] ",
+                    Invariant($"/CharProcs << /g {glyph} 0 R >> /Encoding << /Type /Encoding /Differences [0 {string.Concat(Enumerable.Repeat("/g ", runes.Count))}] >> "),
+                    Invariant($"/FirstChar 0 /LastChar {runes.Count - 1} /Widths [{widths}] /Resources << >> /ToUnicode {toUnicode} 0 R >>")));
+            }
+        }
+
+        private static string CMap(List<Rune> runes)
+        {
+            var cmap = new StringBuilder();
+            cmap.Append("/CIDInit /ProcSet findresource begin\n12 dict begin\nbegincmap\n")
+                .Append("/CIDSystemInfo << /Registry (Adobe) /Ordering (UCS) /Supplement 0 >> def\n/CMapName /Adobe-Identity-UCS def\n/CMapType 2 def\n")
+                .Append("1 begincodespacerange\n<00> <FF>\nendcodespacerange\n");
+            Span<char> units = stackalloc char[2];
+            for (var start = 0; start < runes.Count; start += 100)
+            {
+                var count = Math.Min(100, runes.Count - start);
+                cmap.Append(CultureInfo.InvariantCulture, $"{count} beginbfchar\n");
+                for (var i = start; i < start + count; i++)
+                {
+                    var written = runes[i].EncodeToUtf16(units);
+                    cmap.Append(CultureInfo.InvariantCulture, $"<{i:X2}> <");
+                    foreach (var unit in units[..written])
+                    {
+                        cmap.Append(((int)unit).ToString("X4", CultureInfo.InvariantCulture));
+                    }
+
+                    cmap.Append(">\n");
+                }
+
+                cmap.Append("endbfchar\n");
+            }
+
+            return cmap.Append("endcmap\nCMapName currentdict /CMap defineresource pop\nend\nend\n").ToString();
+        }
+    }
+}

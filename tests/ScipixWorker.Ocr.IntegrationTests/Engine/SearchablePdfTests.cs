@@ -1,0 +1,96 @@
+using ScipixWorker.Ocr.Engine;
+using ScipixWorker.Ocr.IntegrationTests.Support;
+using SixLabors.ImageSharp;
+using SixLabors.ImageSharp.Processing;
+using UglyToad.PdfPig;
+
+namespace ScipixWorker.Ocr.IntegrationTests.Engine;
+
+/// <summary>
+/// <see cref="SearchablePdf"/> on real scans read by the real models, checked by reading the PDF back with PdfPig: its
+/// letters are the result's words in order, each word where its box is, over the page's image.
+/// </summary>
+[Collection(EngineCollection.Name)]
+public sealed class SearchablePdfTests(EngineFixture fixture)
+{
+    [Fact]
+    public void A_JPEG_scan_goes_in_as_it_is_with_every_word_over_its_box()
+    {
+        var jpeg = Fixtures.Bytes("sroie", "receipt_000.jpg");
+        var document = fixture.Engine.Recognize(jpeg, OcrMode.Full, TestContext.Current.CancellationToken);
+
+        using var pdf = Read(jpeg, document);
+
+        var page = Assert.Single(pdf.GetPages());
+        var result = Assert.Single(document.Pages);
+        var scale = 72.0 / 150; // the file's JFIF density is 150 DPI: points a pixel
+        Assert.Equal(result.Width * scale, page.Width, 0.01);
+        Assert.Equal(result.Height * scale, page.Height, 0.01);
+        Assert.Equal(jpeg, Assert.Single(page.GetImages()).RawBytes.ToArray());
+        Assert.Equal(Words(result), string.Concat(page.Letters.Select(l => l.Value)));
+
+        // Each word starts at its box's bottom-left corner (PDF y runs up) and ends at its bottom-right one.
+        var letters = page.Letters.ToList();
+        var at = 0;
+        foreach (var word in result.Lines.SelectMany(l => l.Words).Where(w => w.Text.Trim().Length > 0))
+        {
+            var count = word.Text.EnumerateRunes().Count(r => !System.Text.Rune.IsWhiteSpace(r));
+            var (first, last) = (letters[at], letters[at + count - 1]);
+            Assert.InRange(first.StartBaseLine.X, (word.Box.BottomLeft.X * scale) - 0.5, (word.Box.BottomLeft.X * scale) + 0.5);
+            Assert.InRange(first.StartBaseLine.Y, page.Height - (word.Box.BottomLeft.Y * scale) - 0.5, page.Height - (word.Box.BottomLeft.Y * scale) + 0.5);
+            Assert.InRange(last.EndBaseLine.X, (word.Box.BottomRight.X * scale) - 0.5, (word.Box.BottomRight.X * scale) + 0.5);
+            at += count;
+        }
+
+        Assert.Equal(letters.Count, at);
+    }
+
+    [Fact]
+    public void A_page_read_upside_down_is_shown_upright_and_its_words_read_in_order()
+    {
+        var png = ImageEdits.Png(Fixtures.Bytes("sroie", "receipt_000.jpg"), x => x.Rotate(180));
+        var document = fixture.Engine.Recognize(png, OcrMode.Full, TestContext.Current.CancellationToken);
+        Assert.Equal(180, document.Pages[0].Rotation);
+
+        using var pdf = Read(png, document);
+
+        var page = Assert.Single(pdf.GetPages());
+        Assert.Equal(180, page.Rotation.Value);
+        Assert.Equal("DCTDecode", Assert.Single(page.GetImages()).ImageDictionary.Data[UglyToad.PdfPig.Tokens.NameToken.Filter].ToString()!.TrimStart('/'));
+        Assert.Equal(Words(document.Pages[0]), string.Concat(page.Letters.Select(l => l.Value)));
+    }
+
+    [Fact]
+    public void A_scanned_PDF_keeps_its_page_sizes_and_a_born_digital_page_is_refused()
+    {
+        var scanned = Fixtures.Bytes("pdf", "scan_two_pages_second_turned.pdf");
+        var document = fixture.Engine.Recognize(scanned, OcrMode.Full, TestContext.Current.CancellationToken);
+        using var source = PdfDocument.Open(scanned);
+
+        using var pdf = Read(scanned, document);
+
+        Assert.Equal(2, pdf.NumberOfPages);
+        for (var n = 1; n <= 2; n++)
+        {
+            var (page, original) = (pdf.GetPage(n), source.GetPage(n));
+            Assert.InRange(page.Width * page.Height, original.Width * original.Height * 0.98, original.Width * original.Height * 1.02);
+            Assert.Equal(Words(document.Pages[n - 1]), string.Concat(page.Letters.Select(l => l.Value)));
+        }
+
+        var digital = Fixtures.Bytes("pdf", "digital_report.pdf");
+        var read = fixture.Engine.Recognize(digital, OcrMode.Full, TestContext.Current.CancellationToken);
+        var refused = Assert.Throws<OcrException>(() => SearchablePdf.Write(digital, read, fixture.Options, Stream.Null, TestContext.Current.CancellationToken));
+        Assert.Equal(OcrErrorCode.UnsupportedFormat, refused.Code);
+    }
+
+    private static PdfDocument Read(byte[] source, OcrDocument document)
+    {
+        var output = new MemoryStream();
+        SearchablePdf.Write(source, document, new OcrEngineOptions(), output, TestContext.Current.CancellationToken);
+        return PdfDocument.Open(output.ToArray());
+    }
+
+    // The page's words without the spaces between them, in reading order: what the PDF's letters spell.
+    private static string Words(OcrPage page) =>
+        string.Concat(page.Lines.SelectMany(l => l.Words.Count > 0 ? l.Words.Select(w => w.Text) : [l.Text]).SelectMany(t => t).Where(c => !char.IsWhiteSpace(c)));
+}
