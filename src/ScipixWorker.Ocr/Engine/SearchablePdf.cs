@@ -229,7 +229,8 @@ public static class SearchablePdf
     private static (int Width, int Height)? JpegSize(ReadOnlySpan<byte> jpeg) =>
         JpegFrame(jpeg) is { Components: > 0 } frame ? (frame.Width, frame.Height) : null;
 
-    // The component count and size in a JPEG's start-of-frame segment; zeros where there is none.
+    // The component count and size in a JPEG's start-of-frame segment; zeros where there is none, or one a PDF reader may
+    // not decode.
     internal static (int Components, int Width, int Height) JpegFrame(ReadOnlySpan<byte> jpeg)
     {
         var at = 2;
@@ -248,10 +249,12 @@ public static class SearchablePdf
             }
 
             var length = BinaryPrimitives.ReadUInt16BigEndian(jpeg[(at + 2)..]);
-            var isFrame = marker is >= 0xC0 and <= 0xCF and not 0xC4 and not 0xC8 and not 0xCC;
-            if (isFrame && at + 10 <= jpeg.Length)
+            if (marker is >= 0xC0 and <= 0xCF and not 0xC4 and not 0xC8 and not 0xCC)
             {
-                return (jpeg[at + 9], BinaryPrimitives.ReadUInt16BigEndian(jpeg[(at + 7)..]), BinaryPrimitives.ReadUInt16BigEndian(jpeg[(at + 5)..]));
+                // Baseline, extended or progressive with Huffman coding and 8-bit samples: what every PDF reader decodes.
+                // Arithmetic coding, lossless and 12-bit samples: reported as no frame, so re-encoded.
+                var readable = marker is 0xC0 or 0xC1 or 0xC2 && at + 10 <= jpeg.Length && jpeg[at + 4] == 8;
+                return readable ? (jpeg[at + 9], BinaryPrimitives.ReadUInt16BigEndian(jpeg[(at + 7)..]), BinaryPrimitives.ReadUInt16BigEndian(jpeg[(at + 5)..])) : (0, 0, 0);
             }
 
             at += 2 + length;

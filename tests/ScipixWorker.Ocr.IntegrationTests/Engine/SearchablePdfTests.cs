@@ -77,6 +77,12 @@ public sealed class SearchablePdfTests(EngineFixture fixture)
             Assert.Equal(Words(document.Pages[n - 1]), string.Concat(page.Letters.Select(l => l.Value)));
         }
 
+        // A job of a page range gets those pages only, at their own sizes and turns.
+        using var second = Read(scanned, new OcrDocument([document.Pages[1]]));
+        var only = Assert.Single(second.GetPages());
+        Assert.Equal((pdf.GetPage(2).Width, pdf.GetPage(2).Height, pdf.GetPage(2).Rotation.Value), (only.Width, only.Height, only.Rotation.Value));
+        Assert.Equal(Words(document.Pages[1]), string.Concat(only.Letters.Select(l => l.Value)));
+
         var digital = Fixtures.Bytes("pdf", "digital_report.pdf");
         var read = fixture.Engine.Recognize(digital, OcrMode.Full, TestContext.Current.CancellationToken);
         var refused = Assert.Throws<OcrException>(() => SearchablePdf.Write(digital, read, fixture.Options, Stream.Null, TestContext.Current.CancellationToken));

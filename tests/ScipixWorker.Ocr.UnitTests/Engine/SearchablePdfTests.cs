@@ -55,6 +55,12 @@ public sealed class SearchablePdfTests
 
         Assert.Equal((1, 37, 21), SearchablePdf.JpegFrame(jpeg.ToArray()));
         Assert.Equal((0, 0, 0), SearchablePdf.JpegFrame(BlankPng(4, 4)));
+
+        // Arithmetic coding (SOF9) and 12-bit samples: not passed through (re-encoded instead).
+        byte[] Frame(byte marker, byte precision) => [0xFF, 0xD8, 0xFF, marker, 0x00, 0x11, precision, 0x00, 0x15, 0x00, 0x25, 0x03, 1, 0x22, 0, 2, 0x11, 1, 3, 0x11, 1];
+        Assert.Equal((3, 37, 21), SearchablePdf.JpegFrame(Frame(0xC0, 8)));
+        Assert.Equal((0, 0, 0), SearchablePdf.JpegFrame(Frame(0xC9, 8)));
+        Assert.Equal((0, 0, 0), SearchablePdf.JpegFrame(Frame(0xC1, 12)));
     }
 
     private static (double, double, double, double, double, double, double, double) Rounded(
