@@ -52,8 +52,6 @@ internal static class OcrCommand
                 var bytes = File.ReadAllBytes(file);
                 var document = engine.Recognize(bytes, mode, cancellationToken);
                 var elapsed = Stopwatch.GetElapsedTime(started);
-                outputs.Write(file, bytes, document, cancellationToken);
-
                 if (json)
                 {
                     results.Add(ToJson(file, document, elapsed));
@@ -72,6 +70,9 @@ internal static class OcrCommand
                         Console.Error.WriteLine($"scipix ocr: {file}: page {page.PageNumber} read turned {page.Rotation} degrees");
                     }
                 }
+
+                // After the text: a document that cannot be made (a born-digital page as PDF) fails the file, text shown.
+                outputs.Write(file, bytes, document, cancellationToken);
             }
             catch (OcrException ex)
             {
