@@ -50,8 +50,9 @@ internal static class QuantizeCommand
             lines.ForEach(l => l.Release());
             File.WriteAllBytes(target, model);
             var sha = VariantCatalog.Sha256Of(target);
+            var integer = Int8Quantizer.OpTypesAsRun(model).Count(o => o == "QLinearConv");
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"{Path.GetFileName(target)}: {report.Quantized} convolutions in INT8 ({report.Kept} kept in FP32, {report.Values} activations quantized), " +
+                $"{Path.GetFileName(target)}: {report.Quantized} convolutions in INT8 ({report.Kept} kept in FP32, {report.Values} activations quantized; ONNX Runtime runs {integer} QLinearConv), " +
                 $"calibrated on {chosen.Count} lines of {Path.GetFileName(parse.GetRequiredValue(set).TrimEnd('/'))} " +
                 $"({(parse.GetValue(percentile) is { } p ? $"percentile {p}" : "min-max")}, {quantization.WeightMax * 2 + 1} weight levels); " +
                 $"{model.Length / 1e6:F1} MB, sha256 {sha}, {Stopwatch.GetElapsedTime(started).TotalSeconds:F0} s"));

@@ -185,6 +185,32 @@ internal static class Int8Quantizer
     }
 
     /// <summary>
+    /// The op types ONNX Runtime runs for <paramref name="model"/> on the CPU after its graph optimizations (the optimized
+    /// model it writes): how many convolutions became QLinearConv is what decides whether quantizing paid.
+    /// </summary>
+    public static List<string> OpTypesAsRun(byte[] model)
+    {
+        var path = Path.Combine(Path.GetTempPath(), $"scipix-optimized-{Guid.NewGuid():N}.onnx");
+        try
+        {
+            // Errors only: ONNX Runtime warns that a model optimized at this level is for this machine, which is the point.
+            using (var options = new SessionOptions
+            {
+                GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL, OptimizedModelFilePath = path, LogSeverityLevel = OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR,
+            })
+            using (new InferenceSession(model, options))
+            {
+            }
+
+            return OnnxGraph.Parse(File.ReadAllBytes(path)).Nodes.Select(n => n.OpType).ToList();
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    /// <summary>
     /// Symmetric per-channel INT8 weights: for each output channel (the first axis) scale = max |w| / <paramref name="max"/>,
     /// q = round(w / scale) within ±max. A channel of zeros gets scale 1.
     /// </summary>

@@ -9,16 +9,10 @@ namespace ScipixWorker.Ocr.IntegrationTests.Engine;
 [Collection(EngineCollection.Name)]
 public sealed class PipelinedRecognitionTests(EngineFixture fixture)
 {
-    private static readonly string[] LineNames =
-    [
-        "line_003_002", "line_111_019", "line_195_029", "line_327_068", "line_525_065", "line_003_008",
-        "line_081_003", "line_231_064", "line_549_010",
-    ];
-
     private static (byte[] Image, OcrMode Mode)[] Jobs() =>
     [
         (Fixtures.Bytes("sroie", "receipt_000.jpg"), OcrMode.Full),
-        .. LineNames.Select(n => (Fixtures.Bytes("sroie", n + ".png"), OcrMode.SingleLine)),
+        .. Fixtures.SroieLineCrops.Select(n => (Fixtures.Bytes("sroie", n + ".png"), OcrMode.SingleLine)),
         (Fixtures.Bytes("sroie", "receipt_000.jpg"), OcrMode.Full),
     ];
 
@@ -55,7 +49,7 @@ public sealed class PipelinedRecognitionTests(EngineFixture fixture)
         var observer = new RecordingObserver();
         var options = new OcrEngineOptions { ModelDirectory = Fixtures.ModelDirectory, RecognizerMinWidth = minWidth };
         using var engine = new OcrEngine(options, null, new BatchingOptions { Mode = BatchingMode.Static, StaticBatchSize = 1 }, observer);
-        foreach (var name in LineNames)
+        foreach (var name in Fixtures.SroieLineCrops)
         {
             var text = (await engine.RecognizeAsync(Fixtures.Bytes("sroie", name + ".png"), OcrMode.SingleLine, TestContext.Current.CancellationToken)).Text;
 
@@ -72,7 +66,7 @@ public sealed class PipelinedRecognitionTests(EngineFixture fixture)
     public async Task A_batch_of_one_reads_exactly_what_Recognize_reads()
     {
         using var engine = Engine(new BatchingOptions { Mode = BatchingMode.Static, StaticBatchSize = 1 }, null);
-        foreach (var name in LineNames)
+        foreach (var name in Fixtures.SroieLineCrops)
         {
             var image = Fixtures.Bytes("sroie", name + ".png");
             var expected = fixture.Engine.Recognize(image, OcrMode.SingleLine, TestContext.Current.CancellationToken).Pages[0].Lines[0];
@@ -89,7 +83,7 @@ public sealed class PipelinedRecognitionTests(EngineFixture fixture)
         var observer = new RecordingObserver { Hold = new ManualResetEventSlim(false) };
         // One executor: a second would take the next crops while the first is held.
         using var engine = Engine(new BatchingOptions { Mode = BatchingMode.Static, StaticBatchSize = 4, Executors = 1 }, observer);
-        var names = LineNames.Take(4).ToArray();
+        var names = Fixtures.SroieLineCrops.Take(4).ToArray();
         var expected = names.Select(n => fixture.Engine.Recognize(Fixtures.Bytes("sroie", n + ".png"), OcrMode.SingleLine, TestContext.Current.CancellationToken).Text).ToArray();
         var receipt = Fixtures.Bytes("sroie", "receipt_000.jpg");
 
@@ -119,7 +113,7 @@ public sealed class PipelinedRecognitionTests(EngineFixture fixture)
         var observer = new RecordingObserver { Hold = new ManualResetEventSlim(false) };
         using var engine = Engine(new BatchingOptions { Mode = BatchingMode.Static, StaticBatchSize = 1, Executors = 1 }, observer);
         var ct = TestContext.Current.CancellationToken;
-        Task<OcrDocument> Line(int i) => engine.RecognizeAsync(Fixtures.Bytes("sroie", LineNames[i] + ".png"), OcrMode.SingleLine, ct);
+        Task<OcrDocument> Line(int i) => engine.RecognizeAsync(Fixtures.Bytes("sroie", Fixtures.SroieLineCrops[i] + ".png"), OcrMode.SingleLine, ct);
 
         Assert.True(engine.WaitForRecognitionQueueBelowAsync(1, ct).IsCompletedSuccessfully); // nothing queued yet
         // The executor is held with its first crop, so the next four wait in the queue.
@@ -160,7 +154,7 @@ public sealed class PipelinedRecognitionTests(EngineFixture fixture)
 
         var started = engine.RecognizeAsync(receipt, OcrMode.Full, TestContext.Current.CancellationToken, stopping.Token);
         Assert.True(observer.Decided.Wait(TimeSpan.FromSeconds(30), TestContext.Current.CancellationToken));
-        var unstarted = engine.RecognizeAsync(Fixtures.Bytes("sroie", LineNames[0] + ".png"), OcrMode.SingleLine, TestContext.Current.CancellationToken, stopping.Token);
+        var unstarted = engine.RecognizeAsync(Fixtures.Bytes("sroie", Fixtures.SroieLineCrops[0] + ".png"), OcrMode.SingleLine, TestContext.Current.CancellationToken, stopping.Token);
 
         await stopping.CancelAsync();
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => unstarted);

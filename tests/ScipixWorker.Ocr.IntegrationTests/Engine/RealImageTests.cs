@@ -8,13 +8,7 @@ namespace ScipixWorker.Ocr.IntegrationTests.Engine;
 [Collection(EngineCollection.Name)]
 public sealed class RealImageTests(EngineFixture fixture)
 {
-    private static readonly string[] CropNames =
-    [
-        "line_003_002", "line_111_019", "line_195_029", "line_327_068", "line_525_065", "line_003_008",
-        "line_081_003", "line_231_064", "line_549_010",
-    ];
-
-    public static TheoryData<string> Crops => new(CropNames);
+    public static TheoryData<string> Crops => new(Fixtures.SroieLineCrops);
 
     [Theory]
     [MemberData(nameof(Crops))]
@@ -35,7 +29,7 @@ public sealed class RealImageTests(EngineFixture fixture)
     public void Receipt_crops_together_stay_within_the_reference_error_rate()
     {
         long errors = 0, characters = 0;
-        foreach (var name in CropNames)
+        foreach (var name in Fixtures.SroieLineCrops)
         {
             var text = fixture.Engine.Recognize(Fixtures.Bytes("sroie", name + ".png"), OcrMode.SingleLine, TestContext.Current.CancellationToken).Text;
             var reference = TextMetrics.Normalize(Fixtures.Text("sroie", name + ".gt.txt"), caseInsensitive: true);

@@ -13,12 +13,6 @@ namespace ScipixWorker.Ocr.IntegrationTests.Precision;
 [Collection(EngineCollection.Name)]
 public sealed class CommittedVariantTests(EngineFixture fixture)
 {
-    private static readonly string[] Crops =
-    [
-        "line_003_002", "line_111_019", "line_195_029", "line_327_068", "line_525_065", "line_003_008",
-        "line_081_003", "line_231_064", "line_549_010",
-    ];
-
     public static TheoryData<string> Variants()
     {
         var data = new TheoryData<string>();
@@ -60,7 +54,7 @@ public sealed class CommittedVariantTests(EngineFixture fixture)
             _ => variant.Model.Classifier,
         });
 
-        var lines = Crops.Select(n => new LabeledImage(n, Fixtures.Bytes("sroie", n + ".png"), Fixtures.Text("sroie", n + ".gt.txt"))).ToList();
+        var lines = Fixtures.SroieLines();
         var lineReport = SideBySide.Run(fixture.Engine, variant, lines, OcrMode.SingleLine, caseInsensitive: true,
             absoluteSlack: 1.0 / lines.Sum(l => TextMetrics.Normalize(l.GroundTruth).Length), cancellationToken: TestContext.Current.CancellationToken);
         Assert.True(lineReport.Verdict.Passed, $"{file} on the line crops: {lineReport.Verdict.Reason}");

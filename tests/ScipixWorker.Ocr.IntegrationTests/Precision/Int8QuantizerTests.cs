@@ -17,18 +17,12 @@ namespace ScipixWorker.Ocr.IntegrationTests.Precision;
 [Collection(EngineCollection.Name)]
 public sealed class Int8QuantizerTests(EngineFixture fixture)
 {
-    private static readonly string[] Crops =
-    [
-        "line_003_002", "line_111_019", "line_195_029", "line_327_068", "line_525_065", "line_003_008",
-        "line_081_003", "line_231_064", "line_549_010",
-    ];
-
     [Fact]
     public void The_recognizer_quantized_here_runs_integer_convolutions_and_reads_the_crops_nearly_as_FP32()
     {
         var options = new OcrEngineOptions { ModelDirectory = Fixtures.ModelDirectory };
         var loader = new ImageLoader(options);
-        var lines = Crops.Select(n =>
+        var lines = Fixtures.SroieLineCrops.Select(n =>
         {
             using var image = loader.Load(Fixtures.Bytes("sroie", n + ".png"));
             return image.Page(0);
@@ -39,7 +33,7 @@ public sealed class Int8QuantizerTests(EngineFixture fixture)
         lines.ForEach(l => l.Release());
 
         Assert.Equal(new Int8Report(38, 0, 76), report);
-        Assert.Equal(38, FusedOpTypes(model).Count(o => o == "QLinearConv"));
+        Assert.Equal(38, Int8Quantizer.OpTypesAsRun(model).Count(o => o == "QLinearConv"));
 
         using var folder = new VariantFolder();
         var file = ModelPrecisionNames.VariantFileName(options.RecognizerModel, ModelPrecision.Int8);
@@ -51,29 +45,10 @@ public sealed class Int8QuantizerTests(EngineFixture fixture)
         });
         Assert.Equal(file, variant.Model.Recognizer);
 
-        var items = Crops.Select(n => new LabeledImage(n, Fixtures.Bytes("sroie", n + ".png"), Fixtures.Text("sroie", n + ".gt.txt"))).ToList();
+        var items = Fixtures.SroieLines();
         var sideBySide = SideBySide.Run(fixture.Engine, variant, items, OcrMode.SingleLine, caseInsensitive: true, cancellationToken: TestContext.Current.CancellationToken);
         Assert.True(sideBySide.Variant.Cer <= sideBySide.Fp32.Cer + 0.05,
             $"INT8 CER {sideBySide.Variant.Cer:P1} against FP32's {sideBySide.Fp32.Cer:P1} on the crops");
         Assert.True(sideBySide.TextAgreement >= 0.5, $"INT8 read {sideBySide.TextAgreement:P0} of the crops as FP32 did");
-    }
-
-    // The op types ONNX Runtime runs after its graph optimizations (the optimized model it writes).
-    private static List<string> FusedOpTypes(byte[] model)
-    {
-        var path = Path.Combine(Path.GetTempPath(), $"int8-{Guid.NewGuid():N}.onnx");
-        try
-        {
-            using (var sessionOptions = new SessionOptions { GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL, OptimizedModelFilePath = path })
-            using (new InferenceSession(model, sessionOptions))
-            {
-            }
-
-            return OnnxGraph.Parse(File.ReadAllBytes(path)).Nodes.Select(n => n.OpType).ToList();
-        }
-        finally
-        {
-            File.Delete(path);
-        }
     }
 }

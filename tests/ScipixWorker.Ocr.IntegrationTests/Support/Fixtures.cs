@@ -11,6 +11,17 @@ internal static class Fixtures
 
     public static string Text(params string[] parts) => File.ReadAllText(Path(parts));
 
+    /// <summary>The nine SROIE line crops in fixtures/sroie (<c>line_*.png</c>, each with its <c>.gt.txt</c>).</summary>
+    public static IReadOnlyList<string> SroieLineCrops { get; } =
+    [
+        "line_003_002", "line_111_019", "line_195_029", "line_327_068", "line_525_065", "line_003_008",
+        "line_081_003", "line_231_064", "line_549_010",
+    ];
+
+    /// <summary>The nine SROIE line crops with their ground truth.</summary>
+    public static List<ScipixWorker.Ocr.Evaluation.LabeledImage> SroieLines() =>
+        SroieLineCrops.Select(n => new ScipixWorker.Ocr.Evaluation.LabeledImage(n, Bytes("sroie", n + ".png"), Text("sroie", n + ".gt.txt"))).ToList();
+
     /// <summary>The models folder: SCIPIX_MODELS, else the nearest models/ with SHA256SUMS above the test binaries.</summary>
     public static string ModelDirectory { get; } = FindModels();
 
