@@ -32,7 +32,7 @@ public enum OutputFormat
     /// <summary>
     /// A searchable PDF: each page the image that was read, with its words as invisible text over them where they are
     /// printed (a viewer finds, selects and copies them). Stored as <c>&lt;jobId&gt;.pdf</c>, content type
-    /// <c>application/pdf</c>. Not for born-digital PDF pages (searchable already): such a job fails <c>unsupported-format</c>.
+    /// <c>application/pdf</c>. Born-digital PDF pages (searchable already) go in as the file has them.
     /// </summary>
     Pdf = 1,
 }

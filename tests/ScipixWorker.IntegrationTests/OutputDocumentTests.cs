@@ -62,7 +62,7 @@ public sealed class OutputDocumentTests
     }
 
     [Fact]
-    public async Task A_job_asking_for_a_searchable_PDF_gets_its_image_with_its_words_over_it_and_a_born_digital_one_is_refused()
+    public async Task A_job_asking_for_a_searchable_PDF_gets_its_image_with_its_words_over_it_and_a_born_digital_one_its_own_pages()
     {
         await using var worker = new WorkerUnderTest();
         await using var broker = await Broker.ConnectAsync();
@@ -94,9 +94,12 @@ public sealed class OutputDocumentTests
         Assert.Single(page.GetImages());
         Assert.Equal(Squeezed(result.Text!), string.Concat(page.Letters.Select(l => l.Value)));
 
-        var refused = broker.For([digital]).Single();
-        Assert.Equal("unsupported-format", refused.ErrorCode);
-        Assert.Contains("born-digital", refused.Body.GetProperty("message").GetString(), StringComparison.Ordinal);
+        var born = broker.For([digital]).Single();
+        Assert.True(born.Recognized, born.ToString());
+        var copy = await worker.Storage.GetBlobContainerClient(worker.ResultContainer).GetBlobClient($"{digital:D}.pdf").DownloadContentAsync(TestContext.Current.CancellationToken);
+        using var copied = UglyToad.PdfPig.PdfDocument.Open(copy.Value.Content.ToArray());
+        using var original = UglyToad.PdfPig.PdfDocument.Open(SampleImages.Bytes("born-digital.pdf"));
+        Assert.Equal(string.Concat(original.GetPage(1).Letters.Select(l => l.Value)), string.Concat(Assert.Single(copied.GetPages()).Letters.Select(l => l.Value)));
     }
 
     [Fact]

@@ -71,7 +71,7 @@ internal static class OcrCommand
                     }
                 }
 
-                // After the text: a document that cannot be made (a born-digital page as PDF) fails the file, text shown.
+                // After the text: a document that cannot be made (a page that cannot be decoded again) fails the file, text shown.
                 outputs.Write(file, bytes, document, cancellationToken);
             }
             catch (OcrException ex)

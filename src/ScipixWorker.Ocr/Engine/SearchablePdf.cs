@@ -10,6 +10,7 @@ using SixLabors.ImageSharp.Metadata;
 using SixLabors.ImageSharp.Metadata.Profiles.Exif;
 using SixLabors.ImageSharp.PixelFormats;
 using UglyToad.PdfPig;
+using UglyToad.PdfPig.Writer;
 
 namespace ScipixWorker.Ocr.Engine;
 
@@ -27,7 +28,8 @@ namespace ScipixWorker.Ocr.Engine;
 ///   (baseline), at its box's height, stretched to its box's width.</item>
 /// </list>
 /// Pages are decoded, encoded and written one at a time, so a long document takes one page's memory. A born-digital
-/// PDF page (read from its own text, <see cref="PageSource.TextLayer"/>) has no image to put under the text: refused.
+/// PDF page (read from its own text, <see cref="PageSource.TextLayer"/>) is searchable already and has no scan to put
+/// text on: it goes in as the file has it (copied by PdfPig; the document is then put together in memory).
 /// </summary>
 public static class SearchablePdf
 {
@@ -42,15 +44,49 @@ public static class SearchablePdf
     /// <param name="options">The engine's options (image limits).</param>
     /// <param name="output">Where the PDF goes.</param>
     /// <param name="cancellationToken">Stops between pages.</param>
-    /// <exception cref="OcrException">A page is born-digital (no image), or the source cannot be decoded again.</exception>
+    /// <exception cref="OcrException">The source cannot be decoded again.</exception>
     public static void Write(ReadOnlyMemory<byte> source, OcrDocument document, OcrEngineOptions options, Stream output, CancellationToken cancellationToken = default)
     {
-        if (document.Pages.FirstOrDefault(p => p.Source == PageSource.TextLayer) is { } born)
+        var scans = document.Pages.Where(p => p.Source != PageSource.TextLayer).ToList();
+        if (scans.Count == document.Pages.Count)
         {
-            throw new OcrException(OcrErrorCode.UnsupportedFormat,
-                $"Page {born.PageNumber} is a born-digital PDF page, read from its own text: it is searchable already and has no scan to put the text on.");
+            WriteScans(source, document, options, output, cancellationToken);
+            return;
         }
 
+        // A PDF with born-digital pages: those go in as the file has them (searchable already, and without a scan to put
+        // text on), the scans as made here, in the result's order. PdfPig copies each page with what it uses.
+        using var scanned = new MemoryStream();
+        if (scans.Count > 0)
+        {
+            WriteScans(source, new OcrDocument(scans), options, scanned, cancellationToken);
+        }
+
+        using var original = PdfDocument.Open(source.ToArray());
+        using var made = scans.Count > 0 ? PdfDocument.Open(scanned.ToArray()) : null;
+        using (var builder = new PdfDocumentBuilder(output, false, PdfWriterType.Default, 1.7, null))
+        {
+            var next = 1;
+            foreach (var page in document.Pages)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                if (page.Source == PageSource.TextLayer)
+                {
+                    builder.AddPage(original, page.PageNumber);
+                }
+                else
+                {
+                    builder.AddPage(made!, next++);
+                }
+            }
+
+            builder.Build();
+        }
+    }
+
+    // The PDF of pages that were read from images: each page's image with its words over it.
+    private static void WriteScans(ReadOnlyMemory<byte> source, OcrDocument document, OcrEngineOptions options, Stream output, CancellationToken cancellationToken)
+    {
         var loader = new ImageLoader(options);
         var format = loader.Identify(source).Format;
         var isPdf = format.Name == "PDF";

@@ -61,7 +61,7 @@ public sealed class SearchablePdfTests(EngineFixture fixture)
     }
 
     [Fact]
-    public void A_scanned_PDF_keeps_its_page_sizes_and_a_born_digital_page_is_refused()
+    public void A_scanned_PDF_keeps_its_page_sizes_and_a_page_range_its_pages()
     {
         var scanned = Fixtures.Bytes("pdf", "scan_two_pages_second_turned.pdf");
         var document = fixture.Engine.Recognize(scanned, OcrMode.Full, TestContext.Current.CancellationToken);
@@ -82,11 +82,32 @@ public sealed class SearchablePdfTests(EngineFixture fixture)
         var only = Assert.Single(second.GetPages());
         Assert.Equal((pdf.GetPage(2).Width, pdf.GetPage(2).Height, pdf.GetPage(2).Rotation.Value), (only.Width, only.Height, only.Rotation.Value));
         Assert.Equal(Words(document.Pages[1]), string.Concat(only.Letters.Select(l => l.Value)));
+    }
 
-        var digital = Fixtures.Bytes("pdf", "digital_report.pdf");
-        var read = fixture.Engine.Recognize(digital, OcrMode.Full, TestContext.Current.CancellationToken);
-        var refused = Assert.Throws<OcrException>(() => SearchablePdf.Write(digital, read, fixture.Options, Stream.Null, TestContext.Current.CancellationToken));
-        Assert.Equal(OcrErrorCode.UnsupportedFormat, refused.Code);
+    [Fact]
+    public void Born_digital_pages_go_in_as_the_file_has_them_beside_the_scans_made_searchable()
+    {
+        var mixed = Fixtures.Bytes("pdf", "mixed_scan_then_text.pdf");
+        var document = fixture.Engine.Recognize(mixed, OcrMode.Full, TestContext.Current.CancellationToken);
+        Assert.Equal([PageSource.Image, PageSource.TextLayer], document.Pages.Select(p => p.Source));
+        using var source = PdfDocument.Open(mixed);
+
+        using var pdf = Read(mixed, document);
+
+        Assert.Equal(2, pdf.NumberOfPages);
+        var (scan, digital) = (pdf.GetPage(1), pdf.GetPage(2));
+        Assert.Single(scan.GetImages());
+        Assert.Equal(Words(document.Pages[0]), string.Concat(scan.Letters.Select(l => l.Value)));
+        var original = source.GetPage(2);
+        Assert.Equal((original.Width, original.Height), (digital.Width, digital.Height));
+        Assert.Equal(string.Concat(original.Letters.Select(l => l.Value)), string.Concat(digital.Letters.Select(l => l.Value)));
+
+        // A file of born-digital pages only: its pages, as they are.
+        var report = Fixtures.Bytes("pdf", "digital_report.pdf");
+        using var copied = Read(report, fixture.Engine.Recognize(report, OcrMode.Full, TestContext.Current.CancellationToken));
+        using var reportSource = PdfDocument.Open(report);
+        Assert.Equal(reportSource.NumberOfPages, copied.NumberOfPages);
+        Assert.Equal(string.Concat(reportSource.GetPage(1).Letters.Select(l => l.Value)), string.Concat(copied.GetPage(1).Letters.Select(l => l.Value)));
     }
 
     private static PdfDocument Read(byte[] source, OcrDocument document)
