@@ -35,6 +35,13 @@ public enum OutputFormat
     /// <c>application/pdf</c>. Born-digital PDF pages (searchable already) go in as the file has them.
     /// </summary>
     Pdf = 1,
+
+    /// <summary>
+    /// ALTO 4.4 XML: pages, lines with their baselines and words with their boxes and confidences, the layout-and-text
+    /// format of libraries, archives and digitisation pipelines. Stored as <c>&lt;jobId&gt;.alto.xml</c>, content type
+    /// <c>application/xml</c>.
+    /// </summary>
+    Alto = 2,
 }
 
 /// <summary>How much detail a <see cref="DocumentRecognized"/> carries per page. Serialized as a camelCase string.</summary>

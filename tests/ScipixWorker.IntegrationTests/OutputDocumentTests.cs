@@ -5,7 +5,7 @@ using ScipixWorker.IntegrationTests.Support;
 namespace ScipixWorker.IntegrationTests;
 
 /// <summary>
-/// <c>options.outputs</c>: the worker writes the result as hOCR or as a searchable PDF into its result container before it
+/// <c>options.outputs</c>: the worker writes the result as a searchable PDF, hOCR or ALTO into its result container before it
 /// publishes the result, which names the blobs. Plain JSON jobs, as any producer sends them; real RabbitMQ and Azurite.
 /// </summary>
 public sealed class OutputDocumentTests
@@ -62,7 +62,7 @@ public sealed class OutputDocumentTests
     }
 
     [Fact]
-    public async Task A_job_asking_for_a_searchable_PDF_gets_its_image_with_its_words_over_it_and_a_born_digital_one_its_own_pages()
+    public async Task A_job_asking_for_a_searchable_PDF_and_ALTO_gets_its_image_with_its_words_over_it_and_a_born_digital_one_its_own_pages()
     {
         await using var worker = new WorkerUnderTest();
         await using var broker = await Broker.ConnectAsync();
@@ -75,14 +75,14 @@ public sealed class OutputDocumentTests
         {
             await broker.PublishRawAsync(
                 worker.QueueName,
-                $$$"""{"jobId":"{{{jobId}}}","image":{"container":"{{{worker.Container}}}","blobName":"{{{file}}}"},"options":{"outputs":["pdf","hocr"]}}""");
+                $$$"""{"jobId":"{{{jobId}}}","image":{"container":"{{{worker.Container}}}","blobName":"{{{file}}}"},"options":{"outputs":["pdf","hocr","alto"]}}""");
         }
 
         await broker.WaitForResultsAsync([scan, digital]);
         var result = broker.For([scan]).Single();
         Assert.True(result.Recognized, result.ToString());
         var outputs = result.Body.GetProperty("outputs").EnumerateArray().ToList();
-        Assert.Equal(["pdf", "hocr"], outputs.Select(o => o.GetProperty("format").GetString()));
+        Assert.Equal(["pdf", "hocr", "alto"], outputs.Select(o => o.GetProperty("format").GetString()));
         var location = outputs[0].GetProperty("location");
         Assert.Equal((worker.ResultContainer, $"{scan:D}.pdf"), (location.GetProperty("container").GetString(), location.GetProperty("blobName").GetString()));
         var blob = await worker.Storage.GetBlobContainerClient(worker.ResultContainer).GetBlobClient($"{scan:D}.pdf").DownloadContentAsync(TestContext.Current.CancellationToken);
@@ -93,6 +93,18 @@ public sealed class OutputDocumentTests
         var page = Assert.Single(pdf.GetPages());
         Assert.Single(page.GetImages());
         Assert.Equal(Squeezed(result.Text!), string.Concat(page.Letters.Select(l => l.Value)));
+
+        // ALTO: every word of the result's text as a String, in order.
+        var altoLocation = outputs[2].GetProperty("location");
+        Assert.Equal($"{scan:D}.alto.xml", altoLocation.GetProperty("blobName").GetString());
+        var altoBlob = await worker.Storage.GetBlobContainerClient(worker.ResultContainer).GetBlobClient($"{scan:D}.alto.xml").DownloadContentAsync(TestContext.Current.CancellationToken);
+        Assert.Equal("application/xml; charset=utf-8", altoBlob.Value.Details.ContentType);
+        using (var altoStream = altoBlob.Value.Content.ToStream())
+        {
+            XNamespace alto = "http://www.loc.gov/standards/alto/ns-v4#";
+            var strings = XDocument.Load(altoStream).Descendants(alto + "String").Select(e => (string?)e.Attribute("CONTENT"));
+            Assert.Equal(Squeezed(result.Text!), string.Concat(strings));
+        }
 
         var born = broker.For([digital]).Single();
         Assert.True(born.Recognized, born.ToString());

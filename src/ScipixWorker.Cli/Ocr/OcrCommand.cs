@@ -16,8 +16,9 @@ internal static class OcrCommand
         var lines = new Option<bool>("--lines") { Description = "Each image is a single text line: skip detection" };
         var hocr = new Option<string?>("--hocr") { Description = "Also write each file's result as hOCR into this folder (<file name>.hocr)" };
         var pdf = new Option<string?>("--pdf") { Description = "Also write each file as a searchable PDF into this folder (<file name>.pdf): its pages with the words as invisible text over them" };
+        var alto = new Option<string?>("--alto") { Description = "Also write each file's result as ALTO 4.4 XML into this folder (<file name>.alto.xml)" };
         var settings = new EngineSettings();
-        var command = new Command("ocr", "Recognize text in images (in-process; no broker or storage needed)") { paths, json, lines, hocr, pdf };
+        var command = new Command("ocr", "Recognize text in images (in-process; no broker or storage needed)") { paths, json, lines, hocr, pdf, alto };
         settings.AddTo(command);
         command.SetAction((parse, cancellationToken) =>
         {
@@ -32,7 +33,7 @@ internal static class OcrCommand
             using var engine = new OcrEngine(options, StderrLogger<OcrEngine>.Instance);
             engine.WarmUp(cancellationToken);
             var mode = parse.GetValue(lines) ? OcrMode.SingleLine : OcrMode.Full;
-            var outputs = new Outputs(parse.GetValue(hocr), parse.GetValue(pdf), options);
+            var outputs = new Outputs(parse.GetValue(hocr), parse.GetValue(pdf), parse.GetValue(alto), options);
             return Task.FromResult(Run(engine, files, mode, parse.GetValue(json), outputs, cancellationToken));
         });
         return command;
@@ -152,17 +153,18 @@ internal static class OcrCommand
         return files;
     }
 
-    // The documents written beside the text (--hocr, --pdf), each into its folder as <file name>.<format>.
+    // The documents written beside the text (--hocr, --pdf, --alto), each into its folder as <file name>.<format>.
     private sealed class Outputs
     {
         private readonly string? _hocr;
         private readonly string? _pdf;
+        private readonly string? _alto;
         private readonly OcrEngineOptions _options;
 
-        public Outputs(string? hocr, string? pdf, OcrEngineOptions options)
+        public Outputs(string? hocr, string? pdf, string? alto, OcrEngineOptions options)
         {
-            (_hocr, _pdf, _options) = (hocr, pdf, options);
-            foreach (var folder in new[] { hocr, pdf }.OfType<string>())
+            (_hocr, _pdf, _alto, _options) = (hocr, pdf, alto, options);
+            foreach (var folder in new[] { hocr, pdf, alto }.OfType<string>())
             {
                 Directory.CreateDirectory(folder);
             }
@@ -174,6 +176,11 @@ internal static class OcrCommand
             if (_hocr is not null)
             {
                 File.WriteAllBytes(Path.Combine(_hocr, name + ".hocr"), HocrWriter.Write(document, name));
+            }
+
+            if (_alto is not null)
+            {
+                File.WriteAllBytes(Path.Combine(_alto, name + ".alto.xml"), AltoWriter.Write(document, name));
             }
 
             if (_pdf is not null)

@@ -31,10 +31,11 @@ public static class SubmitCommand
         var lastPage = new Option<int?>("--last-page") { Description = "The last page to read, 1-based and inclusive" };
         var hocr = new Option<bool>("--hocr") { Description = "Ask the worker for each result as hOCR too (written to its result container; the blob is named in the result)" };
         var pdf = new Option<bool>("--pdf") { Description = "Ask the worker for each result as a searchable PDF too (written to its result container; the blob is named in the result)" };
+        var alto = new Option<bool>("--alto") { Description = "Ask the worker for each result as ALTO XML too (written to its result container; the blob is named in the result)" };
         var pagesPerJob = new Option<int?>("--pages-per-job") { Description = "Send a multi-page file as several jobs of this many pages each (counted here), which several replicas read at once" };
         var command = new Command("submit", "Queue images for the ScipixWorker (upload, send RecognizeDocument) and optionally wait for the results")
         {
-            files, wait, json, recognitionOnly, detail, container, timeout, firstPage, lastPage, pagesPerJob, hocr, pdf,
+            files, wait, json, recognitionOnly, detail, container, timeout, firstPage, lastPage, pagesPerJob, hocr, pdf, alto,
         };
         command.SetAction((parse, cancellationToken) => RunAsync(
             new Request(
@@ -42,7 +43,7 @@ public static class SubmitCommand
                 parse.GetValue(wait),
                 parse.GetValue(json),
                 new RecognitionOptions(parse.GetValue(recognitionOnly), parse.GetValue(detail), parse.GetValue(firstPage), parse.GetValue(lastPage),
-                    Outputs(parse.GetValue(hocr), parse.GetValue(pdf))),
+                    Outputs(parse.GetValue(hocr), parse.GetValue(pdf), parse.GetValue(alto))),
                 parse.GetValue(container),
                 TimeSpan.FromSeconds(Math.Max(1, parse.GetValue(timeout))),
                 parse.GetValue(pagesPerJob)),
@@ -189,8 +190,8 @@ public static class SubmitCommand
             : result is { PageCount: { } only, Pages: [var one] } && only > 1 ? $", page {one.PageNumber} of {only}" : string.Empty;
 
     // The documents to ask for: null for none.
-    private static OutputFormat[]? Outputs(bool hocr, bool pdf) =>
-        hocr || pdf ? [.. new[] { (hocr, OutputFormat.Hocr), (pdf, OutputFormat.Pdf) }.Where(o => o.Item1).Select(o => o.Item2)] : null;
+    private static OutputFormat[]? Outputs(bool hocr, bool pdf, bool alto) =>
+        hocr || pdf || alto ? [.. new[] { (hocr, OutputFormat.Hocr), (pdf, OutputFormat.Pdf), (alto, OutputFormat.Alto) }.Where(o => o.Item1).Select(o => o.Item2)] : null;
 
     // The documents written beside a result, one line each.
     private static string Outputs(DocumentRecognized result) =>

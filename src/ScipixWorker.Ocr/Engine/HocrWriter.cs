@@ -153,8 +153,8 @@ public static class HocrWriter
 
     private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
 
-    // XML 1.0 cannot carry control characters (but tab, line feed, carriage return) or lone surrogates.
-    private static string Clean(string text)
+    /// <summary>The text with what XML 1.0 cannot carry (control characters but tab, line feed and carriage return; lone surrogates) as U+FFFD.</summary>
+    internal static string Clean(string text)
     {
         if (text.All(XmlConvert.IsXmlChar))
         {

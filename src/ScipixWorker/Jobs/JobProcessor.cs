@@ -264,11 +264,15 @@ internal sealed class JobProcessor(
             {
                 OutputFormat.Hocr => ($"{job.JobId:D}.hocr", "text/html; charset=utf-8"),
                 OutputFormat.Pdf => ($"{job.JobId:D}.pdf", SearchablePdf.ContentType),
+                OutputFormat.Alto => ($"{job.JobId:D}.alto.xml", "application/xml; charset=utf-8"),
                 _ => throw new ArgumentOutOfRangeException(nameof(job), format, "Not an output format."),
             };
-            await using Stream content = format == OutputFormat.Hocr
-                ? new MemoryStream(HocrWriter.Write(document, $"{image.Container}/{image.Name}"))
-                : TemporaryFile();
+            await using Stream content = format switch
+            {
+                OutputFormat.Hocr => new MemoryStream(HocrWriter.Write(document, $"{image.Container}/{image.Name}")),
+                OutputFormat.Alto => new MemoryStream(AltoWriter.Write(document, $"{image.Container}/{image.Name}")),
+                _ => TemporaryFile(),
+            };
             if (format == OutputFormat.Pdf)
             {
                 SearchablePdf.Write(source, document, ocrOptions.Value, content, cancellationToken);
