@@ -19,8 +19,8 @@ namespace ScipixWorker.Ocr.Engine;
 /// (render mode 3) on its box, so that a viewer finds, selects and copies the words where they are printed, and any
 /// PDF text extractor reads them. As OCRmyPDF and Tesseract's PDF renderer make them.
 /// <list type="bullet">
-/// <item>The image: a JPEG file's own bytes where it can go in as it is (one page, RGB or grey, no EXIF turn); otherwise
-///   the decoded page re-encoded as JPEG (quality 90).</item>
+/// <item>The image: a JPEG file's own bytes where it can go in as it is (one page, RGB or grey), drawn turned as its EXIF
+///   orientation says; otherwise the decoded page re-encoded as JPEG (quality 90).</item>
 /// <item>The page's size: a PDF source's page size; an image's from its resolution (DPI) where it has a plausible one
 ///   (50 to 2,400), else 72 DPI (a pixel a point). A page read turned is shown upright (<c>/Rotate</c>).</item>
 /// <item>The text: Type 3 fonts whose glyphs draw nothing, each code mapped to its character by a ToUnicode CMap (any
@@ -91,7 +91,7 @@ public static class SearchablePdf
         var format = loader.Identify(source).Format;
         var isPdf = format.Name == "PDF";
         var pageSizes = isPdf ? PdfPageSizes(source) : null;
-        var (dpi, passThrough) = isPdf ? (72.0, false) : ImageFacts(source, format.Name);
+        var (dpi, passThrough, orientation) = isPdf ? (72.0, false, 1) : ImageFacts(source, format.Name);
 
         var pdf = new PdfObjectWriter(output);
         pdf.Begin();
@@ -109,9 +109,13 @@ public static class SearchablePdf
                 var index = page.PageNumber - 1;
                 var scale = pageSizes is not null && index < pageSizes.Count ? Fit(pageSizes[index], page.Width, page.Height) : 72.0 / dpi;
                 byte[] jpeg;
-                if (passThrough && document.Pages.Count == 1 && JpegSize(source.Span) == (page.Width, page.Height))
+                var turn = 1;
+                if (passThrough && document.Pages.Count == 1 && JpegSize(source.Span) is { } stored
+                    && (orientation < 5 ? stored : (stored.Height, stored.Width)) == (page.Width, page.Height))
                 {
+                    // The file's own bytes, drawn turned as its EXIF orientation says (the reading used the turned image).
                     jpeg = source.ToArray();
+                    turn = orientation;
                 }
                 else
                 {
@@ -127,7 +131,7 @@ public static class SearchablePdf
                     }
                 }
 
-                kids.Add(WritePage(pdf, pages, fonts, page, jpeg, scale));
+                kids.Add(WritePage(pdf, pages, fonts, page, jpeg, scale, turn));
             }
         }
         finally
@@ -163,7 +167,7 @@ public static class SearchablePdf
         return height < 0.1f ? null : (u.X, u.Y, -u.Y, u.X, left.X, left.Y, length, height);
     }
 
-    private static int WritePage(PdfObjectWriter pdf, int parent, InvisibleFonts fonts, OcrPage page, byte[] jpeg, double scale)
+    private static int WritePage(PdfObjectWriter pdf, int parent, InvisibleFonts fonts, OcrPage page, byte[] jpeg, double scale, int orientation)
     {
         var (width, height) = (page.Width * scale, page.Height * scale);
         var (components, jpegWidth, jpegHeight) = JpegFrame(jpeg);
@@ -172,7 +176,8 @@ public static class SearchablePdf
             $"/Type /XObject /Subtype /Image /Width {jpegWidth} /Height {jpegHeight} /ColorSpace {(components == 1 ? "/DeviceGray" : "/DeviceRGB")} /BitsPerComponent 8 /Filter /DCTDecode"), jpeg);
 
         var content = new StringBuilder();
-        content.Append(Invariant($"q {Number(width)} 0 0 {Number(height)} 0 0 cm /Im0 Do Q\nBT 3 Tr\n"));
+        var drawn = ImageMatrix(orientation, width, height);
+        content.Append(Invariant($"q {Number(drawn.A)} {Number(drawn.B)} {Number(drawn.C)} {Number(drawn.D)} {Number(drawn.E)} {Number(drawn.F)} cm /Im0 Do Q\nBT 3 Tr\n"));
         var used = new SortedSet<int>();
         foreach (var line in page.Lines)
         {
@@ -217,6 +222,39 @@ public static class SearchablePdf
         return number;
     }
 
+    /// <summary>
+    /// The matrix that draws an image stored with EXIF <paramref name="orientation"/> (1-8) upright over a page of
+    /// <paramref name="width"/> x <paramref name="height"/> points, as the reading saw it (ImageSharp's AutoOrient): the
+    /// image's unit square (x to the right along its stored rows, y up from its last row) onto the page.
+    /// </summary>
+    internal static (double A, double B, double C, double D, double E, double F) ImageMatrix(int orientation, double width, double height)
+    {
+        // A point of the unit square, (s, t), is the stored pixel (u, v) = (s, 1 - t) in fractions of the stored image
+        // (v down); the orientation turns it to the upright fraction (x, y) (y down); the page point is (x W, (1 - y) H).
+        (double X, double Y) Upright(double u, double v) => orientation switch
+        {
+            2 => (1 - u, v),
+            3 => (1 - u, 1 - v),
+            4 => (u, 1 - v),
+            5 => (v, u),
+            6 => (1 - v, u),
+            7 => (1 - v, 1 - u),
+            8 => (v, 1 - u),
+            _ => (u, v),
+        };
+
+        (double, double) Page(double s, double t)
+        {
+            var (x, y) = Upright(s, 1 - t);
+            return (x * width, (1 - y) * height);
+        }
+
+        var (e, f) = Page(0, 0);
+        var (ax, ay) = Page(1, 0);
+        var (cx, cy) = Page(0, 1);
+        return (ax - e, ay - f, cx - e, cy - f, e, f);
+    }
+
     private static byte[] Jpeg(RgbBuffer raster)
     {
         using var image = Image.LoadPixelData<Rgb24>(raster.Data, raster.Width, raster.Height);
@@ -225,14 +263,14 @@ public static class SearchablePdf
         return encoded.ToArray();
     }
 
-    // An image's resolution (dots per inch; 72 where it has none or an implausible one), and whether it is a JPEG that can
-    // go into the PDF as it is: grey or colour (1 or 3 components) and no EXIF turn (the reading used the turned image).
-    private static (double Dpi, bool PassThrough) ImageFacts(ReadOnlyMemory<byte> source, string format)
+    // An image's resolution (dots per inch; 72 where it has none or an implausible one), whether it is a JPEG that can go
+    // into the PDF as it is (grey or colour: 1 or 3 components), and its EXIF orientation (1-8; 1 where it has none).
+    private static (double Dpi, bool PassThrough, int Orientation) ImageFacts(ReadOnlyMemory<byte> source, string format)
     {
         var info = Image.Identify(source.ToArray());
         var dpi = info?.Metadata is { } metadata ? Dpi(metadata) : 72;
-        var turned = info?.Metadata.ExifProfile?.GetValue(ExifTag.Orientation) is { } orientation && orientation.Value > 1;
-        return (dpi, format == "JPEG" && !turned && JpegFrame(source.Span).Components is 1 or 3);
+        var orientation = info?.Metadata.ExifProfile?.GetValue(ExifTag.Orientation) is { } tag && tag.Value is >= 1 and <= 8 ? tag.Value : 1;
+        return (dpi, format == "JPEG" && JpegFrame(source.Span).Components is 1 or 3, orientation);
     }
 
     private static double Dpi(ImageMetadata metadata)

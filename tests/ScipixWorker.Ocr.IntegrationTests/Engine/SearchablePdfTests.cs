@@ -46,6 +46,38 @@ public sealed class SearchablePdfTests(EngineFixture fixture)
     }
 
     [Fact]
+    public void A_JPEG_turned_by_its_EXIF_orientation_goes_in_as_it_is_and_shows_as_it_was_read()
+    {
+        // The receipt stored turned a quarter anticlockwise, with orientation 6 ("turn 90 degrees clockwise to show"): read upright.
+        using var image = Image.Load(Fixtures.Bytes("sroie", "receipt_000.jpg"));
+        image.Mutate(x => x.Rotate(RotateMode.Rotate270));
+        image.Metadata.ExifProfile = new SixLabors.ImageSharp.Metadata.Profiles.Exif.ExifProfile();
+        image.Metadata.ExifProfile.SetValue(SixLabors.ImageSharp.Metadata.Profiles.Exif.ExifTag.Orientation, (ushort)6);
+        using var encoded = new MemoryStream();
+        image.SaveAsJpeg(encoded);
+        var jpeg = encoded.ToArray();
+        var document = fixture.Engine.Recognize(jpeg, OcrMode.Full, TestContext.Current.CancellationToken);
+        Assert.Equal((0, 463, 1013), (document.Pages[0].Rotation, document.Pages[0].Width, document.Pages[0].Height));
+
+        using var pdf = Read(jpeg, document);
+
+        var page = Assert.Single(pdf.GetPages());
+        var drawn = Assert.Single(page.GetImages());
+        Assert.Equal(jpeg, drawn.RawBytes.ToArray());
+        Assert.Equal((1013, 463), (drawn.WidthInSamples, drawn.HeightInSamples)); // stored sideways,
+        // Drawn turned over the whole page, the stored top-left corner at the page's top right (EXIF 6).
+        var box = drawn.BoundingBox;
+        var corners = new[] { box.TopLeft, box.TopRight, box.BottomLeft, box.BottomRight };
+        Assert.Equal(0, corners.Min(p => p.X), 0.1);
+        Assert.Equal(page.Width, corners.Max(p => p.X), 0.1);
+        Assert.Equal(0, corners.Min(p => p.Y), 0.1);
+        Assert.Equal(page.Height, corners.Max(p => p.Y), 0.1);
+        Assert.Equal(page.Width, box.TopLeft.X, 0.1);
+        Assert.Equal(page.Height, box.TopLeft.Y, 0.1);
+        Assert.Equal(Words(document.Pages[0]), string.Concat(page.Letters.Select(l => l.Value)));
+    }
+
+    [Fact]
     public void A_page_read_upside_down_is_shown_upright_and_its_words_read_in_order()
     {
         var png = ImageEdits.Png(Fixtures.Bytes("sroie", "receipt_000.jpg"), x => x.Rotate(180));

@@ -46,6 +46,27 @@ public sealed class SearchablePdfTests
         Assert.Null(SearchablePdf.WordPlacement(Quad.FromRectangle(5, 5, 0, 10), 1, 100));
     }
 
+    [Theory]
+    // Where EXIF says the stored image's first row and column show (its top-left corner), and its top-right corner.
+    [InlineData(1, "top-left", "top-right")]
+    [InlineData(2, "top-right", "top-left")]
+    [InlineData(3, "bottom-right", "bottom-left")]
+    [InlineData(4, "bottom-left", "bottom-right")]
+    [InlineData(5, "top-left", "bottom-left")]
+    [InlineData(6, "top-right", "bottom-right")]
+    [InlineData(7, "bottom-right", "top-right")]
+    [InlineData(8, "bottom-left", "top-left")]
+    public void A_JPEG_with_an_EXIF_orientation_is_drawn_as_that_orientation_shows_it(int orientation, string storedTopLeft, string storedTopRight)
+    {
+        var m = SearchablePdf.ImageMatrix(orientation, 200, 100);
+        (double, double) Draw(double s, double t) => ((m.A * s) + (m.C * t) + m.E, (m.B * s) + (m.D * t) + m.F);
+        var corners = new Dictionary<string, (double, double)> { ["top-left"] = (0, 100), ["top-right"] = (200, 100), ["bottom-left"] = (0, 0), ["bottom-right"] = (200, 0) };
+
+        // The image's unit square: (0, 1) is its stored top-left corner, (1, 1) its stored top-right one.
+        Assert.Equal(corners[storedTopLeft], Draw(0, 1));
+        Assert.Equal(corners[storedTopRight], Draw(1, 1));
+    }
+
     [Fact]
     public void A_JPEG_s_frame_header_gives_its_components_and_size()
     {
