@@ -10,6 +10,7 @@ using SixLabors.ImageSharp.Metadata;
 using SixLabors.ImageSharp.Metadata.Profiles.Exif;
 using SixLabors.ImageSharp.PixelFormats;
 using UglyToad.PdfPig;
+using UglyToad.PdfPig.Tokens;
 using UglyToad.PdfPig.Writer;
 
 namespace ScipixWorker.Ocr.Engine;
@@ -20,7 +21,8 @@ namespace ScipixWorker.Ocr.Engine;
 /// PDF text extractor reads them. As OCRmyPDF and Tesseract's PDF renderer make them.
 /// <list type="bullet">
 /// <item>The image: a JPEG file's own bytes where it can go in as it is (one page, RGB or grey), drawn turned as its EXIF
-///   orientation says; otherwise the decoded page re-encoded as JPEG (quality 90).</item>
+///   orientation says, and a scanned PDF page's JPEG as the file stores it (one upright JPEG the size of the scan, as
+///   scanners write them); otherwise the decoded page re-encoded as JPEG (quality 90).</item>
 /// <item>The page's size: a PDF source's page size; an image's from its resolution (DPI) where it has a plausible one
 ///   (50 to 2,400), else 72 DPI (a pixel a point). A page read turned is shown upright (<c>/Rotate</c>).</item>
 /// <item>The text: Type 3 fonts whose glyphs draw nothing, each code mapped to its character by a ToUnicode CMap (any
@@ -90,7 +92,7 @@ public static class SearchablePdf
         var loader = new ImageLoader(options);
         var format = loader.Identify(source).Format;
         var isPdf = format.Name == "PDF";
-        var pageSizes = isPdf ? PdfPageSizes(source) : null;
+        using var sourcePdf = isPdf ? PdfDocument.Open(source.ToArray()) : null;
         var (dpi, passThrough, orientation) = isPdf ? (72.0, false, 1) : ImageFacts(source, format.Name);
 
         var pdf = new PdfObjectWriter(output);
@@ -107,17 +109,20 @@ public static class SearchablePdf
             {
                 cancellationToken.ThrowIfCancellationRequested();
                 var index = page.PageNumber - 1;
-                var scale = pageSizes is not null && index < pageSizes.Count ? Fit(pageSizes[index], page.Width, page.Height) : 72.0 / dpi;
-                byte[] jpeg;
+                var shown = sourcePdf is not null && page.PageNumber <= sourcePdf.NumberOfPages ? sourcePdf.GetPage(page.PageNumber) : null;
+                var scale = shown is not null ? Fit((shown.Width, shown.Height), page.Width, page.Height) : 72.0 / dpi;
+                // A scanner's PDF: the page's one JPEG, as the file stores it.
+                var jpeg = shown is not null ? StoredJpeg(shown, page.Width, page.Height) : null;
                 var turn = 1;
-                if (passThrough && document.Pages.Count == 1 && JpegSize(source.Span) is { } stored
+                if (jpeg is null && passThrough && document.Pages.Count == 1 && JpegSize(source.Span) is { } stored
                     && (orientation < 5 ? stored : (stored.Height, stored.Width)) == (page.Width, page.Height))
                 {
                     // The file's own bytes, drawn turned as its EXIF orientation says (the reading used the turned image).
                     jpeg = source.ToArray();
                     turn = orientation;
                 }
-                else
+
+                if (jpeg is null)
                 {
                     decoded ??= loader.Load(source);
                     var raster = decoded.Page(index);
@@ -285,11 +290,24 @@ public static class SearchablePdf
         return dpi is >= 50 and <= 2400 ? dpi : 72;
     }
 
-    // A PDF's page sizes in points, as shown (PdfPig's width and height).
-    private static List<(double Width, double Height)> PdfPageSizes(ReadOnlyMemory<byte> source)
+    // A scanned PDF page's scan as the file stores it, where the page is one JPEG the size of the scan read, drawn upright
+    // (what scanners write): its bytes go into the new PDF as they are. Null for anything else (the page is re-encoded):
+    // a page shown turned, several images, another filter, a Decode array, other than 8-bit grey or colour.
+    private static byte[]? StoredJpeg(UglyToad.PdfPig.Content.Page page, int width, int height)
     {
-        using var document = PdfDocument.Open(source.ToArray());
-        return Enumerable.Range(1, document.NumberOfPages).Select(n => document.GetPage(n)).Select(p => (p.Width, p.Height)).ToList();
+        if (page.Rotation.Value != 0 || page.GetImages().ToList() is not [var image]
+            || !image.ImageDictionary.TryGet(NameToken.Filter, out var filter)
+            || filter is not (NameToken { Data: "DCTDecode" } or ArrayToken { Data: [NameToken { Data: "DCTDecode" }] })
+            || image.ImageDictionary.ContainsKey(NameToken.Decode))
+        {
+            return null;
+        }
+
+        var box = image.BoundingBox;
+        var upright = Math.Abs(box.TopLeft.X - box.BottomLeft.X) < 0.01 && Math.Abs(box.TopLeft.Y - box.TopRight.Y) < 0.01
+            && box.TopRight.X > box.TopLeft.X && box.TopLeft.Y > box.BottomLeft.Y;
+        var bytes = image.RawBytes.ToArray();
+        return upright && JpegFrame(bytes) is { Components: 1 or 3 } frame && (frame.Width, frame.Height) == (width, height) ? bytes : null;
     }
 
     // Points a pixel that fit the scan onto its PDF page (either way round: a page may be shown turned).

@@ -78,6 +78,21 @@ public sealed class SearchablePdfTests(EngineFixture fixture)
     }
 
     [Fact]
+    public void A_scanner_s_PDF_page_keeps_its_JPEG_as_the_file_stores_it()
+    {
+        var scanned = Fixtures.Bytes("pdf", "scan_receipt_000.pdf");
+        var document = fixture.Engine.Recognize(scanned, OcrMode.Full, TestContext.Current.CancellationToken);
+        using var source = PdfDocument.Open(scanned);
+
+        using var pdf = Read(scanned, document);
+
+        var page = Assert.Single(pdf.GetPages());
+        Assert.Equal(Assert.Single(source.GetPage(1).GetImages()).RawBytes.ToArray(), Assert.Single(page.GetImages()).RawBytes.ToArray());
+        Assert.Equal((source.GetPage(1).Width, source.GetPage(1).Height), (page.Width, page.Height));
+        Assert.Equal(Words(document.Pages[0]), string.Concat(page.Letters.Select(l => l.Value)));
+    }
+
+    [Fact]
     public void A_page_read_upside_down_is_shown_upright_and_its_words_read_in_order()
     {
         var png = ImageEdits.Png(Fixtures.Bytes("sroie", "receipt_000.jpg"), x => x.Rotate(180));
