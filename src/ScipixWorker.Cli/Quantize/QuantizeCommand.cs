@@ -40,21 +40,23 @@ internal static class QuantizeCommand
             var basePath = options.Resolve(options.RecognizerModel);
             var target = parse.GetValue(output) ?? ModelPrecisionNames.VariantFileName(basePath, ModelPrecision.Int8);
             var started = Stopwatch.GetTimestamp();
+            var setName = Path.GetFileName(parse.GetRequiredValue(set).TrimEnd('/'));
+            var kept = parse.GetValue(percentile);
+            var method = kept is { } p ? $"percentile {p.ToString(CultureInfo.InvariantCulture)}" : "minmax";
 
             var items = Manifest.Read(parse.GetRequiredValue(set), null);
             var chosen = items.Where((_, i) => i % 5 is 0 or 2).Take(parse.GetValue(count)).ToList();
             var lines = OrtCeiling.Decode(chosen.Select(i => (ReadOnlyMemory<byte>)File.ReadAllBytes(i.ImagePath)));
 
             var (model, report) = Int8Quantizer.QuantizeRecognizer(
-                File.ReadAllBytes(basePath), lines, options.RecognizerMinWidth, parse.GetValue(batch), parse.GetValue(percentile), quantization);
+                File.ReadAllBytes(basePath), lines, options.RecognizerMinWidth, parse.GetValue(batch), kept, quantization);
             lines.ForEach(l => l.Release());
             File.WriteAllBytes(target, model);
             var sha = VariantCatalog.Sha256Of(target);
             var integer = Int8Quantizer.OpTypesAsRun(model).Count(o => o == "QLinearConv");
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"{Path.GetFileName(target)}: {report.Quantized} convolutions in INT8 ({report.Kept} kept in FP32, {report.Values} activations quantized; ONNX Runtime runs {integer} QLinearConv), " +
-                $"calibrated on {chosen.Count} lines of {Path.GetFileName(parse.GetRequiredValue(set).TrimEnd('/'))} " +
-                $"({(parse.GetValue(percentile) is { } p ? $"percentile {p}" : "min-max")}, {quantization.WeightMax * 2 + 1} weight levels); " +
+                $"calibrated on {chosen.Count} lines of {setName} ({method}, {quantization.WeightMax * 2 + 1} weight levels); " +
                 $"{model.Length / 1e6:F1} MB, sha256 {sha}, {Stopwatch.GetElapsedTime(started).TotalSeconds:F0} s"));
 
             if (parse.GetValue(record))
@@ -68,7 +70,7 @@ internal static class QuantizeCommand
                     ["tool"] = $"ScipixWorker Int8Quantizer, ONNX Runtime {Microsoft.ML.OnnxRuntime.OrtEnv.Instance().GetVersionString()}",
                     ["config"] = new JsonObject
                     {
-                        ["method"] = parse.GetValue(percentile) is { } pc ? $"percentile {pc.ToString(CultureInfo.InvariantCulture)}" : "minmax",
+                        ["method"] = method,
                         ["weights"] = $"int8 symmetric per channel, |q| <= {quantization.WeightMax}",
                         ["activations"] = "uint8 asymmetric per tensor",
                         ["ops"] = "Conv only (QDQ, com.microsoft); everything else FP32",
@@ -79,7 +81,7 @@ internal static class QuantizeCommand
                     },
                     ["calibration"] = new JsonObject
                     {
-                        ["set"] = Path.GetFileName(parse.GetRequiredValue(set).TrimEnd('/')),
+                        ["set"] = setName,
                         ["items"] = chosen.Count,
                         ["rule"] = "manifest order, index % 5 in {0, 2}",
                         ["batch"] = parse.GetValue(batch),

@@ -103,7 +103,7 @@ public static class AltoWriter
         xml.WriteAttributeString("ID", $"line_{id}");
         Box(xml, line.Box.MinX, line.Box.MinY, line.Box.MaxX, line.Box.MaxY);
         xml.WriteAttributeString("BASELINE", Points([line.Box.BottomLeft, line.Box.BottomRight]));
-        IReadOnlyList<RecognizedWord> words = line.Words.Count > 0 ? line.Words : [new RecognizedWord(line.Text, line.Confidence, line.Box)];
+        var words = line.WordsOrWhole;
         for (var w = 0; w < words.Count; w++)
         {
             var word = words[w];

@@ -99,7 +99,7 @@ public static class HocrWriter
             xml.WriteAttributeString("class", "ocr_line");
             xml.WriteAttributeString("id", $"line_{lineId}");
             xml.WriteAttributeString("title", Invariant($"{Bbox(line.Box)}; {Direction(line.Box)}; x_wconf {Percent(line.Confidence)}"));
-            IReadOnlyList<RecognizedWord> words = line.Words.Count > 0 ? line.Words : [new RecognizedWord(line.Text, line.Confidence, line.Box)];
+            var words = line.WordsOrWhole;
             for (var w = 0; w < words.Count; w++)
             {
                 xml.WriteStartElement("span");

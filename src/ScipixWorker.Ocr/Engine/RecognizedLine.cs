@@ -22,6 +22,12 @@ public readonly record struct RecognizedLine(string Text, float Confidence, Quad
         init => _words = value;
     }
 
+    /// <summary>
+    /// <see cref="Words"/>, or the line as one word where it has none (a line built without them): what the documents made
+    /// from a result (hOCR, ALTO, the searchable PDF) write word by word.
+    /// </summary>
+    internal IReadOnlyList<RecognizedWord> WordsOrWhole => Words.Count > 0 ? Words : [new RecognizedWord(Text, Confidence, Box)];
+
     /// <summary>A recognizer's reading of the crop of <paramref name="box"/>, its words placed along the box.</summary>
     internal static RecognizedLine From(LineReading reading, Quad box) =>
         new(reading.Text, reading.Confidence, box)

@@ -49,22 +49,24 @@ public static class SearchablePdf
     /// <exception cref="OcrException">The source cannot be decoded again.</exception>
     public static void Write(ReadOnlyMemory<byte> source, OcrDocument document, OcrEngineOptions options, Stream output, CancellationToken cancellationToken = default)
     {
+        // A PDF source is opened once: for its page sizes and scans, and for the born-digital pages copied as they are.
+        using var sourcePdf = ImageLoader.IsPdf(source.Span) ? PdfDocument.Open(source.ToArray()) : null;
         var scans = document.Pages.Where(p => p.Source != PageSource.TextLayer).ToList();
         if (scans.Count == document.Pages.Count)
         {
-            WriteScans(source, document, options, output, cancellationToken);
+            WriteScans(source, sourcePdf, document, options, output, cancellationToken);
             return;
         }
 
         // A PDF with born-digital pages: those go in as the file has them (searchable already, and without a scan to put
         // text on), the scans as made here, in the result's order. PdfPig copies each page with what it uses.
+        var original = sourcePdf ?? throw new InvalidOperationException("A page read from a text layer, but the source is no PDF.");
         using var scanned = new MemoryStream();
         if (scans.Count > 0)
         {
-            WriteScans(source, new OcrDocument(scans), options, scanned, cancellationToken);
+            WriteScans(source, original, new OcrDocument(scans), options, scanned, cancellationToken);
         }
 
-        using var original = PdfDocument.Open(source.ToArray());
         using var made = scans.Count > 0 ? PdfDocument.Open(scanned.ToArray()) : null;
         using (var builder = new PdfDocumentBuilder(output, false, PdfWriterType.Default, 1.7, null))
         {
@@ -86,15 +88,13 @@ public static class SearchablePdf
         }
     }
 
-    // The PDF of pages that were read from images: each page's image with its words over it.
-    private static void WriteScans(ReadOnlyMemory<byte> source, OcrDocument document, OcrEngineOptions options, Stream output, CancellationToken cancellationToken)
+    // The PDF of pages that were read from images: each page's image with its words over it. sourcePdf: the source, where
+    // it is a PDF.
+    private static void WriteScans(
+        ReadOnlyMemory<byte> source, PdfDocument? sourcePdf, OcrDocument document, OcrEngineOptions options, Stream output, CancellationToken cancellationToken)
     {
+        var (dpi, passThrough, orientation) = sourcePdf is not null ? (72.0, false, 1) : ImageFacts(source);
         var loader = new ImageLoader(options);
-        var format = loader.Identify(source).Format;
-        var isPdf = format.Name == "PDF";
-        using var sourcePdf = isPdf ? PdfDocument.Open(source.ToArray()) : null;
-        var (dpi, passThrough, orientation) = isPdf ? (72.0, false, 1) : ImageFacts(source, format.Name);
-
         var pdf = new PdfObjectWriter(output);
         pdf.Begin();
         var catalog = pdf.Reserve();
@@ -186,7 +186,7 @@ public static class SearchablePdf
         var used = new SortedSet<int>();
         foreach (var line in page.Lines)
         {
-            IReadOnlyList<RecognizedWord> words = line.Words.Count > 0 ? line.Words : [new RecognizedWord(line.Text, line.Confidence, line.Box)];
+            var words = line.WordsOrWhole;
             foreach (var word in words)
             {
                 var runes = word.Text.EnumerateRunes().Where(r => !Rune.IsWhiteSpace(r)).ToList();
@@ -270,12 +270,12 @@ public static class SearchablePdf
 
     // An image's resolution (dots per inch; 72 where it has none or an implausible one), whether it is a JPEG that can go
     // into the PDF as it is (grey or colour: 1 or 3 components), and its EXIF orientation (1-8; 1 where it has none).
-    private static (double Dpi, bool PassThrough, int Orientation) ImageFacts(ReadOnlyMemory<byte> source, string format)
+    private static (double Dpi, bool PassThrough, int Orientation) ImageFacts(ReadOnlyMemory<byte> source)
     {
-        var info = Image.Identify(source.ToArray());
+        var info = Image.Identify(source.ToArray(), out var format);
         var dpi = info?.Metadata is { } metadata ? Dpi(metadata) : 72;
         var orientation = info?.Metadata.ExifProfile?.GetValue(ExifTag.Orientation) is { } tag && tag.Value is >= 1 and <= 8 ? tag.Value : 1;
-        return (dpi, format == "JPEG" && JpegFrame(source.Span).Components is 1 or 3, orientation);
+        return (dpi, format is JpegFormat && JpegFrame(source.Span).Components is 1 or 3, orientation);
     }
 
     private static double Dpi(ImageMetadata metadata)

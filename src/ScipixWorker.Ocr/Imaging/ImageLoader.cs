@@ -88,7 +88,8 @@ internal sealed class ImageLoader(OcrEngineOptions options)
     }
 
     // A PDF header, and no image signature: an image is never taken for a PDF.
-    private static bool IsPdf(ReadOnlySpan<byte> bytes) => Image.DetectFormat(Decoding, bytes) is null && PdfPages.HasHeader(bytes);
+    /// <summary>Whether the bytes are a PDF (and no image format ImageSharp knows).</summary>
+    internal static bool IsPdf(ReadOnlySpan<byte> bytes) => Image.DetectFormat(Decoding, bytes) is null && PdfPages.HasHeader(bytes);
 
     private void CheckBytes(ReadOnlyMemory<byte> encoded)
     {

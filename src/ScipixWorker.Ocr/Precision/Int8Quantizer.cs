@@ -101,7 +101,7 @@ internal static class Int8Quantizer
     public static IReadOnlyList<string> ValuesToCalibrate(byte[] model, Int8Settings settings)
     {
         var graph = OnnxGraph.Parse(model);
-        return Chosen(graph, settings).SelectMany(c => new[] { c.Inputs[0], c.Outputs[0] }).Distinct(StringComparer.Ordinal).ToList();
+        return Activations(Chosen(graph, settings));
     }
 
     /// <summary>The model with <paramref name="values"/> as graph outputs too, for calibration runs.</summary>
@@ -123,7 +123,7 @@ internal static class Int8Quantizer
     public static (byte[] Model, Int8Report Report) Quantize(byte[] model, IReadOnlyDictionary<string, ValueRange> ranges, Int8Settings settings)
     {
         var graph = OnnxGraph.Parse(model);
-        var convs = graph.Nodes.Where(IsConv).ToList();
+        var convs = graph.Nodes.Where(n => n.IsConv).ToList();
         var chosen = Chosen(graph, settings).Where(c => ranges.ContainsKey(c.Inputs[0]) && ranges.ContainsKey(c.Outputs[0])).ToList();
         if (chosen.Count == 0)
         {
@@ -132,7 +132,7 @@ internal static class Int8Quantizer
 
         RaiseToOpset10(graph);
         graph.ImportOpset(ContribDomain, 1);
-        var values = chosen.SelectMany(c => new[] { c.Inputs[0], c.Outputs[0] }).Distinct(StringComparer.Ordinal).ToList();
+        var values = Activations(chosen);
         var activation = values.ToDictionary(v => v, v => ranges[v].UInt8(), StringComparer.Ordinal);
         foreach (var conv in chosen)
         {
@@ -253,10 +253,14 @@ internal static class Int8Quantizer
         return (values, scales);
     }
 
+    // The convolutions' inputs and outputs, each once, in graph order.
+    private static List<string> Activations(IEnumerable<OnnxNode> convs) =>
+        convs.SelectMany(c => new[] { c.Inputs[0], c.Outputs[0] }).Distinct(StringComparer.Ordinal).ToList();
+
     // The convolutions to quantize: constant 4-D weights and bias, an output that is not the graph's, minus those skipped.
     private static List<OnnxNode> Chosen(OnnxGraph graph, Int8Settings settings)
     {
-        var convs = graph.Nodes.Where(IsConv).ToList();
+        var convs = graph.Nodes.Where(n => n.IsConv).ToList();
         return convs
             .Where((c, i) => i >= settings.SkipFirst && i < convs.Count - settings.SkipLast)
             .Where(c => graph.Constant(c.Inputs[1]) is { Dims.Length: 4 } weights
@@ -264,8 +268,6 @@ internal static class Int8Quantizer
                 && !graph.Outputs.Contains(c.Outputs[0]) && !graph.Inputs.Contains(c.Inputs[1]))
             .ToList();
     }
-
-    private static bool IsConv(OnnxNode node) => node.OpType == "Conv" && node.Domain.Length == 0 && node.Inputs.Count >= 2 && node.Outputs.Count == 1;
 
     // The convolution reads its weights and bias through DequantizeLinear nodes of INT8 / INT32 initializers.
     private static void QuantizeParameters(OnnxGraph graph, OnnxNode conv, float inputScale, Int8Settings settings)

@@ -257,27 +257,19 @@ internal sealed class JobProcessor(
             return null;
         }
 
+        var imageName = $"{image.Container}/{image.Name}";
         var written = new List<OutputDocument>();
         foreach (var format in formats.Distinct())
         {
-            var (name, contentType) = format switch
+            var label = format.ToString().ToLowerInvariant();
+            var (name, contentType, made) = format switch
             {
-                OutputFormat.Hocr => ($"{job.JobId:D}.hocr", "text/html; charset=utf-8"),
-                OutputFormat.Pdf => ($"{job.JobId:D}.pdf", SearchablePdf.ContentType),
-                OutputFormat.Alto => ($"{job.JobId:D}.alto.xml", "application/xml; charset=utf-8"),
+                OutputFormat.Hocr => ($"{job.JobId:D}.hocr", "text/html; charset=utf-8", (Stream)new MemoryStream(HocrWriter.Write(document, imageName))),
+                OutputFormat.Alto => ($"{job.JobId:D}.alto.xml", "application/xml; charset=utf-8", new MemoryStream(AltoWriter.Write(document, imageName))),
+                OutputFormat.Pdf => ($"{job.JobId:D}.pdf", SearchablePdf.ContentType, SearchablePdfFile(source, document, cancellationToken)),
                 _ => throw new ArgumentOutOfRangeException(nameof(job), format, "Not an output format."),
             };
-            await using Stream content = format switch
-            {
-                OutputFormat.Hocr => new MemoryStream(HocrWriter.Write(document, $"{image.Container}/{image.Name}")),
-                OutputFormat.Alto => new MemoryStream(AltoWriter.Write(document, $"{image.Container}/{image.Name}")),
-                _ => TemporaryFile(),
-            };
-            if (format == OutputFormat.Pdf)
-            {
-                SearchablePdf.Write(source, document, ocrOptions.Value, content, cancellationToken);
-            }
-
+            await using var content = made;
             ImageLocation location;
             try
             {
@@ -287,18 +279,32 @@ internal sealed class JobProcessor(
             {
                 // Refused for good (the worker may not write there): say so, rather than as an unknown crash.
                 throw JobFailedException.Permanent(
-                    RecognitionErrorCodes.Internal, $"Storage refused writing the {format.ToString().ToLowerInvariant()} output {name} ({exception.ErrorCode ?? exception.Status.ToString(System.Globalization.CultureInfo.InvariantCulture)}).", exception);
+                    RecognitionErrorCodes.Internal, $"Storage refused writing the {label} output {name} ({exception.ErrorCode ?? exception.Status.ToString(System.Globalization.CultureInfo.InvariantCulture)}).", exception);
             }
 
             written.Add(new OutputDocument(format, location, content.Length));
-            WorkerMetrics.OutputsTotal.WithLabels(format.ToString().ToLowerInvariant()).Inc();
+            WorkerMetrics.OutputsTotal.WithLabels(label).Inc();
         }
 
         return written;
     }
 
-    private static FileStream TemporaryFile() =>
-        new(Path.Combine(Path.GetTempPath(), $"scipix-{Guid.NewGuid():N}.tmp"), FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, 81920, FileOptions.DeleteOnClose);
+    // The searchable PDF, made a page at a time into a temporary file (deleted when closed), which the upload reads.
+    private Stream SearchablePdfFile(byte[] source, OcrDocument document, CancellationToken cancellationToken)
+    {
+        var file = new FileStream(
+            Path.Combine(Path.GetTempPath(), $"scipix-{Guid.NewGuid():N}.tmp"), FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, 81920, FileOptions.DeleteOnClose);
+        try
+        {
+            SearchablePdf.Write(source, document, ocrOptions.Value, file, cancellationToken);
+            return file;
+        }
+        catch
+        {
+            file.Dispose();
+            throw;
+        }
+    }
 
     private async Task<DocumentRecognized> ClaimCheckIfLargeAsync(DocumentRecognized recognized, CancellationToken cancellationToken)
     {

@@ -7,7 +7,7 @@ namespace ScipixWorker.Storage;
 
 /// <summary>
 /// Writes to BlobStorage:ResultContainer: results too large for a message (claim check) and the documents jobs ask for
-/// beside their results (hOCR).
+/// beside their results (searchable PDF, hOCR, ALTO).
 /// </summary>
 internal sealed class ResultStore(BlobServiceClient service, IOptions<BlobStorageOptions> options)
 {
@@ -15,28 +15,11 @@ internal sealed class ResultStore(BlobServiceClient service, IOptions<BlobStorag
 
     /// <summary>The result as JSON, <c>&lt;jobId&gt;.json</c>. One attempt; overwrites (a retried job writes the same result).</summary>
     public Task<ImageLocation> SaveAsync(Guid jobId, ReadOnlyMemory<byte> json, CancellationToken cancellationToken) =>
-        SaveAsync($"{jobId:D}.json", "application/json", json, cancellationToken);
+        SaveAsync($"{jobId:D}.json", "application/json", new BinaryData(json).ToStream(), cancellationToken);
 
     /// <summary>
-    /// One attempt at writing <paramref name="name"/> (a container deleted since start is created again); overwrites (a
-    /// retried job writes the same document).
-    /// </summary>
-    public Task<ImageLocation> SaveAsync(string name, string contentType, ReadOnlyMemory<byte> content, CancellationToken cancellationToken) =>
-        _container.WriteAsync(
-            async (container, token) =>
-            {
-                var blob = container.GetBlobClient(name);
-                await blob.UploadAsync(
-                    new BinaryData(content),
-                    new BlobUploadOptions { HttpHeaders = new BlobHttpHeaders { ContentType = contentType } },
-                    token);
-                return new ImageLocation(container.Name, blob.Name, blob.Uri);
-            },
-            cancellationToken);
-
-    /// <summary>
-    /// <see cref="SaveAsync(string, string, ReadOnlyMemory{byte}, CancellationToken)"/> from a seekable stream, read from its
-    /// start on every attempt (a document kept in a file rather than in memory).
+    /// One attempt at writing <paramref name="name"/> from a seekable stream, read from its start on every attempt (a
+    /// container deleted since start is created again); overwrites (a retried job writes the same document).
     /// </summary>
     public Task<ImageLocation> SaveAsync(string name, string contentType, Stream content, CancellationToken cancellationToken) =>
         _container.WriteAsync(

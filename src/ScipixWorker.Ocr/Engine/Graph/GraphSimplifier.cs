@@ -64,7 +64,7 @@ internal static class GraphSimplifier
     {
         var folded = 0;
         var readers = graph.Readers();
-        foreach (var conv in graph.Nodes.Where(IsConv).ToList())
+        foreach (var conv in graph.Nodes.Where(n => n.IsConv).ToList())
         {
             if (SoleReader(graph, readers, conv.Outputs[0]) is not { OpType: "Mul" } mul || ScalarOperand(graph, mul, conv.Outputs[0]) is not { } scale
                 || ConvParameters(graph, readers, conv) is not { } parameters)
@@ -174,12 +174,10 @@ internal static class GraphSimplifier
         return folded;
     }
 
-    private static bool IsConv(OnnxNode node) => node.OpType == "Conv" && node.Domain.Length == 0 && node.Inputs.Count >= 2 && node.Outputs.Count == 1;
-
     // A convolution in one group that reads no padding: explicit pads all zero (or none), auto_pad unset or VALID. With a
     // 1 x 1 kernel (checked on its weights) each output reads its inputs at one position, padding never.
     private static bool IsUnpaddedSingleGroup(OnnxNode conv) =>
-        IsConv(conv) && (conv.Int("group") ?? 1) == 1 && (conv.Ints("pads") ?? []).All(p => p == 0)
+        conv.IsConv && (conv.Int("group") ?? 1) == 1 && (conv.Ints("pads") ?? []).All(p => p == 0)
         && conv.Attribute("auto_pad")?.First(AutoPadValue)?.AsString() is null or "NOTSET" or "VALID";
 
     // The weights (a copy), their shape and the bias (zeros if none) of a convolution whose constants only it reads.

@@ -38,7 +38,7 @@ internal sealed class OnnxGraph
     /// <summary>The version of an operator set the model imports (ONNX's own: the empty domain); null if not imported.</summary>
     public long? Opset(string domain) =>
         _model.All(ModelOpsetImport).Select(f => f.Message)
-            .Where(m => (m.First(OpsetDomain)?.AsString() ?? string.Empty) is var d && (d == domain || (domain.Length == 0 && d == "ai.onnx")))
+            .Where(m => Imports(m, domain))
             .Select(m => (long?)unchecked((long)(m.First(OpsetVersion)?.Value ?? 0)))
             .FirstOrDefault();
 
@@ -46,8 +46,7 @@ internal sealed class OnnxGraph
     /// <exception cref="InvalidOperationException">The model does not import it.</exception>
     public void SetOpset(string domain, long version)
     {
-        var at = _model.Fields.FindIndex(f => f.Number == ModelOpsetImport
-            && (f.Message.First(OpsetDomain)?.AsString() ?? string.Empty) is var d && (d == domain || (domain.Length == 0 && d == "ai.onnx")));
+        var at = _model.Fields.FindIndex(f => f.Number == ModelOpsetImport && Imports(f.Message, domain));
         if (at < 0)
         {
             throw new InvalidOperationException($"The model does not import the operator set '{domain}'.");
@@ -70,16 +69,11 @@ internal sealed class OnnxGraph
         var opset = new ProtoMessage();
         opset.Fields.Add(ProtoField.OfString(OpsetDomain, domain));
         opset.Fields.Add(ProtoField.OfVarint(OpsetVersion, version));
-        var at = _model.Fields.FindLastIndex(f => f.Number == ModelOpsetImport);
-        _model.Fields.Insert(at < 0 ? _model.Fields.Count : at + 1, ProtoField.OfMessage(ModelOpsetImport, opset));
+        InsertAfterLast(_model, ModelOpsetImport, opset);
     }
 
     /// <summary>Adds a tensor (an <see cref="OnnxTensor"/> message with its name) to the graph's initializers.</summary>
-    public void AddInitializer(ProtoMessage tensor)
-    {
-        var at = _graph.Fields.FindLastIndex(f => f.Number == GraphInitializer);
-        _graph.Fields.Insert(at < 0 ? _graph.Fields.Count : at + 1, ProtoField.OfMessage(GraphInitializer, tensor));
-    }
+    public void AddInitializer(ProtoMessage tensor) => InsertAfterLast(_graph, GraphInitializer, tensor);
 
     /// <summary>Makes the FP32 value <paramref name="name"/> an output of the graph too (its shape left to the runtime), unless it is one.</summary>
     public void AddFloatOutput(string name)
@@ -96,8 +90,18 @@ internal sealed class OnnxGraph
         var info = new ProtoMessage();
         info.Fields.Add(ProtoField.OfString(ValueInfoName, name));
         info.Fields.Add(ProtoField.OfMessage(ValueInfoType, type));
-        var at = _graph.Fields.FindLastIndex(f => f.Number == GraphOutput);
-        _graph.Fields.Insert(at < 0 ? _graph.Fields.Count : at + 1, ProtoField.OfMessage(GraphOutput, info));
+        InsertAfterLast(_graph, GraphOutput, info);
+    }
+
+    // Whether an OperatorSetIdProto imports the domain (ONNX's own is the empty domain, also written "ai.onnx").
+    private static bool Imports(ProtoMessage opset, string domain) =>
+        (opset.First(OpsetDomain)?.AsString() ?? string.Empty) is var d && (d == domain || (domain.Length == 0 && d == "ai.onnx"));
+
+    // A field added after the last of its number (at the end where there is none), so that repeated fields keep their order.
+    private static void InsertAfterLast(ProtoMessage message, int number, ProtoMessage value)
+    {
+        var at = message.Fields.FindLastIndex(f => f.Number == number);
+        message.Fields.Insert(at < 0 ? message.Fields.Count : at + 1, ProtoField.OfMessage(number, value));
     }
 
     /// <summary>Removes the Constant nodes whose values nothing reads any more.</summary>
@@ -242,6 +246,9 @@ internal sealed class OnnxNode
     public string Name { get; }
 
     public IEnumerable<ProtoMessage> Attributes => _proto.All(NodeAttribute).Select(f => f.Message);
+
+    /// <summary>An ONNX Conv with data and weights and one output.</summary>
+    public bool IsConv => OpType == "Conv" && Domain.Length == 0 && Inputs.Count >= 2 && Outputs.Count == 1;
 
     /// <summary>A new node of ONNX's own domain.</summary>
     public static OnnxNode Create(string opType, string name, IReadOnlyList<string> inputs, IReadOnlyList<string> outputs, params ProtoMessage[] attributes) =>
