@@ -1,5 +1,6 @@
 using System.CommandLine;
 using ScipixWorker.Cli.Bench;
+using ScipixWorker.Cli.Errors;
 using ScipixWorker.Cli.Eval;
 using ScipixWorker.Cli.Ocr;
 using ScipixWorker.Cli.Quantize;
@@ -11,6 +12,7 @@ var root = new RootCommand("scipix: OCR with PP-OCRv4 on ONNX Runtime — in-pro
     OcrCommand.Create(),
     EvalCommand.Create(),
     SubmitCommand.Create(),
+    ErrorsCommand.Create(),
     BenchCommand.Create(),
     QuantizeCommand.Create(),
 };

@@ -19,16 +19,7 @@ internal static class JobQueue
             return await bus.GetSendEndpoint(new Uri($"queue:{queueName}"));
         }
 
-        var factory = new ConnectionFactory
-        {
-            HostName = settings.RabbitHost,
-            Port = settings.RabbitPort,
-            VirtualHost = settings.VirtualHost,
-            UserName = settings.Username,
-            Password = settings.Password,
-            ClientProvidedName = "scipix declare",
-        };
-        await using var connection = await factory.CreateConnectionAsync(cancellationToken);
+        await using var connection = await settings.CreateConnectionFactory("scipix declare").CreateConnectionAsync(cancellationToken);
         await using var channel = await connection.CreateChannelAsync(cancellationToken: cancellationToken);
         await channel.QueueDeclareAsync(
             queueName, durable: true, exclusive: false, autoDelete: false,

@@ -1,6 +1,7 @@
 using Azure.Identity;
 using Azure.Storage.Blobs;
 using Microsoft.Extensions.Configuration;
+using RabbitMQ.Client;
 
 namespace ScipixWorker.Cli.Submit;
 
@@ -47,6 +48,17 @@ internal sealed record SubmitSettings(
 
     /// <summary>Whether a Worker:QueueType value names a quorum queue (the worker reads it case-insensitively).</summary>
     public static bool IsQuorum(string? queueType) => string.Equals(queueType?.Trim(), "quorum", StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>A connection factory for the worker's broker; <paramref name="clientName"/> names the connection in RabbitMQ's management UI.</summary>
+    public ConnectionFactory CreateConnectionFactory(string clientName) => new()
+    {
+        HostName = RabbitHost,
+        Port = RabbitPort,
+        VirtualHost = VirtualHost,
+        UserName = Username,
+        Password = Password,
+        ClientProvidedName = clientName,
+    };
 
     public BlobServiceClient CreateBlobServiceClient() =>
         !string.IsNullOrWhiteSpace(ConnectionString) ? new BlobServiceClient(ConnectionString)
