@@ -41,6 +41,14 @@ public static class RecognitionErrorCodes
     /// </summary>
     public const string DeliveryLimitExceeded = "delivery-limit-exceeded";
 
+    /// <summary>
+    /// The message names its job but is not a valid <c>RecognizeDocument</c> (an option the worker does not know, a value
+    /// of the wrong type, an image with both a uri and a blob name, ...): the message says which field and why. Not
+    /// retryable: the job must be sent again corrected. A message that names no job (no readable jobId) cannot be
+    /// answered and goes to the error queue instead.
+    /// </summary>
+    public const string InvalidJob = "invalid-job";
+
     /// <summary>Anything else: a storage outage that outlasted the retries (then retryable) or a bug (not retryable).</summary>
     public const string Internal = "internal";
 }

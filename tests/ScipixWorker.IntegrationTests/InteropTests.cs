@@ -1,3 +1,4 @@
+using ScipixWorker.Contracts;
 using ScipixWorker.IntegrationTests.Support;
 
 namespace ScipixWorker.IntegrationTests;
@@ -82,6 +83,58 @@ public sealed class InteropTests
             Assert.Equal(8, line.GetProperty("box").GetArrayLength());
             Assert.False(line.TryGetProperty("words", out _), "a job at full detail gets no words");
         });
+    }
+
+    [Fact]
+    public async Task An_invalid_job_that_names_itself_is_answered_invalid_job_saying_which_field_and_why()
+    {
+        await using var worker = new WorkerUnderTest();
+        await using var broker = await Broker.ConnectAsync();
+        await worker.StartAsync();
+        var image = $$$"""{"container":"{{{worker.Container}}}","blobName":"a.png"}""";
+        var before = await worker.ScrapeMetricsAsync();
+        var cases = new (Guid JobId, string Json, string Message)[]
+        {
+            (Guid.NewGuid(), $$$"""{"image":{{{image}}},"options":{"detailLevel":"everything"}}""",
+                """options.detailLevel is "everything": one of text, lines, full, words is expected."""),
+            (Guid.NewGuid(), $$$"""{"image":{{{image}}},"options":{"firstPage":"two"}}""", """options.firstPage is "two": a whole number is expected."""),
+            (Guid.NewGuid(), $$$"""{"image":{{{image}}},"deadline":"tomorrow"}""",
+                """deadline is "tomorrow": an ISO 8601 date and time (2026-11-27T14:00:00Z) is expected."""),
+            (Guid.NewGuid(), $$$"""{"image":{"uri":"http://127.0.0.1:10000/devstoreaccount1/c/a.png","container":"c","blobName":"a.png"}}""",
+                "image must have either uri, or container and blobName."),
+            (Guid.NewGuid(), $$$"""{"image":{{{image}}},"options":{"firstPage":3,"lastPage":2}}""", "options.lastPage (2) is before options.firstPage (3)."),
+        };
+        foreach (var (jobId, json, _) in cases)
+        {
+            await broker.PublishRawAsync(worker.QueueName, $$$"""{"jobId":"{{{jobId}}}",{{{json[1..]}}}""");
+        }
+
+        // The same from a MassTransit client: the job is the envelope's message.
+        var enveloped = Guid.NewGuid();
+        await broker.PublishRawAsync(
+            worker.QueueName,
+            $$$$"""{"messageId":"{{{{Guid.NewGuid()}}}}","messageType":["urn:message:ScipixWorker.Contracts:RecognizeDocument"],"message":{"jobId":"{{{{enveloped}}}}","image":{{{{image}}}},"options":{"outputs":["docx"]}}}""",
+            "application/vnd.masstransit+json");
+
+        await broker.WaitForResultsAsync([.. cases.Select(c => c.JobId), enveloped]);
+        foreach (var (jobId, _, message) in cases)
+        {
+            var refused = Assert.Single(broker.For([jobId]));
+            Assert.Equal(RecognitionErrorCodes.InvalidJob, refused.ErrorCode);
+            Assert.False(refused.Body.GetProperty("retryable").GetBoolean());
+            Assert.Equal($"Invalid RecognizeDocument: {message}", refused.Body.GetProperty("message").GetString());
+        }
+
+        var fromEnvelope = Assert.Single(broker.For([enveloped]));
+        Assert.Equal(RecognitionErrorCodes.InvalidJob, fromEnvelope.ErrorCode);
+        Assert.Contains("""outputs[0] is "docx": one of hocr, pdf, alto is expected.""", fromEnvelope.Body.GetProperty("message").GetString(), StringComparison.Ordinal);
+        Assert.Equal(0u, await broker.MessageCountAsync(worker.ErrorQueueName));
+        Assert.Equal(0u, await broker.MessageCountAsync($"{worker.QueueName}_skipped"));
+        var after = await worker.ScrapeMetricsAsync();
+        foreach (var series in new[] { """scipix_jobs_total{outcome="failed"}""", """scipix_job_failures_total{code="invalid-job"}""" })
+        {
+            Assert.Equal(cases.Length + 1, MetricsText.Value(after, series) - MetricsText.Value(before, series));
+        }
     }
 
     [Fact]

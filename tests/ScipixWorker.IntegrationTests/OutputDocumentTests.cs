@@ -115,24 +115,30 @@ public sealed class OutputDocumentTests
     }
 
     [Fact]
-    public async Task A_job_asking_for_an_unknown_output_lands_in_the_error_queue_and_the_next_job_is_read()
+    public async Task A_job_asking_for_an_unknown_output_is_answered_invalid_job_naming_the_formats_and_the_next_job_is_read()
     {
         await using var worker = new WorkerUnderTest();
         await using var broker = await Broker.ConnectAsync();
         await worker.StartAsync();
         await worker.UploadAsync("receipt.jpg", SampleImages.Receipt);
-        var next = Guid.NewGuid();
+        var (unknown, next) = (Guid.NewGuid(), Guid.NewGuid());
 
         await broker.PublishRawAsync(
             worker.QueueName,
-            $$$"""{"jobId":"{{{Guid.NewGuid()}}}","image":{"container":"{{{worker.Container}}}","blobName":"receipt.jpg"},"options":{"outputs":["docx"]}}""");
+            $$$"""{"jobId":"{{{unknown}}}","correlationId":"upload-7","image":{"container":"{{{worker.Container}}}","blobName":"receipt.jpg"},"options":{"outputs":["hocr","docx"]}}""");
         await broker.PublishRawAsync(
             worker.QueueName,
             $$$"""{"jobId":"{{{next}}}","image":{"container":"{{{worker.Container}}}","blobName":"receipt.jpg"},"options":{"outputs":["hocr"]}}""");
 
-        await broker.WaitForResultsAsync([next]);
+        await broker.WaitForResultsAsync([unknown, next]);
         Assert.True(broker.For([next]).Single().Recognized);
-        await Eventually.True(async () => await broker.MessageCountAsync(worker.ErrorQueueName) == 1, TimeSpan.FromSeconds(30), "the unknown output in the error queue");
+        var refused = Assert.Single(broker.For([unknown]));
+        Assert.Equal(Contracts.RecognitionErrorCodes.InvalidJob, refused.ErrorCode);
+        Assert.False(refused.Body.GetProperty("retryable").GetBoolean());
+        Assert.Equal("upload-7", refused.Body.GetProperty("correlationId").GetString());
+        Assert.Equal("""Invalid RecognizeDocument: options.outputs[1] is "docx": one of hocr, pdf, alto is expected.""", refused.Body.GetProperty("message").GetString());
+        Assert.Equal(0u, await broker.MessageCountAsync(worker.ErrorQueueName));
+        Assert.Equal(0u, await broker.MessageCountAsync($"{worker.QueueName}_skipped"));
     }
 
     [Fact]

@@ -20,6 +20,11 @@ internal static class JobValidator
             return "jobId is missing or empty.";
         }
 
+        if (RecognizeDocumentReader.ProblemOf(job) is { } unreadable)
+        {
+            return unreadable;
+        }
+
         if (job.Image is null)
         {
             return "image is missing.";

@@ -78,7 +78,7 @@ public static class JobsHostingExtensions
                 // Results go out as plain JSON (the body is the event; type and ids are in headers), so any
                 // AMQP client can bind a queue to the event exchanges and read them (docs/contract.md).
                 rabbit.UseRawJsonSerializer(RawSerializerOptions.AddTransportHeaders, isDefault: false);
-                rabbit.ConfigureJsonSerializerOptions(EnumsAsCamelCaseStrings);
+                rabbit.ConfigureJsonSerializerOptions(WorkerJson);
 
                 rabbit.ReceiveEndpoint(worker.QueueName, endpoint =>
                 {
@@ -96,7 +96,9 @@ public static class JobsHostingExtensions
                         endpoint.SetQueueArgument("x-max-priority", worker.MaxPriority);
                     }
 
-                    endpoint.UseFilter(new JobValidationFilter());
+                    // Invalid jobs that name themselves are answered invalid-job (unreadable ones too: RecognizeDocumentReader);
+                    // only messages that name no job, and the consumer's own faults, go to the error queue.
+                    endpoint.UseFilter(new JobValidationFilter(context.GetRequiredService<ILogger<JobValidationFilter>>()));
                     endpoint.ConfigureConsumer<RecognizeDocumentBatchConsumer>(context, consumer =>
                     {
                         consumer.Options<BatchOptions>(batch => batch
@@ -129,12 +131,17 @@ public static class JobsHostingExtensions
                 : ", no delivery limit (on a classic queue it needs Worker:IdempotencyStore=Blob)"),
     };
 
-    // MassTransit's System.Text.Json options are process-wide: add the converter once.
-    private static JsonSerializerOptions EnumsAsCamelCaseStrings(JsonSerializerOptions options)
+    // MassTransit's System.Text.Json options are process-wide: add the converters once.
+    private static JsonSerializerOptions WorkerJson(JsonSerializerOptions options)
     {
         if (!options.Converters.OfType<JsonStringEnumConverter>().Any())
         {
             options.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.CamelCase));
+        }
+
+        if (!options.Converters.OfType<RecognizeDocumentReader>().Any())
+        {
+            options.Converters.Add(new RecognizeDocumentReader());
         }
 
         return options;

@@ -25,7 +25,7 @@ internal static class WorkerMetrics
 
     public static readonly Counter JobsTotal = Metrics.CreateCounter(
         "scipix_jobs_total",
-        "Jobs handled, by outcome: recognized, failed (an error event was published), duplicate (idempotency key seen), requeued (shutdown, or run by another replica at that moment), rejected (malformed, sent to the error queue).",
+        "Jobs handled, by outcome: recognized, failed (an error event was published), duplicate (idempotency key seen), requeued (shutdown, or run by another replica at that moment), rejected (naming no job: sent to the error queue; an invalid job that names itself is answered invalid-job and counted failed).",
         "outcome");
 
     public static readonly Counter PagesRecognizedTotal = Metrics.CreateCounter(
