@@ -29,6 +29,7 @@ internal sealed class JobValidationFilter(ILogger logger) : IFilter<ConsumeConte
 
         var failed = InvalidJobAnswer.Create(jobId, context.Message.CorrelationId, problem);
         await context.Publish(failed, (PublishContext<DocumentRecognitionFailed> c) => WorkerTracing.Propagate(c), context.CancellationToken);
+        await JobReplies.SendAsync(context, failed, logger, context.CancellationToken);
         InvalidJobAnswer.Published(logger, failed);
 
         // Handled: acknowledged once this returns, not moved to the _skipped queue as a message nothing consumed.

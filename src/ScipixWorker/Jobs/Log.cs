@@ -49,4 +49,7 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 1014, Level = LogLevel.Information, Message = "Job {JobId} delivered again while its first delivery still runs here: waiting for that run's outcome")]
     public static partial void JobWaitsForItsRun(ILogger logger, Guid jobId);
+
+    [LoggerMessage(EventId = 1015, Level = LogLevel.Warning, Message = "Job {JobId}: the reply to its requester ({To}) failed ({Reason}); its result event stands")]
+    public static partial void ReplyFailed(ILogger logger, Guid jobId, string to, string reason);
 }

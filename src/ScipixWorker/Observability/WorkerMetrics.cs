@@ -117,6 +117,11 @@ internal static class WorkerMetrics
     public static readonly Counter MemoryBudgetWaitSecondsTotal = Metrics.CreateCounter(
         "scipix_memory_budget_wait_seconds_total", "Time model runs spent waiting for the memory budget.");
 
+    public static readonly Counter RepliesTotal = Metrics.CreateCounter(
+        "scipix_replies_total",
+        "Outcomes sent back to the job's requester besides the event: to a MassTransit request client's response address (to=response-address) or a plain-AMQP reply_to queue (to=reply-to); outcome sent or failed (the requester gone: the event still stands).",
+        "to", "outcome");
+
     public static readonly Counter ClaimChecksTotal = Metrics.CreateCounter(
         "scipix_claim_checks_total", "Results written to a result blob because they were too large for a message.");
 

@@ -1,0 +1,78 @@
+using MassTransit;
+using Microsoft.Extensions.Logging;
+using ScipixWorker.Contracts;
+using ScipixWorker.Observability;
+
+namespace ScipixWorker.Jobs;
+
+/// <summary>
+/// A job's outcome sent back to whoever asked for it, besides the event every subscriber gets: to a MassTransit
+/// request client's response address (<c>IRequestClient&lt;RecognizeDocument&gt;</c>, matched by its RequestId), or to
+/// the AMQP <c>reply_to</c> queue of a plain-AMQP request (the RPC pattern of RabbitMQ's tutorials and its direct
+/// reply-to, <c>amq.rabbitmq.reply-to</c>), through the default exchange, with the request's <c>correlation_id</c>.
+/// The event is published first and is the outcome of record: a reply that fails (the requester gone) is logged and
+/// counted, never retried, and never fails the job.
+/// </summary>
+internal static class JobReplies
+{
+    /// <summary>MassTransit sends to the address that ends so through the default exchange, routed by the request's reply_to.</summary>
+    private const string ReplyToQueue = "amq.rabbitmq.reply-to";
+
+    public static async Task SendAsync<T>(ConsumeContext<RecognizeDocument> context, T outcome, ILogger logger, CancellationToken cancellationToken)
+        where T : class
+    {
+        var (to, send) = Route(context, outcome, cancellationToken);
+        if (send is null)
+        {
+            return;
+        }
+
+        try
+        {
+            await send;
+            WorkerMetrics.RepliesTotal.WithLabels(to, "sent").Inc();
+        }
+        catch (Exception exception)
+        {
+            // Cancelled too (a dropped connection): the event is out, so the job is answered; only the courtesy copy is lost.
+            WorkerMetrics.RepliesTotal.WithLabels(to, "failed").Inc();
+            Log.ReplyFailed(logger, context.Message.JobId, to, exception.Message);
+        }
+    }
+
+    private static (string To, Task? Send) Route<T>(ConsumeContext<RecognizeDocument> context, T outcome, CancellationToken cancellationToken)
+        where T : class
+    {
+        if (context.ResponseAddress is not null)
+        {
+            return ("response-address", context.RespondAsync(outcome, Propagate<T>(null)));
+        }
+
+        if (context.ReceiveContext.TryGetPayload<RabbitMqBasicConsumeContext>(out var delivery)
+            && delivery.Properties.IsReplyToPresent() && !string.IsNullOrEmpty(delivery.Properties.ReplyTo))
+        {
+            return ("reply-to", ReplyToAsync(context, outcome, delivery.Properties.IsCorrelationIdPresent() ? delivery.Properties.CorrelationId : null, cancellationToken));
+        }
+
+        return (string.Empty, null);
+    }
+
+    private static async Task ReplyToAsync<T>(ConsumeContext<RecognizeDocument> context, T outcome, string? correlationId, CancellationToken cancellationToken)
+        where T : class
+    {
+        var address = new UriBuilder(context.ReceiveContext.InputAddress) { Path = ReplyToQueue, Query = string.Empty }.Uri;
+        var endpoint = await context.GetSendEndpoint(address);
+        await endpoint.Send(outcome, Propagate<T>(correlationId), cancellationToken);
+    }
+
+    private static IPipe<SendContext<T>> Propagate<T>(string? correlationId)
+        where T : class =>
+        Pipe.Execute<SendContext<T>>(send =>
+        {
+            WorkerTracing.Propagate(send);
+            if (correlationId is not null && send.TryGetPayload<RabbitMqSendContext>(out var rabbit))
+            {
+                rabbit.BasicProperties.CorrelationId = correlationId; // the AMQP RPC convention: the request's, as it came
+            }
+        });
+}

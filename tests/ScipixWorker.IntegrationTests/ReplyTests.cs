@@ -1,0 +1,178 @@
+using System.Collections.Concurrent;
+using System.Text;
+using System.Text.Json;
+using MassTransit;
+using RabbitMQ.Client;
+using RabbitMQ.Client.Events;
+using ScipixWorker.Contracts;
+using ScipixWorker.IntegrationTests.Support;
+
+namespace ScipixWorker.IntegrationTests;
+
+/// <summary>
+/// A job's outcome goes back to whoever asked, besides the event: a plain-AMQP request's reply_to queue (a queue of its
+/// own, or RabbitMQ's direct reply-to) with its correlation_id, and a MassTransit request client's response address.
+/// </summary>
+public sealed class ReplyTests
+{
+    [Fact]
+    public async Task A_plain_amqp_request_gets_its_outcome_on_its_reply_queue_with_its_correlation_id_and_the_event_is_published_too()
+    {
+        await using var worker = new WorkerUnderTest();
+        await using var broker = await Broker.ConnectAsync();
+        await worker.StartAsync();
+        var (file, truth) = SampleImages.Lines[0];
+        var image = await worker.UploadAsync(file, SampleImages.Bytes(file));
+        await using var client = await RpcClient.ConnectAsync();
+        var replyQueue = (await client.Channel.QueueDeclareAsync(string.Empty, durable: false, exclusive: true, autoDelete: true, cancellationToken: TestContext.Current.CancellationToken)).QueueName;
+        await client.ConsumeAsync(replyQueue, autoAck: false);
+        var (read, missing, invalid) = (Guid.NewGuid(), Guid.NewGuid(), Guid.NewGuid());
+        const string Sent = """scipix_replies_total{to="reply-to",outcome="sent"}""";
+        var before = await worker.ScrapeMetricsAsync();
+
+        await client.RequestAsync(worker.QueueName, $$$"""{"jobId":"{{{read}}}","image":{"container":"{{{image.Container}}}","blobName":"{{{image.BlobName}}}"},"options":{"recognitionOnly":true}}""", replyQueue, "req-read");
+        await client.RequestAsync(worker.QueueName, $$$"""{"jobId":"{{{missing}}}","image":{"container":"{{{worker.Container}}}","blobName":"no-such.png"}}""", replyQueue, "req-missing");
+        await client.RequestAsync(worker.QueueName, $$$"""{"jobId":"{{{invalid}}}","image":{"container":"{{{worker.Container}}}","blobName":"a.png"},"options":{"detailLevel":"all"}}""", replyQueue, "req-invalid");
+
+        await Eventually.True(() => client.Replies.Count == 3, TimeSpan.FromSeconds(60), "three replies");
+        var replies = client.Replies.ToDictionary(r => r.CorrelationId!);
+        var recognized = replies["req-read"];
+        Assert.Equal(read, recognized.Body.GetProperty("jobId").GetGuid());
+        Assert.True(SampleImages.Cer(truth, recognized.Body.GetProperty("text").GetString()!) <= 0.1, recognized.Body.ToString());
+        Assert.EndsWith(":DocumentRecognized", recognized.MessageType, StringComparison.Ordinal);
+        Assert.Equal("application/json", recognized.ContentType);
+        Assert.Equal(RecognitionErrorCodes.ImageNotFound, replies["req-missing"].Body.GetProperty("errorCode").GetString());
+        Assert.EndsWith(":DocumentRecognitionFailed", replies["req-missing"].MessageType, StringComparison.Ordinal);
+        Assert.Equal(RecognitionErrorCodes.InvalidJob, replies["req-invalid"].Body.GetProperty("errorCode").GetString());
+
+        // The events are published as ever, once each.
+        await broker.WaitForResultsAsync([read, missing, invalid]);
+        Assert.Equal(3, broker.For([read, missing, invalid]).Count);
+        Assert.Equal(3, MetricsText.Value(await worker.ScrapeMetricsAsync(), Sent) - MetricsText.Value(before, Sent));
+    }
+
+    [Fact]
+    public async Task A_direct_reply_to_request_gets_its_outcome_without_a_queue_of_its_own()
+    {
+        await using var worker = new WorkerUnderTest();
+        await worker.StartAsync();
+        var (file, truth) = SampleImages.Lines[1];
+        var image = await worker.UploadAsync(file, SampleImages.Bytes(file));
+        await using var client = await RpcClient.ConnectAsync();
+        const string DirectReplyTo = "amq.rabbitmq.reply-to";
+        await client.ConsumeAsync(DirectReplyTo, autoAck: true); // RabbitMQ's pseudo-queue: consumed without acks, on the publishing channel
+        var jobId = Guid.NewGuid();
+
+        await client.RequestAsync(worker.QueueName, $$$"""{"jobId":"{{{jobId}}}","image":{"container":"{{{image.Container}}}","blobName":"{{{image.BlobName}}}"},"options":{"recognitionOnly":true}}""", DirectReplyTo, "rpc-1");
+
+        await Eventually.True(() => client.Replies.Count == 1, TimeSpan.FromSeconds(60), "the reply");
+        var reply = Assert.Single(client.Replies);
+        Assert.Equal("rpc-1", reply.CorrelationId);
+        Assert.Equal(jobId, reply.Body.GetProperty("jobId").GetGuid());
+        Assert.True(SampleImages.Cer(truth, reply.Body.GetProperty("text").GetString()!) <= 0.1, reply.Body.ToString());
+    }
+
+    [Fact]
+    public async Task A_masstransit_request_client_gets_the_outcome_as_its_response()
+    {
+        await using var worker = new WorkerUnderTest();
+        await worker.StartAsync();
+        var (file, truth) = SampleImages.Lines[2];
+        var image = await worker.UploadAsync(file, SampleImages.Bytes(file));
+        var bus = Bus.Factory.CreateUsingRabbitMq(rabbit =>
+        {
+            rabbit.Host(TestEnvironment.RabbitHost, (ushort)TestEnvironment.RabbitPort, TestEnvironment.VirtualHost, host =>
+            {
+                host.Username(TestEnvironment.Username);
+                host.Password(TestEnvironment.Password);
+            });
+            rabbit.UseRawJsonDeserializer(RawSerializerOptions.AddTransportHeaders, isDefault: true); // the worker answers in plain JSON
+        });
+        await bus.StartAsync(TestContext.Current.CancellationToken);
+        try
+        {
+            var client = bus.CreateRequestClient<RecognizeDocument>(new Uri($"queue:{worker.QueueName}"), RequestTimeout.After(s: 60));
+            const string Sent = """scipix_replies_total{to="response-address",outcome="sent"}""";
+            var before = await worker.ScrapeMetricsAsync();
+
+            var answered = await client.GetResponse<DocumentRecognized, DocumentRecognitionFailed>(
+                new RecognizeDocument(Guid.NewGuid(), image, new RecognitionOptions(RecognitionOnly: true)), TestContext.Current.CancellationToken);
+            var refused = await client.GetResponse<DocumentRecognized, DocumentRecognitionFailed>(
+                new RecognizeDocument(Guid.NewGuid(), new ImageLocation(worker.Container, "no-such.png")), TestContext.Current.CancellationToken);
+
+            Assert.True(answered.Is(out Response<DocumentRecognized>? recognized));
+            Assert.True(SampleImages.Cer(truth, recognized!.Message.Text!) <= 0.1, recognized.Message.Text);
+            Assert.True(refused.Is(out Response<DocumentRecognitionFailed>? failed));
+            Assert.Equal(RecognitionErrorCodes.ImageNotFound, failed!.Message.ErrorCode);
+            Assert.Equal(2, MetricsText.Value(await worker.ScrapeMetricsAsync(), Sent) - MetricsText.Value(before, Sent));
+        }
+        finally
+        {
+            await bus.StopAsync(CancellationToken.None);
+        }
+    }
+
+    private sealed record Reply(string? CorrelationId, string? ContentType, string MessageType, JsonElement Body);
+
+    /// <summary>A plain AMQP client making requests the RabbitMQ tutorials' way: reply_to and correlation_id.</summary>
+    private sealed class RpcClient : IAsyncDisposable
+    {
+        private readonly IConnection _connection;
+
+        private RpcClient(IConnection connection, IChannel channel)
+        {
+            _connection = connection;
+            Channel = channel;
+        }
+
+        public IChannel Channel { get; }
+
+        public ConcurrentQueue<Reply> Replies { get; } = new();
+
+        public static async Task<RpcClient> ConnectAsync()
+        {
+            var factory = new ConnectionFactory
+            {
+                HostName = TestEnvironment.RabbitHost,
+                Port = TestEnvironment.RabbitPort,
+                VirtualHost = TestEnvironment.VirtualHost,
+                UserName = TestEnvironment.Username,
+                Password = TestEnvironment.Password,
+            };
+            var connection = await factory.CreateConnectionAsync();
+            return new RpcClient(connection, await connection.CreateChannelAsync());
+        }
+
+        public async Task ConsumeAsync(string queue, bool autoAck)
+        {
+            var consumer = new AsyncEventingBasicConsumer(Channel);
+            consumer.ReceivedAsync += async (_, delivery) =>
+            {
+                var type = delivery.BasicProperties.Headers?.TryGetValue("MT-MessageType", out var header) == true && header is byte[] bytes
+                    ? Encoding.UTF8.GetString(bytes)
+                    : string.Empty;
+                Replies.Enqueue(new Reply(
+                    delivery.BasicProperties.CorrelationId, delivery.BasicProperties.ContentType, type, JsonDocument.Parse(delivery.Body.ToArray()).RootElement.Clone()));
+                if (!autoAck)
+                {
+                    await Channel.BasicAckAsync(delivery.DeliveryTag, multiple: false);
+                }
+            };
+            await Channel.BasicConsumeAsync(queue, autoAck, consumer);
+        }
+
+        public async Task RequestAsync(string queue, string json, string replyTo, string correlationId)
+        {
+            var properties = new BasicProperties { ContentType = "application/json", ReplyTo = replyTo, CorrelationId = correlationId, DeliveryMode = DeliveryModes.Persistent };
+            await Channel.BasicPublishAsync(string.Empty, queue, mandatory: false, properties, Encoding.UTF8.GetBytes(json));
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            await Channel.CloseAsync();
+            await _connection.CloseAsync();
+            Channel.Dispose();
+            _connection.Dispose();
+        }
+    }
+}
