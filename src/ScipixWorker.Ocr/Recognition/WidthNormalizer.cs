@@ -8,16 +8,28 @@ namespace ScipixWorker.Ocr.Recognition;
 /// and it emits them in Latin text too (<c>TOTAL（RM）：</c>). The two look alike on the page, so the image cannot say
 /// which was printed; the script around the character can: next to a Han, kana or hangul character (or CJK
 /// punctuation) the full-width form stays, elsewhere it becomes the ASCII character Unicode's compatibility
-/// mapping (NFKC) gives it.
+/// mapping (NFKC) gives it. The same holds for the CJK marks that look like ASCII punctuation and have no
+/// compatibility mapping: the ideographic full stop and comma (<c>。</c>, <c>、</c>) and the two long strokes the model
+/// reads for a dash or a minus sign, the Han numeral one and the katakana prolonged sound mark (<c>一</c>, <c>ー</c>:
+/// <c>一.02</c> for <c>-.02</c>). Next to CJK text they stay what they are.
 /// </summary>
 public static class WidthNormalizer
 {
     private const int FullWidthOffset = 0xFEE0; // U+FF01 - U+0021
     private const char IdeographicSpace = '\u3000';
 
-    // The forms that have an ASCII twin: U+FF01-U+FF5E and the ideographic space.
+    // CJK marks drawn like ASCII punctuation, with the character each stands for in Latin text.
+    private static readonly Dictionary<char, char> LookAlikes = new()
+    {
+        ['\u3002'] = '.', // 。 ideographic full stop
+        ['\u3001'] = ',', // 、 ideographic comma
+        ['\u4E00'] = '-', // 一 Han numeral one: a dash or minus sign on a Latin receipt
+        ['\u30FC'] = '-', // ー katakana prolonged sound mark
+    };
+
+    // The forms that have an ASCII twin: U+FF01-U+FF5E, the ideographic space and the look-alikes above.
     private static readonly SearchValues<char> FullWidth = SearchValues.Create(
-        [.. Enumerable.Range(0xFF01, 0xFF5E - 0xFF01 + 1).Select(c => (char)c), IdeographicSpace]);
+        [.. Enumerable.Range(0xFF01, 0xFF5E - 0xFF01 + 1).Select(c => (char)c), IdeographicSpace, .. LookAlikes.Keys]);
 
     /// <summary>The text with full-width forms outside CJK context made ASCII; the same instance when there are none.</summary>
     public static string Normalize(string text)
@@ -32,7 +44,9 @@ public static class WidthNormalizer
         {
             if (IsFullWidth(text[i]) && !NextToCjk(text, i))
             {
-                chars[i] = text[i] == IdeographicSpace ? ' ' : (char)(text[i] - FullWidthOffset);
+                chars[i] = text[i] == IdeographicSpace ? ' '
+                    : LookAlikes.TryGetValue(text[i], out var ascii) ? ascii
+                    : (char)(text[i] - FullWidthOffset);
             }
         }
 

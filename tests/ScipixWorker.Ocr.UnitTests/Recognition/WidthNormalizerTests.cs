@@ -26,6 +26,26 @@ public sealed class WidthNormalizerTests
     public void Full_width_forms_next_to_cjk_text_stay(string recognized) =>
         Assert.Equal(recognized, WidthNormalizer.Normalize(recognized));
 
+    [Theory]
+    [InlineData("一.02", "-.02")] // a minus sign read as the Han numeral one (SROIE)
+    [InlineData("12一03一2018", "12-03-2018")]
+    [InlineData("TEL 03ー5542", "TEL 03-5542")]
+    [InlineData("THANK YOU。", "THANK YOU.")]
+    [InlineData("KUALA LUMPUR、 MALAYSIA", "KUALA LUMPUR, MALAYSIA")]
+    [InlineData("一", "-")]
+    public void Cjk_marks_that_look_like_ascii_punctuation_become_it_in_latin_text(string recognized, string expected) =>
+        Assert.Equal(expected, WidthNormalizer.Normalize(recognized));
+
+    [Theory]
+    [InlineData("第一")]
+    [InlineData("一二三")]
+    [InlineData("一次性 5")]
+    [InlineData("谢谢惠顾。")]
+    [InlineData("ラーメン 12")]
+    [InlineData("如有干便、敬请厚谅")]
+    public void Cjk_marks_in_cjk_text_stay(string recognized) =>
+        Assert.Equal(recognized, WidthNormalizer.Normalize(recognized));
+
     [Fact]
     public void A_run_of_full_width_forms_takes_its_context_from_around_the_run()
     {
