@@ -131,15 +131,7 @@ public sealed class ReplyTests
 
         public static async Task<RpcClient> ConnectAsync()
         {
-            var factory = new ConnectionFactory
-            {
-                HostName = TestEnvironment.RabbitHost,
-                Port = TestEnvironment.RabbitPort,
-                VirtualHost = TestEnvironment.VirtualHost,
-                UserName = TestEnvironment.Username,
-                Password = TestEnvironment.Password,
-            };
-            var connection = await factory.CreateConnectionAsync();
+            var connection = await TestEnvironment.ConnectionFactory().CreateConnectionAsync();
             return new RpcClient(connection, await connection.CreateChannelAsync());
         }
 

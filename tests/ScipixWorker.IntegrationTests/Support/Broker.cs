@@ -30,15 +30,7 @@ internal sealed class Broker : IAsyncDisposable
 
     public static async Task<Broker> ConnectAsync()
     {
-        var factory = new ConnectionFactory
-        {
-            HostName = TestEnvironment.RabbitHost,
-            Port = TestEnvironment.RabbitPort,
-            VirtualHost = TestEnvironment.VirtualHost,
-            UserName = TestEnvironment.Username,
-            Password = TestEnvironment.Password,
-        };
-        var connection = await factory.CreateConnectionAsync();
+        var connection = await TestEnvironment.ConnectionFactory().CreateConnectionAsync();
         var channel = await connection.CreateChannelAsync();
         var broker = new Broker(connection, channel);
         await broker.ListenForResultsAsync();

@@ -25,6 +25,16 @@ internal static class TestEnvironment
     /// <summary>The models folder: Ocr__ModelDirectory, else the nearest models/ with SHA256SUMS above the test binaries.</summary>
     public static string ModelDirectory { get; } = Get("Ocr:ModelDirectory") ?? FindModels();
 
+    /// <summary>A plain AMQP connection factory for the test broker, as a non-.NET client would connect.</summary>
+    public static RabbitMQ.Client.ConnectionFactory ConnectionFactory() => new()
+    {
+        HostName = RabbitHost,
+        Port = RabbitPort,
+        VirtualHost = VirtualHost,
+        UserName = Username,
+        Password = Password,
+    };
+
     public static string Asset(params string[] parts) => Path.Combine([AppContext.BaseDirectory, .. parts]);
 
     private static string? Get(string key)
