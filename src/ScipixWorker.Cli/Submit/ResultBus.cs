@@ -6,9 +6,10 @@ using ScipixWorker.Contracts;
 namespace ScipixWorker.Cli.Submit;
 
 /// <summary>
-/// The CLI's bus to the worker: sends jobs, and optionally receives both result events on a private,
-/// auto-deleted queue bound to the event exchanges (the worker publishes plain JSON whose MT-MessageType
-/// header says which event it is). Used by <c>scipix submit</c> and <c>scipix bench</c>.
+/// The CLI's bus to the worker: sends jobs, and receives their outcomes either as the worker's replies to this bus
+/// (<see cref="CreateForReplies"/>: <c>scipix submit --wait</c>) or as the events themselves, every job's, on a private
+/// queue bound to the event exchanges (<see cref="Create"/>: <c>scipix bench</c>, which times every job). The worker
+/// publishes and replies in plain JSON whose MT-MessageType header says which outcome it is.
 /// </summary>
 internal static class ResultBus
 {
@@ -26,16 +27,7 @@ internal static class ResultBus
         Action<DocumentRecognized> recognized, Action<DocumentRecognitionFailed> failed, int? prefetch = null, TimeSpan? durableFor = null) =>
         Bus.Factory.CreateUsingRabbitMq(rabbit =>
         {
-            rabbit.Host(settings.RabbitHost, settings.RabbitPort, settings.VirtualHost, host =>
-            {
-                host.Username(settings.Username);
-                host.Password(settings.Password);
-            });
-            rabbit.ConfigureJsonSerializerOptions(o =>
-            {
-                o.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.CamelCase));
-                return o;
-            });
+            Connect(rabbit, settings);
             if (resultQueue is null)
             {
                 return;
@@ -68,4 +60,47 @@ internal static class ResultBus
                 });
             });
         });
+
+    /// <summary>
+    /// A bus whose jobs ask the worker for their outcomes as replies (send each with <c>ResponseAddress = bus.Address</c>):
+    /// they come to the bus's own temporary queue, and only this process's jobs' outcomes come, whatever else the worker
+    /// is doing (a queue bound to the event exchanges gets every job's event). Used by <c>scipix submit --wait</c>.
+    /// </summary>
+    public static IBusControl CreateForReplies(SubmitSettings settings, Action<DocumentRecognized> recognized, Action<DocumentRecognitionFailed> failed)
+    {
+        var bus = Bus.Factory.CreateUsingRabbitMq(rabbit =>
+        {
+            Connect(rabbit, settings);
+            rabbit.UseRawJsonDeserializer(RawSerializerOptions.AddTransportHeaders, isDefault: true); // the worker answers in plain JSON
+        });
+        bus.ConnectHandler<DocumentRecognized>(c =>
+        {
+            recognized(c.Message);
+            return Task.CompletedTask;
+        });
+        bus.ConnectHandler<DocumentRecognitionFailed>(c =>
+        {
+            failed(c.Message);
+            return Task.CompletedTask;
+        });
+        return bus;
+    }
+
+    private static void Connect(IRabbitMqBusFactoryConfigurator rabbit, SubmitSettings settings)
+    {
+        rabbit.Host(settings.RabbitHost, settings.RabbitPort, settings.VirtualHost, host =>
+        {
+            host.Username(settings.Username);
+            host.Password(settings.Password);
+        });
+        rabbit.ConfigureJsonSerializerOptions(o =>
+        {
+            if (!o.Converters.OfType<JsonStringEnumConverter>().Any())
+            {
+                o.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.CamelCase));
+            }
+
+            return o;
+        });
+    }
 }

@@ -94,8 +94,10 @@ public static class SubmitCommand
             }
         }
 
-        var bus = ResultBus.Create(settings, request.Wait ? $"scipix-submit-{Guid.NewGuid():N}" : null,
-            recognized => Arrived(recognized.JobId, recognized), failed => Arrived(failed.JobId, failed));
+        // Waiting, the jobs ask for their outcomes as replies to this bus: only ours come, however busy the worker is.
+        var bus = request.Wait
+            ? ResultBus.CreateForReplies(settings, recognized => Arrived(recognized.JobId, recognized), failed => Arrived(failed.JobId, failed))
+            : ResultBus.Create(settings, resultQueue: null, _ => { }, _ => { });
 
         var handle = await bus.StartAsync(cancellationToken);
         try
@@ -112,7 +114,16 @@ public static class SubmitCommand
                 {
                     var jobId = Guid.NewGuid();
                     expected[jobId] = true;
-                    await queue.Send(new RecognizeDocument(jobId, new ImageLocation(containerName, blobName), options, CorrelationId: file.Name), cancellationToken);
+                    await queue.Send(
+                        new RecognizeDocument(jobId, new ImageLocation(containerName, blobName), options, CorrelationId: file.Name),
+                        send =>
+                        {
+                            if (request.Wait)
+                            {
+                                send.ResponseAddress = bus.Address;
+                            }
+                        },
+                        cancellationToken);
                     jobs.Add(new Job(file.Name, jobId, containerName, blobName));
                     if (!request.Json)
                     {
