@@ -112,6 +112,33 @@ public sealed class ReplyTests
         }
     }
 
+    // scipix submit --wait waits on the worker's replies to its own bus: exit code 0 once each job's outcome came back.
+    [Fact]
+    public async Task Scipix_submit_wait_gets_its_jobs_outcomes_as_replies()
+    {
+        await using var worker = new WorkerUnderTest();
+        await worker.StartAsync();
+        await worker.Storage.GetBlobContainerClient(worker.Container).CreateIfNotExistsAsync(cancellationToken: TestContext.Current.CancellationToken);
+        const string Sent = """scipix_replies_total{to="response-address",outcome="sent"}""";
+        var before = await worker.ScrapeMetricsAsync();
+        var previous = Environment.GetEnvironmentVariable("Worker__QueueName");
+        Environment.SetEnvironmentVariable("Worker__QueueName", worker.QueueName);
+        try
+        {
+            var files = SampleImages.Lines.Take(2).Select(line => TestEnvironment.Asset("samples", line.File)).ToArray();
+            var code = await new System.CommandLine.RootCommand { Cli.Submit.SubmitCommand.Create() }
+                .Parse(["submit", .. files, "--wait", "--recognition-only", "--container", worker.Container, "--timeout", "60"])
+                .InvokeAsync(cancellationToken: TestContext.Current.CancellationToken);
+
+            Assert.Equal(0, code);
+            Assert.Equal(2, MetricsText.Value(await worker.ScrapeMetricsAsync(), Sent) - MetricsText.Value(before, Sent));
+        }
+        finally
+        {
+            Environment.SetEnvironmentVariable("Worker__QueueName", previous);
+        }
+    }
+
     private sealed record Reply(string? CorrelationId, string? ContentType, string MessageType, JsonElement Body);
 
     /// <summary>A plain AMQP client making requests the RabbitMQ tutorials' way: reply_to and correlation_id.</summary>
