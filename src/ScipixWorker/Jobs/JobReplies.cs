@@ -60,9 +60,15 @@ internal static class JobReplies
     private static async Task ReplyToAsync<T>(ConsumeContext<RecognizeDocument> context, T outcome, string? correlationId, CancellationToken cancellationToken)
         where T : class
     {
-        var address = new UriBuilder(context.ReceiveContext.InputAddress) { Path = ReplyToQueue, Query = string.Empty }.Uri;
-        var endpoint = await context.GetSendEndpoint(address);
+        var endpoint = await context.GetSendEndpoint(ReplyToAddress(context.ReceiveContext.InputAddress));
         await endpoint.Send(outcome, Propagate<T>(correlationId), cancellationToken);
+    }
+
+    /// <summary>The reply-to address on the input queue's host and virtual host: its last path segment replaced.</summary>
+    internal static Uri ReplyToAddress(Uri inputAddress)
+    {
+        var path = inputAddress.AbsolutePath;
+        return new UriBuilder(inputAddress) { Path = $"{path[..(path.LastIndexOf('/') + 1)]}{ReplyToQueue}", Query = string.Empty }.Uri;
     }
 
     private static IPipe<SendContext<T>> Propagate<T>(string? correlationId)
