@@ -15,8 +15,9 @@ public sealed class InteropTests
         await worker.UploadAsync(file, SampleImages.Bytes(file));
         var withContentType = Guid.NewGuid();
         var withoutContentType = Guid.NewGuid();
+        var asText = Guid.NewGuid(); // a client that labels its JSON text/plain: read as JSON all the same
 
-        foreach (var (jobId, contentType) in new[] { (withContentType, "application/json"), (withoutContentType, (string?)null) })
+        foreach (var (jobId, contentType) in new[] { (withContentType, "application/json"), (withoutContentType, (string?)null), (asText, "text/plain") })
         {
             await broker.PublishRawAsync(
                 worker.QueueName,
@@ -24,9 +25,9 @@ public sealed class InteropTests
                 contentType);
         }
 
-        await broker.WaitForResultsAsync([withContentType, withoutContentType]);
+        await broker.WaitForResultsAsync([withContentType, withoutContentType, asText]);
 
-        foreach (var result in broker.For([withContentType, withoutContentType]))
+        foreach (var result in broker.For([withContentType, withoutContentType, asText]))
         {
             Assert.True(result.Recognized, result.Body.ToString());
             Assert.Equal("application/json", result.ContentType);
