@@ -72,6 +72,37 @@ public sealed class ReplyTests
         Assert.True(SampleImages.Cer(truth, reply.Body.GetProperty("text").GetString()!) <= 0.1, reply.Body.ToString());
     }
 
+    // The requester went away (its reply queue deleted with its connection): the job is answered by its event all the
+    // same, once, and not run again.
+    [Fact]
+    public async Task A_reply_to_a_queue_that_is_gone_does_not_fail_the_job()
+    {
+        await using var worker = new WorkerUnderTest();
+        await using var broker = await Broker.ConnectAsync();
+        await worker.StartAsync();
+        var (file, truth) = SampleImages.Lines[0];
+        var image = await worker.UploadAsync(file, SampleImages.Bytes(file));
+        await using var client = await RpcClient.ConnectAsync();
+        var jobId = Guid.NewGuid();
+        var before = await worker.ScrapeMetricsAsync();
+
+        await client.RequestAsync(
+            worker.QueueName,
+            $$$"""{"jobId":"{{{jobId}}}","image":{"container":"{{{image.Container}}}","blobName":"{{{image.BlobName}}}"},"options":{"recognitionOnly":true}}""",
+            $"it-gone-{Guid.NewGuid():N}",
+            "lost-1");
+
+        await broker.WaitForResultsAsync([jobId]);
+        var read = Assert.Single(broker.For([jobId]));
+        Assert.True(read.Recognized && SampleImages.Cer(truth, read.Text!) <= 0.1, read.Body.ToString());
+        await Eventually.True(async () => await broker.MessageCountAsync(worker.QueueName) == 0, TimeSpan.FromSeconds(10), "the job acknowledged");
+        var after = await worker.ScrapeMetricsAsync();
+        string Delta(string series) => (MetricsText.Value(after, series) - MetricsText.Value(before, series)).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        Assert.Equal("1", Delta("""scipix_jobs_total{outcome="recognized"}"""));
+        Assert.Equal("0", Delta("scipix_jobs_redelivered_total"));
+        Assert.Single(broker.For([jobId])); // no second event
+    }
+
     [Fact]
     public async Task A_masstransit_request_client_gets_the_outcome_as_its_response()
     {

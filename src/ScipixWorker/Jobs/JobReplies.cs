@@ -10,8 +10,8 @@ namespace ScipixWorker.Jobs;
 /// request client's response address (<c>IRequestClient&lt;RecognizeDocument&gt;</c>, matched by its RequestId), or to
 /// the AMQP <c>reply_to</c> queue of a plain-AMQP request (the RPC pattern of RabbitMQ's tutorials and its direct
 /// reply-to, <c>amq.rabbitmq.reply-to</c>), through the default exchange, with the request's <c>correlation_id</c>.
-/// The event is published first and is the outcome of record: a reply that fails (the requester gone) is logged and
-/// counted, never retried, and never fails the job.
+/// The event is published first and is the outcome of record: a reply the broker does not take is logged and counted,
+/// never retried, and never fails the job (a reply to a queue that is gone is dropped by the broker, silently).
 /// </summary>
 internal static class JobReplies
 {

@@ -119,7 +119,7 @@ internal static class WorkerMetrics
 
     public static readonly Counter RepliesTotal = Metrics.CreateCounter(
         "scipix_replies_total",
-        "Outcomes sent back to the job's requester besides the event: to a MassTransit request client's response address (to=response-address) or a plain-AMQP reply_to queue (to=reply-to); outcome sent or failed (the requester gone: the event still stands).",
+        "Outcomes sent back to the job's requester besides the event: to a MassTransit request client's response address (to=response-address) or a plain-AMQP reply_to queue (to=reply-to); outcome sent (to the broker: a reply to a queue that is gone is dropped there) or failed (the broker did not take it; the event still stands).",
         "to", "outcome");
 
     public static readonly Counter ClaimChecksTotal = Metrics.CreateCounter(
