@@ -104,6 +104,27 @@ public sealed class ReplyTests
     }
 
     [Fact]
+    public async Task With_replies_turned_off_a_request_gets_the_event_only()
+    {
+        await using var worker = new WorkerUnderTest(new Dictionary<string, string?> { ["Worker:SendReplies"] = "false" });
+        await using var broker = await Broker.ConnectAsync();
+        await worker.StartAsync();
+        var (file, _) = SampleImages.Lines[1];
+        var image = await worker.UploadAsync(file, SampleImages.Bytes(file));
+        await using var client = await RpcClient.ConnectAsync();
+        var replyQueue = (await client.Channel.QueueDeclareAsync(string.Empty, durable: false, exclusive: true, autoDelete: true, cancellationToken: TestContext.Current.CancellationToken)).QueueName;
+        await client.ConsumeAsync(replyQueue, autoAck: false);
+        var jobId = Guid.NewGuid();
+
+        await client.RequestAsync(worker.QueueName, $$$"""{"jobId":"{{{jobId}}}","image":{"container":"{{{image.Container}}}","blobName":"{{{image.BlobName}}}"},"options":{"recognitionOnly":true}}""", replyQueue, "off-1");
+
+        await broker.WaitForResultsAsync([jobId]);
+        Assert.True(Assert.Single(broker.For([jobId])).Recognized);
+        await Task.Delay(TimeSpan.FromSeconds(1), TestContext.Current.CancellationToken); // a reply would have come with the event
+        Assert.Empty(client.Replies);
+    }
+
+    [Fact]
     public async Task A_masstransit_request_client_gets_the_outcome_as_its_response()
     {
         await using var worker = new WorkerUnderTest();

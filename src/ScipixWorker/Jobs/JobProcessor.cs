@@ -88,7 +88,7 @@ internal sealed class JobProcessor(
             if (outcome is DocumentRecognized recognized)
             {
                 await context.Publish(recognized, (PublishContext<DocumentRecognized> c) => WorkerTracing.Propagate(c), publishTimeout.Token);
-                await JobReplies.SendAsync(context, recognized, logger, publishTimeout.Token);
+                await JobReplies.SendAsync(context, recognized, options.Value.SendReplies, logger, publishTimeout.Token);
                 WorkerMetrics.JobsTotal.WithLabels(WorkerMetrics.Outcome.Recognized).Inc();
                 span?.SetTag(WorkerTracing.Outcome, WorkerMetrics.Outcome.Recognized);
                 final = true;
@@ -97,7 +97,7 @@ internal sealed class JobProcessor(
             {
                 var failed = (DocumentRecognitionFailed)outcome;
                 await context.Publish(failed, (PublishContext<DocumentRecognitionFailed> c) => WorkerTracing.Propagate(c), publishTimeout.Token);
-                await JobReplies.SendAsync(context, failed, logger, publishTimeout.Token);
+                await JobReplies.SendAsync(context, failed, options.Value.SendReplies, logger, publishTimeout.Token);
                 WorkerMetrics.JobsTotal.WithLabels(WorkerMetrics.Outcome.Failed).Inc();
                 WorkerMetrics.JobFailuresTotal.WithLabels(failed.ErrorCode).Inc();
                 span?.SetTag(WorkerTracing.Outcome, WorkerMetrics.Outcome.Failed).SetTag(WorkerTracing.ErrorCode, failed.ErrorCode)

@@ -18,9 +18,14 @@ internal static class JobReplies
     /// <summary>MassTransit sends to the address that ends so through the default exchange, routed by the request's reply_to.</summary>
     private const string ReplyToQueue = "amq.rabbitmq.reply-to";
 
-    public static async Task SendAsync<T>(ConsumeContext<RecognizeDocument> context, T outcome, ILogger logger, CancellationToken cancellationToken)
+    public static async Task SendAsync<T>(ConsumeContext<RecognizeDocument> context, T outcome, bool enabled, ILogger logger, CancellationToken cancellationToken)
         where T : class
     {
+        if (!enabled)
+        {
+            return; // Worker:SendReplies=false: events only
+        }
+
         var (to, send) = Route(context, outcome, cancellationToken);
         if (send is null)
         {

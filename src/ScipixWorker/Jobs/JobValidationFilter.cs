@@ -11,7 +11,7 @@ namespace ScipixWorker.Jobs;
 /// which MassTransit moves to the error queue with the reason in its MT-Fault-* headers. Neither reaches the batch
 /// consumer, so neither can fail a batch.
 /// </summary>
-internal sealed class JobValidationFilter(ILogger logger) : IFilter<ConsumeContext<RecognizeDocument>>
+internal sealed class JobValidationFilter(ILogger logger, bool sendReplies) : IFilter<ConsumeContext<RecognizeDocument>>
 {
     public async Task Send(ConsumeContext<RecognizeDocument> context, IPipe<ConsumeContext<RecognizeDocument>> next)
     {
@@ -29,7 +29,7 @@ internal sealed class JobValidationFilter(ILogger logger) : IFilter<ConsumeConte
 
         var failed = InvalidJobAnswer.Create(jobId, context.Message.CorrelationId, problem);
         await context.Publish(failed, (PublishContext<DocumentRecognitionFailed> c) => WorkerTracing.Propagate(c), context.CancellationToken);
-        await JobReplies.SendAsync(context, failed, logger, context.CancellationToken);
+        await JobReplies.SendAsync(context, failed, sendReplies, logger, context.CancellationToken);
         InvalidJobAnswer.Published(logger, failed);
 
         // Handled: acknowledged once this returns, not moved to the _skipped queue as a message nothing consumed.

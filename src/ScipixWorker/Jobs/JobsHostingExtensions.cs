@@ -98,7 +98,7 @@ public static class JobsHostingExtensions
 
                     // Invalid jobs that name themselves are answered invalid-job (unreadable ones too: RecognizeDocumentReader);
                     // only messages that name no job, and the consumer's own faults, go to the error queue.
-                    endpoint.UseFilter(new JobValidationFilter(context.GetRequiredService<ILogger<JobValidationFilter>>()));
+                    endpoint.UseFilter(new JobValidationFilter(context.GetRequiredService<ILogger<JobValidationFilter>>(), worker.SendReplies));
                     endpoint.ConfigureConsumer<RecognizeDocumentBatchConsumer>(context, consumer =>
                     {
                         consumer.Options<BatchOptions>(batch => batch

@@ -183,6 +183,12 @@ public sealed class WorkerOptions : IValidatableObject
     public int MaxPriority { get; set; }
 
     /// <summary>
+    /// Send each job's outcome to its requester too, when the request names where (an AMQP reply_to, a MassTransit
+    /// response address); false: events only (for producers whose client sets reply_to for purposes of its own).
+    /// </summary>
+    public bool SendReplies { get; set; } = true;
+
+    /// <summary>
     /// The type the worker declares its queue with: <see cref="Jobs.QueueType.Classic"/> (RabbitMQ's default) or
     /// <see cref="Jobs.QueueType.Quorum"/> (replicated across the cluster's nodes, the durable type RabbitMQ 4 keeps,
     /// and counting each job's deliveries: <see cref="DeliveryLimit"/>). A queue keeps the type it was created with, and
