@@ -33,6 +33,11 @@ public sealed class ErrorQueueTests
         Assert.Single(first, m => m.FaultMessage!.Contains("jobId is missing", StringComparison.Ordinal));
         var faulted = Assert.Single(first, m => m.FaultMessage!.Contains("not in a supported Guid format", StringComparison.Ordinal));
         Assert.Equal(2u, await broker.MessageCountAsync(worker.ErrorQueueName));
+        var summary = await ScipixOutputAsync("list", "--queue", worker.ErrorQueueName, "--summary", "--json");
+        var reasons = JsonDocument.Parse(summary).RootElement.EnumerateArray().ToDictionary(r => r.GetProperty("reason").GetString()!, r => r.GetProperty("messages").GetInt32());
+        Assert.Equal(2, reasons.Count);
+        Assert.Equal(1, reasons["ScipixWorker.Jobs.InvalidJobException: Invalid RecognizeDocument: jobId is missing or empty."]);
+        Assert.Equal(2u, await broker.MessageCountAsync(worker.ErrorQueueName));
         var order = first.Select(m => m.Body.Length).ToList();
         Assert.Equal(order, (await ReadAsync(worker.ErrorQueueName)).Select(m => m.Body.Length));
         Assert.Equal(2u, await broker.MessageCountAsync(worker.ErrorQueueName));
@@ -123,6 +128,24 @@ public sealed class ErrorQueueTests
     /// <summary>Runs <c>scipix errors ARGS</c> in-process, on the broker the environment names (as the tests' worker).</summary>
     private static Task<int> ScipixAsync(params string[] args) =>
         new RootCommand { ErrorsCommand.Create() }.Parse(["errors", .. args]).InvokeAsync(cancellationToken: TestContext.Current.CancellationToken);
+
+    /// <summary>Runs <c>scipix errors ARGS</c> in-process and returns what it printed on stdout.</summary>
+    private static async Task<string> ScipixOutputAsync(params string[] args)
+    {
+        var output = new StringWriter();
+        var previous = Console.Out;
+        Console.SetOut(output);
+        try
+        {
+            Assert.Equal(0, await ScipixAsync(args));
+        }
+        finally
+        {
+            Console.SetOut(previous);
+        }
+
+        return output.ToString();
+    }
 
     private static async Task<List<FaultedMessage>> ReadAsync(string queueName)
     {

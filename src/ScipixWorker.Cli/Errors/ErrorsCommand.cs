@@ -24,8 +24,11 @@ public static class ErrorsCommand
         var to = new Option<string?>("--to") { Description = "The queue to move the jobs to (default: the worker's queue, Worker:QueueName)" };
         var save = new Option<DirectoryInfo?>("--save") { Description = "Write each deleted message to this folder as JSON first (headers and body)" };
 
-        var list = new Command("list", "Show the messages in the error queue and why each was moved there; leaves them in place") { queue, limit, json };
-        list.SetAction((parse, cancellationToken) => ListAsync(parse.GetValue(queue), parse.GetValue(limit) ?? 100, parse.GetValue(json), cancellationToken));
+        var summary = new Option<bool>("--summary") { Description = "Count the messages by reason (exception type and message) instead of listing them; reads them all unless --limit" };
+        var list = new Command("list", "Show the messages in the error queue and why each was moved there; leaves them in place") { queue, limit, json, summary };
+        list.SetAction((parse, cancellationToken) => parse.GetValue(summary)
+            ? SummarizeAsync(parse.GetValue(queue), parse.GetValue(limit) ?? int.MaxValue, parse.GetValue(json), cancellationToken)
+            : ListAsync(parse.GetValue(queue), parse.GetValue(limit) ?? 100, parse.GetValue(json), cancellationToken));
 
         var requeue = new Command("requeue", "Move jobs from the error queue back to the worker's queue (once the cause is fixed), without their fault headers")
         {
@@ -74,6 +77,35 @@ public static class ErrorsCommand
             }
 
             await Console.Error.WriteLineAsync($"{queue.Name}: {read} of {ready} message(s) shown, all left in place");
+            return 0;
+        }, cancellationToken);
+
+    private static async Task<int> SummarizeAsync(string? queueName, int limit, bool json, CancellationToken cancellationToken) =>
+        await WithQueueAsync("list", queueName, async (queue, _) =>
+        {
+            var reasons = new Dictionary<string, (int Count, int Jobs)>(StringComparer.Ordinal);
+            var (read, ready) = await queue.ForEachAsync(limit, (message, _) =>
+            {
+                var reason = message.ReasonLine();
+                var (count, jobs) = reasons.GetValueOrDefault(reason);
+                reasons[reason] = (count + 1, jobs + (message.JobId is null ? 0 : 1));
+                return Task.CompletedTask;
+            }, cancellationToken);
+            var ordered = reasons.OrderByDescending(r => r.Value.Count).ThenBy(r => r.Key, StringComparer.Ordinal).ToList();
+            if (json)
+            {
+                var array = new JsonArray([.. ordered.Select(r => (JsonNode)new JsonObject { ["reason"] = r.Key, ["messages"] = r.Value.Count, ["withJobId"] = r.Value.Jobs })]);
+                Console.WriteLine(array.ToJsonString(Json.Options));
+            }
+            else
+            {
+                foreach (var (reason, (count, jobs)) in ordered)
+                {
+                    Console.WriteLine($"{count,6} {reason}{(jobs > 0 ? $" ({jobs} with a jobId)" : string.Empty)}");
+                }
+            }
+
+            await Console.Error.WriteLineAsync($"{queue.Name}: {read} of {ready} message(s) counted, all left in place");
             return 0;
         }, cancellationToken);
 

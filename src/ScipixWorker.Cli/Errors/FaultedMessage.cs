@@ -104,6 +104,9 @@ internal sealed record FaultedMessage(
         return json;
     }
 
+    /// <summary>Why it faulted, on one line: the exception's type and its message's first line (what <c>list --summary</c> counts).</summary>
+    public string ReasonLine() => $"{ExceptionType ?? Reason ?? "?"}: {FirstLine(FaultMessage ?? "(no MT-Fault-Message header)")}";
+
     /// <summary>One line naming the job and one saying why it faulted, for a terminal.</summary>
     public string Describe()
     {
@@ -111,9 +114,8 @@ internal sealed record FaultedMessage(
         var key = IdempotencyKey is { } k ? $" (key {k})" : string.Empty;
         var when = FaultTimestamp is { } t ? $" at {t}" : string.Empty;
         var moved = RequeueCount > 0 ? $", requeued {RequeueCount} time(s) before" : string.Empty;
-        var why = FaultMessage ?? "(no MT-Fault-Message header)";
         return $"#{Position} {job}{key}: {Reason ?? "no MT-Reason"}{when}, {ContentType ?? "no content type"}, {Body.Length} bytes{moved}\n"
-            + $"   {ExceptionType ?? "?"}: {FirstLine(why)}";
+            + $"   {ReasonLine()}";
     }
 
     private static string FirstLine(string text)

@@ -53,6 +53,8 @@ public sealed class FaultedMessageTests
         Assert.Equal("fault", message.Reason);
         Assert.Equal("System.Text.Json.JsonException", message.ExceptionType);
         Assert.Equal("2026-12-06T05:05:35.1744377Z", message.FaultTimestamp);
+        Assert.Equal("System.Text.Json.JsonException: The JSON value could not be converted.", message.ReasonLine());
+        Assert.Equal("?: (no MT-Fault-Message header)", Message("{}").ReasonLine());
         var description = message.Describe();
         Assert.Contains("no jobId: fault at 2026-12-06T05:05:35.1744377Z", description, StringComparison.Ordinal);
         Assert.EndsWith("System.Text.Json.JsonException: The JSON value could not be converted.", description, StringComparison.Ordinal);
