@@ -239,7 +239,7 @@ public sealed class OcrEngine : IDisposable
     /// <summary>How long <see cref="WarmUp"/> took, once it has run.</summary>
     public TimeSpan WarmUpTime { get; private set; }
 
-    /// <summary>File name extensions of the formats <see cref="Recognize"/> reads (lower case, with the dot), for tools that pick files by name.</summary>
+    /// <summary>File name extensions of the formats <see cref="Recognize(ReadOnlyMemory{byte}, OcrMode, CancellationToken)"/> reads (lower case, with the dot), for tools that pick files by name.</summary>
     public static IReadOnlyList<string> FileExtensions { get; } = [".png", ".jpg", ".jpeg", ".tif", ".tiff", ".bmp", ".gif", ".webp", ".pdf"];
 
     /// <summary>
@@ -247,13 +247,17 @@ public sealed class OcrEngine : IDisposable
     /// page, decoded one at a time for TIFF and PDF (a PDF page without a scan is read from its text layer).
     /// </summary>
     /// <exception cref="OcrException">The input is empty, too large, corrupt or of an unsupported format.</exception>
-    public OcrDocument Recognize(ReadOnlyMemory<byte> encodedImage, OcrMode mode = OcrMode.Full, CancellationToken cancellationToken = default)
+    public OcrDocument Recognize(ReadOnlyMemory<byte> encodedImage, OcrMode mode = OcrMode.Full, CancellationToken cancellationToken = default) =>
+        Recognize(encodedImage, mode, OcrExtras.None, cancellationToken);
+
+    /// <summary><see cref="Recognize(ReadOnlyMemory{byte}, OcrMode, CancellationToken)"/>, reading <paramref name="extras"/> too.</summary>
+    public OcrDocument Recognize(ReadOnlyMemory<byte> encodedImage, OcrMode mode, OcrExtras extras, CancellationToken cancellationToken = default)
     {
         var source = new SourceFile();
         var started = Stopwatch.GetTimestamp();
         using var opened = _loader.Open(encodedImage);
         var pages = DecodePages(opened, Stopwatch.GetElapsedTime(started), PageRange.All, source, cancellationToken)
-            .Select(p => p.TextLayer is { } text ? FromTextLayer(text, p.Number, p.Decode) : RecognizePage(p.Page!, p.Number, mode, p.Decode, cancellationToken, p.OverScan))
+            .Select(p => p.TextLayer is { } text ? FromTextLayer(text, p.Number, p.Decode) : RecognizePage(p.Page!, p.Number, mode, p.Decode, cancellationToken, p.OverScan, extras))
             .ToList();
         return new OcrDocument(pages) { Format = source.Format, SourcePages = source.Pages };
     }
@@ -331,7 +335,7 @@ public sealed class OcrEngine : IDisposable
     }
 
     /// <summary>
-    /// Recognizes an encoded image like <see cref="Recognize"/>, pipelined: decoding, detection, cropping and
+    /// Recognizes an encoded image like <see cref="Recognize(ReadOnlyMemory{byte}, OcrMode, CancellationToken)"/>, pipelined: decoding, detection, cropping and
     /// orientation run synchronously on the calling thread before this method returns (exceptions of that
     /// stage, such as <see cref="OcrException"/>, are thrown directly); the line crops then join the shared
     /// recognition queue, where crops of concurrent calls are recognized together in batches sized by
@@ -352,7 +356,15 @@ public sealed class OcrEngine : IDisposable
     /// </summary>
     /// <exception cref="OcrException">The input is empty, too large, corrupt or of an unsupported format.</exception>
     public Task<OcrDocument> RecognizeAsync(
-        ReadOnlyMemory<byte> encodedImage, OcrMode mode, PageRange pages, CancellationToken cancellationToken = default, CancellationToken abandonUnstarted = default)
+        ReadOnlyMemory<byte> encodedImage, OcrMode mode, PageRange pages, CancellationToken cancellationToken = default, CancellationToken abandonUnstarted = default) =>
+        RecognizeAsync(encodedImage, mode, pages, OcrExtras.None, cancellationToken, abandonUnstarted);
+
+    /// <summary>
+    /// <see cref="RecognizeAsync(ReadOnlyMemory{byte}, OcrMode, PageRange, CancellationToken, CancellationToken)"/>, reading
+    /// <paramref name="extras"/> from each page too.
+    /// </summary>
+    public Task<OcrDocument> RecognizeAsync(
+        ReadOnlyMemory<byte> encodedImage, OcrMode mode, PageRange pages, OcrExtras extras, CancellationToken cancellationToken = default, CancellationToken abandonUnstarted = default)
     {
         cancellationToken.ThrowIfCancellationRequested();
         var scheduler = _scheduler.Value;
@@ -371,7 +383,7 @@ public sealed class OcrEngine : IDisposable
             prepared = DecodePages(opened, opening, pages, source, cancellationToken)
                 .Select(p => p.TextLayer is { } text
                     ? new PreparedPage(p.Number, text.Width, text.Height, null, [], p.Decode, TimeSpan.Zero, TimeSpan.Zero) { Ready = FromTextLayer(text, p.Number, p.Decode) }
-                    : PreparePageTraced(p.Page!, p.Number, mode, p.Decode, p.OverScan, cancellationToken))
+                    : PreparePageTraced(p.Page!, p.Number, mode, p.Decode, p.OverScan, extras, cancellationToken))
                 .ToList();
         }
 
@@ -438,12 +450,13 @@ public sealed class OcrEngine : IDisposable
 
     /// <summary>Recognizes one decoded page.</summary>
     internal OcrPage RecognizePage(
-        RgbBuffer page, int pageNumber, OcrMode mode, TimeSpan decode, CancellationToken cancellationToken, IReadOnlyList<TextLayerLine>? overScan = null)
+        RgbBuffer page, int pageNumber, OcrMode mode, TimeSpan decode, CancellationToken cancellationToken, IReadOnlyList<TextLayerLine>? overScan = null,
+        OcrExtras extras = OcrExtras.None)
     {
         PreparedPage prepared;
         using (MemoryBudget.Acquire(mode == OcrMode.SingleLine ? 0 : DetectionEstimate(page.Width, page.Height), cancellationToken))
         {
-            prepared = PreparePage(page, pageNumber, mode, decode, overScan ?? [], cancellationToken);
+            prepared = PreparePage(page, pageNumber, mode, decode, overScan ?? [], extras, cancellationToken);
         }
 
         // The recognizer leases per call, after this page's lease is back.
@@ -561,13 +574,13 @@ public sealed class OcrEngine : IDisposable
     // PreparePage in a span of its own (OcrTracing), under the caller's (Activity.Current), that starts where the page's
     // decoding started.
     private PreparedPage PreparePageTraced(
-        RgbBuffer page, int pageNumber, OcrMode mode, TimeSpan decode, IReadOnlyList<TextLayerLine> overScan, CancellationToken cancellationToken)
+        RgbBuffer page, int pageNumber, OcrMode mode, TimeSpan decode, IReadOnlyList<TextLayerLine> overScan, OcrExtras extras, CancellationToken cancellationToken)
     {
         using var span = OcrTracing.Source.HasListeners()
             ? OcrTracing.Source.StartActivity("scipix.page", ActivityKind.Internal, parentContext: default, startTime: DateTimeOffset.UtcNow - decode)
             : null;
         span?.SetTag("scipix.page", pageNumber).SetTag("scipix.width", page.Width).SetTag("scipix.height", page.Height);
-        var prepared = PreparePage(page, pageNumber, mode, decode, overScan, cancellationToken);
+        var prepared = PreparePage(page, pageNumber, mode, decode, overScan, extras, cancellationToken);
         span?.SetTag("scipix.lines", prepared.Crops.Count - prepared.LoneMarks).SetTag("scipix.rotation", prepared.QuarterTurns * 90);
         return prepared;
     }
@@ -577,6 +590,22 @@ public sealed class OcrEngine : IDisposable
     /// <see cref="RgbBuffer.Kept"/>). A full page's buffer is released here: the crops are copies.
     /// </summary>
     private PreparedPage PreparePage(
+        RgbBuffer page, int pageNumber, OcrMode mode, TimeSpan decode, IReadOnlyList<TextLayerLine> overScan, OcrExtras extras, CancellationToken cancellationToken)
+    {
+        // Before the text: preparing it releases the page's buffer. The scan's time counts as detection.
+        if (!extras.HasFlag(OcrExtras.Barcodes))
+        {
+            return PrepareText(page, pageNumber, mode, decode, overScan, cancellationToken);
+        }
+
+        var scanning = Stopwatch.GetTimestamp();
+        var codes = BarcodeScanner.Scan(page, cancellationToken);
+        var scanned = Stopwatch.GetElapsedTime(scanning);
+        var prepared = PrepareText(page, pageNumber, mode, decode, overScan, cancellationToken);
+        return prepared with { Detect = prepared.Detect + scanned, Barcodes = codes };
+    }
+
+    private PreparedPage PrepareText(
         RgbBuffer page, int pageNumber, OcrMode mode, TimeSpan decode, IReadOnlyList<TextLayerLine> overScan, CancellationToken cancellationToken)
     {
         if (mode == OcrMode.SingleLine)
@@ -742,7 +771,10 @@ public sealed class OcrEngine : IDisposable
         {
             var line = RecognizedLine.From(recognized[0], Quad.FromRectangle(0, 0, prepared.Width, prepared.Height));
             return new OcrPage(prepared.PageNumber, prepared.Width, prepared.Height, [line], line.Text,
-                new OcrTimings(prepared.Decode, TimeSpan.Zero, TimeSpan.Zero, recognize, total));
+                new OcrTimings(prepared.Decode, prepared.Detect, TimeSpan.Zero, recognize, total))
+            {
+                Barcodes = prepared.Barcodes,
+            };
         }
 
         var lines = new List<RecognizedLine>(prepared.Boxes.Count);
@@ -781,6 +813,7 @@ public sealed class OcrEngine : IDisposable
         return new OcrPage(prepared.PageNumber, prepared.Width, prepared.Height, lines, pageText, timings)
         {
             Rotation = prepared.QuarterTurns * 90,
+            Barcodes = prepared.Barcodes,
         };
     }
 
@@ -877,6 +910,9 @@ public sealed class OcrEngine : IDisposable
 
         /// <summary>The last of those candidates, found in the gaps after lines (<see cref="Detection.GapColons"/>).</summary>
         public IReadOnlyList<GapColon> GapColons { get; init; } = [];
+
+        /// <summary>The page's barcodes and QR codes, when asked for (<see cref="OcrExtras.Barcodes"/>).</summary>
+        public IReadOnlyList<RecognizedBarcode> Barcodes { get; init; } = [];
     }
 
     /// <summary>

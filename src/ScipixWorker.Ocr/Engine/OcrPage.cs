@@ -18,6 +18,9 @@ public sealed record OcrPage(int PageNumber, int Width, int Height, IReadOnlyLis
     /// text reads. Always 0 for a single line and for a PDF page read from its text layer.
     /// </summary>
     public int Rotation { get; init; }
+
+    /// <summary>The page's barcodes and QR codes in reading order, when asked for (<see cref="OcrExtras.Barcodes"/>); else empty.</summary>
+    public IReadOnlyList<RecognizedBarcode> Barcodes { get; init; } = [];
 }
 
 /// <summary>Where a page's text came from.</summary>
