@@ -54,6 +54,10 @@ public sealed record OutputDocument(OutputFormat Format, ImageLocation Location,
 /// for one scanned or photographed sideways. Width, height and boxes stay those of the image as stored (boxes with their
 /// corners named as the text reads); 0 for a text layer.
 /// </param>
+/// <param name="Barcodes">
+/// The page's barcodes and QR codes in reading order when the job asked for them (<see cref="RecognitionOptions.Barcodes"/>),
+/// possibly none; <c>null</c>, and left out of the message, when it did not.
+/// </param>
 public sealed record RecognizedPage(
     int PageNumber,
     int Width,
@@ -61,7 +65,20 @@ public sealed record RecognizedPage(
     string Text,
     IReadOnlyList<RecognizedTextLine> Lines,
     PageSource Source = PageSource.Image,
-    int Rotation = 0);
+    int Rotation = 0,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] IReadOnlyList<RecognizedBarcode>? Barcodes = null);
+
+/// <summary>A barcode or QR code read from a page.</summary>
+/// <param name="Format">
+/// The symbology as ZXing names it: <c>QR_CODE</c>, <c>DATA_MATRIX</c>, <c>PDF_417</c>, <c>AZTEC</c>, <c>CODE_128</c>,
+/// <c>CODE_39</c>, <c>CODE_93</c>, <c>ITF</c>, <c>CODABAR</c>, <c>EAN_13</c>, <c>EAN_8</c>, <c>UPC_A</c>, <c>UPC_E</c>, ...
+/// </param>
+/// <param name="Text">What it holds, as decoded.</param>
+/// <param name="Box">
+/// Its four corners in the page's pixels as x0,y0,...,x3,y3 (as a line's box): a linear code's bars from the first to the
+/// last and as high as they read; round a 2D code's finder patterns, so within a few modules of its edge.
+/// </param>
+public sealed record RecognizedBarcode(string Format, string Text, IReadOnlyList<float> Box);
 
 /// <summary>Where a page's text came from.</summary>
 public enum PageSource

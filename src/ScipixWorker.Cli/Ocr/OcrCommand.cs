@@ -17,8 +17,9 @@ internal static class OcrCommand
         var hocr = new Option<string?>("--hocr") { Description = "Also write each file's result as hOCR into this folder (<file name>.hocr)" };
         var pdf = new Option<string?>("--pdf") { Description = "Also write each file as a searchable PDF into this folder (<file name>.pdf): its pages with the words as invisible text over them" };
         var alto = new Option<string?>("--alto") { Description = "Also write each file's result as ALTO 4.4 XML into this folder (<file name>.alto.xml)" };
+        var barcodes = new Option<bool>("--barcodes") { Description = "Read the barcodes and QR codes on each page too (printed after the text, and in the JSON)" };
         var settings = new EngineSettings();
-        var command = new Command("ocr", "Recognize text in images (in-process; no broker or storage needed)") { paths, json, lines, hocr, pdf, alto };
+        var command = new Command("ocr", "Recognize text in images (in-process; no broker or storage needed)") { paths, json, lines, hocr, pdf, alto, barcodes };
         settings.AddTo(command);
         command.SetAction((parse, cancellationToken) =>
         {
@@ -34,12 +35,13 @@ internal static class OcrCommand
             engine.WarmUp(cancellationToken);
             var mode = parse.GetValue(lines) ? OcrMode.SingleLine : OcrMode.Full;
             var outputs = new Outputs(parse.GetValue(hocr), parse.GetValue(pdf), parse.GetValue(alto), options);
-            return Task.FromResult(Run(engine, files, mode, parse.GetValue(json), outputs, cancellationToken));
+            var extras = parse.GetValue(barcodes) ? OcrExtras.Barcodes : OcrExtras.None;
+            return Task.FromResult(Run(engine, files, mode, extras, parse.GetValue(json), outputs, cancellationToken));
         });
         return command;
     }
 
-    private static int Run(OcrEngine engine, IReadOnlyList<string> files, OcrMode mode, bool json, Outputs outputs, CancellationToken cancellationToken)
+    private static int Run(OcrEngine engine, IReadOnlyList<string> files, OcrMode mode, OcrExtras extras, bool json, Outputs outputs, CancellationToken cancellationToken)
     {
         var failures = 0;
         var progress = new Progress("ocr", files.Count);
@@ -51,7 +53,7 @@ internal static class OcrCommand
             try
             {
                 var bytes = File.ReadAllBytes(file);
-                var document = engine.Recognize(bytes, mode, cancellationToken);
+                var document = engine.Recognize(bytes, mode, extras, cancellationToken);
                 var elapsed = Stopwatch.GetElapsedTime(started);
                 if (json)
                 {
@@ -65,6 +67,10 @@ internal static class OcrCommand
                     }
 
                     Console.WriteLine(document.Text);
+                    foreach (var (page, code) in document.Pages.SelectMany(p => p.Barcodes.Select(c => (p, c))))
+                    {
+                        Console.WriteLine($"[{code.Format}] {code.Text}{(document.Pages.Count > 1 ? $" (page {page.PageNumber})" : string.Empty)}");
+                    }
                     foreach (var page in document.Pages.Where(p => p.Rotation != 0))
                     {
                         // On standard error, so that standard output stays the text alone.
@@ -122,6 +128,7 @@ internal static class OcrCommand
                 box = l.Box.ToArray(1),
                 words = l.Words.Select(w => new { text = w.Text, confidence = MathF.Round(w.Confidence, 4), box = w.Box.ToArray(1) }),
             }),
+            barcodes = p.Barcodes.Select(c => new { format = c.Format, text = c.Text, box = c.Box.ToArray(1) }),
             timingsMs = new
             {
                 decode = Math.Round(p.Timings.Decode.TotalMilliseconds, 1),

@@ -31,11 +31,12 @@ public static class SubmitCommand
         var lastPage = new Option<int?>("--last-page") { Description = "The last page to read, 1-based and inclusive" };
         var hocr = new Option<bool>("--hocr") { Description = "Ask the worker for each result as hOCR too (written to its result container; the blob is named in the result)" };
         var pdf = new Option<bool>("--pdf") { Description = "Ask the worker for each result as a searchable PDF too (written to its result container; the blob is named in the result)" };
+        var barcodes = new Option<bool>("--barcodes") { Description = "Ask the worker for the barcodes and QR codes on each page too (printed after the text, and in the events)" };
         var alto = new Option<bool>("--alto") { Description = "Ask the worker for each result as ALTO XML too (written to its result container; the blob is named in the result)" };
         var pagesPerJob = new Option<int?>("--pages-per-job") { Description = "Send a multi-page file as several jobs of this many pages each (counted here), which several replicas read at once" };
         var command = new Command("submit", "Queue images for the ScipixWorker (upload, send RecognizeDocument) and optionally wait for the results")
         {
-            files, wait, json, recognitionOnly, detail, container, timeout, firstPage, lastPage, pagesPerJob, hocr, pdf, alto,
+            files, wait, json, recognitionOnly, detail, container, timeout, firstPage, lastPage, pagesPerJob, hocr, pdf, alto, barcodes,
         };
         command.SetAction((parse, cancellationToken) => RunAsync(
             new Request(
@@ -43,7 +44,7 @@ public static class SubmitCommand
                 parse.GetValue(wait),
                 parse.GetValue(json),
                 new RecognitionOptions(parse.GetValue(recognitionOnly), parse.GetValue(detail), parse.GetValue(firstPage), parse.GetValue(lastPage),
-                    Outputs(parse.GetValue(hocr), parse.GetValue(pdf), parse.GetValue(alto))),
+                    Outputs(parse.GetValue(hocr), parse.GetValue(pdf), parse.GetValue(alto)), parse.GetValue(barcodes)),
                 parse.GetValue(container),
                 TimeSpan.FromSeconds(Math.Max(1, parse.GetValue(timeout))),
                 parse.GetValue(pagesPerJob)),
@@ -206,7 +207,8 @@ public static class SubmitCommand
 
     // The documents written beside a result, one line each.
     private static string Outputs(DocumentRecognized result) =>
-        string.Concat((result.Outputs ?? []).Select(o => $"{o.Format.ToString().ToLowerInvariant()}: {o.Location.Uri} ({o.Bytes} bytes)\n"));
+        string.Concat(result.Pages.SelectMany(p => (p.Barcodes ?? []).Select(c => $"[{c.Format}] {c.Text}{(result.Pages.Count > 1 ? $" (page {p.PageNumber})" : string.Empty)}\n")))
+        + string.Concat((result.Outputs ?? []).Select(o => $"{o.Format.ToString().ToLowerInvariant()}: {o.Location.Uri} ({o.Bytes} bytes)\n"));
 
     /// <summary>Prints the results in submission order; returns how many failed.</summary>
     private static async Task<int> PrintAsync(List<Job> jobs, ConcurrentDictionary<Guid, object> results, BlobServiceClient storage, bool json, CancellationToken cancellationToken)

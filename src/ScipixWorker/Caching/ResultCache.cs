@@ -17,11 +17,12 @@ internal sealed class ResultCache(IOptions<WorkerOptions> options, TimeProvider 
 
     public bool Enabled => options.Value.ResultCacheEntries > 0;
 
-    public static string KeyOf(ReadOnlySpan<byte> image, OcrMode mode, OcrModelInfo model, PageRange? pages = null)
+    public static string KeyOf(ReadOnlySpan<byte> image, OcrMode mode, OcrModelInfo model, PageRange? pages = null, OcrExtras extras = OcrExtras.None)
     {
         Span<byte> hash = stackalloc byte[SHA256.HashSizeInBytes];
         SHA256.HashData(image, hash);
         var key = string.Join('|', Convert.ToHexStringLower(hash), mode, model.Detector, model.Recognizer, model.Classifier, model.Precision, model.ExecutionProvider);
+        key = extras == OcrExtras.None ? key : $"{key}|{extras}";
         return pages is { } range && range != PageRange.All ? $"{key}|pages {range.First}+{range.Count}" : key;
     }
 

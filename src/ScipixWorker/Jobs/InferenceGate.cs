@@ -55,7 +55,7 @@ internal sealed class InferenceGate(OcrEngine engine, IOptions<WorkerOptions> op
     /// <paramref name="stopWaiting"/> says, and finish.
     /// </remarks>
     public async Task<OcrDocument> RecognizeAsync(
-        ReadOnlyMemory<byte> image, OcrMode mode, PageRange selection, ImageReservation? reservation, CancellationToken stopWaiting, CancellationToken cancellationToken)
+        ReadOnlyMemory<byte> image, OcrMode mode, PageRange selection, OcrExtras extras, ImageReservation? reservation, CancellationToken stopWaiting, CancellationToken cancellationToken)
     {
         var pages = new List<OcrPage>();
         var end = (long)selection.First + selection.Count; // exclusive
@@ -65,7 +65,7 @@ internal sealed class InferenceGate(OcrEngine engine, IOptions<WorkerOptions> op
         {
             var started = pages.Count > 0;
             var count = (int)Math.Min(_pagesInFlight, end - next);
-            group = await RecognizePagesAsync(image, mode, new PageRange(next, count), reservation, started ? CancellationToken.None : stopWaiting, cancellationToken);
+            group = await RecognizePagesAsync(image, mode, new PageRange(next, count), extras, reservation, started ? CancellationToken.None : stopWaiting, cancellationToken);
             pages.AddRange(group.Pages);
             next += group.Pages.Count;
         }
@@ -75,7 +75,7 @@ internal sealed class InferenceGate(OcrEngine engine, IOptions<WorkerOptions> op
     }
 
     private async Task<OcrDocument> RecognizePagesAsync(
-        ReadOnlyMemory<byte> image, OcrMode mode, PageRange range, ImageReservation? reservation, CancellationToken stopWaiting, CancellationToken cancellationToken)
+        ReadOnlyMemory<byte> image, OcrMode mode, PageRange range, OcrExtras extras, ImageReservation? reservation, CancellationToken stopWaiting, CancellationToken cancellationToken)
     {
         await WaitCountedAsync(
             async waiting =>
@@ -101,7 +101,7 @@ internal sealed class InferenceGate(OcrEngine engine, IOptions<WorkerOptions> op
         try
         {
             // RecognizeAsync runs stage 1 synchronously on this thread and returns once the crops are queued.
-            recognition = await _threads.Run(() => engine.RecognizeAsync(image, mode, range, cancellationToken, stopWaiting), cancellationToken);
+            recognition = await _threads.Run(() => engine.RecognizeAsync(image, mode, range, extras, cancellationToken, stopWaiting), cancellationToken);
         }
         finally
         {

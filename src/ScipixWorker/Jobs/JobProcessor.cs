@@ -164,9 +164,10 @@ internal sealed class JobProcessor(
             ThrowIfPastDeadline(job);
 
             var mode = job.Options?.RecognitionOnly == true ? OcrMode.SingleLine : OcrMode.Full;
+            var extras = job.Options?.Barcodes == true ? OcrExtras.Barcodes : OcrExtras.None;
             var selection = Selection(job.Options);
             var model = inference.Model;
-            var cacheKey = cache.Enabled ? ResultCache.KeyOf(image, mode, model, selection) : null;
+            var cacheKey = cache.Enabled ? ResultCache.KeyOf(image, mode, model, selection, extras) : null;
             OcrDocument? document = null;
             var fromCache = cacheKey is not null && cache.TryGet(cacheKey, out document);
             if (Activity.Current is { } current && current.Source == WorkerTracing.Source)
@@ -182,7 +183,7 @@ internal sealed class JobProcessor(
             {
                 using var reading = WorkerTracing.Source.StartActivity("scipix.ocr");
                 reading?.SetTag(WorkerTracing.Mode, mode == OcrMode.SingleLine ? "line" : "page");
-                document = await inference.RecognizeAsync(image, mode, selection, reservation, lifetime.ApplicationStopping, token);
+                document = await inference.RecognizeAsync(image, mode, selection, extras, reservation, lifetime.ApplicationStopping, token);
                 reading?.SetTag(WorkerTracing.Pages, document.Pages.Count).SetTag(WorkerTracing.Lines, document.Pages.Sum(p => p.Lines.Count));
                 WorkerMetrics.CountPages(document);
                 if (cacheKey is not null)
@@ -208,7 +209,7 @@ internal sealed class JobProcessor(
             var recognized = new DocumentRecognized(
                 job.JobId,
                 job.CorrelationId,
-                ResultProjection.Pages(document!, job.Options?.DetailLevel ?? DetailLevel.Lines),
+                ResultProjection.Pages(document!, job.Options?.DetailLevel ?? DetailLevel.Lines, extras.HasFlag(OcrExtras.Barcodes)),
                 document!.Text,
                 ResultProjection.Identity(model),
                 new StageTimings(queueWait.TotalMilliseconds, download.TotalMilliseconds, decode.TotalMilliseconds, inferenceTime.TotalMilliseconds, total.TotalMilliseconds),

@@ -6,7 +6,10 @@ namespace ScipixWorker.Jobs;
 /// <summary>Turns the engine's result into the contract's, trimmed to the job's detail level.</summary>
 internal static class ResultProjection
 {
-    public static IReadOnlyList<RecognizedPage> Pages(OcrDocument document, DetailLevel detail) =>
+    /// <param name="document">The engine's result.</param>
+    /// <param name="detail">How much of each line to keep.</param>
+    /// <param name="barcodes">Whether the job asked for barcodes: each page then has its list (possibly empty), else none.</param>
+    public static IReadOnlyList<RecognizedPage> Pages(OcrDocument document, DetailLevel detail, bool barcodes = false) =>
         document.Pages.Select(page => new RecognizedPage(
                 page.PageNumber,
                 page.Width,
@@ -16,7 +19,8 @@ internal static class ResultProjection
                     ? []
                     : page.Lines.Select(line => Line(line, detail)).ToList(),
                 page.Source == Ocr.Engine.PageSource.TextLayer ? Contracts.PageSource.TextLayer : Contracts.PageSource.Image,
-                page.Rotation))
+                page.Rotation,
+                barcodes ? page.Barcodes.Select(code => new Contracts.RecognizedBarcode(code.Format, code.Text, code.Box.ToArray(1))).ToList() : null))
             .ToList();
 
     private static RecognizedTextLine Line(RecognizedLine line, DetailLevel detail) =>
