@@ -24,13 +24,12 @@ public sealed class ReplyTests
         var (file, truth) = SampleImages.Lines[0];
         var image = await worker.UploadAsync(file, SampleImages.Bytes(file));
         await using var client = await RpcClient.ConnectAsync();
-        var replyQueue = (await client.Channel.QueueDeclareAsync(string.Empty, durable: false, exclusive: true, autoDelete: true, cancellationToken: TestContext.Current.CancellationToken)).QueueName;
-        await client.ConsumeAsync(replyQueue, autoAck: false);
+        var replyQueue = await client.ReplyQueueAsync();
         var (read, missing, invalid) = (Guid.NewGuid(), Guid.NewGuid(), Guid.NewGuid());
         const string Sent = """scipix_replies_total{to="reply-to",outcome="sent"}""";
         var before = await worker.ScrapeMetricsAsync();
 
-        await client.RequestAsync(worker.QueueName, $$$"""{"jobId":"{{{read}}}","image":{"container":"{{{image.Container}}}","blobName":"{{{image.BlobName}}}"},"options":{"recognitionOnly":true}}""", replyQueue, "req-read");
+        await client.RequestAsync(worker.QueueName, LineJob(read, image), replyQueue, "req-read");
         await client.RequestAsync(worker.QueueName, $$$"""{"jobId":"{{{missing}}}","image":{"container":"{{{worker.Container}}}","blobName":"no-such.png"}}""", replyQueue, "req-missing");
         await client.RequestAsync(worker.QueueName, $$$"""{"jobId":"{{{invalid}}}","image":{"container":"{{{worker.Container}}}","blobName":"a.png"},"options":{"detailLevel":"all"}}""", replyQueue, "req-invalid");
 
@@ -63,7 +62,7 @@ public sealed class ReplyTests
         await client.ConsumeAsync(DirectReplyTo, autoAck: true); // RabbitMQ's pseudo-queue: consumed without acks, on the publishing channel
         var jobId = Guid.NewGuid();
 
-        await client.RequestAsync(worker.QueueName, $$$"""{"jobId":"{{{jobId}}}","image":{"container":"{{{image.Container}}}","blobName":"{{{image.BlobName}}}"},"options":{"recognitionOnly":true}}""", DirectReplyTo, "rpc-1");
+        await client.RequestAsync(worker.QueueName, LineJob(jobId, image), DirectReplyTo, "rpc-1");
 
         await Eventually.True(() => client.Replies.Count == 1, TimeSpan.FromSeconds(60), "the reply");
         var reply = Assert.Single(client.Replies);
@@ -88,7 +87,7 @@ public sealed class ReplyTests
 
         await client.RequestAsync(
             worker.QueueName,
-            $$$"""{"jobId":"{{{jobId}}}","image":{"container":"{{{image.Container}}}","blobName":"{{{image.BlobName}}}"},"options":{"recognitionOnly":true}}""",
+            LineJob(jobId, image),
             $"it-gone-{Guid.NewGuid():N}",
             "lost-1");
 
@@ -112,11 +111,10 @@ public sealed class ReplyTests
         var (file, _) = SampleImages.Lines[1];
         var image = await worker.UploadAsync(file, SampleImages.Bytes(file));
         await using var client = await RpcClient.ConnectAsync();
-        var replyQueue = (await client.Channel.QueueDeclareAsync(string.Empty, durable: false, exclusive: true, autoDelete: true, cancellationToken: TestContext.Current.CancellationToken)).QueueName;
-        await client.ConsumeAsync(replyQueue, autoAck: false);
+        var replyQueue = await client.ReplyQueueAsync();
         var jobId = Guid.NewGuid();
 
-        await client.RequestAsync(worker.QueueName, $$$"""{"jobId":"{{{jobId}}}","image":{"container":"{{{image.Container}}}","blobName":"{{{image.BlobName}}}"},"options":{"recognitionOnly":true}}""", replyQueue, "off-1");
+        await client.RequestAsync(worker.QueueName, LineJob(jobId, image), replyQueue, "off-1");
 
         await broker.WaitForResultsAsync([jobId]);
         Assert.True(Assert.Single(broker.For([jobId])).Recognized);
@@ -191,6 +189,9 @@ public sealed class ReplyTests
         }
     }
 
+    private static string LineJob(Guid jobId, ScipixWorker.Contracts.ImageLocation image) =>
+        $$$"""{"jobId":"{{{jobId}}}","image":{"container":"{{{image.Container}}}","blobName":"{{{image.BlobName}}}"},"options":{"recognitionOnly":true}}""";
+
     private sealed record Reply(string? CorrelationId, string? ContentType, string MessageType, JsonElement Body);
 
     /// <summary>A plain AMQP client making requests the RabbitMQ tutorials' way: reply_to and correlation_id.</summary>
@@ -212,6 +213,14 @@ public sealed class ReplyTests
         {
             var connection = await TestEnvironment.ConnectionFactory().CreateConnectionAsync();
             return new RpcClient(connection, await connection.CreateChannelAsync());
+        }
+
+        /// <summary>A private, exclusive reply queue, consumed: the tutorials' RPC client.</summary>
+        public async Task<string> ReplyQueueAsync()
+        {
+            var queue = (await Channel.QueueDeclareAsync(string.Empty, durable: false, exclusive: true, autoDelete: true)).QueueName;
+            await ConsumeAsync(queue, autoAck: false);
+            return queue;
         }
 
         public async Task ConsumeAsync(string queue, bool autoAck)
