@@ -20,6 +20,8 @@ public sealed class BarcodeTests
         var asked = new RecognizeDocument(Guid.NewGuid(), image, new RecognitionOptions(DetailLevel: DetailLevel.Text, Barcodes: true));
         var notAsked = new RecognizeDocument(Guid.NewGuid(), image, new RecognitionOptions(DetailLevel: DetailLevel.Text));
 
+        const string Code128 = """scipix_barcodes_total{format="CODE_128"}""";
+        var before = await worker.ScrapeMetricsAsync();
         await worker.SendAsync(asked);
         await broker.WaitForResultsAsync([asked.JobId]);
         await worker.SendAsync(notAsked);
@@ -37,5 +39,6 @@ public sealed class BarcodeTests
         Assert.True(without.Recognized, without.Body.ToString());
         Assert.False(without.Body.GetProperty("pages")[0].TryGetProperty("barcodes", out _), without.Body.ToString());
         Assert.False(without.FromCache); // a different cache entry: read again, without the codes
+        Assert.Equal(1, MetricsText.Value(await worker.ScrapeMetricsAsync(), Code128) - MetricsText.Value(before, Code128));
     }
 }

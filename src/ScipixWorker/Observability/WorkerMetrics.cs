@@ -117,6 +117,11 @@ internal static class WorkerMetrics
     public static readonly Counter MemoryBudgetWaitSecondsTotal = Metrics.CreateCounter(
         "scipix_memory_budget_wait_seconds_total", "Time model runs spent waiting for the memory budget.");
 
+    public static readonly Counter BarcodesTotal = Metrics.CreateCounter(
+        "scipix_barcodes_total",
+        "Barcodes and QR codes read from pages of jobs that asked for them (options.barcodes), by ZXing's format name (QR_CODE, CODE_128, ...); results served from the cache not counted.",
+        "format");
+
     public static readonly Counter RepliesTotal = Metrics.CreateCounter(
         "scipix_replies_total",
         "Outcomes sent back to the job's requester besides the event: to a MassTransit request client's response address (to=response-address) or a plain-AMQP reply_to queue (to=reply-to); outcome sent (to the broker: a reply to a queue that is gone is dropped there) or failed (the broker did not take it; the event still stands).",
@@ -149,6 +154,11 @@ internal static class WorkerMetrics
         foreach (var group in document.Pages.Where(p => p.Rotation != 0).GroupBy(p => p.Rotation))
         {
             PagesTurnedTotal.WithLabels(group.Key.ToString(System.Globalization.CultureInfo.InvariantCulture)).Inc(group.Count());
+        }
+
+        foreach (var group in document.Pages.SelectMany(p => p.Barcodes).GroupBy(c => c.Format))
+        {
+            BarcodesTotal.WithLabels(group.Key).Inc(group.Count());
         }
     }
 }
