@@ -26,15 +26,18 @@ internal static class JobReplies
             return; // Worker:SendReplies=false: events only
         }
 
-        var (to, send) = Route(context, outcome, cancellationToken);
-        if (send is null)
+        var replyTo = ReplyTo(context);
+        var to = context.ResponseAddress is not null ? "response-address" : replyTo is not null ? "reply-to" : null;
+        if (to is null)
         {
             return;
         }
 
         try
         {
-            await send;
+            await (replyTo is null
+                ? context.RespondAsync(outcome, Propagate<T>(null))
+                : ReplyToAsync(context, outcome, replyTo.Value.CorrelationId, cancellationToken));
             WorkerMetrics.RepliesTotal.WithLabels(to, "sent").Inc();
         }
         catch (Exception exception)
@@ -45,22 +48,13 @@ internal static class JobReplies
         }
     }
 
-    private static (string To, Task? Send) Route<T>(ConsumeContext<RecognizeDocument> context, T outcome, CancellationToken cancellationToken)
-        where T : class
-    {
-        if (context.ResponseAddress is not null)
-        {
-            return ("response-address", context.RespondAsync(outcome, Propagate<T>(null)));
-        }
-
-        if (context.ReceiveContext.TryGetPayload<RabbitMqBasicConsumeContext>(out var delivery)
-            && delivery.Properties.IsReplyToPresent() && !string.IsNullOrEmpty(delivery.Properties.ReplyTo))
-        {
-            return ("reply-to", ReplyToAsync(context, outcome, delivery.Properties.IsCorrelationIdPresent() ? delivery.Properties.CorrelationId : null, cancellationToken));
-        }
-
-        return (string.Empty, null);
-    }
+    // The request's AMQP reply_to (and correlation_id) when it names one and no MassTransit response address does.
+    private static (string Queue, string? CorrelationId)? ReplyTo(ConsumeContext<RecognizeDocument> context) =>
+        context.ResponseAddress is null
+        && context.ReceiveContext.TryGetPayload<RabbitMqBasicConsumeContext>(out var delivery)
+        && delivery.Properties.IsReplyToPresent() && !string.IsNullOrEmpty(delivery.Properties.ReplyTo)
+            ? (delivery.Properties.ReplyTo!, delivery.Properties.IsCorrelationIdPresent() ? delivery.Properties.CorrelationId : null)
+            : null;
 
     private static async Task ReplyToAsync<T>(ConsumeContext<RecognizeDocument> context, T outcome, string? correlationId, CancellationToken cancellationToken)
         where T : class
