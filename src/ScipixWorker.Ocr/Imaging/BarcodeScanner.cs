@@ -97,10 +97,10 @@ internal static class BarcodeScanner
         var shrunk = new byte[w * h];
         for (var y = 0; y < h; y++)
         {
-            var (y0, y1) = ((int)((long)y * height / h), Math.Max((int)((long)y * height / h) + 1, (int)((long)(y + 1) * height / h)));
+            var (y0, y1) = Covered(y, h, height);
             for (var x = 0; x < w; x++)
             {
-                var (x0, x1) = ((int)((long)x * width / w), Math.Max((int)((long)x * width / w) + 1, (int)((long)(x + 1) * width / w)));
+                var (x0, x1) = Covered(x, w, width);
                 var sum = 0;
                 for (var sy = y0; sy < y1; sy++)
                 {
@@ -115,6 +115,13 @@ internal static class BarcodeScanner
         }
 
         return (shrunk, w, h);
+
+        // The source pixels [from, to) that new pixel i of n covers along a side of length total (at least one).
+        static (int From, int To) Covered(int i, int n, int total)
+        {
+            var from = (int)((long)i * total / n);
+            return (from, Math.Max(from + 1, (int)((long)(i + 1) * total / n)));
+        }
     }
 
     private static Quad Scaled(Quad box, float scale) =>
@@ -160,16 +167,15 @@ internal static class BarcodeScanner
         }
 
         var others = confirmed.Count(at => Math.Abs(at - across) > 1);
-        if (others < MinConfirmingStrips || confirmed.Count == 0 || confirmed.Max() - confirmed.Min() < MinBarHeight * length)
+        if (others < MinConfirmingStrips || confirmed.Max() - confirmed.Min() < MinBarHeight * length)
         {
             return null;
         }
 
         var (low, high) = (confirmed.Min() - 1f, confirmed.Max() + 1f);
-        var (a, b) = (start, end);
         return horizontal
-            ? new Quad(new Vector2(a.X, low), new Vector2(b.X, low), new Vector2(b.X, high), new Vector2(a.X, high))
-            : new Quad(new Vector2(high, a.Y), new Vector2(high, b.Y), new Vector2(low, b.Y), new Vector2(low, a.Y));
+            ? new Quad(new Vector2(start.X, low), new Vector2(end.X, low), new Vector2(end.X, high), new Vector2(start.X, high))
+            : new Quad(new Vector2(high, start.Y), new Vector2(high, end.Y), new Vector2(low, end.Y), new Vector2(low, start.Y));
     }
 
     // StripThickness lines of the page parallel to the code's reading direction, centred on "at": rows of a horizontal
