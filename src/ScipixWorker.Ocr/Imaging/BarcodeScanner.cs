@@ -25,8 +25,8 @@ internal static class BarcodeScanner
     public const float MinBarHeight = 0.06f;
 
     /// <summary>
-    /// A page over this many pixels is looked at shrunk to it (an A4 page at 300 dpi is 8.7 million): ZXing holds 7-12
-    /// bytes a pixel while it looks (measured on the receipts), which on a 35-megapixel page would be 250-430 MB.
+    /// A page over this many pixels is looked at shrunk to it (an A4 page at 300 dpi is 8.7 million): a scan holds 12-16
+    /// bytes a pixel while it looks (BarcodeScanPeakMeasurement), which on a 35-megapixel page would be 400-550 MB.
     /// </summary>
     public const int MaxPixels = 8_000_000;
 
