@@ -236,13 +236,13 @@ public sealed class BatchTests
         builder.AddPage(PageSize.A4).AddText("Invoice 20817", 12, new PdfPoint(50, 700), builder.AddStandard14Font(Standard14Font.Helvetica));
         var unreadable = new PdfDocumentBuilder();
         unreadable.AddPage(PageSize.A4).AddText("Cover", 12, new PdfPoint(50, 700), unreadable.AddStandard14Font(Standard14Font.Helvetica));
-        var photos = unreadable.AddPage(PageSize.A4); // two photos far apart: no scan, no tiles, no text
-        photos.AddJpeg(SampleImages.Receipt, new PdfRectangle(0, 600, 300, 842));
-        photos.AddJpeg(SampleImages.Receipt, new PdfRectangle(295, 0, 595, 242));
+        var icons = unreadable.AddPage(PageSize.A4); // two icons: no scan, no tiles, no text, no picture large enough to hold any
+        icons.AddPng(Icon(), new PdfRectangle(50, 600, 62, 612));
+        icons.AddPng(Icon(), new PdfRectangle(300, 100, 312, 112));
 
         var scanned = new RecognizeDocument(Guid.NewGuid(), await worker.UploadAsync("scanned-pages.pdf", SampleImages.Bytes("scanned-pages.pdf")));
         var digital = new RecognizeDocument(Guid.NewGuid(), await worker.UploadAsync("digital.pdf", builder.Build()), new RecognitionOptions(DetailLevel: DetailLevel.Full));
-        var neither = new RecognizeDocument(Guid.NewGuid(), await worker.UploadAsync("photos.pdf", unreadable.Build()));
+        var neither = new RecognizeDocument(Guid.NewGuid(), await worker.UploadAsync("icons.pdf", unreadable.Build()));
         var before = await worker.ScrapeMetricsAsync();
 
         await worker.SendAsync(scanned, digital, neither);
@@ -278,6 +278,41 @@ public sealed class BatchTests
         Assert.False(failed.Recognized);
         Assert.Equal(RecognitionErrorCodes.UnsupportedFormat, failed.Body.GetProperty("errorCode").GetString());
         Assert.Contains("Page 2 of the PDF has neither text nor a scanned image", failed.Body.GetProperty("message").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_picture_on_a_born_digital_page_is_read_into_its_text_in_points()
+    {
+        await using var worker = new WorkerUnderTest();
+        await using var broker = await Broker.ConnectAsync();
+        await worker.StartAsync();
+        var builder = new PdfDocumentBuilder();
+        var page = builder.AddPage(PageSize.A4);
+        page.AddText("Expense claim 2026-117: receipt attached", 12, new PdfPoint(50, 800), builder.AddStandard14Font(Standard14Font.Helvetica));
+        page.AddJpeg(SampleImages.Receipt, new PdfRectangle(50, 40, 281.5, 546.5)); // 463 x 1013 pixels at half a point each
+        var job = new RecognizeDocument(Guid.NewGuid(), await worker.UploadAsync("claim.pdf", builder.Build()), new RecognitionOptions(DetailLevel: DetailLevel.Full));
+
+        await worker.SendAsync(job);
+        await broker.WaitForResultsAsync([job.JobId], TimeSpan.FromSeconds(60));
+
+        var result = Assert.Single(broker.For([job.JobId]));
+        Assert.True(result.Recognized, result.Body.ToString());
+        var read = Assert.Single(result.Body.GetProperty("pages").EnumerateArray());
+        Assert.Equal(("textLayer", 595, 842), (read.GetProperty("source").GetString(), read.GetProperty("width").GetInt32(), read.GetProperty("height").GetInt32()));
+        var text = read.GetProperty("text").GetString()!;
+        Assert.StartsWith("Expense claim 2026-117: receipt attached\n", text, StringComparison.Ordinal);
+        var cer = SampleImages.Cer(SampleImages.ReceiptTruth, text[(text.IndexOf('\n', StringComparison.Ordinal) + 1)..]);
+        Assert.True(cer <= 0.25, $"receipt CER {cer:P1}:\n{text}");
+        var lines = read.GetProperty("lines").EnumerateArray().ToList();
+        Assert.Equal(1f, lines[0].GetProperty("confidence").GetSingle());
+        Assert.All(lines.Skip(1), l =>
+        {
+            // The receipt's lines, read by the models, in points inside the picture's place (295.5-802 points from the top).
+            var box = l.GetProperty("box").EnumerateArray().Select(v => v.GetSingle()).ToArray();
+            Assert.True(l.GetProperty("confidence").GetSingle() < 1f, l.ToString());
+            Assert.All(box.Where((_, i) => i % 2 == 0), x => Assert.InRange(x, 49, 283));
+            Assert.All(box.Where((_, i) => i % 2 == 1), y => Assert.InRange(y, 294, 803));
+        });
     }
 
     [Fact]
@@ -404,5 +439,14 @@ public sealed class BatchTests
         }
 
         return builder.Build();
+    }
+
+    // A 12 x 12 pixel PNG: too small a picture to hold a line of text.
+    private static byte[] Icon()
+    {
+        using var icon = new SixLabors.ImageSharp.Image<SixLabors.ImageSharp.PixelFormats.Rgb24>(12, 12, SixLabors.ImageSharp.Color.Black);
+        using var png = new MemoryStream();
+        SixLabors.ImageSharp.ImageExtensions.SaveAsPng(icon, png);
+        return png.ToArray();
     }
 }

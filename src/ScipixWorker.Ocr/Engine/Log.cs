@@ -36,4 +36,8 @@ internal static partial class Log
     [LoggerMessage(EventId = 2007, Level = LogLevel.Warning,
         Message = "{Model}'s graph was loaded as it is, not simplified: {Reason}")]
     public static partial void GraphNotSimplified(ILogger logger, string model, string reason);
+
+    [LoggerMessage(EventId = 2008, Level = LogLevel.Warning,
+        Message = "A picture on page {Page} of a PDF was left out, the rest of the page read: {Reason}")]
+    public static partial void PictureLeftOut(ILogger logger, int page, string reason);
 }

@@ -257,7 +257,12 @@ public sealed class OcrEngine : IDisposable
         var started = Stopwatch.GetTimestamp();
         using var opened = _loader.Open(encodedImage);
         var pages = DecodePages(opened, Stopwatch.GetElapsedTime(started), PageRange.All, source, cancellationToken)
-            .Select(p => p.TextLayer is { } text ? FromTextLayer(text, p.Number, p.Decode) : RecognizePage(p.Page!, p.Number, mode, p.Decode, cancellationToken, p.OverScan, extras))
+            .Select(p => p.TextLayer is { } text
+                ? PagePictures.Merge(
+                    FromTextLayer(text, p.Number, p.Decode),
+                    ReadPictures(text, p.Number, p.Pictures, (pixels, decode) => RecognizePage(pixels, p.Number, OcrMode.Full, decode, cancellationToken, extras: extras)),
+                    recognizedTogether: false)
+                : RecognizePage(p.Page!, p.Number, mode, p.Decode, cancellationToken, p.OverScan, extras))
             .ToList();
         return new OcrDocument(pages) { Format = source.Format, SourcePages = source.Pages };
     }
@@ -267,7 +272,7 @@ public sealed class OcrEngine : IDisposable
     /// the pages of <paramref name="range"/> one at a time as RGB, or as its text layer for a PDF page without a scan,
     /// each with the time its decoding took (the first carries the file's, opening it included: <paramref name="opening"/>).
     /// </summary>
-    private IEnumerable<(RgbBuffer? Page, TextLayerPage? TextLayer, IReadOnlyList<TextLayerLine> OverScan, int Number, TimeSpan Decode)> DecodePages(
+    private IEnumerable<(RgbBuffer? Page, TextLayerPage? TextLayer, IReadOnlyList<TextLayerLine> OverScan, IReadOnlyList<PictureToRead> Pictures, int Number, TimeSpan Decode)> DecodePages(
         ImageLoader.OpenedImage opened, TimeSpan opening, PageRange range, SourceFile source, CancellationToken cancellationToken)
     {
         var started = Stopwatch.GetTimestamp();
@@ -282,8 +287,41 @@ public sealed class OcrEngine : IDisposable
             var text = image.TextLayer(i);
             var page = text is null ? image.Page(i) : null;
             var overScan = text is null ? image.TextOverScan(i) : [];
-            yield return (page, text, overScan, i + 1, Stopwatch.GetElapsedTime(pageStarted) + (i == range.First ? decode : TimeSpan.Zero));
+            IReadOnlyList<PictureToRead> pictures = text is null ? [] : [.. image.Pictures(i).Select(p => new PictureToRead(p.Place, () => image.Picture(p)))];
+            yield return (page, text, overScan, pictures, i + 1, Stopwatch.GetElapsedTime(pageStarted) + (i == range.First ? decode : TimeSpan.Zero));
         }
+    }
+
+    /// <summary>A picture on a born-digital PDF page: where it lies on the page, and its decoding (valid while its page is the one read).</summary>
+    private sealed record PictureToRead(PictureFrame Place, Func<RgbBuffer> Decode);
+
+    // Each picture of a page read from its text layer decoded in turn (timed) and handed to read, which releases its pixels.
+    // One that cannot be decoded is left out (logged); on a page without text, where the pictures are all there is, the
+    // first such error is the page's when none could be.
+    private List<(T Read, PictureFrame Place)> ReadPictures<T>(
+        TextLayerPage text, int pageNumber, IReadOnlyList<PictureToRead> pictures, Func<RgbBuffer, TimeSpan, T> read)
+    {
+        var results = new List<(T, PictureFrame)>(pictures.Count);
+        OcrException? failed = null;
+        foreach (var picture in pictures)
+        {
+            var started = Stopwatch.GetTimestamp();
+            RgbBuffer pixels;
+            try
+            {
+                pixels = picture.Decode();
+            }
+            catch (OcrException ex)
+            {
+                failed ??= ex;
+                Log.PictureLeftOut(_logger, pageNumber, ex.Message);
+                continue;
+            }
+
+            results.Add((read(pixels, Stopwatch.GetElapsedTime(started)), picture.Place));
+        }
+
+        return results.Count == 0 && failed is not null && text.Lines.Count == 0 ? throw failed : results;
     }
 
     // A PDF page read from its text layer: nothing for the models to do.
@@ -381,9 +419,13 @@ public sealed class OcrEngine : IDisposable
         using (MemoryBudget.Acquire(StageOneEstimate(opened, pages.First, mode), waiting?.Token ?? cancellationToken))
         {
             prepared = DecodePages(opened, opening, pages, source, cancellationToken)
-                .Select(p => p.TextLayer is { } text
-                    ? new PreparedPage(p.Number, text.Width, text.Height, null, [], p.Decode, TimeSpan.Zero, TimeSpan.Zero) { Ready = FromTextLayer(text, p.Number, p.Decode) }
-                    : PreparePageTraced(p.Page!, p.Number, mode, p.Decode, p.OverScan, extras, cancellationToken))
+                .SelectMany(p => p.TextLayer is { } text
+                    ? [
+                        new PreparedPage(p.Number, text.Width, text.Height, null, [], p.Decode, TimeSpan.Zero, TimeSpan.Zero) { Ready = FromTextLayer(text, p.Number, p.Decode) },
+                        .. ReadPictures(text, p.Number, p.Pictures, (pixels, decode) => PreparePageTraced(pixels, p.Number, OcrMode.Full, decode, [], extras, cancellationToken))
+                            .Select(r => r.Read with { Picture = r.Place }),
+                    ]
+                    : new[] { PreparePageTraced(p.Page!, p.Number, mode, p.Decode, p.OverScan, extras, cancellationToken) })
                 .ToList();
         }
 
@@ -391,21 +433,24 @@ public sealed class OcrEngine : IDisposable
     }
 
     // Decoded page plus detection for the size of the range's first page (a multi-page TIFF's first page; other
-    // multi-frame files are decoded whole and their further frames are not counted). 0 when that page is bad:
+    // multi-frame files are decoded whole and their further frames are not counted), or for its largest picture when it is
+    // a born-digital PDF page with pictures. 0 when that page is bad:
     // decoding then fails with the error.
     private long StageOneEstimate(ImageLoader.OpenedImage opened, int firstPage, OcrMode mode)
     {
-        int width, height;
+        int width, height, pictureWidth, pictureHeight;
         try
         {
             (width, height) = opened.PageSize(firstPage);
+            (pictureWidth, pictureHeight) = opened.LargestPicture(firstPage);
         }
         catch (OcrException)
         {
             return 0;
         }
 
-        return mode == OcrMode.SingleLine ? ActivationMemory.DecodedBytesPerPixel * width * height : DetectionEstimate(width, height);
+        var estimate = mode == OcrMode.SingleLine ? ActivationMemory.DecodedBytesPerPixel * width * height : DetectionEstimate(width, height);
+        return pictureWidth > 0 ? Math.Max(estimate, DetectionEstimate(pictureWidth, pictureHeight)) : estimate; // pictures are read one at a time
     }
 
     // A page of this size, decoded, and the detector's run on its resized input.
@@ -438,14 +483,33 @@ public sealed class OcrEngine : IDisposable
 
         var recognize = Stopwatch.GetElapsedTime(queued);
         var pages = new List<OcrPage>(prepared.Count);
+        var pictures = new List<(OcrPage Read, PictureFrame Place)>();
         var offset = 0;
         foreach (var page in prepared)
         {
-            pages.Add(Assemble(page, recognized[offset..(offset + page.Crops.Count)], recognize));
+            var assembled = Assemble(page, recognized[offset..(offset + page.Crops.Count)], recognize);
             offset += page.Crops.Count;
+            if (page.Picture is { } place)
+            {
+                pictures.Add((assembled, place)); // a picture on the born-digital page before it
+                continue;
+            }
+
+            AddPictures();
+            pages.Add(assembled);
         }
 
+        AddPictures();
         return new OcrDocument(pages) { Format = source.Format, SourcePages = source.Pages };
+
+        void AddPictures()
+        {
+            if (pictures.Count > 0)
+            {
+                pages[^1] = PagePictures.Merge(pages[^1], pictures, recognizedTogether: true);
+                pictures.Clear();
+            }
+        }
     }
 
     /// <summary>Recognizes one decoded page.</summary>
@@ -863,17 +927,9 @@ public sealed class OcrEngine : IDisposable
     // box covered) and joins the others in reading order (after them on a page scanned upside down).
     internal static List<RecognizedLine> WithTextOverScan(List<RecognizedLine> recognized, IReadOnlyList<TextLayerLine> overScan, bool turned)
     {
-        var lines = recognized.Where(l => !overScan.Any(t => Covered(l.Box, t.Box))).ToList();
+        var lines = recognized.Where(l => !overScan.Any(t => l.Box.IsHalfUnder(t.Box))).ToList();
         lines.AddRange(overScan.Select(RecognizedLine.From));
         return turned ? lines : [.. ReadingOrder.Order(lines.Select(l => l.Box).ToList()).Select(i => lines[i])];
-
-        static bool Covered(Quad line, Quad text)
-        {
-            var width = Math.Min(line.MaxX, text.MaxX) - Math.Max(line.MinX, text.MinX);
-            var height = Math.Min(line.MaxY, text.MaxY) - Math.Max(line.MinY, text.MinY);
-            var area = (line.MaxX - line.MinX) * (line.MaxY - line.MinY);
-            return width > 0 && height > 0 && width * height >= 0.5 * area;
-        }
     }
 
     /// <summary>What decoding learnt of the file: its format (lower case) and its page count.</summary>
@@ -913,6 +969,12 @@ public sealed class OcrEngine : IDisposable
 
         /// <summary>The page's barcodes and QR codes, when asked for (<see cref="OcrExtras.Barcodes"/>).</summary>
         public IReadOnlyList<RecognizedBarcode> Barcodes { get; init; } = [];
+
+        /// <summary>
+        /// Where this "page" lies on the born-digital PDF page before it when it is a picture on that page
+        /// (<see cref="PagePictures"/>): its lines join that page's.
+        /// </summary>
+        public PictureFrame? Picture { get; init; }
     }
 
     /// <summary>

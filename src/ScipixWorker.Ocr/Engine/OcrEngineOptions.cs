@@ -298,6 +298,13 @@ public sealed class OcrEngineOptions
     public bool WholeLineImages { get; set; } = true;
 
     /// <summary>
+    /// Read the pictures on a born-digital PDF page (a pasted screenshot, a photo of a document, a chart's labels, a logo)
+    /// with the models too, beside the page's own text: their lines join the page's, in points, in reading order. Off: such a
+    /// page is its text alone, and a page of pictures without text is refused.
+    /// </summary>
+    public bool PdfPictures { get; set; } = true;
+
+    /// <summary>
     /// Read colons set apart in a column of their own (<c>Sub Total   :   RM 68.87</c>), which the detector's size filter
     /// drops as specks (PaddleOCR): small regions beside a row of text are read as well, and kept when they read as a
     /// colon (<see cref="Detection.LoneMarks"/>).

@@ -67,6 +67,14 @@ public readonly record struct Quad(Vector2 TopLeft, Vector2 TopRight, Vector2 Bo
         return new Quad(corners[best], corners[(best + 1) % 4], corners[(best + 2) % 4], corners[(best + 3) % 4]);
     }
 
+    /// <summary>True when at least half of this quad's bounding rectangle lies under <paramref name="other"/>'s.</summary>
+    internal bool IsHalfUnder(Quad other)
+    {
+        var width = MathF.Min(MaxX, other.MaxX) - MathF.Max(MinX, other.MinX);
+        var height = MathF.Min(MaxY, other.MaxY) - MathF.Max(MinY, other.MinY);
+        return width > 0 && height > 0 && width * height >= 0.5f * (MaxX - MinX) * (MaxY - MinY);
+    }
+
     /// <summary>An axis-aligned rectangle as a quad.</summary>
     public static Quad FromRectangle(float x, float y, float width, float height) =>
         new(new Vector2(x, y), new Vector2(x + width, y), new Vector2(x + width, y + height), new Vector2(x, y + height));

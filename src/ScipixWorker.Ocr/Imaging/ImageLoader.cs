@@ -108,7 +108,8 @@ internal sealed class ImageLoader(OcrEngineOptions options)
     // A PDF with at least one page and no more than the limit; the caller disposes it.
     private PdfPages OpenPdf(ReadOnlyMemory<byte> encoded)
     {
-        var pdf = PdfPages.Open(encoded, MaxPdfStreamBytes, new PageContent(options.MaxPdfPageCharacters, options.MaxPdfPageOperations));
+        var pdf = PdfPages.Open(
+            encoded, MaxPdfStreamBytes, new PageContent(options.MaxPdfPageCharacters, options.MaxPdfPageOperations), options.PdfPictures ? options.MaxPixels : 0);
         try
         {
             if (pdf.Count == 0)
@@ -142,6 +143,8 @@ internal sealed class ImageLoader(OcrEngineOptions options)
         {
             ReadTextLayer = pdf.TextLayer,
             ReadTextOverScan = pdf.TextOverScan,
+            ReadPictures = pdf.Pictures,
+            DecodePicture = picture => DecodeScan(picture.Encode()),
         };
 
     // An image whose header Open read: a multi-page TIFF page by page, any other format decoded whole.
@@ -387,6 +390,16 @@ internal sealed class ImageLoader(OcrEngineOptions options)
             return (width, height);
         }
 
+        /// <summary>
+        /// The size of the largest picture read on page <paramref name="index"/> (0-based) of a PDF when the page has no scan
+        /// (<see cref="PdfPages.Pictures"/>), read without decoding anything; (0, 0) when there is none.
+        /// </summary>
+        /// <exception cref="OcrException">The page is damaged.</exception>
+        public (int Width, int Height) LargestPicture(int index) =>
+            _pdf is null || index >= _pdf.Count || _pdf.Pictures(index).MaxBy(p => (long)p.Width * p.Height) is not { } largest
+                ? (0, 0)
+                : (largest.Width, largest.Height);
+
         /// <summary>Decodes the file (once); the result owns what this held.</summary>
         /// <exception cref="OcrException">The image is corrupt, over the limits or unreadable.</exception>
         public DecodedImage Load()
@@ -462,6 +475,30 @@ internal sealed class ImageLoader(OcrEngineOptions options)
         /// shown; empty for every other page.
         /// </summary>
         public IReadOnlyList<TextLayerLine> TextOverScan(int index) => ReadTextOverScan?.Invoke(index) ?? [];
+
+        /// <summary>A PDF's: page index to the pictures on it when it has no scan (<see cref="PdfPages.Pictures"/>).</summary>
+        public Func<int, IReadOnlyList<PagePicture>>? ReadPictures { private get; init; }
+
+        /// <summary>A PDF's: decodes one of its pictures, shown as the page shows it.</summary>
+        public Func<PagePicture, Image<Rgba32>>? DecodePicture { private get; init; }
+
+        /// <summary>
+        /// The pictures on page <paramref name="index"/> when it is a PDF page without a scan (<see cref="PdfPages.Pictures"/>),
+        /// still encoded: decode each with <see cref="Picture"/>. Empty for every other page.
+        /// </summary>
+        /// <exception cref="OcrException">The PDF page is damaged.</exception>
+        public IReadOnlyList<PagePicture> Pictures(int index) => ReadPictures?.Invoke(index) ?? [];
+
+        /// <summary>
+        /// One of <see cref="Pictures"/> as RGB, as the page shows it, alpha composed onto white, in a rented buffer (release
+        /// it, as a page's).
+        /// </summary>
+        /// <exception cref="OcrException">The picture is corrupt, over the limits or unreadable.</exception>
+        public RgbBuffer Picture(PagePicture picture)
+        {
+            using var image = (DecodePicture ?? throw new InvalidOperationException("Not a PDF."))(picture);
+            return ToRgb(image.Frames.RootFrame);
+        }
 
         /// <summary>
         /// The most the decode held at once, turning upright included (<see cref="DecodeAllocator.PeakBytes"/>); null for a

@@ -31,6 +31,18 @@ internal sealed class PdfPages : IDisposable
 
     private ParsedPage? _parsed;
 
+    /// <summary>Pictures smaller than this on their shorter side (in pixels) hold no line of text to read: a bullet, a rule, an icon.</summary>
+    public const int MinPictureSide = 16;
+
+    /// <summary>The most pictures read on one page: its largest (on the page) first.</summary>
+    public const int MaxPictures = 32;
+
+    /// <summary>
+    /// The most pixels a picture on a born-digital page may have to be read (<see cref="Pictures"/>; larger ones are left
+    /// out); 0: pictures are not read, and a page of pictures without text is refused.
+    /// </summary>
+    public long MaxPicturePixels { get; init; }
+
     private PdfPages(PdfDocument document, PageContent maxPageContent) => (_document, _maxPageContent) = (document, maxPageContent);
 
     /// <summary>The format PDFs are reported as.</summary>
@@ -47,9 +59,10 @@ internal sealed class PdfPages : IDisposable
     /// Opens the document (reads its cross-reference table and catalogue; pages are parsed when asked for). No stream of
     /// it may decode to more than <paramref name="maxDecodedStreamBytes"/> (<see cref="BoundedPdfFilters"/>), and no page
     /// may draw more than <paramref name="maxPageContent"/> (<see cref="PdfContentCount"/>, counted before the page is parsed).
+    /// Pictures on born-digital pages of at most <paramref name="maxPicturePixels"/> are read (<see cref="Pictures"/>; 0: none).
     /// </summary>
     /// <exception cref="OcrException">The file is damaged or encrypted.</exception>
-    public static PdfPages Open(ReadOnlyMemory<byte> data, long maxDecodedStreamBytes, PageContent maxPageContent)
+    public static PdfPages Open(ReadOnlyMemory<byte> data, long maxDecodedStreamBytes, PageContent maxPageContent, long maxPicturePixels = 0)
     {
         try
         {
@@ -59,7 +72,7 @@ internal sealed class PdfPages : IDisposable
             var document = MemoryMarshal.TryGetArray(data, out var segment) && segment.Array is { } array && segment.Offset == 0 && segment.Count == array.Length
                 ? PdfDocument.Open(array, options)
                 : PdfDocument.Open(data.ToArray(), options);
-            return new PdfPages(document, maxPageContent);
+            return new PdfPages(document, maxPageContent) { MaxPicturePixels = maxPicturePixels };
         }
         catch (PdfDocumentEncryptedException ex)
         {
@@ -263,14 +276,66 @@ internal sealed class PdfPages : IDisposable
             throw Corrupt(ex, number);
         }
 
-        if (text.Lines.Count == 0 && parsed.Images.Length > 0)
+        if (text.Lines.Count == 0 && parsed.Images.Length > 0 && Pictures(index).Count == 0)
         {
             throw new OcrException(OcrErrorCode.UnsupportedFormat,
                 $"Page {number} of the PDF has neither text nor a scanned image (no raster image, nor images side by side, cover " +
-                $"{MinScanCoverage:P0} of it): the worker reads a PDF page's scan or its text, and does not render pages.");
+                $"{MinScanCoverage:P0} of it), nor a picture the worker reads{(MaxPicturePixels > 0 ? $" (at least {MinPictureSide} pixels a side, " +
+                "upright or turned by quarter turns, not JBIG2 or JPEG 2000)" : " (Ocr:PdfPictures is off)")}: the worker reads a PDF page's " +
+                "scan, its text and its pictures, and does not render pages.");
         }
 
         return text;
+    }
+
+    /// <summary>
+    /// The pictures on page <paramref name="index"/> (0-based) when it has no scan, whole or in pieces: each raster image of
+    /// at least <see cref="MinPictureSide"/> pixels a side and at most <see cref="MaxPicturePixels"/>, drawn upright or
+    /// turned by quarter turns, on the page, in a compression the worker decodes (not JBIG2 or JPEG 2000), and not a
+    /// stencil mask; at most <see cref="MaxPictures"/>, the largest on the page. Each is still encoded (decoded only when
+    /// asked), with its size as shown and where it lies on the page as shown, in points from the top-left corner (as the
+    /// text layer's boxes). Empty for a page with a scan, and when <see cref="MaxPicturePixels"/> is 0.
+    /// </summary>
+    /// <exception cref="OcrException">The page is damaged.</exception>
+    public IReadOnlyList<PagePicture> Pictures(int index)
+    {
+        var parsed = Parse(index);
+        if (MaxPicturePixels <= 0 || parsed.Scan is not null || parsed.Tiles is not null || parsed.Images.Length == 0)
+        {
+            return [];
+        }
+
+        var number = index + 1;
+        var (left, bottom, width, height) = PdfTextLayer.Frame(parsed.Page);
+        var top = bottom + height;
+        var pictures = new List<(double Area, PagePicture Picture)>();
+        foreach (var image in parsed.Images)
+        {
+            if (image.IsImageMask || Math.Abs(Math.IEEERemainder(image.BoundingBox.Rotation, 90)) > 0.5
+                || Filters(image.ImageDictionary).Any(f => f is "JBIG2Decode" or "JPXDecode"))
+            {
+                continue;
+            }
+
+            var turn = ClockwiseTurn(image.BoundingBox.Rotation);
+            var size = Turned(image, turn);
+            if (Math.Min(size.Width, size.Height) < MinPictureSide || (long)size.Width * size.Height > MaxPicturePixels)
+            {
+                continue;
+            }
+
+            var (l, b, r, t) = Bounds([image]);
+            var centre = new PdfPoint((l + r) / 2, (b + t) / 2);
+            if (r - l < 1 || t - b < 1 || centre.X < left || centre.X > left + width || centre.Y < bottom || centre.Y > top)
+            {
+                continue;
+            }
+
+            var place = new PictureFrame((float)(l - left), (float)(top - t), (float)(r - left), (float)(top - b));
+            pictures.Add((Area(r - l, t - b), new PagePicture(size.Width, size.Height, place, () => new PageScan(Encoded(image, number), turn))));
+        }
+
+        return [.. pictures.OrderByDescending(p => p.Area).Take(MaxPictures).Select(p => p.Picture)];
     }
 
     /// <summary>
@@ -449,6 +514,15 @@ internal sealed class PdfPages : IDisposable
 
 /// <summary>One page's scan as stored in a PDF: an encoded image (JPEG or PNG) and the clockwise turn that shows it as the page does.</summary>
 internal sealed record PageScan(ReadOnlyMemory<byte> Encoded, int ClockwiseTurn);
+
+/// <summary>
+/// A picture on a born-digital PDF page (<see cref="PdfPages.Pictures"/>): its size in pixels as shown, where it lies on
+/// the page as shown (points from the top-left corner), and its encoded image, made when asked.
+/// </summary>
+internal sealed record PagePicture(int Width, int Height, PictureFrame Place, Func<PageScan> Encode);
+
+/// <summary>A picture's rectangle on a page as shown, in points from its top-left corner, y down.</summary>
+internal readonly record struct PictureFrame(float Left, float Top, float Right, float Bottom);
 
 /// <summary>A piece of a scan stored in strips or tiles, and its place on the composed page, in pixels.</summary>
 internal sealed record PlacedScan(PageScan Scan, int X, int Y, int Width, int Height);
