@@ -292,7 +292,8 @@ internal sealed class PdfPages : IDisposable
     /// The pictures on page <paramref name="index"/> (0-based) when it has no scan, whole or in pieces: each raster image of
     /// at least <see cref="MinPictureSide"/> pixels a side and at most <see cref="MaxPicturePixels"/>, drawn upright or
     /// turned by quarter turns, on the page, in a compression the worker decodes (not JBIG2 or JPEG 2000), and not a
-    /// stencil mask; at most <see cref="MaxPictures"/>, the largest on the page. Each is still encoded (decoded only when
+    /// stencil mask; at most <see cref="MaxPictures"/>, the largest on the page first, and together at most
+    /// <see cref="MaxPicturePixels"/> (one that would pass it is left out, a smaller one after it may still fit). Each is still encoded (decoded only when
     /// asked), with its size as shown and where it lies on the page as shown, in points from the top-left corner (as the
     /// text layer's boxes). Empty for a page with a scan, and when <see cref="MaxPicturePixels"/> is 0.
     /// </summary>
@@ -335,7 +336,21 @@ internal sealed class PdfPages : IDisposable
             pictures.Add((Area(r - l, t - b), new PagePicture(size.Width, size.Height, place, () => new PageScan(Encoded(image, number), turn))));
         }
 
-        return [.. pictures.OrderByDescending(p => p.Area).Take(MaxPictures).Select(p => p.Picture)];
+        // The largest first, until MaxPictures, and together within MaxPicturePixels: a page's pictures cost at most what
+        // its largest allowed scan would (one image drawn a hundred times is decoded a hundred times).
+        var budget = MaxPicturePixels;
+        var read = new List<PagePicture>();
+        foreach (var (_, picture) in pictures.OrderByDescending(p => p.Area))
+        {
+            var pixels = (long)picture.Width * picture.Height;
+            if (read.Count < MaxPictures && pixels <= budget)
+            {
+                read.Add(picture);
+                budget -= pixels;
+            }
+        }
+
+        return read;
     }
 
     /// <summary>
