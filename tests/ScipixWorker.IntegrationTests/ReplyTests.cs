@@ -51,6 +51,41 @@ public sealed class ReplyTests
     }
 
     [Fact]
+    public async Task A_repeated_request_is_answered_again_from_the_cache_and_published_once()
+    {
+        await using var worker = new WorkerUnderTest();
+        await using var broker = await Broker.ConnectAsync();
+        await worker.StartAsync();
+        var (file, truth) = SampleImages.Lines[0];
+        var image = await worker.UploadAsync(file, SampleImages.Bytes(file));
+        await using var client = await RpcClient.ConnectAsync();
+        var replyQueue = await client.ReplyQueueAsync();
+        var jobId = Guid.NewGuid();
+        const string Duplicates = """scipix_jobs_total{outcome="duplicate"}""";
+        var before = await worker.ScrapeMetricsAsync();
+
+        await client.RequestAsync(worker.QueueName, LineJob(jobId, image), replyQueue, "first");
+        await Eventually.True(() => client.Replies.Count == 1, TimeSpan.FromSeconds(60), "the first reply");
+        // The requester timed out before the answer came and asks again with the same job; then someone sends it without reply_to.
+        await client.RequestAsync(worker.QueueName, LineJob(jobId, image), replyQueue, "again");
+        await Eventually.True(() => client.Replies.Count == 2, TimeSpan.FromSeconds(60), "the second reply");
+        await client.Channel.BasicPublishAsync(string.Empty, worker.QueueName, mandatory: false, new BasicProperties { ContentType = "application/json" },
+            Encoding.UTF8.GetBytes(LineJob(jobId, image)), TestContext.Current.CancellationToken);
+        await Eventually.True(async () => MetricsText.Value(await worker.ScrapeMetricsAsync(), Duplicates) - MetricsText.Value(before, Duplicates) == 2,
+            TimeSpan.FromSeconds(30), "both repeats seen");
+
+        var replies = client.Replies.ToDictionary(r => r.CorrelationId!);
+        var (first, again) = (replies["first"].Body, replies["again"].Body);
+        Assert.Equal(jobId, again.GetProperty("jobId").GetGuid());
+        Assert.Equal(first.GetProperty("text").GetString(), again.GetProperty("text").GetString());
+        Assert.True(SampleImages.Cer(truth, again.GetProperty("text").GetString()!) <= 0.1, again.ToString());
+        Assert.Equal((false, true), (first.GetProperty("fromCache").GetBoolean(), again.GetProperty("fromCache").GetBoolean()));
+        Assert.Equal(2, client.Replies.Count); // the repeat without reply_to is answered by nobody
+        await broker.WaitForResultsAsync([jobId]);
+        Assert.Single(broker.For([jobId])); // one event for the three deliveries
+    }
+
+    [Fact]
     public async Task A_direct_reply_to_request_gets_its_outcome_without_a_queue_of_its_own()
     {
         await using var worker = new WorkerUnderTest();
@@ -145,8 +180,9 @@ public sealed class ReplyTests
             const string Sent = """scipix_replies_total{to="response-address",outcome="sent"}""";
             var before = await worker.ScrapeMetricsAsync();
 
-            var answered = await client.GetResponse<DocumentRecognized, DocumentRecognitionFailed>(
-                new RecognizeDocument(Guid.NewGuid(), image, new RecognitionOptions(RecognitionOnly: true)), TestContext.Current.CancellationToken);
+            var job = new RecognizeDocument(Guid.NewGuid(), image, new RecognitionOptions(RecognitionOnly: true));
+            var answered = await client.GetResponse<DocumentRecognized, DocumentRecognitionFailed>(job, TestContext.Current.CancellationToken);
+            var askedAgain = await client.GetResponse<DocumentRecognized, DocumentRecognitionFailed>(job, TestContext.Current.CancellationToken); // a retry: a repeat
             var refused = await client.GetResponse<DocumentRecognized, DocumentRecognitionFailed>(
                 new RecognizeDocument(Guid.NewGuid(), new ImageLocation(worker.Container, "no-such.png")), TestContext.Current.CancellationToken);
 
@@ -154,7 +190,9 @@ public sealed class ReplyTests
             Assert.True(SampleImages.Cer(truth, recognized!.Message.Text!) <= 0.1, recognized.Message.Text);
             Assert.True(refused.Is(out Response<DocumentRecognitionFailed>? failed));
             Assert.Equal(RecognitionErrorCodes.ImageNotFound, failed!.Message.ErrorCode);
-            Assert.Equal(2, MetricsText.Value(await worker.ScrapeMetricsAsync(), Sent) - MetricsText.Value(before, Sent));
+            Assert.True(askedAgain.Is(out Response<DocumentRecognized>? again));
+            Assert.Equal((recognized.Message.Text, true), (again!.Message.Text, again.Message.FromCache));
+            Assert.Equal(3, MetricsText.Value(await worker.ScrapeMetricsAsync(), Sent) - MetricsText.Value(before, Sent));
         }
         finally
         {

@@ -48,6 +48,11 @@ internal sealed class JobProcessor(
             Log.JobDuplicate(logger, job.JobId);
             WorkerMetrics.JobsTotal.WithLabels(WorkerMetrics.Outcome.Duplicate).Inc();
             span?.SetTag(WorkerTracing.Outcome, WorkerMetrics.Outcome.Duplicate);
+            if (options.Value.SendReplies && JobReplies.IsRequest(context))
+            {
+                await AnswerRepeatAsync(context);
+            }
+
             return;
         }
 
@@ -116,6 +121,38 @@ internal sealed class JobProcessor(
                 await claim.AbandonAsync();
             }
 
+            WorkerMetrics.JobsInFlight.Dec();
+            progress.Finished();
+        }
+    }
+
+    // A repeat that asks for a reply (a request client that timed out and asked again with the same jobId or key): read
+    // again, most often straight from the result cache, and answered to its requester alone. Nothing is published: the
+    // first run's event stays the only one. At shutdown it is not answered (the requester asks again).
+    private async Task AnswerRepeatAsync(ConsumeContext<RecognizeDocument> context)
+    {
+        WorkerMetrics.JobsInFlight.Inc();
+        progress.Started();
+        try
+        {
+            object outcome;
+            try
+            {
+                outcome = await RunAsync(context, lostRuns: 0, context.CancellationToken);
+            }
+            catch (JobDeferredException)
+            {
+                return;
+            }
+
+            using var replyTimeout = new CancellationTokenSource(options.Value.PublishTimeout, time);
+            await (outcome is DocumentRecognized recognized
+                ? JobReplies.SendAsync(context, recognized, enabled: true, logger, replyTimeout.Token)
+                : JobReplies.SendAsync(context, (DocumentRecognitionFailed)outcome, enabled: true, logger, replyTimeout.Token));
+            Log.RepeatAnswered(logger, context.Message.JobId, outcome is DocumentRecognized { FromCache: true });
+        }
+        finally
+        {
             WorkerMetrics.JobsInFlight.Dec();
             progress.Finished();
         }

@@ -18,6 +18,9 @@ internal static class JobReplies
     /// <summary>MassTransit sends to the address that ends so through the default exchange, routed by the request's reply_to.</summary>
     private const string ReplyToQueue = "amq.rabbitmq.reply-to";
 
+    /// <summary>True when the job's message says where to reply: a MassTransit response address or an AMQP <c>reply_to</c>.</summary>
+    public static bool IsRequest(ConsumeContext<RecognizeDocument> context) => context.ResponseAddress is not null || ReplyTo(context) is not null;
+
     public static async Task SendAsync<T>(ConsumeContext<RecognizeDocument> context, T outcome, bool enabled, ILogger logger, CancellationToken cancellationToken)
         where T : class
     {

@@ -52,4 +52,7 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 1015, Level = LogLevel.Warning, Message = "Job {JobId}: the reply to its requester ({To}) failed ({Reason}); its result event stands")]
     public static partial void ReplyFailed(ILogger logger, Guid jobId, string to, string reason);
+
+    [LoggerMessage(EventId = 1016, Level = LogLevel.Information, Message = "Job {JobId}, a repeat, was answered to its requester alone (from the result cache: {FromCache}); no second event")]
+    public static partial void RepeatAnswered(ILogger logger, Guid jobId, bool fromCache);
 }
