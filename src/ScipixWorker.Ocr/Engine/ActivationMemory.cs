@@ -1,3 +1,4 @@
+using ScipixWorker.Ocr.Imaging;
 using ScipixWorker.Ocr.Recognition;
 
 namespace ScipixWorker.Ocr.Engine;
@@ -24,6 +25,23 @@ public static class ActivationMemory
     /// <summary>The detection stage of one page: the decoded page and the detector's run on its resized input.</summary>
     public static long Detection(int pageWidth, int pageHeight, int inputWidth, int inputHeight) =>
         (DecodedBytesPerPixel * pageWidth * pageHeight) + (DetectorBytesPerPixel * inputWidth * inputHeight);
+
+    /// <summary>
+    /// A barcode scan (<see cref="BarcodeScanner"/>): its grey copy, ZXing's and the strips, per pixel of the page as it
+    /// looks at it (measured 11.5-15.5, BarcodeScanPeakMeasurement).
+    /// </summary>
+    public const long BarcodeScanBytesPerPixel = 16;
+
+    /// <summary>
+    /// A barcode scan of a page of this size, the page's own buffer aside: <see cref="BarcodeScanBytesPerPixel"/> for each
+    /// pixel it looks at (a page over <see cref="BarcodeScanner.MaxPixels"/> is looked at shrunk to it) and, for such a
+    /// page, the full-size grey copy it is shrunk from.
+    /// </summary>
+    public static long BarcodeScan(int pageWidth, int pageHeight)
+    {
+        var pixels = (long)pageWidth * pageHeight;
+        return (BarcodeScanBytesPerPixel * Math.Min(pixels, BarcodeScanner.MaxPixels)) + (pixels > BarcodeScanner.MaxPixels ? pixels : 0);
+    }
 
     /// <summary>One recognizer call on <paramref name="batch"/> crops padded to <paramref name="tensorWidth"/>.</summary>
     public static long Recognition(int batch, int tensorWidth) =>

@@ -416,7 +416,7 @@ public sealed class OcrEngine : IDisposable
         var started = Stopwatch.GetTimestamp();
         using var opened = _loader.Open(encodedImage);
         var opening = Stopwatch.GetElapsedTime(started);
-        using (MemoryBudget.Acquire(StageOneEstimate(opened, pages.First, mode), waiting?.Token ?? cancellationToken))
+        using (MemoryBudget.Acquire(StageOneEstimate(opened, pages.First, mode, extras), waiting?.Token ?? cancellationToken))
         {
             prepared = DecodePages(opened, opening, pages, source, cancellationToken)
                 .SelectMany(p => p.TextLayer is { } text
@@ -432,11 +432,11 @@ public sealed class OcrEngine : IDisposable
         return RecognizePreparedAsync(scheduler, prepared, source, cancellationToken, abandonUnstarted);
     }
 
-    // Decoded page plus detection for the size of the range's first page (a multi-page TIFF's first page; other
-    // multi-frame files are decoded whole and their further frames are not counted), or for its largest picture when it is
-    // a born-digital PDF page with pictures. 0 when that page is bad:
+    // Decoded page plus detection (or its barcode scan, when asked for and larger) for the size of the range's first page
+    // (a multi-page TIFF's first page; other multi-frame files are decoded whole and their further frames are not
+    // counted), or for its largest picture when it is a born-digital PDF page with pictures. 0 when that page is bad:
     // decoding then fails with the error.
-    private long StageOneEstimate(ImageLoader.OpenedImage opened, int firstPage, OcrMode mode)
+    private long StageOneEstimate(ImageLoader.OpenedImage opened, int firstPage, OcrMode mode, OcrExtras extras)
     {
         int width, height, pictureWidth, pictureHeight;
         try
@@ -449,9 +449,17 @@ public sealed class OcrEngine : IDisposable
             return 0;
         }
 
-        var estimate = mode == OcrMode.SingleLine ? ActivationMemory.DecodedBytesPerPixel * width * height : DetectionEstimate(width, height);
-        return pictureWidth > 0 ? Math.Max(estimate, DetectionEstimate(pictureWidth, pictureHeight)) : estimate; // pictures are read one at a time
+        var estimate = Math.Max(
+            mode == OcrMode.SingleLine ? ActivationMemory.DecodedBytesPerPixel * width * height : DetectionEstimate(width, height),
+            ScanEstimate(width, height, extras));
+        return pictureWidth > 0 // pictures are read one at a time
+            ? Math.Max(estimate, Math.Max(DetectionEstimate(pictureWidth, pictureHeight), ScanEstimate(pictureWidth, pictureHeight, extras)))
+            : estimate;
     }
+
+    // A page of this size, decoded, and its barcode scan when asked for (which runs before detection, not beside it).
+    private static long ScanEstimate(int width, int height, OcrExtras extras) =>
+        extras.HasFlag(OcrExtras.Barcodes) ? (ActivationMemory.DecodedBytesPerPixel * width * height) + ActivationMemory.BarcodeScan(width, height) : 0;
 
     // A page of this size, decoded, and the detector's run on its resized input.
     private long DetectionEstimate(int width, int height)
@@ -518,7 +526,8 @@ public sealed class OcrEngine : IDisposable
         OcrExtras extras = OcrExtras.None)
     {
         PreparedPage prepared;
-        using (MemoryBudget.Acquire(mode == OcrMode.SingleLine ? 0 : DetectionEstimate(page.Width, page.Height), cancellationToken))
+        var estimate = Math.Max(mode == OcrMode.SingleLine ? 0 : DetectionEstimate(page.Width, page.Height), ScanEstimate(page.Width, page.Height, extras));
+        using (MemoryBudget.Acquire(estimate, cancellationToken))
         {
             prepared = PreparePage(page, pageNumber, mode, decode, overScan ?? [], extras, cancellationToken);
         }

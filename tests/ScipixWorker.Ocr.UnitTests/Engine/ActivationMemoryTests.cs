@@ -129,4 +129,11 @@ public sealed class RentedBufferTests
         thread.Join();
         return result!;
     }
+
+    [Theory]
+    [InlineData(1000, 1000, 16_000_000L)] // 16 bytes a pixel looked at
+    [InlineData(2000, 4000, 128_000_000L)] // 8 megapixels: the most it looks at
+    [InlineData(4000, 4000, 144_000_000L)] // 16 megapixels: looked at shrunk to 8, plus the full-size grey copy shrunk from
+    public void A_barcode_scan_counts_the_pixels_it_looks_at(int width, int height, long expected) =>
+        Assert.Equal(expected, ActivationMemory.BarcodeScan(width, height));
 }
