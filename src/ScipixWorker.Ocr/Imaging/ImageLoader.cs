@@ -268,9 +268,19 @@ internal sealed class ImageLoader(OcrEngineOptions options)
 
     // One page of a PDF: the scan's own header is checked (its size was checked before it was extracted), then
     // it is decoded and turned as the page shows it.
+    // A JPEG whose own header makes it larger than the PDF says is refused before it is decoded: the limits and the memory
+    // lease were reckoned from the PDF's size (a 60-megapixel JPEG filed as 100 x 100 would otherwise be decoded under a
+    // lease for 10,000 pixels).
     private Image<Rgba32> DecodeScan(PageScan scan)
     {
-        var (format, _, _) = IdentifyImage(scan.Encoded);
+        var (format, width, height) = IdentifyImage(scan.Encoded);
+        if (scan.Declared is var (declaredWidth, declaredHeight) && declaredWidth > 0 && declaredHeight > 0
+            && (long)width * height > (long)declaredWidth * declaredHeight)
+        {
+            throw new OcrException(OcrErrorCode.CorruptImage,
+                $"An image on page {scan.PageNumber} of the PDF holds {width} x {height} pixels where the file says {declaredWidth} x {declaredHeight}: the PDF is damaged.");
+        }
+
         return Decode(scan.Encoded.Span, format, out _, scan.ClockwiseTurn);
     }
 

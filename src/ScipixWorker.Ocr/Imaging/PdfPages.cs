@@ -119,7 +119,7 @@ internal sealed class PdfPages : IDisposable
         var (size, places) = Layout(tiles, parsed.Frame);
         checkSize(size.Width, size.Height);
         var pieces = tiles.Select((tile, i) => new PlacedScan(
-            new PageScan(Encoded(tile, index + 1), ClockwiseTurn(tile.BoundingBox.Rotation)), places[i].X, places[i].Y, places[i].Width, places[i].Height));
+            ScanOf(tile, index + 1, ClockwiseTurn(tile.BoundingBox.Rotation)), places[i].X, places[i].Y, places[i].Width, places[i].Height));
         return new TiledScan(size.Width, size.Height, [.. pieces]);
     }
 
@@ -246,7 +246,7 @@ internal sealed class PdfPages : IDisposable
         var (scan, turn) = Find(index);
         var (width, height) = Turned(scan, turn);
         checkSize(width, height);
-        return new PageScan(Encoded(scan, index + 1), turn);
+        return ScanOf(scan, index + 1, turn);
     }
 
     public void Dispose() => _document.Dispose();
@@ -333,7 +333,7 @@ internal sealed class PdfPages : IDisposable
             }
 
             var place = new PictureFrame((float)(l - left), (float)(top - t), (float)(r - left), (float)(top - b));
-            pictures.Add((Area(r - l, t - b), new PagePicture(size.Width, size.Height, place, () => new PageScan(Encoded(image, number), turn))));
+            pictures.Add((Area(r - l, t - b), new PagePicture(size.Width, size.Height, place, () => ScanOf(image, number, turn))));
         }
 
         // The largest first, until MaxPictures, and together within MaxPicturePixels: a page's pictures cost at most what
@@ -444,6 +444,10 @@ internal sealed class PdfPages : IDisposable
     private static (int Width, int Height) Turned(IPdfImage scan, int turn) =>
         turn is 90 or 270 ? (scan.HeightInSamples, scan.WidthInSamples) : (scan.WidthInSamples, scan.HeightInSamples);
 
+    // An image of page `number`, encoded, with the size the file gives it (what its memory was sized for).
+    private static PageScan ScanOf(IPdfImage image, int number, int turn) =>
+        new(Encoded(image, number), turn) { Declared = (image.WidthInSamples, image.HeightInSamples), PageNumber = number };
+
     // A JPEG is stored as a JPEG file (DCTDecode): handed over as it is. Anything PdfPig can decode (Flate, LZW,
     // run length, CCITT fax) comes back as a PNG in the image's colours. PdfPig decodes neither JBIG2 nor JPEG 2000.
     private static ReadOnlyMemory<byte> Encoded(IPdfImage scan, int number)
@@ -528,7 +532,17 @@ internal sealed class PdfPages : IDisposable
 }
 
 /// <summary>One page's scan as stored in a PDF: an encoded image (JPEG or PNG) and the clockwise turn that shows it as the page does.</summary>
-internal sealed record PageScan(ReadOnlyMemory<byte> Encoded, int ClockwiseTurn);
+internal sealed record PageScan(ReadOnlyMemory<byte> Encoded, int ClockwiseTurn)
+{
+    /// <summary>
+    /// The size the PDF gives the image (its /Width and /Height, before the turn), from which its memory and limits were
+    /// reckoned; (0, 0) when unknown. A JPEG's own header may say otherwise: a larger one is refused when decoded.
+    /// </summary>
+    public (int Width, int Height) Declared { get; init; }
+
+    /// <summary>The page it is on, 1-based, for messages.</summary>
+    public int PageNumber { get; init; }
+}
 
 /// <summary>
 /// A picture on a born-digital PDF page (<see cref="PdfPages.Pictures"/>): its size in pixels as shown, where it lies on

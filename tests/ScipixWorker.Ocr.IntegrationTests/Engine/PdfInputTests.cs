@@ -113,6 +113,21 @@ public sealed class PdfInputTests(EngineFixture fixture)
         Assert.Contains("CASH BILL", page.Text, StringComparison.OrdinalIgnoreCase);
     }
 
+    // receipt_012_top.jpg is 747 x 322 pixels; the file says 100 x 43, so every limit and the memory lease were reckoned
+    // for 4,300 pixels: it is refused before it is decoded, as the scan of a page and as a picture on one.
+    [Theory]
+    [InlineData(100, 43)] // the scan: the whole page
+    [InlineData(595, 842)] // a picture on an A4 page without text
+    public void Jpeg_larger_than_the_pdf_says_is_refused_before_it_is_decoded(double pageWidth, double pageHeight)
+    {
+        var pdf = HandMadePdf.OneJpegPage(Fixtures.Bytes("sroie", "receipt_012_top.jpg"), 100, 43, pageWidth, pageHeight, [100, 0, 0, 43, 0, 0]);
+
+        var failure = Assert.Throws<OcrException>(() => Read(pdf));
+
+        Assert.Equal(OcrErrorCode.CorruptImage, failure.Code);
+        Assert.Contains("An image on page 1 of the PDF holds 747 x 322 pixels where the file says 100 x 43", failure.Message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void Searchable_pdf_is_read_from_its_scan_not_from_its_text_layer()
     {
