@@ -293,6 +293,11 @@ internal sealed class ImageLoader(OcrEngineOptions options)
         {
             foreach (var piece in tiles.Pieces)
             {
+                if (piece.X >= tiles.Width || piece.Y >= tiles.Height || piece.X + piece.Width <= 0 || piece.Y + piece.Height <= 0)
+                {
+                    continue; // off the page (a damaged file's placement): it would draw nothing, and ImageSharp refuses to try
+                }
+
                 using var tile = DecodeScan(piece.Scan);
                 if (tile.Width != piece.Width || tile.Height != piece.Height)
                 {
@@ -342,9 +347,13 @@ internal sealed class ImageLoader(OcrEngineOptions options)
         }
     }
 
+    // ImageSharp 2.1 also fails on some damaged files with what its own code trips over (found by DamagedFileTests): a
+    // null frame in the JPEG header reader (NullReferenceException from JpegDecoderCore.Identify), a BMP palette of no
+    // colours (DivideByZeroException). Only its calls are inside these catches.
     private static bool IsDecodeFailure(Exception ex) =>
         ex is ImageFormatException or InvalidImageContentException or NotSupportedException
-            or InvalidOperationException or IndexOutOfRangeException or ArgumentException or EndOfStreamException;
+            or InvalidOperationException or IndexOutOfRangeException or ArgumentException or EndOfStreamException
+            or NullReferenceException or ArithmeticException;
 
     private static OcrException Corrupt(IImageFormat format, Exception ex) =>
         new(OcrErrorCode.CorruptImage, $"The {format.Name} image is damaged or truncated: {ex.Message}", ex);
