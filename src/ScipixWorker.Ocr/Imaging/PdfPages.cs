@@ -505,13 +505,14 @@ internal sealed class PdfPages : IDisposable
         new(OcrErrorCode.CorruptImage, $"The PDF is damaged{(page is null ? string.Empty : $" (page {page})")}: {ex.Message}", ex);
 
     // PdfPig reports damage as its own exceptions and as the BCL's (a truncated stream, an offset past the end).
-    // A damaged content stream can also leave it holding a token of another kind than it expects (an operator where an
-    // XObject's name should be: InvalidCastException, found by DamagedPdfTests).
+    // Damage can also trip PdfPig over its own code (found by DamagedFileTests): a token of another kind than it expects
+    // (an operator where an XObject's name should be: InvalidCastException), a font dictionary it dereferences as null
+    // (NullReferenceException from ResourceStore.LoadFontDictionary).
     private static bool IsParseFailure(Exception ex) =>
         ex is PdfDocumentFormatException
             or PdfDocumentStackDepthException or InvalidOperationException or ArgumentException or IndexOutOfRangeException
             or EndOfStreamException or FormatException or NotSupportedException or InvalidDataException or OverflowException
-            or KeyNotFoundException or InvalidCastException;
+            or KeyNotFoundException or InvalidCastException or NullReferenceException;
 
     /// <summary>A parsed page: its images, its scan when one covers most of it, else its scan's pieces when they tile it.</summary>
     // A page parsed: its scan in one piece, or its pieces (Tiles), and the rectangle the composed page covers when it is

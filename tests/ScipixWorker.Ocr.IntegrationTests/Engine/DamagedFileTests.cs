@@ -23,7 +23,7 @@ namespace ScipixWorker.Ocr.IntegrationTests.Engine;
 public sealed class DamagedFileTests(EngineFixture fixture, ITestOutputHelper output)
 {
     public static TheoryData<string> Files() =>
-        ["pdf with pictures", "pdf scan", "pdf scan in strips", "tiff pages", "png", "jpeg", "gif frames", "webp", "bmp"];
+        ["pdf text", "pdf with pictures", "pdf scan", "pdf scan in strips", "tiff pages", "png", "jpeg", "gif frames", "webp", "bmp"];
 
     [Theory]
     [MemberData(nameof(Files))]
@@ -106,6 +106,8 @@ public sealed class DamagedFileTests(EngineFixture fixture, ITestOutputHelper ou
             case "bmp":
                 image.SaveAsBmp(encoded);
                 return encoded.ToArray();
+            case "pdf text":
+                return Fixtures.Bytes("pdf", "digital_two_columns.pdf");
             case "tiff pages":
                 using (var page = SKBitmap.Decode(line))
                 {
