@@ -291,6 +291,8 @@ public sealed class BatchTests
         page.AddText("Expense claim 2026-117: receipt attached", 12, new PdfPoint(50, 800), builder.AddStandard14Font(Standard14Font.Helvetica));
         page.AddJpeg(SampleImages.Receipt, new PdfRectangle(50, 40, 281.5, 546.5)); // 463 x 1013 pixels at half a point each
         var job = new RecognizeDocument(Guid.NewGuid(), await worker.UploadAsync("claim.pdf", builder.Build()), new RecognitionOptions(DetailLevel: DetailLevel.Full));
+        const string Pictures = "scipix_pdf_pictures_total";
+        var before = await worker.ScrapeMetricsAsync();
 
         await worker.SendAsync(job);
         await broker.WaitForResultsAsync([job.JobId], TimeSpan.FromSeconds(60));
@@ -313,6 +315,7 @@ public sealed class BatchTests
             Assert.All(box.Where((_, i) => i % 2 == 0), x => Assert.InRange(x, 49, 283));
             Assert.All(box.Where((_, i) => i % 2 == 1), y => Assert.InRange(y, 294, 803));
         });
+        Assert.Equal(1, MetricsText.Value(await worker.ScrapeMetricsAsync(), Pictures) - MetricsText.Value(before, Pictures));
     }
 
     [Fact]

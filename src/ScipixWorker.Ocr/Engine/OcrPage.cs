@@ -21,6 +21,12 @@ public sealed record OcrPage(int PageNumber, int Width, int Height, IReadOnlyLis
 
     /// <summary>The page's barcodes and QR codes in reading order, when asked for (<see cref="OcrExtras.Barcodes"/>); else empty.</summary>
     public IReadOnlyList<RecognizedBarcode> Barcodes { get; init; } = [];
+
+    /// <summary>
+    /// The pictures on a born-digital PDF page that the models read (<see cref="OcrEngineOptions.PdfPictures"/>), whether
+    /// they held text or not; 0 for every other page.
+    /// </summary>
+    public int Pictures { get; init; }
 }
 
 /// <summary>Where a page's text came from.</summary>

@@ -66,6 +66,7 @@ internal static class PagePictures
             Text = string.Join('\n', blocks.Select(b => b.Text).Where(t => t.Length > 0)),
             Timings = timings,
             Barcodes = barcodes,
+            Pictures = page.Pictures + pictures.Count,
         };
     }
 

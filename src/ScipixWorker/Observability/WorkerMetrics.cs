@@ -122,6 +122,10 @@ internal static class WorkerMetrics
         "Barcodes and QR codes read from pages of jobs that asked for them (options.barcodes), by ZXing's format name (QR_CODE, CODE_128, ...); results served from the cache not counted.",
         "format");
 
+    public static readonly Counter PdfPicturesTotal = Metrics.CreateCounter(
+        "scipix_pdf_pictures_total",
+        "Pictures on born-digital PDF pages read by the models (Ocr:PdfPictures): each costs about what an image of its size does; results served from the cache not counted.");
+
     public static readonly Counter RepliesTotal = Metrics.CreateCounter(
         "scipix_replies_total",
         "Outcomes sent back to the job's requester besides the event: to a MassTransit request client's response address (to=response-address) or a plain-AMQP reply_to queue (to=reply-to); outcome sent (to the broker: a reply to a queue that is gone is dropped there) or failed (the broker did not take it; the event still stands).",
@@ -154,6 +158,11 @@ internal static class WorkerMetrics
         foreach (var group in document.Pages.Where(p => p.Rotation != 0).GroupBy(p => p.Rotation))
         {
             PagesTurnedTotal.WithLabels(group.Key.ToString(System.Globalization.CultureInfo.InvariantCulture)).Inc(group.Count());
+        }
+
+        if (document.Pages.Sum(p => p.Pictures) is > 0 and var pictures)
+        {
+            PdfPicturesTotal.Inc(pictures);
         }
 
         foreach (var group in document.Pages.SelectMany(p => p.Barcodes).GroupBy(c => c.Format))

@@ -40,7 +40,7 @@ public sealed class PdfPictureTests(EngineFixture fixture)
 
         var read = Assert.Single(Read(builder.Build()).Pages);
 
-        Assert.Equal((PageSource.TextLayer, 595, 842), (read.Source, read.Width, read.Height));
+        Assert.Equal((PageSource.TextLayer, 595, 842, 1), (read.Source, read.Width, read.Height, read.Pictures));
         Assert.Equal($"The supplier's receipt, as scanned:\n{alone.Text}\nPlease refund the amount above.", read.Text);
         Assert.Contains("HOME MASTER", alone.Text, StringComparison.OrdinalIgnoreCase);
         Assert.Equal(alone.Lines.Count + 2, read.Lines.Count);
@@ -81,6 +81,8 @@ public sealed class PdfPictureTests(EngineFixture fixture)
         Assert.Equal(whole.Pages[1].Lines.Select(l => l.Box), pipelined.Pages[1].Lines.Select(l => l.Box));
         Assert.True(Cer.Of(whole.Pages[1].Text, pipelined.Pages[1].Text) < 0.02, $"{whole.Pages[1].Text}\n---\n{pipelined.Pages[1].Text}");
         Assert.Equal("Cover page", pipelined.Pages[0].Text);
+        Assert.Equal([0, 2], pipelined.Pages.Select(p => p.Pictures));
+        Assert.Equal([0, 2], whole.Pages.Select(p => p.Pictures));
         // The line set as an image, under the screenshot, is read whole and last.
         var line = Assert.Single(Read(Fixtures.Bytes("sroie", "line_111_019.png")).Pages).Text;
         Assert.EndsWith("\n" + line, pipelined.Pages[1].Text, StringComparison.Ordinal);
@@ -172,6 +174,7 @@ public sealed class PdfPictureTests(EngineFixture fixture)
         Assert.InRange(found.Box.MinY, 586, 601);
         Assert.InRange(found.Box.MaxY, 683, 698);
         Assert.Empty(without.Barcodes);
+        Assert.Equal((1, 1), (read.Pictures, without.Pictures)); // read, though it held no text
         Assert.Equal(["Scan to pay"], read.Lines.Select(l => l.Text)); // the code's modules read as no text
     }
 

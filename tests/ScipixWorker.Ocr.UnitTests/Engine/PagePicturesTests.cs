@@ -113,9 +113,11 @@ public sealed class PagePicturesTests
     {
         var pictures = new[] { (Picture(), new PictureFrame(0, 500, 100, 550)), (Picture(), new PictureFrame(0, 600, 100, 650)) };
 
-        var timings = PagePictures.Merge(TextPage(("Top", 50, 100, 300)), pictures, recognizedTogether).Timings;
+        var page = PagePictures.Merge(TextPage(("Top", 50, 100, 300)), pictures, recognizedTogether);
+        var timings = page.Timings;
 
         Assert.Equal((5 * Ms, 6 * Ms, 2 * Ms, recognizeMs * Ms), (timings.Decode, timings.Detect, timings.Classify, timings.Recognize));
         Assert.Equal(timings.Decode + timings.Detect + timings.Classify + timings.Recognize, timings.Total);
+        Assert.Equal(2, page.Pictures);
     }
 }
