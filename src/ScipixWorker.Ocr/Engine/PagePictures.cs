@@ -48,7 +48,7 @@ internal static class PagePictures
 
             // The file's own text drawn over a picture is exact: it wins over what the models read under it (visible text
             // typed over a pasted form; an OCR tool's invisible text over a picture it read, which would otherwise come twice).
-            List<RecognizedLine> lines = [.. read.Lines.Select(l => l with { Box = Map(l.Box), Words = [.. l.Words.Select(w => w with { Box = Map(w.Box) })] })];
+            List<RecognizedLine> lines = [.. read.Lines.Select(l => l with { Box = Map(l.Box), Words = [.. l.Words.Select(w => w with { Box = Map(w.Box) })], FromPicture = true })];
             List<RecognizedLine> kept = [.. lines.Where(l => !page.Lines.Any(t => l.Box.IsHalfUnder(t.Box)))];
             if (kept.Count == 0)
             {

@@ -22,6 +22,9 @@ public readonly record struct RecognizedLine(string Text, float Confidence, Quad
         init => _words = value;
     }
 
+    /// <summary>A line read by the models from a picture on a born-digital PDF page (<see cref="PagePictures"/>).</summary>
+    internal bool FromPicture { get; init; }
+
     /// <summary>
     /// <see cref="Words"/>, or the line as one word where it has none (a line built without them): what the documents made
     /// from a result (hOCR, ALTO, the searchable PDF) write word by word.

@@ -10,6 +10,8 @@ using SixLabors.ImageSharp.Metadata;
 using SixLabors.ImageSharp.Metadata.Profiles.Exif;
 using SixLabors.ImageSharp.PixelFormats;
 using UglyToad.PdfPig;
+using UglyToad.PdfPig.Core;
+using UglyToad.PdfPig.Fonts.Standard14Fonts;
 using UglyToad.PdfPig.Tokens;
 using UglyToad.PdfPig.Writer;
 
@@ -31,7 +33,8 @@ namespace ScipixWorker.Ocr.Engine;
 /// </list>
 /// Pages are decoded, encoded and written one at a time, so a long document takes one page's memory. A born-digital
 /// PDF page (read from its own text, <see cref="PageSource.TextLayer"/>) is searchable already and has no scan to put
-/// text on: it goes in as the file has it (copied by PdfPig; the document is then put together in memory).
+/// text on: it goes in as the file has it (copied by PdfPig; the document is then put together in memory), with the words
+/// read from its pictures added over them as invisible text.
 /// </summary>
 public static class SearchablePdf
 {
@@ -71,12 +74,14 @@ public static class SearchablePdf
         using (var builder = new PdfDocumentBuilder(output, false, PdfWriterType.Default, 1.7, null))
         {
             var next = 1;
+            PdfDocumentBuilder.AddedFont? helvetica = null;
             foreach (var page in document.Pages)
             {
                 cancellationToken.ThrowIfCancellationRequested();
                 if (page.Source == PageSource.TextLayer)
                 {
-                    builder.AddPage(original, page.PageNumber);
+                    var copied = builder.AddPage(original, page.PageNumber);
+                    AddPictureText(copied, page, original.GetPage(page.PageNumber), () => helvetica ??= builder.AddStandard14Font(Standard14Font.Helvetica));
                 }
                 else
                 {
@@ -85,6 +90,40 @@ public static class SearchablePdf
             }
 
             builder.Build();
+        }
+    }
+
+    // The words read from the pictures on a born-digital page, as invisible text over them, each from its box's bottom-left
+    // corner at its box's height, in Helvetica (what it cannot encode, outside Latin-1, is left out: PdfPig's writer has
+    // no font for every script). Only on a page shown as stored (no /Rotate), whose points are the page's own.
+    private static void AddPictureText(PdfPageBuilder target, OcrPage page, UglyToad.PdfPig.Content.Page source, Func<PdfDocumentBuilder.AddedFont> font)
+    {
+        var words = page.Lines.Where(l => l.FromPicture).SelectMany(l => l.WordsOrWhole).ToList();
+        if (words.Count == 0 || source.Rotation.Value % 360 != 0)
+        {
+            return;
+        }
+
+        var (left, bottom, _, height) = PdfTextLayer.Frame(source);
+        target.NewContentStreamAfter();
+        target.SetTextRenderingMode(TextRenderingMode.Neither);
+        foreach (var word in words)
+        {
+            var text = new string([.. word.Text.Where(c => c is (>= '!' and <= '~') or (>= '\u00A1' and <= '\u00FF'))]);
+            var size = word.Box.MaxY - word.Box.MinY;
+            if (text.Length == 0 || size <= 0)
+            {
+                continue;
+            }
+
+            try
+            {
+                target.AddText(text, size, new PdfPoint(left + word.Box.BottomLeft.X, bottom + height - word.Box.BottomLeft.Y), font());
+            }
+            catch (Exception ex) when (ex is NotSupportedException or InvalidOperationException or ArgumentException or KeyNotFoundException)
+            {
+                // a character Helvetica's encoding lacks after all: the word is left out
+            }
         }
     }
 

@@ -157,6 +157,41 @@ public sealed class SearchablePdfTests(EngineFixture fixture)
         Assert.Equal(string.Concat(reportSource.GetPage(1).Letters.Select(l => l.Value)), string.Concat(copied.GetPage(1).Letters.Select(l => l.Value)));
     }
 
+    [Fact]
+    public void Words_read_from_a_born_digital_page_s_pictures_are_written_over_them_as_invisible_text()
+    {
+        // samples/born-digital-with-picture.pdf: typed text, and the top of receipt 012 pasted 50-423.5 x 560-721 points.
+        var claim = Fixtures.Bytes("pdf", "digital_with_picture.pdf");
+        var document = fixture.Engine.Recognize(claim, OcrMode.Full, TestContext.Current.CancellationToken);
+        using var source = PdfDocument.Open(claim);
+
+        using var pdf = Read(claim, document);
+
+        var page = pdf.GetPage(1);
+        var original = source.GetPage(1);
+        var typed = page.Letters.Where(l => l.RenderingMode != UglyToad.PdfPig.Core.TextRenderingMode.Neither).ToList();
+        var added = page.Letters.Where(l => l.RenderingMode == UglyToad.PdfPig.Core.TextRenderingMode.Neither).ToList();
+        Assert.Equal(string.Concat(original.Letters.Select(l => l.Value)), string.Concat(typed.Select(l => l.Value)));
+        Assert.Single(page.GetImages());
+        var pictureWords = document.Pages[0].Lines.Where(l => l.Confidence < 1f).SelectMany(l => l.Words).Select(w => w.Text).ToList();
+        Assert.Contains("MASTER", pictureWords);
+        Assert.Equal(string.Concat(pictureWords).Replace(" ", string.Empty, StringComparison.Ordinal), string.Concat(added.Select(l => l.Value)));
+        Assert.All(added, l =>
+        {
+            Assert.InRange(l.StartBaseLine.X, 49, 424);
+            Assert.InRange(l.StartBaseLine.Y, 559, 722);
+        });
+
+        // Each word starts at its box's bottom-left corner, in the page's points (y up).
+        var at = 0;
+        foreach (var word in document.Pages[0].Lines.Where(l => l.Confidence < 1f).SelectMany(l => l.Words))
+        {
+            Assert.InRange(added[at].StartBaseLine.X, word.Box.BottomLeft.X - 0.5, word.Box.BottomLeft.X + 0.5);
+            Assert.InRange(added[at].StartBaseLine.Y, 842 - word.Box.BottomLeft.Y - 0.5, 842 - word.Box.BottomLeft.Y + 0.5);
+            at += word.Text.Length;
+        }
+    }
+
     private static PdfDocument Read(byte[] source, OcrDocument document)
     {
         var output = new MemoryStream();
