@@ -18,9 +18,8 @@ internal static class PagePictures
     /// A picture's text goes before the first of the page's lines, in reading order, that lies across the picture's width
     /// and starts at or below the top of the picture's text (the caption under a screenshot, the next paragraph); where
     /// no line lies across it (a picture beside a column of text), before the first line that starts below the picture;
-    /// else at the end. Its timings are
-    /// added to the page's; with <paramref name="recognizedTogether"/> (the pictures' lines recognized in the same calls
-    /// as the rest of the document) the recognition time is the longest, not the sum.
+    /// else at the end. Its timings are added to the page's; with <paramref name="recognizedTogether"/> (the pictures'
+    /// lines recognized in the same calls as the rest of the document) the recognition time is the longest, not the sum.
     /// </summary>
     public static OcrPage Merge(OcrPage page, IReadOnlyList<(OcrPage Read, PictureFrame Place)> pictures, bool recognizedTogether)
     {

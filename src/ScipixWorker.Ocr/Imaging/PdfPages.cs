@@ -293,9 +293,10 @@ internal sealed class PdfPages : IDisposable
     /// at least <see cref="MinPictureSide"/> pixels a side and at most <see cref="MaxPicturePixels"/>, drawn upright or
     /// turned by quarter turns, on the page, in a compression the worker decodes (not JBIG2 or JPEG 2000), and not a
     /// stencil mask; at most <see cref="MaxPictures"/>, the largest on the page first, and together at most
-    /// <see cref="MaxPicturePixels"/> (one that would pass it is left out, a smaller one after it may still fit). Each is still encoded (decoded only when
-    /// asked), with its size as shown and where it lies on the page as shown, in points from the top-left corner (as the
-    /// text layer's boxes). Empty for a page with a scan, and when <see cref="MaxPicturePixels"/> is 0.
+    /// <see cref="MaxPicturePixels"/> (one that would pass it is left out, a smaller one after it may still fit). Each is
+    /// still encoded (decoded only when asked), with its size as shown and where it lies on the page as shown, in points
+    /// from the top-left corner (as the text layer's boxes). Empty for a page with a scan, and when
+    /// <see cref="MaxPicturePixels"/> is 0.
     /// </summary>
     /// <exception cref="OcrException">The page is damaged.</exception>
     public IReadOnlyList<PagePicture> Pictures(int index)
