@@ -302,6 +302,13 @@ internal sealed class PdfPages : IDisposable
     public IReadOnlyList<PagePicture> Pictures(int index)
     {
         var parsed = Parse(index);
+        return parsed.Pictures ??= FindPictures(parsed);
+    }
+
+    // The page's pictures, as Pictures says (asked once a page: for the lease, the refusal and the reading).
+    private List<PagePicture> FindPictures(ParsedPage parsed)
+    {
+        var index = parsed.Index;
         if (MaxPicturePixels <= 0 || parsed.Scan is not null || parsed.Tiles is not null || parsed.Images.Length == 0)
         {
             return [];
@@ -521,6 +528,9 @@ internal sealed class PdfPages : IDisposable
     private sealed record ParsedPage(int Index, Page Page, IPdfImage[] Images, IPdfImage? Scan, IPdfImage[]? Tiles)
     {
         public (double Left, double Bottom, double Right, double Top)? Frame { get; init; }
+
+        /// <summary>Its pictures once found (<see cref="PdfPages.Pictures"/>).</summary>
+        public IReadOnlyList<PagePicture>? Pictures { get; set; }
     }
 
     private sealed class PdfFormat : IImageFormat
