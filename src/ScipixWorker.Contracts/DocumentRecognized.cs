@@ -87,8 +87,9 @@ public enum PageSource
     Image = 0,
 
     /// <summary>
-    /// Read from the text a born-digital PDF page carries, without recognition: the page's size and the boxes are in
-    /// points (1/72 inch) with the origin at the page's top-left corner as shown, and confidences are 1.
+    /// Read from the text a born-digital PDF page carries, without recognition, and from its pictures by the models: the
+    /// page's size and the boxes are in points (1/72 inch) with the origin at the page's top-left corner as shown; the
+    /// file's own lines have confidence 1, the pictures' lines the recognizer's.
     /// </summary>
     TextLayer = 1,
 }

@@ -324,7 +324,7 @@ public sealed class OcrEngine : IDisposable
         return results.Count == 0 && failed is not null && text.Lines.Count == 0 ? throw failed : results;
     }
 
-    // A PDF page read from its text layer: nothing for the models to do.
+    // A PDF page read from its text layer: nothing for the models to do (its pictures, PagePictures, are read apart).
     private static OcrPage FromTextLayer(TextLayerPage text, int pageNumber, TimeSpan decode) =>
         new(pageNumber, text.Width, text.Height, text.Lines.Select(RecognizedLine.From).ToList(), text.Text,
             new OcrTimings(decode, TimeSpan.Zero, TimeSpan.Zero, TimeSpan.Zero, decode))

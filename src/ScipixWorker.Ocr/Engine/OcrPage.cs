@@ -36,8 +36,9 @@ public enum PageSource
     Image = 0,
 
     /// <summary>
-    /// Read from the text a born-digital PDF page carries (no models ran): sizes and boxes are in points, confidences 1,
-    /// one line per text line, blocks in reading order.
+    /// Read from the text a born-digital PDF page carries (no models ran for it): sizes and boxes are in points, confidences
+    /// 1, one line per text line, blocks in reading order; and from its pictures by the models
+    /// (<see cref="OcrEngineOptions.PdfPictures"/>), their lines in points with the recognizer's confidences.
     /// </summary>
     TextLayer = 1,
 }
