@@ -132,7 +132,7 @@ internal sealed class PdfPages : IDisposable
         const int MaxPieces = 4096;
         var pageArea = Area(page.MediaBox.Bounds.Width, page.MediaBox.Bounds.Height);
         IPdfImage[] candidates = [.. images.Where(i => Area(i.BoundingBox.Width, i.BoundingBox.Height) >= 0.0005 * pageArea
-            && Math.Abs(Math.IEEERemainder(i.BoundingBox.Rotation, 90)) <= 0.5)];
+            && IsQuarterTurn(i))];
         if (candidates.Length < 2 || candidates.Length > MaxPieces || pageArea <= 0)
         {
             return null;
@@ -219,7 +219,7 @@ internal sealed class PdfPages : IDisposable
             .Where(l => l.RenderingMode != TextRenderingMode.Neither && !string.IsNullOrWhiteSpace(l.Value))
             .Select(l => l.BoundingBox)
             .Where(b => b.Centroid is var c
-                && c.X >= pageLeft && c.X <= pageLeft + pageWidth && c.Y >= pageBottom && c.Y <= pageBottom + pageHeight
+                && PdfTextLayer.Inside(c, pageLeft, pageBottom, pageWidth, pageHeight)
                 && (c.X < left || c.X > right || c.Y < bottom || c.Y > top))
             .ToList();
         if (beside.Count == 0)
@@ -320,7 +320,7 @@ internal sealed class PdfPages : IDisposable
         var pictures = new List<(double Area, PagePicture Picture)>();
         foreach (var image in parsed.Images)
         {
-            if (image.IsImageMask || Math.Abs(Math.IEEERemainder(image.BoundingBox.Rotation, 90)) > 0.5
+            if (image.IsImageMask || !IsQuarterTurn(image)
                 || Filters(image.ImageDictionary).Any(f => f is "JBIG2Decode" or "JPXDecode"))
             {
                 continue;
@@ -334,8 +334,7 @@ internal sealed class PdfPages : IDisposable
             }
 
             var (l, b, r, t) = Bounds([image]);
-            var centre = new PdfPoint((l + r) / 2, (b + t) / 2);
-            if (r - l < 1 || t - b < 1 || centre.X < left || centre.X > left + width || centre.Y < bottom || centre.Y > top)
+            if (r - l < 1 || t - b < 1 || !PdfTextLayer.Inside(new PdfPoint((l + r) / 2, (b + t) / 2), left, bottom, width, height))
             {
                 continue;
             }
@@ -499,6 +498,9 @@ internal sealed class PdfPages : IDisposable
     }
 
     private static double Area(double width, double height) => Math.Abs(width * height);
+
+    // Drawn upright or turned by quarter turns (within half a degree): what the worker reads as a scan, a piece or a picture.
+    private static bool IsQuarterTurn(IPdfImage image) => Math.Abs(Math.IEEERemainder(image.BoundingBox.Rotation, 90)) <= 0.5;
 
     // PdfPig places the image as the page is shown (the page's /Rotate applied to the drawing's own transform), and
     // measures the placed image's turn anticlockwise: the stored image needs that turn, rounded to quarter turns,

@@ -126,8 +126,12 @@ internal static class PdfTextLayer
             : (0, 0, page.Width, page.Height);
     }
 
-    // Text drawn off the page (a slug, a clipped-away note) is not part of what the page shows.
-    private static bool Inside(PdfPoint p, double left, double bottom, double width, double height) =>
+    /// <summary>
+    /// Whether <paramref name="p"/> lies in the rectangle from (<paramref name="left"/>, <paramref name="bottom"/>), edges
+    /// included: text drawn off the page (a slug, a clipped-away note) is not part of what the page shows, nor is a
+    /// picture whose centre lies off it.
+    /// </summary>
+    internal static bool Inside(PdfPoint p, double left, double bottom, double width, double height) =>
         p.X >= left && p.X <= left + width && p.Y >= bottom && p.Y <= bottom + height;
 
     // A letter drawn again where the same letter already is (fake bold, a shadow, a writer that draws text twice) is read
