@@ -291,7 +291,7 @@ public sealed class BatchTests
         page.AddText("Expense claim 2026-117: receipt attached", 12, new PdfPoint(50, 800), builder.AddStandard14Font(Standard14Font.Helvetica));
         page.AddJpeg(SampleImages.Receipt, new PdfRectangle(50, 40, 281.5, 546.5)); // 463 x 1013 pixels at half a point each
         var job = new RecognizeDocument(Guid.NewGuid(), await worker.UploadAsync("claim.pdf", builder.Build()), new RecognitionOptions(DetailLevel: DetailLevel.Full));
-        const string Pictures = "scipix_pdf_pictures_total";
+        const string Pictures = "scipix_pdf_pictures_total", ReadBefore = "scipix_pdf_pictures_read_before_total";
         var before = await worker.ScrapeMetricsAsync();
 
         await worker.SendAsync(job);
@@ -315,7 +315,27 @@ public sealed class BatchTests
             Assert.All(box.Where((_, i) => i % 2 == 0), x => Assert.InRange(x, 49, 283));
             Assert.All(box.Where((_, i) => i % 2 == 1), y => Assert.InRange(y, 294, 803));
         });
-        Assert.Equal(1, MetricsText.Value(await worker.ScrapeMetricsAsync(), Pictures) - MetricsText.Value(before, Pictures));
+        var afterFirst = await worker.ScrapeMetricsAsync();
+        Assert.Equal(1, MetricsText.Value(afterFirst, Pictures) - MetricsText.Value(before, Pictures));
+        Assert.Equal(0, MetricsText.Value(afterFirst, ReadBefore) - MetricsText.Value(before, ReadBefore));
+
+        // The next claim carries the same receipt (the same picture, another file): its reading was kept, not read again.
+        var again = new PdfDocumentBuilder();
+        var next = again.AddPage(PageSize.A4);
+        next.AddText("Expense claim 2026-118: receipt attached", 12, new PdfPoint(50, 800), again.AddStandard14Font(Standard14Font.Helvetica));
+        next.AddJpeg(SampleImages.Receipt, new PdfRectangle(50, 40, 281.5, 546.5));
+        var second = new RecognizeDocument(Guid.NewGuid(), await worker.UploadAsync("claim-118.pdf", again.Build()), new RecognitionOptions(DetailLevel: DetailLevel.Full));
+
+        await worker.SendAsync(second);
+        await broker.WaitForResultsAsync([second.JobId], TimeSpan.FromSeconds(60));
+
+        var repeat = Assert.Single(broker.For([second.JobId]));
+        Assert.True(repeat.Recognized, repeat.Body.ToString());
+        Assert.False(repeat.Body.GetProperty("fromCache").GetBoolean());
+        Assert.Equal(text.Replace("2026-117", "2026-118", StringComparison.Ordinal), Assert.Single(repeat.Body.GetProperty("pages").EnumerateArray()).GetProperty("text").GetString());
+        var afterSecond = await worker.ScrapeMetricsAsync();
+        Assert.Equal(1, MetricsText.Value(afterSecond, Pictures) - MetricsText.Value(afterFirst, Pictures));
+        Assert.Equal(1, MetricsText.Value(afterSecond, ReadBefore) - MetricsText.Value(afterFirst, ReadBefore));
     }
 
     [Fact]

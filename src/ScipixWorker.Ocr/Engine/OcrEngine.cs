@@ -28,6 +28,7 @@ public sealed class OcrEngine : IDisposable
     private readonly TextRecognizer _recognizer;
     private readonly BatchingOptions _batching;
     private readonly Lazy<RecognitionScheduler> _scheduler;
+    private readonly PictureReadings _pictureReadings;
 
     /// <summary>Loads the configured models. Call <see cref="WarmUp"/> before the first real image.</summary>
     /// <param name="options">Models and their settings.</param>
@@ -40,6 +41,7 @@ public sealed class OcrEngine : IDisposable
         _batching = batching ?? new BatchingOptions();
         _logger = (ILogger?)logger ?? NullLogger.Instance;
         _loader = new ImageLoader(options);
+        _pictureReadings = new PictureReadings(options.PictureCacheBytes);
         var catalog = VariantCatalog.Load(options.Resolve(options.VariantsFile));
         var loaded = new List<LoadedModel>(3);
         try
@@ -260,11 +262,23 @@ public sealed class OcrEngine : IDisposable
             .Select(p => p.TextLayer is { } text
                 ? PagePictures.Merge(
                     FromTextLayer(text, p.Number, p.Decode),
-                    ReadPictures(text, p.Number, p.Pictures, (pixels, decode) => RecognizePage(pixels, p.Number, OcrMode.Full, decode, cancellationToken, extras: extras)),
+                    ReadPictures(text, p.Number, p.Pictures, extras, ReadPicture, Repeated),
                     recognizedTogether: false)
                 : RecognizePage(p.Page!, p.Number, mode, p.Decode, cancellationToken, p.OverScan, extras))
             .ToList();
         return new OcrDocument(pages) { Format = source.Format, SourcePages = source.Pages };
+
+        // A picture read here is kept for the next time it comes (later on this page, on later pages, in later files).
+        OcrPage ReadPicture(RgbBuffer pixels, TimeSpan decode, PictureKey? key, int pageNumber)
+        {
+            var read = RecognizePage(pixels, pageNumber, OcrMode.Full, decode, cancellationToken, extras: extras);
+            if (key is { } known)
+            {
+                _pictureReadings.Keep(known, read);
+            }
+
+            return read;
+        }
     }
 
     /// <summary>
@@ -287,19 +301,26 @@ public sealed class OcrEngine : IDisposable
             var text = image.TextLayer(i);
             var page = text is null ? image.Page(i) : null;
             var overScan = text is null ? image.TextOverScan(i) : [];
-            IReadOnlyList<PictureToRead> pictures = text is null ? [] : [.. image.Pictures(i).Select(p => new PictureToRead(p.Place, () => image.Picture(p)))];
+            IReadOnlyList<PictureToRead> pictures = text is null ? [] : [.. image.Pictures(i).Select(p => new PictureToRead(p.Place, p.Encode, image.Picture))];
             yield return (page, text, overScan, pictures, i + 1, Stopwatch.GetElapsedTime(pageStarted) + (i == range.First ? decode : TimeSpan.Zero));
         }
     }
 
-    /// <summary>A picture on a born-digital PDF page: where it lies on the page, and its decoding (valid while its page is the one read).</summary>
-    private sealed record PictureToRead(PictureFrame Place, Func<RgbBuffer> Decode);
+    /// <summary>
+    /// A picture on a born-digital PDF page: where it lies on the page, its encoded image as stored and its decoding of that
+    /// (both valid while its page is the one read).
+    /// </summary>
+    private sealed record PictureToRead(PictureFrame Place, Func<PageScan> Encode, Func<PageScan, RgbBuffer> Decode);
 
-    // Each picture of a page read from its text layer decoded in turn (timed) and handed to read, which releases its pixels.
-    // One that cannot be decoded is left out (logged); on a page without text, where the pictures are all there is, the
-    // first such error is the page's when none could be.
+    // Each picture of a page read from its text layer in turn: its encoded image made, and when the same picture was read
+    // before (PictureReadings) handed to readBefore with that reading, else decoded and handed to read (which releases its
+    // pixels) with its key when readings are kept; both timed from the start. One that cannot be encoded or decoded is left
+    // out (logged); on a page without text, where the pictures are all there is, the first such error is the page's when
+    // none could be read.
     private List<(T Read, PictureFrame Place)> ReadPictures<T>(
-        TextLayerPage text, int pageNumber, IReadOnlyList<PictureToRead> pictures, Func<RgbBuffer, TimeSpan, T> read)
+        TextLayerPage text, int pageNumber, IReadOnlyList<PictureToRead> pictures, OcrExtras extras,
+        Func<RgbBuffer, TimeSpan, PictureKey?, int, T> read, Func<PictureKey, TimeSpan, T?> readBefore)
+        where T : class
     {
         var results = new List<(T, PictureFrame)>(pictures.Count);
         OcrException? failed = null;
@@ -307,9 +328,21 @@ public sealed class OcrEngine : IDisposable
         {
             var started = Stopwatch.GetTimestamp();
             RgbBuffer pixels;
+            PictureKey? key = null;
             try
             {
-                pixels = picture.Decode();
+                var encoded = picture.Encode();
+                if (_pictureReadings.Enabled)
+                {
+                    key = PictureReadings.Key(encoded, extras);
+                    if (readBefore(key.Value, Stopwatch.GetElapsedTime(started)) is { } known)
+                    {
+                        results.Add((known, picture.Place));
+                        continue;
+                    }
+                }
+
+                pixels = picture.Decode(encoded);
             }
             catch (OcrException ex)
             {
@@ -318,11 +351,18 @@ public sealed class OcrEngine : IDisposable
                 continue;
             }
 
-            results.Add((read(pixels, Stopwatch.GetElapsedTime(started)), picture.Place));
+            results.Add((read(pixels, Stopwatch.GetElapsedTime(started), key, pageNumber), picture.Place));
         }
 
         return results.Count == 0 && failed is not null && text.Lines.Count == 0 ? throw failed : results;
     }
+
+    // The reading kept for a picture read before, timed as this time's (its encoding and hashing), or null.
+    private OcrPage? Repeated(PictureKey key, TimeSpan elapsed) =>
+        _pictureReadings.Find(key) is { } reading ? AsRepeat(reading, elapsed) : null;
+
+    private static OcrPage AsRepeat(OcrPage reading, TimeSpan elapsed) =>
+        reading with { Timings = new OcrTimings(elapsed, TimeSpan.Zero, TimeSpan.Zero, TimeSpan.Zero, elapsed), ReadBefore = true };
 
     // A PDF page read from its text layer: nothing for the models to do (its pictures, PagePictures, are read apart).
     private static OcrPage FromTextLayer(TextLayerPage text, int pageNumber, TimeSpan decode) =>
@@ -418,15 +458,32 @@ public sealed class OcrEngine : IDisposable
         var opening = Stopwatch.GetElapsedTime(started);
         using (MemoryBudget.Acquire(StageOneEstimate(opened, pages.First, mode, extras), waiting?.Token ?? cancellationToken))
         {
+            var readHere = new HashSet<PictureKey>(); // pictures to be read in this call: the same one again waits for that reading
             prepared = DecodePages(opened, opening, pages, source, cancellationToken)
                 .SelectMany(p => p.TextLayer is { } text
                     ? [
                         new PreparedPage(p.Number, text.Width, text.Height, null, [], p.Decode, TimeSpan.Zero, TimeSpan.Zero) { Ready = FromTextLayer(text, p.Number, p.Decode) },
-                        .. ReadPictures(text, p.Number, p.Pictures, (pixels, decode) => PreparePageTraced(pixels, p.Number, OcrMode.Full, decode, [], extras, cancellationToken))
-                            .Select(r => r.Read with { Picture = r.Place }),
+                        .. ReadPictures(text, p.Number, p.Pictures, extras, PreparePicture, ReadBefore).Select(r => r.Read with { Picture = r.Place }),
                     ]
                     : new[] { PreparePageTraced(p.Page!, p.Number, mode, p.Decode, p.OverScan, extras, cancellationToken) })
                 .ToList();
+
+            PreparedPage PreparePicture(RgbBuffer pixels, TimeSpan decode, PictureKey? key, int pageNumber)
+            {
+                if (key is { } known)
+                {
+                    readHere.Add(known);
+                }
+
+                return PreparePageTraced(pixels, pageNumber, OcrMode.Full, decode, [], extras, cancellationToken) with { PictureKey = key };
+            }
+
+            PreparedPage? ReadBefore(PictureKey key, TimeSpan elapsed) =>
+                Repeated(key, elapsed) is { } reading
+                    ? new PreparedPage(0, reading.Width, reading.Height, null, [], elapsed, TimeSpan.Zero, TimeSpan.Zero) { Ready = reading }
+                    : readHere.Contains(key)
+                        ? new PreparedPage(0, 0, 0, null, [], elapsed, TimeSpan.Zero, TimeSpan.Zero) { PictureKey = key, SameAs = true }
+                        : null;
         }
 
         return RecognizePreparedAsync(scheduler, prepared, source, cancellationToken, abandonUnstarted);
@@ -492,13 +549,26 @@ public sealed class OcrEngine : IDisposable
         var recognize = Stopwatch.GetElapsedTime(queued);
         var pages = new List<OcrPage>(prepared.Count);
         var pictures = new List<(OcrPage Read, PictureFrame Place)>();
+        var picturesRead = new Dictionary<PictureKey, OcrPage>();
         var offset = 0;
         foreach (var page in prepared)
         {
+            if (page.SameAs && page.PictureKey is { } same)
+            {
+                pictures.Add((AsRepeat(picturesRead[same], page.Decode), page.Picture!.Value)); // read earlier in this call
+                continue;
+            }
+
             var assembled = Assemble(page, recognized[offset..(offset + page.Crops.Count)], recognize);
             offset += page.Crops.Count;
             if (page.Picture is { } place)
             {
+                if (page.Ready is null && page.PictureKey is { } key)
+                {
+                    _pictureReadings.Keep(key, assembled);
+                    picturesRead[key] = assembled;
+                }
+
                 pictures.Add((assembled, place)); // a picture on the born-digital page before it
                 continue;
             }
@@ -984,6 +1054,15 @@ public sealed class OcrEngine : IDisposable
         /// (<see cref="PagePictures"/>): its lines join that page's.
         /// </summary>
         public PictureFrame? Picture { get; init; }
+
+        /// <summary>That picture as <see cref="PictureReadings"/> knows it, when readings are kept.</summary>
+        public PictureKey? PictureKey { get; init; }
+
+        /// <summary>
+        /// The same picture as one read earlier in the same call (<see cref="PictureKey"/>): nothing of its own to read,
+        /// its reading is that one's.
+        /// </summary>
+        public bool SameAs { get; init; }
     }
 
     /// <summary>

@@ -305,6 +305,16 @@ public sealed class OcrEngineOptions
     public bool PdfPictures { get; set; } = true;
 
     /// <summary>
+    /// Bytes of readings of pictures on born-digital PDF pages kept so that the same picture is read by the models once (a
+    /// letterhead logo on every page and in every document from one sender, a stamp, a signature): a picture whose encoded
+    /// image, turn and extras match one read before takes that reading, its lines placed where it lies this time. Known by
+    /// the SHA-256 of its image as stored; the least recently used reading goes first. A reading takes about 1 KB plus 200
+    /// bytes a word; 0 = every picture is read every time.
+    /// </summary>
+    [Range(0, 1L << 32)]
+    public long PictureCacheBytes { get; set; } = 8L * 1024 * 1024;
+
+    /// <summary>
     /// Read colons set apart in a column of their own (<c>Sub Total   :   RM 68.87</c>), which the detector's size filter
     /// drops as specks (PaddleOCR): small regions beside a row of text are read as well, and kept when they read as a
     /// colon (<see cref="Detection.LoneMarks"/>).

@@ -27,6 +27,15 @@ public sealed record OcrPage(int PageNumber, int Width, int Height, IReadOnlyLis
     /// they held text or not; 0 for every other page.
     /// </summary>
     public int Pictures { get; init; }
+
+    /// <summary>
+    /// Of <see cref="Pictures"/>, those the models did not read again: the same picture (a letterhead logo, a stamp) was read
+    /// before, earlier in the document or in another, and its reading was kept (<see cref="OcrEngineOptions.PictureCacheBytes"/>).
+    /// </summary>
+    public int PicturesReadBefore { get; init; }
+
+    /// <summary>A picture's reading kept from an earlier time the same picture came (<see cref="PictureReadings"/>).</summary>
+    internal bool ReadBefore { get; init; }
 }
 
 /// <summary>Where a page's text came from.</summary>

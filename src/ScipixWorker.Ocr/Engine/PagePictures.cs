@@ -66,6 +66,7 @@ internal static class PagePictures
             Timings = timings,
             Barcodes = barcodes,
             Pictures = page.Pictures + pictures.Count,
+            PicturesReadBefore = page.PicturesReadBefore + pictures.Count(p => p.Read.ReadBefore),
         };
     }
 

@@ -144,7 +144,7 @@ internal sealed class ImageLoader(OcrEngineOptions options)
             ReadTextLayer = pdf.TextLayer,
             ReadTextOverScan = pdf.TextOverScan,
             ReadPictures = pdf.Pictures,
-            DecodePicture = picture => DecodeScan(picture.Encode()),
+            DecodePicture = DecodeScan,
         };
 
     // An image whose header Open read: a multi-page TIFF page by page, any other format decoded whole.
@@ -498,22 +498,23 @@ internal sealed class ImageLoader(OcrEngineOptions options)
         /// <summary>A PDF's: page index to the pictures on it when it has no scan (<see cref="PdfPages.Pictures"/>).</summary>
         public Func<int, IReadOnlyList<PagePicture>>? ReadPictures { private get; init; }
 
-        /// <summary>A PDF's: decodes one of its pictures, shown as the page shows it.</summary>
-        public Func<PagePicture, Image<Rgba32>>? DecodePicture { private get; init; }
+        /// <summary>A PDF's: decodes one of its pictures' encoded images, shown as the page shows it.</summary>
+        public Func<PageScan, Image<Rgba32>>? DecodePicture { private get; init; }
 
         /// <summary>
         /// The pictures on page <paramref name="index"/> when it is a PDF page without a scan (<see cref="PdfPages.Pictures"/>),
-        /// still encoded: decode each with <see cref="Picture"/>. Empty for every other page.
+        /// still encoded: each one's <see cref="PagePicture.Encode"/> gives its image as stored, <see cref="Picture"/> decodes that.
+        /// Empty for every other page.
         /// </summary>
         /// <exception cref="OcrException">The PDF page is damaged.</exception>
         public IReadOnlyList<PagePicture> Pictures(int index) => ReadPictures?.Invoke(index) ?? [];
 
         /// <summary>
-        /// One of <see cref="Pictures"/> as RGB, as the page shows it, alpha composed onto white, in a rented buffer (release
-        /// it, as a page's).
+        /// The encoded image of one of <see cref="Pictures"/> as RGB, as the page shows it, alpha composed onto white, in a
+        /// rented buffer (release it, as a page's).
         /// </summary>
         /// <exception cref="OcrException">The picture is corrupt, over the limits or unreadable.</exception>
-        public RgbBuffer Picture(PagePicture picture)
+        public RgbBuffer Picture(PageScan picture)
         {
             using var image = (DecodePicture ?? throw new InvalidOperationException("Not a PDF."))(picture);
             return ToRgb(image.Frames.RootFrame);

@@ -126,6 +126,10 @@ internal static class WorkerMetrics
         "scipix_pdf_pictures_total",
         "Pictures on born-digital PDF pages read by the models (Ocr:PdfPictures): each costs about what an image of its size does; results served from the cache not counted.");
 
+    public static readonly Counter PdfPicturesReadBeforeTotal = Metrics.CreateCounter(
+        "scipix_pdf_pictures_read_before_total",
+        "Of scipix_pdf_pictures_total, the pictures the models did not read again: the same picture (a letterhead logo, a stamp) was read before and its reading kept (Ocr:PictureCacheBytes).");
+
     public static readonly Counter RepliesTotal = Metrics.CreateCounter(
         "scipix_replies_total",
         "Outcomes sent back to the job's requester besides the event: to a MassTransit request client's response address (to=response-address) or a plain-AMQP reply_to queue (to=reply-to); outcome sent (to the broker: a reply to a queue that is gone is dropped there) or failed (the broker did not take it; the event still stands).",
@@ -163,6 +167,11 @@ internal static class WorkerMetrics
         if (document.Pages.Sum(p => p.Pictures) is > 0 and var pictures)
         {
             PdfPicturesTotal.Inc(pictures);
+        }
+
+        if (document.Pages.Sum(p => p.PicturesReadBefore) is > 0 and var readBefore)
+        {
+            PdfPicturesReadBeforeTotal.Inc(readBefore);
         }
 
         foreach (var group in document.Pages.SelectMany(p => p.Barcodes).GroupBy(c => c.Format))

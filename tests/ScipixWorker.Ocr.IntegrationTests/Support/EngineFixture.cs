@@ -7,7 +7,9 @@ public sealed class EngineFixture : IDisposable
 {
     public EngineFixture()
     {
-        Options = new OcrEngineOptions { ModelDirectory = Fixtures.ModelDirectory };
+        // Readings of pictures are not kept (PictureCacheBytes 0): each test's pictures are read by the models, whatever the
+        // tests before it read. PictureReadingTests keep them, on engines of their own.
+        Options = new OcrEngineOptions { ModelDirectory = Fixtures.ModelDirectory, PictureCacheBytes = 0 };
         Engine = new OcrEngine(Options);
         Engine.WarmUp();
     }
