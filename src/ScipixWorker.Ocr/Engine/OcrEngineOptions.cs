@@ -305,6 +305,14 @@ public sealed class OcrEngineOptions
     public bool PdfPictures { get; set; } = true;
 
     /// <summary>
+    /// Read text drawn as shapes on a born-digital PDF page (fonts converted to outlines by a design tool, a print driver
+    /// or a converter; a vector logo's lettering), which carries no text of its own: each block of glyph-sized filled
+    /// shapes is rendered and read by the models as a picture, its lines joining the page's in points. Off: such text is
+    /// not read (a page drawn only so comes back empty).
+    /// </summary>
+    public bool PdfDrawnText { get; set; } = true;
+
+    /// <summary>
     /// Bytes of readings of pictures on born-digital PDF pages kept so that the same picture is read by the models once (a
     /// letterhead logo on every page and in every document from one sender, a stamp, a signature): a picture whose encoded
     /// image, turn and extras match one read before takes that reading, its lines placed where it lies this time. Known by

@@ -109,7 +109,8 @@ internal sealed class ImageLoader(OcrEngineOptions options)
     private PdfPages OpenPdf(ReadOnlyMemory<byte> encoded)
     {
         var pdf = PdfPages.Open(
-            encoded, MaxPdfStreamBytes, new PageContent(options.MaxPdfPageCharacters, options.MaxPdfPageOperations), options.PdfPictures ? options.MaxPixels : 0);
+            encoded, MaxPdfStreamBytes, new PageContent(options.MaxPdfPageCharacters, options.MaxPdfPageOperations),
+            options.PdfPictures || options.PdfDrawnText ? options.MaxPixels : 0, imagePictures: options.PdfPictures, drawnText: options.PdfDrawnText);
         try
         {
             if (pdf.Count == 0)

@@ -43,6 +43,15 @@ internal sealed class PdfPages : IDisposable
     /// </summary>
     public long MaxPicturePixels { get; init; }
 
+    /// <summary>Whether the raster images on born-digital pages are read as pictures (with <see cref="MaxPicturePixels"/> above 0).</summary>
+    public bool ReadImagePictures { get; init; } = true;
+
+    /// <summary>
+    /// Whether text drawn as shapes on born-digital pages (fonts converted to outlines, <see cref="PdfDrawnText"/>) is
+    /// rendered and read as pictures (with <see cref="MaxPicturePixels"/> above 0).
+    /// </summary>
+    public bool ReadDrawnText { get; init; }
+
     private PdfPages(PdfDocument document, PageContent maxPageContent) => (_document, _maxPageContent) = (document, maxPageContent);
 
     /// <summary>The format PDFs are reported as.</summary>
@@ -59,10 +68,12 @@ internal sealed class PdfPages : IDisposable
     /// Opens the document (reads its cross-reference table and catalogue; pages are parsed when asked for). No stream of
     /// it may decode to more than <paramref name="maxDecodedStreamBytes"/> (<see cref="BoundedPdfFilters"/>), and no page
     /// may draw more than <paramref name="maxPageContent"/> (<see cref="PdfContentCount"/>, counted before the page is parsed).
-    /// Pictures on born-digital pages of at most <paramref name="maxPicturePixels"/> are read (<see cref="Pictures"/>; 0: none).
+    /// Pictures on born-digital pages of at most <paramref name="maxPicturePixels"/> are read (<see cref="Pictures"/>; 0: none):
+    /// raster images with <paramref name="imagePictures"/>, text drawn as shapes with <paramref name="drawnText"/>.
     /// </summary>
     /// <exception cref="OcrException">The file is damaged or encrypted.</exception>
-    public static PdfPages Open(ReadOnlyMemory<byte> data, long maxDecodedStreamBytes, PageContent maxPageContent, long maxPicturePixels = 0)
+    public static PdfPages Open(
+        ReadOnlyMemory<byte> data, long maxDecodedStreamBytes, PageContent maxPageContent, long maxPicturePixels = 0, bool imagePictures = true, bool drawnText = false)
     {
         try
         {
@@ -72,7 +83,7 @@ internal sealed class PdfPages : IDisposable
             var document = MemoryMarshal.TryGetArray(data, out var segment) && segment.Array is { } array && segment.Offset == 0 && segment.Count == array.Length
                 ? PdfDocument.Open(array, options)
                 : PdfDocument.Open(data.ToArray(), options);
-            return new PdfPages(document, maxPageContent) { MaxPicturePixels = maxPicturePixels };
+            return new PdfPages(document, maxPageContent) { MaxPicturePixels = maxPicturePixels, ReadImagePictures = imagePictures, ReadDrawnText = drawnText };
         }
         catch (PdfDocumentEncryptedException ex)
         {
@@ -280,7 +291,7 @@ internal sealed class PdfPages : IDisposable
         {
             throw new OcrException(OcrErrorCode.UnsupportedFormat,
                 $"Page {number} of the PDF has neither text nor a scanned image (no raster image, nor images side by side, cover " +
-                $"{MinScanCoverage:P0} of it), nor a picture the worker reads{(MaxPicturePixels > 0 ? $" (at least {MinPictureSide} pixels a side, " +
+                $"{MinScanCoverage:P0} of it), nor a picture the worker reads{(ReadImagePictures && MaxPicturePixels > 0 ? $" (at least {MinPictureSide} pixels a side, " +
                 "upright or turned by quarter turns, not JBIG2 or JPEG 2000)" : " (Ocr:PdfPictures is off)")}: the worker reads a PDF page's " +
                 "scan, its text and its pictures, and does not render pages.");
         }
@@ -309,7 +320,7 @@ internal sealed class PdfPages : IDisposable
     private List<PagePicture> FindPictures(ParsedPage parsed)
     {
         var index = parsed.Index;
-        if (MaxPicturePixels <= 0 || parsed.Scan is not null || parsed.Tiles is not null || parsed.Images.Length == 0)
+        if (MaxPicturePixels <= 0 || parsed.Scan is not null || parsed.Tiles is not null)
         {
             return [];
         }
@@ -318,7 +329,7 @@ internal sealed class PdfPages : IDisposable
         var (left, bottom, width, height) = PdfTextLayer.Frame(parsed.Page);
         var top = bottom + height;
         var pictures = new List<(double Area, PagePicture Picture)>();
-        foreach (var image in parsed.Images)
+        foreach (var image in ReadImagePictures ? parsed.Images : [])
         {
             if (image.IsImageMask || !IsQuarterTurn(image)
                 || Filters(image.ImageDictionary).Any(f => f is "JBIG2Decode" or "JPXDecode"))
@@ -343,6 +354,13 @@ internal sealed class PdfPages : IDisposable
             pictures.Add((Area(r - l, t - b), new PagePicture(size.Width, size.Height, place, () => ScanOf(image, number, turn))));
         }
 
+        foreach (var block in ReadDrawnText ? DrawnBlocks(parsed, number, left, bottom, width, height) : [])
+        {
+            var place = new PictureFrame((float)(block.Left - left), (float)(top - block.Top), (float)(block.Right - left), (float)(top - block.Bottom));
+            pictures.Add((Area(block.Right - block.Left, block.Top - block.Bottom), new PagePicture(block.PixelWidth, block.PixelHeight, place,
+                () => new PageScan(PdfDrawnText.Render(block), 0) { Declared = (block.PixelWidth, block.PixelHeight), PageNumber = number })));
+        }
+
         // The largest first, until MaxPictures, and together within MaxPicturePixels: a page's pictures cost at most what
         // its largest allowed scan would (one image drawn a hundred times is decoded a hundred times).
         var budget = MaxPicturePixels;
@@ -358,6 +376,19 @@ internal sealed class PdfPages : IDisposable
         }
 
         return read;
+    }
+
+    // The blocks of text drawn as shapes on a page (PdfDrawnText), none when its paths cannot be read.
+    private static IReadOnlyList<DrawnBlock> DrawnBlocks(ParsedPage parsed, int number, double left, double bottom, double width, double height)
+    {
+        try
+        {
+            return PdfDrawnText.Blocks(parsed.Page.Paths, [.. parsed.Page.Letters.Select(l => l.BoundingBox)], left, bottom, width, height);
+        }
+        catch (Exception ex) when (IsParseFailure(ex))
+        {
+            throw Corrupt(ex, number);
+        }
     }
 
     /// <summary>

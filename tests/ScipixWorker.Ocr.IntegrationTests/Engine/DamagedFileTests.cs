@@ -23,7 +23,7 @@ namespace ScipixWorker.Ocr.IntegrationTests.Engine;
 public sealed class DamagedFileTests(EngineFixture fixture, ITestOutputHelper output)
 {
     public static TheoryData<string> Files() =>
-        ["pdf text", "pdf with pictures", "pdf scan", "pdf scan in strips", "tiff pages", "png", "jpeg", "gif frames", "webp", "bmp"];
+        ["pdf text", "pdf with pictures", "pdf drawn text", "pdf scan", "pdf scan in strips", "tiff pages", "png", "jpeg", "gif frames", "webp", "bmp"];
 
     [Theory]
     [MemberData(nameof(Files))]
@@ -132,6 +132,22 @@ public sealed class DamagedFileTests(EngineFixture fixture, ITestOutputHelper ou
                 break;
             case "pdf scan":
                 builder.AddPage(205, 52).AddPng(line, new PdfRectangle(0, 0, 205, 52));
+                break;
+            case "pdf drawn text":
+                // Glyph-sized shapes of several kinds in two rows, beside a line of text: rendered and read (PdfDrawnText).
+                var drawn = builder.AddPage(300, 200);
+                drawn.AddText("Drawn beside", 10, new PdfPoint(20, 170), builder.AddStandard14Font(Standard14Font.Helvetica));
+                for (var row = 0; row < 2; row++)
+                {
+                    for (var x = 20; x < 260; x += 45)
+                    {
+                        var y = 100 - (30 * row);
+                        drawn.DrawCircle(new PdfPoint(x + 5, y + 5), 10, 1, fill: true);
+                        drawn.DrawTriangle(new PdfPoint(x + 12, y), new PdfPoint(x + 20, y), new PdfPoint(x + 16, y + 10), 1, fill: true);
+                        drawn.DrawEllipsis(new PdfPoint(x + 26, y + 5), 7, 10, 1, fill: true);
+                    }
+                }
+
                 break;
             default:
                 var strips = builder.AddPage(747, 322);
