@@ -258,10 +258,10 @@ public sealed class OcrEngine : IDisposable
         var source = new SourceFile();
         var started = Stopwatch.GetTimestamp();
         using var opened = _loader.Open(encodedImage);
-        var pages = DecodePages(opened, Stopwatch.GetElapsedTime(started), PageRange.All, source, cancellationToken)
+        var pages = DecodePages(opened, Stopwatch.GetElapsedTime(started), PageRange.All, source, extras, cancellationToken)
             .Select(p => p.TextLayer is { } text
                 ? PagePictures.Merge(
-                    FromTextLayer(text, p.Number, p.Decode),
+                    FromTextLayer(text, p.Number, p.Decode, p.Codes),
                     ReadPictures(text, p.Number, p.Pictures, extras, ReadPicture, Repeated),
                     recognizedTogether: false)
                 : RecognizePage(p.Page!, p.Number, mode, p.Decode, cancellationToken, p.OverScan, extras))
@@ -286,8 +286,10 @@ public sealed class OcrEngine : IDisposable
     /// the pages of <paramref name="range"/> one at a time as RGB, or as its text layer for a PDF page without a scan,
     /// each with the time its decoding took (the first carries the file's, opening it included: <paramref name="opening"/>).
     /// </summary>
-    private IEnumerable<(RgbBuffer? Page, TextLayerPage? TextLayer, IReadOnlyList<TextLayerLine> OverScan, IReadOnlyList<PictureToRead> Pictures, int Number, TimeSpan Decode)> DecodePages(
-        ImageLoader.OpenedImage opened, TimeSpan opening, PageRange range, SourceFile source, CancellationToken cancellationToken)
+    /// With <see cref="OcrExtras.Barcodes"/> in <paramref name="extras"/>, a text-layer page comes with the codes drawn on it
+    /// with vectors (<see cref="PdfDrawnCodes"/>) and the time reading them took.
+    private IEnumerable<(RgbBuffer? Page, TextLayerPage? TextLayer, IReadOnlyList<TextLayerLine> OverScan, IReadOnlyList<PictureToRead> Pictures, DrawnCodes Codes, int Number, TimeSpan Decode)> DecodePages(
+        ImageLoader.OpenedImage opened, TimeSpan opening, PageRange range, SourceFile source, OcrExtras extras, CancellationToken cancellationToken)
     {
         var started = Stopwatch.GetTimestamp();
         using var image = opened.Load();
@@ -302,7 +304,16 @@ public sealed class OcrEngine : IDisposable
             var page = text is null ? image.Page(i) : null;
             var overScan = text is null ? image.TextOverScan(i) : [];
             IReadOnlyList<PictureToRead> pictures = text is null ? [] : [.. image.Pictures(i).Select(p => new PictureToRead(p.Place, p.Encode, image.Picture))];
-            yield return (page, text, overScan, pictures, i + 1, Stopwatch.GetElapsedTime(pageStarted) + (i == range.First ? decode : TimeSpan.Zero));
+            var decoded = Stopwatch.GetElapsedTime(pageStarted) + (i == range.First ? decode : TimeSpan.Zero);
+            var codes = new DrawnCodes([], TimeSpan.Zero);
+            if (text is not null && extras.HasFlag(OcrExtras.Barcodes))
+            {
+                var scanning = Stopwatch.GetTimestamp();
+                var found = image.DrawnCodes(i, cancellationToken);
+                codes = new DrawnCodes(found, Stopwatch.GetElapsedTime(scanning));
+            }
+
+            yield return (page, text, overScan, pictures, codes, i + 1, decoded);
         }
     }
 
@@ -364,13 +375,18 @@ public sealed class OcrEngine : IDisposable
     private static OcrPage AsRepeat(OcrPage reading, TimeSpan elapsed) =>
         reading with { Timings = new OcrTimings(elapsed, TimeSpan.Zero, TimeSpan.Zero, TimeSpan.Zero, elapsed), ReadBefore = true };
 
-    // A PDF page read from its text layer: nothing for the models to do (its pictures, PagePictures, are read apart).
-    private static OcrPage FromTextLayer(TextLayerPage text, int pageNumber, TimeSpan decode) =>
+    // A PDF page read from its text layer: nothing for the models to do (its pictures, PagePictures, are read apart), and
+    // the codes drawn on it with vectors, when asked for (their reading counts as detection, as a scan's does).
+    private static OcrPage FromTextLayer(TextLayerPage text, int pageNumber, TimeSpan decode, DrawnCodes codes) =>
         new(pageNumber, text.Width, text.Height, text.Lines.Select(RecognizedLine.From).ToList(), text.Text,
-            new OcrTimings(decode, TimeSpan.Zero, TimeSpan.Zero, TimeSpan.Zero, decode))
+            new OcrTimings(decode, codes.Took, TimeSpan.Zero, TimeSpan.Zero, decode + codes.Took))
         {
             Source = PageSource.TextLayer,
+            Barcodes = codes.Codes,
         };
+
+    /// <summary>The codes drawn with vectors on a born-digital page (<see cref="PdfDrawnCodes"/>), and the time finding and reading them took.</summary>
+    private sealed record DrawnCodes(IReadOnlyList<RecognizedBarcode> Codes, TimeSpan Took);
 
     /// <summary>
     /// Recognizes several single-line images together: they are decoded, sorted by width and recognized in
@@ -459,10 +475,10 @@ public sealed class OcrEngine : IDisposable
         using (MemoryBudget.Acquire(StageOneEstimate(opened, pages.First, mode, extras), waiting?.Token ?? cancellationToken))
         {
             var readHere = new HashSet<PictureKey>(); // pictures to be read in this call: the same one again waits for that reading
-            prepared = DecodePages(opened, opening, pages, source, cancellationToken)
+            prepared = DecodePages(opened, opening, pages, source, extras, cancellationToken)
                 .SelectMany(p => p.TextLayer is { } text
                     ? [
-                        new PreparedPage(p.Number, text.Width, text.Height, null, [], p.Decode, TimeSpan.Zero, TimeSpan.Zero) { Ready = FromTextLayer(text, p.Number, p.Decode) },
+                        new PreparedPage(p.Number, text.Width, text.Height, null, [], p.Decode, TimeSpan.Zero, TimeSpan.Zero) { Ready = FromTextLayer(text, p.Number, p.Decode, p.Codes) },
                         .. ReadPictures(text, p.Number, p.Pictures, extras, PreparePicture, ReadBefore).Select(r => r.Read with { Picture = r.Place }),
                     ]
                     : new[] { PreparePageTraced(p.Page!, p.Number, mode, p.Decode, p.OverScan, extras, cancellationToken) })

@@ -39,7 +39,10 @@ internal static class PagePictures
             var origin = new Vector2(place.Left, place.Top);
             Quad Map(Quad q) => new((q.TopLeft * scale) + origin, (q.TopRight * scale) + origin, (q.BottomRight * scale) + origin, (q.BottomLeft * scale) + origin);
 
-            barcodes.AddRange(read.Barcodes.Select(b => b with { Box = Map(b.Box) }));
+            // A code drawn with vectors is read from the page's shapes, and again where its shapes were taken for drawn text
+            // (PdfDrawnText): the same code over the same place comes once.
+            barcodes.AddRange(read.Barcodes.Select(b => b with { Box = Map(b.Box) })
+                .Where(b => !barcodes.Any(o => (o.Format, o.Text) == (b.Format, b.Text) && (o.Box.IsHalfUnder(b.Box) || b.Box.IsHalfUnder(o.Box)))));
             if (read.Lines.Count == 0)
             {
                 continue;

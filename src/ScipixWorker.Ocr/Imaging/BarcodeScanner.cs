@@ -39,10 +39,14 @@ internal static class BarcodeScanner
         | BarcodeFormat.PHARMA_CODE;
 
     /// <summary>The codes on <paramref name="page"/>, in reading order (top to bottom, then left to right).</summary>
-    public static IReadOnlyList<RecognizedBarcode> Scan(RgbBuffer page, CancellationToken cancellationToken = default)
+    public static IReadOnlyList<RecognizedBarcode> Scan(RgbBuffer page, CancellationToken cancellationToken = default) =>
+        Scan(Luminance(page), page.Width, page.Height, cancellationToken);
+
+    /// <summary>The codes on a page given as grey levels (a row after another), in reading order.</summary>
+    public static IReadOnlyList<RecognizedBarcode> Scan(byte[] grey, int pageWidth, int pageHeight, CancellationToken cancellationToken = default)
     {
-        var (gray, width, height) = Shrunk(Luminance(page), page.Width, page.Height, MaxPixels);
-        var scale = page.Width / (float)width; // back to the page's pixels
+        var (gray, width, height) = Shrunk(grey, pageWidth, pageHeight, MaxPixels);
+        var scale = pageWidth / (float)width; // back to the page's pixels
         var reader = new BarcodeReaderGeneric { AutoRotate = true, Options = new DecodingOptions { TryHarder = true } };
         var found = reader.DecodeMultiple(new RGBLuminanceSource(gray, width, height, RGBLuminanceSource.BitmapFormat.Gray8)) ?? [];
         var codes = new List<RecognizedBarcode>();

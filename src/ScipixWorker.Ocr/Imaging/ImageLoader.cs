@@ -145,6 +145,7 @@ internal sealed class ImageLoader(OcrEngineOptions options)
             ReadTextLayer = pdf.TextLayer,
             ReadTextOverScan = pdf.TextOverScan,
             ReadPictures = pdf.Pictures,
+            ReadDrawnCodes = pdf.DrawnCodes,
             DecodePicture = DecodeScan,
         };
 
@@ -498,6 +499,17 @@ internal sealed class ImageLoader(OcrEngineOptions options)
 
         /// <summary>A PDF's: page index to the pictures on it when it has no scan (<see cref="PdfPages.Pictures"/>).</summary>
         public Func<int, IReadOnlyList<PagePicture>>? ReadPictures { private get; init; }
+
+        /// <summary>A PDF's: page index to the codes drawn on it with vectors when it has no scan (<see cref="PdfPages.DrawnCodes"/>).</summary>
+        public Func<int, CancellationToken, IReadOnlyList<RecognizedBarcode>>? ReadDrawnCodes { private get; init; }
+
+        /// <summary>
+        /// The barcodes and QR codes drawn with vectors on page <paramref name="index"/> when it is a PDF page without a scan
+        /// (<see cref="PdfDrawnCodes"/>), in points from its top-left corner as shown. Empty for every other page.
+        /// </summary>
+        /// <exception cref="OcrException">The PDF page is damaged.</exception>
+        public IReadOnlyList<RecognizedBarcode> DrawnCodes(int index, CancellationToken cancellationToken = default) =>
+            ReadDrawnCodes?.Invoke(index, cancellationToken) ?? [];
 
         /// <summary>A PDF's: decodes one of its pictures' encoded images, shown as the page shows it.</summary>
         public Func<PageScan, Image<Rgba32>>? DecodePicture { private get; init; }

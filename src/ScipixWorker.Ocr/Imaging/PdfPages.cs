@@ -378,6 +378,31 @@ internal sealed class PdfPages : IDisposable
         return read;
     }
 
+    /// <summary>
+    /// The barcodes and QR codes drawn with vectors on page <paramref name="index"/> (0-based) when it has no scan, whole or
+    /// in pieces (<see cref="PdfDrawnCodes"/>): their boxes in points from the top-left corner as shown, as the text layer's.
+    /// Empty for a page with a scan (its codes are read from its pixels).
+    /// </summary>
+    /// <exception cref="OcrException">The page is damaged.</exception>
+    public IReadOnlyList<RecognizedBarcode> DrawnCodes(int index, CancellationToken cancellationToken = default)
+    {
+        var parsed = Parse(index);
+        if (parsed.Scan is not null || parsed.Tiles is not null)
+        {
+            return [];
+        }
+
+        var (left, bottom, width, height) = PdfTextLayer.Frame(parsed.Page);
+        try
+        {
+            return PdfDrawnCodes.Read(parsed.Page.Paths, left, bottom, width, height, cancellationToken);
+        }
+        catch (Exception ex) when (IsParseFailure(ex))
+        {
+            throw Corrupt(ex, index + 1);
+        }
+    }
+
     // The blocks of text drawn as shapes on a page (PdfDrawnText), none when its paths cannot be read.
     private static IReadOnlyList<DrawnBlock> DrawnBlocks(ParsedPage parsed, int number, double left, double bottom, double width, double height)
     {

@@ -52,9 +52,10 @@ public sealed class DamagedFileTests(EngineFixture fixture, ITestOutputHelper ou
             string outcome;
             try
             {
+                var extras = kind == "pdf drawn text" ? OcrExtras.Barcodes : OcrExtras.None; // its drawn QR code read too
                 var read = trial % 2 == 0
-                    ? fixture.Engine.Recognize(damaged, OcrMode.Full, TestContext.Current.CancellationToken)
-                    : await fixture.Engine.RecognizeAsync(damaged, OcrMode.Full, TestContext.Current.CancellationToken);
+                    ? fixture.Engine.Recognize(damaged, OcrMode.Full, extras, TestContext.Current.CancellationToken)
+                    : await fixture.Engine.RecognizeAsync(damaged, OcrMode.Full, PageRange.All, extras, TestContext.Current.CancellationToken);
                 outcome = $"read {read.Pages.Count} page(s)";
             }
             catch (OcrException ex)
@@ -134,8 +135,21 @@ public sealed class DamagedFileTests(EngineFixture fixture, ITestOutputHelper ou
                 builder.AddPage(205, 52).AddPng(line, new PdfRectangle(0, 0, 205, 52));
                 break;
             case "pdf drawn text":
-                // Glyph-sized shapes of several kinds in two rows, beside a line of text: rendered and read (PdfDrawnText).
+                // Glyph-sized shapes of several kinds in two rows, beside a line of text: rendered and read (PdfDrawnText); and a
+                // QR code drawn a module a rectangle (PdfDrawnCodes).
                 var drawn = builder.AddPage(300, 200);
+                var qr = new ZXing.QrCode.QRCodeWriter().encode("INVOICE 2026-0042", ZXing.BarcodeFormat.QR_CODE, 0, 0);
+                for (var y = 0; y < qr.Height; y++)
+                {
+                    for (var x = 0; x < qr.Width; x++)
+                    {
+                        if (qr[x, y])
+                        {
+                            drawn.DrawRectangle(new PdfPoint(200 + (x * 2), 130 + ((qr.Height - 1 - y) * 2)), 2, 2, 0, fill: true);
+                        }
+                    }
+                }
+
                 drawn.AddText("Drawn beside", 10, new PdfPoint(20, 170), builder.AddStandard14Font(Standard14Font.Helvetica));
                 for (var row = 0; row < 2; row++)
                 {

@@ -94,6 +94,46 @@ public sealed class PdfDrawnTextTests(EngineFixture fixture)
         Assert.All(without.Pages, p => Assert.Equal((0, 0, string.Empty), (p.Lines.Count, p.Pictures, p.Text)));
     }
 
+    [Fact]
+    public async Task A_qr_code_drawn_with_vectors_on_an_outlined_page_is_read_once_when_barcodes_are_asked_for()
+    {
+        const string Payment = "BCD\n002\n1\nSCT\n\nNorthwind Office Supplies Ltd\nGB29NWBK60161331926819\nGBP345.30\n\n\nINVOICE 2026-0042";
+        using var outlined = PdfDocument.Open(Outlined);
+        var builder = new PdfDocumentBuilder();
+        var page = builder.AddPage(PageSize.A4);
+        page.CopyFrom(outlined.GetPage(1));
+        var qr = new ZXing.QrCode.QRCodeWriter().encode(Payment, ZXing.BarcodeFormat.QR_CODE, 0, 0);
+        for (var y = 0; y < qr.Height; y++)
+        {
+            for (var x = 0; x < qr.Width; x++)
+            {
+                if (qr[x, y])
+                {
+                    page.DrawRectangle(new PdfPoint(420 + (x * 1.5), 100 + ((qr.Height - 1 - y) * 1.5)), 1.5, 1.5, 0, fill: true); // a module a rectangle
+                }
+            }
+        }
+
+        var pdf = builder.Build();
+
+        var read = Assert.Single(fixture.Engine.Recognize(pdf, OcrMode.Full, OcrExtras.Barcodes, TestContext.Current.CancellationToken).Pages);
+        var pipelined = Assert.Single((await fixture.Engine.RecognizeAsync(pdf, OcrMode.Full, PageRange.All, OcrExtras.Barcodes, TestContext.Current.CancellationToken)).Pages);
+        var without = Assert.Single(Read(pdf).Pages);
+
+        foreach (var withCodes in new[] { read, pipelined })
+        {
+            var code = Assert.Single(withCodes.Barcodes);
+            Assert.Equal(("QR_CODE", Payment), (code.Format, code.Text));
+            Assert.InRange(code.Box.MinX, 405, 430); // the code (in a quiet zone of 4 modules) lies from 426 points across, its foot 736 points from the top
+            Assert.InRange(code.Box.MaxY, 725, 760);
+            Assert.True(withCodes.Timings.Detect > TimeSpan.Zero);
+        }
+
+        Assert.Empty(without.Barcodes);
+        Assert.Contains("Invoice 2026-0042", read.Text.Split('\n'));
+        Assert.Equal(read.Text, without.Text);
+    }
+
     // Where the source's first such word lies: its left edge, its top and its foot, in points from the bottom-left corner.
     private static (double Left, double Top, double Bottom) SourceWord(string word)
     {

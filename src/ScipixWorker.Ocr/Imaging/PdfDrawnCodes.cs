@@ -1,0 +1,185 @@
+using System.Numerics;
+using ScipixWorker.Ocr.Engine;
+using ScipixWorker.Ocr.Geometry;
+using UglyToad.PdfPig.Core;
+using UglyToad.PdfPig.Graphics;
+
+namespace ScipixWorker.Ocr.Imaging;
+
+/// <summary>
+/// Barcodes and QR codes drawn with vectors on a born-digital PDF page (an invoice's payment QR code, a shipping label's
+/// Code 128, as most PDF generators draw them: each module or bar a filled rectangle, or the dark areas as outlines). Found
+/// as clusters of at least <see cref="MinElements"/> small filled shapes drawn with straight lines across and down only
+/// (modules, bars and the outlines of their runs; each at most <see cref="MaxModule"/> points on its shorter side), near
+/// one another (within four times the shape's shorter side: a linear code's widest space), at least
+/// <see cref="MinCodeSide"/> points on the longer side;
+/// each is rendered black on white with a quiet zone round it, its finest element <see cref="ModulePixels"/> pixels wide
+/// (at most <see cref="MaxCodePixels"/>), and read by <see cref="BarcodeScanner"/>; the codes' boxes come back in the
+/// page's points, from its top-left corner as shown.
+/// </summary>
+internal static class PdfDrawnCodes
+{
+    /// <summary>The fewest shapes a code is drawn with (a QR code has hundreds, a Code 128 of a few characters some 20 bars).</summary>
+    public const int MinElements = 16;
+
+    /// <summary>The widest a module or a bar may be on its shorter side, in points.</summary>
+    public const double MaxModule = 8;
+
+    /// <summary>The least length of a code's longer side, in points.</summary>
+    public const double MinCodeSide = 15;
+
+    /// <summary>The finest element's width in the rendering, in pixels.</summary>
+    public const double ModulePixels = 4;
+
+    /// <summary>The most pixels a code is rendered with.</summary>
+    public const long MaxCodePixels = 1_000_000;
+
+    /// <summary>The most clusters looked at on a page, the largest first.</summary>
+    public const int MaxCodes = 16;
+
+    /// <summary>The most shapes looked at on a page; past them (a map, a detailed chart) none is read.</summary>
+    public const int MaxShapes = 50_000;
+
+    /// <summary>
+    /// The codes drawn on a page whose paths are <paramref name="paths"/> (PdfPig's, in the page's coordinates as shown,
+    /// y up), the page's rectangle shown from (<paramref name="left"/>, <paramref name="bottom"/>).
+    /// </summary>
+    public static IReadOnlyList<RecognizedBarcode> Read(
+        IReadOnlyList<PdfPath> paths, double left, double bottom, double width, double height, CancellationToken cancellationToken = default)
+    {
+        var elements = new List<(PdfPath Path, PdfRectangle Box)>();
+        foreach (var path in paths)
+        {
+            if (!path.IsFilled || path.IsClipping)
+            {
+                continue;
+            }
+
+            foreach (var subpath in path)
+            {
+                if (elements.Count == MaxShapes)
+                {
+                    return [];
+                }
+
+                if (subpath.GetBoundingRectangle() is { } box && double.IsFinite(box.Left + box.Bottom + box.Width + box.Height)
+                    && Math.Min(box.Width, box.Height) is > 0.05 and <= MaxModule && IsRectilinear(subpath)
+                    && PdfTextLayer.Inside(box.Centroid, left, bottom, width, height))
+                {
+                    elements.Add((path, box));
+                }
+            }
+        }
+
+        var codes = new List<RecognizedBarcode>();
+        var top = bottom + height;
+        foreach (var cluster in Clusters(elements).Where(c => c.Count >= MinElements).OrderByDescending(c => c.Count).Take(MaxCodes))
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var boxes = cluster.Select(i => elements[i].Box).ToList();
+            var (l, b, r, t) = (boxes.Min(x => x.Left), boxes.Min(x => x.Bottom), boxes.Max(x => x.Right), boxes.Max(x => x.Top));
+            if (Math.Max(r - l, t - b) < MinCodeSide)
+            {
+                continue;
+            }
+
+            var module = boxes.Select(x => Math.Min(x.Width, x.Height)).Min();
+            var quiet = Math.Max(4 * module, 0.05 * Math.Max(r - l, t - b));
+            var block = Block(l - quiet, b - quiet, r + quiet, t + quiet, Math.Max(ModulePixels / module, 1), [.. cluster.Select(i => elements[i].Path).Distinct()]);
+            var rasterizer = new PathRasterizer(block.PixelWidth, block.PixelHeight);
+            foreach (var path in block.Paths)
+            {
+                rasterizer.Fill(path.Select(s => PdfDrawnText.Flatten(s, block)), path.FillingRule == FillingRule.EvenOdd);
+            }
+
+            foreach (var code in BarcodeScanner.Scan(rasterizer.ToGrey(), block.PixelWidth, block.PixelHeight, cancellationToken))
+            {
+                Vector2 ToPoints(Vector2 p) => new((float)(block.Left - left + (p.X / block.Scale)), (float)(top - block.Top + (p.Y / block.Scale)));
+                var box = code.Box;
+                codes.Add(code with { Box = new Quad(ToPoints(box.TopLeft), ToPoints(box.TopRight), ToPoints(box.BottomRight), ToPoints(box.BottomLeft)) });
+            }
+        }
+
+        return [.. codes.DistinctBy(c => (c.Format, c.Text)).OrderBy(c => c.Box.MinY).ThenBy(c => c.Box.MinX)];
+    }
+
+    // The rendering of a code's rectangle (points, y up) at scale pixels a point, made smaller to fit MaxCodePixels.
+    private static DrawnBlock Block(double l, double b, double r, double t, double scale, IReadOnlyList<PdfPath> paths)
+    {
+        scale = Math.Min(scale, Math.Sqrt(MaxCodePixels / Math.Max(1, (r - l) * (t - b))));
+        return new DrawnBlock(l, b, r, t, Math.Max(1, (int)Math.Ceiling((r - l) * scale)), Math.Max(1, (int)Math.Ceiling((t - b) * scale)), scale, paths);
+    }
+
+    // Drawn with straight lines across and down only (a module, a bar, the outline of a run of modules), not a letter's curves.
+    private static bool IsRectilinear(PdfSubpath subpath)
+    {
+        if (subpath.IsDrawnAsRectangle)
+        {
+            return true;
+        }
+
+        var lines = 0;
+        foreach (var command in subpath.Commands)
+        {
+            switch (command)
+            {
+                case PdfSubpath.Line line when Math.Abs(line.From.X - line.To.X) < 0.01 || Math.Abs(line.From.Y - line.To.Y) < 0.01:
+                    lines++;
+                    break;
+                case PdfSubpath.Move or PdfSubpath.Close:
+                    break;
+                default:
+                    return false;
+            }
+        }
+
+        return lines >= 2;
+    }
+
+    // Shapes near one another (within four times the shape's shorter side, a linear code's widest space; 0.5 to 6 points)
+    // in clusters of their indices: union-find over a grid of 4-point cells.
+    private static List<List<int>> Clusters(List<(PdfPath Path, PdfRectangle Box)> elements)
+    {
+        const double Cell = 4;
+        var parent = Enumerable.Range(0, elements.Count).ToArray();
+        int Find(int i)
+        {
+            while (parent[i] != i)
+            {
+                i = parent[i] = parent[parent[i]];
+            }
+
+            return i;
+        }
+
+        var grid = new Dictionary<(long X, long Y), List<int>>();
+        for (var i = 0; i < elements.Count; i++)
+        {
+            var a = elements[i].Box;
+            var reach = Math.Clamp(4 * Math.Min(a.Width, a.Height), 0.5, 6);
+            for (var cx = (long)Math.Floor((a.Left - reach) / Cell); cx <= (long)Math.Floor((a.Right + reach) / Cell); cx++)
+            {
+                for (var cy = (long)Math.Floor((a.Bottom - reach) / Cell); cy <= (long)Math.Floor((a.Top + reach) / Cell); cy++)
+                {
+                    if (!grid.TryGetValue((cx, cy), out var members))
+                    {
+                        grid[(cx, cy)] = members = [];
+                    }
+
+                    foreach (var j in members)
+                    {
+                        var o = elements[j].Box;
+                        if (a.Left - reach <= o.Right && o.Left <= a.Right + reach && a.Bottom - reach <= o.Top && o.Bottom <= a.Top + reach)
+                        {
+                            parent[Find(i)] = Find(j);
+                        }
+                    }
+
+                    members.Add(i);
+                }
+            }
+        }
+
+        return [.. Enumerable.Range(0, elements.Count).GroupBy(Find).Select(g => g.ToList())];
+    }
+}
