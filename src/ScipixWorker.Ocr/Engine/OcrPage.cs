@@ -24,7 +24,8 @@ public sealed record OcrPage(int PageNumber, int Width, int Height, IReadOnlyLis
 
     /// <summary>
     /// The pictures on a born-digital PDF page that the models read (<see cref="OcrEngineOptions.PdfPictures"/>), whether
-    /// they held text or not; 0 for every other page.
+    /// they held text or not, and the blocks of text drawn on it as shapes, rendered and read (<see cref="OcrEngineOptions.PdfDrawnText"/>);
+    /// 0 for every other page.
     /// </summary>
     public int Pictures { get; init; }
 

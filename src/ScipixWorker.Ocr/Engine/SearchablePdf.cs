@@ -12,6 +12,7 @@ using SixLabors.ImageSharp.PixelFormats;
 using UglyToad.PdfPig;
 using UglyToad.PdfPig.Core;
 using UglyToad.PdfPig.Fonts.Standard14Fonts;
+using UglyToad.PdfPig.Graphics.Operations.SpecialGraphicsState;
 using UglyToad.PdfPig.Tokens;
 using UglyToad.PdfPig.Writer;
 
@@ -93,38 +94,75 @@ public static class SearchablePdf
         }
     }
 
-    // The words read from the pictures on a born-digital page, as invisible text over them, each from its box's bottom-left
-    // corner at its box's height, in Helvetica (what it cannot encode, outside Latin-1, is left out: PdfPig's writer has
-    // no font for every script). Only on a page shown as stored (no /Rotate), whose points are the page's own.
+    // The words read from the pictures on a born-digital page (and its text drawn as shapes), as invisible text over them,
+    // each from its box's bottom-left corner along its baseline, as high as its box, in Helvetica (what it cannot encode, outside Latin-1, is
+    // left out: PdfPig's writer has no font for every script). On a page shown turned (/Rotate) the words are written in
+    // the page's points as shown, through a transform to the page as stored, so that they lie over the pictures and read
+    // along them as shown.
     private static void AddPictureText(PdfPageBuilder target, OcrPage page, UglyToad.PdfPig.Content.Page source, Func<PdfDocumentBuilder.AddedFont> font)
     {
         var words = page.Lines.Where(l => l.FromPicture).SelectMany(l => l.WordsOrWhole).ToList();
-        if (words.Count == 0 || source.Rotation.Value % 360 != 0)
+        if (words.Count == 0 || AsStored(source) is not { } transform)
         {
             return;
         }
 
         var (left, bottom, _, height) = PdfTextLayer.Frame(source);
         target.NewContentStreamAfter();
+        target.CurrentStream.Operations.Add(Push.Value);
+        target.CurrentStream.Operations.Add(new ModifyCurrentTransformationMatrix(transform));
         target.SetTextRenderingMode(TextRenderingMode.Neither);
         foreach (var word in words)
         {
+            // Along the word's baseline as it reads (a word read turned on the page runs up or down it), as high as its box.
             var text = new string([.. word.Text.Where(c => c is (>= '!' and <= '~') or (>= '\u00A1' and <= '\u00FF'))]);
-            var size = word.Box.MaxY - word.Box.MinY;
-            if (text.Length == 0 || size <= 0)
+            Vector2 Up(Vector2 p) => new((float)(left + p.X), (float)(bottom + height - p.Y));
+            var (start, end, top) = (Up(word.Box.BottomLeft), Up(word.Box.BottomRight), Up(word.Box.TopLeft));
+            var size = Vector2.Distance(start, top);
+            var along = end - start;
+            if (text.Length == 0 || size <= 0 || along.LengthSquared() <= 0)
             {
                 continue;
             }
 
+            // A word within 5 degrees of a quarter turn is written square to the page: the slight tilt a detector's box has
+            // would otherwise break a line into steps for text tools that group letters by their baselines.
+            var angle = MathF.Atan2(along.Y, along.X);
+            var quarter = MathF.Round(angle / (MathF.PI / 2)) * (MathF.PI / 2);
+            angle = MathF.Abs(angle - quarter) <= 5 * MathF.PI / 180 ? quarter : angle;
+            var (cos, sin) = (MathF.Round(MathF.Cos(angle), 6), MathF.Round(MathF.Sin(angle), 6));
+            target.CurrentStream.Operations.Add(Push.Value);
+            target.CurrentStream.Operations.Add(new ModifyCurrentTransformationMatrix([cos, sin, -sin, cos, start.X, start.Y]));
             try
             {
-                target.AddText(text, size, new PdfPoint(left + word.Box.BottomLeft.X, bottom + height - word.Box.BottomLeft.Y), font());
+                target.AddText(text, size, new PdfPoint(0, 0), font());
             }
             catch (Exception ex) when (ex is NotSupportedException or InvalidOperationException or ArgumentException or KeyNotFoundException)
             {
                 // a character Helvetica's encoding lacks after all: the word is left out
             }
+
+            target.CurrentStream.Operations.Add(Pop.Value);
         }
+
+        target.CurrentStream.Operations.Add(Pop.Value);
+    }
+
+    // The transform from a page's points as shown (PdfPig's, y up, from the shown page's corner) to its points as stored:
+    // none (the identity) on a page shown as stored, a quarter, half or three-quarter turn about the stored box's corner on
+    // one shown turned; null for a turn that is no multiple of 90 degrees.
+    private static double[]? AsStored(UglyToad.PdfPig.Content.Page page)
+    {
+        var box = page.CropBox.Bounds;
+        var (x0, y0, w, h) = (box.Left, box.Bottom, box.Width, box.Height);
+        return (((page.Rotation.Value % 360) + 360) % 360) switch
+        {
+            0 => [1, 0, 0, 1, 0, 0],
+            90 => [0, 1, -1, 0, x0 + w, y0],
+            180 => [-1, 0, 0, -1, x0 + w, y0 + h],
+            270 => [0, -1, 1, 0, x0, y0 + h],
+            _ => null,
+        };
     }
 
     // The PDF of pages that were read from images: each page's image with its words over it. sourcePdf: the source, where

@@ -124,7 +124,7 @@ internal static class WorkerMetrics
 
     public static readonly Counter PdfPicturesTotal = Metrics.CreateCounter(
         "scipix_pdf_pictures_total",
-        "Pictures on born-digital PDF pages read by the models (Ocr:PdfPictures): each costs about what an image of its size does; results served from the cache not counted.");
+        "Pictures on born-digital PDF pages read by the models (Ocr:PdfPictures), and blocks of text drawn there as shapes (Ocr:PdfDrawnText): each costs about what an image of its size does; results served from the cache not counted.");
 
     public static readonly Counter PdfPicturesReadBeforeTotal = Metrics.CreateCounter(
         "scipix_pdf_pictures_read_before_total",

@@ -192,6 +192,44 @@ public sealed class SearchablePdfTests(EngineFixture fixture)
         }
     }
 
+    [Fact]
+    public void Outlined_text_becomes_searchable_where_it_lies_on_an_upright_and_on_a_turned_page()
+    {
+        // Page 1: an invoice whose fonts are outlines; page 2: the same page shown turned a quarter (/Rotate 90), its text
+        // running down the page as shown.
+        var outlined = Fixtures.Bytes("pdf", "outlined_invoice.pdf");
+        var document = fixture.Engine.Recognize(outlined, OcrMode.Full, TestContext.Current.CancellationToken);
+
+        using var pdf = Read(outlined, document);
+
+        for (var p = 0; p < 2; p++)
+        {
+            var page = pdf.GetPage(p + 1);
+            var read = document.Pages[p];
+            var added = page.Letters.Where(l => l.RenderingMode == UglyToad.PdfPig.Core.TextRenderingMode.Neither).ToList();
+            Assert.Equal(Words(read), string.Concat(added.Select(l => l.Value)));
+            Assert.Equal(p == 0 ? 0 : 90, page.Rotation.Value);
+
+            // Each word starts at its box's bottom-left corner as the text reads, in the page's points as shown (y up), and
+            // runs along its box: across the upright page, down the turned one.
+            var at = 0;
+            foreach (var word in read.Lines.SelectMany(l => l.Words))
+            {
+                var first = added[at];
+                Assert.InRange(first.StartBaseLine.X, word.Box.BottomLeft.X - 0.5, word.Box.BottomLeft.X + 0.5);
+                Assert.InRange(first.StartBaseLine.Y, page.Height - word.Box.BottomLeft.Y - 0.5, page.Height - word.Box.BottomLeft.Y + 0.5);
+                if (word.Text.Length > 1)
+                {
+                    var (dx, dy) = (added[at + 1].StartBaseLine.X - first.StartBaseLine.X, added[at + 1].StartBaseLine.Y - first.StartBaseLine.Y);
+                    // (within 6 degrees: a box follows the slight tilt its line was read with)
+                    Assert.True(p == 0 ? dx > 0 && Math.Abs(dy) < 0.1 * dx : dy < 0 && Math.Abs(dx) < 0.1 * -dy, $"{word.Text}: {dx}, {dy}");
+                }
+
+                at += word.Text.Length;
+            }
+        }
+    }
+
     private static PdfDocument Read(byte[] source, OcrDocument document)
     {
         var output = new MemoryStream();
