@@ -11,7 +11,7 @@ namespace ScipixWorker.Ocr.Imaging;
 /// Code 128, as most PDF generators draw them: each module or bar a filled rectangle, or the dark areas as outlines). Found
 /// as clusters of at least <see cref="MinElements"/> small filled shapes drawn with straight lines across and down only
 /// (modules, bars and the outlines of their runs; each at most <see cref="MaxModule"/> points on its shorter side), near
-/// one another (within four times the shape's shorter side: a linear code's widest space), at least
+/// one another (each reaching twice its shorter side: a linear code's widest space), at least
 /// <see cref="MinCodeSide"/> points on the longer side;
 /// each is rendered black on white with a quiet zone round it, its finest element <see cref="ModulePixels"/> pixels wide
 /// (at most <see cref="MaxCodePixels"/>), and read by <see cref="BarcodeScanner"/>; the codes' boxes come back in the
@@ -136,50 +136,8 @@ internal static class PdfDrawnCodes
         return lines >= 2;
     }
 
-    // Shapes near one another (within four times the shape's shorter side, a linear code's widest space; 0.5 to 6 points)
-    // in clusters of their indices: union-find over a grid of 4-point cells.
-    private static List<List<int>> Clusters(List<(PdfPath Path, PdfRectangle Box)> elements)
-    {
-        const double Cell = 4;
-        var parent = Enumerable.Range(0, elements.Count).ToArray();
-        int Find(int i)
-        {
-            while (parent[i] != i)
-            {
-                i = parent[i] = parent[parent[i]];
-            }
-
-            return i;
-        }
-
-        var grid = new Dictionary<(long X, long Y), List<int>>();
-        for (var i = 0; i < elements.Count; i++)
-        {
-            var a = elements[i].Box;
-            var reach = Math.Clamp(4 * Math.Min(a.Width, a.Height), 0.5, 6);
-            for (var cx = (long)Math.Floor((a.Left - reach) / Cell); cx <= (long)Math.Floor((a.Right + reach) / Cell); cx++)
-            {
-                for (var cy = (long)Math.Floor((a.Bottom - reach) / Cell); cy <= (long)Math.Floor((a.Top + reach) / Cell); cy++)
-                {
-                    if (!grid.TryGetValue((cx, cy), out var members))
-                    {
-                        grid[(cx, cy)] = members = [];
-                    }
-
-                    foreach (var j in members)
-                    {
-                        var o = elements[j].Box;
-                        if (a.Left - reach <= o.Right && o.Left <= a.Right + reach && a.Bottom - reach <= o.Top && o.Bottom <= a.Top + reach)
-                        {
-                            parent[Find(i)] = Find(j);
-                        }
-                    }
-
-                    members.Add(i);
-                }
-            }
-        }
-
-        return [.. Enumerable.Range(0, elements.Count).GroupBy(Find).Select(g => g.ToList())];
-    }
+    // Shapes near one another (each reaching twice its shorter side, 0.25 to 3 points: two bars a linear code's widest
+    // space apart meet) in clusters of their indices.
+    private static List<List<int>> Clusters(List<(PdfPath Path, PdfRectangle Box)> elements) =>
+        NearShapes.Clusters([.. elements.Select(e => e.Box)], b => Math.Clamp(2 * Math.Min(b.Width, b.Height), 0.25, 3), cell: 4);
 }

@@ -274,54 +274,12 @@ internal static class PdfDrawnText
     private static (int, int, long, long) Signature(PdfPath path, PdfRectangle box) =>
         (path.Count, path.Sum(s => s.Commands.Count), (long)Math.Round(box.Width * 2), (long)Math.Round(box.Height * 2));
 
-    // Glyphs near one another in groups of their indices (union-find on boxes grown by the glyph's size each way, two not
-    // joined where the page's own letters lie between them), on a grid of cells the median glyph's size so that a page of
-    // thousands stays fast.
-    private static List<List<int>> Group(List<PdfRectangle> glyphs, LetterCounts letters)
-    {
-        var parent = Enumerable.Range(0, glyphs.Count).ToArray();
-        int Find(int i)
-        {
-            while (parent[i] != i)
-            {
-                i = parent[i] = parent[parent[i]];
-            }
-
-            return i;
-        }
-
-        var grown = glyphs.Select(g => (Left: g.Left - Size(g), Right: g.Right + Size(g), Bottom: g.Bottom - Size(g), Top: g.Top + Size(g))).ToList();
-        var cell = Math.Max(4, glyphs.Select(Size).Order().ElementAt(glyphs.Count / 2) * 2);
-        var grid = new Dictionary<(long X, long Y), List<int>>();
-        for (var i = 0; i < glyphs.Count; i++)
-        {
-            var g = grown[i];
-            for (var cx = (long)Math.Floor(g.Left / cell); cx <= (long)Math.Floor(g.Right / cell); cx++)
-            {
-                for (var cy = (long)Math.Floor(g.Bottom / cell); cy <= (long)Math.Floor(g.Top / cell); cy++)
-                {
-                    if (!grid.TryGetValue((cx, cy), out var members))
-                    {
-                        grid[(cx, cy)] = members = [];
-                    }
-
-                    foreach (var j in members)
-                    {
-                        var o = grown[j];
-                        if (g.Left <= o.Right && o.Left <= g.Right && g.Bottom <= o.Top && o.Bottom <= g.Top
-                            && Find(i) != Find(j) && !letters.AnyIn(Union(glyphs[i], glyphs[j])))
-                        {
-                            parent[Find(i)] = Find(j);
-                        }
-                    }
-
-                    members.Add(i);
-                }
-            }
-        }
-
-        return [.. Enumerable.Range(0, glyphs.Count).GroupBy(Find).Select(g => g.ToList())];
-    }
+    // Glyphs near one another in groups of their indices (within the glyph's size each way; two not joined where the
+    // page's own letters lie between them), on a grid of cells twice the median glyph's size.
+    private static List<List<int>> Group(List<PdfRectangle> glyphs, LetterCounts letters) =>
+        NearShapes.Clusters(
+            glyphs, Size, Math.Max(4, glyphs.Select(Size).Order().ElementAt(glyphs.Count / 2) * 2),
+            (i, j) => !letters.AnyIn(Union(glyphs[i], glyphs[j])));
 }
 
 /// <summary>
