@@ -139,6 +139,25 @@ public sealed class PictureReadingTests(EngineFixture fixture)
         Assert.All(read.Lines.Take(half).Zip(read.Lines.Skip(half)), p => Assert.Equal(p.First.Box.MinY + 350, p.Second.Box.MinY, 0.01f));
     }
 
+    [Fact]
+    public void Text_drawn_as_shapes_the_same_on_every_page_is_read_once()
+    {
+        using var engine = KeepingEngine();
+        using var outlined = UglyToad.PdfPig.PdfDocument.Open(Fixtures.Bytes("pdf", "outlined_invoice.pdf"));
+        var builder = new PdfDocumentBuilder();
+        for (var i = 0; i < 3; i++)
+        {
+            builder.AddPage(PageSize.A4).CopyFrom(outlined.GetPage(1)); // the same drawing, so the same rendering
+        }
+
+        var read = engine.Recognize(builder.Build(), OcrMode.Full, TestContext.Current.CancellationToken);
+
+        Assert.Equal([1, 1, 1], read.Pages.Select(p => p.Pictures));
+        Assert.Equal([0, 1, 1], read.Pages.Select(p => p.PicturesReadBefore));
+        Assert.All(read.Pages, p => Assert.Equal(read.Pages[0].Text, p.Text));
+        Assert.Contains("Invoice 2026-0042", read.Pages[2].Text.Split('\n'));
+    }
+
     private sealed class FloatTolerance(float tolerance) : IEqualityComparer<float>
     {
         public bool Equals(float x, float y) => Math.Abs(x - y) <= tolerance;
