@@ -112,6 +112,43 @@ internal sealed class PathRasterizer
         }
     }
 
+    /// <summary>
+    /// Strokes one shape: each of <paramref name="lines"/> (in pixels; closed ones back to their first point) drawn as a pen
+    /// <paramref name="width"/> pixels wide with square ends, so that the pieces of a line meet at its corners.
+    /// </summary>
+    public void Stroke(IEnumerable<(IReadOnlyList<Vector2> Points, bool Closed)> lines, float width)
+    {
+        var half = width / 2;
+        var pieces = new List<IReadOnlyList<Vector2>>();
+        foreach (var (points, closed) in lines)
+        {
+            var count = closed ? points.Count : points.Count - 1;
+            for (var i = 0; i < count; i++)
+            {
+                var (a, b) = (points[i], points[(i + 1) % points.Count]);
+                var along = b - a;
+                if (along.LengthSquared() < 1e-6f)
+                {
+                    continue;
+                }
+
+                // A rectangle round the piece, its ends grown by half the pen: every one wound the same way, so that the
+                // non-zero rule fills them together as one.
+                var d = Vector2.Normalize(along) * half;
+                var n = new Vector2(-d.Y, d.X);
+                pieces.Add([a - d + n, b + d + n, b + d - n, a - d - n]);
+            }
+
+            if (points.Count == 1)
+            {
+                var p = points[0]; // a dot
+                pieces.Add([p + new Vector2(-half, half), p + new Vector2(half, half), p + new Vector2(half, -half), p + new Vector2(-half, -half)]);
+            }
+        }
+
+        Fill(pieces, evenOdd: false);
+    }
+
     /// <summary>The image as grey bytes, a row after another: 255 white ground, 0 full ink.</summary>
     public byte[] ToGrey()
     {

@@ -47,7 +47,7 @@ internal static class PdfDrawnCodes
     public static IReadOnlyList<RecognizedBarcode> Read(
         IReadOnlyList<PdfPath> paths, double left, double bottom, double width, double height, CancellationToken cancellationToken = default)
     {
-        var elements = new List<(PdfPath Path, PdfRectangle Box)>();
+        var elements = new List<(PdfPath Path, PdfSubpath Subpath, PdfRectangle Box)>();
         foreach (var path in paths)
         {
             if (!path.IsFilled || path.IsClipping)
@@ -66,7 +66,7 @@ internal static class PdfDrawnCodes
                     && Math.Min(box.Width, box.Height) is > 0.05 and <= MaxModule && IsRectilinear(subpath)
                     && PdfTextLayer.Inside(box.Centroid, left, bottom, width, height))
                 {
-                    elements.Add((path, box));
+                    elements.Add((path, subpath, box));
                 }
             }
         }
@@ -85,11 +85,11 @@ internal static class PdfDrawnCodes
 
             var module = boxes.Select(x => Math.Min(x.Width, x.Height)).Min();
             var quiet = Math.Max(4 * module, 0.05 * Math.Max(r - l, t - b));
-            var block = Block(l - quiet, b - quiet, r + quiet, t + quiet, Math.Max(ModulePixels / module, 1), [.. cluster.Select(i => elements[i].Path).Distinct()]);
+            var block = Block(l - quiet, b - quiet, r + quiet, t + quiet, Math.Max(ModulePixels / module, 1), [.. cluster.GroupBy(i => elements[i].Path).Select(g => new DrawnShape(g.Key, [.. g.Select(i => elements[i].Subpath)]))]);
             var rasterizer = new PathRasterizer(block.PixelWidth, block.PixelHeight);
-            foreach (var path in block.Paths)
+            foreach (var (path, subpaths) in block.Shapes)
             {
-                rasterizer.Fill(path.Select(s => PdfDrawnText.Flatten(s, block)), path.FillingRule == FillingRule.EvenOdd);
+                rasterizer.Fill(subpaths.Select(s => PdfDrawnText.Flatten(s, block)), path.FillingRule == FillingRule.EvenOdd);
             }
 
             foreach (var code in BarcodeScanner.Scan(rasterizer.ToGrey(), block.PixelWidth, block.PixelHeight, cancellationToken))
@@ -104,7 +104,7 @@ internal static class PdfDrawnCodes
     }
 
     // The rendering of a code's rectangle (points, y up) at scale pixels a point, made smaller to fit MaxCodePixels.
-    private static DrawnBlock Block(double l, double b, double r, double t, double scale, IReadOnlyList<PdfPath> paths)
+    private static DrawnBlock Block(double l, double b, double r, double t, double scale, IReadOnlyList<DrawnShape> paths)
     {
         scale = Math.Min(scale, Math.Sqrt(MaxCodePixels / Math.Max(1, (r - l) * (t - b))));
         return new DrawnBlock(l, b, r, t, Math.Max(1, (int)Math.Ceiling((r - l) * scale)), Math.Max(1, (int)Math.Ceiling((t - b) * scale)), scale, paths);
@@ -138,6 +138,6 @@ internal static class PdfDrawnCodes
 
     // Shapes near one another (each reaching twice its shorter side, 0.25 to 3 points: two bars a linear code's widest
     // space apart meet) in clusters of their indices.
-    private static List<List<int>> Clusters(List<(PdfPath Path, PdfRectangle Box)> elements) =>
+    private static List<List<int>> Clusters(List<(PdfPath Path, PdfSubpath Subpath, PdfRectangle Box)> elements) =>
         NearShapes.Clusters([.. elements.Select(e => e.Box)], b => Math.Clamp(2 * Math.Min(b.Width, b.Height), 0.25, 3), cell: 4);
 }

@@ -9,12 +9,14 @@ namespace ScipixWorker.Ocr.Imaging;
 
 /// <summary>
 /// Text drawn as shapes on a born-digital PDF page: fonts converted to outlines ("convert text to outlines" in design
-/// tools, some print drivers and PDF converters), a vector logo's lettering. The page carries no text for it, so it is
-/// rendered and read by the models like a picture. Found from the page's filled paths the size of glyphs (2 to 72 points
-/// on their longer side, not a plain rectangle much longer than wide), grouped into blocks of shapes near one another
-/// (within a glyph's size, whichever way the text runs); a block of at least <see cref="MinGlyphs"/> such shapes is rendered on white, black, at a scale that
-/// makes its median glyph about <see cref="GlyphPixels"/> pixels high (1 to 6 pixels a point, and at most
-/// <see cref="MaxBlockPixels"/>), with every small filled shape inside it (periods, hyphens and the dots on i included).
+/// tools, some print drivers and PDF converters), a vector logo's lettering, a drawing's text stroked (hollow outlines, a
+/// stroke font). The page carries no text for it, so it is rendered and read by the models like a picture. Found from the
+/// page's shapes (each subpath of a filled or stroked path) the size of glyphs (2 to 72 points on their longer side; not
+/// a counter inside its letter's outline, a bar, or a straight line or rectangle drawn with a pen), grouped into blocks of
+/// shapes near one another (within a glyph's size, whichever way the text runs); a block of at least
+/// <see cref="MinGlyphs"/> such shapes is rendered on white, black, at a scale that makes its median glyph about
+/// <see cref="GlyphPixels"/> pixels high (1 to 6 pixels a point, and at most <see cref="MaxBlockPixels"/>), with every
+/// small shape inside it (periods, hyphens and the dots on i included).
 /// </summary>
 internal static class PdfDrawnText
 {
@@ -35,6 +37,13 @@ internal static class PdfDrawnText
     private const double MinScale = 1;
     private const double MaxScale = 6;
 
+    // Paths of more subpaths than this are not looked at for counters (each is compared with the others).
+    private const int MaxSubpathsCompared = 2_000;
+
+    // A pen's width in a rendering, for text drawn with strokes: a tenth of the median glyph (1.5 to 8 pixels). The file's
+    // own line width is not used: it is in the drawing's units, which the paths no longer carry.
+    private const double PenFraction = 0.1;
+
     /// <summary>
     /// The blocks of drawn text on a page whose filled paths are <paramref name="paths"/> (PdfPig's, in the page's
     /// coordinates as shown, y up), each within the page's rectangle from (<paramref name="left"/>, <paramref name="bottom"/>),
@@ -48,28 +57,43 @@ internal static class PdfDrawnText
     public static IReadOnlyList<DrawnBlock> Blocks(
         IReadOnlyList<PdfPath> paths, IReadOnlyList<PdfRectangle> letters, double left, double bottom, double width, double height)
     {
-        var shapes = new List<(PdfPath Path, PdfRectangle Box, bool Glyph)>();
+        // Each subpath a shape (a writer may draw a glyph as a path of its own, or a whole line of them as one path).
+        var shapes = new List<(PdfPath Path, PdfSubpath Subpath, PdfRectangle Box, bool Glyph)>();
         foreach (var path in paths)
         {
-            if (!path.IsFilled || path.IsClipping || path.Count == 0)
+            if (!(path.IsFilled || path.IsStroked) || path.IsClipping)
             {
                 continue;
             }
 
-            if (shapes.Count == MaxShapes)
+            var outlines = path.Count <= MaxSubpathsCompared ? [.. path.Select(p => p.GetBoundingRectangle())] : new List<PdfRectangle?>();
+            for (var k = 0; k < path.Count; k++)
             {
-                return [];
-            }
+                var subpath = path[k];
+                if (shapes.Count == MaxShapes)
+                {
+                    return [];
+                }
 
-            if (path.GetBoundingRectangle() is not { } box || !double.IsFinite(box.Width + box.Height + box.Left + box.Bottom)
-                || !PdfTextLayer.Inside(box.Centroid, left, bottom, width, height) || Size(box) > MaxGlyphHeight)
-            {
-                continue;
-            }
+                if (subpath.GetBoundingRectangle() is not { } box || !double.IsFinite(box.Width + box.Height + box.Left + box.Bottom)
+                    || !PdfTextLayer.Inside(box.Centroid, left, bottom, width, height) || Size(box) > MaxGlyphHeight)
+                {
+                    continue;
+                }
 
-            // A bar (a plain rectangle far longer than wide: a table's rule, an l or an I of some fonts) is drawn with the
-            // text around it but is no sign of text itself.
-            shapes.Add((path, box, Size(box) >= MinGlyphHeight && !IsBar(path, box)));
+                // A counter (the hole of an o, drawn inside its outline in the same path) is part of its glyph: drawn, but
+                // not a glyph of its own.
+                if (outlines.Where((o, j) => j != k && o is { } other && Within(box, other)).Any())
+                {
+                    shapes.Add((path, subpath, box, false));
+                    continue;
+                }
+
+                // A bar (a plain rectangle far longer than wide: a table's rule, an l or an I of some fonts) is drawn with the
+                // text around it but is no sign of text itself; nor, drawn with a pen only, a straight line or a rectangle (a
+                // table's or a form's lines and boxes, a stroke font's I or l).
+                shapes.Add((path, subpath, box, Size(box) >= MinGlyphHeight && (path.IsFilled ? !IsBar(subpath, box) : !IsLineOrBox(subpath))));
+            }
         }
 
         var glyphs = shapes.Where(s => s.Glyph).ToList();
@@ -84,7 +108,7 @@ internal static class PdfDrawnText
         var groups = Join(
             Group(boxes, counts)
                 .SelectMany(g => CutAtOwnText(g, boxes, letters, counts))
-                .Where(g => g.Count >= MinGlyphs && g.Select(i => Signature(glyphs[i].Path, glyphs[i].Box)).Distinct().Skip(1).Any())
+                .Where(g => g.Count >= MinGlyphs && g.Select(i => Signature(glyphs[i].Subpath, glyphs[i].Box)).Distinct().Skip(1).Any())
                 .Select(g => g.Select(i => glyphs[i].Box).ToList())
                 .ToList(),
             counts);
@@ -104,8 +128,9 @@ internal static class PdfDrawnText
                 continue;
             }
 
-            var inside = shapes.Where(s => s.Box.Left >= l && s.Box.Right <= r && s.Box.Bottom >= b && s.Box.Top <= t).Select(s => s.Path).ToList();
-            blocks.Add(new DrawnBlock(l, b, r, t, w, h, scale, inside));
+            List<DrawnShape> inside = [.. shapes.Where(s => s.Box.Left >= l && s.Box.Right <= r && s.Box.Bottom >= b && s.Box.Top <= t)
+                .GroupBy(s => s.Path).Select(g => new DrawnShape(g.Key, [.. g.Select(s => s.Subpath)]))];
+            blocks.Add(new DrawnBlock(l, b, r, t, w, h, scale, inside) { Pen = (float)Math.Clamp(median * scale * PenFraction, 1.5, 8) });
         }
 
         return [.. blocks.OrderByDescending(k => (long)k.PixelWidth * k.PixelHeight)];
@@ -118,9 +143,17 @@ internal static class PdfDrawnText
     public static byte[] Render(DrawnBlock block)
     {
         var rasterizer = new PathRasterizer(block.PixelWidth, block.PixelHeight);
-        foreach (var path in block.Paths)
+        foreach (var (path, subpaths) in block.Shapes)
         {
-            rasterizer.Fill(path.Select(s => Flatten(s, block)), path.FillingRule == FillingRule.EvenOdd);
+            if (path.IsFilled)
+            {
+                rasterizer.Fill(subpaths.Select(s => Flatten(s, block)), path.FillingRule == FillingRule.EvenOdd);
+            }
+
+            if (path.IsStroked)
+            {
+                rasterizer.Stroke([.. subpaths.Select(s => ((IReadOnlyList<Vector2>)Flatten(s, block), s.IsClosed()))], block.Pen);
+            }
         }
 
         using var image = Image.LoadPixelData<L8>(rasterizer.ToGrey(), block.PixelWidth, block.PixelHeight);
@@ -179,8 +212,12 @@ internal static class PdfDrawnText
         }
     }
 
-    private static bool IsBar(PdfPath path, PdfRectangle box) =>
-        path.All(s => s.IsDrawnAsRectangle || IsAxisRectangle(s)) && Size(box) > 4 * Math.Max(0.01, Math.Min(box.Width, box.Height));
+    // One straight line, or a rectangle.
+    private static bool IsLineOrBox(PdfSubpath subpath) =>
+        subpath.Commands.Count(c => c is PdfSubpath.Line or PdfSubpath.BezierCurve) <= 1 || subpath.IsDrawnAsRectangle || IsAxisRectangle(subpath);
+
+    private static bool IsBar(PdfSubpath subpath, PdfRectangle box) =>
+        (subpath.IsDrawnAsRectangle || IsAxisRectangle(subpath)) && Size(box) > 4 * Math.Max(0.01, Math.Min(box.Width, box.Height));
 
     private static bool IsAxisRectangle(PdfSubpath subpath)
     {
@@ -252,6 +289,10 @@ internal static class PdfDrawnText
     private static PdfRectangle Union(PdfRectangle a, PdfRectangle b) =>
         new(Math.Min(a.Left, b.Left), Math.Min(a.Bottom, b.Bottom), Math.Max(a.Right, b.Right), Math.Max(a.Top, b.Top));
 
+    private static bool Within(PdfRectangle inner, PdfRectangle outer) =>
+        inner.Left >= outer.Left && inner.Right <= outer.Right && inner.Bottom >= outer.Bottom && inner.Top <= outer.Top
+        && inner.Width * inner.Height < outer.Width * outer.Height;
+
     // A shape's size as a glyph, whichever way its text runs (an I is 10 points whether upright or turned).
     private static double Size(PdfRectangle box) => Math.Max(box.Width, box.Height);
 
@@ -270,9 +311,9 @@ internal static class PdfDrawnText
         return lines.Count == 0 ? [group] : group.GroupBy(i => lines.Count(bottom => bottom >= boxes[i].Centroid.Y)).Select(g => g.ToList());
     }
 
-    // What tells two shapes apart: their subpaths, their commands and their size to half a point.
-    private static (int, int, long, long) Signature(PdfPath path, PdfRectangle box) =>
-        (path.Count, path.Sum(s => s.Commands.Count), (long)Math.Round(box.Width * 2), (long)Math.Round(box.Height * 2));
+    // What tells two shapes apart: their commands and their size to half a point.
+    private static (int, long, long) Signature(PdfSubpath subpath, PdfRectangle box) =>
+        (subpath.Commands.Count, (long)Math.Round(box.Width * 2), (long)Math.Round(box.Height * 2));
 
     // Glyphs near one another in groups of their indices (within the glyph's size each way; two not joined where the
     // page's own letters lie between them), on a grid of cells twice the median glyph's size.
@@ -330,6 +371,13 @@ internal sealed class LetterCounts
 
 /// <summary>
 /// A block of text drawn as shapes (<see cref="PdfDrawnText"/>): its rectangle on the page as shown (points, y up), its
-/// rendering's size in pixels and scale (pixels a point), and the shapes filled in it.
+/// rendering's size in pixels and scale (pixels a point), and the shapes drawn in it.
 /// </summary>
-internal sealed record DrawnBlock(double Left, double Bottom, double Right, double Top, int PixelWidth, int PixelHeight, double Scale, IReadOnlyList<PdfPath> Paths);
+internal sealed record DrawnBlock(double Left, double Bottom, double Right, double Top, int PixelWidth, int PixelHeight, double Scale, IReadOnlyList<DrawnShape> Shapes)
+{
+    /// <summary>The pen's width for shapes drawn with strokes, in pixels.</summary>
+    public float Pen { get; init; } = 2;
+}
+
+/// <summary>Subpaths of one path drawn in a block: filled by the path's rule and stroked as the path is.</summary>
+internal sealed record DrawnShape(PdfPath Path, IReadOnlyList<PdfSubpath> Subpaths);

@@ -134,6 +134,21 @@ public sealed class PdfDrawnTextTests(EngineFixture fixture)
         Assert.Equal(read.Text, without.Text);
     }
 
+    [Fact]
+    public void Text_stroked_as_outlines_is_read_too()
+    {
+        // A drawing's title block: three lines of Helvetica whose glyph outlines are stroked with a thin pen (hollow
+        // letters), each line one path of many subpaths (tests/fixtures/pdf/source/stroked_text.ps).
+        var read = Assert.Single(Read(Fixtures.Bytes("pdf", "stroked_text.pdf")).Pages);
+
+        var lines = read.Text.Split('\n');
+        Assert.Equal(3, lines.Length);
+        Assert.Equal("Drawing No. 4711-B Rev 3", lines[0]);
+        Assert.Equal("GEARBOX HOUSING", lines[2]);
+        Assert.True(Cer.Of("Scale 1:50 Sheet 2 of 7", lines[1]) <= 0.1, lines[1]);
+        Assert.Equal(1, read.Pictures);
+    }
+
     // Where the source's first such word lies: its left edge, its top and its foot, in points from the bottom-left corner.
     private static (double Left, double Top, double Bottom) SourceWord(string word)
     {

@@ -94,4 +94,22 @@ public sealed class PathRasterizerTests
         Assert.Equal(0.5f * Math.Abs((30 * 28) - (5 * 7)), Ink(triangle), 2f); // half the cross product of two sides
         Assert.Equal(50f, Ink(off), 0.05f); // 5 columns of the 10 rows inside
     }
+
+    [Fact]
+    public void A_stroked_line_is_a_band_as_wide_as_the_pen_and_a_stroked_square_is_a_frame()
+    {
+        var line = new PathRasterizer(20, 10);
+        var frame = new PathRasterizer(20, 20);
+
+        line.Stroke([([new(4, 5), new(14, 5)], false)], width: 2);
+        frame.Stroke([([new(4, 4), new(16, 4), new(16, 16), new(4, 16)], true)], width: 2);
+
+        // The band: y 4 to 6, x 3 to 15 (square ends half the pen past each end).
+        Assert.Equal((1f, 1f, 0f, 0f), (line.InkAt(3, 4), line.InkAt(14, 5), line.InkAt(2, 5), line.InkAt(8, 6)));
+        Assert.Equal(12f * 2, Ink(line), 0.05f);
+        // The frame: its sides inked, its middle and its outside not; its corners whole.
+        Assert.Equal((1f, 1f, 1f), (frame.InkAt(10, 3), frame.InkAt(15, 10), frame.InkAt(3, 3)));
+        Assert.Equal((0f, 0f), (frame.InkAt(10, 10), frame.InkAt(18, 18)));
+        Assert.Equal((14f * 14) - (10f * 10), Ink(frame), 0.05f);
+    }
 }

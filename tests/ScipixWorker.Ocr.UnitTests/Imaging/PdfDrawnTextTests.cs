@@ -12,13 +12,13 @@ namespace ScipixWorker.Ocr.UnitTests.Imaging;
 public sealed class PdfDrawnTextTests
 {
     // A "word" of glyph-sized shapes of different kinds (a round letter, a triangle, an oval, a small square), 10 points
-    // high, starting at x on the baseline y.
-    private static void Word(PdfPageBuilder page, double x, double y)
+    // high, starting at x on the baseline y; filled, or drawn with a pen only.
+    private static void Word(PdfPageBuilder page, double x, double y, bool fill = true)
     {
-        page.DrawCircle(new PdfPoint(x + 5, y + 5), 10, 1, fill: true);
-        page.DrawTriangle(new PdfPoint(x + 12, y), new PdfPoint(x + 20, y), new PdfPoint(x + 16, y + 10), 1, fill: true);
-        page.DrawEllipsis(new PdfPoint(x + 26, y + 5), 7, 10, 1, fill: true);
-        page.DrawRectangle(new PdfPoint(x + 32, y), 6, 7, 1, fill: true);
+        page.DrawCircle(new PdfPoint(x + 5, y + 5), 10, 1, fill);
+        page.DrawTriangle(new PdfPoint(x + 12, y), new PdfPoint(x + 20, y), new PdfPoint(x + 16, y + 10), 1, fill);
+        page.DrawEllipsis(new PdfPoint(x + 26, y + 5), 7, 10, 1, fill);
+        page.DrawRectangle(new PdfPoint(x + 32, y), 6, 7, 1, fill);
     }
 
     private static IReadOnlyList<DrawnBlock> Blocks(byte[] pdf)
@@ -43,7 +43,7 @@ public sealed class PdfDrawnTextTests
         Assert.Equal(515, block.Top, 1.01);
         Assert.Equal(PdfDrawnText.GlyphPixels / 10, block.Scale, 0.4);
         Assert.Equal((int)Math.Ceiling((block.Right - block.Left) * block.Scale), block.PixelWidth);
-        Assert.Equal(4, block.Paths.Count);
+        Assert.Equal(4, block.Shapes.Count);
     }
 
     [Fact]
@@ -81,7 +81,30 @@ public sealed class PdfDrawnTextTests
 
         Assert.Equal([(495.0, 515.0), (695.0, 715.0)], blocks.Select(b => (Math.Round(b.Bottom), Math.Round(b.Top))).Order());
         Assert.Equal((495, 715), (Math.Round(one.Bottom), Math.Round(one.Top)));
-        Assert.Equal(8, one.Paths.Count);
+        Assert.Equal(8, one.Shapes.Count);
+    }
+
+    [Fact]
+    public void Boxes_and_lines_drawn_with_a_pen_are_not_text_and_strokes_of_letters_are()
+    {
+        var form = new PdfDocumentBuilder();
+        var boxes = form.AddPage(PageSize.A4);
+        for (var i = 0; i < 12; i++)
+        {
+            boxes.DrawRectangle(new PdfPoint(100 + (30 * (i % 4)), 500 + (30 * (i / 4))), 20 + i, 15, 1); // a form's boxes, stroked
+            boxes.DrawLine(new PdfPoint(100, 400 - (5 * i)), new PdfPoint(130 + i, 400 - (5 * i)), 1); // and its lines
+        }
+
+        var drawing = new PdfDocumentBuilder();
+        Word(drawing.AddPage(PageSize.A4), 100, 500, fill: false); // the word's shapes drawn with a pen only: hollow letters
+        var hollow = drawing.Build();
+        using var parsed = PdfDocument.Open(hollow);
+
+        Assert.Empty(Blocks(form.Build()));
+        Assert.All(parsed.GetPage(1).Paths, p => Assert.Equal((true, false), (p.IsStroked, p.IsFilled)));
+        // A block of the round letter, the triangle and the oval; the rectangle, a box when drawn with a pen, starts no glyph
+        // and lies past the block's margin.
+        Assert.Equal(3, Assert.Single(Blocks(hollow)).Shapes.Count);
     }
 
     [Fact]
