@@ -156,9 +156,9 @@ public sealed class DamagedFileTests(EngineFixture fixture, ITestOutputHelper ou
                     for (var x = 20; x < 260; x += 45)
                     {
                         var y = 100 - (30 * row);
-                        drawn.DrawCircle(new PdfPoint(x + 5, y + 5), 10, 1, fill: true);
-                        drawn.DrawTriangle(new PdfPoint(x + 12, y), new PdfPoint(x + 20, y), new PdfPoint(x + 16, y + 10), 1, fill: true);
-                        drawn.DrawEllipsis(new PdfPoint(x + 26, y + 5), 7, 10, 1, fill: true);
+                        drawn.DrawCircle(new PdfPoint(x + 5, y + 5), 10, 1, fill: row == 0); // the second row drawn with a pen only
+                        drawn.DrawTriangle(new PdfPoint(x + 12, y), new PdfPoint(x + 20, y), new PdfPoint(x + 16, y + 10), 1, fill: row == 0);
+                        drawn.DrawEllipsis(new PdfPoint(x + 26, y + 5), 7, 10, 1, fill: row == 0);
                     }
                 }
 
