@@ -352,7 +352,7 @@ internal sealed class ImageLoader(OcrEngineOptions options)
     // ImageSharp 2.1 also fails on some damaged files with what its own code trips over (found by DamagedFileTests): a
     // null frame in the JPEG header reader (NullReferenceException from JpegDecoderCore.Identify), a BMP palette of no
     // colours (DivideByZeroException). Only its calls are inside these catches.
-    private static bool IsDecodeFailure(Exception ex) =>
+    internal static bool IsDecodeFailure(Exception ex) =>
         ex is ImageFormatException or InvalidImageContentException or NotSupportedException
             or InvalidOperationException or IndexOutOfRangeException or ArgumentException or EndOfStreamException
             or NullReferenceException or ArithmeticException;

@@ -1,6 +1,10 @@
 using System.Runtime.InteropServices;
 using ScipixWorker.Ocr.Engine;
+using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.Formats;
+using SixLabors.ImageSharp.Formats.Png;
+using SixLabors.ImageSharp.PixelFormats;
+using SixLabors.ImageSharp.Processing;
 using UglyToad.PdfPig;
 using UglyToad.PdfPig.Content;
 using UglyToad.PdfPig.Core;
@@ -351,7 +355,7 @@ internal sealed class PdfPages : IDisposable
             }
 
             var place = new PictureFrame((float)(l - left), (float)(top - t), (float)(r - left), (float)(top - b));
-            pictures.Add((Area(r - l, t - b), new PagePicture(size.Width, size.Height, place, () => ScanOf(image, number, turn))));
+            pictures.Add((Area(r - l, t - b), new PagePicture(size.Width, size.Height, place, () => PictureOf(image, number, turn))));
         }
 
         foreach (var block in ReadDrawnText ? DrawnBlocks(parsed, number, left, bottom, width, height) : [])
@@ -507,6 +511,63 @@ internal sealed class PdfPages : IDisposable
     private static (int Width, int Height) Turned(IPdfImage scan, int turn) =>
         turn is 90 or 270 ? (scan.HeightInSamples, scan.WidthInSamples) : (scan.WidthInSamples, scan.HeightInSamples);
 
+    /// <summary>The most pixels a JPEG picture may have for its soft mask to be applied (it is decoded here to apply it).</summary>
+    public const long MaxSoftMaskedPixels = 16_000_000;
+
+    // A picture, encoded as ScanOf does; a JPEG with a soft mask (/SMask: a logo's transparent ground, a cut-out photo)
+    // has its mask applied onto white first, as a viewer shows it, so that what the mask hides (often black or noise under
+    // a transparent ground) does not cover the text. A mask that cannot be read, a JPEG larger than the file says or over
+    // MaxSoftMaskedPixels: read without its mask, as before (the JPEG's own checks still apply when it is decoded).
+    private static PageScan PictureOf(IPdfImage image, int number, int turn)
+    {
+        var scan = ScanOf(image, number, turn);
+        if (Filters(image.ImageDictionary) is not (["DCTDecode"] or ["DCT"]) || !image.ImageDictionary.ContainsKey(NameToken.Smask)
+            || image.MaskImage is not { } mask || (long)image.WidthInSamples * image.HeightInSamples > MaxSoftMaskedPixels)
+        {
+            return scan;
+        }
+
+        try
+        {
+            var info = SixLabors.ImageSharp.Image.Identify(scan.Encoded.ToArray());
+            if (info is null || info.Width > image.WidthInSamples || info.Height > image.HeightInSamples || !mask.TryGetPng(out var maskPng))
+            {
+                return scan;
+            }
+
+            using var picture = SixLabors.ImageSharp.Image.Load<Rgb24>(scan.Encoded.Span);
+            using var alpha = SixLabors.ImageSharp.Image.Load<L8>(maskPng);
+            if (alpha.Width != picture.Width || alpha.Height != picture.Height)
+            {
+                alpha.Mutate(x => x.Resize(picture.Width, picture.Height, KnownResamplers.NearestNeighbor));
+            }
+
+            picture.ProcessPixelRows(alpha, (colours, opacities) =>
+            {
+                for (var y = 0; y < colours.Height; y++)
+                {
+                    var row = colours.GetRowSpan(y);
+                    var a = opacities.GetRowSpan(y);
+                    for (var x = 0; x < row.Length; x++)
+                    {
+                        var o = a[x].PackedValue;
+                        row[x] = new Rgb24(Over(row[x].R, o), Over(row[x].G, o), Over(row[x].B, o));
+                    }
+                }
+            });
+            using var png = new MemoryStream();
+            picture.SaveAsPng(png, new PngEncoder { CompressionLevel = PngCompressionLevel.BestSpeed });
+            return scan with { Encoded = png.ToArray() };
+        }
+        catch (Exception ex) when (ImageLoader.IsDecodeFailure(ex) || IsParseFailure(ex))
+        {
+            return scan;
+        }
+
+        // A colour shown with this opacity (0-255) over white.
+        static byte Over(byte colour, byte opacity) => (byte)(((colour * opacity) + (255 * (255 - opacity)) + 127) / 255);
+    }
+
     // An image of page `number`, encoded, with the size the file gives it (what its memory was sized for).
     private static PageScan ScanOf(IPdfImage image, int number, int turn) =>
         new(Encoded(image, number), turn) { Declared = (image.WidthInSamples, image.HeightInSamples), PageNumber = number };
@@ -573,12 +634,14 @@ internal sealed class PdfPages : IDisposable
     // PdfPig reports damage as its own exceptions and as the BCL's (a truncated stream, an offset past the end).
     // Damage can also trip PdfPig over its own code (found by DamagedFileTests): a token of another kind than it expects
     // (an operator where an XObject's name should be: InvalidCastException), a font dictionary it dereferences as null
-    // (NullReferenceException from ResourceStore.LoadFontDictionary).
+    // (NullReferenceException from ResourceStore.LoadFontDictionary), and a bare Exception where it finds a damaged soft
+    // mask's colour space (XObjectFactory.ReadImage: "The SMask dictionary does not contain a 'ColorSpace' entry").
     private static bool IsParseFailure(Exception ex) =>
         ex is PdfDocumentFormatException
             or PdfDocumentStackDepthException or InvalidOperationException or ArgumentException or IndexOutOfRangeException
             or EndOfStreamException or FormatException or NotSupportedException or InvalidDataException or OverflowException
-            or KeyNotFoundException or InvalidCastException or NullReferenceException;
+            or KeyNotFoundException or InvalidCastException or NullReferenceException
+        || ex.GetType() == typeof(Exception);
 
     /// <summary>A parsed page: its images, its scan when one covers most of it, else its scan's pieces when they tile it.</summary>
     // A page parsed: its scan in one piece, or its pieces (Tiles), and the rectangle the composed page covers when it is

@@ -23,7 +23,7 @@ namespace ScipixWorker.Ocr.IntegrationTests.Engine;
 public sealed class DamagedFileTests(EngineFixture fixture, ITestOutputHelper output)
 {
     public static TheoryData<string> Files() =>
-        ["pdf text", "pdf with pictures", "pdf drawn text", "pdf scan", "pdf scan in strips", "tiff pages", "png", "jpeg", "gif frames", "webp", "bmp"];
+        ["pdf text", "pdf with pictures", "pdf masked picture", "pdf drawn text", "pdf scan", "pdf scan in strips", "tiff pages", "png", "jpeg", "gif frames", "webp", "bmp"];
 
     [Theory]
     [MemberData(nameof(Files))]
@@ -109,6 +109,11 @@ public sealed class DamagedFileTests(EngineFixture fixture, ITestOutputHelper ou
                 return encoded.ToArray();
             case "pdf text":
                 return Fixtures.Bytes("pdf", "digital_two_columns.pdf");
+            case "pdf masked picture":
+                // A JPEG picture with a soft mask (applied before it is read), the mask half opaque.
+                image.SaveAsJpeg(encoded);
+                return HandMadePdf.TextAndSoftMaskedJpeg(
+                    encoded.ToArray(), image.Width, image.Height, [.. Enumerable.Range(0, image.Width * image.Height).Select(i => (byte)(i % image.Width < image.Width / 2 ? 255 : 0))]);
             case "tiff pages":
                 using (var page = SKBitmap.Decode(line))
                 {

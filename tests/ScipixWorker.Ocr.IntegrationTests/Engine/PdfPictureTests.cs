@@ -179,6 +179,35 @@ public sealed class PdfPictureTests(EngineFixture fixture)
     }
 
     [Fact]
+    public void A_jpeg_picture_with_a_soft_mask_is_read_as_a_viewer_shows_it()
+    {
+        // A line of print stored as a logo with a transparent ground often is: its colours black all over (what lies under
+        // the transparent ground does not show), the ink where its soft mask is opaque. Read without the mask, the picture
+        // is a black rectangle.
+        var line = Fixtures.Bytes("sroie", "line_111_019.png");
+        using var source = Image.Load<L8>(line);
+        var opacity = new byte[source.Width * source.Height];
+        source.CopyPixelDataTo(opacity);
+        for (var i = 0; i < opacity.Length; i++)
+        {
+            opacity[i] = (byte)(opacity[i] < 128 ? 255 : 0); // the ink opaque, the paper transparent
+        }
+
+        using var black = new Image<Rgb24>(source.Width, source.Height, Color.Black);
+        using var jpeg = new MemoryStream();
+        black.SaveAsJpeg(jpeg);
+        var pdf = HandMadePdf.TextAndSoftMaskedJpeg(jpeg.ToArray(), source.Width, source.Height, opacity);
+
+        var read = Assert.Single(Read(pdf).Pages);
+
+        var alone = Assert.Single(Read(line).Pages).Text;
+        Assert.Equal(1, read.Pictures);
+        Assert.Equal("A logo with a transparent ground:", read.Lines[0].Text);
+        var picture = read.Text[(read.Text.IndexOf('\n', StringComparison.Ordinal) + 1)..];
+        Assert.True(Cer.Of(alone, picture) <= 0.1, $"{alone}\n---\n{picture}");
+    }
+
+    [Fact]
     public async Task With_pictures_off_a_page_is_its_text_alone_and_a_page_of_pictures_is_refused()
     {
         using var engine = new OcrEngine(new OcrEngineOptions { ModelDirectory = Fixtures.ModelDirectory, PdfPictures = false });

@@ -104,6 +104,32 @@ internal static class HandMadePdf
         return Finish(pdf, offsets);
     }
 
+    /// <summary>
+    /// An A4 page with a line of Helvetica and, under it at half a point a pixel, <paramref name="jpeg"/> (RGB,
+    /// <paramref name="width"/> x <paramref name="height"/>) with a soft mask (<c>/SMask</c>) of <paramref name="opacity"/>
+    /// (a byte a pixel, 255 opaque), as a logo with a transparent ground is stored.
+    /// </summary>
+    public static byte[] TextAndSoftMaskedJpeg(byte[] jpeg, int width, int height, byte[] opacity)
+    {
+        var content = Encoding.ASCII.GetBytes(
+            $"BT /F1 12 Tf 50 760 Td (A logo with a transparent ground:) Tj ET\nq {Number(width / 2.0)} 0 0 {Number(height / 2.0)} 50 650 cm /Im0 Do Q\n");
+        var mask = Deflated(opacity, 0, 0);
+        using var pdf = new MemoryStream();
+        var offsets = new List<long>();
+        Write(pdf, "%PDF-1.4\n");
+        Object(pdf, offsets, "<< /Type /Catalog /Pages 2 0 R >>");
+        Object(pdf, offsets, "<< /Type /Pages /Kids [3 0 R] /Count 1 >>");
+        Object(pdf, offsets, "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] " +
+            "/Resources << /Font << /F1 4 0 R >> /XObject << /Im0 5 0 R >> >> /Contents 7 0 R >>");
+        Object(pdf, offsets, "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>");
+        Object(pdf, offsets, $"<< /Type /XObject /Subtype /Image /Width {width} /Height {height} /ColorSpace /DeviceRGB " +
+            $"/BitsPerComponent 8 /Filter /DCTDecode /SMask 6 0 R /Length {jpeg.Length} >>", jpeg);
+        Object(pdf, offsets, $"<< /Type /XObject /Subtype /Image /Width {width} /Height {height} /ColorSpace /DeviceGray " +
+            $"/BitsPerComponent 8 /Filter /FlateDecode /Length {mask.Length} >>", mask);
+        Object(pdf, offsets, $"<< /Length {content.Length} >>", content);
+        return Finish(pdf, offsets);
+    }
+
     /// <summary><paramref name="length"/> zero bytes, deflated (zlib): about a thousandth of their size.</summary>
     public static byte[] DeflatedZeros(long length) => Deflated([], 0, length);
 
