@@ -206,9 +206,10 @@ internal static class DecodedSize
                 size += read;
             }
         }
-        catch (InvalidDataException)
+        catch (Exception ex) when (ex is InvalidDataException or IOException)
         {
-            // damaged: what inflated so far
+            // damaged: what inflated so far (zlib reports some damage as an IOException of its own, ZLibException: a stream
+            // cut inside a block, found by DamagedFileTests on a deflated content stream)
         }
 
         return size;

@@ -635,11 +635,12 @@ internal sealed class PdfPages : IDisposable
     // Damage can also trip PdfPig over its own code (found by DamagedFileTests): a token of another kind than it expects
     // (an operator where an XObject's name should be: InvalidCastException), a font dictionary it dereferences as null
     // (NullReferenceException from ResourceStore.LoadFontDictionary), and a bare Exception where it finds a damaged soft
-    // mask's colour space (XObjectFactory.ReadImage: "The SMask dictionary does not contain a 'ColorSpace' entry").
+    // mask's colour space (XObjectFactory.ReadImage: "The SMask dictionary does not contain a 'ColorSpace' entry"). The file
+    // is in memory, so an IOException (a truncated stream, zlib's ZLibException) is damage too.
     private static bool IsParseFailure(Exception ex) =>
         ex is PdfDocumentFormatException
             or PdfDocumentStackDepthException or InvalidOperationException or ArgumentException or IndexOutOfRangeException
-            or EndOfStreamException or FormatException or NotSupportedException or InvalidDataException or OverflowException
+            or IOException or FormatException or NotSupportedException or InvalidDataException or OverflowException
             or KeyNotFoundException or InvalidCastException or NullReferenceException
         || ex.GetType() == typeof(Exception);
 
