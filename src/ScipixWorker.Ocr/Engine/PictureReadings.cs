@@ -6,7 +6,7 @@ namespace ScipixWorker.Ocr.Engine;
 /// <summary>
 /// Readings of pictures on born-digital PDF pages, kept so that the same picture is read by the models once: a letterhead
 /// logo on every page of a document and on every document a system sends, a signature or stamp pasted again and again.
-/// A picture is known by the SHA-256 of its encoded image as the PDF stores it (its mask applied), the turn it is shown at
+/// A picture is known by the SHA-256 of its encoded image as the PDF stores it (and its soft mask), the turn it is shown at
 /// and what was read from it (<see cref="OcrExtras"/>); its reading, in its own pixels, does not depend on where it lies.
 /// Bounded by the readings' estimated size (<see cref="OcrEngineOptions.PictureCacheBytes"/>), the least recently used
 /// dropped first. Thread-safe.
@@ -45,9 +45,14 @@ internal sealed class PictureReadings(long capacityBytes)
         }
     }
 
-    /// <summary>The key of a picture's encoded image <paramref name="scan"/> read for <paramref name="extras"/>.</summary>
-    public static PictureKey Key(PageScan scan, OcrExtras extras) =>
-        new(Convert.ToHexString(SHA256.HashData(scan.Encoded.Span)), scan.ClockwiseTurn, extras);
+    /// <summary>The key of a picture's encoded image <paramref name="scan"/> (with its soft mask) read for <paramref name="extras"/>.</summary>
+    public static PictureKey Key(PageScan scan, OcrExtras extras)
+    {
+        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        hash.AppendData(scan.Encoded.Span);
+        hash.AppendData(scan.SoftMask.Span);
+        return new(Convert.ToHexString(hash.GetHashAndReset()), scan.ClockwiseTurn, extras);
+    }
 
     /// <summary>The reading kept for <paramref name="key"/>, or null; a hit makes it the most recently used.</summary>
     public OcrPage? Find(PictureKey key)

@@ -283,7 +283,64 @@ internal sealed class ImageLoader(OcrEngineOptions options)
                 $"An image on page {scan.PageNumber} of the PDF holds {width} x {height} pixels where the file says {declaredWidth} x {declaredHeight}: the PDF is damaged.");
         }
 
-        return Decode(scan.Encoded.Span, format, out _, scan.ClockwiseTurn);
+        if (scan.SoftMask.IsEmpty)
+        {
+            return Decode(scan.Encoded.Span, format, out _, scan.ClockwiseTurn);
+        }
+
+        // The mask is in the stored image's pixels: applied before the turn.
+        var image = Decode(scan.Encoded.Span, format, out _, clockwiseTurn: 0);
+        try
+        {
+            WithOpacity(image, scan.SoftMask);
+            if (scan.ClockwiseTurn > 0)
+            {
+                image.Mutate(x => x.Rotate(scan.ClockwiseTurn));
+            }
+
+            return image;
+        }
+        catch
+        {
+            image.Dispose();
+            throw;
+        }
+    }
+
+    // A soft mask (a greyscale PNG, 255 opaque) as the image's alpha, stretched to it where its size differs: the page is
+    // then composed onto white as any picture with alpha (ToRgb). A mask that cannot be decoded leaves the image opaque.
+    private void WithOpacity(Image<Rgba32> image, ReadOnlyMemory<byte> mask)
+    {
+        Image<L8> opacity;
+        try
+        {
+            opacity = Image.Load<L8>(Decoding, mask.Span);
+        }
+        catch (Exception ex) when (IsDecodeFailure(ex))
+        {
+            return;
+        }
+
+        using (opacity)
+        {
+            if (opacity.Width != image.Width || opacity.Height != image.Height)
+            {
+                opacity.Mutate(x => x.Resize(image.Width, image.Height, KnownResamplers.NearestNeighbor));
+            }
+
+            image.ProcessPixelRows(opacity, (colours, alphas) =>
+            {
+                for (var y = 0; y < colours.Height; y++)
+                {
+                    var row = colours.GetRowSpan(y);
+                    var alpha = alphas.GetRowSpan(y);
+                    for (var x = 0; x < row.Length; x++)
+                    {
+                        row[x].A = alpha[x].PackedValue;
+                    }
+                }
+            });
+        }
     }
 
     // A scan stored in pieces: each piece decoded (one at a time), scaled to its place and drawn onto a white page of the
@@ -352,7 +409,7 @@ internal sealed class ImageLoader(OcrEngineOptions options)
     // ImageSharp 2.1 also fails on some damaged files with what its own code trips over (found by DamagedFileTests): a
     // null frame in the JPEG header reader (NullReferenceException from JpegDecoderCore.Identify), a BMP palette of no
     // colours (DivideByZeroException). Only its calls are inside these catches.
-    internal static bool IsDecodeFailure(Exception ex) =>
+    private static bool IsDecodeFailure(Exception ex) =>
         ex is ImageFormatException or InvalidImageContentException or NotSupportedException
             or InvalidOperationException or IndexOutOfRangeException or ArgumentException or EndOfStreamException
             or NullReferenceException or ArithmeticException;

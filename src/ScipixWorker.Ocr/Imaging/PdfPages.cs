@@ -1,10 +1,6 @@
 using System.Runtime.InteropServices;
 using ScipixWorker.Ocr.Engine;
-using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.Formats;
-using SixLabors.ImageSharp.Formats.Png;
-using SixLabors.ImageSharp.PixelFormats;
-using SixLabors.ImageSharp.Processing;
 using UglyToad.PdfPig;
 using UglyToad.PdfPig.Content;
 using UglyToad.PdfPig.Core;
@@ -515,9 +511,9 @@ internal sealed class PdfPages : IDisposable
     public const long MaxSoftMaskedPixels = 16_000_000;
 
     // A picture, encoded as ScanOf does; a JPEG with a soft mask (/SMask: a logo's transparent ground, a cut-out photo)
-    // has its mask applied onto white first, as a viewer shows it, so that what the mask hides (often black or noise under
-    // a transparent ground) does not cover the text. A mask that cannot be read, a JPEG larger than the file says or over
-    // MaxSoftMaskedPixels: read without its mask, as before (the JPEG's own checks still apply when it is decoded).
+    // comes with its mask as a PNG, which decoding applies as the picture's alpha (ImageLoader), so that it is read as a
+    // viewer shows it, over white, and what the mask hides (often black or noise under a transparent ground) does not
+    // cover the text. A mask that cannot be read, or a JPEG over MaxSoftMaskedPixels: read without its mask, as before.
     private static PageScan PictureOf(IPdfImage image, int number, int turn)
     {
         var scan = ScanOf(image, number, turn);
@@ -529,43 +525,12 @@ internal sealed class PdfPages : IDisposable
 
         try
         {
-            var info = SixLabors.ImageSharp.Image.Identify(scan.Encoded.ToArray());
-            if (info is null || info.Width > image.WidthInSamples || info.Height > image.HeightInSamples || !mask.TryGetPng(out var maskPng))
-            {
-                return scan;
-            }
-
-            using var picture = SixLabors.ImageSharp.Image.Load<Rgb24>(scan.Encoded.Span);
-            using var alpha = SixLabors.ImageSharp.Image.Load<L8>(maskPng);
-            if (alpha.Width != picture.Width || alpha.Height != picture.Height)
-            {
-                alpha.Mutate(x => x.Resize(picture.Width, picture.Height, KnownResamplers.NearestNeighbor));
-            }
-
-            picture.ProcessPixelRows(alpha, (colours, opacities) =>
-            {
-                for (var y = 0; y < colours.Height; y++)
-                {
-                    var row = colours.GetRowSpan(y);
-                    var a = opacities.GetRowSpan(y);
-                    for (var x = 0; x < row.Length; x++)
-                    {
-                        var o = a[x].PackedValue;
-                        row[x] = new Rgb24(Over(row[x].R, o), Over(row[x].G, o), Over(row[x].B, o));
-                    }
-                }
-            });
-            using var png = new MemoryStream();
-            picture.SaveAsPng(png, new PngEncoder { CompressionLevel = PngCompressionLevel.BestSpeed });
-            return scan with { Encoded = png.ToArray() };
+            return mask.TryGetPng(out var png) ? scan with { SoftMask = png } : scan;
         }
-        catch (Exception ex) when (ImageLoader.IsDecodeFailure(ex) || IsParseFailure(ex))
+        catch (Exception ex) when (IsParseFailure(ex))
         {
             return scan;
         }
-
-        // A colour shown with this opacity (0-255) over white.
-        static byte Over(byte colour, byte opacity) => (byte)(((colour * opacity) + (255 * (255 - opacity)) + 127) / 255);
     }
 
     // An image of page `number`, encoded, with the size the file gives it (what its memory was sized for).
@@ -678,6 +643,12 @@ internal sealed record PageScan(ReadOnlyMemory<byte> Encoded, int ClockwiseTurn)
 
     /// <summary>The page it is on, 1-based, for messages.</summary>
     public int PageNumber { get; init; }
+
+    /// <summary>
+    /// A JPEG picture's soft mask (<see cref="PdfPages.Pictures"/>), as a greyscale PNG of its opacity (255 opaque), applied
+    /// as the image's alpha when it is decoded; empty for none.
+    /// </summary>
+    public ReadOnlyMemory<byte> SoftMask { get; init; }
 }
 
 /// <summary>

@@ -31,6 +31,7 @@ public sealed class PictureReadingsTests
         Assert.Null(readings.Find(Key([.. Logo[..^1], 4])));
         Assert.Null(readings.Find(Key(Logo, turn: 90)));
         Assert.Null(readings.Find(Key(Logo, extras: OcrExtras.Barcodes)));
+        Assert.Null(readings.Find(PictureReadings.Key(new PageScan(Logo, 0) { SoftMask = new byte[] { 1, 2 } }, OcrExtras.None))); // another mask
         Assert.Equal(64, Key(Logo).Sha256.Length);
     }
 
