@@ -77,7 +77,8 @@ internal static class PdfDrawnCodes
         {
             cancellationToken.ThrowIfCancellationRequested();
             var boxes = cluster.Select(i => elements[i].Box).ToList();
-            var (l, b, r, t) = (boxes.Min(x => x.Left), boxes.Min(x => x.Bottom), boxes.Max(x => x.Right), boxes.Max(x => x.Top));
+            var bounds = PdfDrawnText.Bounds(boxes);
+            var (l, b, r, t) = (bounds.Left, bounds.Bottom, bounds.Right, bounds.Top);
             if (Math.Max(r - l, t - b) < MinCodeSide)
             {
                 continue;
@@ -85,14 +86,10 @@ internal static class PdfDrawnCodes
 
             var module = boxes.Select(x => Math.Min(x.Width, x.Height)).Min();
             var quiet = Math.Max(4 * module, 0.05 * Math.Max(r - l, t - b));
-            var block = Block(l - quiet, b - quiet, r + quiet, t + quiet, Math.Max(ModulePixels / module, 1), [.. cluster.GroupBy(i => elements[i].Path).Select(g => new DrawnShape(g.Key, [.. g.Select(i => elements[i].Subpath)]))]);
-            var rasterizer = new PathRasterizer(block.PixelWidth, block.PixelHeight);
-            foreach (var (path, subpaths) in block.Shapes)
-            {
-                rasterizer.Fill(subpaths.Select(s => PdfDrawnText.Flatten(s, block)), path.FillingRule == FillingRule.EvenOdd);
-            }
-
-            foreach (var code in BarcodeScanner.Scan(rasterizer.ToGrey(), block.PixelWidth, block.PixelHeight, cancellationToken))
+            List<DrawnShape> shapes = [.. cluster.GroupBy(i => elements[i].Path).Select(g => new DrawnShape(g.Key, [.. g.Select(i => elements[i].Subpath)]))];
+            var block = DrawnBlock.Fit(l - quiet, b - quiet, r + quiet, t + quiet, Math.Max(ModulePixels / module, 1), MaxCodePixels, shapes);
+            var grey = PdfDrawnText.Rasterize(block, strokes: false).ToGrey(); // the modules as filled, without a pen round them
+            foreach (var code in BarcodeScanner.Scan(grey, block.PixelWidth, block.PixelHeight, cancellationToken))
             {
                 Vector2 ToPoints(Vector2 p) => new((float)(block.Left - left + (p.X / block.Scale)), (float)(top - block.Top + (p.Y / block.Scale)));
                 var box = code.Box;
@@ -101,13 +98,6 @@ internal static class PdfDrawnCodes
         }
 
         return [.. codes.DistinctBy(c => (c.Format, c.Text)).OrderBy(c => c.Box.MinY).ThenBy(c => c.Box.MinX)];
-    }
-
-    // The rendering of a code's rectangle (points, y up) at scale pixels a point, made smaller to fit MaxCodePixels.
-    private static DrawnBlock Block(double l, double b, double r, double t, double scale, IReadOnlyList<DrawnShape> paths)
-    {
-        scale = Math.Min(scale, Math.Sqrt(MaxCodePixels / Math.Max(1, (r - l) * (t - b))));
-        return new DrawnBlock(l, b, r, t, Math.Max(1, (int)Math.Ceiling((r - l) * scale)), Math.Max(1, (int)Math.Ceiling((t - b) * scale)), scale, paths);
     }
 
     // Drawn with straight lines across and down only (a module, a bar, the outline of a run of modules), not a letter's curves.

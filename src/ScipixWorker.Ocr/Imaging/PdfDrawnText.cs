@@ -45,7 +45,7 @@ internal static class PdfDrawnText
     private const double PenFraction = 0.1;
 
     /// <summary>
-    /// The blocks of drawn text on a page whose filled paths are <paramref name="paths"/> (PdfPig's, in the page's
+    /// The blocks of drawn text on a page whose filled and stroked paths are <paramref name="paths"/> (PdfPig's, in the page's
     /// coordinates as shown, y up), each within the page's rectangle from (<paramref name="left"/>, <paramref name="bottom"/>),
     /// the largest first. Groups join into larger blocks as long as no letter of the page's own text (<paramref name="letters"/>,
     /// their boxes; a letter counts where its centre is) lies in the rectangle they would make, and a group round such letters
@@ -66,7 +66,7 @@ internal static class PdfDrawnText
                 continue;
             }
 
-            var outlines = path.Count <= MaxSubpathsCompared ? [.. path.Select(p => p.GetBoundingRectangle())] : new List<PdfRectangle?>();
+            List<PdfRectangle?> outlines = [.. path.Select(p => p.GetBoundingRectangle())];
             for (var k = 0; k < path.Count; k++)
             {
                 var subpath = path[k];
@@ -75,7 +75,7 @@ internal static class PdfDrawnText
                     return [];
                 }
 
-                if (subpath.GetBoundingRectangle() is not { } box || !double.IsFinite(box.Width + box.Height + box.Left + box.Bottom)
+                if (outlines[k] is not { } box || !double.IsFinite(box.Width + box.Height + box.Left + box.Bottom)
                     || !PdfTextLayer.Inside(box.Centroid, left, bottom, width, height) || Size(box) > MaxGlyphHeight)
                 {
                     continue;
@@ -83,7 +83,7 @@ internal static class PdfDrawnText
 
                 // A counter (the hole of an o, drawn inside its outline in the same path) is part of its glyph: drawn, but
                 // not a glyph of its own.
-                if (outlines.Where((o, j) => j != k && o is { } other && Within(box, other)).Any())
+                if (path.Count <= MaxSubpathsCompared && outlines.Where((o, j) => j != k && o is { } other && Within(box, other)).Any())
                 {
                     shapes.Add((path, subpath, box, false));
                     continue;
@@ -117,20 +117,14 @@ internal static class PdfDrawnText
         {
             var median = group.Select(Size).Order().ElementAt(group.Count / 2);
             var margin = Math.Max(2, median / 2);
+            var bounds = Bounds(group);
             var (l, b, r, t) = (
-                Math.Max(left, group.Min(g => g.Left) - margin), Math.Max(bottom, group.Min(g => g.Bottom) - margin),
-                Math.Min(left + width, group.Max(g => g.Right) + margin), Math.Min(bottom + height, group.Max(g => g.Top) + margin));
-            var scale = Math.Clamp(GlyphPixels / median, MinScale, MaxScale);
-            scale = Math.Min(scale, Math.Sqrt(MaxBlockPixels / Math.Max(1, (r - l) * (t - b))));
-            var (w, h) = ((int)Math.Ceiling((r - l) * scale), (int)Math.Ceiling((t - b) * scale));
-            if (w < 1 || h < 1)
-            {
-                continue;
-            }
-
+                Math.Max(left, bounds.Left - margin), Math.Max(bottom, bounds.Bottom - margin),
+                Math.Min(left + width, bounds.Right + margin), Math.Min(bottom + height, bounds.Top + margin));
             List<DrawnShape> inside = [.. shapes.Where(s => s.Box.Left >= l && s.Box.Right <= r && s.Box.Bottom >= b && s.Box.Top <= t)
                 .GroupBy(s => s.Path).Select(g => new DrawnShape(g.Key, [.. g.Select(s => s.Subpath)]))];
-            blocks.Add(new DrawnBlock(l, b, r, t, w, h, scale, inside) { Pen = (float)Math.Clamp(median * scale * PenFraction, 1.5, 8) });
+            var block = DrawnBlock.Fit(l, b, r, t, Math.Clamp(GlyphPixels / median, MinScale, MaxScale), MaxBlockPixels, inside);
+            blocks.Add(block with { Pen = (float)Math.Clamp(median * block.Scale * PenFraction, 1.5, 8) });
         }
 
         return [.. blocks.OrderByDescending(k => (long)k.PixelWidth * k.PixelHeight)];
@@ -142,6 +136,18 @@ internal static class PdfDrawnText
     /// </summary>
     public static byte[] Render(DrawnBlock block)
     {
+        using var image = Image.LoadPixelData<L8>(Rasterize(block, strokes: true).ToGrey(), block.PixelWidth, block.PixelHeight);
+        using var png = new MemoryStream();
+        image.SaveAsPng(png, new PngEncoder { ColorType = PngColorType.Grayscale, BitDepth = PngBitDepth.Bit8, CompressionLevel = PngCompressionLevel.BestSpeed });
+        return png.ToArray();
+    }
+
+    /// <summary>
+    /// <paramref name="block"/>'s shapes drawn black on white: filled by each path's own rule, and with
+    /// <paramref name="strokes"/> those stroked drawn with the block's pen.
+    /// </summary>
+    internal static PathRasterizer Rasterize(DrawnBlock block, bool strokes)
+    {
         var rasterizer = new PathRasterizer(block.PixelWidth, block.PixelHeight);
         foreach (var (path, subpaths) in block.Shapes)
         {
@@ -150,17 +156,17 @@ internal static class PdfDrawnText
                 rasterizer.Fill(subpaths.Select(s => Flatten(s, block)), path.FillingRule == FillingRule.EvenOdd);
             }
 
-            if (path.IsStroked)
+            if (strokes && path.IsStroked)
             {
                 rasterizer.Stroke([.. subpaths.Select(s => ((IReadOnlyList<Vector2>)Flatten(s, block), s.IsClosed()))], block.Pen);
             }
         }
 
-        using var image = Image.LoadPixelData<L8>(rasterizer.ToGrey(), block.PixelWidth, block.PixelHeight);
-        using var png = new MemoryStream();
-        image.SaveAsPng(png, new PngEncoder { ColorType = PngColorType.Grayscale, BitDepth = PngBitDepth.Bit8, CompressionLevel = PngCompressionLevel.BestSpeed });
-        return png.ToArray();
+        return rasterizer;
     }
+
+    /// <summary>The rectangle round <paramref name="boxes"/> (at least one).</summary>
+    internal static PdfRectangle Bounds(IEnumerable<PdfRectangle> boxes) => boxes.Aggregate(Union);
 
     // A subpath as a polygon in the block's pixels (y down), its curves cut into straight pieces about 2 pixels long.
     internal static List<Vector2> Flatten(PdfSubpath subpath, DrawnBlock block)
@@ -281,9 +287,6 @@ internal static class PdfDrawnText
         }
 
         return [.. joined.Select(g => g.Glyphs), .. groups.OrderByDescending(g => g.Count).Skip(MaxJoined)];
-
-        static PdfRectangle Bounds(List<PdfRectangle> boxes) =>
-            new(boxes.Min(b => b.Left), boxes.Min(b => b.Bottom), boxes.Max(b => b.Right), boxes.Max(b => b.Top));
     }
 
     private static PdfRectangle Union(PdfRectangle a, PdfRectangle b) =>
@@ -301,7 +304,7 @@ internal static class PdfDrawnText
     // of its glyphs.
     private static IEnumerable<List<int>> CutAtOwnText(List<int> group, List<PdfRectangle> boxes, IReadOnlyList<PdfRectangle> letters, LetterCounts counts)
     {
-        var box = group.Select(i => boxes[i]).Aggregate(Union);
+        var box = Bounds(group.Select(i => boxes[i]));
         if (!counts.AnyIn(box))
         {
             return [group];
@@ -377,6 +380,17 @@ internal sealed record DrawnBlock(double Left, double Bottom, double Right, doub
 {
     /// <summary>The pen's width for shapes drawn with strokes, in pixels.</summary>
     public float Pen { get; init; } = 2;
+
+    /// <summary>
+    /// The block of a rectangle (points, y up) rendered at <paramref name="scale"/> pixels a point, or fewer where that
+    /// would pass <paramref name="maxPixels"/>.
+    /// </summary>
+    public static DrawnBlock Fit(double left, double bottom, double right, double top, double scale, long maxPixels, IReadOnlyList<DrawnShape> shapes)
+    {
+        scale = Math.Min(scale, Math.Sqrt(maxPixels / Math.Max(1, (right - left) * (top - bottom))));
+        return new DrawnBlock(
+            left, bottom, right, top, Math.Max(1, (int)Math.Ceiling((right - left) * scale)), Math.Max(1, (int)Math.Ceiling((top - bottom) * scale)), scale, shapes);
+    }
 }
 
 /// <summary>Subpaths of one path drawn in a block: filled by the path's rule and stroked as the path is.</summary>
