@@ -114,28 +114,25 @@ public static class SearchablePdf
         target.SetTextRenderingMode(TextRenderingMode.Neither);
         foreach (var word in words)
         {
-            // Along the word's baseline as it reads (a word read turned on the page runs up or down it), as high as its box.
+            // Along the word's baseline as it reads (a word read turned on the page runs up or down it), as high as its box:
+            // placed as a scanned page's words are (WordPlacement), in the page's points as shown.
             var text = new string([.. word.Text.Where(c => c is (>= '!' and <= '~') or (>= '\u00A1' and <= '\u00FF'))]);
-            Vector2 Up(Vector2 p) => new((float)(left + p.X), (float)(bottom + height - p.Y));
-            var (start, end, top) = (Up(word.Box.BottomLeft), Up(word.Box.BottomRight), Up(word.Box.TopLeft));
-            var size = Vector2.Distance(start, top);
-            var along = end - start;
-            if (text.Length == 0 || size <= 0 || along.LengthSquared() <= 0)
+            if (text.Length == 0 || WordPlacement(word.Box, 1, bottom + height) is not { } at)
             {
                 continue;
             }
 
             // A word within 5 degrees of a quarter turn is written square to the page: the slight tilt a detector's box has
             // would otherwise break a line into steps for text tools that group letters by their baselines.
-            var angle = MathF.Atan2(along.Y, along.X);
-            var quarter = MathF.Round(angle / (MathF.PI / 2)) * (MathF.PI / 2);
-            angle = MathF.Abs(angle - quarter) <= 5 * MathF.PI / 180 ? quarter : angle;
-            var (cos, sin) = (MathF.Round(MathF.Cos(angle), 6), MathF.Round(MathF.Sin(angle), 6));
+            var angle = Math.Atan2(at.B, at.A);
+            var quarter = Math.Round(angle / (Math.PI / 2)) * (Math.PI / 2);
+            angle = Math.Abs(angle - quarter) <= 5 * Math.PI / 180 ? quarter : angle;
+            var (cos, sin) = (Math.Round(Math.Cos(angle), 6), Math.Round(Math.Sin(angle), 6));
             target.CurrentStream.Operations.Add(Push.Value);
-            target.CurrentStream.Operations.Add(new ModifyCurrentTransformationMatrix([cos, sin, -sin, cos, start.X, start.Y]));
+            target.CurrentStream.Operations.Add(new ModifyCurrentTransformationMatrix([cos, sin, -sin, cos, left + at.E, at.F]));
             try
             {
-                target.AddText(text, size, new PdfPoint(0, 0), font());
+                target.AddText(text, at.Height, new PdfPoint(0, 0), font());
             }
             catch (Exception ex) when (ex is NotSupportedException or InvalidOperationException or ArgumentException or KeyNotFoundException)
             {
