@@ -5,7 +5,11 @@ using ScipixWorker.Cli.Eval;
 using ScipixWorker.Cli.Ocr;
 using ScipixWorker.Cli.Quantize;
 using ScipixWorker.Cli.Submit;
+using ScipixWorker.Ocr.Engine;
 using ScipixWorker.Ocr.Precision;
+
+// As the worker does: under a preloaded jemalloc the threads that run models share one arena (ModelArena).
+ModelArena.EnableUnderJemalloc();
 
 var root = new RootCommand("scipix: OCR with PP-OCRv4 on ONNX Runtime — in-process, or through the ScipixWorker queue")
 {

@@ -3,11 +3,8 @@ using ScipixWorker.Memory;
 using ScipixWorker.Observability;
 
 NativeHeapArenas.Apply();
-if (NativeAllocator.Current == NativeAllocator.Jemalloc)
-{
-    // Before the engine's threads start: the model threads share one jemalloc arena (ModelArena).
-    ScipixWorker.Ocr.Engine.ModelArena.Enable();
-}
+// Before the engine's threads start: under jemalloc the model threads share one arena (ModelArena).
+ScipixWorker.Ocr.Engine.ModelArena.EnableUnderJemalloc();
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddWorker();

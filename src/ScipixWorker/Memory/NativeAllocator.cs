@@ -1,3 +1,5 @@
+using ScipixWorker.Ocr.Engine;
+
 namespace ScipixWorker.Memory;
 
 /// <summary>
@@ -12,23 +14,21 @@ namespace ScipixWorker.Memory;
 /// </summary>
 internal static class NativeAllocator
 {
-    public const string Jemalloc = "jemalloc";
+    public const string Jemalloc = ProcessAllocator.Jemalloc;
 
-    public const string Glibc = "glibc";
+    public const string Glibc = ProcessAllocator.Glibc;
 
-    public const string Other = "other";
-
-    private static readonly Lazy<string> Detected = new(() => Detect(OperatingSystem.IsLinux() ? ReadMaps() : null));
+    public const string Other = ProcessAllocator.Other;
 
     /// <summary>The allocator of this process: <see cref="Jemalloc"/>, <see cref="Glibc"/> or <see cref="Other"/>.</summary>
-    public static string Current => Detected.Value;
+    public static string Current => ProcessAllocator.Current;
 
     /// <summary>
     /// The allocator and, for jemalloc, its arenas and what it does with large allocations, for the start-up log
     /// ("jemalloc, 8 arenas, model threads share arena 8, large allocations kept").
     /// </summary>
     public static string Description => Current == Jemalloc
-        ? Describe(Current, JemallocArenas(), ScipixWorker.Ocr.Engine.ModelArena.Index, JemallocOversizeThreshold())
+        ? Describe(Current, JemallocArenas(), ModelArena.Index, JemallocOversizeThreshold())
         : Describe(Current, null, null);
 
     /// <summary>
@@ -62,48 +62,11 @@ internal static class NativeAllocator
     }
 
     /// <summary>jemalloc's <c>opt.oversize_threshold</c> (0: large allocations stay in their arenas); null where it cannot be read.</summary>
-    public static long? JemallocOversizeThreshold() => ScipixWorker.Ocr.Engine.Jemalloc.ReadInt64("opt.oversize_threshold");
+    public static long? JemallocOversizeThreshold() => Ocr.Engine.Jemalloc.ReadInt64("opt.oversize_threshold");
 
     /// <summary>jemalloc's arena count for threads (<c>opt.narenas</c>: MALLOC_CONF's narenas, else four per core); null where it cannot be read.</summary>
-    public static int? JemallocArenas() => ScipixWorker.Ocr.Engine.Jemalloc.Read("opt.narenas");
+    public static int? JemallocArenas() => Ocr.Engine.Jemalloc.Read("opt.narenas");
 
     /// <summary>Names the allocator from <c>/proc/self/maps</c>: a mapped libjemalloc wins over libc.</summary>
-    public static string Detect(string? maps)
-    {
-        if (maps is null)
-        {
-            return Other;
-        }
-
-        var libc = false;
-        foreach (var line in maps.AsSpan().EnumerateLines())
-        {
-            var path = line.LastIndexOf(' ') is var space and >= 0 ? line[(space + 1)..] : line;
-            var file = path.LastIndexOf('/') is var slash and >= 0 ? path[(slash + 1)..] : path;
-            if (file.StartsWith("libjemalloc.so", StringComparison.Ordinal))
-            {
-                return Jemalloc;
-            }
-
-            libc |= file.StartsWith("libc.so", StringComparison.Ordinal) || file.StartsWith("libc-2.", StringComparison.Ordinal);
-        }
-
-        return libc ? Glibc : Other;
-    }
-
-    private static string? ReadMaps()
-    {
-        try
-        {
-            return File.ReadAllText("/proc/self/maps");
-        }
-        catch (IOException)
-        {
-            return null;
-        }
-        catch (UnauthorizedAccessException)
-        {
-            return null;
-        }
-    }
+    public static string Detect(string? maps) => ProcessAllocator.Detect(maps);
 }

@@ -102,13 +102,14 @@ public sealed class NativeAllocatorTests
     {
         if (NativeAllocator.Current != NativeAllocator.Jemalloc)
         {
+            Assert.False(ModelArena.EnableUnderJemalloc()); // as the worker and the command line start: no arena under glibc
             Assert.Null(ModelArena.Index);
             ModelArena.JoinCurrentThread(); // off: does nothing
             Assert.Null(ModelArena.Index);
             return;
         }
 
-        Assert.True(ModelArena.Enable());
+        Assert.True(ModelArena.EnableUnderJemalloc());
         var index = ModelArena.Index;
         Assert.NotNull(index);
         Assert.True(index >= NativeAllocator.JemallocArenas(), "the arena is beyond the ones jemalloc hands out to threads itself");
