@@ -307,8 +307,10 @@ public sealed class OcrEngineOptions
     /// <summary>
     /// Read text drawn as shapes on a born-digital PDF page (fonts converted to outlines by a design tool, a print driver
     /// or a converter; a vector logo's lettering), which carries no text of its own: each block of glyph-sized filled
-    /// shapes is rendered and read by the models as a picture, its lines joining the page's in points. Off: such text is
-    /// not read (a page drawn only so comes back empty).
+    /// shapes is rendered and read by the models as a picture, its lines joining the page's in points. Text in fonts that
+    /// name no text (a subset font without its ToUnicode map) is drawn from the glyph outlines the file embeds and read
+    /// the same way. Off: such text is not read (a page drawn only so comes back empty; a page of text in fonts that name
+    /// no text is refused).
     /// </summary>
     public bool PdfDrawnText { get; set; } = true;
 

@@ -280,7 +280,7 @@ internal sealed class PdfPages : IDisposable
         TextLayerPage text;
         try
         {
-            text = PdfTextLayer.Read(parsed.Page, number);
+            text = PdfTextLayer.Read(parsed.Page, number, Unmapped(parsed).Letters);
         }
         catch (Exception ex) when (IsParseFailure(ex))
         {
@@ -403,12 +403,34 @@ internal sealed class PdfPages : IDisposable
         }
     }
 
+    // The letters of a born-digital page whose fonts name them no text but carry their outlines, drawn as shapes with the
+    // page's own (PdfUnmappedGlyphs) when drawn text is read; none otherwise, and such letters are then unreadable text.
+    private PdfUnmappedGlyphs.Drawn Unmapped(ParsedPage parsed)
+    {
+        if (!ReadDrawnText || MaxPicturePixels <= 0)
+        {
+            return PdfUnmappedGlyphs.Drawn.None;
+        }
+
+        try
+        {
+            return parsed.Unmapped ??= PdfUnmappedGlyphs.Find(parsed.Page.Letters);
+        }
+        catch (Exception ex) when (IsParseFailure(ex))
+        {
+            throw Corrupt(ex, parsed.Index + 1);
+        }
+    }
+
     // The blocks of text drawn as shapes on a page (PdfDrawnText), none when its paths cannot be read.
-    private static IReadOnlyList<DrawnBlock> DrawnBlocks(ParsedPage parsed, int number, double left, double bottom, double width, double height)
+    private IReadOnlyList<DrawnBlock> DrawnBlocks(ParsedPage parsed, int number, double left, double bottom, double width, double height)
     {
         try
         {
-            return PdfDrawnText.Blocks(parsed.Page.Paths, [.. parsed.Page.Letters.Select(l => l.BoundingBox)], left, bottom, width, height);
+            var unmapped = Unmapped(parsed);
+            return PdfDrawnText.Blocks(
+                unmapped.Paths.Count == 0 ? parsed.Page.Paths : [.. parsed.Page.Paths, .. unmapped.Paths],
+                [.. parsed.Page.Letters.Where(l => !unmapped.Letters.Contains(l)).Select(l => l.BoundingBox)], left, bottom, width, height);
         }
         catch (Exception ex) when (IsParseFailure(ex))
         {
@@ -602,7 +624,7 @@ internal sealed class PdfPages : IDisposable
     // (NullReferenceException from ResourceStore.LoadFontDictionary), and a bare Exception where it finds a damaged soft
     // mask's colour space (XObjectFactory.ReadImage: "The SMask dictionary does not contain a 'ColorSpace' entry"). The file
     // is in memory, so an IOException (a truncated stream, zlib's ZLibException) is damage too.
-    private static bool IsParseFailure(Exception ex) =>
+    internal static bool IsParseFailure(Exception ex) =>
         ex is PdfDocumentFormatException
             or PdfDocumentStackDepthException or InvalidOperationException or ArgumentException or IndexOutOfRangeException
             or IOException or FormatException or NotSupportedException or InvalidDataException or OverflowException
@@ -618,6 +640,9 @@ internal sealed class PdfPages : IDisposable
 
         /// <summary>Its pictures once found (<see cref="PdfPages.Pictures"/>).</summary>
         public IReadOnlyList<PagePicture>? Pictures { get; set; }
+
+        /// <summary>Its letters drawn from their outlines, once found (<see cref="PdfPages.Unmapped"/>).</summary>
+        public PdfUnmappedGlyphs.Drawn? Unmapped { get; set; }
     }
 
     private sealed class PdfFormat : IImageFormat

@@ -24,12 +24,15 @@ internal static class PdfTextLayer
     /// <summary>A page whose text maps more than this share of its glyphs to no Unicode text is refused.</summary>
     public const double MaxUnreadableShare = 0.1;
 
-    /// <summary>Reads the text of <paramref name="page"/> (1-based <paramref name="number"/>, for messages).</summary>
+    /// <summary>
+    /// Reads the text of <paramref name="page"/> (1-based <paramref name="number"/>, for messages), without the letters of
+    /// <paramref name="drawn"/> (unreadable text drawn from its outlines instead: <see cref="PdfUnmappedGlyphs"/>).
+    /// </summary>
     /// <exception cref="OcrException">The page's fonts map too many glyphs to no text (<c>unsupported-format</c>).</exception>
-    public static TextLayerPage Read(Page page, int number)
+    public static TextLayerPage Read(Page page, int number, IReadOnlySet<Letter>? drawn = null)
     {
         var (left, bottom, width, height) = Frame(page);
-        return Read(page, number, p => Inside(p, left, bottom, width, height), all: true, (width, height),
+        return Read(page, number, l => drawn?.Contains(l) != true && Inside(l.BoundingBox.Centroid, left, bottom, width, height), all: true, (width, height),
             p => new Vector2((float)(p.X - left), (float)(bottom + height - p.Y)));
     }
 
@@ -51,7 +54,7 @@ internal static class PdfTextLayer
         var (sx, sy) = (pixels.Width / (right - left), pixels.Height / (top - bottom));
         try
         {
-            return Read(page, number, p => Inside(p, left, bottom, right - left, top - bottom), all: false, pixels,
+            return Read(page, number, l => Inside(l.BoundingBox.Centroid, left, bottom, right - left, top - bottom), all: false, pixels,
                 p => new Vector2((float)((p.X - left) * sx), (float)((top - p.Y) * sy))).Lines;
         }
         catch (OcrException)
@@ -62,10 +65,10 @@ internal static class PdfTextLayer
 
     // The letters inside (all, or the visible ones) as lines; shown maps PDF user space (y up) to the page or scan as shown
     // (y down, from its top-left corner), in which size is given.
-    private static TextLayerPage Read(Page page, int number, Func<PdfPoint, bool> inside, bool all, (double Width, double Height) size, Func<PdfPoint, Vector2> shown)
+    private static TextLayerPage Read(Page page, int number, Func<Letter, bool> inside, bool all, (double Width, double Height) size, Func<PdfPoint, Vector2> shown)
     {
         var letters = page.Letters
-            .Where(l => (all || l.RenderingMode != TextRenderingMode.Neither) && inside(l.BoundingBox.Centroid))
+            .Where(l => (all || l.RenderingMode != TextRenderingMode.Neither) && inside(l))
             .ToList();
         CheckReadable(letters, number);
         letters = WithoutDuplicates(letters);
@@ -179,7 +182,8 @@ internal static class PdfTextLayer
     }
 
     // A font without a Unicode mapping gives glyphs PdfPig cannot name: U+FFFD, private-use code points or control
-    // characters. Reading such a page would return garbage, and the worker cannot render it to read it from pixels.
+    // characters. Reading such a page would return garbage; the letters whose outlines the font carries are drawn and read
+    // by the models instead (PdfUnmappedGlyphs, left out of these letters), the rest cannot be.
     private static void CheckReadable(IReadOnlyList<Letter> letters, int number)
     {
         var glyphs = 0;
@@ -192,7 +196,7 @@ internal static class PdfTextLayer
             }
 
             glyphs++;
-            if (letter.Value.Length == 0 || letter.Value.Any(IsUnreadable))
+            if (PdfUnmappedGlyphs.IsUnreadable(letter.Value))
             {
                 unreadable++;
             }
@@ -202,12 +206,10 @@ internal static class PdfTextLayer
         {
             throw new OcrException(OcrErrorCode.UnsupportedFormat,
                 $"Page {number} of the PDF has a text layer whose fonts map {unreadable} of its {glyphs} glyphs to no Unicode text, " +
-                "and no scan: the worker reads a PDF page's scan or its text, and does not render pages.");
+                "and no scan: the worker reads a PDF page's scan or its text, and draws unnamed glyphs only from outlines embedded in " +
+                "the file (not Type 3 fonts, not fonts left out of it), with Ocr:PdfDrawnText on.");
         }
     }
-
-    private static bool IsUnreadable(char c) =>
-        c == '\uFFFD' || (c >= '\uE000' && c <= '\uF8FF') || (char.IsControl(c) && !char.IsWhiteSpace(c));
 
     // U+FB00-U+FB06 as Unicode's compatibility mapping spells them (written out: the worker may run without ICU).
     private static readonly string[] Ligatures = ["ff", "fi", "fl", "ffi", "ffl", "st", "st"];

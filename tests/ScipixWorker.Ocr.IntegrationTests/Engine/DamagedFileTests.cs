@@ -23,7 +23,7 @@ namespace ScipixWorker.Ocr.IntegrationTests.Engine;
 public sealed class DamagedFileTests(EngineFixture fixture, ITestOutputHelper output)
 {
     public static TheoryData<string> Files() =>
-        ["pdf text", "pdf with pictures", "pdf masked picture", "pdf drawn text", "pdf scan", "pdf scan in strips", "tiff pages", "png", "jpeg", "gif frames", "webp", "bmp"];
+        ["pdf text", "pdf with pictures", "pdf masked picture", "pdf drawn text", "pdf unmapped font", "pdf scan", "pdf scan in strips", "tiff pages", "png", "jpeg", "gif frames", "webp", "bmp"];
 
     [Theory]
     [MemberData(nameof(Files))]
@@ -114,6 +114,9 @@ public sealed class DamagedFileTests(EngineFixture fixture, ITestOutputHelper ou
                 image.SaveAsJpeg(encoded);
                 return HandMadePdf.TextAndSoftMaskedJpeg(
                     encoded.ToArray(), image.Width, image.Height, [.. Enumerable.Range(0, image.Width * image.Height).Select(i => (byte)(i % image.Width < image.Width / 2 ? 255 : 0))]);
+            case "pdf unmapped font":
+                // A line in a subset font without its ToUnicode map: drawn from the embedded glyph outlines (PdfUnmappedGlyphs).
+                return UnmappedFontPdf.OneLine("Total due 876.60 by 1 December 2026");
             case "tiff pages":
                 using (var page = SKBitmap.Decode(line))
                 {

@@ -1,0 +1,201 @@
+using UglyToad.PdfPig.Content;
+using UglyToad.PdfPig.Core;
+using UglyToad.PdfPig.Graphics;
+using UglyToad.PdfPig.PdfFonts;
+
+namespace ScipixWorker.Ocr.Imaging;
+
+/// <summary>
+/// Text whose font maps its glyphs to no Unicode text (a subset font written without its ToUnicode map, codes 1, 2, 3 in
+/// the order the glyphs were first used; a custom encoding of names no reader knows): PdfPig then gives the letter the
+/// character code itself (U+0001, ...), a private-use code point or U+FFFD, and reading it as text would return garbage.
+/// Where the font carries the glyph's outline (embedded TrueType, Type 1 or CFF programs; not Type 3 fonts, whose glyphs
+/// are drawings of their own, nor fonts not embedded), the letter is drawn instead: its outline placed where PdfPig placed
+/// the glyph, as a path of the page, so that <see cref="PdfDrawnText"/> renders it and the models read it, as text
+/// converted to outlines is read.
+/// </summary>
+internal static class PdfUnmappedGlyphs
+{
+    /// <summary>Whether <paramref name="value"/>, a letter's text, says its font could not name it.</summary>
+    public static bool IsUnreadable(string value) => value.Length == 0 || value.Any(IsUnreadable);
+
+    /// <summary>
+    /// The letters of <paramref name="letters"/> whose fonts name them no text, drawn from their outlines
+    /// (<see cref="Drawn"/>). A font names no text when it maps none of the codes 0-255, nor any of its letters' text taken
+    /// as a code, and gives at least one of its letters an unreadable text: then every letter's text is its code (PdfPig's
+    /// fallback), and all of them are drawn, the ones that look like ASCII (codes 32 and up) and the ones that look like
+    /// white space (codes 9-13, 28-31) too. Of the other fonts, a letter is drawn when its text is one unreadable character
+    /// the font does not name. Letters that draw nothing (a space, invisible text) are left out of the text as well;
+    /// letters whose outline the font does not carry stay as they are (unreadable text).
+    /// </summary>
+    public static Drawn Find(IReadOnlyList<Letter> letters)
+    {
+        var drawn = new HashSet<Letter>(ReferenceEqualityComparer.Instance);
+        var paths = new List<PdfPath>();
+        foreach (var group in letters.Where(l => l.GetFont() is not null).GroupBy(l => l.GetFont()!, ReferenceEqualityComparer.Instance))
+        {
+            var font = (IFont)group.Key!;
+            var unnamed = group.Any(l => IsUnreadable(l.Value)) && !NamesAny(font, group);
+            foreach (var letter in group)
+            {
+                if ((unnamed || (IsUnreadable(letter.Value) && !Names(font, letter.Value))) && TryOutline(letter, font, out var path))
+                {
+                    drawn.Add(letter);
+                    if (path is not null)
+                    {
+                        paths.Add(path);
+                    }
+                }
+            }
+        }
+
+        return new Drawn(drawn, paths);
+    }
+
+    // Whether the font names any code: 0-255 (a simple font's, and the first of a subset's), or one of its letters' texts
+    // taken as a code (PdfPig gives an unnamed glyph its code as its text).
+    private static bool NamesAny(IFont font, IEnumerable<Letter> letters) =>
+        Enumerable.Range(0, 256).Any(code => Names(font, code)) || letters.Any(l => l.Value.Length == 1 && Names(font, l.Value[0]));
+
+    private static bool Names(IFont font, string value) => value.Length == 1 && Names(font, value[0]);
+
+    private static bool Names(IFont font, int code)
+    {
+        try
+        {
+            return font.TryGetUnicode(code, out var text) && !string.IsNullOrEmpty(text);
+        }
+        catch (Exception ex) when (PdfPages.IsParseFailure(ex))
+        {
+            return false;
+        }
+    }
+
+    /// <summary>
+    /// The outline of <paramref name="letter"/>'s glyph (of <paramref name="font"/>, its text its code) where the page shows
+    /// it: true with the path, or with null when it draws nothing (an empty glyph, invisible text); false when it is not
+    /// known: the text is not one character, the font has no outline for the code, or the outline does not fit the glyph's
+    /// box as PdfPig placed it (a code that is not the glyph's).
+    /// </summary>
+    public static bool TryOutline(Letter letter, IFont font, out PdfPath? path)
+    {
+        path = null;
+        var filled = letter.RenderingMode is TextRenderingMode.Fill or TextRenderingMode.FillThenStroke
+            or TextRenderingMode.FillClip or TextRenderingMode.FillThenStrokeClip;
+        var stroked = letter.RenderingMode is TextRenderingMode.Stroke or TextRenderingMode.FillThenStroke
+            or TextRenderingMode.StrokeClip or TextRenderingMode.FillThenStrokeClip;
+        if (letter.Value.Length != 1)
+        {
+            return false;
+        }
+
+        var code = letter.Value[0];
+        IReadOnlyList<PdfSubpath>? outline;
+        PdfRectangle glyph;
+        try
+        {
+            // The normalised outline is in text space (the font matrix applied), as the glyph's bounds are: the corners
+            // PdfPig carried through the text and current transformation matrices to place the letter's box.
+            if (!font.TryGetNormalisedPath(code, out outline) || outline is null)
+            {
+                return false;
+            }
+
+            glyph = font.GetBoundingBox(code).GlyphBounds;
+        }
+        catch (Exception ex) when (PdfPages.IsParseFailure(ex))
+        {
+            return false; // a damaged glyph program: the letter stays unreadable
+        }
+
+        if (outline.Count == 0 || !(filled || stroked))
+        {
+            return true;
+        }
+
+        var placed = letter.BoundingBox;
+        if (glyph.Width <= 0 || glyph.Height <= 0 || !double.IsFinite(glyph.Width + glyph.Height + glyph.Left + glyph.Bottom))
+        {
+            return false;
+        }
+
+        // The affine map taking the glyph's bounds to the letter's box: its corners give the images of text space's axes.
+        var (ox, oy) = (placed.BottomLeft.X, placed.BottomLeft.Y);
+        var (ax, ay) = ((placed.BottomRight.X - ox) / glyph.Width, (placed.BottomRight.Y - oy) / glyph.Width);
+        var (bx, by) = ((placed.TopLeft.X - ox) / glyph.Height, (placed.TopLeft.Y - oy) / glyph.Height);
+        var (across, up) = (Math.Sqrt((ax * ax) + (ay * ay)), Math.Sqrt((bx * bx) + (by * by)));
+        if (!double.IsFinite(across + up) || across <= 0 || up <= 0 || across / up is < MinAspect or > MaxAspect)
+        {
+            return false;
+        }
+
+        PdfPoint Place(PdfPoint p)
+        {
+            var (x, y) = (p.X - glyph.Left, p.Y - glyph.Bottom);
+            return new PdfPoint(ox + (ax * x) + (bx * y), oy + (ay * x) + (by * y));
+        }
+
+        path = new PdfPath();
+        foreach (var subpath in outline)
+        {
+            path.Add(Transformed(subpath, Place));
+        }
+
+        if (filled)
+        {
+            path.SetFilled(FillingRule.NonZeroWinding);
+        }
+
+        if (stroked)
+        {
+            path.SetStroked();
+        }
+
+        return true;
+    }
+
+    // Horizontal scaling (Tz) squeezes or stretches a glyph; a ratio beyond these says the outline is not the glyph placed.
+    private const double MinAspect = 0.2;
+    private const double MaxAspect = 5;
+
+    private static PdfSubpath Transformed(PdfSubpath subpath, Func<PdfPoint, PdfPoint> place)
+    {
+        var result = new PdfSubpath();
+        foreach (var command in subpath.Commands)
+        {
+            switch (command)
+            {
+                case PdfSubpath.Move move:
+                    var to = place(move.Location);
+                    result.MoveTo(to.X, to.Y);
+                    break;
+                case PdfSubpath.Line line:
+                    var end = place(line.To);
+                    result.LineTo(end.X, end.Y);
+                    break;
+                case PdfSubpath.CubicBezierCurve cubic:
+                    var (c1, c2, e) = (place(cubic.FirstControlPoint), place(cubic.SecondControlPoint), place(cubic.EndPoint));
+                    result.BezierCurveTo(c1.X, c1.Y, c2.X, c2.Y, e.X, e.Y);
+                    break;
+                case PdfSubpath.QuadraticBezierCurve quadratic:
+                    var (q, qe) = (place(quadratic.ControlPoint), place(quadratic.EndPoint));
+                    result.BezierCurveTo(q.X, q.Y, qe.X, qe.Y);
+                    break;
+                case PdfSubpath.Close:
+                    result.CloseSubpath();
+                    break;
+            }
+        }
+
+        return result;
+    }
+
+    private static bool IsUnreadable(char c) =>
+        c == '\uFFFD' || (c >= '\uE000' && c <= '\uF8FF') || (char.IsControl(c) && !char.IsWhiteSpace(c));
+
+    /// <summary>Letters drawn from their outlines, and the outlines as the page's paths.</summary>
+    internal sealed record Drawn(IReadOnlySet<Letter> Letters, IReadOnlyList<PdfPath> Paths)
+    {
+        public static Drawn None { get; } = new(new HashSet<Letter>(), []);
+    }
+}
