@@ -54,8 +54,14 @@ internal static class PdfDrawnText
     /// rows), and drawn text between the page's own lines (a heading, a logo's lettering, a footer) a block of its own, which
     /// takes its place among them.
     /// </summary>
+    /// <remarks>
+    /// The paths of <paramref name="knownGlyphs"/> are known to be glyphs (letters of fonts that name no text, drawn from their
+    /// outlines: <see cref="PdfUnmappedGlyphs"/>): whatever their size and shape (a heading over 72 points, an l), they are
+    /// glyphs unless under 2 points or a counter.
+    /// </remarks>
     public static IReadOnlyList<DrawnBlock> Blocks(
-        IReadOnlyList<PdfPath> paths, IReadOnlyList<PdfRectangle> letters, double left, double bottom, double width, double height)
+        IReadOnlyList<PdfPath> paths, IReadOnlyList<PdfRectangle> letters, double left, double bottom, double width, double height,
+        IReadOnlySet<PdfPath>? knownGlyphs = null)
     {
         // Each subpath a shape (a writer may draw a glyph as a path of its own, or a whole line of them as one path).
         var shapes = new List<(PdfPath Path, PdfSubpath Subpath, PdfRectangle Box, bool Glyph)>();
@@ -66,6 +72,7 @@ internal static class PdfDrawnText
                 continue;
             }
 
+            var known = knownGlyphs?.Contains(path) == true;
             List<PdfRectangle?> outlines = [.. path.Select(p => p.GetBoundingRectangle())];
             for (var k = 0; k < path.Count; k++)
             {
@@ -76,7 +83,7 @@ internal static class PdfDrawnText
                 }
 
                 if (outlines[k] is not { } box || !double.IsFinite(box.Width + box.Height + box.Left + box.Bottom)
-                    || !PdfTextLayer.Inside(box.Centroid, left, bottom, width, height) || Size(box) > MaxGlyphHeight)
+                    || !PdfTextLayer.Inside(box.Centroid, left, bottom, width, height) || (!known && Size(box) > MaxGlyphHeight))
                 {
                     continue;
                 }
@@ -92,7 +99,7 @@ internal static class PdfDrawnText
                 // A bar (a plain rectangle far longer than wide: a table's rule, an l or an I of some fonts) is drawn with the
                 // text around it but is no sign of text itself; nor, drawn with a pen only, a straight line or a rectangle (a
                 // table's or a form's lines and boxes, a stroke font's I or l).
-                shapes.Add((path, subpath, box, Size(box) >= MinGlyphHeight && (path.IsFilled ? !IsBar(subpath, box) : !IsLineOrBox(subpath))));
+                shapes.Add((path, subpath, box, Size(box) >= MinGlyphHeight && (known || (path.IsFilled ? !IsBar(subpath, box) : !IsLineOrBox(subpath)))));
             }
         }
 

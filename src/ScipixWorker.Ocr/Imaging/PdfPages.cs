@@ -5,6 +5,7 @@ using UglyToad.PdfPig;
 using UglyToad.PdfPig.Content;
 using UglyToad.PdfPig.Core;
 using UglyToad.PdfPig.Exceptions;
+using UglyToad.PdfPig.Graphics;
 using UglyToad.PdfPig.Graphics.Core;
 using UglyToad.PdfPig.Tokens;
 
@@ -414,7 +415,11 @@ internal sealed class PdfPages : IDisposable
 
         try
         {
-            return parsed.Unmapped ??= PdfUnmappedGlyphs.Find(parsed.Page.Letters);
+            // Past the shapes drawn text looks at, none is drawn, and the letters stay unreadable (the page refused as before).
+            return parsed.Unmapped ??= PdfUnmappedGlyphs.Find(parsed.Page.Letters) is var found
+                && found.Paths.Sum(p => p.Count) + parsed.Page.Paths.Sum(p => p.Count) <= PdfDrawnText.MaxShapes
+                ? found
+                : PdfUnmappedGlyphs.Drawn.None;
         }
         catch (Exception ex) when (IsParseFailure(ex))
         {
@@ -430,7 +435,8 @@ internal sealed class PdfPages : IDisposable
             var unmapped = Unmapped(parsed);
             return PdfDrawnText.Blocks(
                 unmapped.Paths.Count == 0 ? parsed.Page.Paths : [.. parsed.Page.Paths, .. unmapped.Paths],
-                [.. parsed.Page.Letters.Where(l => !unmapped.Letters.Contains(l)).Select(l => l.BoundingBox)], left, bottom, width, height);
+                [.. parsed.Page.Letters.Where(l => !unmapped.Letters.Contains(l)).Select(l => l.BoundingBox)], left, bottom, width, height,
+                unmapped.Paths.Count == 0 ? null : new HashSet<PdfPath>(unmapped.Paths, ReferenceEqualityComparer.Instance));
         }
         catch (Exception ex) when (IsParseFailure(ex))
         {

@@ -55,6 +55,29 @@ public sealed class PdfUnmappedFontTests(EngineFixture fixture)
     }
 
     [Fact]
+    public void A_heading_larger_than_outlined_text_is_looked_for_is_read_too()
+    {
+        // Shapes over 72 points are not looked at as drawn text (a background, a frame); letters are glyphs at any size:
+        // capitals of 110-point type are 80 points high.
+        var page = Assert.Single(Read(UnmappedFontPdf.Page(("MENU", 110, 140), ("Canapes for eighty guests, three kinds each: 320.00", 11, 190))).Pages);
+
+        Assert.Equal(["MENU", "Canapes for eighty guests, three kinds each: 320.00"], page.Text.Split('\n'));
+    }
+
+    [Fact]
+    public void A_page_of_more_unnamed_letters_than_drawn_text_looks_at_is_refused_as_before()
+    {
+        // 150 rows of 120 letters in 4-point print: 18,000 letters, their outlines more than 20,000 subpaths.
+        const string Row = "Dense print of a parts list in four-point type, drawn in a font that names no text at all ";
+        var pdf = UnmappedFontPdf.Page([.. Enumerable.Range(0, 150).Select(i => ($"{i:000} {Row}{Row[..28]}", 4.0, 40.0 + (5 * i)))]);
+
+        var refused = Assert.Throws<OcrException>(() => Read(pdf));
+
+        Assert.Equal(OcrErrorCode.UnsupportedFormat, refused.Code);
+        Assert.Contains("to no Unicode text", refused.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Pipelined_reading_gives_the_same_text_and_turned_off_the_page_is_refused_as_before()
     {
         using var off = new OcrEngine(new OcrEngineOptions { ModelDirectory = Fixtures.ModelDirectory, PdfDrawnText = false });

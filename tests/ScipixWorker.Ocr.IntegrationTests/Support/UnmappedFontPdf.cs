@@ -81,6 +81,20 @@ internal static partial class UnmappedFontPdf
         return WithoutUnicodeMaps(builder.Build());
     }
 
+    /// <summary>An A4 page of <paramref name="lines"/> (text, size in points, baseline from the top) in the subset font without its map.</summary>
+    public static byte[] Page(params (string Text, double Size, double Baseline)[] lines)
+    {
+        var builder = new PdfDocumentBuilder();
+        var page = builder.AddPage(PageSize.A4);
+        var sans = builder.AddTrueTypeFont(Fixtures.Bytes("fonts", "DejaVuSans.ttf"));
+        foreach (var (text, size, baseline) in lines)
+        {
+            page.AddText(text, size, new PdfPoint(40, 842 - baseline), sans);
+        }
+
+        return WithoutUnicodeMaps(builder.Build());
+    }
+
     /// <summary>
     /// <paramref name="pdf"/> with every font's <c>/ToUnicode N 0 R</c> blanked out with spaces (so every object keeps its
     /// offset); the map streams stay, unreferenced.
