@@ -22,9 +22,10 @@ internal static class PdfUnmappedGlyphs
     /// <summary>
     /// The letters of <paramref name="letters"/> whose fonts name them no text, drawn from their outlines
     /// (<see cref="Drawn"/>). A font names no text when it maps none of the codes 0-255, nor any of its letters' text taken
-    /// as a code, and gives at least one of its letters an unreadable text: then every letter's text is its code (PdfPig's
-    /// fallback), and all of them are drawn, the ones that look like ASCII (codes 32 and up) and the ones that look like
-    /// white space (codes 9-13, 28-31) too. Of the other fonts, a letter is drawn when its text is one unreadable character
+    /// as a code, and either gives at least one of its letters an unreadable text or maps none of the two-byte codes either
+    /// (a font coded by glyph numbers, Identity-H without a map, whose letters all have numbers of 32 and up: "Quotation"
+    /// reads "4XRWDWLRQ"): then every letter's text is its code (PdfPig's fallback), and all of them are drawn, the ones
+    /// that look like ASCII (codes 32 and up) and the ones that look like white space (codes 9-13, 28-31) too. Of the other fonts, a letter is drawn when its text is one unreadable character
     /// the font does not name. Letters that draw nothing (a space, invisible text) are left out of the text as well;
     /// letters whose outline the font does not carry stay as they are (unreadable text).
     /// </summary>
@@ -35,7 +36,7 @@ internal static class PdfUnmappedGlyphs
         foreach (var group in letters.Where(l => l.GetFont() is not null).GroupBy(l => l.GetFont()!, ReferenceEqualityComparer.Instance))
         {
             var font = (IFont)group.Key!;
-            var unnamed = group.Any(l => IsUnreadable(l.Value)) && !NamesAny(font, group);
+            var unnamed = !NamesAny(font, group) && (group.Any(l => IsUnreadable(l.Value)) || !NamesWideCodes(font));
             foreach (var letter in group)
             {
                 if ((unnamed || (IsUnreadable(letter.Value) && !Names(font, letter.Value))) && TryOutline(letter, font, out var path))
@@ -56,6 +57,9 @@ internal static class PdfUnmappedGlyphs
     // taken as a code (PdfPig gives an unnamed glyph its code as its text).
     private static bool NamesAny(IFont font, IEnumerable<Letter> letters) =>
         Enumerable.Range(0, 256).Any(code => Names(font, code)) || letters.Any(l => l.Value.Length == 1 && Names(font, l.Value[0]));
+
+    // Whether the font names any two-byte code (a composite font's map may start past 255: a subset of a large font).
+    private static bool NamesWideCodes(IFont font) => Enumerable.Range(256, 65536 - 256).Any(code => Names(font, code));
 
     private static bool Names(IFont font, string value) => value.Length == 1 && Names(font, value[0]);
 

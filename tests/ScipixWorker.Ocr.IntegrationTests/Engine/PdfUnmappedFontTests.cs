@@ -64,6 +64,19 @@ public sealed class PdfUnmappedFontTests(EngineFixture fixture)
         Assert.Equal(["MENU", "Canapes for eighty guests, three kinds each: 320.00"], page.Text.Split('\n'));
     }
 
+    [Theory]
+    [InlineData("Quotation 4471 for the summer garden party|Total due 876.60 within thirty days")] // spaces and digits: control characters
+    [InlineData("Quotation|Harbour|Catering")] // every glyph number 32 or more: "4XRWDWLRQ" looked like text
+    public void Text_coded_by_glyph_numbers_without_a_map_is_read_from_its_outlines(string text)
+    {
+        var lines = text.Split('|');
+
+        var page = Assert.Single(Read(HandMadePdf.GlyphNumberedText(lines)).Pages);
+
+        Assert.Equal(lines, page.Text.Split('\n'));
+        Assert.All(page.Lines, l => Assert.True(l.Confidence < 1f, l.Text)); // the models', not the file's
+    }
+
     [Fact]
     public void A_page_of_more_unnamed_letters_than_drawn_text_looks_at_is_refused_as_before()
     {

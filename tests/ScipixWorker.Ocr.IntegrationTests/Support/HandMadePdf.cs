@@ -1,6 +1,8 @@
 using System.Globalization;
 using System.IO.Compression;
 using System.Text;
+using UglyToad.PdfPig.Fonts.TrueType;
+using UglyToad.PdfPig.Fonts.TrueType.Parser;
 
 namespace ScipixWorker.Ocr.IntegrationTests.Support;
 
@@ -131,6 +133,49 @@ internal static class HandMadePdf
     }
 
     /// <summary><paramref name="length"/> zero bytes, deflated (zlib): about a thousandth of their size.</summary>
+    /// <summary>
+    /// An A4 page of <paramref name="lines"/> (11 points, 16 apart) in DejaVu Sans (fixtures/fonts) embedded whole as a
+    /// composite font coded by glyph numbers (<c>/Identity-H</c>, <c>/CIDToGIDMap /Identity</c>) without a ToUnicode map,
+    /// as some generators write it: a text tool reads each glyph's number as a character ("Quotation" as "4XRWDWLRQ").
+    /// </summary>
+    public static byte[] GlyphNumberedText(params string[] lines)
+    {
+        var file = Fixtures.Bytes("fonts", "DejaVuSans.ttf");
+        var font = TrueTypeFontParser.Parse(new TrueTypeDataBytes(file));
+        var widths = new SortedDictionary<int, double>();
+        var content = new StringBuilder("BT /F1 11 Tf 50 760 Td 16 TL\n");
+        foreach (var line in lines)
+        {
+            content.Append('<');
+            foreach (var character in line)
+            {
+                font.TableRegister.CMapTable.TryGetGlyphIndex(character, out var glyph);
+                font.TryGetAdvanceWidth(character, out var advance);
+                widths[glyph] = advance * 1000 / font.TableRegister.HeaderTable.UnitsPerEm;
+                content.Append(glyph.ToString("X4", CultureInfo.InvariantCulture));
+            }
+
+            content.Append("> Tj T*\n");
+        }
+
+        var text = Deflated(Encoding.ASCII.GetBytes(content.Append("ET\n").ToString()), 0, 0);
+        var program = Deflated(file, 0, 0);
+        using var pdf = new MemoryStream();
+        var offsets = new List<long>();
+        Write(pdf, "%PDF-1.7\n");
+        Object(pdf, offsets, "<< /Type /Catalog /Pages 2 0 R >>");
+        Object(pdf, offsets, "<< /Type /Pages /Kids [3 0 R] /Count 1 >>");
+        Object(pdf, offsets, "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /Font << /F1 4 0 R >> >> /Contents 5 0 R >>");
+        Object(pdf, offsets, "<< /Type /Font /Subtype /Type0 /BaseFont /DejaVuSans /Encoding /Identity-H /DescendantFonts [6 0 R] >>");
+        Object(pdf, offsets, $"<< /Length {text.Length} /Filter /FlateDecode >>", text);
+        Object(pdf, offsets, "<< /Type /Font /Subtype /CIDFontType2 /BaseFont /DejaVuSans /CIDSystemInfo << /Registry (Adobe) /Ordering (Identity) " +
+            $"/Supplement 0 >> /FontDescriptor 7 0 R /CIDToGIDMap /Identity /W [{string.Join(' ', widths.Select(w => $"{w.Key} [{Number(w.Value)}]"))}] >>");
+        Object(pdf, offsets, "<< /Type /FontDescriptor /FontName /DejaVuSans /Flags 32 /FontBBox [-1021 -463 1793 1232] /ItalicAngle 0 " +
+            "/Ascent 928 /Descent -236 /CapHeight 729 /StemV 80 /FontFile2 8 0 R >>");
+        Object(pdf, offsets, $"<< /Length {program.Length} /Length1 {file.Length} /Filter /FlateDecode >>", program);
+        return Finish(pdf, offsets);
+    }
+
     public static byte[] DeflatedZeros(long length) => Deflated([], 0, length);
 
     // head, then length bytes of fill, deflated (zlib).
