@@ -209,7 +209,7 @@ internal static class PdfContentCount
 
     // The page's dictionary and its resources (set on the page or inherited from the nearest page tree node that sets
     // them), found by walking the page tree in order from the catalogue's /Pages; null when there is no such page.
-    private static (DictionaryToken Page, DictionaryToken? Resources)? Page(DictionaryToken catalog, int pageNumber, IPdfTokenScanner scanner)
+    internal static (DictionaryToken Page, DictionaryToken? Resources)? Page(DictionaryToken catalog, int pageNumber, IPdfTokenScanner scanner)
     {
         if (!catalog.TryGet(NameToken.Pages, out var root) || !DirectObjectFinder.TryGet(root, scanner, out DictionaryToken? rootNode))
         {

@@ -31,6 +31,7 @@ internal sealed class PdfPages : IDisposable
     private readonly PageContent _maxPageContent;
 
     private ParsedPage? _parsed;
+    private PdfFontPrograms? _fontPrograms;
 
     /// <summary>Pictures smaller than this on their shorter side (in pixels) hold no line of text to read: a bullet, a rule, an icon.</summary>
     public const int MinPictureSide = 16;
@@ -498,6 +499,14 @@ internal sealed class PdfPages : IDisposable
                 throw new OcrException(OcrErrorCode.ImageTooLarge,
                     $"Page {index + 1} of the PDF has more than {_maxPageContent.Operators} drawing operations (Ocr:MaxPdfPageOperations); " +
                     "a dense page of text has 5,000-50,000.");
+            }
+
+            // PdfPig would overflow its stack on a font program whose composite glyphs loop: the process, not the job, would end.
+            if ((_fontPrograms ??= new PdfFontPrograms(_document)).Looping(index + 1) is { } font)
+            {
+                throw new OcrException(OcrErrorCode.CorruptImage,
+                    $"The PDF is damaged (page {index + 1}): the glyphs of the font {font} are built from themselves or nested " +
+                    $"more than {TrueTypeComposites.MaxDepth} deep.");
             }
 
             var page = _document.GetPage(index + 1);

@@ -35,11 +35,11 @@ internal static class PdfUnmappedGlyphs
         var paths = new List<PdfPath>();
         foreach (var group in letters.Where(l => l.GetFont() is not null).GroupBy(l => l.GetFont()!, ReferenceEqualityComparer.Instance))
         {
-            var font = (IFont)group.Key!;
+            var font = new FontGlyphs((IFont)group.Key!);
             var unnamed = !NamesAny(font, group) && (group.Any(l => IsUnreadable(l.Value)) || !NamesWideCodes(font));
             foreach (var letter in group)
             {
-                if ((unnamed || (IsUnreadable(letter.Value) && !Names(font, letter.Value))) && TryOutline(letter, font, out var path))
+                if ((unnamed || (IsUnreadable(letter.Value) && !font.Names(letter.Value))) && TryOutline(letter, font, out var path))
                 {
                     drawn.Add(letter);
                     if (path is not null)
@@ -55,25 +55,11 @@ internal static class PdfUnmappedGlyphs
 
     // Whether the font names any code: 0-255 (a simple font's, and the first of a subset's), or one of its letters' texts
     // taken as a code (PdfPig gives an unnamed glyph its code as its text).
-    private static bool NamesAny(IFont font, IEnumerable<Letter> letters) =>
-        Enumerable.Range(0, 256).Any(code => Names(font, code)) || letters.Any(l => l.Value.Length == 1 && Names(font, l.Value[0]));
+    private static bool NamesAny(FontGlyphs font, IEnumerable<Letter> letters) =>
+        Enumerable.Range(0, 256).Any(font.Names) || letters.Any(l => font.Names(l.Value));
 
     // Whether the font names any two-byte code (a composite font's map may start past 255: a subset of a large font).
-    private static bool NamesWideCodes(IFont font) => Enumerable.Range(256, 65536 - 256).Any(code => Names(font, code));
-
-    private static bool Names(IFont font, string value) => value.Length == 1 && Names(font, value[0]);
-
-    private static bool Names(IFont font, int code)
-    {
-        try
-        {
-            return font.TryGetUnicode(code, out var text) && !string.IsNullOrEmpty(text);
-        }
-        catch (Exception ex) when (PdfPages.IsParseFailure(ex))
-        {
-            return false;
-        }
-    }
+    private static bool NamesWideCodes(FontGlyphs font) => Enumerable.Range(256, 65536 - 256).Any(font.Names);
 
     /// <summary>
     /// The outline of <paramref name="letter"/>'s glyph (of <paramref name="font"/>, its text its code) where the page shows
@@ -81,7 +67,9 @@ internal static class PdfUnmappedGlyphs
     /// known: the text is not one character, the font has no outline for the code, or the outline does not fit the glyph's
     /// box as PdfPig placed it (a code that is not the glyph's).
     /// </summary>
-    public static bool TryOutline(Letter letter, IFont font, out PdfPath? path)
+    public static bool TryOutline(Letter letter, IFont font, out PdfPath? path) => TryOutline(letter, new FontGlyphs(font), out path);
+
+    private static bool TryOutline(Letter letter, FontGlyphs font, out PdfPath? path)
     {
         path = null;
         var filled = letter.RenderingMode is TextRenderingMode.Fill or TextRenderingMode.FillThenStroke
@@ -93,23 +81,9 @@ internal static class PdfUnmappedGlyphs
             return false;
         }
 
-        var code = letter.Value[0];
-        IReadOnlyList<PdfSubpath>? outline;
-        PdfRectangle glyph;
-        try
+        if (!font.TryGlyph(letter.Value[0], out var outline, out var glyph))
         {
-            // The normalised outline is in text space (the font matrix applied), as the glyph's bounds are: the corners
-            // PdfPig carried through the text and current transformation matrices to place the letter's box.
-            if (!font.TryGetNormalisedPath(code, out outline) || outline is null)
-            {
-                return false;
-            }
-
-            glyph = font.GetBoundingBox(code).GlyphBounds;
-        }
-        catch (Exception ex) when (PdfPages.IsParseFailure(ex))
-        {
-            return false; // a damaged glyph program: the letter stays unreadable
+            return false;
         }
 
         if (outline.Count == 0 || !(filled || stroked))
@@ -196,6 +170,68 @@ internal static class PdfUnmappedGlyphs
 
     private static bool IsUnreadable(char c) =>
         c == '\uFFFD' || (c >= '\uE000' && c <= '\uF8FF') || (char.IsControl(c) && !char.IsWhiteSpace(c));
+
+    // A font's names and glyph outlines, each code looked up once (a page draws its e a hundred times); a font whose map or
+    // glyph program PdfPig fails on is asked no more (a damaged font would otherwise throw for every code probed).
+    private sealed class FontGlyphs(IFont font)
+    {
+        private readonly Dictionary<int, (IReadOnlyList<PdfSubpath> Outline, PdfRectangle Bounds)?> _glyphs = [];
+        private bool _namesBroken;
+        private bool _glyphsBroken;
+
+        public bool Names(string value) => value.Length == 1 && Names(value[0]);
+
+        public bool Names(int code)
+        {
+            if (_namesBroken)
+            {
+                return false;
+            }
+
+            try
+            {
+                return font.TryGetUnicode(code, out var text) && !string.IsNullOrEmpty(text);
+            }
+            catch (Exception ex) when (PdfPages.IsParseFailure(ex))
+            {
+                _namesBroken = true;
+                return false;
+            }
+        }
+
+        // The outline of code's glyph in text space (the font matrix applied), and the glyph's bounds in the same space: the
+        // corners PdfPig carried through the text and current transformation matrices to place the letter's box.
+        public bool TryGlyph(int code, out IReadOnlyList<PdfSubpath> outline, out PdfRectangle bounds)
+        {
+            if (!_glyphs.TryGetValue(code, out var glyph))
+            {
+                _glyphs[code] = glyph = Read(code);
+            }
+
+            (outline, bounds) = glyph ?? ([], default);
+            return glyph is not null;
+        }
+
+        private (IReadOnlyList<PdfSubpath>, PdfRectangle)? Read(int code)
+        {
+            if (_glyphsBroken)
+            {
+                return null;
+            }
+
+            try
+            {
+                return font.TryGetNormalisedPath(code, out var outline) && outline is not null
+                    ? (outline, font.GetBoundingBox(code).GlyphBounds)
+                    : null;
+            }
+            catch (Exception ex) when (PdfPages.IsParseFailure(ex))
+            {
+                _glyphsBroken = true; // a damaged glyph program: the font's letters stay unreadable
+                return null;
+            }
+        }
+    }
 
     /// <summary>Letters drawn from their outlines, and the outlines as the page's paths.</summary>
     internal sealed record Drawn(IReadOnlySet<Letter> Letters, IReadOnlyList<PdfPath> Paths)

@@ -23,7 +23,7 @@ namespace ScipixWorker.Ocr.IntegrationTests.Engine;
 public sealed class DamagedFileTests(EngineFixture fixture, ITestOutputHelper output)
 {
     public static TheoryData<string> Files() =>
-        ["pdf text", "pdf with pictures", "pdf masked picture", "pdf drawn text", "pdf unmapped font", "pdf scan", "pdf scan in strips", "tiff pages", "png", "jpeg", "gif frames", "webp", "bmp"];
+        ["pdf text", "pdf with pictures", "pdf masked picture", "pdf drawn text", "pdf unmapped font", "pdf glyph-numbered font", "pdf scan", "pdf scan in strips", "tiff pages", "png", "jpeg", "gif frames", "webp", "bmp"];
 
     [Theory]
     [MemberData(nameof(Files))]
@@ -117,6 +117,9 @@ public sealed class DamagedFileTests(EngineFixture fixture, ITestOutputHelper ou
             case "pdf unmapped font":
                 // A line in a subset font without its ToUnicode map: drawn from the embedded glyph outlines (PdfUnmappedGlyphs).
                 return UnmappedFontPdf.OneLine("Total due 876.60 by 1 December 2026");
+            case "pdf glyph-numbered font":
+                // A whole TrueType font, coded by glyph numbers without a map: its glyph program parsed for the outlines.
+                return HandMadePdf.GlyphNumberedText("Total due 876.60", "Harbour Lights");
             case "tiff pages":
                 using (var page = SKBitmap.Decode(line))
                 {

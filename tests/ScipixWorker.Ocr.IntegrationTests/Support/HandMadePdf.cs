@@ -138,9 +138,11 @@ internal static class HandMadePdf
     /// composite font coded by glyph numbers (<c>/Identity-H</c>, <c>/CIDToGIDMap /Identity</c>) without a ToUnicode map,
     /// as some generators write it: a text tool reads each glyph's number as a character ("Quotation" as "4XRWDWLRQ").
     /// </summary>
-    public static byte[] GlyphNumberedText(params string[] lines)
+    public static byte[] GlyphNumberedText(params string[] lines) => GlyphNumberedText(Fixtures.Bytes("fonts", "DejaVuSans.ttf"), lines);
+
+    /// <summary>The same, with <paramref name="file"/> (DejaVu Sans, changed or not) as the font program.</summary>
+    public static byte[] GlyphNumberedText(byte[] file, params string[] lines)
     {
-        var file = Fixtures.Bytes("fonts", "DejaVuSans.ttf");
         var font = TrueTypeFontParser.Parse(new TrueTypeDataBytes(file));
         var widths = new SortedDictionary<int, double>();
         var content = new StringBuilder("BT /F1 11 Tf 50 760 Td 16 TL\n");

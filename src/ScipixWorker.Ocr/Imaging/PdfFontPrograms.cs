@@ -1,0 +1,125 @@
+using UglyToad.PdfPig;
+using UglyToad.PdfPig.Core;
+using UglyToad.PdfPig.Parser.Parts;
+using UglyToad.PdfPig.Tokens;
+
+namespace ScipixWorker.Ocr.Imaging;
+
+/// <summary>
+/// The TrueType font programs a PDF page uses (<c>/FontFile2</c> of its fonts, of the descendant fonts of its composite
+/// fonts, and of the fonts of the forms and Type 3 fonts it draws), checked before PdfPig parses the page: one whose
+/// composite glyphs loop (<see cref="TrueTypeComposites"/>) would overflow PdfPig's stack and end the process. Each
+/// program is checked once a document.
+/// </summary>
+internal sealed class PdfFontPrograms(PdfDocument document)
+{
+    private const int MaxDepth = 12;
+
+    private static readonly NameToken Font = NameToken.Create("Font");
+    private static readonly NameToken DescendantFonts = NameToken.Create("DescendantFonts");
+    private static readonly NameToken FontDescriptor = NameToken.Create("FontDescriptor");
+    private static readonly NameToken FontFile2 = NameToken.Create("FontFile2");
+    private static readonly NameToken BaseFont = NameToken.Create("BaseFont");
+
+    private readonly Dictionary<IndirectReference, string?> _checked = [];
+    private readonly HashSet<IndirectReference> _resourcesSeen = [];
+
+    /// <summary>The name of a font of page <paramref name="pageNumber"/> (1-based) whose program loops; null when none does.</summary>
+    public string? Looping(int pageNumber)
+    {
+        var scanner = document.Structure.TokenScanner;
+        _resourcesSeen.Clear();
+        return PdfContentCount.Page(document.Structure.Catalog.CatalogDictionary, pageNumber, scanner) is var (_, resources)
+            ? InResources(resources, 0)
+            : null;
+    }
+
+    private string? InResources(DictionaryToken? resources, int depth)
+    {
+        var scanner = document.Structure.TokenScanner;
+        if (resources is null || depth > MaxDepth)
+        {
+            return null;
+        }
+
+        if (resources.TryGet(Font, out var fontsToken) && DirectObjectFinder.TryGet(fontsToken, scanner, out DictionaryToken? fonts))
+        {
+            foreach (var entry in fonts!.Data.Values)
+            {
+                if (DirectObjectFinder.TryGet(entry, scanner, out DictionaryToken? font) && InFont(font!, depth) is { } looping)
+                {
+                    return looping;
+                }
+            }
+        }
+
+        if (resources.TryGet(NameToken.Xobject, out var xobjectsToken) && DirectObjectFinder.TryGet(xobjectsToken, scanner, out DictionaryToken? xobjects))
+        {
+            foreach (var entry in xobjects!.Data.Values)
+            {
+                if (entry is IndirectReferenceToken reference && !_resourcesSeen.Add(reference.Data))
+                {
+                    continue; // a form drawn again, or drawing itself
+                }
+
+                if (DirectObjectFinder.TryGet(entry, scanner, out StreamToken? form)
+                    && form!.StreamDictionary.TryGet(NameToken.Subtype, out var subtype) && NameToken.Form.Equals(subtype)
+                    && form.StreamDictionary.TryGet(NameToken.Resources, out var own) && DirectObjectFinder.TryGet(own, scanner, out DictionaryToken? formResources)
+                    && InResources(formResources, depth + 1) is { } looping)
+                {
+                    return looping;
+                }
+            }
+        }
+
+        return null;
+    }
+
+    // A font: its own program, its descendant's (a composite font), and a Type 3 font's resources.
+    private string? InFont(DictionaryToken font, int depth)
+    {
+        var scanner = document.Structure.TokenScanner;
+        if (font.TryGet(DescendantFonts, out var descendantsToken) && DirectObjectFinder.TryGet(descendantsToken, scanner, out ArrayToken? descendants))
+        {
+            foreach (var item in descendants!.Data)
+            {
+                if (DirectObjectFinder.TryGet(item, scanner, out DictionaryToken? descendant) && Program(descendant!) is { } looping)
+                {
+                    return looping;
+                }
+            }
+        }
+
+        if (Program(font) is { } own)
+        {
+            return own;
+        }
+
+        return font.TryGet(NameToken.Resources, out var type3Resources) && DirectObjectFinder.TryGet(type3Resources, scanner, out DictionaryToken? resources)
+            ? InResources(resources, depth + 1)
+            : null;
+    }
+
+    // The font's name when its FontFile2 loops; null when it has none or it does not.
+    private string? Program(DictionaryToken font)
+    {
+        var scanner = document.Structure.TokenScanner;
+        if (!font.TryGet(FontDescriptor, out var descriptorToken) || !DirectObjectFinder.TryGet(descriptorToken, scanner, out DictionaryToken? descriptor)
+            || !descriptor!.TryGet(FontFile2, out var programToken) || programToken is not IndirectReferenceToken reference)
+        {
+            return null;
+        }
+
+        if (!_checked.TryGetValue(reference.Data, out var looping))
+        {
+            var name = font.TryGet(BaseFont, out var baseFont) && baseFont is NameToken named ? named.Data : reference.Data.ToString();
+            looping = DirectObjectFinder.TryGet(programToken, scanner, out StreamToken? program)
+                && TrueTypeComposites.Loop(program!.Decode(document.Structure.FilterProvider, scanner).Span)
+                    ? name
+                    : null;
+            _checked[reference.Data] = looping;
+        }
+
+        return looping;
+    }
+}
