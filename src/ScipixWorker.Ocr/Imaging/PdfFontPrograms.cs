@@ -46,6 +46,12 @@ internal sealed class PdfFontPrograms(PdfDocument document)
         {
             foreach (var entry in fonts!.Data.Values)
             {
+                // Each font once a page: Type 3 fonts whose resources name one another would otherwise be walked again and again.
+                if (entry is IndirectReferenceToken reference && !_resourcesSeen.Add(reference.Data))
+                {
+                    continue;
+                }
+
                 if (DirectObjectFinder.TryGet(entry, scanner, out DictionaryToken? font) && InFont(font!, depth) is { } looping)
                 {
                     return looping;
@@ -59,7 +65,7 @@ internal sealed class PdfFontPrograms(PdfDocument document)
             {
                 if (entry is IndirectReferenceToken reference && !_resourcesSeen.Add(reference.Data))
                 {
-                    continue; // a form drawn again, or drawing itself
+                    continue; // a form seen before on this page, or drawing itself
                 }
 
                 if (DirectObjectFinder.TryGet(entry, scanner, out StreamToken? form)

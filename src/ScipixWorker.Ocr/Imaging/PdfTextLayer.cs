@@ -207,7 +207,7 @@ internal static class PdfTextLayer
             throw new OcrException(OcrErrorCode.UnsupportedFormat,
                 $"Page {number} of the PDF has a text layer whose fonts map {unreadable} of its {glyphs} glyphs to no Unicode text, " +
                 "and no scan: the worker reads a PDF page's scan or its text, and draws unnamed glyphs only from outlines embedded in " +
-                "the file (not Type 3 fonts, not fonts left out of it), with Ocr:PdfDrawnText on.");
+                $"the file (not Type 3 fonts, not fonts left out of it; at most {PdfDrawnText.MaxShapes} shapes a page), with Ocr:PdfDrawnText on.");
         }
     }
 
