@@ -37,14 +37,21 @@ public sealed class TrueTypeCompositesTests(EngineFixture fixture)
         // 1,500 composites each built from the next: PdfPig's recursion overflows the stack (the test process ended
         // before the check; a loop of composites it reads without harm, but the check refuses that too: the font is damaged).
         var chain = Composites(DejaVu).Take(1_500).ToList();
-        var pdf = HandMadePdf.GlyphNumberedText(WithFirstComponent(DejaVu, [.. chain.Zip(chain.Skip(1))]), "Total due 876.60");
+        var damaged = WithFirstComponent(DejaVu, [.. chain.Zip(chain.Skip(1))]);
+        var pdf = HandMadePdf.GlyphNumberedText(damaged, ["Total due 876.60"]);
+        var inForm = HandMadePdf.GlyphNumberedText(damaged, ["Total due 876.60"], inForm: true); // the font among a form's resources
 
         var refused = Assert.Throws<OcrException>(() => fixture.Engine.Recognize(pdf, OcrMode.Full, TestContext.Current.CancellationToken));
         var pipelined = await Assert.ThrowsAsync<OcrException>(() => fixture.Engine.RecognizeAsync(pdf, OcrMode.Full, TestContext.Current.CancellationToken));
+        var fromForm = Assert.Throws<OcrException>(() => fixture.Engine.Recognize(inForm, OcrMode.Full, TestContext.Current.CancellationToken));
 
-        Assert.Equal((OcrErrorCode.CorruptImage, OcrErrorCode.CorruptImage), (refused.Code, pipelined.Code));
+        Assert.Equal((OcrErrorCode.CorruptImage, OcrErrorCode.CorruptImage, OcrErrorCode.CorruptImage), (refused.Code, pipelined.Code, fromForm.Code));
         Assert.Contains("the glyphs of the font DejaVuSans are built from themselves or nested", refused.Message, StringComparison.Ordinal);
-        Assert.Equal("Total due 876.60", Assert.Single(fixture.Engine.Recognize(HandMadePdf.GlyphNumberedText("Total due 876.60"), OcrMode.Full, TestContext.Current.CancellationToken).Pages).Text);
+        // The same pages with the font as it is read as before.
+        foreach (var sound in new[] { HandMadePdf.GlyphNumberedText("Total due 876.60"), HandMadePdf.GlyphNumberedText(DejaVu, ["Total due 876.60"], inForm: true) })
+        {
+            Assert.Equal("Total due 876.60", Assert.Single(fixture.Engine.Recognize(sound, OcrMode.Full, TestContext.Current.CancellationToken).Pages).Text);
+        }
     }
 
     // The composite glyphs of a font, by number.

@@ -140,8 +140,11 @@ internal static class HandMadePdf
     /// </summary>
     public static byte[] GlyphNumberedText(params string[] lines) => GlyphNumberedText(Fixtures.Bytes("fonts", "DejaVuSans.ttf"), lines);
 
-    /// <summary>The same, with <paramref name="file"/> (DejaVu Sans, changed or not) as the font program.</summary>
-    public static byte[] GlyphNumberedText(byte[] file, params string[] lines)
+    /// <summary>
+    /// The same, with <paramref name="file"/> (DejaVu Sans, changed or not) as the font program; with
+    /// <paramref name="inForm"/> the text is drawn by a form XObject the page draws, the font among the form's resources.
+    /// </summary>
+    public static byte[] GlyphNumberedText(byte[] file, string[] lines, bool inForm = false)
     {
         var font = TrueTypeFontParser.Parse(new TrueTypeDataBytes(file));
         var widths = new SortedDictionary<int, double>();
@@ -167,14 +170,24 @@ internal static class HandMadePdf
         Write(pdf, "%PDF-1.7\n");
         Object(pdf, offsets, "<< /Type /Catalog /Pages 2 0 R >>");
         Object(pdf, offsets, "<< /Type /Pages /Kids [3 0 R] /Count 1 >>");
-        Object(pdf, offsets, "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /Font << /F1 4 0 R >> >> /Contents 5 0 R >>");
+        Object(pdf, offsets, inForm
+            ? "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /XObject << /Fm0 5 0 R >> >> /Contents 9 0 R >>"
+            : "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /Font << /F1 4 0 R >> >> /Contents 5 0 R >>");
         Object(pdf, offsets, "<< /Type /Font /Subtype /Type0 /BaseFont /DejaVuSans /Encoding /Identity-H /DescendantFonts [6 0 R] >>");
-        Object(pdf, offsets, $"<< /Length {text.Length} /Filter /FlateDecode >>", text);
+        Object(pdf, offsets, inForm
+            ? $"<< /Type /XObject /Subtype /Form /BBox [0 0 595 842] /Resources << /Font << /F1 4 0 R >> >> /Length {text.Length} /Filter /FlateDecode >>"
+            : $"<< /Length {text.Length} /Filter /FlateDecode >>", text);
         Object(pdf, offsets, "<< /Type /Font /Subtype /CIDFontType2 /BaseFont /DejaVuSans /CIDSystemInfo << /Registry (Adobe) /Ordering (Identity) " +
             $"/Supplement 0 >> /FontDescriptor 7 0 R /CIDToGIDMap /Identity /W [{string.Join(' ', widths.Select(w => $"{w.Key} [{Number(w.Value)}]"))}] >>");
         Object(pdf, offsets, "<< /Type /FontDescriptor /FontName /DejaVuSans /Flags 32 /FontBBox [-1021 -463 1793 1232] /ItalicAngle 0 " +
             "/Ascent 928 /Descent -236 /CapHeight 729 /StemV 80 /FontFile2 8 0 R >>");
         Object(pdf, offsets, $"<< /Length {program.Length} /Length1 {file.Length} /Filter /FlateDecode >>", program);
+        if (inForm)
+        {
+            var draw = Encoding.ASCII.GetBytes("q /Fm0 Do Q\n");
+            Object(pdf, offsets, $"<< /Length {draw.Length} >>", draw);
+        }
+
         return Finish(pdf, offsets);
     }
 
