@@ -38,9 +38,7 @@ internal static class HandMadePdf
 
         using var pdf = new MemoryStream();
         var offsets = new List<long>();
-        Write(pdf, "%PDF-1.4\n");
-        Object(pdf, offsets, "<< /Type /Catalog /Pages 2 0 R >>");
-        Object(pdf, offsets, "<< /Type /Pages /Kids [3 0 R] /Count 1 >>");
+        OnePage(pdf, offsets, "1.4");
         Object(pdf, offsets, $"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 {Number(pageWidth)} {Number(pageHeight)}] " +
             "/Resources << /XObject << /Im0 4 0 R >> >> /Contents 5 0 R >>");
         Object(pdf, offsets, $"<< /Type /XObject /Subtype /Image /Width {imageWidth} /Height {imageHeight} /ColorSpace /DeviceRGB " +
@@ -64,9 +62,7 @@ internal static class HandMadePdf
         var formBytes = Encoding.ASCII.GetBytes(form ?? string.Empty);
         using var pdf = new MemoryStream();
         var offsets = new List<long>();
-        Write(pdf, "%PDF-1.4\n");
-        Object(pdf, offsets, "<< /Type /Catalog /Pages 2 0 R >>");
-        Object(pdf, offsets, "<< /Type /Pages /Kids [3 0 R] /Count 1 >>");
+        OnePage(pdf, offsets, "1.4");
         Object(pdf, offsets, "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] " +
             $"/Resources << /Font << /F1 4 0 R >>{(form is null ? string.Empty : " /XObject << /Fm1 6 0 R >>")} >> /Contents 5 0 R >>");
         Object(pdf, offsets, "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>");
@@ -93,9 +89,7 @@ internal static class HandMadePdf
             "endcmap CMapName currentdict /CMap defineresource pop end end\n");
         using var pdf = new MemoryStream();
         var offsets = new List<long>();
-        Write(pdf, "%PDF-1.4\n");
-        Object(pdf, offsets, "<< /Type /Catalog /Pages 2 0 R >>");
-        Object(pdf, offsets, "<< /Type /Pages /Kids [3 0 R] /Count 1 >>");
+        OnePage(pdf, offsets, "1.4");
         Object(pdf, offsets, "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /Font << /F1 4 0 R >> >> /Contents 5 0 R >>");
         Object(pdf, offsets, "<< /Type /Font /Subtype /TrueType /BaseFont /ABCDEF+Subset /FirstChar 32 /LastChar 126 " +
             $"/Widths [{string.Join(' ', Enumerable.Repeat(500, 95))}] /FontDescriptor 7 0 R /ToUnicode 6 0 R >>");
@@ -118,9 +112,7 @@ internal static class HandMadePdf
         var mask = Deflated(opacity, 0, 0);
         using var pdf = new MemoryStream();
         var offsets = new List<long>();
-        Write(pdf, "%PDF-1.4\n");
-        Object(pdf, offsets, "<< /Type /Catalog /Pages 2 0 R >>");
-        Object(pdf, offsets, "<< /Type /Pages /Kids [3 0 R] /Count 1 >>");
+        OnePage(pdf, offsets, "1.4");
         Object(pdf, offsets, "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] " +
             "/Resources << /Font << /F1 4 0 R >> /XObject << /Im0 5 0 R >> >> /Contents 7 0 R >>");
         Object(pdf, offsets, "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>");
@@ -132,7 +124,6 @@ internal static class HandMadePdf
         return Finish(pdf, offsets);
     }
 
-    /// <summary><paramref name="length"/> zero bytes, deflated (zlib): about a thousandth of their size.</summary>
     /// <summary>
     /// An A4 page of <paramref name="lines"/> (11 points, 16 apart) in DejaVu Sans (fixtures/fonts) embedded whole as a
     /// composite font coded by glyph numbers (<c>/Identity-H</c>, <c>/CIDToGIDMap /Identity</c>) without a ToUnicode map,
@@ -167,9 +158,7 @@ internal static class HandMadePdf
         var program = Deflated(file, 0, 0);
         using var pdf = new MemoryStream();
         var offsets = new List<long>();
-        Write(pdf, "%PDF-1.7\n");
-        Object(pdf, offsets, "<< /Type /Catalog /Pages 2 0 R >>");
-        Object(pdf, offsets, "<< /Type /Pages /Kids [3 0 R] /Count 1 >>");
+        OnePage(pdf, offsets, "1.7");
         Object(pdf, offsets, inForm
             ? "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /XObject << /Fm0 5 0 R >> >> /Contents 9 0 R >>"
             : "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /Font << /F1 4 0 R >> >> /Contents 5 0 R >>");
@@ -191,6 +180,7 @@ internal static class HandMadePdf
         return Finish(pdf, offsets);
     }
 
+    /// <summary><paramref name="length"/> zero bytes, deflated (zlib): about a thousandth of their size.</summary>
     public static byte[] DeflatedZeros(long length) => Deflated([], 0, length);
 
     // head, then length bytes of fill, deflated (zlib).
@@ -209,6 +199,14 @@ internal static class HandMadePdf
         }
 
         return deflated.ToArray();
+    }
+
+    // The header, the catalogue (object 1) and a page tree of one page (object 2, its page object 3, written next).
+    private static void OnePage(MemoryStream pdf, List<long> offsets, string version)
+    {
+        Write(pdf, $"%PDF-{version}\n");
+        Object(pdf, offsets, "<< /Type /Catalog /Pages 2 0 R >>");
+        Object(pdf, offsets, "<< /Type /Pages /Kids [3 0 R] /Count 1 >>");
     }
 
     // The cross-reference table and trailer after the objects: the finished file.
