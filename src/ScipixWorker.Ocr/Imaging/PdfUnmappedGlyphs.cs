@@ -25,9 +25,10 @@ internal static class PdfUnmappedGlyphs
     /// as a code, and either gives at least one of its letters an unreadable text or maps none of the two-byte codes either
     /// (a font coded by glyph numbers, Identity-H without a map, whose letters all have numbers of 32 and up: "Quotation"
     /// reads "4XRWDWLRQ"): then every letter's text is its code (PdfPig's fallback), and all of them are drawn, the ones
-    /// that look like ASCII (codes 32 and up) and the ones that look like white space (codes 9-13, 28-31) too. Of the other fonts, a letter is drawn when its text is one unreadable character
-    /// the font does not name. Letters that draw nothing (a space, invisible text) are left out of the text as well;
-    /// letters whose outline the font does not carry stay as they are (unreadable text).
+    /// that look like ASCII (codes 32 and up) and the ones that look like white space (codes 9-13, 28-31) too. Of the
+    /// other fonts, a letter is drawn when its text is one unreadable character the font does not name. Letters that draw
+    /// nothing (a space, invisible text) are left out of the text as well; letters whose outline the font does not carry
+    /// stay as they are (unreadable text).
     /// </summary>
     public static Drawn Find(IReadOnlyList<Letter> letters)
     {
