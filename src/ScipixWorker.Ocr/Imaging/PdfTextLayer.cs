@@ -206,8 +206,8 @@ internal static class PdfTextLayer
         {
             throw new OcrException(OcrErrorCode.UnsupportedFormat,
                 $"Page {number} of the PDF has a text layer whose fonts map {unreadable} of its {glyphs} glyphs to no Unicode text, " +
-                "and no scan: the worker reads a PDF page's scan or its text, and draws unnamed glyphs only from outlines embedded in " +
-                $"the file (not Type 3 fonts, not fonts left out of it; at most {PdfDrawnText.MaxShapes} shapes a page), with Ocr:PdfDrawnText on.");
+                "and no scan: the worker reads a PDF page's scan or its text, and draws unnamed glyphs only from outlines or Type 3 " +
+                $"glyph procedures embedded in the file (not fonts left out of it; at most {PdfDrawnText.MaxShapes} shapes a page), with Ocr:PdfDrawnText on.");
         }
     }
 

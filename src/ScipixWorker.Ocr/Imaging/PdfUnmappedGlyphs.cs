@@ -9,10 +9,11 @@ namespace ScipixWorker.Ocr.Imaging;
 /// Text whose font maps its glyphs to no Unicode text (a subset font written without its ToUnicode map, codes 1, 2, 3 in
 /// the order the glyphs were first used; a custom encoding of names no reader knows): PdfPig then gives the letter the
 /// character code itself (U+0001, ...), a private-use code point or U+FFFD, and reading it as text would return garbage.
-/// Where the font carries the glyph's outline (embedded TrueType, Type 1 or CFF programs; not Type 3 fonts, whose glyphs
-/// are drawings of their own, nor fonts not embedded), the letter is drawn instead: its outline placed where PdfPig placed
-/// the glyph, as a path of the page, so that <see cref="PdfDrawnText"/> renders it and the models read it, as text
-/// converted to outlines is read.
+/// Where the font carries the glyph's outline (embedded TrueType, Type 1 or CFF programs, or a Type 3 font's glyph
+/// procedure, traced or drawn by <see cref="PdfType3Glyphs"/>; not fonts left out of the file), the letter is drawn
+/// instead: its outline placed where PdfPig placed the glyph, as a path of the page, so that <see cref="PdfDrawnText"/>
+/// renders it and the models read it, as text converted to outlines is read. Type 3 fonts whose letters read as dingbats
+/// (TeX's bitmap fonts, named a0, a1, ... as Zapf Dingbats' glyphs are) are drawn whole as well.
 /// </summary>
 internal static class PdfUnmappedGlyphs
 {
@@ -37,7 +38,8 @@ internal static class PdfUnmappedGlyphs
         foreach (var group in letters.Where(l => l.GetFont() is not null).GroupBy(l => l.GetFont()!, ReferenceEqualityComparer.Instance))
         {
             var font = new FontGlyphs((IFont)group.Key!);
-            var unnamed = !NamesAny(font, group) && (group.Any(l => IsUnreadable(l.Value)) || !NamesWideCodes(font));
+            var unnamed = (!NamesAny(font, group) && (group.Any(l => IsUnreadable(l.Value)) || !NamesWideCodes(font)))
+                || (font.IsType3 && NamedAsDingbats([.. group.Select(l => l.Value)]));
             foreach (var letter in group)
             {
                 if ((unnamed || (IsUnreadable(letter.Value) && !font.Names(letter.Value))) && TryOutline(letter, font, out var path))
@@ -59,6 +61,27 @@ internal static class PdfUnmappedGlyphs
     private static bool NamesAny(FontGlyphs font, IEnumerable<Letter> letters) =>
         Enumerable.Range(0, 256).Any(font.Names) || letters.Any(l => font.Names(l.Value));
 
+    // Whether a Type 3 font's letters (their texts) read as dingbats: TeX's bitmap fonts, as dvips writes them, name their glyphs a0, a1, ...,
+    // which are the names of the Zapf Dingbats font's glyphs, and readers (Ghostscript writing the PDF's ToUnicode map, or
+    // PdfPig from the names) turn "Invoice" into "■♥✈♦✐❝❡" (names missing from that font, a116, fall back to their codes:
+    // "three" reads "t❤r❡❡"). A font read so is drawn when at least MinDingbatCodes different dingbats of it are on the
+    // page (a text, where a font of bullets or check marks uses one or two) and they are at least half its letters.
+    internal static bool NamedAsDingbats(IReadOnlyList<string> texts)
+    {
+        var shown = texts.Where(t => !string.IsNullOrWhiteSpace(t)).ToList();
+        var dingbats = shown.Where(t => t.Length == 1 && IsDingbat(t[0])).ToList();
+        return dingbats.Distinct(StringComparer.Ordinal).Count() >= MinDingbatCodes && dingbats.Count >= DingbatShare * shown.Count;
+    }
+
+    /// <summary>The fewest distinct letters of a Type 3 font read as dingbats that say its names are not its text.</summary>
+    public const int MinDingbatCodes = 4;
+
+    private const double DingbatShare = 0.5;
+
+    // The blocks the Zapf Dingbats glyph names map into: arrows, enclosed numbers, geometric shapes, miscellaneous
+    // symbols and the dingbats themselves (its private-use forms are unreadable anyway).
+    private static bool IsDingbat(char c) => c is (>= '\u2190' and <= '\u21FF') or (>= '\u2460' and <= '\u24FF') or (>= '\u25A0' and <= '\u27BF');
+
     // Whether the font names any two-byte code (a composite font's map may start past 255: a subset of a large font).
     private static bool NamesWideCodes(FontGlyphs font) => Enumerable.Range(256, 65536 - 256).Any(font.Names);
 
@@ -77,12 +100,7 @@ internal static class PdfUnmappedGlyphs
             or TextRenderingMode.FillClip or TextRenderingMode.FillThenStrokeClip;
         var stroked = letter.RenderingMode is TextRenderingMode.Stroke or TextRenderingMode.FillThenStroke
             or TextRenderingMode.StrokeClip or TextRenderingMode.FillThenStrokeClip;
-        if (letter.Value.Length != 1)
-        {
-            return false;
-        }
-
-        if (!font.TryGlyph(letter.Value[0], out var outline, out var glyph))
+        if (font.CodeOf(letter.Value) is not { } code || !font.TryGlyph(code, out var outline, out var glyph))
         {
             return false;
         }
@@ -179,6 +197,48 @@ internal static class PdfUnmappedGlyphs
         private readonly Dictionary<int, (IReadOnlyList<PdfSubpath> Outline, PdfRectangle Bounds)?> _glyphs = [];
         private bool _namesBroken;
         private bool _glyphsBroken;
+        private Dictionary<string, int>? _codes;
+
+        public bool IsType3 { get; } = PdfType3Glyphs.IsType3(font);
+
+        // The code a letter of the font was drawn with: its text, which is its code where the font names none (PdfPig's
+        // fallback); in a Type 3 font, the one code the font names with the letter's text, when one does (a Type 3 font's
+        // map names every code, with dingbats).
+        public int? CodeOf(string value)
+        {
+            if (IsType3)
+            {
+                _codes ??= Type3Codes();
+                if (_codes.TryGetValue(value, out var code))
+                {
+                    return code < 0 ? null : code;
+                }
+            }
+
+            return value.Length == 1 ? value[0] : null;
+        }
+
+        // Each text the font names to the code it names it for, -1 where two codes share it.
+        private Dictionary<string, int> Type3Codes()
+        {
+            var codes = new Dictionary<string, int>(StringComparer.Ordinal);
+            for (var code = 0; code < 256 && !_namesBroken; code++)
+            {
+                try
+                {
+                    if (font.TryGetUnicode(code, out var text) && !string.IsNullOrEmpty(text))
+                    {
+                        codes[text] = codes.ContainsKey(text) ? -1 : code;
+                    }
+                }
+                catch (Exception ex) when (PdfPages.IsParseFailure(ex))
+                {
+                    _namesBroken = true;
+                }
+            }
+
+            return codes;
+        }
 
         public bool Names(string value) => value.Length == 1 && Names(value[0]);
 
@@ -222,6 +282,11 @@ internal static class PdfUnmappedGlyphs
 
             try
             {
+                if (IsType3)
+                {
+                    return PdfType3Glyphs.TryGlyph(font, code, out var drawn, out var declared) ? (drawn, declared) : null;
+                }
+
                 return font.TryGetNormalisedPath(code, out var outline) && outline is not null
                     ? (outline, font.GetBoundingBox(code).GlyphBounds)
                     : null;

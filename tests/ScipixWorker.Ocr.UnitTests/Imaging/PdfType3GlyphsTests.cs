@@ -1,0 +1,109 @@
+using ScipixWorker.Ocr.Imaging;
+using UglyToad.PdfPig.Core;
+
+namespace ScipixWorker.Ocr.UnitTests.Imaging;
+
+/// <summary>
+/// Bitmap glyphs traced into polygons (<see cref="PdfType3Glyphs.Trace"/>), and which Type 3 fonts are taken for text
+/// whose names are not its text (<see cref="PdfUnmappedGlyphs.NamedAsDingbats"/>).
+/// </summary>
+public sealed class PdfType3GlyphsTests
+{
+    // A mask from rows of '#' (paints) and '.' (does not), the first row at the top.
+    private static PdfType3Glyphs.PixelMask Mask(params string[] rows) =>
+        new(rows[0].Length, rows.Length, [.. rows.SelectMany(r => r.Select(c => c == '#'))]);
+
+    // The area a closed polygon encloses, signed by its direction (the shoelace formula).
+    private static double Area(PdfSubpath path)
+    {
+        var points = path.Commands.Select(c => c switch
+        {
+            PdfSubpath.Move m => m.Location,
+            PdfSubpath.Line l => l.To,
+            _ => (PdfPoint?)null,
+        }).OfType<PdfPoint>().ToList();
+        var twice = 0.0;
+        for (var i = 0; i < points.Count; i++)
+        {
+            var (a, b) = (points[i], points[(i + 1) % points.Count]);
+            twice += (a.X * b.Y) - (b.X * a.Y);
+        }
+
+        return twice / 2;
+    }
+
+    private sealed class Tolerance(double within) : IEqualityComparer<double>
+    {
+        public bool Equals(double x, double y) => Math.Abs(x - y) <= within;
+
+        public int GetHashCode(double obj) => 0;
+    }
+
+    private static int Corners(PdfSubpath path) => path.Commands.Count(c => c is PdfSubpath.Move or PdfSubpath.Line);
+
+    [Fact]
+    public void A_block_of_pixels_is_one_rectangle_through_its_four_corners()
+    {
+        var loop = Assert.Single(PdfType3Glyphs.Trace(Mask("...", ".##", ".##"), TransformationMatrix.Identity));
+
+        Assert.Equal(4, Corners(loop));
+        Assert.Equal(4.0 / 9, Math.Abs(Area(loop)), 9); // in the unit square: 4 of 9 pixels
+        var box = loop.GetBoundingRectangle()!.Value;
+        Assert.Equal([1.0 / 3, 0, 1, 2.0 / 3], [box.Left, box.Bottom, box.Right, box.Top], new Tolerance(1e-9)); // row 0 at the top
+    }
+
+    [Fact]
+    public void A_ring_is_its_outside_one_way_round_and_its_hole_the_other()
+    {
+        var loops = PdfType3Glyphs.Trace(Mask("####", "#..#", "#..#", "####"), TransformationMatrix.Identity);
+
+        Assert.Equal(2, loops.Count);
+        var areas = loops.Select(Area).OrderBy(Math.Abs).ToList();
+        Assert.Equal(4.0 / 16, Math.Abs(areas[0]), 9);
+        Assert.Equal(1.0, Math.Abs(areas[1]), 9);
+        Assert.True(Math.Sign(areas[0]) != Math.Sign(areas[1]), "the hole runs the other way: it stays empty under the nonzero rule");
+        Assert.Equal(12.0 / 16, Math.Abs(areas.Sum()), 9); // the painted pixels
+    }
+
+    [Fact]
+    public void Pixels_touching_at_a_corner_and_an_l_shape_enclose_just_their_pixels()
+    {
+        var diagonal = PdfType3Glyphs.Trace(Mask("#.", ".#"), TransformationMatrix.Identity);
+        var shape = PdfType3Glyphs.Trace(Mask("#..", "#..", "###"), TransformationMatrix.Identity);
+
+        Assert.Equal(2.0 / 4, Math.Abs(diagonal.Sum(Area)), 9);
+        Assert.All(diagonal, l => Assert.Equal(4, Corners(l)));
+        var l = Assert.Single(shape);
+        Assert.Equal(6, Corners(l));
+        Assert.Equal(5.0 / 9, Math.Abs(Area(l)), 9);
+    }
+
+    [Fact]
+    public void The_procedures_transform_places_the_image()
+    {
+        // A 10 x 20 unit glyph image at (3, -2) in glyph space, as a procedure's "10 0 0 20 3 -2 cm" places it.
+        var loop = Assert.Single(PdfType3Glyphs.Trace(Mask("##", "##"), TransformationMatrix.FromValues(10, 0, 0, 20, 3, -2)));
+
+        var box = loop.GetBoundingRectangle()!.Value;
+        Assert.Equal([3, -2, 13, 18], [box.Left, box.Bottom, box.Right, box.Top], new Tolerance(1e-9));
+    }
+
+    [Fact]
+    public void Text_read_as_dingbats_is_taken_for_names_that_are_not_text()
+    {
+        // "Invoice 2041: three" as Ghostscript's map reads TeX's bitmap font (a116 is no Zapf Dingbats name: "t" stays).
+        string[] read = ["■", "♥", "✈", "♦", "✐", "❝", "❡", " ", "✷", "✵", "✹", "✶", "✿", " ", "t", "❤", "r", "❡", "❡"];
+
+        Assert.True(PdfUnmappedGlyphs.NamedAsDingbats(read));
+    }
+
+    [Theory]
+    [InlineData("✓|✓|✓|✓|✓")] // a font of check marks: one symbol
+    [InlineData("➊|➋|➌")] // numbered bullets: fewer than four kinds
+    [InlineData("T|o|t|a|l|→|1|2")] // text with an arrow in it
+    [InlineData("■|♥|✈|♦|a|b|c|d|e|f")] // four kinds, but less than half the letters
+    public void A_few_symbols_or_text_with_symbols_are_left_as_they_read(string letters)
+    {
+        Assert.False(PdfUnmappedGlyphs.NamedAsDingbats(letters.Split('|')));
+    }
+}
