@@ -39,7 +39,7 @@ internal static class PdfUnmappedGlyphs
         {
             var font = new FontGlyphs((IFont)group.Key!);
             var unnamed = (!NamesAny(font, group) && (group.Any(l => IsUnreadable(l.Value)) || !NamesWideCodes(font)))
-                || (font.IsType3 && NamedAsDingbats([.. group.Select(l => l.Value)]));
+                || (font.IsType3 && NamedAsDingbats([.. group.Select(l => (l.Value, font.CodeOf(l.Value)))]));
             foreach (var letter in group)
             {
                 if ((unnamed || (IsUnreadable(letter.Value) && !font.Names(letter.Value))) && TryOutline(letter, font, out var path))
@@ -61,22 +61,23 @@ internal static class PdfUnmappedGlyphs
     private static bool NamesAny(FontGlyphs font, IEnumerable<Letter> letters) =>
         Enumerable.Range(0, 256).Any(font.Names) || letters.Any(l => font.Names(l.Value));
 
-    // Whether a Type 3 font's letters (their texts) read as dingbats: TeX's bitmap fonts, as dvips writes them, name their glyphs a0, a1, ...,
-    // which are the names of the Zapf Dingbats font's glyphs, and readers (Ghostscript writing the PDF's ToUnicode map, or
-    // PdfPig from the names) turn "Invoice" into "■♥✈♦✐❝❡" (names missing from that font, a116, fall back to their codes:
-    // "three" reads "t❤r❡❡"). A font read so is drawn when at least MinDingbatCodes different dingbats of it are on the
-    // page (a text, where a font of bullets or check marks uses one or two) and they are at least half its letters.
-    internal static bool NamedAsDingbats(IReadOnlyList<string> texts)
+    // Whether a Type 3 font's letters (their texts, with the codes they were drawn with) read as dingbats: TeX's bitmap
+    // fonts, as dvips and pdfTeX write them, name their glyphs a0, a1, ... by code, which are the names of the Zapf
+    // Dingbats font's glyphs, and readers (Ghostscript writing the PDF's ToUnicode map, or PdfPig from the names) turn
+    // "Invoice" into "■♥✈♦✐❝❡"; the names that font lacks (a116) fall back to their codes: "three" reads "t❤r❡❡". A
+    // font is taken for one named so when each of its letters on the page reads as a dingbat or as its own code, and at
+    // least MinDingbatCodes different dingbats are among them (one arrow in a label is the label's; "Proof" in a bold
+    // font of its own has two).
+    internal static bool NamedAsDingbats(IReadOnlyList<(string Text, int? Code)> letters)
     {
-        var shown = texts.Where(t => !string.IsNullOrWhiteSpace(t)).ToList();
-        var dingbats = shown.Where(t => t.Length == 1 && IsDingbat(t[0])).ToList();
-        return dingbats.Distinct(StringComparer.Ordinal).Count() >= MinDingbatCodes && dingbats.Count >= DingbatShare * shown.Count;
+        var shown = letters.Where(l => !string.IsNullOrWhiteSpace(l.Text)).ToList();
+        var dingbats = shown.Where(l => l.Text.Length == 1 && IsDingbat(l.Text[0])).Select(l => l.Text).ToList();
+        return dingbats.Distinct(StringComparer.Ordinal).Count() >= MinDingbatCodes
+            && shown.All(l => (l.Text.Length == 1 && IsDingbat(l.Text[0])) || (l.Text.Length == 1 && l.Text[0] == l.Code));
     }
 
-    /// <summary>The fewest distinct letters of a Type 3 font read as dingbats that say its names are not its text.</summary>
-    public const int MinDingbatCodes = 4;
-
-    private const double DingbatShare = 0.5;
+    /// <summary>The fewest different dingbats a Type 3 font's letters must read as for its names to be taken as not its text.</summary>
+    public const int MinDingbatCodes = 2;
 
     // The blocks the Zapf Dingbats glyph names map into: arrows, enclosed numbers, geometric shapes, miscellaneous
     // symbols and the dingbats themselves (its private-use forms are unreadable anyway).

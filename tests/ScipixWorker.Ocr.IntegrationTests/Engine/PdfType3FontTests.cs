@@ -12,7 +12,8 @@ namespace ScipixWorker.Ocr.IntegrationTests.Engine;
 /// (names a33 ... a126, which Ghostscript's ToUnicode map reads as Zapf Dingbats: "Invoice" became "■♥✈♦✐❝❡"): the glyph
 /// procedures are drawn (<see cref="PdfType3Glyphs"/>) and read by the models. The fixture, `pdf/type3_bitmap_font.pdf`, was
 /// made by `scripts/type3-bitmap-pdf.py` from `pdf/source/type3_bitmap_page*.txt`: page 1 in bitmap glyphs (CCITT G4
-/// image masks at 300 dpi), page 2 in glyphs drawn as paths and shown a quarter turn (/Rotate 90).
+/// image masks at 300 dpi; its heading in a bold font of its own), page 2 in glyphs drawn as paths and shown a quarter
+/// turn (/Rotate 90).
 /// </summary>
 [Collection(EngineCollection.Name)]
 public sealed class PdfType3FontTests(EngineFixture fixture)
@@ -41,6 +42,19 @@ public sealed class PdfType3FontTests(EngineFixture fixture)
         Assert.DoesNotContain(page.Text, IsDingbat);
         Assert.All(page.Lines, l => Assert.True(l.Confidence < 1f, l.Text)); // the models', not the file's
         Assert.Equal(4, page.Lines.Count);
+    }
+
+    [Fact]
+    public void A_heading_in_a_bold_font_of_its_own_with_few_dingbats_is_read_too()
+    {
+        // "Proof." in a second bitmap font reads "Pr♦♦❢✳": two kinds of dingbat, the rest its own codes (a rule asking
+        // for more dingbats than that left it as it read).
+        using (var file = PdfDocument.Open(Pdf))
+        {
+            Assert.Equal("Pr♦♦❢✳", string.Concat(file.GetPage(1).Letters.Take(6).Select(l => l.Value)));
+        }
+
+        Assert.Equal("Proof.", Read(Pdf).Pages[0].Lines[0].Text);
     }
 
     [Fact]

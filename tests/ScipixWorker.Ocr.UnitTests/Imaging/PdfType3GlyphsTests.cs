@@ -88,22 +88,24 @@ public sealed class PdfType3GlyphsTests
         Assert.Equal([3, -2, 13, 18], [box.Left, box.Bottom, box.Right, box.Top], new Tolerance(1e-9));
     }
 
-    [Fact]
-    public void Text_read_as_dingbats_is_taken_for_names_that_are_not_text()
-    {
-        // "Invoice 2041: three" as Ghostscript's map reads TeX's bitmap font (a116 is no Zapf Dingbats name: "t" stays).
-        string[] read = ["■", "♥", "✈", "♦", "✐", "❝", "❡", " ", "✷", "✵", "✹", "✶", "✿", " ", "t", "❤", "r", "❡", "❡"];
+    // Letters as a Type 3 font's map reads them: each text with the code it was drawn with ('t' with 116: its own).
+    private static (string, int?)[] Letters(string texts, string codes) =>
+        [.. texts.Split('|').Zip(codes.Split('|'), (t, c) => (t, (int?)int.Parse(c, System.Globalization.CultureInfo.InvariantCulture)))];
 
-        Assert.True(PdfUnmappedGlyphs.NamedAsDingbats(read));
+    [Theory]
+    [InlineData("■|♥|✈|♦|✐|❝|❡| |t|❤|r|❡|❡", "73|110|118|111|105|99|101|32|116|104|114|101|101")] // "Invoice three": a116 is no Zapf Dingbats name
+    [InlineData("P|r|♦|♦|❢", "80|114|111|111|102")] // "Proof" in a bold font of its own: two kinds of dingbat
+    public void Text_read_as_dingbats_and_its_own_codes_is_taken_for_names_that_are_not_text(string texts, string codes)
+    {
+        Assert.True(PdfUnmappedGlyphs.NamedAsDingbats(Letters(texts, codes)));
     }
 
     [Theory]
-    [InlineData("✓|✓|✓|✓|✓")] // a font of check marks: one symbol
-    [InlineData("➊|➋|➌")] // numbered bullets: fewer than four kinds
-    [InlineData("T|o|t|a|l|→|1|2")] // text with an arrow in it
-    [InlineData("■|♥|✈|♦|a|b|c|d|e|f")] // four kinds, but less than half the letters
-    public void A_few_symbols_or_text_with_symbols_are_left_as_they_read(string letters)
+    [InlineData("✓|✓|✓|✓", "51|51|51|51")] // a font of check marks: one symbol
+    [InlineData("T|o|t|a|l|→|1|2", "84|111|116|97|108|1|49|50")] // a label with an arrow in it
+    [InlineData("A|→|←|B", "66|1|2|67")] // letters its map names apart from their codes (a custom encoding): the map is the font's
+    public void Symbols_in_a_font_whose_map_names_its_text_are_left_as_they_read(string texts, string codes)
     {
-        Assert.False(PdfUnmappedGlyphs.NamedAsDingbats(letters.Split('|')));
+        Assert.False(PdfUnmappedGlyphs.NamedAsDingbats(Letters(texts, codes)));
     }
 }
