@@ -37,6 +37,7 @@ internal static class CtcDecoder
     /// where the model let it go but gave it a hundredth, and a space it set after one is dropped (<see cref="DecimalPoints"/>).
     /// With <paramref name="lexicon"/>, last, a word the list does not hold becomes the listed word near it that the model
     /// gave at least a hundredth of the reading (<see cref="LexiconCorrection"/>).
+    /// With inferred spaces, spaces the model set before the first character or after the last are left out.
     /// Without any of them the output is exactly PaddleOCR's. <paramref name="written"/>, when given, receives each
     /// character of the text as written, with its time steps and the probability the model gave it (<see cref="WordSpans"/>).
     /// </para>
@@ -90,6 +91,26 @@ internal static class CtcDecoder
         }
 
         var read = emitted.Count; // the confidence is the model's, over what it emitted
+
+        // A space the model set before the first character or after the last (the white margin round a line) is no text,
+        // and the mark that ends a line must follow its last character to be read from the ink (TrailingMarks).
+        if (spaceIndex > 0)
+        {
+            var lead = 0;
+            while (lead < emitted.Count && emitted[lead].Class == spaceIndex)
+            {
+                lead++;
+            }
+
+            var tail = emitted.Count;
+            while (tail > lead && emitted[tail - 1].Class == spaceIndex)
+            {
+                tail--;
+            }
+
+            emitted.RemoveRange(tail, emitted.Count - tail);
+            emitted.RemoveRange(0, lead);
+        }
         ink = ink is null ? null : LineInk.Once(ink);
         if (spaceIndex > 0 && ink is not null)
         {

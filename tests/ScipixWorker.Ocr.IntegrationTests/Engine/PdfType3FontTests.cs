@@ -38,7 +38,7 @@ public sealed class PdfType3FontTests(EngineFixture fixture)
         var page = Read(Pdf).Pages[0];
 
         Assert.Equal(PageSource.TextLayer, page.Source);
-        Assert.True(Cer.Of(Source(1), page.Text) < 0.02, page.Text);
+        Assert.Equal(Source(1).Split('\n'), page.Text.Split('\n')); // "1,248 pages." too: a glyph's white beyond its period
         Assert.DoesNotContain(page.Text, IsDingbat);
         Assert.All(page.Lines, l => Assert.True(l.Confidence < 1f, l.Text)); // the models', not the file's
         Assert.Equal(4, page.Lines.Count);

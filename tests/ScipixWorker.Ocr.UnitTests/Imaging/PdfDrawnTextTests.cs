@@ -36,11 +36,11 @@ public sealed class PdfDrawnTextTests
 
         var block = Assert.Single(Blocks(builder.Build()));
 
-        // The shapes from (100, 500) to (138, 510), 5 points round them (half the median glyph, 10); 3.6 pixels a point.
-        Assert.Equal(95, block.Left, 1.01);
-        Assert.Equal(143, block.Right, 1.01);
-        Assert.Equal(495, block.Bottom, 1.01);
-        Assert.Equal(515, block.Top, 1.01);
+        // The shapes from (100, 500) to (138, 510), 10 points round them (the median glyph's size); 3.6 pixels a point.
+        Assert.Equal(90, block.Left, 1.01);
+        Assert.Equal(148, block.Right, 1.01);
+        Assert.Equal(490, block.Bottom, 1.01);
+        Assert.Equal(520, block.Top, 1.01);
         Assert.Equal(PdfDrawnText.GlyphPixels / 10, block.Scale, 0.4);
         Assert.Equal((int)Math.Ceiling((block.Right - block.Left) * block.Scale), block.PixelWidth);
         Assert.Equal(4, block.Shapes.Count);
@@ -79,8 +79,8 @@ public sealed class PdfDrawnTextTests
         var blocks = Blocks(apart.Build());
         var one = Assert.Single(Blocks(together.Build()));
 
-        Assert.Equal([(495.0, 515.0), (695.0, 715.0)], blocks.Select(b => (Math.Round(b.Bottom), Math.Round(b.Top))).Order());
-        Assert.Equal((495, 715), (Math.Round(one.Bottom), Math.Round(one.Top)));
+        Assert.Equal([(490.0, 520.0), (690.0, 720.0)], blocks.Select(b => (Math.Round(b.Bottom), Math.Round(b.Top))).Order());
+        Assert.Equal((490, 720), (Math.Round(one.Bottom), Math.Round(one.Top)));
         Assert.Equal(8, one.Shapes.Count);
     }
 
@@ -103,8 +103,10 @@ public sealed class PdfDrawnTextTests
         Assert.Empty(Blocks(form.Build()));
         Assert.All(parsed.GetPage(1).Paths, p => Assert.Equal((true, false), (p.IsStroked, p.IsFilled)));
         // A block of the round letter, the triangle and the oval; the rectangle, a box when drawn with a pen, starts no glyph
-        // and lies past the block's margin.
-        Assert.Equal(3, Assert.Single(Blocks(hollow)).Shapes.Count);
+        // but lies within the block's margin and is drawn with it.
+        var block = Assert.Single(Blocks(hollow));
+        Assert.Equal(4, block.Shapes.Count);
+        Assert.Equal(138 + 10, block.Right, 1.01); // the white round the rectangle too (a glyph's size, 10)
     }
 
     [Fact]
@@ -138,7 +140,7 @@ public sealed class PdfDrawnTextTests
 
         var picture = Assert.Single(on.Pictures(0));
         Assert.Equal(PdfDrawnText.Render(Assert.Single(Blocks(pdf))), picture.Encode().Encoded.ToArray()); // its rendering
-        Assert.Equal(new PictureFrame(95, 842 - 515, 143, 842 - 495), picture.Place);
+        Assert.Equal(new PictureFrame(90, 842 - 520, 148, 842 - 490), picture.Place);
         Assert.Empty(off.Pictures(0));
         Assert.Empty(on.TextLayer(0)!.Lines);
     }

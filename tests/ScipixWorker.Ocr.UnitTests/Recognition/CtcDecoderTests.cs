@@ -53,6 +53,20 @@ public sealed class CtcDecoderTests
     }
 
     [Fact]
+    public void Spaces_the_model_sets_before_the_first_character_or_after_the_last_are_left_out_with_inferred_spaces()
+    {
+        // " c b " as the model emits it (the white margin round a line read as spaces); PaddleOCR's decoding keeps them.
+        var steps = Steps((4, 0.7f), (0, 0.99f), (3, 0.9f), (4, 0.8f), (2, 0.6f), (0, 0.99f), (4, 0.7f), (4, 0.6f));
+
+        var (text, confidence) = CtcDecoder.Decode(steps, 8, Dictionary.Count, Dictionary, inferSpaces: true);
+        var (faithful, faithfulConfidence) = CtcDecoder.Decode(steps, 8, Dictionary.Count, Dictionary);
+
+        Assert.Equal("c b", text);
+        Assert.Equal(" c b ", faithful);
+        Assert.Equal(faithfulConfidence, confidence); // the model's, over all it emitted
+    }
+
+    [Fact]
     public void All_blank_sequence_is_empty_with_zero_confidence()
     {
         var (text, confidence) = CtcDecoder.Decode(Steps((0, 0.99f), (0, 0.99f)), 2, Dictionary.Count, Dictionary);
