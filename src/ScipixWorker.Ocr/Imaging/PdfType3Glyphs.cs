@@ -34,6 +34,12 @@ internal static class PdfType3Glyphs
     /// <summary>The most operations of one glyph procedure read; a longer one is not drawn.</summary>
     public const int MaxOperations = 4096;
 
+    /// <summary>The most polygons one glyph's mask is traced into; more (a halftone, noise) is no letter, and it is not drawn.</summary>
+    public const int MaxLoops = 1000;
+
+    /// <summary>The most mask pixels traced for one page, all its Type 3 glyphs together (<see cref="TraceBudget"/>).</summary>
+    public const long MaxPagePixels = 64L << 20;
+
     // Each glyph stream and its inline images decode to at most this (a glyph is small; this stops a damaged one).
     private const long MaxDecodedBytes = 8L << 20;
 
@@ -55,7 +61,7 @@ internal static class PdfType3Glyphs
     /// code, it declares no box, or it cannot be read. An empty outline: the glyph draws nothing that is read.
     /// </summary>
     /// <exception cref="Exception">The procedure's stream is damaged (PdfPig's parse failures; <see cref="PdfPages.IsParseFailure"/>).</exception>
-    public static bool TryGlyph(IFont font, int code, [NotNullWhen(true)] out IReadOnlyList<PdfSubpath>? outline, out PdfRectangle bounds)
+    public static bool TryGlyph(IFont font, int code, TraceBudget budget, [NotNullWhen(true)] out IReadOnlyList<PdfSubpath>? outline, out PdfRectangle bounds)
     {
         (outline, bounds) = (null, default);
         if (!IsType3(font))
@@ -75,7 +81,7 @@ internal static class PdfType3Glyphs
             var content = procedure.Decode(Filters);
             var operations = new PageContentParser(ReflectionGraphicsStateOperationFactory.Instance, new StackDepthGuard(64), true)
                 .Parse(0, new MemoryInputBytes(content), SilentLog.Instance);
-            return operations.Count <= MaxOperations && Read(operations, out outline, out bounds);
+            return operations.Count <= MaxOperations && Read(operations, budget, out outline, out bounds);
         }
         catch (OcrException)
         {
@@ -84,7 +90,8 @@ internal static class PdfType3Glyphs
     }
 
     // Runs a procedure's operations: the transform (q, Q, cm), paths filled or stroked, image masks (BI ID EI).
-    private static bool Read(IReadOnlyList<IGraphicsStateOperation> operations, [NotNullWhen(true)] out IReadOnlyList<PdfSubpath>? outline, out PdfRectangle bounds)
+    private static bool Read(
+        IReadOnlyList<IGraphicsStateOperation> operations, TraceBudget budget, [NotNullWhen(true)] out IReadOnlyList<PdfSubpath>? outline, out PdfRectangle bounds)
     {
         (outline, bounds) = (null, default);
         var result = new List<PdfSubpath>();
@@ -176,9 +183,14 @@ internal static class PdfType3Glyphs
                     inline = data.Dictionary;
                     break;
                 case EndInlineImage image when inline is not null:
-                    if (Mask(inline, image.ImageData) is { } mask)
+                    if (Mask(inline, image.ImageData, budget) is { } mask)
                     {
-                        result.AddRange(Trace(mask, ctm));
+                        if (Trace(mask, ctm) is not { } loops)
+                        {
+                            return false;
+                        }
+
+                        result.AddRange(loops);
                     }
 
                     inline = null;
@@ -225,7 +237,7 @@ internal static class PdfType3Glyphs
     internal sealed record PixelMask(int Width, int Height, bool[] Paints);
 
     // The pixels an inline image mask paints (BitsPerComponent 1; ImageMask true), null when it is no mask or cannot be read.
-    private static PixelMask? Mask(IReadOnlyDictionary<NameToken, IToken> abbreviated, ReadOnlyMemory<byte> data)
+    private static PixelMask? Mask(IReadOnlyDictionary<NameToken, IToken> abbreviated, ReadOnlyMemory<byte> data, TraceBudget budget)
     {
         var entries = new Dictionary<NameToken, IToken>();
         foreach (var (key, value) in abbreviated)
@@ -244,7 +256,7 @@ internal static class PdfType3Glyphs
             return null;
         }
 
-        if (width <= 0 || height <= 0 || (long)width * height > MaxMaskPixels)
+        if (width <= 0 || height <= 0 || (long)width * height > MaxMaskPixels || !budget.Take((long)width * height))
         {
             return null;
         }
@@ -299,9 +311,10 @@ internal static class PdfType3Glyphs
     /// <summary>
     /// The polygons around the painted pixels of <paramref name="mask"/>, placed by <paramref name="ctm"/> (image space,
     /// the unit square, to glyph space): each region's outer boundary one way round and its holes the other, so that they
-    /// fill as the mask paints under either rule; corners only (runs of pixel edges in one direction are one side).
+    /// fill as the mask paints under either rule; corners only (runs of pixel edges in one direction are one side). Null
+    /// past <see cref="MaxLoops"/> polygons.
     /// </summary>
-    internal static List<PdfSubpath> Trace(PixelMask mask, TransformationMatrix ctm)
+    internal static List<PdfSubpath>? Trace(PixelMask mask, TransformationMatrix ctm)
     {
         var (width, height, paints) = (mask.Width, mask.Height, mask.Paints);
         bool Painted(int x, int y) => x >= 0 && y >= 0 && x < width && y < height && paints[(y * width) + x];
@@ -394,6 +407,11 @@ internal static class PdfType3Glyphs
                 }
                 while (at != start && (first[at] >= 0 || second[at] >= 0));
 
+                if (result.Count == MaxLoops)
+                {
+                    return null;
+                }
+
                 result.Add(Corners(corners, stride, width, height, ctm));
             }
         }
@@ -415,6 +433,27 @@ internal static class PdfType3Glyphs
         }
 
         return Polygon(ctm, points);
+    }
+
+    /// <summary>
+    /// The mask pixels left to trace on a page (<see cref="MaxPagePixels"/>): a page whose Type 3 fonts hold more bitmap
+    /// than that (hundreds of fonts of large glyphs) has the rest of its glyphs left undrawn, and is refused as before.
+    /// </summary>
+    internal sealed class TraceBudget(long pixels = MaxPagePixels)
+    {
+        private long _left = pixels;
+
+        public bool Take(long count)
+        {
+            if (count > _left)
+            {
+                _left = 0;
+                return false;
+            }
+
+            _left -= count;
+            return true;
+        }
     }
 
     private sealed class SilentLog : ILog

@@ -35,9 +35,10 @@ internal static class PdfUnmappedGlyphs
     {
         var drawn = new HashSet<Letter>(ReferenceEqualityComparer.Instance);
         var paths = new List<PdfPath>();
+        var budget = new PdfType3Glyphs.TraceBudget();
         foreach (var group in letters.Where(l => l.GetFont() is not null).GroupBy(l => l.GetFont()!, ReferenceEqualityComparer.Instance))
         {
-            var font = new FontGlyphs((IFont)group.Key!);
+            var font = new FontGlyphs((IFont)group.Key!, budget);
             var unnamed = (!NamesAny(font, group) && (group.Any(l => IsUnreadable(l.Value)) || !NamesWideCodes(font)))
                 || (font.IsType3 && NamedAsDingbats([.. group.Select(l => (l.Value, font.CodeOf(l.Value)))]));
             foreach (var letter in group)
@@ -92,7 +93,8 @@ internal static class PdfUnmappedGlyphs
     /// known: the text is not one character, the font has no outline for the code, or the outline does not fit the glyph's
     /// box as PdfPig placed it (a code that is not the glyph's).
     /// </summary>
-    public static bool TryOutline(Letter letter, IFont font, out PdfPath? path) => TryOutline(letter, new FontGlyphs(font), out path);
+    public static bool TryOutline(Letter letter, IFont font, out PdfPath? path) =>
+        TryOutline(letter, new FontGlyphs(font, new PdfType3Glyphs.TraceBudget()), out path);
 
     private static bool TryOutline(Letter letter, FontGlyphs font, out PdfPath? path)
     {
@@ -193,7 +195,7 @@ internal static class PdfUnmappedGlyphs
 
     // A font's names and glyph outlines, each code looked up once (a page draws its e a hundred times); a font whose map or
     // glyph program PdfPig fails on is asked no more (a damaged font would otherwise throw for every code probed).
-    private sealed class FontGlyphs(IFont font)
+    private sealed class FontGlyphs(IFont font, PdfType3Glyphs.TraceBudget budget)
     {
         private readonly Dictionary<int, (IReadOnlyList<PdfSubpath> Outline, PdfRectangle Bounds)?> _glyphs = [];
         private bool _namesBroken;
@@ -285,7 +287,7 @@ internal static class PdfUnmappedGlyphs
             {
                 if (IsType3)
                 {
-                    return PdfType3Glyphs.TryGlyph(font, code, out var drawn, out var declared) ? (drawn, declared) : null;
+                    return PdfType3Glyphs.TryGlyph(font, code, budget, out var drawn, out var declared) ? (drawn, declared) : null;
                 }
 
                 return font.TryGetNormalisedPath(code, out var outline) && outline is not null

@@ -44,7 +44,7 @@ public sealed class PdfType3GlyphsTests
     [Fact]
     public void A_block_of_pixels_is_one_rectangle_through_its_four_corners()
     {
-        var loop = Assert.Single(PdfType3Glyphs.Trace(Mask("...", ".##", ".##"), TransformationMatrix.Identity));
+        var loop = Assert.Single(PdfType3Glyphs.Trace(Mask("...", ".##", ".##"), TransformationMatrix.Identity)!);
 
         Assert.Equal(4, Corners(loop));
         Assert.Equal(4.0 / 9, Math.Abs(Area(loop)), 9); // in the unit square: 4 of 9 pixels
@@ -55,7 +55,7 @@ public sealed class PdfType3GlyphsTests
     [Fact]
     public void A_ring_is_its_outside_one_way_round_and_its_hole_the_other()
     {
-        var loops = PdfType3Glyphs.Trace(Mask("####", "#..#", "#..#", "####"), TransformationMatrix.Identity);
+        var loops = PdfType3Glyphs.Trace(Mask("####", "#..#", "#..#", "####"), TransformationMatrix.Identity)!;
 
         Assert.Equal(2, loops.Count);
         var areas = loops.Select(Area).OrderBy(Math.Abs).ToList();
@@ -68,8 +68,8 @@ public sealed class PdfType3GlyphsTests
     [Fact]
     public void Pixels_touching_at_a_corner_and_an_l_shape_enclose_just_their_pixels()
     {
-        var diagonal = PdfType3Glyphs.Trace(Mask("#.", ".#"), TransformationMatrix.Identity);
-        var shape = PdfType3Glyphs.Trace(Mask("#..", "#..", "###"), TransformationMatrix.Identity);
+        var diagonal = PdfType3Glyphs.Trace(Mask("#.", ".#"), TransformationMatrix.Identity)!;
+        var shape = PdfType3Glyphs.Trace(Mask("#..", "#..", "###"), TransformationMatrix.Identity)!;
 
         Assert.Equal(2.0 / 4, Math.Abs(diagonal.Sum(Area)), 9);
         Assert.All(diagonal, l => Assert.Equal(4, Corners(l)));
@@ -82,10 +82,32 @@ public sealed class PdfType3GlyphsTests
     public void The_procedures_transform_places_the_image()
     {
         // A 10 x 20 unit glyph image at (3, -2) in glyph space, as a procedure's "10 0 0 20 3 -2 cm" places it.
-        var loop = Assert.Single(PdfType3Glyphs.Trace(Mask("##", "##"), TransformationMatrix.FromValues(10, 0, 0, 20, 3, -2)));
+        var loop = Assert.Single(PdfType3Glyphs.Trace(Mask("##", "##"), TransformationMatrix.FromValues(10, 0, 0, 20, 3, -2))!);
 
         var box = loop.GetBoundingRectangle()!.Value;
         Assert.Equal([3, -2, 13, 18], [box.Left, box.Bottom, box.Right, box.Top], new Tolerance(1e-9));
+    }
+
+    [Fact]
+    public void A_mask_of_more_polygons_than_a_letter_has_is_not_traced()
+    {
+        // A checkerboard (a halftone, noise): one polygon a painted pixel; 1,000 are traced, 1,058 are not.
+        static string Row(int y, int width) => string.Concat(Enumerable.Range(0, width).Select(x => (x + y) % 2 == 0 ? '#' : '.'));
+        var fits = Mask([.. Enumerable.Range(0, 40).Select(y => Row(y, 50))]);
+        var past = Mask([.. Enumerable.Range(0, 46).Select(y => Row(y, 46))]);
+
+        Assert.Equal(PdfType3Glyphs.MaxLoops, PdfType3Glyphs.Trace(fits, TransformationMatrix.Identity)!.Count);
+        Assert.Null(PdfType3Glyphs.Trace(past, TransformationMatrix.Identity)!);
+    }
+
+    [Fact]
+    public void A_pages_budget_of_mask_pixels_runs_out_and_stays_out()
+    {
+        var budget = new PdfType3Glyphs.TraceBudget(1000);
+
+        Assert.True(budget.Take(600));
+        Assert.False(budget.Take(500)); // past what is left: refused, and nothing more is given
+        Assert.False(budget.Take(1));
     }
 
     // Letters as a Type 3 font's map reads them: each text with the code it was drawn with ('t' with 116: its own).
