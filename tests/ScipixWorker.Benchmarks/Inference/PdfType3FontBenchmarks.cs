@@ -2,7 +2,6 @@ using BenchmarkDotNet.Attributes;
 using ScipixWorker.Benchmarks.Support;
 using ScipixWorker.Ocr.Engine;
 using ScipixWorker.Ocr.Imaging;
-using UglyToad.PdfPig;
 
 namespace ScipixWorker.Benchmarks.Inference;
 
@@ -31,7 +30,7 @@ public class PdfType3FontBenchmarks : IDisposable
         var named = Assets.Options();
         named.PdfDrawnText = false;
         _asNamed = new OcrEngine(named);
-        _pdf = File.ReadAllBytes(Path.Combine(Path.GetDirectoryName(Assets.FixtureDirectory)!, "pdf", "type3_bitmap_article.pdf"));
+        _pdf = Assets.Pdf("type3_bitmap_article.pdf");
     }
 
     [GlobalCleanup]
@@ -49,12 +48,5 @@ public class PdfType3FontBenchmarks : IDisposable
     public OcrDocument DrawnAndRead() => _engine.Recognize(_pdf);
 
     [Benchmark]
-    public byte[] DrawnOnly()
-    {
-        using var document = PdfDocument.Open(_pdf);
-        var page = document.GetPage(1);
-        var drawn = PdfUnmappedGlyphs.Find(page.Letters);
-        var block = PdfDrawnText.Blocks([.. page.Paths, .. drawn.Paths], [], 0, 0, page.Width, page.Height).Single();
-        return PdfDrawnText.Render(block);
-    }
+    public byte[] DrawnOnly() => Assets.DrawUnnamedLetters(_pdf);
 }

@@ -4,7 +4,6 @@ using BenchmarkDotNet.Attributes;
 using ScipixWorker.Benchmarks.Support;
 using ScipixWorker.Ocr.Engine;
 using ScipixWorker.Ocr.Imaging;
-using UglyToad.PdfPig;
 using UglyToad.PdfPig.Content;
 using UglyToad.PdfPig.Core;
 using UglyToad.PdfPig.Writer;
@@ -62,14 +61,7 @@ public partial class PdfUnmappedFontBenchmarks : IDisposable
     public OcrDocument UnmappedDrawnAndRead() => _engine.Recognize(_unmapped);
 
     [Benchmark]
-    public byte[] UnmappedDrawnOnly()
-    {
-        using var document = PdfDocument.Open(_unmapped);
-        var page = document.GetPage(1);
-        var drawn = PdfUnmappedGlyphs.Find(page.Letters);
-        var block = PdfDrawnText.Blocks([.. page.Paths, .. drawn.Paths], [], 0, 0, page.Width, page.Height).Single();
-        return PdfDrawnText.Render(block);
-    }
+    public byte[] UnmappedDrawnOnly() => Assets.DrawUnnamedLetters(_unmapped);
 
     [GeneratedRegex(@"/ToUnicode \d+ 0 R")]
     private static partial Regex ToUnicode();

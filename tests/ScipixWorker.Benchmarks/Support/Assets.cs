@@ -57,6 +57,19 @@ internal static class Assets
     /// <summary>A PDF of the fixtures (tests/fixtures/pdf, beside the sroie folder).</summary>
     public static byte[] Pdf(string file) => File.ReadAllBytes(Path.Combine(Path.GetDirectoryName(FixtureDirectory)!, "pdf", file));
 
+    /// <summary>
+    /// Page 1 of <paramref name="pdf"/> with its unnamed letters drawn (<see cref="PdfUnmappedGlyphs"/>: outlines, Type 3
+    /// glyphs), as the engine draws them: PdfPig's parse, the letters' outlines placed, the one block found, rendered to PNG.
+    /// </summary>
+    public static byte[] DrawUnnamedLetters(byte[] pdf)
+    {
+        using var document = UglyToad.PdfPig.PdfDocument.Open(pdf);
+        var page = document.GetPage(1);
+        var drawn = PdfUnmappedGlyphs.Find(page.Letters);
+        var block = PdfDrawnText.Blocks([.. page.Paths, .. drawn.Paths], [], 0, 0, page.Width, page.Height).Single();
+        return PdfDrawnText.Render(block);
+    }
+
     /// <summary>Decodes as the engine does (ImageSharp, EXIF orientation, alpha onto white).</summary>
     public static RgbBuffer Decode(byte[] encoded)
     {
