@@ -55,10 +55,18 @@ internal static class PdfType3Glyphs
     /// <summary>Whether <paramref name="font"/> is a Type 3 font whose glyph procedures can be read.</summary>
     public static bool IsType3(IFont font) => CharProcMethod is not null && CharProcMethod.DeclaringType!.IsInstanceOfType(font);
 
+    /// <summary>Whether Type 3 font <paramref name="font"/> has a glyph procedure for <paramref name="code"/>.</summary>
+    public static bool HasGlyph(IFont font, int code)
+    {
+        var arguments = new object?[] { code, null };
+        return IsType3(font) && CharProcMethod!.Invoke(font, BindingFlags.DoNotWrapExceptions, null, arguments, null) is true;
+    }
+
     /// <summary>
     /// The outline of character <paramref name="code"/>'s glyph in <paramref name="font"/>'s glyph space, and its bounds as
     /// the procedure declares them (d1; the box PdfPig places the letter by): false when the font has no procedure for the
-    /// code, it declares no box, or it cannot be read. An empty outline: the glyph draws nothing that is read.
+    /// code, it draws something but declares no box, or it cannot be read. An empty outline: the glyph draws nothing that
+    /// is read (a space).
     /// </summary>
     /// <exception cref="Exception">The procedure's stream is damaged (PdfPig's parse failures; <see cref="PdfPages.IsParseFailure"/>).</exception>
     public static bool TryGlyph(IFont font, int code, TraceBudget budget, [NotNullWhen(true)] out IReadOnlyList<PdfSubpath>? outline, out PdfRectangle bounds)
@@ -196,6 +204,12 @@ internal static class PdfType3Glyphs
                     inline = null;
                     break;
             }
+        }
+
+        if (result.Count == 0)
+        {
+            (outline, bounds) = ([], default); // a glyph that draws nothing (a space)
+            return true;
         }
 
         if (box is not { Width: > 0, Height: > 0 } declared)

@@ -221,7 +221,8 @@ internal static class PdfUnmappedGlyphs
             return value.Length == 1 ? value[0] : null;
         }
 
-        // Each text the font names to the code it names it for, -1 where two codes share it.
+        // Each text the font names to the code it names it for, -1 where two codes share it; only codes it has a glyph for
+        // (its encoding's base names codes it never draws: StandardEncoding's quotesingle, 169, is "'", as a39's code is).
         private Dictionary<string, int> Type3Codes()
         {
             var codes = new Dictionary<string, int>(StringComparer.Ordinal);
@@ -229,7 +230,7 @@ internal static class PdfUnmappedGlyphs
             {
                 try
                 {
-                    if (font.TryGetUnicode(code, out var text) && !string.IsNullOrEmpty(text))
+                    if (PdfType3Glyphs.HasGlyph(font, code) && font.TryGetUnicode(code, out var text) && !string.IsNullOrEmpty(text))
                     {
                         codes[text] = codes.ContainsKey(text) ? -1 : code;
                     }
@@ -245,9 +246,11 @@ internal static class PdfUnmappedGlyphs
 
         public bool Names(string value) => value.Length == 1 && Names(value[0]);
 
+        // A Type 3 font names only the codes it has a glyph for: a code its encoding names from a standard encoding it never
+        // draws (its Differences named g1, g2, ... over StandardEncoding's A, B, ...) says nothing of its letters.
         public bool Names(int code)
         {
-            if (_namesBroken)
+            if (_namesBroken || (IsType3 && !PdfType3Glyphs.HasGlyph(font, code)))
             {
                 return false;
             }

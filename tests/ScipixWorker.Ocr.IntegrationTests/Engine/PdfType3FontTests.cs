@@ -70,8 +70,9 @@ public sealed class PdfType3FontTests(EngineFixture fixture)
     [Fact]
     public void Without_its_map_the_font_reads_the_same()
     {
-        // Older Ghostscript wrote no ToUnicode: PdfPig then reads the unknown names' codes, control characters where TeX's
-        // encodings put ligatures; here the codes are ASCII, and both readings agree with the source.
+        // Older Ghostscript wrote no ToUnicode: the names a33 ... are no glyph names, so the font names none of the codes
+        // it has glyphs for, and all its letters are drawn (the standard encoding beneath its Differences, which names
+        // codes it never draws, does not count).
         var unmapped = Encoding.Latin1.GetBytes(Encoding.Latin1.GetString(Pdf).Replace("/ToUnicode ", "/ToUnicodX ", StringComparison.Ordinal));
 
         var read = Read(unmapped);
@@ -107,6 +108,26 @@ public sealed class PdfType3FontTests(EngineFixture fixture)
         var (i, o) = (Corners(inner), Corners(outer));
         return i.Min(p => p.X) >= o.Min(p => p.X) - 0.1 && i.Max(p => p.X) <= o.Max(p => p.X) + 0.1
             && i.Min(p => p.Y) >= o.Min(p => p.Y) - 0.1 && i.Max(p => p.Y) <= o.Max(p => p.Y) + 0.1;
+    }
+
+    [Fact]
+    public void A_bitmap_font_coded_1_2_3_without_a_map_is_read_from_its_masks()
+    {
+        // Masks in ASCII hex with the default decoding (a 0 bit paints), codes that read as control characters, a space
+        // glyph that draws nothing. While the standard encoding beneath the Differences counted as names, only the letters
+        // reading as control characters were drawn, and those coded 9-13 (white space) lost: "Invoice or the ...".
+        string[] lines = ["Invoice 2041 for the summer garden party", "Total due 876.60 by 1 December 2026"];
+        var pdf = HandMadePdf.Type3Bitmaps(lines);
+        using (var file = PdfDocument.Open(pdf))
+        {
+            var letters = file.GetPage(1).Letters;
+            Assert.True(letters.Count(l => l.Value is [< ' ']) > letters.Count / 2); // codes 1-31 (32 and on look like ASCII)
+        }
+
+        var page = Assert.Single(Read(pdf).Pages);
+
+        Assert.Equal(lines, page.Text.Split('\n'));
+        Assert.All(page.Lines, l => Assert.True(l.Confidence < 1f, l.Text));
     }
 
     [Fact]

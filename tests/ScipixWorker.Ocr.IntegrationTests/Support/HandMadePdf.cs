@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.IO.Compression;
 using System.Text;
+using SkiaSharp;
 using UglyToad.PdfPig.Fonts.TrueType;
 using UglyToad.PdfPig.Fonts.TrueType.Parser;
 
@@ -178,6 +179,88 @@ internal static class HandMadePdf
         }
 
         return Finish(pdf, offsets);
+    }
+
+    /// <summary>
+    /// An A4 page of <paramref name="lines"/> (12 points, 18 apart) in a Type 3 font of bitmap glyphs: DejaVu Sans
+    /// (fixtures/fonts) rendered at 50 pixels an em (about 300 dpi), each glyph an inline image mask in ASCII hex with the
+    /// default decoding (a 0 bit paints), coded 1, 2, 3, ... in the order the characters first appear (a space too: a
+    /// glyph that draws nothing), its names g1, g2, ... and no ToUnicode map, as a subset of a bitmap font is written:
+    /// a text tool reads control characters.
+    /// </summary>
+    public static byte[] Type3Bitmaps(params string[] lines)
+    {
+        const float Em = 50;
+        var characters = lines.SelectMany(l => l).Distinct().ToList();
+        using var typeface = SKTypeface.FromFile(Fixtures.Path("fonts", "DejaVuSans.ttf"));
+        using var font = new SKFont(typeface, Em);
+        var procedures = characters.Select(c => Encoding.ASCII.GetBytes(BitmapGlyph(font, c))).ToList();
+        var widths = characters.Select(c => Number(font.MeasureText(c.ToString())));
+        var content = new StringBuilder("BT /F1 12 Tf 50 760 Td 18 TL\n");
+        foreach (var line in lines)
+        {
+            content.Append('<').Append(string.Concat(line.Select(c => (characters.IndexOf(c) + 1).ToString("X2", CultureInfo.InvariantCulture)))).Append("> Tj T*\n");
+        }
+
+        var text = Encoding.ASCII.GetBytes(content.Append("ET\n").ToString());
+        using var pdf = new MemoryStream();
+        var offsets = new List<long>();
+        OnePage(pdf, offsets, "1.4");
+        Object(pdf, offsets, "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /Font << /F1 4 0 R >> >> /Contents 5 0 R >>");
+        Object(pdf, offsets, "<< /Type /Font /Subtype /Type3 /FontBBox [-10 -20 60 60] /FontMatrix [0.02 0 0 0.02 0 0] " +
+            $"/CharProcs << {string.Join(' ', characters.Select((_, i) => $"/g{i + 1} {6 + i} 0 R"))} >> " +
+            $"/Encoding << /Type /Encoding /Differences [1 {string.Join(' ', characters.Select((_, i) => $"/g{i + 1}"))}] >> " +
+            $"/FirstChar 1 /LastChar {characters.Count} /Widths [{string.Join(' ', widths)}] /Resources << >> >>");
+        Object(pdf, offsets, $"<< /Length {text.Length} >>", text);
+        foreach (var procedure in procedures)
+        {
+            Object(pdf, offsets, $"<< /Length {procedure.Length} >>", procedure);
+        }
+
+        return Finish(pdf, offsets);
+    }
+
+    // A glyph procedure: the character's advance and ink box (d1), then its pixels as an image mask placed over that box.
+    private static string BitmapGlyph(SKFont font, char character)
+    {
+        var advance = Number(font.MeasureText(character.ToString()));
+        const int Size = 100, OriginX = 20, Baseline = 70;
+        using var bitmap = new SKBitmap(Size, Size, SKColorType.Gray8, SKAlphaType.Opaque);
+        using (var canvas = new SKCanvas(bitmap))
+        {
+            canvas.Clear(SKColors.White);
+            using var paint = new SKPaint { Color = SKColors.Black, IsAntialias = true };
+            canvas.DrawText(character.ToString(), OriginX, Baseline, SKTextAlign.Left, font, paint);
+        }
+
+        var ink = Enumerable.Range(0, Size * Size).Where(i => bitmap.GetPixel(i % Size, i / Size).Red < 128).ToList();
+        if (ink.Count == 0)
+        {
+            return $"{advance} 0 0 0 0 0 d1\n"; // a space: nothing drawn
+        }
+
+        var (x0, x1) = (ink.Min(i => i % Size), ink.Max(i => i % Size));
+        var (y0, y1) = (ink.Min(i => i / Size), ink.Max(i => i / Size));
+        var (width, height) = (x1 - x0 + 1, y1 - y0 + 1);
+        var rows = new StringBuilder();
+        for (var y = y0; y <= y1; y++)
+        {
+            var row = new byte[(width + 7) / 8];
+            Array.Fill(row, (byte)0xFF); // a 1 bit leaves the page as it is
+            for (var x = 0; x < width; x++)
+            {
+                if (bitmap.GetPixel(x0 + x, y).Red < 128)
+                {
+                    row[x / 8] &= (byte)~(0x80 >> (x % 8)); // a 0 bit paints
+                }
+            }
+
+            rows.Append(Convert.ToHexString(row));
+        }
+
+        var (left, bottom) = (x0 - OriginX, Baseline - y1 - 1);
+        return $"{advance} 0 {left} {bottom} {left + width} {bottom + height} d1\n" +
+            $"q {width} 0 0 {height} {left} {bottom} cm\nBI /IM true /W {width} /H {height} /BPC 1 /F /AHx ID {rows}> EI Q\n";
     }
 
     /// <summary><paramref name="length"/> zero bytes, deflated (zlib): about a thousandth of their size.</summary>
