@@ -23,7 +23,7 @@ namespace ScipixWorker.Ocr.IntegrationTests.Engine;
 public sealed class DamagedFileTests(EngineFixture fixture, ITestOutputHelper output)
 {
     public static TheoryData<string> Files() =>
-        ["pdf text", "pdf with pictures", "pdf masked picture", "pdf drawn text", "pdf unmapped font", "pdf glyph-numbered font", "pdf type 3 font", "pdf scan", "pdf scan in strips", "tiff pages", "png", "jpeg", "gif frames", "webp", "bmp"];
+        ["pdf text", "pdf with pictures", "pdf masked picture", "pdf drawn text", "pdf unmapped font", "pdf glyph-numbered font", "pdf type 3 font", "pdf type 3 hex masks", "pdf scan", "pdf scan in strips", "tiff pages", "png", "jpeg", "gif frames", "webp", "bmp"];
 
     [Theory]
     [MemberData(nameof(Files))]
@@ -123,6 +123,9 @@ public sealed class DamagedFileTests(EngineFixture fixture, ITestOutputHelper ou
             case "pdf type 3 font":
                 // Bitmap glyphs (CCITT G4 masks) and glyphs drawn as paths, whose names read as dingbats: drawn (PdfType3Glyphs).
                 return Fixtures.Bytes("pdf", "type3_bitmap_font.pdf");
+            case "pdf type 3 hex masks":
+                // A hand-written Type 3 font of bitmap glyphs in ASCII hex, coded 1, 2, 3, ... without a map (PdfType3Glyphs).
+                return HandMadePdf.Type3Bitmaps("Total due 876.60", "Harbour Lights");
             case "tiff pages":
                 using (var page = SKBitmap.Decode(line))
                 {
