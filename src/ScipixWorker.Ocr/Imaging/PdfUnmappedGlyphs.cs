@@ -84,8 +84,9 @@ internal static class PdfUnmappedGlyphs
     // symbols and the dingbats themselves (its private-use forms are unreadable anyway).
     private static bool IsDingbat(char c) => c is (>= '\u2190' and <= '\u21FF') or (>= '\u2460' and <= '\u24FF') or (>= '\u25A0' and <= '\u27BF');
 
-    // Whether the font names any two-byte code (a composite font's map may start past 255: a subset of a large font).
-    private static bool NamesWideCodes(FontGlyphs font) => Enumerable.Range(256, 65536 - 256).Any(font.Names);
+    // Whether the font names any two-byte code (a composite font's map may start past 255: a subset of a large font). A
+    // Type 3 font has one-byte codes only, and is not asked 65,280 times.
+    private static bool NamesWideCodes(FontGlyphs font) => !font.IsType3 && Enumerable.Range(256, 65536 - 256).Any(font.Names);
 
     /// <summary>
     /// The outline of <paramref name="letter"/>'s glyph (of <paramref name="font"/>, its text its code) where the page shows
