@@ -125,21 +125,22 @@ internal static class PdfDrawnText
             var median = group.Select(Size).Order().ElementAt(group.Count / 2);
             var margin = Math.Max(2, median);
             var bounds = Bounds(group);
-            var (l, b, r, t) = (
-                Math.Max(left, bounds.Left - margin), Math.Max(bottom, bounds.Bottom - margin),
-                Math.Min(left + width, bounds.Right + margin), Math.Min(bottom + height, bounds.Top + margin));
+            // The rectangle round a group's glyphs, or round all it draws, with the margin, within the page.
+            (double L, double B, double R, double T) Framed(PdfRectangle box) => (
+                Math.Max(left, box.Left - margin), Math.Max(bottom, box.Bottom - margin),
+                Math.Min(left + width, box.Right + margin), Math.Min(bottom + height, box.Top + margin));
+            static bool Within(PdfRectangle box, (double L, double B, double R, double T) frame) =>
+                box.Left >= frame.L && box.Right <= frame.R && box.Bottom >= frame.B && box.Top <= frame.T;
+
             // A median glyph's size of white round everything the block draws, its small shapes too: a period after a line's
             // last glyph at the block's edge, with no white beyond it, was lost to the detector and the recognizer (with half
             // a glyph's margin round the glyphs only, the Type 3 quality pages at 600 dpi lost six periods at lines' ends,
             // with this two).
-            var within = shapes.Where(s => s.Box.Left >= l && s.Box.Right <= r && s.Box.Bottom >= b && s.Box.Top <= t).ToList();
-            var all = Bounds(within.Select(s => s.Box).Append(bounds));
-            (l, b, r, t) = (
-                Math.Max(left, all.Left - margin), Math.Max(bottom, all.Bottom - margin),
-                Math.Min(left + width, all.Right + margin), Math.Min(bottom + height, all.Top + margin));
-            List<DrawnShape> inside = [.. shapes.Where(s => s.Box.Left >= l && s.Box.Right <= r && s.Box.Bottom >= b && s.Box.Top <= t)
+            var glyphsFrame = Framed(bounds);
+            var frame = Framed(Bounds(shapes.Where(s => Within(s.Box, glyphsFrame)).Select(s => s.Box).Append(bounds)));
+            List<DrawnShape> inside = [.. shapes.Where(s => Within(s.Box, frame))
                 .GroupBy(s => s.Path).Select(g => new DrawnShape(g.Key, [.. g.Select(s => s.Subpath)]))];
-            var block = DrawnBlock.Fit(l, b, r, t, Math.Clamp(GlyphPixels / median, MinScale, MaxScale), MaxBlockPixels, inside);
+            var block = DrawnBlock.Fit(frame.L, frame.B, frame.R, frame.T, Math.Clamp(GlyphPixels / median, MinScale, MaxScale), MaxBlockPixels, inside);
             blocks.Add(block with { Pen = (float)Math.Clamp(median * block.Scale * PenFraction, 1.5, 8) });
         }
 

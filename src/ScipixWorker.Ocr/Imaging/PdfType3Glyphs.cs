@@ -56,10 +56,15 @@ internal static class PdfType3Glyphs
     public static bool IsType3(IFont font) => CharProcMethod is not null && CharProcMethod.DeclaringType!.IsInstanceOfType(font);
 
     /// <summary>Whether Type 3 font <paramref name="font"/> has a glyph procedure for <paramref name="code"/>.</summary>
-    public static bool HasGlyph(IFont font, int code)
+    public static bool HasGlyph(IFont font, int code) => CharProc(font, code) is not null;
+
+    // The glyph procedure of code in font, null when it is no Type 3 font or has none for the code.
+    private static StreamToken? CharProc(IFont font, int code)
     {
         var arguments = new object?[] { code, null };
-        return IsType3(font) && CharProcMethod!.Invoke(font, BindingFlags.DoNotWrapExceptions, null, arguments, null) is true;
+        return IsType3(font) && CharProcMethod!.Invoke(font, BindingFlags.DoNotWrapExceptions, null, arguments, null) is true
+            ? arguments[1] as StreamToken
+            : null;
     }
 
     /// <summary>
@@ -72,14 +77,7 @@ internal static class PdfType3Glyphs
     public static bool TryGlyph(IFont font, int code, TraceBudget budget, [NotNullWhen(true)] out IReadOnlyList<PdfSubpath>? outline, out PdfRectangle bounds)
     {
         (outline, bounds) = (null, default);
-        if (!IsType3(font))
-        {
-            return false;
-        }
-
-        var arguments = new object?[] { code, null };
-        if (CharProcMethod!.Invoke(font, BindingFlags.DoNotWrapExceptions, null, arguments, null) is not true
-            || arguments[1] is not StreamToken procedure)
+        if (CharProc(font, code) is not { } procedure)
         {
             return false;
         }

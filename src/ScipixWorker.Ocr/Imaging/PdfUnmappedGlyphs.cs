@@ -202,6 +202,7 @@ internal static class PdfUnmappedGlyphs
         private bool _namesBroken;
         private bool _glyphsBroken;
         private Dictionary<string, int>? _codes;
+        private bool[]? _type3Glyphs;
 
         public bool IsType3 { get; } = PdfType3Glyphs.IsType3(font);
 
@@ -231,7 +232,7 @@ internal static class PdfUnmappedGlyphs
             {
                 try
                 {
-                    if (PdfType3Glyphs.HasGlyph(font, code) && font.TryGetUnicode(code, out var text) && !string.IsNullOrEmpty(text))
+                    if (HasType3Glyph(code) && font.TryGetUnicode(code, out var text) && !string.IsNullOrEmpty(text))
                     {
                         codes[text] = codes.ContainsKey(text) ? -1 : code;
                     }
@@ -251,7 +252,7 @@ internal static class PdfUnmappedGlyphs
         // draws (its Differences named g1, g2, ... over StandardEncoding's A, B, ...) says nothing of its letters.
         public bool Names(int code)
         {
-            if (_namesBroken || (IsType3 && !PdfType3Glyphs.HasGlyph(font, code)))
+            if (_namesBroken || (IsType3 && !HasType3Glyph(code)))
             {
                 return false;
             }
@@ -265,6 +266,25 @@ internal static class PdfUnmappedGlyphs
                 _namesBroken = true;
                 return false;
             }
+        }
+
+        // Whether the Type 3 font has a glyph procedure for code (one-byte codes only), its 256 codes asked once: a page's
+        // letters ask again and again. A font whose encoding PdfPig fails on has none (its names are broken too).
+        private bool HasType3Glyph(int code)
+        {
+            if (_type3Glyphs is null)
+            {
+                try
+                {
+                    _type3Glyphs = [.. Enumerable.Range(0, 256).Select(c => PdfType3Glyphs.HasGlyph(font, c))];
+                }
+                catch (Exception ex) when (PdfPages.IsParseFailure(ex))
+                {
+                    (_type3Glyphs, _namesBroken) = (new bool[256], true);
+                }
+            }
+
+            return code is >= 0 and < 256 && _type3Glyphs[code];
         }
 
         // The outline of code's glyph in text space (the font matrix applied), and the glyph's bounds in the same space: the

@@ -111,6 +111,7 @@ internal static class CtcDecoder
             emitted.RemoveRange(tail, emitted.Count - tail);
             emitted.RemoveRange(0, lead);
         }
+
         ink = ink is null ? null : LineInk.Once(ink);
         if (spaceIndex > 0 && ink is not null)
         {
