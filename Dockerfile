@@ -50,8 +50,10 @@ COPY --from=models /src/models/*.onnx /src/models/ppocr_keys_v1.txt /src/models/
 # once, so each model run faulted its large activations in afresh (page bursts 25-40 % slower, a third of the CPU in
 # page faults; docs/benchmarks.md, "Large allocations").
 # MALLOC_ARENA_MAX=2 keeps glibc at two arenas if the preload is removed (src/ScipixWorker/Memory/NativeHeapArenas.cs).
+# jbig2dec and OpenJPEG decode a PDF's JBIG2 and JPEG 2000 scans and JPEG 2000 files, loaded when such an image comes
+# (src/ScipixWorker.Ocr/Imaging/Jbig2Codec.cs, Jpeg2000Codec.cs); without them those fail with unsupported-format.
 RUN apt-get update \
-    && apt-get install -y --no-install-recommends libjemalloc2 \
+    && apt-get install -y --no-install-recommends libjemalloc2 libjbig2dec0 libopenjp2-7 \
     && rm -rf /var/lib/apt/lists/* \
     && ln -s "$(find /usr/lib -name libjemalloc.so.2 | head -n 1)" /usr/local/lib/libjemalloc.so.2
 ENV Ocr__ModelDirectory=/app/models \

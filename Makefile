@@ -10,7 +10,7 @@ STACK := scripts/local-stack.sh
 TEST_ARGS ?=
 UNIT_TEST_PROJECTS := tests/ScipixWorker.UnitTests tests/ScipixWorker.Ocr.UnitTests
 
-.PHONY: models build test test-unit test-alerts clean stack-up stack-down stack-status run lint-infra
+.PHONY: models build codecs test test-unit test-alerts clean stack-up stack-down stack-status run lint-infra
 
 models:
 	./models/fetch.sh
@@ -21,6 +21,10 @@ build: models
 stack-up:
 	$(STACK) start
 
+# jbig2dec and OpenJPEG, which the worker loads for JBIG2 and JPEG 2000 images (installed when missing).
+codecs:
+	$(STACK) codecs
+
 stack-down:
 	$(STACK) stop
 
@@ -28,7 +32,7 @@ stack-status:
 	$(STACK) status
 
 # The tests read the same configuration keys as the worker (RabbitMq__*, BlobStorage__*), from the stack's env.
-test: build stack-up
+test: build stack-up codecs
 	eval "$$($(STACK) env)" && $(DOTNET) test ScipixWorker.sln -c $(CONFIG) --no-build $(TEST_ARGS)
 	# The allocator probe and the model inputs' native memory again under jemalloc, as the container image runs the
 	# worker (where it can be installed).
@@ -57,7 +61,7 @@ test-unit: build
 # project's folder, so paths are absolute. Health: http://localhost:8080/health/ready; metrics: :9464/metrics.
 # Native memory as in the container image: jemalloc preloaded where it can be installed (libjemalloc2), two
 # glibc arenas otherwise (docs/operations.md, "Memory").
-run: models stack-up
+run: models stack-up codecs
 	eval "$$($(STACK) env)" && jemalloc="$$($(STACK) jemalloc)" && \
 		Ocr__ModelDirectory=$(CURDIR)/models MALLOC_ARENA_MAX=2 MALLOC_CONF=oversize_threshold:0 LD_PRELOAD="$$jemalloc" \
 		$(DOTNET) run --project src/ScipixWorker -c $(CONFIG) -- --samples $(CURDIR)/samples

@@ -11,6 +11,10 @@
 #   scripts/local-stack.sh jemalloc                        the path of Debian's jemalloc (libjemalloc2), installed
 #                                                          when missing, for the worker's LD_PRELOAD (as in the
 #                                                          container image); nothing, with a warning, where it cannot
+#   scripts/local-stack.sh codecs                          installs the image codecs the worker loads at run time
+#                                                          when missing: jbig2dec (libjbig2dec0: JBIG2 scans in PDFs)
+#                                                          and OpenJPEG (libopenjp2-7: JPEG 2000); a warning where it
+#                                                          cannot (the tests read such files)
 #   scripts/local-stack.sh promtool                        the path of Prometheus' promtool, unpacked into .local from
 #                                                          Debian's prometheus package when missing (make test checks
 #                                                          the alerting rules with it); nothing, with a warning, where
@@ -59,7 +63,7 @@ die() { printf 'local-stack: error: %s\n' "$*" >&2; exit 1; }
 usage() {
   cat >&2 <<EOF
 usage: scripts/local-stack.sh start|stop|status [rabbitmq|azurite ...]
-       scripts/local-stack.sh env|jemalloc|promtool
+       scripts/local-stack.sh env|jemalloc|codecs|promtool
 EOF
   exit 2
 }
@@ -493,6 +497,22 @@ ensure_jemalloc() {
   [[ -z $path ]] || printf '%s\n' "$path"
 }
 
+# The shared libraries the worker loads for JBIG2 and JPEG 2000 images (src/ScipixWorker.Ocr/Imaging/Jbig2Codec.cs,
+# Jpeg2000Codec.cs), as the container image installs them. Optional for the worker (such images fail with
+# unsupported-format without them), so a failed install only warns.
+library_present() {
+  ldconfig -p 2>/dev/null | grep -q -F "$1" || compgen -G "/usr/lib/*-linux-gnu/$1" >/dev/null
+}
+
+ensure_codecs() {
+  local missing=()
+  library_present libjbig2dec.so.0 || missing+=(libjbig2dec0)
+  library_present libopenjp2.so.7 || missing+=(libopenjp2-7)
+  if [[ ${#missing[@]} -gt 0 ]]; then
+    (apt_install "${missing[@]}") >&2 || warn "could not install ${missing[*]}: JBIG2 and JPEG 2000 images fail with unsupported-format"
+  fi
+}
+
 # promtool checks and unit-tests infra/prometheus's alerting rules. Debian has it only in the prometheus package, whose
 # install also starts a Prometheus server: the package is downloaded and unpacked into .local instead (about 19 MB),
 # which needs no root once the package lists know it. Optional: the worker does not need it.
@@ -556,6 +576,10 @@ main() {
     jemalloc)
       [[ $# -eq 0 ]] || usage
       ensure_jemalloc
+      ;;
+    codecs)
+      [[ $# -eq 0 ]] || usage
+      ensure_codecs
       ;;
     promtool)
       [[ $# -eq 0 ]] || usage

@@ -11,7 +11,7 @@ internal static class OcrCommand
 {
     public static Command Create()
     {
-        var paths = new Argument<string[]>("paths") { Arity = ArgumentArity.OneOrMore, Description = "Image files (PNG, JPEG, TIFF, BMP, GIF, WebP, PDF) or folders of them" };
+        var paths = new Argument<string[]>("paths") { Arity = ArgumentArity.OneOrMore, Description = "Image files (PNG, JPEG, JPEG 2000, TIFF, BMP, GIF, WebP, PDF) or folders of them" };
         var json = new Option<bool>("--json") { Description = "Print JSON with lines, boxes, confidences and timings" };
         var lines = new Option<bool>("--lines") { Description = "Each image is a single text line: skip detection" };
         var hocr = new Option<string?>("--hocr") { Description = "Also write each file's result as hOCR into this folder (<file name>.hocr)" };

@@ -242,10 +242,10 @@ public sealed class OcrEngine : IDisposable
     public TimeSpan WarmUpTime { get; private set; }
 
     /// <summary>File name extensions of the formats <see cref="Recognize(ReadOnlyMemory{byte}, OcrMode, CancellationToken)"/> reads (lower case, with the dot), for tools that pick files by name.</summary>
-    public static IReadOnlyList<string> FileExtensions { get; } = [".png", ".jpg", ".jpeg", ".tif", ".tiff", ".bmp", ".gif", ".webp", ".pdf"];
+    public static IReadOnlyList<string> FileExtensions { get; } = [".png", ".jpg", ".jpeg", ".jp2", ".j2k", ".tif", ".tiff", ".bmp", ".gif", ".webp", ".pdf"];
 
     /// <summary>
-    /// Recognizes an encoded image (PNG, JPEG, TIFF, BMP, GIF, WebP) or a PDF; every frame, TIFF page or PDF page is a
+    /// Recognizes an encoded image (PNG, JPEG, JPEG 2000, TIFF, BMP, GIF, WebP) or a PDF; every frame, TIFF page or PDF page is a
     /// page, decoded one at a time for TIFF and PDF (a PDF page without a scan is read from its text layer).
     /// </summary>
     /// <exception cref="OcrException">The input is empty, too large, corrupt or of an unsupported format.</exception>
@@ -767,9 +767,13 @@ public sealed class OcrEngine : IDisposable
     private PreparedPage PrepareText(
         RgbBuffer page, int pageNumber, OcrMode mode, TimeSpan decode, IReadOnlyList<TextLayerLine> overScan, CancellationToken cancellationToken)
     {
+        // A page of pure black and white has its lines read smoothed (BilevelSmoothing): each crop says so. Not text this
+        // engine drew from a PDF's shapes: rendered anti-aliased, it is pure only where a bitmap font lands on whole pixels.
+        var bilevel = _options.SmoothBilevel && !page.Drawn && BilevelSmoothing.IsBilevel(page);
+        List<RgbBuffer> Cut(IEnumerable<Quad> boxes) => [.. boxes.Select(q => Marked(QuadCropper.Crop(page, q), bilevel))];
         if (mode == OcrMode.SingleLine)
         {
-            return new PreparedPage(pageNumber, page.Width, page.Height, null, [page.Kept()], decode, TimeSpan.Zero, TimeSpan.Zero);
+            return new PreparedPage(pageNumber, page.Width, page.Height, null, [Marked(page.Kept(), bilevel)], decode, TimeSpan.Zero, TimeSpan.Zero);
         }
 
         var started = Stopwatch.GetTimestamp();
@@ -792,10 +796,10 @@ public sealed class OcrEngine : IDisposable
         var uprightTurns = sideways ? 3 : 0;
         if (_options.WholeLineImages && IsLineImage(quads, uprightTurns, page.Width, page.Height))
         {
-            return PrepareLineImage(page, pageNumber, quads, uprightTurns, decode, overScan, Stopwatch.GetElapsedTime(started, detected));
+            return PrepareLineImage(page, pageNumber, quads, uprightTurns, decode, overScan, Stopwatch.GetElapsedTime(started, detected), bilevel);
         }
 
-        var crops = quads.Select(q => QuadCropper.Crop(page, q)).ToList();
+        var crops = Cut(quads);
         var turned = _classifier?.Correct(crops, cancellationToken) ?? false;
         if (turned)
         {
@@ -806,7 +810,7 @@ public sealed class OcrEngine : IDisposable
             var again = Stopwatch.GetTimestamp();
             found = _detector.DetectTurned(page, sideways ? 3 : 2, cancellationToken);
             quads = Lines(found);
-            crops = quads.Select(q => QuadCropper.Crop(page, q)).ToList();
+            crops = Cut(quads);
             detected += Stopwatch.GetTimestamp() - again; // counted as detection, not classification
         }
 
@@ -830,9 +834,9 @@ public sealed class OcrEngine : IDisposable
         // only as colons; the classifier never sees them.
         var marks = found.Where(b => b.Lone).Select(b => b.Box).ToList();
         var gapColons = _options.GapColons ? GapColons.Find(page, quads, crops, Rows(quads, quarterTurns, page.Width, page.Height)) : [];
-        var markCrops = marks.Select(q => QuadCropper.Crop(page, q)).ToList();
+        var markCrops = Cut(marks);
         marks.AddRange(gapColons.Select(g => g.Box));
-        markCrops.AddRange(gapColons.Select(g => g.Crop));
+        markCrops.AddRange(gapColons.Select(g => Marked(g.Crop, bilevel)));
         page.Release();
 
         return new PreparedPage(pageNumber, page.Width, page.Height, [.. quads, .. marks], [.. crops, .. markCrops], decode,
@@ -842,6 +846,13 @@ public sealed class OcrEngine : IDisposable
             LoneMarks = marks.Count,
             GapColons = gapColons,
         };
+    }
+
+    // A crop marked as cut from a bilevel page, or not.
+    private static RgbBuffer Marked(RgbBuffer crop, bool bilevel)
+    {
+        crop.Bilevel = bilevel;
+        return crop;
     }
 
     // The rows the page's text will join its lines into (Arrange), as indices into them.
@@ -892,7 +903,7 @@ public sealed class OcrEngine : IDisposable
     /// (<see cref="RgbBuffer.Kept"/>: copied out of native memory where a large one was there).
     /// </summary>
     private PreparedPage PrepareLineImage(
-        RgbBuffer page, int pageNumber, List<Quad> quads, int uprightTurns, TimeSpan decode, IReadOnlyList<TextLayerLine> overScan, TimeSpan detect)
+        RgbBuffer page, int pageNumber, List<Quad> quads, int uprightTurns, TimeSpan decode, IReadOnlyList<TextLayerLine> overScan, TimeSpan detect, bool bilevel)
     {
         var extent = Quad.FromRectangle(
             quads.Min(q => q.MinX), quads.Min(q => q.MinY),
@@ -910,7 +921,7 @@ public sealed class OcrEngine : IDisposable
             crop = page.Kept();
         }
 
-        return new PreparedPage(pageNumber, page.Width, page.Height, [extent], [crop], decode, detect, TimeSpan.Zero, uprightTurns)
+        return new PreparedPage(pageNumber, page.Width, page.Height, [extent], [Marked(crop, bilevel)], decode, detect, TimeSpan.Zero, uprightTurns)
         {
             OverScan = overScan,
             LineImage = _classifier is not null,

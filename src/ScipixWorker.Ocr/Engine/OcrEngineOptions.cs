@@ -339,6 +339,13 @@ public sealed class OcrEngineOptions
     /// </summary>
     public bool GapColons { get; set; } = true;
 
+    /// <summary>
+    /// Read the lines of a page of pure black and white (a fax, a JBIG2 or CCITT scan, a 1-bit image) smoothed: each line,
+    /// resized to the models' height, is blurred before they see it (<see cref="Imaging.BilevelSmoothing"/>). False
+    /// reproduces PaddleOCR's output exactly.
+    /// </summary>
+    public bool SmoothBilevel { get; set; } = true;
+
     /// <summary>Lines recognized with a lower confidence are dropped from full-page results (drop_score).</summary>
     [Range(0.0, 1.0)]
     public float DropScore { get; set; } = 0.5f;

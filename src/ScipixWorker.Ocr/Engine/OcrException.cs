@@ -3,7 +3,7 @@ namespace ScipixWorker.Ocr.Engine;
 /// <summary>Why an image could not be recognized. Stable: callers map these to error events.</summary>
 public enum OcrErrorCode
 {
-    /// <summary>The bytes are not an image format the engine reads (PNG, JPEG, TIFF, BMP, GIF, WebP, a PDF of scans), or a PDF page has no scan the engine can decode, or the PDF is encrypted.</summary>
+    /// <summary>The bytes are not an image format the engine reads (PNG, JPEG, JPEG 2000, TIFF, BMP, GIF, WebP, a PDF), or a PDF page has no scan the engine can decode, or the PDF is encrypted.</summary>
     UnsupportedFormat = 1,
 
     /// <summary>The format was recognized but the data is damaged or truncated.</summary>

@@ -1,6 +1,7 @@
 using System.Buffers.Binary;
 using System.Globalization;
 using System.Numerics;
+using System.Security.Cryptography;
 using System.Text;
 using ScipixWorker.Ocr.Geometry;
 using ScipixWorker.Ocr.Imaging;
@@ -13,6 +14,7 @@ using UglyToad.PdfPig;
 using UglyToad.PdfPig.Core;
 using UglyToad.PdfPig.Fonts.Standard14Fonts;
 using UglyToad.PdfPig.Graphics.Operations.SpecialGraphicsState;
+using UglyToad.PdfPig.Parser.Parts;
 using UglyToad.PdfPig.Tokens;
 using UglyToad.PdfPig.Writer;
 
@@ -24,8 +26,9 @@ namespace ScipixWorker.Ocr.Engine;
 /// PDF text extractor reads them. As OCRmyPDF and Tesseract's PDF renderer make them.
 /// <list type="bullet">
 /// <item>The image: a JPEG file's own bytes where it can go in as it is (one page, RGB or grey), drawn turned as its EXIF
-///   orientation says, and a scanned PDF page's JPEG as the file stores it (one upright JPEG the size of the scan, as
-///   scanners write them); otherwise the decoded page re-encoded as JPEG (quality 90).</item>
+///   orientation says, and a scanned PDF page's JPEG or JBIG2 image as the file stores it (one upright image the size of
+///   the scan, as scanners write them; a JBIG2 image with its shared symbol dictionary, written once for the pages that
+///   share it); otherwise the decoded page re-encoded as JPEG (quality 90).</item>
 /// <item>The page's size: a PDF source's page size; an image's from its resolution (DPI) where it has a plausible one
 ///   (50 to 2,400), else 72 DPI (a pixel a point). A page read turned is shown upright (<c>/Rotate</c>).</item>
 /// <item>The text: Type 3 fonts whose glyphs draw nothing, each code mapped to its character by a ToUnicode CMap (any
@@ -175,6 +178,8 @@ public static class SearchablePdf
         var pages = pdf.Reserve();
         var fonts = new InvisibleFonts(pdf);
         var kids = new List<int>();
+        // The JBIG2 symbol dictionaries written, by their contents' SHA-256: pages that share one share it here too.
+        var globals = new Dictionary<string, int>();
         // Decoded only where a page must be re-encoded: a JPEG that goes in as it is needs no pixels.
         ImageLoader.DecodedImage? decoded = null;
         try
@@ -185,24 +190,24 @@ public static class SearchablePdf
                 var index = page.PageNumber - 1;
                 var shown = sourcePdf is not null && page.PageNumber <= sourcePdf.NumberOfPages ? sourcePdf.GetPage(page.PageNumber) : null;
                 var scale = shown is not null ? Fit((shown.Width, shown.Height), page.Width, page.Height) : 72.0 / dpi;
-                // A scanner's PDF: the page's one JPEG, as the file stores it.
-                var jpeg = shown is not null ? StoredJpeg(shown, page.Width, page.Height) : null;
+                // A scanner's PDF: the page's one JPEG or JBIG2 image, as the file stores it.
+                var image = shown is not null ? StoredJpeg(shown, page.Width, page.Height) ?? StoredJbig2(shown, page.Width, page.Height, sourcePdf!, pdf, globals) : null;
                 var turn = 1;
-                if (jpeg is null && passThrough && document.Pages.Count == 1 && JpegSize(source.Span) is { } stored
+                if (image is null && passThrough && document.Pages.Count == 1 && JpegSize(source.Span) is { } stored
                     && (orientation < 5 ? stored : (stored.Height, stored.Width)) == (page.Width, page.Height))
                 {
                     // The file's own bytes, drawn turned as its EXIF orientation says (the reading used the turned image).
-                    jpeg = source.ToArray();
+                    image = JpegImage(source.ToArray());
                     turn = orientation;
                 }
 
-                if (jpeg is null)
+                if (image is null)
                 {
                     decoded ??= loader.Load(source);
                     var raster = decoded.Page(index);
                     try
                     {
-                        jpeg = Jpeg(raster);
+                        image = JpegImage(Jpeg(raster));
                     }
                     finally
                     {
@@ -210,7 +215,7 @@ public static class SearchablePdf
                     }
                 }
 
-                kids.Add(WritePage(pdf, pages, fonts, page, jpeg, scale, turn));
+                kids.Add(WritePage(pdf, pages, fonts, page, image, scale, turn));
             }
         }
         finally
@@ -246,13 +251,22 @@ public static class SearchablePdf
         return height < 0.1f ? null : (u.X, u.Y, -u.Y, u.X, left.X, left.Y, length, height);
     }
 
-    private static int WritePage(PdfObjectWriter pdf, int parent, InvisibleFonts fonts, OcrPage page, byte[] jpeg, double scale, int orientation)
+    // A page's image as it goes into the PDF: its stream's data and its dictionary's entries besides the type.
+    private sealed record PageImage(byte[] Data, string Entries);
+
+    // A JPEG, grey or RGB.
+    private static PageImage JpegImage(byte[] jpeg)
+    {
+        var (components, width, height) = JpegFrame(jpeg);
+        return new PageImage(jpeg, Invariant(
+            $"/Width {width} /Height {height} /ColorSpace {(components == 1 ? "/DeviceGray" : "/DeviceRGB")} /BitsPerComponent 8 /Filter /DCTDecode"));
+    }
+
+    private static int WritePage(PdfObjectWriter pdf, int parent, InvisibleFonts fonts, OcrPage page, PageImage pageImage, double scale, int orientation)
     {
         var (width, height) = (page.Width * scale, page.Height * scale);
-        var (components, jpegWidth, jpegHeight) = JpegFrame(jpeg);
         var image = pdf.Reserve();
-        pdf.WriteStream(image, Invariant(
-            $"/Type /XObject /Subtype /Image /Width {jpegWidth} /Height {jpegHeight} /ColorSpace {(components == 1 ? "/DeviceGray" : "/DeviceRGB")} /BitsPerComponent 8 /Filter /DCTDecode"), jpeg);
+        pdf.WriteStream(image, "/Type /XObject /Subtype /Image " + pageImage.Entries, pageImage.Data);
 
         var content = new StringBuilder();
         var drawn = ImageMatrix(orientation, width, height);
@@ -367,7 +381,7 @@ public static class SearchablePdf
     // A scanned PDF page's scan as the file stores it, where the page is one JPEG the size of the scan read, drawn upright
     // (what scanners write): its bytes go into the new PDF as they are. Null for anything else (the page is re-encoded):
     // a page shown turned, several images, another filter, a Decode array, other than 8-bit grey or colour.
-    private static byte[]? StoredJpeg(UglyToad.PdfPig.Content.Page page, int width, int height)
+    private static PageImage? StoredJpeg(UglyToad.PdfPig.Content.Page page, int width, int height)
     {
         if (page.Rotation.Value != 0 || page.GetImages().ToList() is not [var image]
             || !image.ImageDictionary.TryGet(NameToken.Filter, out var filter)
@@ -381,7 +395,58 @@ public static class SearchablePdf
         var upright = Math.Abs(box.TopLeft.X - box.BottomLeft.X) < 0.01 && Math.Abs(box.TopLeft.Y - box.TopRight.Y) < 0.01
             && box.TopRight.X > box.TopLeft.X && box.TopLeft.Y > box.BottomLeft.Y;
         var bytes = image.RawBytes.ToArray();
-        return upright && JpegFrame(bytes) is { Components: 1 or 3 } frame && (frame.Width, frame.Height) == (width, height) ? bytes : null;
+        return upright && JpegFrame(bytes) is { Components: 1 or 3 } frame && (frame.Width, frame.Height) == (width, height) ? JpegImage(bytes) : null;
+    }
+
+    // A bitonal scanner's PDF: the page's one JBIG2 image as the file stores it (a few kilobytes where a JPEG of it takes a
+    // hundred, and sharp), with its /Decode and its shared symbol dictionary (/JBIG2Globals), written once for the pages
+    // that share it. Only as the page shows it: upright, unturned, the size read.
+    private static PageImage? StoredJbig2(UglyToad.PdfPig.Content.Page page, int width, int height, PdfDocument source, PdfObjectWriter pdf, Dictionary<string, int> written)
+    {
+        if (page.Rotation.Value != 0 || page.GetImages().ToList() is not [var image] || image.IsImageMask
+            || !image.ImageDictionary.TryGet(NameToken.Filter, out var filter)
+            || filter is not (NameToken { Data: "JBIG2Decode" } or ArrayToken { Data: [NameToken { Data: "JBIG2Decode" }] })
+            || (image.WidthInSamples, image.HeightInSamples) != (width, height))
+        {
+            return null;
+        }
+
+        var box = image.BoundingBox;
+        if (!(Math.Abs(box.TopLeft.X - box.BottomLeft.X) < 0.01 && Math.Abs(box.TopLeft.Y - box.TopRight.Y) < 0.01
+            && box.TopRight.X > box.TopLeft.X && box.TopLeft.Y > box.BottomLeft.Y))
+        {
+            return null;
+        }
+
+        var entries = new StringBuilder(Invariant($"/Width {width} /Height {height} /ColorSpace /DeviceGray /BitsPerComponent 1 /Filter /JBIG2Decode"));
+        if (image.ImageDictionary.TryGet(NameToken.Decode, out var decode) && decode is ArrayToken { Data: [NumericToken low, NumericToken high] })
+        {
+            entries.Append(Invariant($" /Decode [{Number(low.Double)} {Number(high.Double)}]"));
+        }
+
+        var scanner = source.Structure.TokenScanner;
+        if (image.ImageDictionary.TryGet(NameToken.DecodeParms, out var parameters)
+            && DirectObjectFinder.TryGet(parameters, scanner, out DictionaryToken? dictionary)
+            && dictionary!.TryGet(NameToken.Create("JBIG2Globals"), out var globals))
+        {
+            // PdfPig hands the stream itself where the file refers to it.
+            if (!DirectObjectFinder.TryGet(globals, scanner, out StreamToken? stream))
+            {
+                return null;
+            }
+
+            var symbols = stream!.Decode(source.Structure.FilterProvider, scanner);
+            var key = Convert.ToHexString(SHA256.HashData(symbols.Span));
+            if (!written.TryGetValue(key, out var number))
+            {
+                number = written[key] = pdf.Reserve();
+                pdf.WriteStream(number, string.Empty, symbols.Span);
+            }
+
+            entries.Append(Invariant($" /DecodeParms << /JBIG2Globals {number} 0 R >>"));
+        }
+
+        return new PageImage(image.RawBytes.ToArray(), entries.ToString());
     }
 
     // Points a pixel that fit the scan onto its PDF page (either way round: a page may be shown turned).

@@ -8,7 +8,8 @@ using SixLabors.ImageSharp.Processing;
 namespace ScipixWorker.Ocr.Imaging;
 
 /// <summary>
-/// Decodes PNG, JPEG, TIFF, BMP, GIF and WebP with ImageSharp, and the scans of a PDF (<see cref="PdfPages"/>; a PDF
+/// Decodes PNG, JPEG, TIFF, BMP, GIF and WebP with ImageSharp, JPEG 2000 with OpenJPEG (<see cref="Jpeg2000Codec"/>),
+/// and the scans of a PDF (<see cref="PdfPages"/>; a PDF
 /// page without a scan gives its text layer instead),
 /// honours EXIF orientation, flattens alpha onto white and enforces the configured limits, turning every failure
 /// into a typed <see cref="OcrException"/>.
@@ -63,9 +64,19 @@ internal sealed class ImageLoader(OcrEngineOptions options)
     private (IImageFormat Format, int Width, int Height) IdentifyImage(ReadOnlyMemory<byte> encoded)
     {
         var bytes = encoded.Span;
-        var format = Image.DetectFormat(Decoding, bytes)
-            ?? throw new OcrException(OcrErrorCode.UnsupportedFormat,
-                "The data is not a supported image format (PNG, JPEG, TIFF, BMP, GIF, WebP, or a PDF of scans).");
+        var format = Image.DetectFormat(Decoding, bytes);
+        if (format is null && Jpeg2000Codec.HasSignature(bytes))
+        {
+            var (jpxWidth, jpxHeight, _) = Jpeg2000Codec.Identify(bytes, Jpeg2000Name);
+            CheckSize(jpxWidth, jpxHeight);
+            return (Jpeg2000Codec.Format, jpxWidth, jpxHeight);
+        }
+
+        if (format is null)
+        {
+            throw new OcrException(OcrErrorCode.UnsupportedFormat,
+                "The data is not a supported image format (PNG, JPEG, JPEG 2000, TIFF, BMP, GIF, WebP, or a PDF).");
+        }
 
         IImageInfo? info;
         try
@@ -149,9 +160,15 @@ internal sealed class ImageLoader(OcrEngineOptions options)
             DecodePicture = DecodeScan,
         };
 
-    // An image whose header Open read: a multi-page TIFF page by page, any other format decoded whole.
+    // An image whose header Open read: a multi-page TIFF page by page, any other format decoded whole (JPEG 2000 by
+    // OpenJPEG, handed on as a PNG).
     private DecodedImage LoadImage(ReadOnlyMemory<byte> encoded, IImageFormat format)
     {
+        if (format == Jpeg2000Codec.Format)
+        {
+            encoded = Jpeg2000AsPng(encoded.Span);
+        }
+
         if (format.Name == "TIFF" && TiffPages.TryRead(encoded.Span, options.MaxPages) is { Count: > 1 } pages)
         {
             CheckPageCount(pages.Count);
@@ -169,6 +186,28 @@ internal sealed class ImageLoader(OcrEngineOptions options)
             image.Dispose();
             throw;
         }
+    }
+
+    private const string Jpeg2000Name = "The JPEG 2000 image";
+
+    // A JPEG 2000 file or codestream as an 8-bit PNG; its size checked again (as the header gave it) and its samples
+    // within the decode's memory cap before anything is decoded (OpenJPEG holds 4 bytes a sample).
+    private byte[] Jpeg2000AsPng(ReadOnlySpan<byte> data)
+    {
+        var pixels = Jpeg2000Codec.Decode(data, cmyk: false, Jpeg2000Name, (width, height, samples) =>
+        {
+            CheckSize(width, height);
+            if ((long)width * height * samples * Jpeg2000Codec.DecodeBytesPerSample > DecodeLimitBytes)
+            {
+                throw new OcrException(OcrErrorCode.ImageTooLarge,
+                    $"Decoding the JPEG 2000 image ({width} x {height} pixels of {samples} samples) needs more than {DecodeLimitBytes / (1024 * 1024)} MiB " +
+                    $"({DecodeBytesPerPixel} bytes per pixel of the largest page allowed, Ocr:MaxPixels = {options.MaxPixels}).");
+            }
+
+            return true;
+        })!;
+        return PngBytes.Write(pixels.Width, pixels.Height, pixels.Channels == 3 ? PngBytes.Colour.Rgb : PngBytes.Colour.Grey, 8,
+            pixels.Samples, pixels.Width * pixels.Channels);
     }
 
     /// <summary>
@@ -587,7 +626,9 @@ internal sealed class ImageLoader(OcrEngineOptions options)
         public RgbBuffer Picture(PageScan picture)
         {
             using var image = (DecodePicture ?? throw new InvalidOperationException("Not a PDF."))(picture);
-            return ToRgb(image.Frames.RootFrame);
+            var pixels = ToRgb(image.Frames.RootFrame);
+            pixels.Drawn = picture.Drawn;
+            return pixels;
         }
 
         /// <summary>

@@ -7,13 +7,16 @@ using UglyToad.PdfPig.Core;
 using UglyToad.PdfPig.Exceptions;
 using UglyToad.PdfPig.Graphics;
 using UglyToad.PdfPig.Graphics.Core;
+using UglyToad.PdfPig.Parser.Parts;
 using UglyToad.PdfPig.Tokens;
 
 namespace ScipixWorker.Ocr.Imaging;
 
 /// <summary>
 /// A PDF, one page at a time: each page's scan is the raster image drawn over most of it (or its pieces), handed out
-/// still encoded (a JPEG as stored, or PdfPig's PNG of a Flate, LZW, run-length or CCITT fax image) for the ordinary decoder,
+/// still encoded (a JPEG as stored, PdfPig's PNG of a Flate, LZW, run-length or CCITT fax image, or a PNG of a JBIG2 or
+/// JPEG 2000 image decoded by the system's jbig2dec or OpenJPEG: <see cref="Jbig2Codec"/>, <see cref="Jpeg2000Codec"/>)
+/// for the ordinary decoder,
 /// with the clockwise turn the page is shown at. The file is parsed, not rendered: a page drawn as text and
 /// vectors (a born-digital page) has no scan, and its text layer is read instead (<see cref="TextLayer"/>). Not thread-safe.
 /// </summary>
@@ -29,6 +32,7 @@ internal sealed class PdfPages : IDisposable
 
     private readonly PdfDocument _document;
     private readonly PageContent _maxPageContent;
+    private readonly long _maxDecodedStreamBytes;
 
     private ParsedPage? _parsed;
     private PdfFontPrograms? _fontPrograms;
@@ -54,7 +58,8 @@ internal sealed class PdfPages : IDisposable
     /// </summary>
     public bool ReadDrawnText { get; init; }
 
-    private PdfPages(PdfDocument document, PageContent maxPageContent) => (_document, _maxPageContent) = (document, maxPageContent);
+    private PdfPages(PdfDocument document, PageContent maxPageContent, long maxDecodedStreamBytes) =>
+        (_document, _maxPageContent, _maxDecodedStreamBytes) = (document, maxPageContent, maxDecodedStreamBytes);
 
     /// <summary>The format PDFs are reported as.</summary>
     public static IImageFormat Format { get; } = new PdfFormat();
@@ -85,7 +90,7 @@ internal sealed class PdfPages : IDisposable
             var document = MemoryMarshal.TryGetArray(data, out var segment) && segment.Array is { } array && segment.Offset == 0 && segment.Count == array.Length
                 ? PdfDocument.Open(array, options)
                 : PdfDocument.Open(data.ToArray(), options);
-            return new PdfPages(document, maxPageContent) { MaxPicturePixels = maxPicturePixels, ReadImagePictures = imagePictures, ReadDrawnText = drawnText };
+            return new PdfPages(document, maxPageContent, maxDecodedStreamBytes) { MaxPicturePixels = maxPicturePixels, ReadImagePictures = imagePictures, ReadDrawnText = drawnText };
         }
         catch (PdfDocumentEncryptedException ex)
         {
@@ -294,7 +299,7 @@ internal sealed class PdfPages : IDisposable
             throw new OcrException(OcrErrorCode.UnsupportedFormat,
                 $"Page {number} of the PDF has neither text nor a scanned image (no raster image, nor images side by side, cover " +
                 $"{MinScanCoverage:P0} of it), nor a picture the worker reads{(ReadImagePictures && MaxPicturePixels > 0 ? $" (at least {MinPictureSide} pixels a side, " +
-                "upright or turned by quarter turns, not JBIG2 or JPEG 2000)" : " (Ocr:PdfPictures is off)")}: the worker reads a PDF page's " +
+                "upright or turned by quarter turns, in a compression the worker decodes)" : " (Ocr:PdfPictures is off)")}: the worker reads a PDF page's " +
                 "scan, its text and its pictures, and does not render pages.");
         }
 
@@ -304,7 +309,8 @@ internal sealed class PdfPages : IDisposable
     /// <summary>
     /// The pictures on page <paramref name="index"/> (0-based) when it has no scan, whole or in pieces: each raster image of
     /// at least <see cref="MinPictureSide"/> pixels a side and at most <see cref="MaxPicturePixels"/>, drawn upright or
-    /// turned by quarter turns, on the page, in a compression the worker decodes (not JBIG2 or JPEG 2000), and not a
+    /// turned by quarter turns, on the page, in a compression the worker decodes (JBIG2 and JPEG 2000 where their libraries
+    /// are installed), and not a
     /// stencil mask; at most <see cref="MaxPictures"/>, the largest on the page first, and together at most
     /// <see cref="MaxPicturePixels"/> (one that would pass it is left out, a smaller one after it may still fit). Each is
     /// still encoded (decoded only when asked), with its size as shown and where it lies on the page as shown, in points
@@ -334,7 +340,7 @@ internal sealed class PdfPages : IDisposable
         foreach (var image in ReadImagePictures ? parsed.Images : [])
         {
             if (image.IsImageMask || !IsQuarterTurn(image)
-                || Filters(image.ImageDictionary).Any(f => f is "JBIG2Decode" or "JPXDecode"))
+                || !CanDecode(Filters(image.ImageDictionary)))
             {
                 continue;
             }
@@ -360,7 +366,7 @@ internal sealed class PdfPages : IDisposable
         {
             var place = new PictureFrame((float)(block.Left - left), (float)(top - block.Top), (float)(block.Right - left), (float)(top - block.Bottom));
             pictures.Add((Area(block.Right - block.Left, block.Top - block.Bottom), new PagePicture(block.PixelWidth, block.PixelHeight, place,
-                () => new PageScan(PdfDrawnText.Render(block), 0) { Declared = (block.PixelWidth, block.PixelHeight), PageNumber = number })));
+                () => new PageScan(PdfDrawnText.Render(block), 0) { Declared = (block.PixelWidth, block.PixelHeight), PageNumber = number, Drawn = true })));
         }
 
         // The largest first, until MaxPictures, and together within MaxPicturePixels: a page's pictures cost at most what
@@ -551,7 +557,7 @@ internal sealed class PdfPages : IDisposable
     // comes with its mask as a PNG, which decoding applies as the picture's alpha (ImageLoader), so that it is read as a
     // viewer shows it, over white, and what the mask hides (often black or noise under a transparent ground) does not
     // cover the text. A mask that cannot be read, or a JPEG over MaxSoftMaskedPixels: read without its mask, as before.
-    private static PageScan PictureOf(IPdfImage image, int number, int turn)
+    private PageScan PictureOf(IPdfImage image, int number, int turn)
     {
         var scan = ScanOf(image, number, turn);
         if (Filters(image.ImageDictionary) is not (["DCTDecode"] or ["DCT"]) || !image.ImageDictionary.ContainsKey(NameToken.Smask)
@@ -571,12 +577,13 @@ internal sealed class PdfPages : IDisposable
     }
 
     // An image of page `number`, encoded, with the size the file gives it (what its memory was sized for).
-    private static PageScan ScanOf(IPdfImage image, int number, int turn) =>
+    private PageScan ScanOf(IPdfImage image, int number, int turn) =>
         new(Encoded(image, number), turn) { Declared = (image.WidthInSamples, image.HeightInSamples), PageNumber = number };
 
     // A JPEG is stored as a JPEG file (DCTDecode): handed over as it is. Anything PdfPig can decode (Flate, LZW,
-    // run length, CCITT fax) comes back as a PNG in the image's colours. PdfPig decodes neither JBIG2 nor JPEG 2000.
-    private static ReadOnlyMemory<byte> Encoded(IPdfImage scan, int number)
+    // run length, CCITT fax) comes back as a PNG in the image's colours. PdfPig decodes neither JBIG2 nor JPEG 2000:
+    // jbig2dec and OpenJPEG do, where the system has them, and their pixels are handed over as a PNG.
+    private ReadOnlyMemory<byte> Encoded(IPdfImage scan, int number)
     {
         var filters = Filters(scan.ImageDictionary);
         try
@@ -584,6 +591,16 @@ internal sealed class PdfPages : IDisposable
             if (filters is ["DCTDecode"] or ["DCT"])
             {
                 return scan.RawMemory;
+            }
+
+            if (filters is [.., "JBIG2Decode"])
+            {
+                return Jbig2(scan, filters.Count - 1, number);
+            }
+
+            if (filters is [.., "JPXDecode"])
+            {
+                return Jpeg2000(scan, filters.Count - 1, number);
             }
 
             if (scan.TryGetPng(out var png))
@@ -598,8 +615,109 @@ internal sealed class PdfPages : IDisposable
 
         throw new OcrException(OcrErrorCode.UnsupportedFormat,
             $"The scan on page {number} of the PDF is compressed with {(filters.Count == 0 ? "no filter but an unreadable layout" : string.Join(" + ", filters))}, " +
-            "which the worker cannot decode (it reads JPEG, Flate, LZW, run-length and CCITT fax scans; not JBIG2 or JPEG 2000).");
+            "which the worker cannot decode (it reads JPEG, JPEG 2000, JBIG2, Flate, LZW, run-length and CCITT fax scans).");
     }
+
+    // Whether an image in these filters can be decoded here: JBIG2 and JPEG 2000 only where their libraries are installed.
+    private static bool CanDecode(List<string> filters) => filters switch
+    {
+        [.., "JBIG2Decode"] => Jbig2Codec.IsAvailable,
+        [.., "JPXDecode"] => Jpeg2000Codec.IsAvailable,
+        _ => true,
+    };
+
+    // A JBIG2 image (embedded stream, its shared segments in /JBIG2Globals) as a 1-bit PNG: JBIG2's set bit is black, a
+    // PDF's decoded 0 is black (/Decode [1 0] turns that round).
+    private byte[] Jbig2(IPdfImage image, int filterIndex, int number)
+    {
+        var scanner = _document.Structure.TokenScanner;
+        var globals = DecodeParameters(image.ImageDictionary, filterIndex) is { } parameters
+            && parameters.TryGet(NameToken.Create("JBIG2Globals"), out var reference)
+            && DirectObjectFinder.TryGet(reference, scanner, out StreamToken? stream)
+            ? stream!.Decode(_document.Structure.FilterProvider, scanner)
+            : ReadOnlyMemory<byte>.Empty;
+        var page = Jbig2Codec.Decode(Unfiltered(image, filterIndex).Span, globals.Span, _maxDecodedStreamBytes, $"The JBIG2 image on page {number} of the PDF");
+        var inverted = IsDecodeInverted(image.ImageDictionary);
+        var bits = page.Bits;
+        if (!inverted)
+        {
+            for (var i = 0; i < bits.Length; i++)
+            {
+                bits[i] = (byte)~bits[i];
+            }
+        }
+
+        return PngBytes.Write(page.Width, page.Height, PngBytes.Colour.Grey, 1, bits, page.Stride);
+    }
+
+    // A JPEG 2000 image as an 8-bit grey or RGB PNG; its colour space is the file's own unless the PDF says CMYK. Refused
+    // before it is decoded when its header gives it more pixels than the PDF does, or more samples than the largest page
+    // allowed may take (what the memory lease was reckoned for).
+    private byte[] Jpeg2000(IPdfImage image, int filterIndex, int number)
+    {
+        var cmyk = image.ImageDictionary.TryGet(NameToken.ColorSpace, out var space) && space is NameToken { Data: "DeviceCMYK" or "CMYK" };
+        var pixels = Jpeg2000Codec.Decode(Unfiltered(image, filterIndex).Span, cmyk, $"The JPEG 2000 image on page {number} of the PDF", (width, height, samples) =>
+        {
+            if ((long)width * height > (long)image.WidthInSamples * image.HeightInSamples)
+            {
+                throw new OcrException(OcrErrorCode.CorruptImage,
+                    $"An image on page {number} of the PDF holds {width} x {height} pixels where the file says {image.WidthInSamples} x {image.HeightInSamples}: the PDF is damaged.");
+            }
+
+            if ((long)width * height * samples * Jpeg2000Codec.DecodeBytesPerSample > _maxDecodedStreamBytes * 4)
+            {
+                throw new OcrException(OcrErrorCode.ImageTooLarge,
+                    $"The JPEG 2000 image on page {number} of the PDF ({width} x {height} pixels of {samples} samples) needs more memory to decode than the largest page allowed (Ocr:MaxPixels).");
+            }
+
+            return true;
+        })!;
+        return PngBytes.Write(pixels.Width, pixels.Height, pixels.Channels == 3 ? PngBytes.Colour.Rgb : PngBytes.Colour.Grey, 8,
+            pixels.Samples, pixels.Width * pixels.Channels);
+    }
+
+    // The image's data with the filters before the one at `filterIndex` undone (a JBIG2 or JPEG 2000 stream is
+    // seldom filtered again, but may be: /Filter [/FlateDecode /JBIG2Decode]).
+    private ReadOnlyMemory<byte> Unfiltered(IPdfImage image, int filterIndex)
+    {
+        ReadOnlyMemory<byte> data = image.RawMemory;
+        if (filterIndex == 0)
+        {
+            return data;
+        }
+
+        var provider = _document.Structure.FilterProvider;
+        var filters = provider.GetFilters(image.ImageDictionary, _document.Structure.TokenScanner);
+        var decoded = MemoryMarshal.AsMemory<byte>(data);
+        for (var i = 0; i < filterIndex && i < filters.Count; i++)
+        {
+            decoded = filters[i].Decode(decoded, image.ImageDictionary, provider, i);
+        }
+
+        return decoded;
+    }
+
+    // The decode parameters of the filter at `filterIndex` (one dictionary, or an array of them beside an array of filters).
+    private DictionaryToken? DecodeParameters(DictionaryToken dictionary, int filterIndex)
+    {
+        if (!dictionary.TryGet(NameToken.DecodeParms, out var token) && !dictionary.TryGet(NameToken.Dp, out token))
+        {
+            return null;
+        }
+
+        var scanner = _document.Structure.TokenScanner;
+        if (DirectObjectFinder.TryGet(token, scanner, out ArrayToken? array))
+        {
+            return filterIndex < array!.Length && DirectObjectFinder.TryGet(array[filterIndex], scanner, out DictionaryToken? item) ? item : null;
+        }
+
+        return DirectObjectFinder.TryGet(token, scanner, out DictionaryToken? single) ? single : null;
+    }
+
+    // /Decode [1 0]: a decoded 1 is black.
+    private static bool IsDecodeInverted(DictionaryToken dictionary) =>
+        dictionary.TryGet(NameToken.Decode, out var token) && token is ArrayToken { Length: 2 } array
+        && array[0] is NumericToken { Double: > 0.5 } && array[1] is NumericToken { Double: < 0.5 };
 
     private static List<string> Filters(DictionaryToken dictionary)
     {
@@ -683,6 +801,9 @@ internal sealed record PageScan(ReadOnlyMemory<byte> Encoded, int ClockwiseTurn)
 
     /// <summary>The page it is on, 1-based, for messages.</summary>
     public int PageNumber { get; init; }
+
+    /// <summary>Rendered here from the page's shapes (<see cref="PdfDrawnText"/>), not a stored image.</summary>
+    public bool Drawn { get; init; }
 
     /// <summary>
     /// A JPEG picture's soft mask (<see cref="PdfPages.Pictures"/>), as a greyscale PNG of its opacity (255 opaque), applied

@@ -53,6 +53,18 @@ internal sealed class RgbBuffer
     public int Height { get; }
 
     /// <summary>
+    /// A line cut from a page of pure black and white, read smoothed (<see cref="BilevelSmoothing"/>); buffers made from
+    /// it (turned, stretched, windows of it) carry it on.
+    /// </summary>
+    public bool Bilevel { get; set; }
+
+    /// <summary>
+    /// A picture rendered here from a PDF's shapes (<see cref="PdfDrawnText"/>): anti-aliased by design, so never read
+    /// as a bilevel page, even where every edge falls between pixels (a bitmap font at a whole scale).
+    /// </summary>
+    public bool Drawn { get; set; }
+
+    /// <summary>
     /// R, G, B bytes, <c>Width * 3</c> per row (a rented buffer's array may be longer). A rented buffer's memory is
     /// valid until <see cref="Release"/>; reading it afterwards throws <see cref="ObjectDisposedException"/>.
     /// </summary>
@@ -125,7 +137,7 @@ internal sealed class RgbBuffer
             return this;
         }
 
-        var copy = new RgbBuffer(Width, Height);
+        var copy = new RgbBuffer(Width, Height) { Bilevel = Bilevel };
         Data[..(Stride * Height)].CopyTo(copy.Data);
         Release();
         return copy;

@@ -27,7 +27,8 @@ internal static class TensorWriter
     /// Writes each line, resized to <paramref name="tensorHeight"/> pixels high and at most
     /// <paramref name="tensorWidth"/> wide (<see cref="LineResizer"/>), with the recognizer's and classifier's
     /// <see cref="ChannelNormalization.Symmetric"/> normalization, as one item of an N x 3 x height x width tensor
-    /// that must be zero (the padding is not written).
+    /// that must be zero (the padding is not written). A line cut from a bilevel page is smoothed once resized
+    /// (<see cref="BilevelSmoothing"/>).
     /// </summary>
     public static void WriteLines(IReadOnlyList<RgbBuffer> lines, Span<float> tensor, int tensorWidth, int tensorHeight)
     {
@@ -35,7 +36,21 @@ internal static class TensorWriter
         for (var i = 0; i < lines.Count; i++)
         {
             using var resized = LineResizer.ResizePooled(lines[i], tensorHeight, tensorWidth);
-            Write(resized.Image, tensor.Slice(i * item, item), tensorWidth, tensorHeight, ChannelNormalization.Symmetric);
+            if (!lines[i].Bilevel)
+            {
+                Write(resized.Image, tensor.Slice(i * item, item), tensorWidth, tensorHeight, ChannelNormalization.Symmetric);
+                continue;
+            }
+
+            var smoothed = BilevelSmoothing.Smoothed(resized.Image);
+            try
+            {
+                Write(smoothed, tensor.Slice(i * item, item), tensorWidth, tensorHeight, ChannelNormalization.Symmetric);
+            }
+            finally
+            {
+                smoothed.Release();
+            }
         }
     }
 

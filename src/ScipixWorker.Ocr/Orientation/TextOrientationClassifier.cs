@@ -159,7 +159,7 @@ internal sealed class TextOrientationClassifier : IDisposable
         for (var k = 0; k < count; k++)
         {
             var left = (int)Math.Round(k * (line.Width - width) / (double)(count - 1));
-            var window = new RgbBuffer(width, line.Height);
+            var window = new RgbBuffer(width, line.Height) { Bilevel = line.Bilevel };
             for (var y = 0; y < line.Height; y++)
             {
                 line.ReadOnlyRow(y).Slice(left * 3, width * 3).CopyTo(window.Row(y));
@@ -181,7 +181,7 @@ internal sealed class TextOrientationClassifier : IDisposable
 
     internal static RgbBuffer Rotate180(RgbBuffer source)
     {
-        var target = new RgbBuffer(source.Width, source.Height);
+        var target = new RgbBuffer(source.Width, source.Height) { Bilevel = source.Bilevel };
         var src = source.Data;
         var dst = target.Data;
         var pixels = source.Width * source.Height;

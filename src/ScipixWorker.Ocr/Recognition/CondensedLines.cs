@@ -119,6 +119,7 @@ internal static class CondensedLines
     {
         var width = (int)Math.Ceiling(height * Factor * line.Width / line.Height);
         var stretched = RgbBuffer.Rent(Math.Max(width, 1), height);
+        stretched.Bilevel = line.Bilevel;
         CvResize.Bilinear(line, stretched);
         return stretched;
     }

@@ -30,7 +30,7 @@ internal static class WorkerMetrics
 
     public static readonly Counter PagesRecognizedTotal = Metrics.CreateCounter(
         "scipix_pages_recognized_total",
-        "Pages read (results served from the cache not counted), by the file's format (png, jpeg, tiff, bmp, gif, webp, pdf) and by source: image (the models read its pixels) or text-layer (a born-digital PDF page's own text, no models run).",
+        "Pages read (results served from the cache not counted), by the file's format (png, jpeg, jpeg2000, tiff, bmp, gif, webp, pdf) and by source: image (the models read its pixels) or text-layer (a born-digital PDF page's own text, no models run).",
         "format", "source");
 
     public static readonly Counter JobsRedeliveredTotal = Metrics.CreateCounter(

@@ -11,7 +11,8 @@ namespace ScipixWorker.Benchmarks.Preprocessing;
 /// The recognizer's input for every line crop of the receipt at each size, as
 /// <see cref="TextRecognizer"/> builds it: crops sorted by aspect ratio, batches of the worker's default
 /// size, each crop resized to height 48 (<see cref="LineResizer"/>) and normalized into a batch tensor
-/// padded to the batch's widest crop (<see cref="TensorWriter"/>).
+/// padded to the batch's widest crop (<see cref="TensorWriter"/>); with <see cref="Bilevel"/>, each crop marked as cut from a
+/// page of pure black and white, so smoothed once resized (<see cref="BilevelSmoothing"/>: what that costs).
 /// </summary>
 // Not sealed: BenchmarkDotNet derives its runner from the benchmark class.
 public class LinePreprocessingBenchmarks
@@ -23,8 +24,19 @@ public class LinePreprocessingBenchmarks
     [Params(224, 384, 512, 1024)]
     public int LongSide { get; set; }
 
+    /// <summary>Whether the crops are read as a bilevel page's (smoothed).</summary>
+    [Params(false, true)]
+    public bool Bilevel { get; set; }
+
     [GlobalSetup]
-    public void Setup() => _crops = DetectedPage.Create(LongSide).Crops;
+    public void Setup()
+    {
+        _crops = DetectedPage.Create(LongSide).Crops;
+        foreach (var crop in _crops)
+        {
+            crop.Bilevel = Bilevel;
+        }
+    }
 
     [Benchmark]
     public long AllLines()

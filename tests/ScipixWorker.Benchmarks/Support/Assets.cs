@@ -55,7 +55,10 @@ internal static class Assets
     public static byte[] Bytes(string file) => File.ReadAllBytes(Path.Combine(FixtureDirectory, file));
 
     /// <summary>A PDF of the fixtures (tests/fixtures/pdf, beside the sroie folder).</summary>
-    public static byte[] Pdf(string file) => File.ReadAllBytes(Path.Combine(Path.GetDirectoryName(FixtureDirectory)!, "pdf", file));
+    public static byte[] Pdf(string file) => Fixture("pdf", file);
+
+    /// <summary>A file of another fixtures folder beside the sroie folder (pdf, jbig2, jpeg2000).</summary>
+    public static byte[] Fixture(string folder, string file) => File.ReadAllBytes(Path.Combine(Path.GetDirectoryName(FixtureDirectory)!, folder, file));
 
     /// <summary>
     /// Page 1 of <paramref name="pdf"/> with its unnamed letters drawn (<see cref="PdfUnmappedGlyphs"/>: outlines, Type 3

@@ -23,7 +23,7 @@ namespace ScipixWorker.Ocr.IntegrationTests.Engine;
 public sealed class DamagedFileTests(EngineFixture fixture, ITestOutputHelper output)
 {
     public static TheoryData<string> Files() =>
-        ["pdf text", "pdf with pictures", "pdf masked picture", "pdf drawn text", "pdf unmapped font", "pdf glyph-numbered font", "pdf type 3 font", "pdf type 3 hex masks", "pdf scan", "pdf scan in strips", "tiff pages", "png", "jpeg", "gif frames", "webp", "bmp"];
+        ["pdf text", "pdf with pictures", "pdf masked picture", "pdf drawn text", "pdf unmapped font", "pdf glyph-numbered font", "pdf type 3 font", "pdf type 3 hex masks", "pdf scan", "pdf scan in strips", "pdf jpeg 2000 scan", "pdf jbig2 scan", "tiff pages", "png", "jpeg", "jpeg 2000", "gif frames", "webp", "bmp"];
 
     [Theory]
     [MemberData(nameof(Files))]
@@ -93,6 +93,16 @@ public sealed class DamagedFileTests(EngineFixture fixture, ITestOutputHelper ou
                 return line;
             case "jpeg":
                 return Fixtures.Bytes("sroie", "receipt_012_top.jpg");
+            case "jpeg 2000":
+                // A JP2 file (boxes round a codestream), decoded by OpenJPEG.
+                return Fixtures.Bytes("jpeg2000", "line_111_019_grey.jp2");
+            case "pdf jbig2 scan":
+                // A symbol-coded JBIG2 page, its symbol dictionary in /JBIG2Globals: both streams damaged alike, decoded by jbig2dec.
+                return HandMadePdf.ScanPage(
+                    Fixtures.Bytes("jbig2", "line_telephone_symbols.jbig2"), "JBIG2Decode", 235, 33, "DeviceGray", 1,
+                    jbig2Globals: Fixtures.Bytes("jbig2", "line_telephone_symbols.globals.jbig2"));
+            case "pdf jpeg 2000 scan":
+                return HandMadePdf.ScanPage(Fixtures.Bytes("jpeg2000", "line_111_019_grey.jp2"), "JPXDecode", 205, 52, "DeviceGray", 8);
             case "gif frames":
                 using (var frames = image.Clone())
                 {

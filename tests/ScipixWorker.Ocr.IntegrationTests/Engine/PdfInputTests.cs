@@ -334,15 +334,6 @@ public sealed class PdfInputTests(EngineFixture fixture)
     }
 
     [Fact]
-    public void Jpeg_2000_scan_is_refused_by_name()
-    {
-        var failure = Failure(Fixtures.Bytes("pdf", "scan_jpeg2000.pdf"));
-
-        Assert.Equal(OcrErrorCode.UnsupportedFormat, failure.Code);
-        Assert.Contains("JPXDecode", failure.Message, StringComparison.Ordinal);
-    }
-
-    [Fact]
     public void Password_protected_pdf_is_refused()
     {
         var failure = Failure(Fixtures.Bytes("pdf", "encrypted.pdf"));

@@ -93,6 +93,38 @@ public sealed class SearchablePdfTests(EngineFixture fixture)
     }
 
     [Fact]
+    public void A_bitonal_scanner_s_PDF_keeps_its_JBIG2_images_and_their_shared_symbols_as_the_file_stores_them()
+    {
+        // Two pages of the same symbol-coded JBIG2 scan, its symbol dictionary one /JBIG2Globals stream for both.
+        var scanned = Fixtures.Bytes("pdf", "scan_jbig2_two_pages.pdf");
+        var document = fixture.Engine.Recognize(scanned, OcrMode.Full, TestContext.Current.CancellationToken);
+        using var source = PdfDocument.Open(scanned);
+        var sourceImage = Assert.Single(source.GetPage(1).GetImages());
+
+        var bytes = Write(scanned, document);
+        using var pdf = PdfDocument.Open(bytes);
+
+        Assert.Equal(2, pdf.NumberOfPages);
+        var globals = new HashSet<string>();
+        foreach (var page in pdf.GetPages())
+        {
+            var image = Assert.Single(page.GetImages());
+            Assert.Equal(sourceImage.RawBytes.ToArray(), image.RawBytes.ToArray());
+            Assert.Equal("/JBIG2Decode", image.ImageDictionary.Data[UglyToad.PdfPig.Tokens.NameToken.Filter].ToString());
+            var parameters = (UglyToad.PdfPig.Tokens.DictionaryToken)image.ImageDictionary.Data[UglyToad.PdfPig.Tokens.NameToken.DecodeParms];
+            globals.Add(parameters.Data["JBIG2Globals"].ToString()!);
+            Assert.Equal(Words(document.Pages[page.Number - 1]), string.Concat(page.Letters.Select(l => l.Value)));
+        }
+
+        Assert.Single(globals);
+        Assert.True(bytes.Length < 3 * scanned.Length, $"{bytes.Length} bytes from {scanned.Length}");
+
+        // The pages as written decode and read as the source's.
+        var again = fixture.Engine.Recognize(bytes, OcrMode.Full, TestContext.Current.CancellationToken);
+        Assert.Equal(document.Pages.Select(p => p.Text), again.Pages.Select(p => p.Text));
+    }
+
+    [Fact]
     public void A_page_read_upside_down_is_shown_upright_and_its_words_read_in_order()
     {
         var png = ImageEdits.Png(Fixtures.Bytes("sroie", "receipt_000.jpg"), x => x.Rotate(180));
@@ -230,11 +262,13 @@ public sealed class SearchablePdfTests(EngineFixture fixture)
         }
     }
 
-    private static PdfDocument Read(byte[] source, OcrDocument document)
+    private static PdfDocument Read(byte[] source, OcrDocument document) => PdfDocument.Open(Write(source, document));
+
+    private static byte[] Write(byte[] source, OcrDocument document)
     {
         var output = new MemoryStream();
         SearchablePdf.Write(source, document, new OcrEngineOptions(), output, TestContext.Current.CancellationToken);
-        return PdfDocument.Open(output.ToArray());
+        return output.ToArray();
     }
 
     // The page's words without the spaces between them, in reading order: what the PDF's letters spell.

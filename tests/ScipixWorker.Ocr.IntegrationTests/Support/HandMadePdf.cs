@@ -49,6 +49,34 @@ internal static class HandMadePdf
     }
 
     /// <summary>
+    /// A scanned page as scanners write one: the image filling a page of its size at <paramref name="dpi"/>, its filter
+    /// (a name, or an array as PDF writes it: <c>[/FlateDecode /JBIG2Decode]</c>), colour space and bits named, with extra entries for its dictionary (<c>/Decode [1 0]</c>), and for JBIG2 its
+    /// shared segments as a <c>/JBIG2Globals</c> stream when <paramref name="jbig2Globals"/> is given.
+    /// </summary>
+    public static byte[] ScanPage(
+        byte[] imageData, string filter, int width, int height, string colourSpace, int bitsPerComponent, double dpi = 300,
+        string extra = "", byte[]? jbig2Globals = null)
+    {
+        double pageWidth = width * 72 / dpi, pageHeight = height * 72 / dpi;
+        var content = Encoding.ASCII.GetBytes($"q {Number(pageWidth)} 0 0 {Number(pageHeight)} 0 0 cm /Im0 Do Q\n");
+        using var pdf = new MemoryStream();
+        var offsets = new List<long>();
+        OnePage(pdf, offsets, "1.5");
+        Object(pdf, offsets, $"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 {Number(pageWidth)} {Number(pageHeight)}] " +
+            "/Resources << /XObject << /Im0 4 0 R >> >> /Contents 5 0 R >>");
+        var parameters = jbig2Globals is null ? string.Empty : " /DecodeParms << /JBIG2Globals 6 0 R >>";
+        Object(pdf, offsets, $"<< /Type /XObject /Subtype /Image /Width {width} /Height {height} /ColorSpace /{colourSpace} " +
+            $"/BitsPerComponent {bitsPerComponent} /Filter {(filter.StartsWith('[') ? filter : "/" + filter)}{parameters}{extra} /Length {imageData.Length} >>", imageData);
+        Object(pdf, offsets, $"<< /Length {content.Length} >>", content);
+        if (jbig2Globals is not null)
+        {
+            Object(pdf, offsets, $"<< /Length {jbig2Globals.Length} >>", jbig2Globals);
+        }
+
+        return Finish(pdf, offsets);
+    }
+
+    /// <summary>
     /// An A4 page whose content stream is <paramref name="content"/> (deflated when <paramref name="deflate"/>), with
     /// Helvetica as <c>/F1</c> and, when <paramref name="form"/> is given, a form XObject <c>/Fm1</c> whose content it is.
     /// </summary>
@@ -122,6 +150,33 @@ internal static class HandMadePdf
         Object(pdf, offsets, $"<< /Type /XObject /Subtype /Image /Width {width} /Height {height} /ColorSpace /DeviceGray " +
             $"/BitsPerComponent 8 /Filter /FlateDecode /Length {mask.Length} >>", mask);
         Object(pdf, offsets, $"<< /Length {content.Length} >>", content);
+        return Finish(pdf, offsets);
+    }
+
+    /// <summary>
+    /// An A4 page with a line of Helvetica text and under it a picture (<paramref name="width"/> x
+    /// <paramref name="height"/> samples drawn a point a sample) in any filter, for JBIG2 with its globals.
+    /// </summary>
+    public static byte[] TextAndPicture(
+        byte[] imageData, string filter, int width, int height, string colourSpace, int bitsPerComponent, byte[]? jbig2Globals = null)
+    {
+        var content = Encoding.ASCII.GetBytes(
+            $"BT /F1 12 Tf 50 760 Td (A picture pasted under a line of text:) Tj ET\nq {width} 0 0 {height} 50 650 cm /Im0 Do Q\n");
+        using var pdf = new MemoryStream();
+        var offsets = new List<long>();
+        OnePage(pdf, offsets, "1.5");
+        Object(pdf, offsets, "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] " +
+            "/Resources << /Font << /F1 4 0 R >> /XObject << /Im0 5 0 R >> >> /Contents 6 0 R >>");
+        Object(pdf, offsets, "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>");
+        var parameters = jbig2Globals is null ? string.Empty : " /DecodeParms << /JBIG2Globals 7 0 R >>";
+        Object(pdf, offsets, $"<< /Type /XObject /Subtype /Image /Width {width} /Height {height} /ColorSpace /{colourSpace} " +
+            $"/BitsPerComponent {bitsPerComponent} /Filter /{filter}{parameters} /Length {imageData.Length} >>", imageData);
+        Object(pdf, offsets, $"<< /Length {content.Length} >>", content);
+        if (jbig2Globals is not null)
+        {
+            Object(pdf, offsets, $"<< /Length {jbig2Globals.Length} >>", jbig2Globals);
+        }
+
         return Finish(pdf, offsets);
     }
 

@@ -1,0 +1,355 @@
+using System.Runtime.InteropServices;
+using System.Text;
+using ScipixWorker.Ocr.Engine;
+
+namespace ScipixWorker.Ocr.Imaging;
+
+/// <summary>
+/// Decodes a PDF's JBIG2 images (<c>/JBIG2Decode</c>: the compression of most bitonal scans from office scanners,
+/// Acrobat's and archives' PDFs) with jbig2dec, Ghostscript's and MuPDF's decoder, loaded from the system at run time
+/// (Debian's <c>libjbig2dec0</c>; the worker's image installs it). The stream is embedded JBIG2 (no file header), with its
+/// shared segments (a symbol dictionary) from the image's <c>/JBIG2Globals</c> stream.
+/// </summary>
+/// <remarks>
+/// jbig2dec's allocations go through an allocator that counts them and refuses past a limit, so a stream whose page
+/// information declares a huge page fails as too large instead of exhausting memory. jbig2dec checks that its header's
+/// version is the library's (<c>jbig2_ctx_new_imp</c>): the version is found by asking, once.
+/// </remarks>
+internal static unsafe class Jbig2Codec
+{
+    private static readonly Lazy<Library?> Loaded = new(Library.Load);
+
+    /// <summary>Whether jbig2dec was found on this machine.</summary>
+    public static bool IsAvailable => Loaded.Value is not null;
+
+    /// <summary>What to install where jbig2dec is missing.</summary>
+    public const string Missing = "JBIG2 images need jbig2dec's library (libjbig2dec.so.0; Debian and Ubuntu: apt-get install libjbig2dec0)";
+
+    /// <summary>
+    /// Decodes an embedded JBIG2 stream (and its globals) into its page: 1 bit a pixel, rows of
+    /// <see cref="Bitmap.Stride"/> bytes, a set bit black (JBIG2's sense, before any <c>/Decode</c>).
+    /// </summary>
+    /// <param name="data">The image's stream, undecoded.</param>
+    /// <param name="globals">The <c>/JBIG2Globals</c> stream, decoded; empty for none.</param>
+    /// <param name="maxBytes">The most jbig2dec may hold at once.</param>
+    /// <param name="name">The image as messages name it ("The JBIG2 image on page 2 of the PDF").</param>
+    /// <exception cref="OcrException">The library is missing, the stream is damaged or decodes to more than the limit.</exception>
+    public static Bitmap Decode(ReadOnlySpan<byte> data, ReadOnlySpan<byte> globals, long maxBytes, string name)
+    {
+        var library = Loaded.Value ?? throw new OcrException(OcrErrorCode.UnsupportedFormat, $"{name} cannot be decoded: {Missing}, and it is not installed here.");
+        var allocator = (BudgetAllocator*)NativeMemory.AllocZeroed((nuint)sizeof(BudgetAllocator));
+        var messages = new Messages();
+        var handle = GCHandle.Alloc(messages);
+        IntPtr context = 0, globalContext = 0;
+        try
+        {
+            *allocator = new BudgetAllocator
+            {
+                Alloc = &Allocate,
+                Free = &Release,
+                Realloc = &Reallocate,
+                Limit = maxBytes,
+            };
+
+            if (!globals.IsEmpty)
+            {
+                var reader = library.NewContext(allocator, GCHandle.ToIntPtr(handle), 0);
+                try
+                {
+                    Feed(library, reader, globals, name, messages, allocator);
+                }
+                catch
+                {
+                    if (reader != 0)
+                    {
+                        library.FreeContext(reader);
+                    }
+
+                    throw;
+                }
+
+                globalContext = library.MakeGlobal(reader);
+            }
+
+            context = library.NewContext(allocator, GCHandle.ToIntPtr(handle), globalContext);
+            Feed(library, context, data, name, messages, allocator);
+            library.CompletePage(context);
+            var page = library.PageOut(context);
+            if (page == null)
+            {
+                throw Failed(name, messages, allocator, "it holds no complete page");
+            }
+
+            if (messages.SymbolsMissing is { } missing)
+            {
+                library.ReleasePage(context, page);
+                throw Failed(name, messages, allocator, $"its text refers to symbols it does not have ({missing}; a /JBIG2Globals stream left out or damaged)");
+            }
+
+            try
+            {
+                if (page->Width == 0 || page->Height == 0 || page->Stride < (page->Width + 7) / 8)
+                {
+                    throw Failed(name, messages, allocator, $"its page is {page->Width} x {page->Height} pixels");
+                }
+
+                var bits = new ReadOnlySpan<byte>(page->Data, checked((int)(page->Stride * page->Height)));
+                return new Bitmap((int)page->Width, (int)page->Height, (int)page->Stride, bits.ToArray());
+            }
+            finally
+            {
+                library.ReleasePage(context, page);
+            }
+        }
+        finally
+        {
+            if (context != 0)
+            {
+                library.FreeContext(context);
+            }
+
+            if (globalContext != 0)
+            {
+                library.FreeGlobal(globalContext);
+            }
+
+            handle.Free();
+            NativeMemory.Free(allocator);
+        }
+    }
+
+    private static void Feed(Library library, IntPtr context, ReadOnlySpan<byte> data, string name, Messages messages, BudgetAllocator* allocator)
+    {
+        if (context == 0)
+        {
+            throw Failed(name, messages, allocator, "its decoder could not be made");
+        }
+
+        fixed (byte* bytes = data)
+        {
+            if (library.DataIn(context, bytes, (nuint)data.Length) < 0)
+            {
+                throw Failed(name, messages, allocator, "it is damaged");
+            }
+        }
+    }
+
+    private static OcrException Failed(string name, Messages messages, BudgetAllocator* allocator, string what)
+    {
+        if (allocator->Refused)
+        {
+            return new OcrException(OcrErrorCode.ImageTooLarge,
+                $"{name} needs more than {allocator->Limit / (1024.0 * 1024):0.#} MiB to decode (4 bytes per pixel of the largest page allowed, Ocr:MaxPixels).");
+        }
+
+        var said = messages.Fatal ?? messages.Last;
+        return new OcrException(OcrErrorCode.CorruptImage,
+            $"{name} cannot be decoded: {what}{(said is null ? "" : $" (jbig2dec: {said})")}.");
+    }
+
+    /// <summary>A decoded JBIG2 page: 1 bit a pixel, the first pixel of a row in its first byte's highest bit, a set bit black.</summary>
+    internal sealed record Bitmap(int Width, int Height, int Stride, byte[] Bits);
+
+    // jbig2dec's Jbig2Image.
+    [StructLayout(LayoutKind.Sequential)]
+    private struct Image
+    {
+        public uint Width;
+        public uint Height;
+        public uint Stride;
+        public byte* Data;
+        public int RefCount;
+    }
+
+    // jbig2dec's Jbig2Allocator (three function pointers), followed by this worker's count: jbig2dec hands the allocator
+    // back to each call, so the count travels with it. Each block carries its size in front of it.
+    [StructLayout(LayoutKind.Sequential)]
+    private struct BudgetAllocator
+    {
+        public delegate* unmanaged<BudgetAllocator*, nuint, void*> Alloc;
+        public delegate* unmanaged<BudgetAllocator*, void*, void> Free;
+        public delegate* unmanaged<BudgetAllocator*, void*, nuint, void*> Realloc;
+        public long Limit;
+        public long Used;
+        public bool Refused;
+    }
+
+    private const int BlockHeader = 16;
+
+    [UnmanagedCallersOnly]
+    private static void* Allocate(BudgetAllocator* allocator, nuint size)
+    {
+        if ((long)size > allocator->Limit - allocator->Used)
+        {
+            allocator->Refused = true;
+            return null;
+        }
+
+        var block = (byte*)NativeMemory.Alloc(size + BlockHeader);
+        if (block == null)
+        {
+            return null;
+        }
+
+        *(nuint*)block = size;
+        allocator->Used += (long)size;
+        return block + BlockHeader;
+    }
+
+    [UnmanagedCallersOnly]
+    private static void Release(BudgetAllocator* allocator, void* pointer)
+    {
+        if (pointer == null)
+        {
+            return;
+        }
+
+        var block = (byte*)pointer - BlockHeader;
+        allocator->Used -= (long)*(nuint*)block;
+        NativeMemory.Free(block);
+    }
+
+    [UnmanagedCallersOnly]
+    private static void* Reallocate(BudgetAllocator* allocator, void* pointer, nuint size)
+    {
+        var old = pointer == null ? 0 : *(nuint*)((byte*)pointer - BlockHeader);
+        if ((long)size - (long)old > allocator->Limit - allocator->Used)
+        {
+            allocator->Refused = true;
+            return null;
+        }
+
+        var block = (byte*)NativeMemory.Realloc(pointer == null ? null : (byte*)pointer - BlockHeader, size + BlockHeader);
+        if (block == null)
+        {
+            return null;
+        }
+
+        *(nuint*)block = size;
+        allocator->Used += (long)size - (long)old;
+        return block + BlockHeader;
+    }
+
+    // What jbig2dec said while decoding: its first fatal error, its last warning, and its first warning that a text
+    // region's symbols are missing. jbig2dec decodes such a page on, blank where the symbols would be: a page read
+    // blank would be a wrong result, not a damaged file's, so it is refused.
+    private sealed class Messages
+    {
+        public string? Fatal { get; set; }
+
+        public string? Last { get; set; }
+
+        public string? SymbolsMissing { get; set; }
+    }
+
+    private const int SeverityWarning = 2, SeverityFatal = 3;
+
+    [UnmanagedCallersOnly]
+    private static void OnMessage(IntPtr data, byte* message, int severity, uint segment)
+    {
+        if (data == 0 || severity < SeverityWarning || GCHandle.FromIntPtr(data).Target is not Messages messages)
+        {
+            return;
+        }
+
+        var text = Marshal.PtrToStringUTF8((IntPtr)message);
+        if (severity == SeverityFatal)
+        {
+            messages.Fatal ??= text;
+        }
+
+        if (text is not null && (text.Contains("no symbol dictionaries", StringComparison.Ordinal) || text.Contains("out of range symbol ID", StringComparison.Ordinal)))
+        {
+            messages.SymbolsMissing ??= text;
+        }
+
+        messages.Last = text;
+    }
+
+    // The library's entry points, found once.
+    private sealed class Library
+    {
+        private const int EmbeddedOption = 1;
+
+        private readonly delegate* unmanaged<void*, int, IntPtr, delegate* unmanaged<IntPtr, byte*, int, uint, void>, IntPtr, int, int, IntPtr> _newContext;
+        private readonly delegate* unmanaged<IntPtr, IntPtr> _freeContext;
+        private readonly delegate* unmanaged<IntPtr, IntPtr> _makeGlobal;
+        private readonly delegate* unmanaged<IntPtr, IntPtr> _freeGlobal;
+        private readonly delegate* unmanaged<IntPtr, byte*, nuint, int> _dataIn;
+        private readonly delegate* unmanaged<IntPtr, int> _completePage;
+        private readonly delegate* unmanaged<IntPtr, Image*> _pageOut;
+        private readonly delegate* unmanaged<IntPtr, Image*, void> _releasePage;
+        private int _major, _minor;
+
+        private Library(IntPtr handle)
+        {
+            _newContext = (delegate* unmanaged<void*, int, IntPtr, delegate* unmanaged<IntPtr, byte*, int, uint, void>, IntPtr, int, int, IntPtr>)
+                NativeLibrary.GetExport(handle, "jbig2_ctx_new_imp");
+            _freeContext = (delegate* unmanaged<IntPtr, IntPtr>)NativeLibrary.GetExport(handle, "jbig2_ctx_free");
+            _makeGlobal = (delegate* unmanaged<IntPtr, IntPtr>)NativeLibrary.GetExport(handle, "jbig2_make_global_ctx");
+            _freeGlobal = (delegate* unmanaged<IntPtr, IntPtr>)NativeLibrary.GetExport(handle, "jbig2_global_ctx_free");
+            _dataIn = (delegate* unmanaged<IntPtr, byte*, nuint, int>)NativeLibrary.GetExport(handle, "jbig2_data_in");
+            _completePage = (delegate* unmanaged<IntPtr, int>)NativeLibrary.GetExport(handle, "jbig2_complete_page");
+            _pageOut = (delegate* unmanaged<IntPtr, Image*>)NativeLibrary.GetExport(handle, "jbig2_page_out");
+            _releasePage = (delegate* unmanaged<IntPtr, Image*, void>)NativeLibrary.GetExport(handle, "jbig2_release_page");
+        }
+
+        // The library by its Linux, macOS and Windows names; null where none loads, or where its version is not found.
+        public static Library? Load()
+        {
+            foreach (var name in (string[])["libjbig2dec.so.0", "libjbig2dec.so", "libjbig2dec.0.dylib", "libjbig2dec.dylib", "jbig2dec"])
+            {
+                if (NativeLibrary.TryLoad(name, typeof(Jbig2Codec).Assembly, null, out var handle))
+                {
+                    try
+                    {
+                        var library = new Library(handle);
+                        return library.FindVersion() ? library : null;
+                    }
+                    catch (EntryPointNotFoundException)
+                    {
+                        return null;
+                    }
+                }
+            }
+
+            return null;
+        }
+
+        // jbig2_ctx_new_imp refuses a caller built for another version than the library's, and says nothing else:
+        // the versions jbig2dec has had (0.x) are tried until one is taken (its complaint about the others goes to
+        // OnMessage, which drops what comes without a collector).
+        private bool FindVersion()
+        {
+            for (var minor = 10; minor < 100; minor++)
+            {
+                var context = _newContext(null, EmbeddedOption, 0, &OnMessage, 0, 0, minor);
+                if (context != 0)
+                {
+                    _freeContext(context);
+                    (_major, _minor) = (0, minor);
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
+        public IntPtr NewContext(BudgetAllocator* allocator, IntPtr messages, IntPtr global) =>
+            _newContext(allocator, EmbeddedOption, global, &OnMessage, messages, _major, _minor);
+
+        public void FreeContext(IntPtr context) => _freeContext(context);
+
+        public IntPtr MakeGlobal(IntPtr context) => _makeGlobal(context);
+
+        public void FreeGlobal(IntPtr global) => _freeGlobal(global);
+
+        public int DataIn(IntPtr context, byte* data, nuint size) => _dataIn(context, data, size);
+
+        public void CompletePage(IntPtr context) => _completePage(context);
+
+        public Image* PageOut(IntPtr context) => _pageOut(context);
+
+        public void ReleasePage(IntPtr context, Image* page) => _releasePage(context, page);
+    }
+}

@@ -1,0 +1,153 @@
+using System.IO.Compression;
+using ScipixWorker.Ocr.Engine;
+using ScipixWorker.Ocr.Imaging;
+using ScipixWorker.Ocr.IntegrationTests.Support;
+using SixLabors.ImageSharp;
+using SixLabors.ImageSharp.PixelFormats;
+
+namespace ScipixWorker.Ocr.IntegrationTests.Engine;
+
+/// <summary>
+/// Scanned PDFs whose scan is JBIG2 (<c>/JBIG2Decode</c>), decoded by the system's jbig2dec (<see cref="Jbig2Codec"/>):
+/// a page coded as one generic region, and one coded as Acrobat and jbig2enc's symbol mode do, its symbol dictionary in
+/// the shared <c>/JBIG2Globals</c> stream. The fixtures are made by scripts/jbig2-pdf.py from thresholded SROIE and sample
+/// images (tests/fixtures/README.md), checked there against jbig2dec and poppler; here each decodes to its source's
+/// every pixel.
+/// </summary>
+[Collection(EngineCollection.Name)]
+public sealed class Jbig2Tests(EngineFixture fixture)
+{
+    private OcrDocument Read(byte[] file) => fixture.Engine.Recognize(file, OcrMode.Full, TestContext.Current.CancellationToken);
+
+    private OcrException Failure(byte[] pdf) =>
+        Assert.Throws<OcrException>(() => fixture.Engine.Recognize(pdf, OcrMode.Full, TestContext.Current.CancellationToken));
+
+    private static byte[] ReceiptGeneric => Fixtures.Bytes("jbig2", "receipt_000_generic.jbig2");
+
+    [Fact]
+    public void Jbig2dec_is_installed_where_the_tests_run()
+    {
+        Assert.True(Jbig2Codec.IsAvailable, Jbig2Codec.Missing);
+    }
+
+    [Fact]
+    public void A_symbol_coded_page_with_its_globals_decodes_to_its_source_and_reads_as_it()
+    {
+        var source = Fixtures.Bytes("jbig2", "receipt_000_bitonal.png");
+        var pdf = Fixtures.Bytes("pdf", "scan_jbig2.pdf");
+
+        Assert.Equal(0, DifferingPixels(source, pdf));
+        Assert.Equal(Assert.Single(Read(source).Pages).Text, Assert.Single(Read(pdf).Pages).Text);
+    }
+
+    [Fact]
+    public void A_generic_region_page_decodes_to_its_source_also_deflated_again_and_with_an_inverted_decode()
+    {
+        var source = Fixtures.Bytes("jbig2", "receipt_000_bitonal.png");
+        var inverted = ReceiptGeneric.ToArray();
+
+        var plain = HandMadePdf.ScanPage(ReceiptGeneric, "JBIG2Decode", 463, 1013, "DeviceGray", 1);
+        var deflated = HandMadePdf.ScanPage(Deflate(ReceiptGeneric), "[/FlateDecode /JBIG2Decode]", 463, 1013, "DeviceGray", 1);
+
+        Assert.Equal(0, DifferingPixels(source, plain));
+        Assert.Equal(0, DifferingPixels(source, deflated));
+
+        // The same stream drawn through /Decode [1 0]: every pixel the other way round.
+        var turned = HandMadePdf.ScanPage(ReceiptGeneric, "JBIG2Decode", 463, 1013, "DeviceGray", 1, extra: " /Decode [1 0]");
+        Assert.Equal(463 * 1013, DifferingPixels(source, turned));
+    }
+
+    [Fact]
+    public void A_jbig2_picture_on_a_born_digital_page_is_read_beside_its_text()
+    {
+        var fromPng = Assert.Single(Read(Fixtures.Bytes("jbig2", "line_telephone_bitonal.png")).Pages);
+        var pdf = HandMadePdf.TextAndPicture(
+            Fixtures.Bytes("jbig2", "line_telephone_symbols.jbig2"), "JBIG2Decode", 235, 33, "DeviceGray", 1,
+            Fixtures.Bytes("jbig2", "line_telephone_symbols.globals.jbig2"));
+
+        var page = Assert.Single(Read(pdf).Pages);
+
+        Assert.Equal(PageSource.TextLayer, page.Source);
+        Assert.Contains(page.Lines, l => !l.FromPicture && l.Text == "A picture pasted under a line of text:");
+        var picture = Assert.Single(page.Lines, l => l.FromPicture);
+        Assert.Equal(fromPng.Text.Trim(), picture.Text);
+    }
+
+    [Fact]
+    public void A_page_whose_symbols_are_missing_is_a_corrupt_image_naming_the_page()
+    {
+        var withoutGlobals = HandMadePdf.ScanPage(Fixtures.Bytes("jbig2", "line_telephone_symbols.jbig2"), "JBIG2Decode", 235, 33, "DeviceGray", 1);
+
+        var failure = Failure(withoutGlobals);
+
+        Assert.Equal(OcrErrorCode.CorruptImage, failure.Code);
+        Assert.StartsWith("The JBIG2 image on page 1 of the PDF cannot be decoded", failure.Message, StringComparison.Ordinal);
+        Assert.Contains("jbig2dec:", failure.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_page_larger_than_the_stream_limit_is_refused_while_jbig2dec_decodes_it()
+    {
+        // Filed as 100 x 100 (within the limit), its page information says 463 x 1013: 59 KB of bits where a stream may
+        // decode to 40 KB (4 bytes a pixel of 10,000 pixels). jbig2dec's allocations are counted and refused.
+        var loader = new ImageLoader(new OcrEngineOptions { MaxPixels = 10_000 });
+        var pdf = HandMadePdf.ScanPage(ReceiptGeneric, "JBIG2Decode", 100, 100, "DeviceGray", 1);
+
+        var failure = Assert.Throws<OcrException>(() =>
+        {
+            using var decoded = loader.Load(pdf);
+            decoded.Page(0).Release();
+        });
+
+        Assert.Equal(OcrErrorCode.ImageTooLarge, failure.Code);
+        Assert.StartsWith("The JBIG2 image on page 1 of the PDF needs more than 0 MiB", failure.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_cut_stream_is_a_corrupt_image()
+    {
+        var failure = Failure(HandMadePdf.ScanPage(ReceiptGeneric[..20], "JBIG2Decode", 463, 1013, "DeviceGray", 1));
+
+        Assert.Equal(OcrErrorCode.CorruptImage, failure.Code);
+        Assert.Contains("JBIG2 image on page 1", failure.Message, StringComparison.Ordinal);
+    }
+
+    // The pixels of the PDF's page (decoded as the worker does) that differ from the bitonal source's.
+    private static int DifferingPixels(byte[] sourcePng, byte[] pdf)
+    {
+        using var source = Image.Load<L8>(sourcePng);
+        using var decoded = new ImageLoader(new OcrEngineOptions()).Load(pdf);
+        var page = decoded.Page(0);
+        try
+        {
+            Assert.Equal((source.Width, source.Height), (page.Width, page.Height));
+            var differing = 0;
+            for (var y = 0; y < source.Height; y++)
+            {
+                var row = page.ReadOnlyRow(y);
+                for (var x = 0; x < source.Width; x++)
+                {
+                    var grey = source[x, y].PackedValue;
+                    differing += row[x * 3] == grey && row[(x * 3) + 1] == grey && row[(x * 3) + 2] == grey ? 0 : 1;
+                }
+            }
+
+            return differing;
+        }
+        finally
+        {
+            page.Release();
+        }
+    }
+
+    private static byte[] Deflate(byte[] data)
+    {
+        using var output = new MemoryStream();
+        using (var zlib = new ZLibStream(output, CompressionLevel.Optimal))
+        {
+            zlib.Write(data);
+        }
+
+        return output.ToArray();
+    }
+}
