@@ -93,7 +93,7 @@ internal static unsafe class Jbig2Codec
                     throw Failed(name, messages, allocator, $"its page is {page->Width} x {page->Height} pixels");
                 }
 
-                var bits = new ReadOnlySpan<byte>(page->Data, checked((int)(page->Stride * page->Height)));
+                var bits = new ReadOnlySpan<byte>(page->Data, checked((int)((long)page->Stride * page->Height)));
                 return new Bitmap((int)page->Width, (int)page->Height, (int)page->Stride, bits.ToArray());
             }
             finally
