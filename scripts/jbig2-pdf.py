@@ -26,6 +26,8 @@ import argparse
 import os
 import struct
 
+import pbm
+
 # T.88 Table E.1: Qe, NMPS, NLPS, SWITCH for each of the 47 states of the MQ coder.
 QE_TABLE = [
     (0x5601, 1, 1, 1), (0x3401, 2, 6, 0), (0x1801, 3, 9, 0), (0x0AC1, 4, 12, 0), (0x0521, 5, 29, 0),
@@ -279,28 +281,16 @@ def symbol_streams(bitmap, width, height, dpi, end_of_page, tile):
 
 
 def read_pbm(path):
-    """Width, height and the rows (lists of 0/1, 1 = black) of a binary PBM (P4), comments allowed in its header."""
+    """Width, height and the rows (lists of 0/1, 1 = black) of a binary PBM (P4)."""
     with open(path, "rb") as f:
-        data = f.read()
-    fields, pos = [], 0
-    while len(fields) < 3:
-        while data[pos:pos + 1].isspace():
-            pos += 1
-        if data[pos:pos + 1] == b"#":
-            pos = data.index(b"\n", pos)
-            continue
-        end = pos
-        while not data[end:end + 1].isspace():
-            end += 1
-        fields.append(data[pos:end])
-        pos = end
-    if fields[0] != b"P4":
-        raise SystemExit(f"{path}: not a binary PBM (P4)")
-    width, height, pos = int(fields[1]), int(fields[2]), pos + 1
+        try:
+            width, height, raster = pbm.parse(f.read())
+        except ValueError as error:
+            raise SystemExit(f"{path}: {error}")
     stride = (width + 7) // 8
     rows = []
     for y in range(height):
-        line = data[pos + y * stride:pos + (y + 1) * stride]
+        line = raster[y * stride:(y + 1) * stride]
         rows.append([line[x >> 3] >> (7 - (x & 7)) & 1 for x in range(width)])
     return width, height, rows
 

@@ -21,24 +21,9 @@ import os
 import subprocess
 import tempfile
 
+import pbm
+
 FIRST, LAST = 33, 126
-
-
-def pbm(data):
-    """Width, height and rows of a binary PBM (P4), comments allowed in its header."""
-    fields, pos = [], 0
-    while len(fields) < 3:
-        while data[pos:pos + 1].isspace():
-            pos += 1
-        if data[pos:pos + 1] == b"#":
-            pos = data.index(b"\n", pos)
-            continue
-        end = pos
-        while not data[end:end + 1].isspace():
-            end += 1
-        fields.append(data[pos:end])
-        pos = end
-    return int(fields[1]), int(fields[2]), data[pos + 1:]
 
 
 def render(workdir, resolution, size, face="Times-Roman"):
@@ -58,7 +43,7 @@ def render(workdir, resolution, size, face="Times-Roman"):
     glyphs = {}
     for i, code in enumerate(range(FIRST, LAST + 1)):
         with open(f"{workdir}/{face}{i + 1:03d}.pbm", "rb") as f:
-            w, h, bits = pbm(f.read())
+            w, h, bits = pbm.parse(f.read())
         stride = (w + 7) // 8
         ink = [(x, y) for y in range(h) for x in range(w) if bits[y * stride + x // 8] & (0x80 >> (x % 8))]
         x0, x1 = min(p[0] for p in ink), max(p[0] for p in ink)

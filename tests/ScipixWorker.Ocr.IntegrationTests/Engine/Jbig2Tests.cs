@@ -2,8 +2,6 @@ using System.IO.Compression;
 using ScipixWorker.Ocr.Engine;
 using ScipixWorker.Ocr.Imaging;
 using ScipixWorker.Ocr.IntegrationTests.Support;
-using SixLabors.ImageSharp;
-using SixLabors.ImageSharp.PixelFormats;
 
 namespace ScipixWorker.Ocr.IntegrationTests.Engine;
 
@@ -36,7 +34,7 @@ public sealed class Jbig2Tests(EngineFixture fixture)
         var source = Fixtures.Bytes("jbig2", "receipt_000_bitonal.png");
         var pdf = Fixtures.Bytes("pdf", "scan_jbig2.pdf");
 
-        Assert.Equal(0, DifferingPixels(source, pdf));
+        Assert.Equal(0, DecodedScans.DifferingPixels(source, pdf));
         Assert.Equal(Assert.Single(Read(source).Pages).Text, Assert.Single(Read(pdf).Pages).Text);
     }
 
@@ -44,33 +42,26 @@ public sealed class Jbig2Tests(EngineFixture fixture)
     public void A_generic_region_page_decodes_to_its_source_also_deflated_again_and_with_an_inverted_decode()
     {
         var source = Fixtures.Bytes("jbig2", "receipt_000_bitonal.png");
-        var inverted = ReceiptGeneric.ToArray();
 
         var plain = HandMadePdf.ScanPage(ReceiptGeneric, "JBIG2Decode", 463, 1013, "DeviceGray", 1);
         var deflated = HandMadePdf.ScanPage(Deflate(ReceiptGeneric), "[/FlateDecode /JBIG2Decode]", 463, 1013, "DeviceGray", 1);
 
-        Assert.Equal(0, DifferingPixels(source, plain));
-        Assert.Equal(0, DifferingPixels(source, deflated));
+        Assert.Equal(0, DecodedScans.DifferingPixels(source, plain));
+        Assert.Equal(0, DecodedScans.DifferingPixels(source, deflated));
 
         // The same stream drawn through /Decode [1 0]: every pixel the other way round.
         var turned = HandMadePdf.ScanPage(ReceiptGeneric, "JBIG2Decode", 463, 1013, "DeviceGray", 1, extra: " /Decode [1 0]");
-        Assert.Equal(463 * 1013, DifferingPixels(source, turned));
+        Assert.Equal(463 * 1013, DecodedScans.DifferingPixels(source, turned));
     }
 
     [Fact]
     public void A_jbig2_picture_on_a_born_digital_page_is_read_beside_its_text()
     {
-        var fromPng = Assert.Single(Read(Fixtures.Bytes("jbig2", "line_telephone_bitonal.png")).Pages);
         var pdf = HandMadePdf.TextAndPicture(
             Fixtures.Bytes("jbig2", "line_telephone_symbols.jbig2"), "JBIG2Decode", 235, 33, "DeviceGray", 1,
             Fixtures.Bytes("jbig2", "line_telephone_symbols.globals.jbig2"));
 
-        var page = Assert.Single(Read(pdf).Pages);
-
-        Assert.Equal(PageSource.TextLayer, page.Source);
-        Assert.Contains(page.Lines, l => !l.FromPicture && l.Text == "A picture pasted under a line of text:");
-        var picture = Assert.Single(page.Lines, l => l.FromPicture);
-        Assert.Equal(fromPng.Text.Trim(), picture.Text);
+        DecodedScans.PictureReadBesideItsText(fixture.Engine, pdf, Fixtures.Bytes("jbig2", "line_telephone_bitonal.png"));
     }
 
     [Fact]
@@ -110,34 +101,6 @@ public sealed class Jbig2Tests(EngineFixture fixture)
 
         Assert.Equal(OcrErrorCode.CorruptImage, failure.Code);
         Assert.Contains("JBIG2 image on page 1", failure.Message, StringComparison.Ordinal);
-    }
-
-    // The pixels of the PDF's page (decoded as the worker does) that differ from the bitonal source's.
-    private static int DifferingPixels(byte[] sourcePng, byte[] pdf)
-    {
-        using var source = Image.Load<L8>(sourcePng);
-        using var decoded = new ImageLoader(new OcrEngineOptions()).Load(pdf);
-        var page = decoded.Page(0);
-        try
-        {
-            Assert.Equal((source.Width, source.Height), (page.Width, page.Height));
-            var differing = 0;
-            for (var y = 0; y < source.Height; y++)
-            {
-                var row = page.ReadOnlyRow(y);
-                for (var x = 0; x < source.Width; x++)
-                {
-                    var grey = source[x, y].PackedValue;
-                    differing += row[x * 3] == grey && row[(x * 3) + 1] == grey && row[(x * 3) + 2] == grey ? 0 : 1;
-                }
-            }
-
-            return differing;
-        }
-        finally
-        {
-            page.Release();
-        }
     }
 
     private static byte[] Deflate(byte[] data)

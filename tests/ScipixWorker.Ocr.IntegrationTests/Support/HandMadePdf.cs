@@ -64,15 +64,7 @@ internal static class HandMadePdf
         OnePage(pdf, offsets, "1.5");
         Object(pdf, offsets, $"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 {Number(pageWidth)} {Number(pageHeight)}] " +
             "/Resources << /XObject << /Im0 4 0 R >> >> /Contents 5 0 R >>");
-        var parameters = jbig2Globals is null ? string.Empty : " /DecodeParms << /JBIG2Globals 6 0 R >>";
-        Object(pdf, offsets, $"<< /Type /XObject /Subtype /Image /Width {width} /Height {height} /ColorSpace /{colourSpace} " +
-            $"/BitsPerComponent {bitsPerComponent} /Filter {(filter.StartsWith('[') ? filter : "/" + filter)}{parameters}{extra} /Length {imageData.Length} >>", imageData);
-        Object(pdf, offsets, $"<< /Length {content.Length} >>", content);
-        if (jbig2Globals is not null)
-        {
-            Object(pdf, offsets, $"<< /Length {jbig2Globals.Length} >>", jbig2Globals);
-        }
-
+        ImageAndContent(pdf, offsets, imageData, filter, width, height, colourSpace, bitsPerComponent, extra, content, jbig2Globals);
         return Finish(pdf, offsets);
     }
 
@@ -168,15 +160,7 @@ internal static class HandMadePdf
         Object(pdf, offsets, "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] " +
             "/Resources << /Font << /F1 4 0 R >> /XObject << /Im0 5 0 R >> >> /Contents 6 0 R >>");
         Object(pdf, offsets, "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>");
-        var parameters = jbig2Globals is null ? string.Empty : " /DecodeParms << /JBIG2Globals 7 0 R >>";
-        Object(pdf, offsets, $"<< /Type /XObject /Subtype /Image /Width {width} /Height {height} /ColorSpace /{colourSpace} " +
-            $"/BitsPerComponent {bitsPerComponent} /Filter /{filter}{parameters} /Length {imageData.Length} >>", imageData);
-        Object(pdf, offsets, $"<< /Length {content.Length} >>", content);
-        if (jbig2Globals is not null)
-        {
-            Object(pdf, offsets, $"<< /Length {jbig2Globals.Length} >>", jbig2Globals);
-        }
-
+        ImageAndContent(pdf, offsets, imageData, filter, width, height, colourSpace, bitsPerComponent, string.Empty, content, jbig2Globals);
         return Finish(pdf, offsets);
     }
 
@@ -345,6 +329,22 @@ internal static class HandMadePdf
         Write(pdf, $"%PDF-{version}\n");
         Object(pdf, offsets, "<< /Type /Catalog /Pages 2 0 R >>");
         Object(pdf, offsets, "<< /Type /Pages /Kids [3 0 R] /Count 1 >>");
+    }
+
+    // An image XObject (its filter a name, or an array as written), then the page's content stream, then for JBIG2 its
+    // globals, which the image refers to.
+    private static void ImageAndContent(
+        MemoryStream pdf, List<long> offsets, byte[] imageData, string filter, int width, int height, string colourSpace, int bitsPerComponent,
+        string extra, byte[] content, byte[]? jbig2Globals)
+    {
+        var parameters = jbig2Globals is null ? string.Empty : $" /DecodeParms << /JBIG2Globals {offsets.Count + 3} 0 R >>";
+        Object(pdf, offsets, $"<< /Type /XObject /Subtype /Image /Width {width} /Height {height} /ColorSpace /{colourSpace} " +
+            $"/BitsPerComponent {bitsPerComponent} /Filter {(filter.StartsWith('[') ? filter : "/" + filter)}{parameters}{extra} /Length {imageData.Length} >>", imageData);
+        Object(pdf, offsets, $"<< /Length {content.Length} >>", content);
+        if (jbig2Globals is not null)
+        {
+            Object(pdf, offsets, $"<< /Length {jbig2Globals.Length} >>", jbig2Globals);
+        }
     }
 
     // The cross-reference table and trailer after the objects: the finished file.
