@@ -26,9 +26,9 @@ namespace ScipixWorker.Ocr.Engine;
 /// PDF text extractor reads them. As OCRmyPDF and Tesseract's PDF renderer make them.
 /// <list type="bullet">
 /// <item>The image: a JPEG file's own bytes where it can go in as it is (one page, RGB or grey), drawn turned as its EXIF
-///   orientation says, and a scanned PDF page's JPEG or JBIG2 image as the file stores it (one upright image the size of
-///   the scan, as scanners write them; a JBIG2 image with its shared symbol dictionary, written once for the pages that
-///   share it); otherwise the decoded page re-encoded as JPEG (quality 90).</item>
+///   orientation says, and a scanned PDF page's JPEG, JBIG2 or JPEG 2000 image as the file stores it (one upright image
+///   the size of the scan, as scanners write them; a JBIG2 image with its shared symbol dictionary, written once for the
+///   pages that share it); otherwise the decoded page re-encoded as JPEG (quality 90).</item>
 /// <item>The page's size: a PDF source's page size; an image's from its resolution (DPI) where it has a plausible one
 ///   (50 to 2,400), else 72 DPI (a pixel a point). A page read turned is shown upright (<c>/Rotate</c>).</item>
 /// <item>The text: Type 3 fonts whose glyphs draw nothing, each code mapped to its character by a ToUnicode CMap (any
@@ -190,8 +190,10 @@ public static class SearchablePdf
                 var index = page.PageNumber - 1;
                 var shown = sourcePdf is not null && page.PageNumber <= sourcePdf.NumberOfPages ? sourcePdf.GetPage(page.PageNumber) : null;
                 var scale = shown is not null ? Fit((shown.Width, shown.Height), page.Width, page.Height) : 72.0 / dpi;
-                // A scanner's PDF: the page's one JPEG or JBIG2 image, as the file stores it.
-                var image = shown is not null ? StoredJpeg(shown, page.Width, page.Height) ?? StoredJbig2(shown, page.Width, page.Height, sourcePdf!, pdf, globals) : null;
+                // A scanner's PDF: the page's one JPEG, JBIG2 or JPEG 2000 image, as the file stores it.
+                var image = shown is null ? null
+                    : StoredJpeg(shown, page.Width, page.Height) ?? StoredJbig2(shown, page.Width, page.Height, sourcePdf!, pdf, globals)
+                        ?? StoredJpeg2000(shown, page.Width, page.Height);
                 var turn = 1;
                 if (image is null && passThrough && document.Pages.Count == 1 && JpegSize(source.Span) is { } stored
                     && (orientation < 5 ? stored : (stored.Height, stored.Width)) == (page.Width, page.Height))
@@ -383,10 +385,22 @@ public static class SearchablePdf
     // a page shown turned, several images, another filter, a Decode array, other than 8-bit grey or colour.
     private static PageImage? StoredJpeg(UglyToad.PdfPig.Content.Page page, int width, int height)
     {
-        if (page.Rotation.Value != 0 || page.GetImages().ToList() is not [var image]
-            || !image.ImageDictionary.TryGet(NameToken.Filter, out var filter)
-            || filter is not (NameToken { Data: "DCTDecode" } or ArrayToken { Data: [NameToken { Data: "DCTDecode" }] })
-            || image.ImageDictionary.ContainsKey(NameToken.Decode))
+        if (OnlyImage(page, "DCTDecode") is not { } image || image.ImageDictionary.ContainsKey(NameToken.Decode))
+        {
+            return null;
+        }
+
+        var bytes = image.RawBytes.ToArray();
+        return JpegFrame(bytes) is { Components: 1 or 3 } frame && (frame.Width, frame.Height) == (width, height) ? JpegImage(bytes) : null;
+    }
+
+    // The page's one image when it is stored with `filter` alone, is no stencil mask and is drawn upright over a page
+    // shown as stored (no /Rotate); else null.
+    private static UglyToad.PdfPig.Content.IPdfImage? OnlyImage(UglyToad.PdfPig.Content.Page page, string filter)
+    {
+        if (page.Rotation.Value != 0 || page.GetImages().ToList() is not [var image] || image.IsImageMask
+            || !image.ImageDictionary.TryGet(NameToken.Filter, out var named)
+            || !(named is NameToken { Data: var name } && name == filter || named is ArrayToken { Data: [NameToken { Data: var only }] } && only == filter))
         {
             return null;
         }
@@ -394,8 +408,22 @@ public static class SearchablePdf
         var box = image.BoundingBox;
         var upright = Math.Abs(box.TopLeft.X - box.BottomLeft.X) < 0.01 && Math.Abs(box.TopLeft.Y - box.TopRight.Y) < 0.01
             && box.TopRight.X > box.TopLeft.X && box.TopLeft.Y > box.BottomLeft.Y;
-        var bytes = image.RawBytes.ToArray();
-        return upright && JpegFrame(bytes) is { Components: 1 or 3 } frame && (frame.Width, frame.Height) == (width, height) ? JpegImage(bytes) : null;
+        return upright ? image : null;
+    }
+
+    // A scanner's or an archive's PDF of JPEG 2000: the page's one JPX image as the file stores it, with its colour space
+    // where the file names a device one (JPEG 2000 may leave it to the codestream); not one with a soft mask or /Decode.
+    private static PageImage? StoredJpeg2000(UglyToad.PdfPig.Content.Page page, int width, int height)
+    {
+        if (OnlyImage(page, "JPXDecode") is not { } image || (image.WidthInSamples, image.HeightInSamples) != (width, height)
+            || image.ImageDictionary.ContainsKey(NameToken.Smask) || image.ImageDictionary.ContainsKey(NameToken.Decode))
+        {
+            return null;
+        }
+
+        var colour = !image.ImageDictionary.TryGet(NameToken.ColorSpace, out var space) ? string.Empty
+            : space is NameToken { Data: "DeviceGray" or "DeviceRGB" or "DeviceCMYK" } device ? $" /ColorSpace /{device.Data}" : null;
+        return colour is null ? null : new PageImage(image.RawBytes.ToArray(), Invariant($"/Width {width} /Height {height}{colour} /Filter /JPXDecode"));
     }
 
     // A bitonal scanner's PDF: the page's one JBIG2 image as the file stores it (a few kilobytes where a JPEG of it takes a
@@ -403,17 +431,7 @@ public static class SearchablePdf
     // that share it. Only as the page shows it: upright, unturned, the size read.
     private static PageImage? StoredJbig2(UglyToad.PdfPig.Content.Page page, int width, int height, PdfDocument source, PdfObjectWriter pdf, Dictionary<string, int> written)
     {
-        if (page.Rotation.Value != 0 || page.GetImages().ToList() is not [var image] || image.IsImageMask
-            || !image.ImageDictionary.TryGet(NameToken.Filter, out var filter)
-            || filter is not (NameToken { Data: "JBIG2Decode" } or ArrayToken { Data: [NameToken { Data: "JBIG2Decode" }] })
-            || (image.WidthInSamples, image.HeightInSamples) != (width, height))
-        {
-            return null;
-        }
-
-        var box = image.BoundingBox;
-        if (!(Math.Abs(box.TopLeft.X - box.BottomLeft.X) < 0.01 && Math.Abs(box.TopLeft.Y - box.TopRight.Y) < 0.01
-            && box.TopRight.X > box.TopLeft.X && box.TopLeft.Y > box.BottomLeft.Y))
+        if (OnlyImage(page, "JBIG2Decode") is not { } image || (image.WidthInSamples, image.HeightInSamples) != (width, height))
         {
             return null;
         }

@@ -125,6 +125,22 @@ public sealed class SearchablePdfTests(EngineFixture fixture)
     }
 
     [Fact]
+    public void A_JPEG_2000_scan_goes_in_as_the_file_stores_it()
+    {
+        var codestream = Fixtures.Bytes("jpeg2000", "receipt_000.j2k");
+        var scanned = HandMadePdf.ScanPage(codestream, "JPXDecode", 463, 1013, "DeviceRGB", 8, dpi: 100);
+        var document = fixture.Engine.Recognize(scanned, OcrMode.Full, TestContext.Current.CancellationToken);
+
+        using var pdf = Read(scanned, document);
+
+        var page = Assert.Single(pdf.GetPages());
+        var image = Assert.Single(page.GetImages());
+        Assert.Equal(codestream, image.RawBytes.ToArray());
+        Assert.Equal("/JPXDecode", image.ImageDictionary.Data[UglyToad.PdfPig.Tokens.NameToken.Filter].ToString());
+        Assert.Equal(Words(document.Pages[0]), string.Concat(page.Letters.Select(l => l.Value)));
+    }
+
+    [Fact]
     public void A_page_read_upside_down_is_shown_upright_and_its_words_read_in_order()
     {
         var png = ImageEdits.Png(Fixtures.Bytes("sroie", "receipt_000.jpg"), x => x.Rotate(180));
