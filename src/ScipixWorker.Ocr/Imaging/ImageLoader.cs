@@ -402,7 +402,9 @@ internal sealed class ImageLoader(OcrEngineOptions options)
                     tile.Mutate(x => x.Resize(piece.Width, piece.Height));
                 }
 
-                page.Mutate(x => x.DrawImage(tile, new Point(piece.X, piece.Y), 1f));
+                // A stencil mask paints in its ink (black here, the colour it is drawn in not being known) and leaves the rest:
+                // multiplied, its white leaves the page under it as it is.
+                page.Mutate(x => x.DrawImage(tile, new Point(piece.X, piece.Y), piece.Stencil ? PixelColorBlendingMode.Multiply : PixelColorBlendingMode.Normal, 1f));
             }
 
             return page;

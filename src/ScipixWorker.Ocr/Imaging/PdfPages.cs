@@ -120,7 +120,8 @@ internal sealed class PdfPages : IDisposable
 
     /// <summary>
     /// The pieces of page <paramref name="index"/>'s scan when it is stored in strips or tiles (images side by side that
-    /// together cover at least half of the page; as "print to PDF" often writes a picture), or when visible text lies on
+    /// together cover at least half of the page; as "print to PDF" often writes a picture), or in layers (mixed raster
+    /// content: a background with the text in stencil masks over it, <see cref="PlacedScan.Stencil"/>), or when visible text lies on
     /// the page beside its scan (the scan is then the one piece of a larger page: <see cref="Frame"/>), each with its
     /// place on the composed page in pixels at the finest piece's resolution; else null.
     /// <paramref name="checkSize"/> sees the composed size before anything is decoded, and throws to refuse it.
@@ -137,7 +138,10 @@ internal sealed class PdfPages : IDisposable
         var (size, places) = Layout(tiles, parsed.Frame);
         checkSize(size.Width, size.Height);
         var pieces = tiles.Select((tile, i) => new PlacedScan(
-            ScanOf(tile, index + 1, ClockwiseTurn(tile.BoundingBox.Rotation)), places[i].X, places[i].Y, places[i].Width, places[i].Height));
+            ScanOf(tile, index + 1, ClockwiseTurn(tile.BoundingBox.Rotation)), places[i].X, places[i].Y, places[i].Width, places[i].Height)
+        {
+            Stencil = tile.IsImageMask,
+        });
         return new TiledScan(size.Width, size.Height, [.. pieces]);
     }
 
@@ -166,6 +170,23 @@ internal sealed class PdfPages : IDisposable
         var union = (right - left) * (top - bottom);
         var sum = pieces.Sum(p => Area(p.BoundingBox.Width, p.BoundingBox.Height));
         return union / pageArea >= MinScanCoverage && sum >= 0.9 * union && sum <= 1.1 * union ? pieces : null;
+    }
+
+    // Mixed raster content (MRC), as compact-PDF scanners and archives write scans: the page's background as one image
+    // (often a low-resolution JPEG or JPEG 2000, the text wiped from it) and its text as stencil masks (JBIG2 or CCITT,
+    // /ImageMask true) drawn over it in its ink's colour. Read from the background alone, such a page has no text. The
+    // scan and the masks drawn over it (each at least 0.05 % of the page, its centre on the scan, turned as the scan is),
+    // in the page's order, to be composed (Tiles: a mask's painted pixels darken the page, PlacedScan.Stencil); null when
+    // there are none.
+    private static IPdfImage[]? Layers(Page page, IPdfImage[] images, IPdfImage scan)
+    {
+        var pageArea = Area(page.MediaBox.Bounds.Width, page.MediaBox.Bounds.Height);
+        var (left, bottom, right, top) = Bounds([scan]);
+        var turn = ClockwiseTurn(scan.BoundingBox.Rotation);
+        var masks = images.Where(i => i != scan && i.IsImageMask && IsQuarterTurn(i) && ClockwiseTurn(i.BoundingBox.Rotation) == turn
+            && Area(i.BoundingBox.Width, i.BoundingBox.Height) >= 0.0005 * pageArea
+            && i.BoundingBox.Centroid is var c && c.X >= left && c.X <= right && c.Y >= bottom && c.Y <= top).ToList();
+        return masks.Count == 0 ? null : [scan, .. masks];
     }
 
     // Images whose rectangles touch (within a point) form groups; the group with the largest area.
@@ -518,6 +539,13 @@ internal sealed class PdfPages : IDisposable
             var page = _document.GetPage(index + 1);
             IPdfImage[] images = [.. page.GetImages()];
             var scan = LargestScan(page, images);
+            if (scan is not null && Layers(page, images, scan) is { } layers)
+            {
+                // Mixed raster content: the scan's text in stencil masks over it, composed as a viewer shows them.
+                _parsed = new ParsedPage(index, page, images, null, layers) { Frame = Frame(page, layers) };
+                return _parsed;
+            }
+
             var tiles = scan is null ? TileSet(page, images) : null;
             var frame = scan is not null ? Frame(page, [scan]) : tiles is not null ? Frame(page, tiles) : null;
             _parsed = frame is not null && scan is not null
@@ -822,7 +850,14 @@ internal sealed record PagePicture(int Width, int Height, PictureFrame Place, Fu
 internal readonly record struct PictureFrame(float Left, float Top, float Right, float Bottom);
 
 /// <summary>A piece of a scan stored in strips or tiles, and its place on the composed page, in pixels.</summary>
-internal sealed record PlacedScan(PageScan Scan, int X, int Y, int Width, int Height);
+internal sealed record PlacedScan(PageScan Scan, int X, int Y, int Width, int Height)
+{
+    /// <summary>
+    /// A stencil mask (<c>/ImageMask</c>: the text layer of mixed raster content), decoded black where it paints and white
+    /// where it does not: drawn by multiplying, so that it darkens what lies under it and leaves the rest.
+    /// </summary>
+    public bool Stencil { get; init; }
+}
 
 /// <summary>A scan stored in pieces: the composed page's size in pixels and its pieces.</summary>
 internal sealed record TiledScan(int Width, int Height, IReadOnlyList<PlacedScan> Pieces);
