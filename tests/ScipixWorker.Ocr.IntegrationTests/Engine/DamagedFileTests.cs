@@ -23,7 +23,7 @@ namespace ScipixWorker.Ocr.IntegrationTests.Engine;
 public sealed class DamagedFileTests(EngineFixture fixture, ITestOutputHelper output)
 {
     public static TheoryData<string> Files() =>
-        ["pdf text", "pdf with pictures", "pdf masked picture", "pdf drawn text", "pdf unmapped font", "pdf glyph-numbered font", "pdf type 3 font", "pdf type 3 hex masks", "pdf scan", "pdf scan in strips", "pdf jpeg 2000 scan", "pdf jbig2 scan", "tiff pages", "png", "jpeg", "jpeg 2000", "gif frames", "webp", "bmp"];
+        ["pdf text", "pdf with pictures", "pdf masked picture", "pdf drawn text", "pdf unmapped font", "pdf glyph-numbered font", "pdf type 3 font", "pdf type 3 hex masks", "pdf scan", "pdf scan in strips", "pdf jpeg 2000 scan", "pdf jbig2 scan", "pdf mixed raster content", "tiff pages", "png", "jpeg", "jpeg 2000", "gif frames", "webp", "bmp"];
 
     [Theory]
     [MemberData(nameof(Files))]
@@ -101,6 +101,14 @@ public sealed class DamagedFileTests(EngineFixture fixture, ITestOutputHelper ou
                 return HandMadePdf.ScanPage(
                     Fixtures.Bytes("jbig2", "line_telephone_symbols.jbig2"), "JBIG2Decode", 235, 33, "DeviceGray", 1,
                     jbig2Globals: Fixtures.Bytes("jbig2", "line_telephone_symbols.globals.jbig2"));
+            case "pdf mixed raster content":
+                // A JPEG background with the text as a JBIG2 stencil mask over it: the two decoded and composed.
+                using (var paper = new Image<Rgb24>(235, 33, new Rgb24(236, 230, 218)))
+                {
+                    paper.SaveAsJpeg(encoded);
+                }
+
+                return HandMadePdf.MixedRasterContent(encoded.ToArray(), Fixtures.Bytes("jbig2", "line_telephone_generic.jbig2"), "JBIG2Decode", 235, 33);
             case "pdf jpeg 2000 scan":
                 return HandMadePdf.ScanPage(Fixtures.Bytes("jpeg2000", "line_111_019_grey.jp2"), "JPXDecode", 205, 52, "DeviceGray", 8);
             case "gif frames":
