@@ -14,7 +14,6 @@ using UglyToad.PdfPig;
 using UglyToad.PdfPig.Core;
 using UglyToad.PdfPig.Fonts.Standard14Fonts;
 using UglyToad.PdfPig.Graphics.Operations.SpecialGraphicsState;
-using UglyToad.PdfPig.Parser.Parts;
 using UglyToad.PdfPig.Tokens;
 using UglyToad.PdfPig.Writer;
 
@@ -442,18 +441,14 @@ public static class SearchablePdf
             entries.Append(Invariant($" /Decode [{Number(low.Double)} {Number(high.Double)}]"));
         }
 
-        var scanner = source.Structure.TokenScanner;
-        if (image.ImageDictionary.TryGet(NameToken.DecodeParms, out var parameters)
-            && DirectObjectFinder.TryGet(parameters, scanner, out DictionaryToken? dictionary)
-            && dictionary!.TryGet(NameToken.Create("JBIG2Globals"), out var globals))
+        if (PdfPages.HasJbig2Globals(source, image.ImageDictionary, 0, out var stream))
         {
-            // PdfPig hands the stream itself where the file refers to it.
-            if (!DirectObjectFinder.TryGet(globals, scanner, out StreamToken? stream))
+            if (stream is null)
             {
                 return null;
             }
 
-            var symbols = stream!.Decode(source.Structure.FilterProvider, scanner);
+            var symbols = stream.Decode(source.Structure.FilterProvider, source.Structure.TokenScanner);
             var key = Convert.ToHexString(SHA256.HashData(symbols.Span));
             if (!written.TryGetValue(key, out var number))
             {

@@ -25,19 +25,12 @@ internal static class BilevelSmoothing
     /// <summary>Whether every pixel of <paramref name="page"/> is pure black or pure white (grey: R = G = B).</summary>
     public static bool IsBilevel(RgbBuffer page)
     {
+        // One pass, stopping at the first pixel that is not: a grey or colour page at once. A pixel of pure channels
+        // that differ (pure red) is colour.
         var data = page.Data[..(page.Stride * page.Height)];
-        for (var i = 0; i < data.Length; i++)
-        {
-            if (data[i] is not (0 or 255))
-            {
-                return false;
-            }
-        }
-
-        // Pure channels; a pixel of mixed ones (pure red) is colour.
         for (var i = 0; i < data.Length; i += 3)
         {
-            if (data[i] != data[i + 1] || data[i] != data[i + 2])
+            if (data[i] is not (0 or 255) || data[i + 1] != data[i] || data[i + 2] != data[i])
             {
                 return false;
             }

@@ -67,7 +67,7 @@ internal sealed class ImageLoader(OcrEngineOptions options)
         var format = Image.DetectFormat(Decoding, bytes);
         if (format is null && Jpeg2000Codec.HasSignature(bytes))
         {
-            var (jpxWidth, jpxHeight, _) = Jpeg2000Codec.Identify(bytes, Jpeg2000Name);
+            var (jpxWidth, jpxHeight) = Jpeg2000Codec.Identify(bytes, Jpeg2000Name);
             CheckSize(jpxWidth, jpxHeight);
             return (Jpeg2000Codec.Format, jpxWidth, jpxHeight);
         }
@@ -191,24 +191,13 @@ internal sealed class ImageLoader(OcrEngineOptions options)
     private const string Jpeg2000Name = "The JPEG 2000 image";
 
     // A JPEG 2000 file or codestream as an 8-bit PNG; its size checked again (as the header gave it) and its samples
-    // within the decode's memory cap before anything is decoded (OpenJPEG holds 4 bytes a sample).
-    private byte[] Jpeg2000AsPng(ReadOnlySpan<byte> data)
-    {
-        var pixels = Jpeg2000Codec.Decode(data, cmyk: false, Jpeg2000Name, (width, height, samples) =>
+    // within the decode's memory cap before anything is decoded.
+    private byte[] Jpeg2000AsPng(ReadOnlySpan<byte> data) =>
+        Jpeg2000Codec.Decode(data, cmyk: false, Jpeg2000Name, DecodeLimitBytes, (width, height) =>
         {
             CheckSize(width, height);
-            if ((long)width * height * samples * Jpeg2000Codec.DecodeBytesPerSample > DecodeLimitBytes)
-            {
-                throw new OcrException(OcrErrorCode.ImageTooLarge,
-                    $"Decoding the JPEG 2000 image ({width} x {height} pixels of {samples} samples) needs more than {DecodeLimitBytes / (1024 * 1024)} MiB " +
-                    $"({DecodeBytesPerPixel} bytes per pixel of the largest page allowed, Ocr:MaxPixels = {options.MaxPixels}).");
-            }
-
             return true;
-        })!;
-        return PngBytes.Write(pixels.Width, pixels.Height, pixels.Channels == 3 ? PngBytes.Colour.Rgb : PngBytes.Colour.Grey, 8,
-            pixels.Samples, pixels.Width * pixels.Channels);
-    }
+        })!.ToPng();
 
     /// <summary>
     /// Bytes per page pixel one decode may hold: the decoded RGBA page (4) plus what the decoders need beside it.

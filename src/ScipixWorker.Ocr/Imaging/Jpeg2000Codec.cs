@@ -22,7 +22,7 @@ internal static unsafe class Jpeg2000Codec
     public const string Missing = "JPEG 2000 images need OpenJPEG's library (libopenjp2.so.7; Debian and Ubuntu: apt-get install libopenjp2-7)";
 
     /// <summary>Bytes OpenJPEG holds a decoded pixel in, a sample (a 32-bit integer), besides the code stream's own.</summary>
-    public const int DecodeBytesPerSample = 4;
+    private const int DecodeBytesPerSample = 4;
 
     private static ReadOnlySpan<byte> Jp2Signature => [0, 0, 0, 0x0C, (byte)'j', (byte)'P', 0x20, 0x20, 0x0D, 0x0A, 0x87, 0x0A];
 
@@ -34,29 +34,31 @@ internal static unsafe class Jpeg2000Codec
     /// <summary>Whether the bytes start as a JP2 file or a JPEG 2000 codestream does.</summary>
     public static bool HasSignature(ReadOnlySpan<byte> data) => data.StartsWith(Jp2Signature) || data.StartsWith(CodestreamSignature);
 
-    /// <summary>The size and samples a pixel the header of <paramref name="data"/> gives, nothing decoded.</summary>
+    /// <summary>The size the header of <paramref name="data"/> gives, nothing decoded.</summary>
     /// <exception cref="OcrException">The library is missing, or the header is damaged or not JPEG 2000.</exception>
-    public static (int Width, int Height, int Samples) Identify(ReadOnlySpan<byte> data, string name)
+    public static (int Width, int Height) Identify(ReadOnlySpan<byte> data, string name)
     {
-        var size = (0, 0, 0);
-        Decode(data, cmyk: false, name, (width, height, samples) =>
+        var size = (0, 0);
+        Decode(data, cmyk: false, name, long.MaxValue, (width, height) =>
         {
-            size = (width, height, samples);
+            size = (width, height);
             return false;
         });
         return size;
     }
 
     /// <summary>
-    /// Decodes <paramref name="data"/>. <paramref name="accept"/> sees the size (and the number of samples a pixel) from
-    /// the header before anything is decoded, and throws to refuse it, or answers false to stop there (null is returned).
+    /// Decodes <paramref name="data"/>. <paramref name="accept"/> sees the size from the header before anything is decoded,
+    /// and throws to refuse it, or answers false to stop there (null is returned); then an image whose samples OpenJPEG
+    /// would hold in more than <paramref name="maxBytes"/> is refused as too large.
     /// </summary>
     /// <param name="data">A JP2 file or a codestream.</param>
     /// <param name="cmyk">The samples are CMYK whatever the file says (a PDF's <c>/DeviceCMYK</c>).</param>
     /// <param name="name">The image as messages name it ("The JPEG 2000 image on page 2 of the PDF").</param>
-    /// <param name="accept">Checks the size and samples a pixel: throws to refuse them; false: decode nothing.</param>
-    /// <exception cref="OcrException">The library is missing, or the data is damaged or not JPEG 2000.</exception>
-    public static Pixels? Decode(ReadOnlySpan<byte> data, bool cmyk, string name, Func<int, int, int, bool> accept)
+    /// <param name="maxBytes">The most the decoded samples may take (4 bytes each).</param>
+    /// <param name="accept">Checks the size: throws to refuse it; false: decode nothing.</param>
+    /// <exception cref="OcrException">The library is missing, the data is damaged or not JPEG 2000, or it is too large.</exception>
+    public static Pixels? Decode(ReadOnlySpan<byte> data, bool cmyk, string name, long maxBytes, Func<int, int, bool> accept)
     {
         var library = Loaded.Value ?? throw new OcrException(OcrErrorCode.UnsupportedFormat, $"{name} cannot be decoded: {Missing}, and it is not installed here.");
         var codecFormat = data.StartsWith(Jp2Signature) ? 2 : data.StartsWith(CodestreamSignature) ? 0
@@ -99,9 +101,16 @@ internal static unsafe class Jpeg2000Codec
                     throw Failed(name, messages, $"its header says {width} x {height} pixels of {image->NumComps} samples");
                 }
 
-                if (!accept(width, height, (int)image->NumComps))
+                if (!accept(width, height))
                 {
                     return null;
+                }
+
+                if ((long)width * height * image->NumComps * DecodeBytesPerSample > maxBytes)
+                {
+                    throw new OcrException(OcrErrorCode.ImageTooLarge,
+                        $"{name} ({width} x {height} pixels of {image->NumComps} samples) needs more than {maxBytes / (1024 * 1024)} MiB to decode " +
+                        "(16 bytes per pixel of the largest page allowed, Ocr:MaxPixels).");
                 }
 
                 if (library.Decode(codec, stream, image) == 0 || library.EndDecompress(codec, stream) == 0)
@@ -135,7 +144,12 @@ internal static unsafe class Jpeg2000Codec
     }
 
     /// <summary>Decoded pixels: 8 bits a sample, <see cref="Channels"/> (1: grey, 3: RGB) samples a pixel, rows one after another.</summary>
-    internal sealed record Pixels(int Width, int Height, int Channels, byte[] Samples);
+    internal sealed record Pixels(int Width, int Height, int Channels, byte[] Samples)
+    {
+        /// <summary>The pixels as an 8-bit grey or RGB PNG (<see cref="PngBytes"/>).</summary>
+        public byte[] ToPng() =>
+            PngBytes.Write(Width, Height, Channels == 3 ? PngBytes.Colour.Rgb : PngBytes.Colour.Grey, 8, Samples, Width * Channels);
+    }
 
     // The colour samples (alpha left out) as 8-bit grey or RGB, at the first sample's size (the others, subsampled,
     // stretched to it); null where a sample has no data or a precision past 31 bits.

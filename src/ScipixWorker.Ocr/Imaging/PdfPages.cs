@@ -8,6 +8,7 @@ using UglyToad.PdfPig.Exceptions;
 using UglyToad.PdfPig.Graphics;
 using UglyToad.PdfPig.Graphics.Core;
 using UglyToad.PdfPig.Parser.Parts;
+using UglyToad.PdfPig.Tokenization.Scanner;
 using UglyToad.PdfPig.Tokens;
 
 namespace ScipixWorker.Ocr.Imaging;
@@ -658,11 +659,8 @@ internal sealed class PdfPages : IDisposable
     // PDF's decoded 0 is black (/Decode [1 0] turns that round).
     private byte[] Jbig2(IPdfImage image, int filterIndex, int number)
     {
-        var scanner = _document.Structure.TokenScanner;
-        var globals = DecodeParameters(image.ImageDictionary, filterIndex) is { } parameters
-            && parameters.TryGet(NameToken.Create("JBIG2Globals"), out var reference)
-            && DirectObjectFinder.TryGet(reference, scanner, out StreamToken? stream)
-            ? stream!.Decode(_document.Structure.FilterProvider, scanner)
+        var globals = HasJbig2Globals(_document, image.ImageDictionary, filterIndex, out var stream) && stream is not null
+            ? stream.Decode(_document.Structure.FilterProvider, _document.Structure.TokenScanner)
             : ReadOnlyMemory<byte>.Empty;
         var page = Jbig2Codec.Decode(Unfiltered(image, filterIndex).Span, globals.Span, _maxDecodedStreamBytes, $"The JBIG2 image on page {number} of the PDF");
         var inverted = IsDecodeInverted(image.ImageDictionary);
@@ -684,7 +682,10 @@ internal sealed class PdfPages : IDisposable
     private byte[] Jpeg2000(IPdfImage image, int filterIndex, int number)
     {
         var cmyk = image.ImageDictionary.TryGet(NameToken.ColorSpace, out var space) && space is NameToken { Data: "DeviceCMYK" or "CMYK" };
-        var pixels = Jpeg2000Codec.Decode(Unfiltered(image, filterIndex).Span, cmyk, $"The JPEG 2000 image on page {number} of the PDF", (width, height, samples) =>
+        // The decode's memory cap: 16 bytes per pixel of the largest page (the stream limit is 4).
+        var name = $"The JPEG 2000 image on page {number} of the PDF";
+        var maxBytes = _maxDecodedStreamBytes > long.MaxValue / 4 ? long.MaxValue : _maxDecodedStreamBytes * 4;
+        return Jpeg2000Codec.Decode(Unfiltered(image, filterIndex).Span, cmyk, name, maxBytes, (width, height) =>
         {
             if ((long)width * height > (long)image.WidthInSamples * image.HeightInSamples)
             {
@@ -692,16 +693,8 @@ internal sealed class PdfPages : IDisposable
                     $"An image on page {number} of the PDF holds {width} x {height} pixels where the file says {image.WidthInSamples} x {image.HeightInSamples}: the PDF is damaged.");
             }
 
-            if ((long)width * height * samples * Jpeg2000Codec.DecodeBytesPerSample > _maxDecodedStreamBytes * 4)
-            {
-                throw new OcrException(OcrErrorCode.ImageTooLarge,
-                    $"The JPEG 2000 image on page {number} of the PDF ({width} x {height} pixels of {samples} samples) needs more memory to decode than the largest page allowed (Ocr:MaxPixels).");
-            }
-
             return true;
-        })!;
-        return PngBytes.Write(pixels.Width, pixels.Height, pixels.Channels == 3 ? PngBytes.Colour.Rgb : PngBytes.Colour.Grey, 8,
-            pixels.Samples, pixels.Width * pixels.Channels);
+        })!.ToPng();
     }
 
     // The image's data with the filters before the one at `filterIndex` undone (a JBIG2 or JPEG 2000 stream is
@@ -725,15 +718,32 @@ internal sealed class PdfPages : IDisposable
         return decoded;
     }
 
+    /// <summary>
+    /// Whether the decode parameters of the JBIG2 filter at <paramref name="filterIndex"/> of an image's dictionary name a
+    /// <c>/JBIG2Globals</c> stream, and that stream (null where the entry leads to none: a damaged file).
+    /// </summary>
+    internal static bool HasJbig2Globals(PdfDocument document, DictionaryToken image, int filterIndex, out StreamToken? globals)
+    {
+        globals = null;
+        var scanner = document.Structure.TokenScanner;
+        if (DecodeParameters(image, filterIndex, scanner) is not { } parameters || !parameters.TryGet(NameToken.Create("JBIG2Globals"), out var entry))
+        {
+            return false;
+        }
+
+        // PdfPig hands the stream itself where the file refers to it.
+        globals = DirectObjectFinder.TryGet(entry, scanner, out StreamToken? stream) ? stream : null;
+        return true;
+    }
+
     // The decode parameters of the filter at `filterIndex` (one dictionary, or an array of them beside an array of filters).
-    private DictionaryToken? DecodeParameters(DictionaryToken dictionary, int filterIndex)
+    private static DictionaryToken? DecodeParameters(DictionaryToken dictionary, int filterIndex, IPdfTokenScanner scanner)
     {
         if (!dictionary.TryGet(NameToken.DecodeParms, out var token) && !dictionary.TryGet(NameToken.Dp, out token))
         {
             return null;
         }
 
-        var scanner = _document.Structure.TokenScanner;
         if (DirectObjectFinder.TryGet(token, scanner, out ArrayToken? array))
         {
             return filterIndex < array!.Length && DirectObjectFinder.TryGet(array[filterIndex], scanner, out DictionaryToken? item) ? item : null;
