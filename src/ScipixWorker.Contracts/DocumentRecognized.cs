@@ -58,6 +58,11 @@ public sealed record OutputDocument(OutputFormat Format, ImageLocation Location,
 /// The page's barcodes and QR codes in reading order when the job asked for them (<see cref="RecognitionOptions.Barcodes"/>),
 /// possibly none; <c>null</c>, and left out of the message, when it did not.
 /// </param>
+/// <param name="Paragraphs">
+/// The page's paragraphs: runs of <paramref name="Lines"/> in reading order that a reader sees as one block of text (a
+/// paragraph of prose, a heading, a list item, a receipt's address or totals), covering every line once; <c>null</c>,
+/// and left out of the message, at <see cref="DetailLevel.Text"/> (and from a worker before this field).
+/// </param>
 public sealed record RecognizedPage(
     int PageNumber,
     int Width,
@@ -66,7 +71,17 @@ public sealed record RecognizedPage(
     IReadOnlyList<RecognizedTextLine> Lines,
     PageSource Source = PageSource.Image,
     int Rotation = 0,
-    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] IReadOnlyList<RecognizedBarcode>? Barcodes = null);
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] IReadOnlyList<RecognizedBarcode>? Barcodes = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] IReadOnlyList<RecognizedParagraph>? Paragraphs = null);
+
+/// <summary>A paragraph of a page (<see cref="RecognizedPage.Paragraphs"/>): a run of its lines.</summary>
+/// <param name="FirstLine">The index of its first line in <see cref="RecognizedPage.Lines"/> (0-based).</param>
+/// <param name="LineCount">How many lines it holds, at least one; its text is theirs, joined as the page's text joins them.</param>
+/// <param name="Box">
+/// At <see cref="DetailLevel.Full"/> and <see cref="DetailLevel.Words"/>: the rectangle round its lines along the page's
+/// text, as x0,y0,x1,y1,x2,y2,x3,y3 clockwise from the top-left as the text reads (as a line's box); otherwise <c>null</c>.
+/// </param>
+public sealed record RecognizedParagraph(int FirstLine, int LineCount, IReadOnlyList<float>? Box);
 
 /// <summary>A barcode or QR code read from a page.</summary>
 /// <param name="Format">

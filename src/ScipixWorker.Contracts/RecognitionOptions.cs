@@ -54,10 +54,10 @@ public enum DetailLevel
     /// <summary>The text of each page only; no lines.</summary>
     Text = 0,
 
-    /// <summary>Also each line's text and confidence.</summary>
+    /// <summary>Also each line's text and confidence, and the page's paragraphs (the lines each holds).</summary>
     Lines = 1,
 
-    /// <summary>Also each line's box (four corners).</summary>
+    /// <summary>Also each line's and each paragraph's box (four corners).</summary>
     Full = 2,
 
     /// <summary>Also each line's words, with their confidences and boxes (four corners each).</summary>

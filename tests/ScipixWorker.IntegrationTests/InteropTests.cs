@@ -78,12 +78,29 @@ public sealed class InteropTests
         }
 
         Assert.True(wordCount > lines.Count, $"{wordCount} words on {lines.Count} lines");
-        var fullLines = broker.For([full]).Single().Body.GetProperty("pages")[0].GetProperty("lines");
+        var fullPage = broker.For([full]).Single().Body.GetProperty("pages")[0];
+        var fullLines = fullPage.GetProperty("lines");
         Assert.All(fullLines.EnumerateArray(), line =>
         {
             Assert.Equal(8, line.GetProperty("box").GetArrayLength());
             Assert.False(line.TryGetProperty("words", out _), "a job at full detail gets no words");
         });
+
+        // The receipt's paragraphs (its shop's address, its items, its totals ...): runs of its lines, every line in one.
+        foreach (var page in new[] { fullPage, broker.For([words]).Single().Body.GetProperty("pages")[0] })
+        {
+            var paragraphs = page.GetProperty("paragraphs").EnumerateArray().ToList();
+            Assert.InRange(paragraphs.Count, 4, page.GetProperty("lines").GetArrayLength() / 2);
+            var next = 0;
+            foreach (var paragraph in paragraphs)
+            {
+                Assert.Equal(next, paragraph.GetProperty("firstLine").GetInt32());
+                next += paragraph.GetProperty("lineCount").GetInt32();
+                Assert.Equal(8, paragraph.GetProperty("box").GetArrayLength());
+            }
+
+            Assert.Equal(page.GetProperty("lines").GetArrayLength(), next);
+        }
     }
 
     [Fact]

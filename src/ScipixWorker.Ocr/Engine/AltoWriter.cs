@@ -8,8 +8,9 @@ namespace ScipixWorker.Ocr.Engine;
 
 /// <summary>
 /// A result as ALTO 4.4 XML, the layout-and-text format of libraries, archives and digitisation pipelines (the Library
-/// of Congress' standard): per page a <c>Page</c> with its <c>PrintSpace</c>, one <c>TextBlock</c> holding the lines in
-/// reading order (turned by the page's text angle where the page was read turned), <c>TextLine</c>s with their
+/// of Congress' standard): per page a <c>Page</c> with its <c>PrintSpace</c>, a <c>TextBlock</c> per paragraph
+/// (<see cref="OcrPage.Paragraphs"/>) holding its lines in reading order (turned by their text angle where the page was
+/// read turned), <c>TextLine</c>s with their
 /// <c>BASELINE</c> (the bottom edge of the line's box), and per word a <c>String</c> (box, <c>CONTENT</c>, <c>WC</c>: the
 /// confidence 0..1) with <c>SP</c> between words; a word not upright also carries its exact quadrilateral
 /// (<c>Shape/Polygon</c>). Coordinates are the result's: pixels (<c>MeasurementUnit</c> pixel), points on a born-digital
@@ -72,22 +73,29 @@ public static class AltoWriter
         Box(xml, 0, 0, page.Width, page.Height, withPosition: false);
         xml.WriteStartElement("PrintSpace", Namespace);
         Box(xml, 0, 0, page.Width, page.Height);
-        var lines = page.Lines.Where(l => !string.IsNullOrWhiteSpace(l.Text)).ToList();
-        if (lines.Count > 0)
+        var paragraphs = page.Paragraphs;
+        var shown = 0;
+        for (var p = 0; p < paragraphs.Count; p++)
         {
+            var lines = page.Lines.Skip(paragraphs[p].FirstLine).Take(paragraphs[p].LineCount).Where(l => !string.IsNullOrWhiteSpace(l.Text)).ToList();
+            if (lines.Count == 0)
+            {
+                continue;
+            }
+
             xml.WriteStartElement("TextBlock", Namespace);
-            xml.WriteAttributeString("ID", $"block_{n}_1");
+            xml.WriteAttributeString("ID", $"block_{n}_{p + 1}");
             Box(xml, lines.Min(l => l.Box.MinX), lines.Min(l => l.Box.MinY), lines.Max(l => l.Box.MaxX), lines.Max(l => l.Box.MaxY));
-            // The angle most of the page's lines run at: a page read upside down or sideways is one turned block.
+            // The angle most of its lines run at: a paragraph read upside down or sideways is a turned block.
             var angle = lines.GroupBy(l => (int)Math.Round(HocrWriter.TextAngle(l.Box) / 90.0) % 4 * 90).MaxBy(g => g.Count())!.Key;
             if (angle != 0)
             {
                 xml.WriteAttributeString("ROTATION", angle.ToString(CultureInfo.InvariantCulture));
             }
 
-            for (var l = 0; l < lines.Count; l++)
+            foreach (var line in lines)
             {
-                WriteLine(xml, lines[l], $"{n}_{l + 1}");
+                WriteLine(xml, line, $"{n}_{++shown}");
             }
 
             xml.WriteEndElement();

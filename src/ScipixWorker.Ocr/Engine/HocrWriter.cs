@@ -12,6 +12,8 @@ namespace ScipixWorker.Ocr.Engine;
 /// <item><c>ocr_page</c> per page: <c>bbox 0 0 width height</c>, <c>ppageno</c> (0-based page number in the file), the
 ///   image's name where given, and <c>scan_res 72 72</c> for a born-digital PDF page read from its text (its coordinates
 ///   are points).</item>
+/// <item><c>ocr_carea</c> holding one <c>ocr_par</c> per paragraph (<see cref="OcrPage.Paragraphs"/>), as Tesseract nests
+///   them: <c>bbox</c> round its lines.</item>
 /// <item><c>ocr_line</c> per line in reading order: <c>bbox</c> (the bounds of its four corners), <c>baseline</c> (slope and
 ///   offset from the bottom-left of the bbox, along the bottom edge of its box) where the text runs within 45° of left to
 ///   right, else <c>textangle</c> (degrees counter-clockwise: 180 for text read upside down, 90 and 270 sideways);
@@ -39,7 +41,7 @@ public static class HocrWriter
             xml.WriteElementString("title", imageName is null ? string.Empty : Clean(imageName));
             Meta(xml, "http-equiv", "Content-Type", "text/html;charset=utf-8");
             Meta(xml, "name", "ocr-system", "ScipixWorker (PaddleOCR PP-OCRv4 on ONNX Runtime)");
-            Meta(xml, "name", "ocr-capabilities", "ocr_page ocr_line ocrx_word ocrp_wconf");
+            Meta(xml, "name", "ocr-capabilities", "ocr_page ocr_carea ocr_par ocr_line ocrx_word ocrp_wconf");
             Meta(xml, "name", "ocr-number-of-pages", document.Pages.Count.ToString(CultureInfo.InvariantCulture));
             xml.WriteEndElement();
             xml.WriteStartElement("body");
@@ -86,35 +88,57 @@ public static class HocrWriter
         xml.WriteAttributeString("class", "ocr_page");
         xml.WriteAttributeString("id", $"page_{id}");
         xml.WriteAttributeString("title", title.ToString());
-        for (var l = 0; l < page.Lines.Count; l++)
+        var paragraphs = page.Paragraphs;
+        for (var p = 0; p < paragraphs.Count; p++)
         {
-            var line = page.Lines[l];
-            if (string.IsNullOrWhiteSpace(line.Text))
+            var paragraph = paragraphs[p];
+            var shown = Enumerable.Range(paragraph.FirstLine, paragraph.LineCount).Where(l => !string.IsNullOrWhiteSpace(page.Lines[l].Text)).ToList();
+            if (shown.Count == 0)
             {
                 continue;
             }
 
-            var lineId = $"{id}_{l + 1}";
-            xml.WriteStartElement("span");
-            xml.WriteAttributeString("class", "ocr_line");
-            xml.WriteAttributeString("id", $"line_{lineId}");
-            xml.WriteAttributeString("title", Invariant($"{Bbox(line.Box)}; {Direction(line.Box)}; x_wconf {Percent(line.Confidence)}"));
-            var words = line.WordsOrWhole;
-            for (var w = 0; w < words.Count; w++)
+            // Tesseract's nesting: a content area holding one paragraph.
+            var paragraphId = $"{id}_{p + 1}";
+            xml.WriteStartElement("div");
+            xml.WriteAttributeString("class", "ocr_carea");
+            xml.WriteAttributeString("id", $"block_{paragraphId}");
+            xml.WriteAttributeString("title", Bbox(paragraph.Box));
+            xml.WriteStartElement("p");
+            xml.WriteAttributeString("class", "ocr_par");
+            xml.WriteAttributeString("id", $"par_{paragraphId}");
+            xml.WriteAttributeString("title", Bbox(paragraph.Box));
+            foreach (var l in shown)
             {
-                xml.WriteStartElement("span");
-                xml.WriteAttributeString("class", "ocrx_word");
-                xml.WriteAttributeString("id", $"word_{lineId}_{w + 1}");
-                xml.WriteAttributeString("title", Invariant($"{Bbox(words[w].Box)}; x_wconf {Percent(words[w].Confidence)}"));
-                xml.WriteString(Clean(words[w].Text));
-                xml.WriteEndElement();
-                if (w < words.Count - 1)
-                {
-                    xml.WriteString(" ");
-                }
+                WriteLine(xml, page.Lines[l], $"{id}_{l + 1}");
             }
 
             xml.WriteEndElement();
+            xml.WriteEndElement();
+        }
+
+        xml.WriteEndElement();
+    }
+
+    private static void WriteLine(XmlWriter xml, RecognizedLine line, string lineId)
+    {
+        xml.WriteStartElement("span");
+        xml.WriteAttributeString("class", "ocr_line");
+        xml.WriteAttributeString("id", $"line_{lineId}");
+        xml.WriteAttributeString("title", Invariant($"{Bbox(line.Box)}; {Direction(line.Box)}; x_wconf {Percent(line.Confidence)}"));
+        var words = line.WordsOrWhole;
+        for (var w = 0; w < words.Count; w++)
+        {
+            xml.WriteStartElement("span");
+            xml.WriteAttributeString("class", "ocrx_word");
+            xml.WriteAttributeString("id", $"word_{lineId}_{w + 1}");
+            xml.WriteAttributeString("title", Invariant($"{Bbox(words[w].Box)}; x_wconf {Percent(words[w].Confidence)}"));
+            xml.WriteString(Clean(words[w].Text));
+            xml.WriteEndElement();
+            if (w < words.Count - 1)
+            {
+                xml.WriteString(" ");
+            }
         }
 
         xml.WriteEndElement();

@@ -19,6 +19,13 @@ public sealed record OcrPage(int PageNumber, int Width, int Height, IReadOnlyLis
     /// </summary>
     public int Rotation { get; init; }
 
+    /// <summary>
+    /// The page's paragraphs: runs of <see cref="Lines"/> in reading order that a reader sees as one block of text (a
+    /// paragraph, a heading, a receipt's address or totals), each with the box round its lines (<see cref="ParagraphLayout"/>).
+    /// Derived from the lines each time it is read.
+    /// </summary>
+    public IReadOnlyList<TextParagraph> Paragraphs => ParagraphLayout.Find(Lines);
+
     /// <summary>The page's barcodes and QR codes in reading order, when asked for (<see cref="OcrExtras.Barcodes"/>); else empty.</summary>
     public IReadOnlyList<RecognizedBarcode> Barcodes { get; init; } = [];
 

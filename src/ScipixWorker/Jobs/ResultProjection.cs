@@ -20,7 +20,10 @@ internal static class ResultProjection
                     : page.Lines.Select(line => Line(line, detail)).ToList(),
                 page.Source == Ocr.Engine.PageSource.TextLayer ? Contracts.PageSource.TextLayer : Contracts.PageSource.Image,
                 page.Rotation,
-                barcodes ? page.Barcodes.Select(code => new Contracts.RecognizedBarcode(code.Format, code.Text, code.Box.ToArray(1))).ToList() : null))
+                barcodes ? page.Barcodes.Select(code => new Contracts.RecognizedBarcode(code.Format, code.Text, code.Box.ToArray(1))).ToList() : null,
+                detail == DetailLevel.Text
+                    ? null
+                    : page.Paragraphs.Select(p => new RecognizedParagraph(p.FirstLine, p.LineCount, detail >= DetailLevel.Full ? p.Box.ToArray(1) : null)).ToList()))
             .ToList();
 
     private static RecognizedTextLine Line(RecognizedLine line, DetailLevel detail) =>

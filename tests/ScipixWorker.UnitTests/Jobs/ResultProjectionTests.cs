@@ -76,6 +76,25 @@ public sealed class ResultProjectionTests
     }
 
     [Fact]
+    public void Paragraphs_come_with_the_lines_and_their_boxes_with_the_lines_boxes()
+    {
+        Assert.Null(ResultProjection.Pages(Document, DetailLevel.Text)[0].Paragraphs);
+        var lines = Assert.Single(ResultProjection.Pages(Document, DetailLevel.Lines)[0].Paragraphs!);
+        var full = Assert.Single(ResultProjection.Pages(Document, DetailLevel.Full)[0].Paragraphs!);
+
+        Assert.Equal((0, 1), (lines.FirstLine, lines.LineCount));
+        Assert.Null(lines.Box);
+        Assert.Equal([1f, 2f, 31f, 2f, 31f, 12f, 1f, 12f], full.Box);
+        Assert.Empty(ResultProjection.Pages(Document, DetailLevel.Full)[1].Paragraphs!);
+        var options = new System.Text.Json.JsonSerializerOptions(System.Text.Json.JsonSerializerDefaults.Web);
+        Assert.DoesNotContain("paragraphs", System.Text.Json.JsonSerializer.Serialize(ResultProjection.Pages(Document, DetailLevel.Text)[0], options), StringComparison.Ordinal);
+        Assert.Contains(
+            "\"paragraphs\":[{\"firstLine\":0,\"lineCount\":1,\"box\":[1,2,31,2,31,12,1,12]}]",
+            System.Text.Json.JsonSerializer.Serialize(ResultProjection.Pages(Document, DetailLevel.Full)[0], options),
+            StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Each_page_says_where_its_text_came_from()
     {
         var pages = ResultProjection.Pages(Document, DetailLevel.Text);
