@@ -46,6 +46,13 @@ public enum OutputFormat
     /// <c>application/xml</c>.
     /// </summary>
     Alto = 2,
+
+    /// <summary>
+    /// Markdown (CommonMark): the text as a reader takes it in, paragraph by paragraph, headings, list items and running
+    /// text flowed (a hyphenated word joined again), other rows (a receipt's) as they are; for search indexes and language
+    /// models. Stored as <c>&lt;jobId&gt;.md</c>, content type <c>text/markdown</c>.
+    /// </summary>
+    Markdown = 3,
 }
 
 /// <summary>How much detail a <see cref="DocumentRecognized"/> carries per page. Serialized as a camelCase string.</summary>

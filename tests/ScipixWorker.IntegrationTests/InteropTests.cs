@@ -145,7 +145,7 @@ public sealed class InteropTests
 
         var fromEnvelope = Assert.Single(broker.For([enveloped]));
         Assert.Equal(RecognitionErrorCodes.InvalidJob, fromEnvelope.ErrorCode);
-        Assert.Contains("""outputs[0] is "docx": one of hocr, pdf, alto is expected.""", fromEnvelope.Body.GetProperty("message").GetString(), StringComparison.Ordinal);
+        Assert.Contains("""outputs[0] is "docx": one of hocr, pdf, alto, markdown is expected.""", fromEnvelope.Body.GetProperty("message").GetString(), StringComparison.Ordinal);
         Assert.Equal(0u, await broker.MessageCountAsync(worker.ErrorQueueName));
         Assert.Equal(0u, await broker.MessageCountAsync($"{worker.QueueName}_skipped"));
         var after = await worker.ScrapeMetricsAsync();

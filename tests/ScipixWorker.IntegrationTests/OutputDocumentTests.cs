@@ -39,7 +39,12 @@ public sealed class OutputDocumentTests
             $"image \"{worker.Container}/receipt.jpg\"; bbox 0 0 {resultPage.GetProperty("width").GetInt32()} {resultPage.GetProperty("height").GetInt32()}; ppageno 0",
             (string?)page.Attribute("title"));
 
-        var lines = page.Elements(Xhtml + "span").Where(s => (string?)s.Attribute("class") == "ocr_line").ToList();
+        // Lines in paragraphs, each in a content area of its own (as Tesseract nests them).
+        var paragraphs = page.Elements(Xhtml + "div").Select(a => Assert.Single(a.Elements(Xhtml + "p"))).ToList();
+        Assert.True(paragraphs.Count >= 4, $"{paragraphs.Count} paragraphs");
+        Assert.All(paragraphs, p => Assert.Equal("ocr_par", (string?)p.Attribute("class")));
+        var lines = paragraphs.SelectMany(p => p.Elements(Xhtml + "span")).Where(s => (string?)s.Attribute("class") == "ocr_line").ToList();
+        Assert.Equal(lines.Count, page.Descendants(Xhtml + "span").Count(s => (string?)s.Attribute("class") == "ocr_line"));
         Assert.True(lines.Count >= 25, $"{lines.Count} lines");
         var words = lines.SelectMany(l => l.Elements(Xhtml + "span")).ToList();
         Assert.All(words, w =>
@@ -75,14 +80,14 @@ public sealed class OutputDocumentTests
         {
             await broker.PublishRawAsync(
                 worker.QueueName,
-                $$$"""{"jobId":"{{{jobId}}}","image":{"container":"{{{worker.Container}}}","blobName":"{{{file}}}"},"options":{"outputs":["pdf","hocr","alto"]}}""");
+                $$$"""{"jobId":"{{{jobId}}}","image":{"container":"{{{worker.Container}}}","blobName":"{{{file}}}"},"options":{"outputs":["pdf","hocr","alto","markdown"]}}""");
         }
 
         await broker.WaitForResultsAsync([scan, digital]);
         var result = broker.For([scan]).Single();
         Assert.True(result.Recognized, result.ToString());
         var outputs = result.Body.GetProperty("outputs").EnumerateArray().ToList();
-        Assert.Equal(["pdf", "hocr", "alto"], outputs.Select(o => o.GetProperty("format").GetString()));
+        Assert.Equal(["pdf", "hocr", "alto", "markdown"], outputs.Select(o => o.GetProperty("format").GetString()));
         var location = outputs[0].GetProperty("location");
         Assert.Equal((worker.ResultContainer, $"{scan:D}.pdf"), (location.GetProperty("container").GetString(), location.GetProperty("blobName").GetString()));
         var blob = await worker.Storage.GetBlobContainerClient(worker.ResultContainer).GetBlobClient($"{scan:D}.pdf").DownloadContentAsync(TestContext.Current.CancellationToken);
@@ -105,6 +110,15 @@ public sealed class OutputDocumentTests
             var strings = XDocument.Load(altoStream).Descendants(alto + "String").Select(e => (string?)e.Attribute("CONTENT"));
             Assert.Equal(Squeezed(result.Text!), string.Concat(strings));
         }
+
+        // Markdown: the result's text paragraph by paragraph (a heading's marker and escapes aside, the same characters).
+        Assert.Equal($"{scan:D}.md", outputs[3].GetProperty("location").GetProperty("blobName").GetString());
+        var markdownBlob = await worker.Storage.GetBlobContainerClient(worker.ResultContainer).GetBlobClient($"{scan:D}.md").DownloadContentAsync(TestContext.Current.CancellationToken);
+        Assert.Equal("text/markdown; charset=utf-8", markdownBlob.Value.Details.ContentType);
+        var markdown = markdownBlob.Value.Content.ToString();
+        Assert.InRange(markdown.Split("\n\n").Length, 4, result.Body.GetProperty("pages")[0].GetProperty("lines").GetArrayLength());
+        var unmarked = string.Join('\n', markdown.Split('\n').Select(l => System.Text.RegularExpressions.Regex.Replace(l, @"^(#{1,2} |- )", string.Empty).Replace("\\", string.Empty, StringComparison.Ordinal)));
+        Assert.Equal(Squeezed(result.Text!), Squeezed(unmarked));
 
         var born = broker.For([digital]).Single();
         Assert.True(born.Recognized, born.ToString());
@@ -136,7 +150,7 @@ public sealed class OutputDocumentTests
         Assert.Equal(Contracts.RecognitionErrorCodes.InvalidJob, refused.ErrorCode);
         Assert.False(refused.Body.GetProperty("retryable").GetBoolean());
         Assert.Equal("upload-7", refused.Body.GetProperty("correlationId").GetString());
-        Assert.Equal("""Invalid RecognizeDocument: options.outputs[1] is "docx": one of hocr, pdf, alto is expected.""", refused.Body.GetProperty("message").GetString());
+        Assert.Equal("""Invalid RecognizeDocument: options.outputs[1] is "docx": one of hocr, pdf, alto, markdown is expected.""", refused.Body.GetProperty("message").GetString());
         Assert.Equal(0u, await broker.MessageCountAsync(worker.ErrorQueueName));
         Assert.Equal(0u, await broker.MessageCountAsync($"{worker.QueueName}_skipped"));
     }

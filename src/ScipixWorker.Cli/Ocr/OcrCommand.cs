@@ -17,9 +17,10 @@ internal static class OcrCommand
         var hocr = new Option<string?>("--hocr") { Description = "Also write each file's result as hOCR into this folder (<file name>.hocr)" };
         var pdf = new Option<string?>("--pdf") { Description = "Also write each file as a searchable PDF into this folder (<file name>.pdf): its pages with the words as invisible text over them" };
         var alto = new Option<string?>("--alto") { Description = "Also write each file's result as ALTO 4.4 XML into this folder (<file name>.alto.xml)" };
+        var markdown = new Option<string?>("--markdown") { Description = "Also write each file's result as Markdown into this folder (<file name>.md): paragraphs, headings and list items, running text flowed" };
         var barcodes = new Option<bool>("--barcodes") { Description = "Read the barcodes and QR codes on each page too (printed after the text, and in the JSON)" };
         var settings = new EngineSettings();
-        var command = new Command("ocr", "Recognize text in images (in-process; no broker or storage needed)") { paths, json, lines, hocr, pdf, alto, barcodes };
+        var command = new Command("ocr", "Recognize text in images (in-process; no broker or storage needed)") { paths, json, lines, hocr, pdf, alto, markdown, barcodes };
         settings.AddTo(command);
         command.SetAction((parse, cancellationToken) =>
         {
@@ -34,7 +35,7 @@ internal static class OcrCommand
             using var engine = new OcrEngine(options, StderrLogger<OcrEngine>.Instance);
             engine.WarmUp(cancellationToken);
             var mode = parse.GetValue(lines) ? OcrMode.SingleLine : OcrMode.Full;
-            var outputs = new Outputs(parse.GetValue(hocr), parse.GetValue(pdf), parse.GetValue(alto), options);
+            var outputs = new Outputs(parse.GetValue(hocr), parse.GetValue(pdf), parse.GetValue(alto), parse.GetValue(markdown), options);
             var extras = parse.GetValue(barcodes) ? OcrExtras.Barcodes : OcrExtras.None;
             return Task.FromResult(Run(engine, files, mode, extras, parse.GetValue(json), outputs, cancellationToken));
         });
@@ -161,18 +162,19 @@ internal static class OcrCommand
         return files;
     }
 
-    // The documents written beside the text (--hocr, --pdf, --alto), each into its folder as <file name>.<format>.
+    // The documents written beside the text (--hocr, --pdf, --alto, --markdown), each into its folder as <file name>.<format>.
     private sealed class Outputs
     {
         private readonly string? _hocr;
         private readonly string? _pdf;
         private readonly string? _alto;
+        private readonly string? _markdown;
         private readonly OcrEngineOptions _options;
 
-        public Outputs(string? hocr, string? pdf, string? alto, OcrEngineOptions options)
+        public Outputs(string? hocr, string? pdf, string? alto, string? markdown, OcrEngineOptions options)
         {
-            (_hocr, _pdf, _alto, _options) = (hocr, pdf, alto, options);
-            foreach (var folder in new[] { hocr, pdf, alto }.OfType<string>())
+            (_hocr, _pdf, _alto, _markdown, _options) = (hocr, pdf, alto, markdown, options);
+            foreach (var folder in new[] { hocr, pdf, alto, markdown }.OfType<string>())
             {
                 Directory.CreateDirectory(folder);
             }
@@ -189,6 +191,11 @@ internal static class OcrCommand
             if (_alto is not null)
             {
                 File.WriteAllBytes(Path.Combine(_alto, name + ".alto.xml"), AltoWriter.Write(document, name));
+            }
+
+            if (_markdown is not null)
+            {
+                File.WriteAllBytes(Path.Combine(_markdown, name + ".md"), MarkdownWriter.Write(document));
             }
 
             if (_pdf is not null)

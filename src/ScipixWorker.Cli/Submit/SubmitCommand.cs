@@ -33,10 +33,11 @@ public static class SubmitCommand
         var pdf = new Option<bool>("--pdf") { Description = "Ask the worker for each result as a searchable PDF too (written to its result container; the blob is named in the result)" };
         var barcodes = new Option<bool>("--barcodes") { Description = "Ask the worker for the barcodes and QR codes on each page too (printed after the text, and in the events)" };
         var alto = new Option<bool>("--alto") { Description = "Ask the worker for each result as ALTO XML too (written to its result container; the blob is named in the result)" };
+        var markdown = new Option<bool>("--markdown") { Description = "Ask the worker for each result as Markdown too (written to its result container; the blob is named in the result)" };
         var pagesPerJob = new Option<int?>("--pages-per-job") { Description = "Send a multi-page file as several jobs of this many pages each (counted here), which several replicas read at once" };
         var command = new Command("submit", "Queue images for the ScipixWorker (upload, send RecognizeDocument) and optionally wait for the results")
         {
-            files, wait, json, recognitionOnly, detail, container, timeout, firstPage, lastPage, pagesPerJob, hocr, pdf, alto, barcodes,
+            files, wait, json, recognitionOnly, detail, container, timeout, firstPage, lastPage, pagesPerJob, hocr, pdf, alto, markdown, barcodes,
         };
         command.SetAction((parse, cancellationToken) => RunAsync(
             new Request(
@@ -44,7 +45,7 @@ public static class SubmitCommand
                 parse.GetValue(wait),
                 parse.GetValue(json),
                 new RecognitionOptions(parse.GetValue(recognitionOnly), parse.GetValue(detail), parse.GetValue(firstPage), parse.GetValue(lastPage),
-                    Outputs(parse.GetValue(hocr), parse.GetValue(pdf), parse.GetValue(alto)), parse.GetValue(barcodes)),
+                    Outputs(parse.GetValue(hocr), parse.GetValue(pdf), parse.GetValue(alto), parse.GetValue(markdown)), parse.GetValue(barcodes)),
                 parse.GetValue(container),
                 TimeSpan.FromSeconds(Math.Max(1, parse.GetValue(timeout))),
                 parse.GetValue(pagesPerJob)),
@@ -202,8 +203,10 @@ public static class SubmitCommand
             : result is { PageCount: { } only, Pages: [var one] } && only > 1 ? $", page {one.PageNumber} of {only}" : string.Empty;
 
     // The documents to ask for: null for none.
-    private static OutputFormat[]? Outputs(bool hocr, bool pdf, bool alto) =>
-        hocr || pdf || alto ? [.. new[] { (hocr, OutputFormat.Hocr), (pdf, OutputFormat.Pdf), (alto, OutputFormat.Alto) }.Where(o => o.Item1).Select(o => o.Item2)] : null;
+    private static OutputFormat[]? Outputs(bool hocr, bool pdf, bool alto, bool markdown) =>
+        hocr || pdf || alto || markdown
+            ? [.. new[] { (hocr, OutputFormat.Hocr), (pdf, OutputFormat.Pdf), (alto, OutputFormat.Alto), (markdown, OutputFormat.Markdown) }.Where(o => o.Item1).Select(o => o.Item2)]
+            : null;
 
     // The documents written beside a result, one line each.
     private static string Outputs(DocumentRecognized result) =>

@@ -83,8 +83,23 @@ internal static partial class ParagraphLayout
     /// <summary>A line running more than this many degrees off the page's text direction is a paragraph of its own.</summary>
     public const float MaxTurnDegrees = 30f;
 
+    /// <summary>A heading's rows are at least this many times the page's median row height.</summary>
+    public const float HeadingRatio = 1.25f;
+
+    /// <summary>A top-level heading's rows are at least this many times the page's median row height.</summary>
+    public const float TitleRatio = 1.6f;
+
+    /// <summary>A centred heading holds at most this many characters.</summary>
+    public const int MaxHeadingCharacters = 80;
+
+    /// <summary>A centred heading spans at most this fraction of the page's text width.</summary>
+    public const float HeadingWidth = 0.7f;
+
     /// <summary>The paragraphs of <paramref name="lines"/> (a page's lines in reading order), covering every line once, in order.</summary>
-    public static IReadOnlyList<TextParagraph> Find(IReadOnlyList<RecognizedLine> lines)
+    public static IReadOnlyList<TextParagraph> Find(IReadOnlyList<RecognizedLine> lines) => [.. Shapes(lines).Select(s => s.Paragraph)];
+
+    /// <summary><see cref="Find"/>'s paragraphs with their rows and what kind of block each is (for documents written from a result).</summary>
+    public static IReadOnlyList<ParagraphShape> Shapes(IReadOnlyList<RecognizedLine> lines)
     {
         ArgumentNullException.ThrowIfNull(lines);
         if (lines.Count == 0)
@@ -98,22 +113,74 @@ internal static partial class ParagraphLayout
         var usualGap = UsualGap(rows);
 
         var columns = Columns(rows);
-        var paragraphs = new List<TextParagraph>();
+        var groups = new List<(List<Row> Rows, Column Column)>();
         var current = new List<Row> { rows[0] };
+        groups.Add((current, columns[0]));
         for (var r = 1; r < rows.Count; r++)
         {
             if (Starts(rows[r], current, usualGap, columns[r]))
             {
-                paragraphs.Add(Paragraph(current, along, across));
                 current = [];
+                groups.Add((current, columns[r]));
             }
 
             current.Add(rows[r]);
         }
 
-        paragraphs.Add(Paragraph(current, along, across));
-        return paragraphs;
+        var page = new PageMeasure(Median(rows.Select(r => r.Height)), rows.Count, rows.Min(r => r.Left), rows.Max(r => r.Right));
+        return [.. groups.Select(g => Shape(g.Rows, g.Column, page, lines, along, across))];
     }
+
+    private static ParagraphShape Shape(
+        List<Row> rows, Column column, PageMeasure page, IReadOnlyList<RecognizedLine> lines, Vector2 along, Vector2 across)
+    {
+        var (left, right) = (rows.Min(r => r.Left), rows.Max(r => r.Right));
+        var (top, bottom) = (rows.Min(r => r.Top), rows.Max(r => r.Bottom));
+        Vector2 Corner(float a, float b) => (a * along) + (b * across);
+        var box = new Quad(Corner(left, top), Corner(right, top), Corner(right, bottom), Corner(left, bottom));
+        var paragraph = new TextParagraph(rows[0].First, rows.Sum(r => r.Lines.Length), box);
+        var spans = rows.Select(r => (r.First, r.Lines.Length)).ToList();
+
+        if (rows[0].Item)
+        {
+            var first = lines[rows[0].First].Text;
+            var label = rows[0].Lines[0].Label ? first.Trim() : MergedLabel(first)!;
+            return new ParagraphShape(paragraph, spans, ParagraphKind.ListItem) { Label = label };
+        }
+
+        // A row or two set larger than most of the page's, or one row centred over the page's text, short and not ending
+        // a sentence (a title set bold at the text's size); on a page of three rows or more (a lone line has no body).
+        var ratio = rows.Min(r => r.Height) / page.Height;
+        if (page.Rows >= 3 && rows.Count <= 2 && rows.Sum(r => r.Characters) >= 2)
+        {
+            if (ratio >= HeadingRatio)
+            {
+                return new ParagraphShape(paragraph, spans, ratio >= TitleRatio ? ParagraphKind.Title : ParagraphKind.Heading);
+            }
+
+            var text = lines[rows[0].First].Text.TrimEnd();
+            if (rows.Count == 1 && rows[0].Characters <= MaxHeadingCharacters && text.Length > 0 && !".,;:".Contains(text[^1], StringComparison.Ordinal)
+                && right - left <= HeadingWidth * (page.Right - page.Left)
+                && MathF.Abs(((left + right) / 2) - ((page.Left + page.Right) / 2)) <= page.Height)
+            {
+                return new ParagraphShape(paragraph, spans, ParagraphKind.Heading);
+            }
+        }
+
+        var prose = column.Prose && rows.All(r => r.IsRun);
+        return new ParagraphShape(paragraph, spans, prose ? ParagraphKind.Prose : ParagraphKind.Rows);
+    }
+
+    // A list item's label at the start of a line read with its text ("1. Switch ..."), or null.
+    private static string? MergedLabel(string text)
+    {
+        var match = LabelledLine().Match(text.TrimStart());
+        return match.Success ? match.Groups[1].Value : null;
+    }
+
+    // Its first row's label and text as separate lines: the item's next rows start under the text.
+    private static bool UnderItemText(Row row, Row item, float height) =>
+        item.Lines.Length >= 2 && item.Lines[0].Label && MathF.Abs(row.Left - item.Lines[1].Left) <= FlushHeights * height;
 
     // The page's text direction (unit, image coordinates) and the direction down the text as read.
     private static (Vector2 Along, Vector2 Across) Frame(IReadOnlyList<RecognizedLine> lines)
@@ -133,6 +200,10 @@ internal static partial class ParagraphLayout
     [GeneratedRegex(@"^(\d{1,3}|[a-zA-Z]|[ivxIVX]{1,5})[.)]$|^[\u2022\u25AA\u25CF\u25E6\u2023\u2043\u25A0\u00B7*\u2013\u2014-]$", RegexOptions.CultureInvariant)]
     private static partial Regex ListLabel();
 
+    // A numbered or bulleted line read whole: the label, a space, then text.
+    [GeneratedRegex(@"^(\d{1,3}[.)]|[\u2022\u25AA\u25CF\u25E6\u2023\u2043\u25A0\u00B7*])\s+\S", RegexOptions.CultureInvariant)]
+    private static partial Regex LabelledLine();
+
     private static Span Measure(RecognizedLine line, Vector2 along, Vector2 across)
     {
         var (left, right, top, bottom) = (float.MaxValue, float.MinValue, float.MaxValue, float.MinValue);
@@ -151,6 +222,7 @@ internal static partial class ParagraphLayout
         return new Span(left, right, top, bottom, MathF.Max(height, float.Epsilon), line.Text.Count(c => !char.IsWhiteSpace(c)), turned)
         {
             Label = ListLabel().IsMatch(line.Text.Trim()),
+            Labelled = MergedLabel(line.Text) is not null,
         };
     }
 
@@ -237,7 +309,7 @@ internal static partial class ParagraphLayout
 
         // A list item's next line, under its text: the item goes on.
         var height = Median(paragraph.Select(p => p.Height).Append(row.Height));
-        if (paragraph[0].Item && MathF.Abs(row.Left - paragraph[0].Lines[1].Left) <= FlushHeights * height)
+        if (paragraph[0].Item && UnderItemText(row, paragraph[0], height))
         {
             return false;
         }
@@ -308,15 +380,6 @@ internal static partial class ParagraphLayout
         return 4 * held >= 3 * count;
     }
 
-    private static TextParagraph Paragraph(List<Row> rows, Vector2 along, Vector2 across)
-    {
-        var (left, right) = (rows.Min(r => r.Left), rows.Max(r => r.Right));
-        var (top, bottom) = (rows.Min(r => r.Top), rows.Max(r => r.Bottom));
-        Vector2 Corner(float a, float b) => (a * along) + (b * across);
-        var box = new Quad(Corner(left, top), Corner(right, top), Corner(right, bottom), Corner(left, bottom));
-        return new TextParagraph(rows[0].First, rows.Sum(r => r.Lines.Length), box);
-    }
-
     private static float Median(IEnumerable<float> values)
     {
         var sorted = values.Order().ToArray();
@@ -356,57 +419,101 @@ internal static partial class ParagraphLayout
         }
     }
 
+    // The page's median row height, its rows and the left and right edges of its text.
+    private readonly record struct PageMeasure(float Height, int Rows, float Left, float Right);
+
     // A line measured along the page's text: left and right along it, top and bottom across it (down as read).
     private readonly record struct Span(float Left, float Right, float Top, float Bottom, float Height, int Characters, bool Turned)
     {
         /// <summary>The line is a list item's label alone (<c>1.</c>, <c>a)</c>, a bullet).</summary>
         public bool Label { get; init; }
+
+        /// <summary>The line starts with a list item's number or bullet, then its text (<c>1. Switch the ...</c>).</summary>
+        public bool Labelled { get; init; }
     }
 
     // Lines First.. of the page on one visual row.
-    private sealed record Row(int First, Span[] Lines)
+    // Its measures are taken once: the rules read them again and again.
+    private sealed class Row
     {
-        public float Left => Lines.Min(l => l.Left);
+        public Row(int first, Span[] lines)
+        {
+            (First, Lines) = (first, lines);
+            Left = lines.Min(l => l.Left);
+            Right = lines.Max(l => l.Right);
+            Height = lines.MaxBy(l => l.Characters).Height;
+            // Its lines of about its height (a stray box twice as tall, a stamp's, does not reach over the rows round it).
+            var level = lines.Where(l => l.Height <= TallLine * Height).ToList();
+            Top = level.Min(l => l.Top);
+            Bottom = level.Max(l => l.Bottom);
+            Characters = lines.Sum(l => l.Characters);
+            Turned = lines.Any(l => l.Turned);
+            Item = (lines.Length >= 2 && lines[0].Label && lines[1].Characters > lines[0].Characters) || lines[0].Labelled;
+            IsRun = true;
+            for (var i = 1; i < lines.Length; i++)
+            {
+                IsRun &= lines[i].Left - lines[i - 1].Right <= WordGapHeights * Height;
+            }
+        }
 
-        public float Right => Lines.Max(l => l.Right);
+        /// <summary>The page's index of its first line.</summary>
+        public int First { get; }
 
-        /// <summary>The top of its lines of about its height (a stray box twice as tall, a stamp's, does not reach over the rows round it).</summary>
-        public float Top => Level.Min(l => l.Top);
+        public Span[] Lines { get; }
 
-        public float Bottom => Level.Max(l => l.Bottom);
+        public float Left { get; }
+
+        public float Right { get; }
+
+        public float Top { get; }
+
+        public float Bottom { get; }
 
         public float Center => (Top + Bottom) / 2;
 
         /// <summary>The row's line height: its longest line's (a list's number, a colon or a dash beside it does not set it).</summary>
-        public float Height => Lines.MaxBy(l => l.Characters).Height;
+        public float Height { get; }
 
-        public int Characters => Lines.Sum(l => l.Characters);
+        public int Characters { get; }
 
-        public bool Turned => Lines.Any(l => l.Turned);
+        public bool Turned { get; }
 
-        /// <summary>A list item's first row: a label, then its text beside it (the detector parts them at the label's gap).</summary>
-        public bool Item => Lines.Length >= 2 && Lines[0].Label && Lines[1].Characters > Lines[0].Characters;
+        /// <summary>
+        /// A list item's first row: a label, then its text beside it (the detector parts them at the label's gap), or one
+        /// line holding both.
+        /// </summary>
+        public bool Item { get; }
 
         /// <summary>
         /// One run of text: its lines (where the detector parted a justified line's words at its wide spaces) no further
         /// apart than <see cref="WordGapHeights"/>, unlike an item and its price or a table's cells.
         /// </summary>
-        public bool IsRun
-        {
-            get
-            {
-                for (var i = 1; i < Lines.Length; i++)
-                {
-                    if (Lines[i].Left - Lines[i - 1].Right > WordGapHeights * Height)
-                    {
-                        return false;
-                    }
-                }
-
-                return true;
-            }
-        }
-
-        private IEnumerable<Span> Level => Lines.Where(l => l.Height <= TallLine * Height);
+        public bool IsRun { get; }
     }
+}
+
+/// <summary>What kind of block a paragraph is, for documents written from a result (<see cref="MarkdownWriter"/>).</summary>
+internal enum ParagraphKind
+{
+    /// <summary>Rows kept as they are: a receipt's items and prices, an address, a table's lines.</summary>
+    Rows,
+
+    /// <summary>Running text: its rows are one run each, in a column of prose; read as one flowing paragraph.</summary>
+    Prose,
+
+    /// <summary>A row or two set larger than the page's text.</summary>
+    Heading,
+
+    /// <summary>A heading set much larger (<see cref="ParagraphLayout.TitleRatio"/>).</summary>
+    Title,
+
+    /// <summary>A list item: its first row starts with a number or a bullet (<see cref="ParagraphShape.Label"/>).</summary>
+    ListItem,
+}
+
+/// <summary>A paragraph with its rows (runs of its lines: first line, count) and its kind.</summary>
+internal sealed record ParagraphShape(TextParagraph Paragraph, IReadOnlyList<(int First, int Count)> Rows, ParagraphKind Kind)
+{
+    /// <summary>A list item's label as read (<c>1.</c>, <c>a)</c>, a bullet); null for other kinds.</summary>
+    public string? Label { get; init; }
 }

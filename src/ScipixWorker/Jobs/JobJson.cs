@@ -40,7 +40,7 @@ internal sealed class JobJson
     /// <summary>
     /// What a deserialization error means for the sender: the field (<see cref="JsonException.Path"/>, as
     /// <c>options.outputs[0]</c>), the value it held and what the contract expects there (an enum's names, a number, a
-    /// date), e.g. <c>options.outputs[0] is "docx": one of hocr, pdf, alto is expected.</c>
+    /// date), e.g. <c>options.outputs[0] is "docx": one of hocr, pdf, alto, markdown is expected.</c>
     /// </summary>
     public string Describe(JsonException exception)
     {

@@ -307,6 +307,7 @@ internal sealed class JobProcessor(
                 OutputFormat.Hocr => ($"{job.JobId:D}.hocr", "text/html; charset=utf-8", (Stream)new MemoryStream(HocrWriter.Write(document, imageName))),
                 OutputFormat.Alto => ($"{job.JobId:D}.alto.xml", "application/xml; charset=utf-8", new MemoryStream(AltoWriter.Write(document, imageName))),
                 OutputFormat.Pdf => ($"{job.JobId:D}.pdf", SearchablePdf.ContentType, SearchablePdfFile(source, document, cancellationToken)),
+                OutputFormat.Markdown => ($"{job.JobId:D}.md", "text/markdown; charset=utf-8", new MemoryStream(MarkdownWriter.Write(document))),
                 _ => throw new ArgumentOutOfRangeException(nameof(job), format, "Not an output format."),
             };
             await using var content = made;

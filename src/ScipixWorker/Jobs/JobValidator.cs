@@ -54,7 +54,7 @@ internal static class JobValidator
 
         if (job.Options?.Outputs?.Where(o => !Enum.IsDefined(o)).Select(o => (int?)o).FirstOrDefault() is { } unknown)
         {
-            return $"options.outputs holds {unknown}: the formats are pdf, hocr and alto.";
+            return $"options.outputs holds {unknown}: the formats are pdf, hocr, alto and markdown.";
         }
 
         if (job.Options is { FirstPage: < 1 } or { LastPage: < 1 })

@@ -7,8 +7,9 @@ namespace ScipixWorker.Benchmarks.Preprocessing;
 
 /// <summary>
 /// The documents a job can ask for beside its result (<c>options.outputs</c>), made from the receipt's result read once
-/// beforehand: hOCR, ALTO, and the searchable PDF with the JPEG as it is and with the same page as a PNG (decoded again
-/// and encoded as JPEG).
+/// beforehand: hOCR, ALTO, Markdown, and the searchable PDF with the JPEG as it is and with the same page as a PNG (decoded
+/// again and encoded as JPEG); and the page's paragraphs found from its lines (which the result, hOCR, ALTO and Markdown
+/// each find once).
 /// </summary>
 // Not sealed: BenchmarkDotNet derives its runner from the benchmark class.
 public class OutputDocumentBenchmarks
@@ -38,6 +39,12 @@ public class OutputDocumentBenchmarks
 
     [Benchmark]
     public int Alto() => AltoWriter.Write(_document, Assets.ReceiptFile).Length;
+
+    [Benchmark]
+    public int Markdown() => MarkdownWriter.Write(_document).Length;
+
+    [Benchmark]
+    public int Paragraphs() => _document.Pages[0].Paragraphs.Count;
 
     [Benchmark]
     public long PdfFromJpeg() => Pdf(_jpeg);

@@ -64,6 +64,25 @@ public sealed class ParagraphTests(EngineFixture fixture)
         Assert.Equal(paragraphs.Select(p => p.LineCount), blocks.Select(b => b.Elements(alto + "TextLine").Count()));
     }
 
+    [Fact]
+    public void Markdown_gives_the_title_a_heading_the_list_its_items_and_running_text_its_hyphenated_words_whole()
+    {
+        var scan = MarkdownWriter.Text(fixture.Engine.Recognize(Fixtures.Bytes("layout", "paragraphs_scan.jpg"), OcrMode.Full, TestContext.Current.CancellationToken));
+        var article = MarkdownWriter.Text(fixture.Engine.Recognize(Fixtures.Bytes("pdf", "digital_two_columns.pdf"), OcrMode.Full, TestContext.Current.CancellationToken));
+
+        var blocks = scan.Split("\n\n");
+        Assert.Equal(7, blocks.Length);
+        Assert.Equal("## Keeping a Document Scanner Clean", blocks[0]);
+        Assert.Equal(["1. ", "2. ", "3. "], blocks[3..6].Select(b => b[..3]));
+        Assert.StartsWith("Cleaning takes a few minutes", blocks[2], StringComparison.Ordinal);
+        Assert.DoesNotContain("\n", blocks[1], StringComparison.Ordinal); // a paragraph of prose is one line
+        // groff broke "systems", "already" and "instead" across lines; the text layer keeps the hyphens, Markdown does not.
+        Assert.StartsWith("## Two Column Article\n\n", article, StringComparison.Ordinal);
+        Assert.Contains("Modern systems first find", article, StringComparison.Ordinal);
+        Assert.Contains("carry their text already, so a good worker reads that text directly instead of", article, StringComparison.Ordinal);
+        Assert.Equal(20, article.TrimEnd().Split("\n\n").Length); // the title and 19 paragraphs
+    }
+
     private OcrPage Read(byte[] file) =>
         fixture.Engine.Recognize(file, OcrMode.Full, TestContext.Current.CancellationToken).Pages[0];
 

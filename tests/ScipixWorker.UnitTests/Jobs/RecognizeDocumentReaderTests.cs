@@ -39,7 +39,7 @@ public sealed class RecognizeDocumentReaderTests
     [Theory]
     [InlineData("""
         "image":{"container":"c","blobName":"a.png"},"options":{"outputs":["hocr","docx"]}
-        """, """options.outputs[1] is "docx": one of hocr, pdf, alto is expected.""")]
+        """, """options.outputs[1] is "docx": one of hocr, pdf, alto, markdown is expected.""")]
     [InlineData("""
         "image":{"container":"c","blobName":"a.png"},"Options":{"DetailLevel":"everything"}
         """, """Options.DetailLevel is "everything": one of text, lines, full, words is expected.""")]
