@@ -81,7 +81,24 @@ public sealed record RecognizedPage(
 /// At <see cref="DetailLevel.Full"/> and <see cref="DetailLevel.Words"/>: the rectangle round its lines along the page's
 /// text, as x0,y0,x1,y1,x2,y2,x3,y3 clockwise from the top-left as the text reads (as a line's box); otherwise <c>null</c>.
 /// </param>
-public sealed record RecognizedParagraph(int FirstLine, int LineCount, IReadOnlyList<float>? Box);
+/// <param name="Role">
+/// What it is: <see cref="ParagraphRole.Text"/> (prose, or rows such as a receipt's), <see cref="ParagraphRole.Heading"/>
+/// or <see cref="ParagraphRole.ListItem"/>.
+/// </param>
+public sealed record RecognizedParagraph(int FirstLine, int LineCount, IReadOnlyList<float>? Box, ParagraphRole Role = ParagraphRole.Text);
+
+/// <summary>What a paragraph is on its page. Serialized as a camelCase string.</summary>
+public enum ParagraphRole
+{
+    /// <summary>Text: a paragraph of prose, or rows (a receipt's items and prices, an address).</summary>
+    Text = 0,
+
+    /// <summary>A heading or a title: a row or two set larger than the page's text, or one short row centred over it.</summary>
+    Heading = 1,
+
+    /// <summary>An item of a list: its first row starts with a number, a letter or a bullet set before its text.</summary>
+    ListItem = 2,
+}
 
 /// <summary>A barcode or QR code read from a page.</summary>
 /// <param name="Format">

@@ -97,7 +97,12 @@ public sealed class InteropTests
                 Assert.Equal(next, paragraph.GetProperty("firstLine").GetInt32());
                 next += paragraph.GetProperty("lineCount").GetInt32();
                 Assert.Equal(8, paragraph.GetProperty("box").GetArrayLength());
+                Assert.Contains(paragraph.GetProperty("role").GetString(), new[] { "text", "heading", "listItem" });
             }
+
+            // Its name in handwriting, larger than the print, heads it; its address and items are text.
+            Assert.Equal("heading", paragraphs[0].GetProperty("role").GetString());
+            Assert.Equal("text", paragraphs[1].GetProperty("role").GetString());
 
             Assert.Equal(page.GetProperty("lines").GetArrayLength(), next);
         }

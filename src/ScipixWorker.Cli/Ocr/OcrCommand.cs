@@ -129,7 +129,7 @@ internal static class OcrCommand
                 box = l.Box.ToArray(1),
                 words = l.Words.Select(w => new { text = w.Text, confidence = MathF.Round(w.Confidence, 4), box = w.Box.ToArray(1) }),
             }),
-            paragraphs = p.Paragraphs.Select(g => new { firstLine = g.FirstLine, lineCount = g.LineCount, box = g.Box.ToArray(1) }),
+            paragraphs = p.Paragraphs.Select(g => new { firstLine = g.FirstLine, lineCount = g.LineCount, box = g.Box.ToArray(1), role = JsonNamingPolicy.CamelCase.ConvertName(g.Role.ToString()) }),
             barcodes = p.Barcodes.Select(c => new { format = c.Format, text = c.Text, box = c.Box.ToArray(1) }),
             timingsMs = new
             {

@@ -11,7 +11,24 @@ namespace ScipixWorker.Ocr.Engine;
 /// The rectangle round its lines, along the page's text: corners clockwise from the top-left as the text reads (on a page
 /// read upside down or sideways, as its lines' are), in the page's units.
 /// </param>
-public readonly record struct TextParagraph(int FirstLine, int LineCount, Quad Box);
+public readonly record struct TextParagraph(int FirstLine, int LineCount, Quad Box)
+{
+    /// <summary>What the paragraph is: text, a heading or a list item.</summary>
+    public ParagraphRole Role { get; init; }
+}
+
+/// <summary>What a paragraph is on its page (<see cref="TextParagraph.Role"/>).</summary>
+public enum ParagraphRole
+{
+    /// <summary>Text: a paragraph of prose, or rows (a receipt's items and prices, an address).</summary>
+    Text = 0,
+
+    /// <summary>A heading or a title: a row or two set larger than the page's text, or one short row centred over it.</summary>
+    Heading = 1,
+
+    /// <summary>An item of a list: its first row starts with a number, a letter or a bullet set before its text.</summary>
+    ListItem = 2,
+}
 
 /// <summary>
 /// Splits a page's lines, in reading order, into paragraphs: what a reader sees as one block of text (a paragraph of
@@ -96,7 +113,16 @@ internal static partial class ParagraphLayout
     public const float HeadingWidth = 0.7f;
 
     /// <summary>The paragraphs of <paramref name="lines"/> (a page's lines in reading order), covering every line once, in order.</summary>
-    public static IReadOnlyList<TextParagraph> Find(IReadOnlyList<RecognizedLine> lines) => [.. Shapes(lines).Select(s => s.Paragraph)];
+    public static IReadOnlyList<TextParagraph> Find(IReadOnlyList<RecognizedLine> lines) =>
+        [.. Shapes(lines).Select(s => s.Paragraph with
+        {
+            Role = s.Kind switch
+            {
+                ParagraphKind.Heading or ParagraphKind.Title => ParagraphRole.Heading,
+                ParagraphKind.ListItem => ParagraphRole.ListItem,
+                _ => ParagraphRole.Text,
+            },
+        })];
 
     /// <summary><see cref="Find"/>'s paragraphs with their rows and what kind of block each is (for documents written from a result).</summary>
     public static IReadOnlyList<ParagraphShape> Shapes(IReadOnlyList<RecognizedLine> lines)
@@ -312,6 +338,12 @@ internal static partial class ParagraphLayout
         if (paragraph[0].Item && UnderItemText(row, paragraph[0], height))
         {
             return false;
+        }
+
+        // Level with the label of an item whose label stands apart, not under its text: the item has ended.
+        if (paragraph[0].Item && paragraph[0].Lines[0].Label && MathF.Abs(row.Left - paragraph[0].Left) <= FlushHeights * height)
+        {
+            return true;
         }
 
         if (column.Prose && column.Margin is { } margin)

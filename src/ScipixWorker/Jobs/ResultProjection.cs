@@ -23,8 +23,16 @@ internal static class ResultProjection
                 barcodes ? page.Barcodes.Select(code => new Contracts.RecognizedBarcode(code.Format, code.Text, code.Box.ToArray(1))).ToList() : null,
                 detail == DetailLevel.Text
                     ? null
-                    : page.Paragraphs.Select(p => new RecognizedParagraph(p.FirstLine, p.LineCount, detail >= DetailLevel.Full ? p.Box.ToArray(1) : null)).ToList()))
+                    : page.Paragraphs.Select(p => new RecognizedParagraph(
+                        p.FirstLine, p.LineCount, detail >= DetailLevel.Full ? p.Box.ToArray(1) : null, Role(p.Role))).ToList()))
             .ToList();
+
+    private static Contracts.ParagraphRole Role(Ocr.Engine.ParagraphRole role) => role switch
+    {
+        Ocr.Engine.ParagraphRole.Heading => Contracts.ParagraphRole.Heading,
+        Ocr.Engine.ParagraphRole.ListItem => Contracts.ParagraphRole.ListItem,
+        _ => Contracts.ParagraphRole.Text,
+    };
 
     private static RecognizedTextLine Line(RecognizedLine line, DetailLevel detail) =>
         new(

@@ -83,7 +83,31 @@ public sealed class ParagraphLayoutTests
             lines.Add(Line(Left + 50, Row(row++), 240, Height, 30));
         }
 
-        Assert.Equal([(0, 3), (3, 3), (6, 3)], Runs(ParagraphLayout.Find(lines)));
+        // Their labels read as no label ("wo"): the hanging indent alone splits them, and they are text.
+        var paragraphs = ParagraphLayout.Find(lines);
+        Assert.Equal([(0, 3), (3, 3), (6, 3)], Runs(paragraphs));
+        Assert.All(paragraphs, p => Assert.Equal(ParagraphRole.Text, p.Role));
+    }
+
+    [Fact]
+    public void Rows_that_start_with_a_number_or_a_bullet_are_list_items_whether_the_label_was_read_apart_or_with_its_text()
+    {
+        // Flush lists with no hanging indent and no spacing: "1." apart from its text, then "2. ..." read whole, then bullets.
+        var lines = new List<RecognizedLine>
+        {
+            Labelled("1.", Left, 0, 16),
+            Labelled("Switch the scanner off and open its cover.", Left + 30, 0, 400),
+            Labelled("2. Wipe the glass from one edge to the other.", Left, 1, 430),
+            Labelled("\u2022", Left, 2, 10),
+            Labelled("Turn each roller by hand while you wipe it.", Left + 30, 2, 400),
+            Labelled("A closing line of text that is not an item.", Left, 3, 430),
+        };
+
+        var paragraphs = ParagraphLayout.Find(lines);
+
+        // The closing line starts level with the bullet, not under the item's text: the list has ended.
+        Assert.Equal([(0, 2), (2, 1), (3, 2), (5, 1)], Runs(paragraphs));
+        Assert.Equal([ParagraphRole.ListItem, ParagraphRole.ListItem, ParagraphRole.ListItem, ParagraphRole.Text], paragraphs.Select(p => p.Role));
     }
 
     [Fact]
@@ -95,7 +119,9 @@ public sealed class ParagraphLayoutTests
             lines.Add(Line(Left, (2 * Height) + 4 + (i * Pitch), Measure, Height, 75));
         }
 
-        Assert.Equal([(0, 1), (1, 4)], Runs(ParagraphLayout.Find(lines)));
+        var paragraphs = ParagraphLayout.Find(lines);
+        Assert.Equal([(0, 1), (1, 4)], Runs(paragraphs));
+        Assert.Equal([ParagraphRole.Heading, ParagraphRole.Text], paragraphs.Select(p => p.Role));
     }
 
     [Fact]
@@ -194,6 +220,8 @@ public sealed class ParagraphLayoutTests
     }
 
     private static float Row(int index) => index * Pitch;
+
+    private static RecognizedLine Labelled(string text, float x, int row, float width) => new(text, 0.95f, Quad.FromRectangle(x, Row(row), width, Height));
 
     private static RecognizedLine Line(float x, float y, float width, float height, int characters) =>
         new(string.Concat(Enumerable.Repeat("word ", (characters + 4) / 5))[..characters].Trim(), 0.95f, Quad.FromRectangle(x, y, width, height));

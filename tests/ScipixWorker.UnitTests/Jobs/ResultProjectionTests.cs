@@ -86,10 +86,13 @@ public sealed class ResultProjectionTests
         Assert.Null(lines.Box);
         Assert.Equal([1f, 2f, 31f, 2f, 31f, 12f, 1f, 12f], full.Box);
         Assert.Empty(ResultProjection.Pages(Document, DetailLevel.Full)[1].Paragraphs!);
-        var options = new System.Text.Json.JsonSerializerOptions(System.Text.Json.JsonSerializerDefaults.Web);
+        var options = new System.Text.Json.JsonSerializerOptions(System.Text.Json.JsonSerializerDefaults.Web)
+        {
+            Converters = { new System.Text.Json.Serialization.JsonStringEnumConverter(System.Text.Json.JsonNamingPolicy.CamelCase) },
+        };
         Assert.DoesNotContain("paragraphs", System.Text.Json.JsonSerializer.Serialize(ResultProjection.Pages(Document, DetailLevel.Text)[0], options), StringComparison.Ordinal);
         Assert.Contains(
-            "\"paragraphs\":[{\"firstLine\":0,\"lineCount\":1,\"box\":[1,2,31,2,31,12,1,12]}]",
+            "\"paragraphs\":[{\"firstLine\":0,\"lineCount\":1,\"box\":[1,2,31,2,31,12,1,12],\"role\":\"text\"}]",
             System.Text.Json.JsonSerializer.Serialize(ResultProjection.Pages(Document, DetailLevel.Full)[0], options),
             StringComparison.Ordinal);
     }
