@@ -204,9 +204,18 @@ internal static partial class ParagraphLayout
         return match.Success ? match.Groups[1].Value : null;
     }
 
-    // Its first row's label and text as separate lines: the item's next rows start under the text.
-    private static bool UnderItemText(Row row, Row item, float height) =>
-        item.Lines.Length >= 2 && item.Lines[0].Label && MathF.Abs(row.Left - item.Lines[1].Left) <= FlushHeights * height;
+    // The item's next rows start under its text: where its label stands apart, level with the text beside it; where the
+    // label was read with its text, indented from the label as a first-line indent would be (a hanging indent).
+    private static bool UnderItemText(Row row, Row item, float height)
+    {
+        if (item.Lines.Length >= 2 && item.Lines[0].Label)
+        {
+            return MathF.Abs(row.Left - item.Lines[1].Left) <= FlushHeights * height;
+        }
+
+        var indent = (row.Left - item.Left) / height;
+        return indent >= MinIndentHeights && indent <= MaxIndentHeights;
+    }
 
     // The page's text direction (unit, image coordinates) and the direction down the text as read.
     private static (Vector2 Along, Vector2 Across) Frame(IReadOnlyList<RecognizedLine> lines)

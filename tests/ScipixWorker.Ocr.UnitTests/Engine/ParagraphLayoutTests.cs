@@ -219,6 +219,26 @@ public sealed class ParagraphLayoutTests
         Assert.Equal([(0, 3), (3, 3)], Runs(ParagraphLayout.Find(skewed)));
     }
 
+    [Fact]
+    public void A_list_item_read_with_its_number_goes_on_under_its_text_though_a_column_of_prose_would_take_that_for_an_indent()
+    {
+        // A paragraph of prose, then items whose number the detector read with the text, their next lines hanging under it.
+        var lines = new List<RecognizedLine>
+        {
+            Labelled("A paragraph of prose that fills the measure from one side to the other.", Left, 0, Measure),
+            Labelled("It ends on a line that fills the measure too, to the right edge.", Left, 1, Measure),
+            Labelled("1. The first item of the list runs on for the whole width of the page", Left, 2, Measure),
+            Labelled("and goes on under its text.", Left + 30, 3, 260),
+            Labelled("2. The second item of the list runs on for the whole width of the page", Left, 4, Measure),
+            Labelled("and goes on under its text too.", Left + 30, 5, 300),
+        };
+
+        var paragraphs = ParagraphLayout.Find(lines);
+
+        Assert.Equal([(0, 2), (2, 2), (4, 2)], Runs(paragraphs));
+        Assert.Equal([ParagraphRole.Text, ParagraphRole.ListItem, ParagraphRole.ListItem], paragraphs.Select(p => p.Role));
+    }
+
     private static float Row(int index) => index * Pitch;
 
     private static RecognizedLine Labelled(string text, float x, int row, float width) => new(text, 0.95f, Quad.FromRectangle(x, Row(row), width, Height));

@@ -51,8 +51,8 @@ public sealed class JobValidatorTests
         RecognizeDocument Job(params OutputFormat[] outputs) => new(JobId, new ImageLocation("images", "a.png"), new RecognitionOptions(Outputs: outputs));
 
         Assert.Null(JobValidator.Validate(Job()));
-        Assert.Null(JobValidator.Validate(Job(OutputFormat.Hocr, OutputFormat.Pdf, OutputFormat.Alto, OutputFormat.Hocr)));
-        Assert.Equal("options.outputs holds 7: the formats are pdf, hocr and alto.", JobValidator.Validate(Job(OutputFormat.Hocr, (OutputFormat)7)));
+        Assert.Null(JobValidator.Validate(Job(OutputFormat.Hocr, OutputFormat.Pdf, OutputFormat.Alto, OutputFormat.Markdown, OutputFormat.Hocr)));
+        Assert.Equal("options.outputs holds 7: the formats are pdf, hocr, alto and markdown.", JobValidator.Validate(Job(OutputFormat.Hocr, (OutputFormat)7)));
     }
 
     [Fact]
