@@ -106,6 +106,9 @@ internal static partial class ParagraphLayout
     /// <summary>A top-level heading's rows are at least this many times the page's median row height.</summary>
     public const float TitleRatio = 1.6f;
 
+    /// <summary>A paragraph is measured by its first row and its last rows, this many in all.</summary>
+    public const int MeasuredRows = 64;
+
     /// <summary>A centred heading holds at most this many characters.</summary>
     public const int MaxHeadingCharacters = 80;
 
@@ -322,8 +325,11 @@ internal static partial class ParagraphLayout
 
     private static float Gap(Row before, Row row) => (row.Top - before.Bottom) / MathF.Min(before.Height, row.Height);
 
-    private static bool Starts(Row row, List<Row> paragraph, float usualGap, Column column)
+    private static bool Starts(Row row, List<Row> whole, float usualGap, Column column)
     {
+        // The paragraph's first row, and its last rows (enough to measure it by; a paragraph of thousands of rows, a long
+        // table's, is not measured whole at each row).
+        var paragraph = whole.Count <= MeasuredRows ? whole : [whole[0], .. whole.GetRange(whole.Count - MeasuredRows + 1, MeasuredRows - 1)];
         var before = paragraph[^1];
         if (!Follows(before, row) || Gap(before, row) > usualGap + ExtraGapHeights)
         {
@@ -446,13 +452,26 @@ internal static partial class ParagraphLayout
         // The edge at least 1/share of the rows (two or more) lie at, within FlushHeights: the one most do, the leftmost of equals.
         private static float? Edge(List<float> edges, float height, int share)
         {
-            var (edge, most) = (0f, 0);
-            foreach (var candidate in edges.Order())
+            // Over the edges in order, those within reach of each counted by two moving bounds: a page of thousands of
+            // rows (a spreadsheet's text) costs a sort.
+            var sorted = edges.Order().ToArray();
+            var reach = FlushHeights * height;
+            var (edge, most, low, high) = (0f, 0, 0, 0);
+            for (var i = 0; i < sorted.Length; i++)
             {
-                var level = edges.Count(e => MathF.Abs(e - candidate) <= FlushHeights * height);
-                if (level > most)
+                while (sorted[low] < sorted[i] - reach)
                 {
-                    (edge, most) = (candidate, level);
+                    low++;
+                }
+
+                while (high < sorted.Length && sorted[high] <= sorted[i] + reach)
+                {
+                    high++;
+                }
+
+                if (high - low > most)
+                {
+                    (edge, most) = (sorted[i], high - low);
                 }
             }
 

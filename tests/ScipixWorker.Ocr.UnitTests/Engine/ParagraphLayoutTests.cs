@@ -239,6 +239,31 @@ public sealed class ParagraphLayoutTests
         Assert.Equal([ParagraphRole.Text, ParagraphRole.ListItem, ParagraphRole.ListItem], paragraphs.Select(p => p.Role));
     }
 
+    [Fact]
+    public void A_paragraph_longer_than_the_rows_it_is_measured_by_still_ends_at_an_indent_and_a_list_item_at_its_label()
+    {
+        // 150 rows of prose, then an indented first line; a list item of 100 rows under its text, then the next item.
+        var lines = new List<RecognizedLine>();
+        for (var i = 0; i < 150; i++)
+        {
+            lines.Add(Line(Left, Row(i), Measure, Height, 75));
+        }
+
+        lines.Add(Line(Left + 40, Row(150), Measure - 40, Height, 70));
+        lines.Add(Labelled("1.", Left, 151, 16));
+        lines.Add(Line(Left + 50, Row(151), Measure - 50, Height, 70));
+        for (var i = 152; i < 252; i++)
+        {
+            lines.Add(Line(Left + 50, Row(i), Measure - 50, Height, 70));
+        }
+
+        lines.Add(Labelled("2.", Left, 252, 16));
+        lines.Add(Line(Left + 50, Row(252), Measure - 50, Height, 70));
+
+        Assert.True(lines.Count > 2 * ParagraphLayout.MeasuredRows);
+        Assert.Equal([(0, 150), (150, 1), (151, 102), (253, 2)], Runs(ParagraphLayout.Find(lines)));
+    }
+
     private static float Row(int index) => index * Pitch;
 
     private static RecognizedLine Labelled(string text, float x, int row, float width) => new(text, 0.95f, Quad.FromRectangle(x, Row(row), width, Height));
