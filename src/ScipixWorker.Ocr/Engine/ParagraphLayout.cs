@@ -36,19 +36,22 @@ public enum ParagraphRole
 /// </summary>
 /// <remarks>
 /// The lines are measured along the page's text (the mean direction of their top edges, so a skewed, sideways or upside
-/// down page is measured upright), grouped into rows (an item and its price), and a new paragraph starts at a row that
+/// down page is measured upright), grouped into rows (an item and its price) and the rows into columns (from a row that
+/// does not come under the one before it to the next such: <see cref="Column"/>, its left and right edges and whether it
+/// is prose). A new paragraph starts at a row that
 /// <list type="bullet">
 /// <item>lies above the row before it (the next column), or runs another way than the page's text (a sideways label);</item>
 /// <item>is parted from the row before by a wider gap than the page's rows usually are (a blank line, paragraph
-///   spacing): the gap, in line heights, past the page's lower quartile by <see cref="ExtraGapHeights"/>;</item>
+///   spacing): the gap, in line heights, past the page's usual gap by <see cref="ExtraGapHeights"/>;</item>
 /// <item>is set at another size (a heading over its text: <see cref="HeightRatio"/>);</item>
-/// <item>is indented where the paragraph's lines after its first are flush (prose whose paragraphs start with an
-///   indent and no space between them: <see cref="MinIndentHeights"/>);</item>
-/// <item>starts flush after a line of prose that stopped well short of the measure the lines before it filled (block
-///   paragraphs set close: <see cref="ShortLine"/>);</item>
+/// <item>starts with a list item's label (<c>1.</c>, <c>a)</c>, a bullet), apart from its text or read with it; an
+///   item's next rows are those under its text, and a row level with a label that stood apart ends it;</item>
+/// <item>in a column of prose, is indented from the column's left edge (a first-line indent with no space between
+///   paragraphs: <see cref="MinIndentHeights"/>), or starts flush after a line that stopped well short of the right edge
+///   the column's lines reach, where the paragraph's lines before it reached it (block paragraphs set close:
+///   <see cref="ShortLine"/>);</item>
 /// <item>starts level with a first row that hung out left of the lines under it (a list's items, a receipt's items
-///   with their quantities indented under them), or starts with a list item's label set apart from its text (<c>1.</c>,
-///   <c>a)</c>, a bullet).</item>
+///   with their quantities indented under them).</item>
 /// </list>
 /// Every rule reads the page's own measures (its line heights and usual gap), not a size in pixels or points, so a
 /// scan at any resolution and a born-digital page in points are split alike.
