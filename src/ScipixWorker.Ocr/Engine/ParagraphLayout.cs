@@ -190,7 +190,8 @@ internal static partial class ParagraphLayout
                 return new ParagraphShape(paragraph, spans, ratio >= TitleRatio ? ParagraphKind.Title : ParagraphKind.Heading);
             }
 
-            var text = lines[rows[0].First].Text.TrimEnd();
+            // Its last line's end: a row's lines run left to right.
+            var text = lines[rows[0].First + rows[0].Lines.Length - 1].Text.TrimEnd();
             if (rows.Count == 1 && rows[0].Characters <= MaxHeadingCharacters && text.Length > 0 && !".,;:".Contains(text[^1], StringComparison.Ordinal)
                 && right - left <= HeadingWidth * (page.Right - page.Left)
                 && MathF.Abs(((left + right) / 2) - ((page.Left + page.Right) / 2)) <= page.Height)
