@@ -264,6 +264,52 @@ public sealed class ParagraphLayoutTests
         Assert.Equal([(0, 150), (150, 1), (151, 102), (253, 2)], Runs(ParagraphLayout.Find(lines)));
     }
 
+    [Fact]
+    public void Any_lines_at_all_are_covered_once_in_order_with_finite_boxes_and_Markdown_holds_their_text()
+    {
+        // Random pages: boxes of any size, turn and place, empty text, zero-height and zero-width boxes, points, overlaps.
+        var random = new Random(20261206);
+        for (var trial = 0; trial < 500; trial++)
+        {
+            var lines = new List<RecognizedLine>();
+            for (var i = random.Next(0, 40); i > 0; i--)
+            {
+                var (x, y) = (random.NextSingle() * 1000, random.NextSingle() * 1000);
+                var (w, h) = (random.Next(4) == 0 ? 0 : random.NextSingle() * 500, random.Next(4) == 0 ? 0 : random.NextSingle() * 40);
+                var box = Quad.FromRectangle(x, y, w, h);
+                if (random.Next(3) == 0)
+                {
+                    var turn = System.Numerics.Matrix3x2.CreateRotation(random.NextSingle() * MathF.Tau, new System.Numerics.Vector2(x, y));
+                    box = new Quad(
+                        System.Numerics.Vector2.Transform(box.TopLeft, turn), System.Numerics.Vector2.Transform(box.TopRight, turn),
+                        System.Numerics.Vector2.Transform(box.BottomRight, turn), System.Numerics.Vector2.Transform(box.BottomLeft, turn));
+                }
+
+                var text = random.Next(5) switch
+                {
+                    0 => string.Empty,
+                    1 => "1.",
+                    2 => "- item",
+                    3 => "# not a heading",
+                    _ => "words of a line " + i,
+                };
+                lines.Add(new RecognizedLine(text, 0.9f, box));
+            }
+
+            var paragraphs = ParagraphLayout.Find(lines);
+
+            Assert.Equal(lines.Count, paragraphs.Sum(p => p.LineCount));
+            Assert.Equal(Enumerable.Range(0, paragraphs.Count).Select(i => paragraphs.Take(i).Sum(p => p.LineCount)), paragraphs.Select(p => p.FirstLine));
+            Assert.All(paragraphs, p =>
+            {
+                Assert.True(p.LineCount > 0);
+                Assert.All(p.Box.ToArray(), v => Assert.True(float.IsFinite(v), $"trial {trial}: {p.Box}"));
+            });
+            var markdown = MarkdownWriter.Text(new OcrDocument([new OcrPage(1, 1000, 1000, lines, string.Empty, OcrTimings.Zero)]));
+            Assert.All(lines.Where(l => l.Text.StartsWith("words", StringComparison.Ordinal)), l => Assert.Contains(l.Text, markdown, StringComparison.Ordinal));
+        }
+    }
+
     private static float Row(int index) => index * Pitch;
 
     private static RecognizedLine Labelled(string text, float x, int row, float width) => new(text, 0.95f, Quad.FromRectangle(x, Row(row), width, Height));
