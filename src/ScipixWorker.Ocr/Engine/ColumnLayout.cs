@@ -150,7 +150,8 @@ internal static class ColumnLayout
     private static bool IsProse(List<int> side, IReadOnlyList<int> lengths) =>
         side.Count >= MinColumnLines && Median(side.Select(i => (float)lengths[i])) >= MinProseCharacters;
 
-    private static float Median(IEnumerable<float> values)
+    /// <summary>The lower median of <paramref name="values"/> (0 for none).</summary>
+    internal static float Median(IEnumerable<float> values)
     {
         var sorted = values.Order().ToArray();
         return sorted.Length == 0 ? 0 : sorted[(sorted.Length - 1) / 2];

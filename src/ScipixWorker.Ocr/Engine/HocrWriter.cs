@@ -99,15 +99,15 @@ public static class HocrWriter
             }
 
             // Tesseract's nesting: a content area holding one paragraph.
-            var paragraphId = $"{id}_{p + 1}";
+            var (paragraphId, bbox) = ($"{id}_{p + 1}", Bbox(paragraph.Box));
             xml.WriteStartElement("div");
             xml.WriteAttributeString("class", "ocr_carea");
             xml.WriteAttributeString("id", $"block_{paragraphId}");
-            xml.WriteAttributeString("title", Bbox(paragraph.Box));
+            xml.WriteAttributeString("title", bbox);
             xml.WriteStartElement("p");
             xml.WriteAttributeString("class", "ocr_par");
             xml.WriteAttributeString("id", $"par_{paragraphId}");
-            xml.WriteAttributeString("title", Bbox(paragraph.Box));
+            xml.WriteAttributeString("title", bbox);
             foreach (var l in shown)
             {
                 WriteLine(xml, page.Lines[l], $"{id}_{l + 1}");

@@ -112,7 +112,7 @@ public static partial class MarkdownWriter
     [GeneratedRegex(@"^(\d{1,3})[.)]$", RegexOptions.CultureInvariant)]
     private static partial Regex NumberLabel();
 
-    [GeneratedRegex(@"^[\u2022\u25AA\u25CF\u25E6\u2023\u2043\u25A0\u00B7*\u2013\u2014-]$", RegexOptions.CultureInvariant)]
+    [GeneratedRegex("^[" + ParagraphLayout.Bullets + ParagraphLayout.Dashes + "]$", RegexOptions.CultureInvariant)]
     private static partial Regex BulletLabel();
 
     // Digits, then a period or a bracket, then a space or the end: what CommonMark takes for an ordered list item.

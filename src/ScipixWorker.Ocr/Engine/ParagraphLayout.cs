@@ -159,7 +159,7 @@ internal static partial class ParagraphLayout
             current.Add(rows[r]);
         }
 
-        var page = new PageMeasure(Median(rows.Select(r => r.Height)), rows.Count, rows.Min(r => r.Left), rows.Max(r => r.Right));
+        var page = new PageMeasure(ColumnLayout.Median(rows.Select(r => r.Height)), rows.Count, rows.Min(r => r.Left), rows.Max(r => r.Right));
         return [.. groups.Select(g => Shape(g.Rows, g.Column, page, lines, along, across))];
     }
 
@@ -238,12 +238,18 @@ internal static partial class ParagraphLayout
         return (along, new Vector2(-along.Y, along.X));
     }
 
+    /// <summary>The bullets a list item's label can be, as a regular expression's character class's content.</summary>
+    internal const string Bullets = @"\u2022\u25AA\u25CF\u25E6\u2023\u2043\u25A0\u00B7*";
+
+    /// <summary>The dashes a label standing alone can be too (a line starting with a dash and text is not taken for an item).</summary>
+    internal const string Dashes = @"\u2013\u2014-";
+
     // A list item's label: a number or letter with a period or bracket (1. 12) a. iv.), or a bullet.
-    [GeneratedRegex(@"^(\d{1,3}|[a-zA-Z]|[ivxIVX]{1,5})[.)]$|^[\u2022\u25AA\u25CF\u25E6\u2023\u2043\u25A0\u00B7*\u2013\u2014-]$", RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"^(\d{1,3}|[a-zA-Z]|[ivxIVX]{1,5})[.)]$|^[" + Bullets + Dashes + "]$", RegexOptions.CultureInvariant)]
     private static partial Regex ListLabel();
 
     // A numbered or bulleted line read whole: the label, a space, then text.
-    [GeneratedRegex(@"^(\d{1,3}[.)]|[\u2022\u25AA\u25CF\u25E6\u2023\u2043\u25A0\u00B7*])\s+\S", RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"^(\d{1,3}[.)]|[" + Bullets + @"])\s+\S", RegexOptions.CultureInvariant)]
     private static partial Regex LabelledLine();
 
     private static Span Measure(RecognizedLine line, Vector2 along, Vector2 across)
@@ -353,7 +359,7 @@ internal static partial class ParagraphLayout
         }
 
         // A list item's next line, under its text: the item goes on.
-        var height = Median(paragraph.Select(p => p.Height).Append(row.Height));
+        var height = ColumnLayout.Median(paragraph.Select(p => p.Height).Append(row.Height));
         if (paragraph[0].Item && UnderItemText(row, paragraph[0], height))
         {
             return false;
@@ -391,7 +397,7 @@ internal static partial class ParagraphLayout
 
         // Level with a first row that hung out left of the lines under it, most of which start level: the next item.
         var lefts = paragraph.Skip(1).Select(p => p.Left).ToList();
-        var body = Median(lefts);
+        var body = ColumnLayout.Median(lefts);
         var first = paragraph[0].Left;
         return Most(lefts, left => MathF.Abs(left - body) <= FlushHeights * height)
             && (body - first) / height >= MinIndentHeights && MathF.Abs(row.Left - first) <= FlushHeights * height;
@@ -431,12 +437,6 @@ internal static partial class ParagraphLayout
         return 4 * held >= 3 * count;
     }
 
-    private static float Median(IEnumerable<float> values)
-    {
-        var sorted = values.Order().ToArray();
-        return sorted[(sorted.Length - 1) / 2];
-    }
-
     /// <summary>
     /// A column's measure: <see cref="Margin"/>, the left edge most of its rows start at (within
     /// <see cref="FlushHeights"/>; null where no edge holds half of them: centred or scattered text), <see cref="Right"/>,
@@ -447,8 +447,8 @@ internal static partial class ParagraphLayout
     {
         public static Column Of(List<Row> rows)
         {
-            var height = Median(rows.Select(r => r.Height));
-            var prose = Most(rows, r => r.IsRun) && Median(rows.Select(r => (float)r.Characters)) >= MinProseCharacters;
+            var height = ColumnLayout.Median(rows.Select(r => r.Height));
+            var prose = Most(rows, r => r.IsRun) && ColumnLayout.Median(rows.Select(r => (float)r.Characters)) >= MinProseCharacters;
             // Short paragraphs' last lines stop short: a third of the rows reaching one right edge make it the measure.
             return new Column(Edge(rows.Select(r => r.Left).ToList(), height, 2), Edge(rows.Select(r => r.Right).ToList(), height, 3), prose);
         }
