@@ -21,6 +21,11 @@ namespace ScipixWorker.Ocr.Recognition;
 /// <c>I</c> at least <see cref="MinAlternative"/> too.
 /// </para>
 /// <para>
+/// A letter alone before a number's own marks is that number's first digit where the model gave the digit
+/// <see cref="MinAlternative"/> too: before a percent sign (<c>O%</c>, <c>D%</c> for <c>0%</c>) or before a decimal point
+/// or comma and a digit (<c>POINTS:O.00</c>). A section's label (<c>A.1</c>) has no digit in the model's eyes, and stays.
+/// </para>
+/// <para>
 /// And one case of punctuation: a comma is a period with a tail, which faint print loses, and addresses put one after
 /// the house number (<c>NO 290, JALAN</c>, <c>19-1, JALAN</c>). A period after a digit that no digit follows (so not a
 /// decimal point) becomes a comma where the model gave the comma at least <see cref="MinAlternative"/>; after a letter
@@ -66,12 +71,31 @@ internal static class LookalikeResolver
             {
                 Replace(characters, i, end, other == Kind.Letter ? dictionary.Letters : dictionary.Digits, probabilities, classes);
             }
+            else if (kind == Kind.Letter && end - i == 1 && before == Kind.Other && NumberGoesOn(characters, end, dictionary))
+            {
+                Replace(characters, i, end, dictionary.Digits, probabilities, classes);
+            }
 
             i = end;
         }
 
         CapitalI(characters, probabilities, classes, dictionary);
         CommaAfterNumber(characters, probabilities, classes, dictionary);
+    }
+
+    // Whether characters[at] goes on a number whose first digit a lone letter before it would be: a percent sign (O%), or
+    // a decimal point or comma and a digit (O.00), with no space between.
+    private static bool NumberGoesOn(List<CtcCharacter> characters, int at, CharacterDictionary dictionary)
+    {
+        if (at >= characters.Count || characters[at].SpaceBefore)
+        {
+            return false;
+        }
+
+        var mark = dictionary[characters[at].Class];
+        return mark == "%"
+            || (mark is "." or "," && at + 1 < characters.Count && !characters[at + 1].SpaceBefore
+                && KindOf(characters[at + 1].Class, dictionary) == Kind.Digit);
     }
 
     // A period after a digit that no digit follows (not a decimal point) becomes a comma where the model gave the comma at

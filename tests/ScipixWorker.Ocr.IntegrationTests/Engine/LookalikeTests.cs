@@ -7,8 +7,9 @@ namespace ScipixWorker.Ocr.IntegrationTests.Engine;
 /// <summary>
 /// Ocr:ResolveLookalikes on real receipt lines (fixtures/sroie/lookalike, cut from SROIE receipts by their annotated
 /// boxes): six where the recognizer emits a digit in a word or a letter in a number, three whose codes mix letters and
-/// digits and must come back as printed, three where it reads a word's capital I as a lower-case l, and two where it reads
-/// the comma after an address's number as a period.
+/// digits and must come back as printed, three where it reads a word's capital I as a lower-case l, two where it reads
+/// the comma after an address's number as a period, two where it reads a number's first zero as the letter O, and four
+/// whose digits in a word only the word list resolves (<see cref="ScipixWorker.Ocr.Recognition.LookalikeWords"/>).
 /// </summary>
 [Collection(EngineCollection.Name)]
 public sealed class LookalikeTests(EngineFixture fixture)
@@ -24,6 +25,13 @@ public sealed class LookalikeTests(EngineFixture fixture)
 
     // The recognizer's own output on these: PERJIRANAN 10., 19-1.JALAN.
     private static readonly string[] CommaAfterNumber = ["048_004", "156_004"];
+
+    // The recognizer's own output on these, the letter under each digit a hundredth or less: Closed Bi11, RESERVAT10N NO,
+    // INV0ICE NO, TEL N0:-. Only the word list tells them from codes.
+    private static readonly string[] ListedWords = ["018_061", "042_009", "162_007", "168_005"];
+
+    // The recognizer's own output on these: MEMBER POINTS : O.00, TOTAL POINTS: O.00.
+    private static readonly string[] LetterBeforeDecimals = ["054_012", "054_035"];
 
     private static (byte[] Image, string Truth) Line(string name) =>
         (Fixtures.Bytes("sroie", "lookalike", name + ".png"), Fixtures.Text("sroie", "lookalike", name + ".gt.txt").Trim());
@@ -59,6 +67,31 @@ public sealed class LookalikeTests(EngineFixture fixture)
             Assert.Equal(TextMetrics.Normalize(truth, caseInsensitive: true), TextMetrics.Normalize(Read(fixture.Engine, image), caseInsensitive: true));
         }
     }
+
+    [Fact]
+    public void Digits_in_a_word_are_read_as_the_letters_that_spell_a_listed_word()
+    {
+        using var withoutList = new OcrEngine(new OcrEngineOptions { ModelDirectory = Fixtures.ModelDirectory, LexiconCorrection = false });
+        foreach (var name in ListedWords)
+        {
+            var (image, truth) = Line(name);
+            var raw = Read(withoutList, image);
+            var text = Read(fixture.Engine, image);
+
+            Assert.NotEqual(TextMetrics.Normalize(truth, caseInsensitive: true), TextMetrics.Normalize(raw, caseInsensitive: true));
+            Assert.Equal(TextMetrics.Normalize(truth, caseInsensitive: true), TextMetrics.Normalize(text, caseInsensitive: true));
+
+            // Only digits changed, each to a letter, one for one; the line's codes and numbers kept (T0280, 010 - 7745055).
+            Assert.Equal(raw.Length, text.Length);
+            var changes = raw.Zip(text).Where(p => p.First != p.Second).ToList();
+            Assert.NotEmpty(changes);
+            Assert.All(changes, p => Assert.True(char.IsAsciiDigit(p.First) && char.IsAsciiLetter(p.Second), $"{name}: '{raw}' -> '{text}'"));
+        }
+    }
+
+    [Fact]
+    public void A_letter_alone_before_a_decimal_point_is_read_as_the_digit_the_model_also_saw() =>
+        AssertOnlyChanged(LetterBeforeDecimals, ('O', '0'));
 
     [Fact]
     public void A_capital_I_read_as_l_at_the_start_of_a_word_is_read_as_I() => AssertOnlyChanged(CapitalI, ('l', 'I'));

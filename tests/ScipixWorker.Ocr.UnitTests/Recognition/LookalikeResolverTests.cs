@@ -9,7 +9,7 @@ namespace ScipixWorker.Ocr.UnitTests.Recognition;
 /// </summary>
 public sealed class LookalikeResolverTests
 {
-    private static readonly CharacterDictionary Dictionary = new([.. "NOTelIBDMLAt012458.é(,".Select(c => c.ToString())], useSpace: true);
+    private static readonly CharacterDictionary Dictionary = new([.. "NOTelIBDMLAt012458.é(,%".Select(c => c.ToString())], useSpace: true);
 
     private static string Decode(bool resolve, params string[] steps)
     {
@@ -98,6 +98,30 @@ public sealed class LookalikeResolverTests
     [Fact]
     public void Without_resolving_the_output_is_as_emitted() =>
         Assert.Equal("N0", Decode(false, "N", "_", "0|O=.3"));
+
+    [Fact]
+    public void A_letter_alone_before_a_decimal_point_and_digits_that_the_model_also_took_for_a_digit_is_that_digit() =>
+        Assert.Equal("T(0.00", Decode("T", "_", "(", "_", "O|0=.3", "_", ".", "_", "0", "_", "0"));
+
+    [Fact]
+    public void So_it_is_before_a_percent_sign() =>
+        Assert.Equal("0% D", Decode("D|0=.2", "_", "%", " ", "D"));
+
+    [Fact]
+    public void A_letter_alone_before_a_period_the_model_saw_no_digit_in_stays() =>
+        Assert.Equal("A.1", Decode("A|4=.01", "_", ".", "_", "1"));
+
+    [Fact]
+    public void A_letter_that_ends_a_word_before_a_decimal_point_stays() =>
+        Assert.Equal("NO.1", Decode("N", "_", "O|0=.3", "_", ".", "_", "1"));
+
+    [Fact]
+    public void A_letter_alone_before_a_period_that_ends_the_number_stays() =>
+        Assert.Equal("O. 1", Decode("O|0=.3", "_", ".", " ", "1"));
+
+    [Fact]
+    public void Without_the_option_the_letter_before_a_number_stays() =>
+        Assert.Equal("O%", Decode(false, "O|0=.3", "_", "%"));
 
     [Fact]
     public void A_lower_case_l_starting_a_word_before_a_consonant_that_the_model_also_took_for_I_is_I() =>
