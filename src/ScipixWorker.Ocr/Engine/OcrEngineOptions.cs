@@ -72,7 +72,9 @@ public sealed class OcrEngineOptions
 
     /// <summary>
     /// Insert spaces the recognizer left out where its alignment shows a word gap (PP-OCRv4's Chinese
-    /// recognizer often runs Latin words together). False reproduces PaddleOCR's output exactly.
+    /// recognizer often runs Latin words together), and take out the spaces it set, or that were inferred, next to the
+    /// periods and the <c>@</c> of a web or e-mail address (<c>www. kings. com. my</c>;
+    /// <see cref="Recognition.WebAddresses"/>). False reproduces PaddleOCR's output exactly.
     /// </summary>
     public bool InferSpaces { get; set; } = true;
 

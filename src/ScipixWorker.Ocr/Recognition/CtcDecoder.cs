@@ -39,7 +39,8 @@ internal static class CtcDecoder
     /// gave them a little (<see cref="LookalikeWords"/>, with <paramref name="resolveLookalikes"/>), and a word the list
     /// does not hold becomes the listed word near it that the model gave at least a hundredth of the reading
     /// (<see cref="LexiconCorrection"/>).
-    /// With inferred spaces, spaces the model set before the first character or after the last are left out.
+    /// With inferred spaces, spaces the model set before the first character or after the last are left out, and so are
+    /// those next to the periods and the <c>@</c> of a web or e-mail address (<see cref="WebAddresses"/>).
     /// Without any of them the output is exactly PaddleOCR's. <paramref name="written"/>, when given, receives each
     /// character of the text as written, with its time steps and the probability the model gave it (<see cref="WordSpans"/>).
     /// </para>
@@ -140,6 +141,11 @@ internal static class CtcDecoder
             }
 
             LexiconCorrection.Apply(emitted, probabilities, steps, classes, dictionary, lexicon);
+        }
+
+        if (inferSpaces)
+        {
+            WebAddresses.Join(emitted, dictionary);
         }
 
         var text = new StringBuilder(emitted.Count + 8);
