@@ -24,6 +24,7 @@ internal sealed class CharacterDictionary
         CapitalI = Array.IndexOf(_characters, "I");
         Comma = Array.IndexOf(_characters, ",");
         Period = Array.IndexOf(_characters, ".");
+        Dollar = Array.IndexOf(_characters, "$");
         _letterClasses = new int[128];
         Array.Fill(_letterClasses, -1);
         foreach (var letter in Letters)
@@ -56,6 +57,9 @@ internal sealed class CharacterDictionary
 
     /// <summary>The class of the period, or -1 when the dictionary has none.</summary>
     public int Period { get; }
+
+    /// <summary>The class of the dollar sign, or -1 when the dictionary has none.</summary>
+    public int Dollar { get; }
 
     public static CharacterDictionary Load(string path, bool useSpace)
     {

@@ -26,6 +26,10 @@ namespace ScipixWorker.Ocr.Recognition;
 /// or comma and a digit (<c>POINTS:O.00</c>). A section's label (<c>A.1</c>) has no digit in the model's eyes, and stays.
 /// </para>
 /// <para>
+/// A capital <c>S</c> that starts a word before an amount (<c>S5.50</c>) is a dollar sign where the model gave <c>$</c>
+/// <see cref="MinAlternative"/>: the same shape but for the stroke through it, which faint print loses.
+/// </para>
+/// <para>
 /// And one case of punctuation: a comma is a period with a tail, which faint print loses, and addresses put one after
 /// the house number (<c>NO 290, JALAN</c>, <c>19-1, JALAN</c>). A period after a digit that no digit follows (so not a
 /// decimal point) becomes a comma where the model gave the comma at least <see cref="MinAlternative"/>; after a letter
@@ -80,6 +84,7 @@ internal static class LookalikeResolver
         }
 
         CapitalI(characters, probabilities, classes, dictionary);
+        DollarBeforeAmount(characters, probabilities, classes, dictionary);
         CommaAfterNumber(characters, probabilities, classes, dictionary);
     }
 
@@ -117,6 +122,53 @@ internal static class LookalikeResolver
                 characters[k] = characters[k] with { Class = dictionary.Comma };
             }
         }
+    }
+
+    // A capital S that starts a word before an amount (digits, a decimal point and two digits that end the word) becomes a
+    // dollar sign where the model gave $ at least MinAlternative: the two are one shape but for the stroke through it.
+    private static void DollarBeforeAmount(List<CtcCharacter> characters, ReadOnlySpan<float> probabilities, int classes, CharacterDictionary dictionary)
+    {
+        if (dictionary.Dollar < 0)
+        {
+            return;
+        }
+
+        for (var k = 0; k + 1 < characters.Count; k++)
+        {
+            var startsWord = k == 0 || characters[k].SpaceBefore || KindOf(characters[k - 1].Class, dictionary) == Kind.Other;
+            if (startsWord && dictionary[characters[k].Class] == "S" && IsAmount(characters, k + 1, dictionary)
+                && probabilities[(characters[k].Step * classes) + dictionary.Dollar] >= MinAlternative)
+            {
+                characters[k] = characters[k] with { Class = dictionary.Dollar };
+            }
+        }
+    }
+
+    // Whether characters from `at` on, with no space among them, are digits, then a decimal point or comma and two digits
+    // that end the word (5.50, 12,00).
+    private static bool IsAmount(List<CtcCharacter> characters, int at, CharacterDictionary dictionary)
+    {
+        var k = at;
+        while (k < characters.Count && !characters[k].SpaceBefore && KindOf(characters[k].Class, dictionary) == Kind.Digit)
+        {
+            k++;
+        }
+
+        if (k == at || k + 2 >= characters.Count || characters[k].SpaceBefore || dictionary[characters[k].Class] is not ("." or ","))
+        {
+            return false;
+        }
+
+        for (var d = k + 1; d <= k + 2; d++)
+        {
+            if (characters[d].SpaceBefore || KindOf(characters[d].Class, dictionary) != Kind.Digit)
+            {
+                return false;
+            }
+        }
+
+        var end = k + 3;
+        return end == characters.Count || characters[end].SpaceBefore || KindOf(characters[end].Class, dictionary) == Kind.Other;
     }
 
     // A lower-case l that starts a word and comes before a consonant becomes a capital I where the model gave I at least

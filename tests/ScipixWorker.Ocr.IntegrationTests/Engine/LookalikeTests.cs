@@ -8,7 +8,7 @@ namespace ScipixWorker.Ocr.IntegrationTests.Engine;
 /// Ocr:ResolveLookalikes on real receipt lines (fixtures/sroie/lookalike, cut from SROIE receipts by their annotated
 /// boxes): six where the recognizer emits a digit in a word or a letter in a number, three whose codes mix letters and
 /// digits and must come back as printed, three where it reads a word's capital I as a lower-case l, two where it reads
-/// the comma after an address's number as a period, two where it reads a number's first zero as the letter O, and four
+/// the comma after an address's number as a period, two where it reads a number's first zero as the letter O, one where it reads a dollar sign as S, and four
 /// whose digits in a word only the word list resolves (<see cref="ScipixWorker.Ocr.Recognition.LookalikeWords"/>).
 /// </summary>
 [Collection(EngineCollection.Name)]
@@ -32,6 +32,9 @@ public sealed class LookalikeTests(EngineFixture fixture)
 
     // The recognizer's own output on these: MEMBER POINTS : O.00, TOTAL POINTS: O.00.
     private static readonly string[] LetterBeforeDecimals = ["054_012", "054_035"];
+
+    // The recognizer's own output on this: Total Amount: S8.20.
+    private static readonly string[] DollarSigns = ["030_018"];
 
     private static (byte[] Image, string Truth) Line(string name) =>
         (Fixtures.Bytes("sroie", "lookalike", name + ".png"), Fixtures.Text("sroie", "lookalike", name + ".gt.txt").Trim());
@@ -92,6 +95,9 @@ public sealed class LookalikeTests(EngineFixture fixture)
     [Fact]
     public void A_letter_alone_before_a_decimal_point_is_read_as_the_digit_the_model_also_saw() =>
         AssertOnlyChanged(LetterBeforeDecimals, ('O', '0'));
+
+    [Fact]
+    public void A_dollar_sign_read_as_S_before_an_amount_is_read_as_a_dollar_sign() => AssertOnlyChanged(DollarSigns, ('S', '$'));
 
     [Fact]
     public void A_capital_I_read_as_l_at_the_start_of_a_word_is_read_as_I() => AssertOnlyChanged(CapitalI, ('l', 'I'));

@@ -9,7 +9,7 @@ namespace ScipixWorker.Ocr.UnitTests.Recognition;
 /// </summary>
 public sealed class LookalikeResolverTests
 {
-    private static readonly CharacterDictionary Dictionary = new([.. "NOTelIBDMLAt012458.é(,%".Select(c => c.ToString())], useSpace: true);
+    private static readonly CharacterDictionary Dictionary = new([.. "NOTelIBDMLAt012458.é(,%S$".Select(c => c.ToString())], useSpace: true);
 
     private static string Decode(bool resolve, params string[] steps)
     {
@@ -122,6 +122,26 @@ public sealed class LookalikeResolverTests
     [Fact]
     public void Without_the_option_the_letter_before_a_number_stays() =>
         Assert.Equal("O%", Decode(false, "O|0=.3", "_", "%"));
+
+    [Fact]
+    public void A_capital_S_before_an_amount_that_the_model_also_took_for_a_dollar_sign_is_one() =>
+        Assert.Equal("T $5.50", Decode("T", " ", "S|$=.2", "_", "5", "_", ".", "_", "5", "_", "0"));
+
+    [Fact]
+    public void An_S_the_model_was_sure_of_stays() =>
+        Assert.Equal("S5.50", Decode("S|$=.05", "_", "5", "_", ".", "_", "5", "_", "0"));
+
+    [Fact]
+    public void An_S_before_a_number_that_is_no_amount_stays()
+    {
+        Assert.Equal("S005", Decode("S|$=.3", "_", "0", "_", "0", "_", "5"));
+        Assert.Equal("S5.505", Decode("S|$=.3", "_", "5", "_", ".", "_", "5", "_", "0", "_", "5"));
+        Assert.Equal("S5.5", Decode("S|$=.3", "_", "5", "_", ".", "_", "5"));
+    }
+
+    [Fact]
+    public void An_S_inside_a_word_stays() =>
+        Assert.Equal("TS5.50", Decode("T", "_", "S|$=.3", "_", "5", "_", ".", "_", "5", "_", "0"));
 
     [Fact]
     public void A_lower_case_l_starting_a_word_before_a_consonant_that_the_model_also_took_for_I_is_I() =>
