@@ -90,7 +90,8 @@ public sealed class OcrEngineOptions
     /// becomes that other kind: <c>N0</c>, <c>Te1</c>, <c>INV0ICE</c> are read <c>NO</c>, <c>Tel</c>, <c>INVOICE</c>, while
     /// codes the model was sure of (<c>CS00004040</c>) stay (<see cref="Recognition.LookalikeResolver"/>); a letter alone
     /// before a percent sign or a decimal point (<c>O%</c>, <c>O.00</c>) becomes the digit it gave a tenth, and an
-    /// <c>S</c> before an amount (<c>S5.50</c>) the dollar sign. With
+    /// <c>S</c> before an amount (<c>S5.50</c>) the dollar sign; a letter only its size tells takes its word's case
+    /// (<c>GsT</c>, <c>InVOice</c> are read <c>GST</c>, <c>Invoice</c>). With
     /// <see cref="LexiconCorrection"/>, digits in a word under which the model gave a letter 0.003 or more become those
     /// letters where they spell a listed word (<see cref="Recognition.LookalikeWords"/>). False reproduces PaddleOCR's
     /// output exactly.

@@ -26,6 +26,12 @@ namespace ScipixWorker.Ocr.Recognition;
 /// or comma and a digit (<c>POINTS:O.00</c>). A section's label (<c>A.1</c>) has no digit in the model's eyes, and stays.
 /// </para>
 /// <para>
+/// Letters whose capital is the small letter set larger (<c>c o s u v w x z</c>), which only their size tells apart, take
+/// their word's case where the model gave that case <see cref="MinCase"/>: in a word of capitals a small one inside it
+/// (<c>GsT</c>), in a word of small letters a run of two capitals or more (<c>InVOice</c>). A single capital inside a word
+/// of small letters starts a part of a name set together (<c>McChicken</c>, <c>TakeOut</c>) and stays.
+/// </para>
+/// <para>
 /// A capital <c>S</c> that starts a word before an amount (<c>S5.50</c>) is a dollar sign where the model gave <c>$</c>
 /// <see cref="MinAlternative"/>: the same shape but for the stroke through it, which faint print loses.
 /// </para>
@@ -43,6 +49,12 @@ internal static class LookalikeResolver
 
     /// <summary>The probability the other kind must have had at every character of the run.</summary>
     public const float MinAlternative = 0.1f;
+
+    /// <summary>
+    /// The probability the other case must have had for a letter that only its size tells (<c>s</c>, <c>S</c>) to take its
+    /// word's case: the model's sense of size is weak (<c>GsT</c> gave <c>S</c> 0.02-0.26), its word's case is the evidence.
+    /// </summary>
+    public const float MinCase = 0.01f;
 
     private enum Kind
     {
@@ -84,6 +96,7 @@ internal static class LookalikeResolver
         }
 
         CapitalI(characters, probabilities, classes, dictionary);
+        LetterCase(characters, probabilities, classes, dictionary);
         DollarBeforeAmount(characters, probabilities, classes, dictionary);
         CommaAfterNumber(characters, probabilities, classes, dictionary);
     }
@@ -123,6 +136,96 @@ internal static class LookalikeResolver
             }
         }
     }
+
+    // Letters whose capital is their small form set larger (c, o, s, u, v, w, x, z), which only their size tells apart,
+    // take the case of the word's other letters after its first where those agree (GsT, InVOice): in a word of capitals a
+    // small one that does not end it (not a plural's s: PCs), in a word of small letters a run of two capitals or more
+    // (not a single one, which starts a part of a name set together: McChicken, TakeOut), each where the model gave the
+    // other case MinCase. A word's first letter is left as read, and so is a word whose other letters are of both cases.
+    private static void LetterCase(List<CtcCharacter> characters, ReadOnlySpan<float> probabilities, int classes, CharacterDictionary dictionary)
+    {
+        var start = 0;
+        while (start < characters.Count)
+        {
+            if (!IsAsciiLetter(characters[start], dictionary))
+            {
+                start++;
+                continue;
+            }
+
+            var end = start + 1;
+            while (end < characters.Count && !characters[end].SpaceBefore && IsAsciiLetter(characters[end], dictionary))
+            {
+                end++;
+            }
+
+            // The case the letters after the first show where the two cases differ in shape.
+            var upper = 0;
+            var lower = 0;
+            for (var k = start + 1; k < end; k++)
+            {
+                var c = Letter(characters[k], dictionary);
+                if (!IsSizeOnly(c))
+                {
+                    upper += char.IsAsciiLetterUpper(c) ? 1 : 0;
+                    lower += char.IsAsciiLetterLower(c) ? 1 : 0;
+                }
+            }
+
+            if (upper > 0 && lower == 0)
+            {
+                for (var k = start + 1; k < end - 1; k++)
+                {
+                    ToCase(characters, k, upper: true, probabilities, classes, dictionary);
+                }
+            }
+            else if (lower > 0 && upper == 0)
+            {
+                for (var k = start + 1; k < end;)
+                {
+                    var run = k;
+                    while (run < end && IsSizeOnly(Letter(characters[run], dictionary)) && char.IsAsciiLetterUpper(Letter(characters[run], dictionary)))
+                    {
+                        run++;
+                    }
+
+                    if (run - k >= 2)
+                    {
+                        for (var j = k; j < run; j++)
+                        {
+                            ToCase(characters, j, upper: false, probabilities, classes, dictionary);
+                        }
+                    }
+
+                    k = Math.Max(run, k + 1);
+                }
+            }
+
+            start = end;
+        }
+    }
+
+    // Character k, a size-only letter, in the case given where the model gave that case MinCase.
+    private static void ToCase(List<CtcCharacter> characters, int k, bool upper, ReadOnlySpan<float> probabilities, int classes, CharacterDictionary dictionary)
+    {
+        var c = Letter(characters[k], dictionary);
+        var cased = upper ? char.ToUpperInvariant(c) : char.ToLowerInvariant(c);
+        var other = dictionary.LetterClass(cased);
+        if (cased != c && IsSizeOnly(c) && other >= 0 && probabilities[(characters[k].Step * classes) + other] >= MinCase)
+        {
+            characters[k] = characters[k] with { Class = other };
+        }
+    }
+
+    private static char Letter(CtcCharacter character, CharacterDictionary dictionary) => dictionary[character.Class][0];
+
+    private static bool IsSizeOnly(char c) => SizeOnlyCase.Contains(char.ToLowerInvariant(c), StringComparison.Ordinal);
+
+    // The letters whose capital is the small letter set larger: only their size tells the case.
+    private const string SizeOnlyCase = "cosuvwxz";
+
+    private static bool IsAsciiLetter(CtcCharacter character, CharacterDictionary dictionary) =>
+        KindOf(character.Class, dictionary) == Kind.Letter;
 
     // A capital S that starts a word before an amount (digits, a decimal point and two digits that end the word) becomes a
     // dollar sign where the model gave $ at least MinAlternative: the two are one shape but for the stroke through it.

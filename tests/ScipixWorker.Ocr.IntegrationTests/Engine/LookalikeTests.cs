@@ -8,7 +8,7 @@ namespace ScipixWorker.Ocr.IntegrationTests.Engine;
 /// Ocr:ResolveLookalikes on real receipt lines (fixtures/sroie/lookalike, cut from SROIE receipts by their annotated
 /// boxes): six where the recognizer emits a digit in a word or a letter in a number, three whose codes mix letters and
 /// digits and must come back as printed, three where it reads a word's capital I as a lower-case l, two where it reads
-/// the comma after an address's number as a period, two where it reads a number's first zero as the letter O, one where it reads a dollar sign as S, and four
+/// the comma after an address's number as a period, two where it reads a number's first zero as the letter O, one where it reads a dollar sign as S, one where it reads a capital S small inside GST, and four
 /// whose digits in a word only the word list resolves (<see cref="ScipixWorker.Ocr.Recognition.LookalikeWords"/>).
 /// </summary>
 [Collection(EngineCollection.Name)]
@@ -98,6 +98,20 @@ public sealed class LookalikeTests(EngineFixture fixture)
 
     [Fact]
     public void A_dollar_sign_read_as_S_before_an_amount_is_read_as_a_dollar_sign() => AssertOnlyChanged(DollarSigns, ('S', '$'));
+
+    [Fact]
+    public void A_small_letter_read_inside_a_word_of_capitals_is_read_as_a_capital()
+    {
+        // Printed "Total Includes GST 0%"; the recognizer reads GsT, its s the size of a capital S.
+        using var asEmitted = new OcrEngine(new OcrEngineOptions { ModelDirectory = Fixtures.ModelDirectory, ResolveLookalikes = false, LexiconCorrection = false });
+        var (image, truth) = Line("066_048");
+        var raw = Read(asEmitted, image);
+        var text = Read(fixture.Engine, image);
+
+        Assert.Contains("GsT", raw, StringComparison.Ordinal);
+        Assert.Equal(raw.Replace("GsT", "GST", StringComparison.Ordinal), text);
+        Assert.Equal(TextMetrics.Normalize(truth, caseInsensitive: true), TextMetrics.Normalize(text, caseInsensitive: true));
+    }
 
     [Fact]
     public void A_capital_I_read_as_l_at_the_start_of_a_word_is_read_as_I() => AssertOnlyChanged(CapitalI, ('l', 'I'));

@@ -9,7 +9,7 @@ namespace ScipixWorker.Ocr.UnitTests.Recognition;
 /// </summary>
 public sealed class LookalikeResolverTests
 {
-    private static readonly CharacterDictionary Dictionary = new([.. "NOTelIBDMLAt012458.é(,%S$".Select(c => c.ToString())], useSpace: true);
+    private static readonly CharacterDictionary Dictionary = new([.. "NOTelIBDMLAt012458.é(,%S$GsVnvoicCP".Select(c => c.ToString())], useSpace: true);
 
     private static string Decode(bool resolve, params string[] steps)
     {
@@ -142,6 +142,42 @@ public sealed class LookalikeResolverTests
     [Fact]
     public void An_S_inside_a_word_stays() =>
         Assert.Equal("TS5.50", Decode("T", "_", "S|$=.3", "_", "5", "_", ".", "_", "5", "_", "0"));
+
+    [Fact]
+    public void A_small_s_inside_a_word_of_capitals_is_a_capital() =>
+        Assert.Equal("GST", Decode("G", "_", "s|S=.05", "_", "T"));
+
+    [Fact]
+    public void Capitals_that_only_their_size_tells_inside_a_word_of_small_letters_are_small() =>
+        Assert.Equal("Invoice", Decode("I", "_", "n", "_", "V|v=.2", "_", "O|o=.03", "_", "i", "_", "c", "_", "e"));
+
+    [Fact]
+    public void A_single_capital_inside_a_word_of_small_letters_starts_a_part_of_a_name_and_stays() =>
+        Assert.Equal("TeOn", Decode("T", "_", "e", "_", "O|o=.3", "_", "n"));
+
+    [Fact]
+    public void A_plural_s_after_capitals_stays() =>
+        Assert.Equal("PCs", Decode("P", "_", "C", "_", "s|S=.3"));
+
+    [Fact]
+    public void A_word_of_both_cases_stays() =>
+        Assert.Equal("DsNe", Decode("D", "_", "s|S=.3", "_", "N", "_", "e"));
+
+    [Fact]
+    public void Letters_whose_cases_differ_in_shape_keep_their_case() =>
+        Assert.Equal("GeT", Decode("G", "_", "e", "_", "T"));
+
+    [Fact]
+    public void A_word_s_first_letter_keeps_its_case() =>
+        Assert.Equal("sTT", Decode("s|S=.3", "_", "T", "_", "T"));
+
+    [Fact]
+    public void A_letter_the_model_gave_no_other_case_stays() =>
+        Assert.Equal("GsT", Decode("G", "_", "s|S=.005", "_", "T"));
+
+    [Fact]
+    public void Without_the_option_the_case_stays() =>
+        Assert.Equal("GsT", Decode(false, "G", "_", "s|S=.3", "_", "T"));
 
     [Fact]
     public void A_lower_case_l_starting_a_word_before_a_consonant_that_the_model_also_took_for_I_is_I() =>
