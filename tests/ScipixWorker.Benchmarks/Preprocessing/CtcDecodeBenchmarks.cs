@@ -6,11 +6,11 @@ namespace ScipixWorker.Benchmarks.Preprocessing;
 
 /// <summary>
 /// CTC decoding of the probabilities the real recognizer produced for the SROIE line crops of the fixtures (the ten
-/// <c>line_*</c> crops, the fourteen of <c>lookalike/</c>, eleven of which have a digit, letter or period to resolve, and
+/// <c>line_*</c> crops, the twenty-two of <c>lookalike/</c>, nineteen of which have a digit, letter, case, period or dollar sign to resolve, and
 /// the seven of <c>colons/</c>; captured in the setup), as PaddleOCR decodes (neither option), with inferred spaces, and with look-alike
 /// digits and letters resolved too; with <see cref="ReadInk"/>, what the engine reads from the model's input is read too,
 /// the ink measured once a line as the engine measures it: spaces beside colons and after commas
-/// (<see cref="PunctuationSpacing"/>; 11 of the 31 crops have a colon), spaces in monospaced print
+/// (<see cref="PunctuationSpacing"/>; 23 of the 39 crops have a colon in their ground truth), spaces in monospaced print
 /// (<see cref="MonospacedSpacing"/>) and a line's final period or comma (<see cref="TrailingMarks"/>). <see cref="Dropped"/>:
 /// the characters a reading let go, which the engine counts for each line not condensed as read when it looks for condensed ones
 /// (<see cref="CondensedLines.Dropped"/>; the same for every combination of the options).
@@ -19,7 +19,7 @@ namespace ScipixWorker.Benchmarks.Preprocessing;
 // Not sealed: BenchmarkDotNet derives its runner from the benchmark class.
 public class CtcDecodeBenchmarks
 {
-    private const int Crops = 31;
+    private const int Crops = 39;
 
     private CapturedLine[] _outputs = [];
     private CharacterDictionary _dictionary = null!;
