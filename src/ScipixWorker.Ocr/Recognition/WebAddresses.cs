@@ -8,7 +8,8 @@ namespace ScipixWorker.Ocr.Recognition;
 /// sets a space after one inside an address (<c>www. popularonline. com. my</c>), or the decoder infers one there, as
 /// after a sentence's period; an address with a space in it is no address to a search index or a link extractor.
 /// <para>
-/// An address here is a run of dot-separated labels (ASCII letters, digits and hyphens) that starts with <c>www</c>, or
+/// An address here is a run of dot-separated labels (ASCII letters, digits and hyphens), after an optional scheme
+/// (<c>https://</c>, whose colon the colon rules may have set apart), that starts with <c>www</c>, or
 /// that ends with <c>com</c>, or with <c>com</c>, <c>net</c>, <c>org</c>, <c>edu</c> or <c>gov</c> and a two-letter country
 /// (<c>kings.com.my</c>, <c>mydin.net.my</c>), and a mailbox joined to such a domain by <c>@</c>. The spaces
 /// inside it, next to its periods and its <c>@</c> (whether the model emitted them or they were inferred), are taken
@@ -99,10 +100,11 @@ internal static partial class WebAddresses
         || line.Contains("net", StringComparison.OrdinalIgnoreCase) || line.Contains("org", StringComparison.OrdinalIgnoreCase)
         || line.Contains("edu", StringComparison.OrdinalIgnoreCase) || line.Contains("gov", StringComparison.OrdinalIgnoreCase);
 
-    // An optional mailbox and @, then www and its labels, or labels ending in a top-level domain; a space is allowed on
-    // either side of each period and of the @, and nowhere else. Not inside a longer word or after another period.
+    // An optional scheme (http://, its colon and slashes), an optional mailbox and @, then www and its labels, or labels
+    // ending in a top-level domain; a space is allowed on either side of each period, of the @ and of the scheme's marks,
+    // and nowhere else. Not inside a longer word or after another period.
     [GeneratedRegex(
-        @"(?<![A-Za-z0-9.@-])(?:[A-Za-z0-9._%+-]+ ?@ ?)?(?:www(?: ?\. ?[A-Za-z0-9-]+)+|[A-Za-z0-9-]+(?: ?\. ?[A-Za-z0-9-]+)*? ?\. ?(?:com(?: ?\. ?[A-Za-z]{2})?|(?:net|org|edu|gov) ?\. ?[A-Za-z]{2}))(?![A-Za-z0-9-])",
+        @"(?<![A-Za-z0-9.@/:-])(?:(?:https?|ftp) ?: ?/ ?/ ?)?(?:[A-Za-z0-9._%+-]+ ?@ ?)?(?:www(?: ?\. ?[A-Za-z0-9-]+)+|[A-Za-z0-9-]+(?: ?\. ?[A-Za-z0-9-]+)*? ?\. ?(?:com(?: ?\. ?[A-Za-z]{2})?|(?:net|org|edu|gov) ?\. ?[A-Za-z]{2}))(?![A-Za-z0-9-])",
         RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
     private static partial Regex Address();
 }

@@ -54,6 +54,10 @@ public sealed class WebAddressesTests
         Assert.Equal("EMAIL: INFO@COSWAY.COM.MY", Join("EMAIL: INFO @COSWAY. COM.MY"));
 
     [Fact]
+    public void A_scheme_s_colon_and_slashes_are_joined_to_the_address() =>
+        Assert.Equal("See https://www.example.com.my today", Join("See https: //www. example.com.my today"));
+
+    [Fact]
     public void A_path_after_the_domain_is_left_as_read() =>
         Assert.Equal("FACEBOOK.COM/B ARWANGRICE", Join("FACEBOOK. COM/B ARWANGRICE"));
 
@@ -69,6 +73,7 @@ public sealed class WebAddressesTests
     [InlineData("RICE @ PERMAS JAYA")]
     [InlineData("NO. 5, JALAN 3. TAMAN")]
     [InlineData("the end. Next")]
+    [InlineData("TIME: 12:49 //")]
     public void Spaces_after_other_periods_and_at_signs_stay(string line) =>
         Assert.Equal(line, Join(line));
 
