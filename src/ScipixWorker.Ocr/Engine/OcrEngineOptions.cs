@@ -125,7 +125,8 @@ public sealed class OcrEngineOptions
     /// A word read as no English word is put right where an English word within an edit or two scores at least a
     /// hundredth of the reading in the model's own output (<c>INVOLCE</c> is read <c>INVOICE</c>, <c>usuaily</c>
     /// <c>usually</c>), and two English words run together are split where the model gave the space a hundredth
-    /// (<c>TAXINVOICE</c>) and a word an inferred space parted is read whole (<c>AD JUSTMENT</c>;
+    /// (<c>TAXINVOICE</c>) and a word an inferred space parted is read whole (<c>AD JUSTMENT</c>); letters the print ran
+    /// together are read apart on a tenth of the evidence (<c>retums</c>, <c>ITERN</c> are read <c>returns</c>, <c>ITEM</c>;
     /// <see cref="Recognition.LexiconCorrection"/>). False reproduces PaddleOCR's output exactly.
     /// </summary>
     public bool LexiconCorrection { get; set; } = true;

@@ -27,6 +27,22 @@ public sealed class LexiconCorrectionTests(EngineFixture fixture)
         { "333_096", "adjustments shown in this Tax Invoice /", "adjus tients shown in this Tax Invoice /" },
     };
 
+    [Fact]
+    public void Words_whose_letters_the_print_ran_together_are_read_as_the_listed_words()
+    {
+        // samples/scanned-bitonal-jbig2.pdf: a black-and-white scan at 100 dpi, where rn prints as m and the fi ligature
+        // as h; the recognizer reads retums and hnishes.
+        var pdf = File.ReadAllBytes(Path.Combine(AppContext.BaseDirectory, "samples", "scanned-bitonal-jbig2.pdf"));
+        using var engine = new OcrEngine(new OcrEngineOptions { ModelDirectory = Fixtures.ModelDirectory, LexiconCorrection = false });
+        var raw = engine.Recognize(pdf, OcrMode.Full, TestContext.Current.CancellationToken).Text;
+        var text = fixture.Engine.Recognize(pdf, OcrMode.Full, TestContext.Current.CancellationToken).Text;
+
+        Assert.Contains("retums", raw, StringComparison.Ordinal);
+        Assert.Contains("hnishes", raw, StringComparison.Ordinal);
+        Assert.Contains("returns cannot be searched", text, StringComparison.Ordinal);
+        Assert.Contains("Its reader finishes the whole", text, StringComparison.Ordinal);
+    }
+
     [Theory]
     [MemberData(nameof(Lines))]
     public void A_misread_word_is_read_as_the_word_the_model_also_saw(string crop, string expected, string asEmitted)

@@ -136,6 +136,24 @@ public sealed class LexiconCorrectionTests
     }
 
     [Fact]
+    public void Letters_the_print_ran_together_are_read_apart_on_a_tenth_of_a_words_evidence()
+    {
+        // m for rn: RETURNS scores a hundredth of RETUMS, which a two-letter edit of another length could not use.
+        Assert.Equal("RETURNS", Decode("R _ E _ T _ U _ M/R M/N, _ S _", new Lexicon(["returns"], [])));
+
+        // And the other way, rn for m.
+        Assert.Equal("ITEM", Decode("I _ T _ E _ R/M N/_, _", new Lexicon(["item"], [])));
+    }
+
+    [Fact]
+    public void Letters_the_model_read_firmly_stay_though_a_swap_spells_a_word()
+    {
+        // An abbreviation the list lacks (incl) against a listed word one swap away (ind), as the model gave it.
+        Assert.Equal("INCL", Decode("I _ N _ C/D. L/_. _", new Lexicon(["ind"], [])));
+        Assert.Equal("ITERN", Decode("I _ T _ E _ R/M. N/_. _", new Lexicon(["item"], [])));
+    }
+
+    [Fact]
     public void Without_the_option_the_output_is_the_models() =>
         Assert.Equal("INVOLCE", Decode("I _ N _ V _ O _ L/I _ C _ E _", correct: false));
 
