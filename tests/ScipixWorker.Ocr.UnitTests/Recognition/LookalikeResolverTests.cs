@@ -3,41 +3,17 @@ using ScipixWorker.Ocr.Recognition;
 namespace ScipixWorker.Ocr.UnitTests.Recognition;
 
 /// <summary>
-/// <see cref="LookalikeResolver"/> through <see cref="CtcDecoder.Decode"/>. A sequence is written one time step per
-/// entry: a character the model emits at 0.9 (or <c>_</c>, a blank; <c>" "</c>, the space class), optionally with the
-/// classes it gave the rest of the step to (<c>"0|O=.3"</c>: a <c>0</c>, with <c>O</c> at 0.3).
+/// <see cref="LookalikeResolver"/> through <see cref="CtcDecoder.Decode"/>, on output written as <see cref="SteppedOutput"/>
+/// reads it.
 /// </summary>
 public sealed class LookalikeResolverTests
 {
     private static readonly CharacterDictionary Dictionary = new([.. "NOTelIBDMLAt012458.é(,%S$GsVnvoicCP".Select(c => c.ToString())], useSpace: true);
 
-    private static string Decode(bool resolve, params string[] steps)
-    {
-        var classes = Dictionary.Count;
-        var probabilities = new float[steps.Length * classes];
-        for (var t = 0; t < steps.Length; t++)
-        {
-            var row = probabilities.AsSpan(t * classes, classes);
-            var parts = steps[t].Split('|');
-            row[ClassOf(parts[0])] = 0.9f;
-            foreach (var alternative in parts.Skip(1))
-            {
-                var (name, p) = (alternative[..alternative.IndexOf('=', StringComparison.Ordinal)], alternative[(alternative.IndexOf('=', StringComparison.Ordinal) + 1)..]);
-                row[ClassOf(name)] = float.Parse(p, System.Globalization.CultureInfo.InvariantCulture);
-            }
-        }
-
-        return CtcDecoder.Decode(probabilities, steps.Length, classes, Dictionary, inferSpaces: true, resolveLookalikes: resolve).Text;
-    }
+    private static string Decode(bool resolve, params string[] steps) =>
+        CtcDecoder.Decode(SteppedOutput.Probabilities(Dictionary, steps), steps.Length, Dictionary.Count, Dictionary, inferSpaces: true, resolveLookalikes: resolve).Text;
 
     private static string Decode(params string[] steps) => Decode(true, steps);
-
-    private static int ClassOf(string name) => name switch
-    {
-        "_" => 0,
-        " " => Dictionary.SpaceIndex,
-        _ => Enumerable.Range(1, Dictionary.Count - 1).First(i => Dictionary[i] == name),
-    };
 
     [Fact]
     public void A_digit_after_a_letter_that_the_model_also_took_for_a_letter_becomes_that_letter() =>

@@ -3,9 +3,8 @@ using ScipixWorker.Ocr.Recognition;
 namespace ScipixWorker.Ocr.UnitTests.Recognition;
 
 /// <summary>
-/// <see cref="LookalikeWords"/> through <see cref="CtcDecoder.Decode"/> with a small word list. A sequence is written one
-/// time step per entry: a character the model emits at 0.9 (or <c>_</c>, a blank; <c>" "</c>, the space class),
-/// optionally with the classes it gave the rest of the step to (<c>"0|O=.005"</c>: a <c>0</c>, with <c>O</c> at 0.005).
+/// <see cref="LookalikeWords"/> through <see cref="CtcDecoder.Decode"/> with a small word list, on output written as
+/// <see cref="SteppedOutput"/> reads it (<c>"0|O=.005"</c>: a <c>0</c>, with <c>O</c> at 0.005).
 /// </summary>
 public sealed class LookalikeWordsTests
 {
@@ -17,31 +16,8 @@ public sealed class LookalikeWordsTests
 
     private static string Decode(params string[] steps) => Decode(true, Words, steps);
 
-    private static string Decode(bool resolve, Lexicon? lexicon, params string[] steps)
-    {
-        var classes = Dictionary.Count;
-        var probabilities = new float[steps.Length * classes];
-        for (var t = 0; t < steps.Length; t++)
-        {
-            var row = probabilities.AsSpan(t * classes, classes);
-            var parts = steps[t].Split('|');
-            row[ClassOf(parts[0])] = 0.9f;
-            foreach (var alternative in parts.Skip(1))
-            {
-                var at = alternative.IndexOf('=', StringComparison.Ordinal);
-                row[ClassOf(alternative[..at])] = float.Parse(alternative[(at + 1)..], System.Globalization.CultureInfo.InvariantCulture);
-            }
-        }
-
-        return CtcDecoder.Decode(probabilities, steps.Length, classes, Dictionary, inferSpaces: true, resolveLookalikes: resolve, lexicon: lexicon).Text;
-    }
-
-    private static int ClassOf(string name) => name switch
-    {
-        "_" => 0,
-        " " => Dictionary.SpaceIndex,
-        _ => Alphabet.IndexOf(name[0], StringComparison.Ordinal) + 1,
-    };
+    private static string Decode(bool resolve, Lexicon? lexicon, params string[] steps) =>
+        CtcDecoder.Decode(SteppedOutput.Probabilities(Dictionary, steps), steps.Length, Dictionary.Count, Dictionary, inferSpaces: true, resolveLookalikes: resolve, lexicon: lexicon).Text;
 
     private static string[] Word(string reading, string alternatives = "") =>
         [.. reading.Select((c, i) => (alternatives.Length > i && alternatives[i] != '-' ? $"{c}|{alternatives[i]}=.005" : c.ToString()) + (i + 1 < reading.Length ? "\n_" : string.Empty))
