@@ -40,7 +40,8 @@ internal static class CtcDecoder
     /// does not hold becomes the listed word near it that the model gave at least a hundredth of the reading
     /// (<see cref="LexiconCorrection"/>).
     /// With inferred spaces, spaces the model set before the first character or after the last are left out, and so are
-    /// those next to the periods and the <c>@</c> of a web or e-mail address (<see cref="WebAddresses"/>).
+    /// those next to the periods and the <c>@</c> of a web or e-mail address (<see cref="WebAddresses"/>) and a space next to
+    /// another.
     /// Without any of them the output is exactly PaddleOCR's. <paramref name="written"/>, when given, receives each
     /// character of the text as written, with its time steps and the probability the model gave it (<see cref="WordSpans"/>).
     /// </para>
@@ -146,6 +147,7 @@ internal static class CtcDecoder
         if (inferSpaces)
         {
             WebAddresses.Join(emitted, dictionary);
+            SingleSpaces(emitted, spaceIndex);
         }
 
         var text = new StringBuilder(emitted.Count + 8);
@@ -163,6 +165,40 @@ internal static class CtcDecoder
         }
 
         return (text.ToString(), read == 0 ? 0f : (float)(sum / read));
+    }
+
+    // One space between two characters at most: a space the model set right after another (space, blank, space on a wide
+    // gap), or one inferred beside a space it set, is left out.
+    private static void SingleSpaces(List<CtcCharacter> emitted, int spaceIndex)
+    {
+        if (spaceIndex <= 0)
+        {
+            return;
+        }
+
+        var kept = 0;
+        for (var k = 0; k < emitted.Count; k++)
+        {
+            var character = emitted[k];
+            var afterSpace = kept > 0 && emitted[kept - 1].Class == spaceIndex;
+            if (character.Class == spaceIndex && (afterSpace || character.SpaceBefore))
+            {
+                if (afterSpace)
+                {
+                    continue;
+                }
+
+                character = character with { SpaceBefore = false };
+            }
+            else if (afterSpace && character.SpaceBefore)
+            {
+                character = character with { SpaceBefore = false };
+            }
+
+            emitted[kept++] = character;
+        }
+
+        emitted.RemoveRange(kept, emitted.Count - kept);
     }
 
     /// <summary>
