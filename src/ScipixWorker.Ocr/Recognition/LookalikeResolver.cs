@@ -28,8 +28,9 @@ namespace ScipixWorker.Ocr.Recognition;
 /// <para>
 /// Letters whose capital is the small letter set larger (<c>c o s u v w x z</c>), which only their size tells apart, take
 /// their word's case where the model gave that case <see cref="MinCase"/>: in a word of capitals a small one inside it
-/// (<c>GsT</c>), in a word of small letters a run of two capitals or more (<c>InVOice</c>). A single capital inside a word
-/// of small letters starts a part of a name set together (<c>McChicken</c>, <c>TakeOut</c>) and stays.
+/// (<c>GsT</c>), in a word of small letters a run of two capitals or more inside it (<c>InVOice</c>). A single capital inside
+/// a word of small letters starts a part of a name set together (<c>McChicken</c>, <c>TakeOut</c>), and capitals that end
+/// one are a name's too (<c>macOS</c>): they stay.
 /// </para>
 /// <para>
 /// A capital <c>S</c> that starts a word before an amount (<c>S5.50</c>) is a dollar sign where the model gave <c>$</c>
@@ -140,8 +141,8 @@ internal static class LookalikeResolver
     // Letters whose capital is their small form set larger (c, o, s, u, v, w, x, z), which only their size tells apart,
     // take the case of the word's other letters after its first where those agree (GsT, InVOice): in a word of capitals a
     // small one that does not end it (not a plural's s: PCs), in a word of small letters a run of two capitals or more
-    // (not a single one, which starts a part of a name set together: McChicken, TakeOut), each where the model gave the
-    // other case MinCase. A word's first letter is left as read, and so is a word whose other letters are of both cases.
+    // that small letters follow (not a single one, which starts a part of a name set together: McChicken, TakeOut; nor
+    // one that ends the word: macOS), each where the model gave the other case MinCase. A word's first letter is left as read, and so is a word whose other letters are of both cases.
     private static void LetterCase(List<CtcCharacter> characters, ReadOnlySpan<float> probabilities, int classes, CharacterDictionary dictionary)
     {
         var start = 0;
@@ -189,7 +190,7 @@ internal static class LookalikeResolver
                         run++;
                     }
 
-                    if (run - k >= 2)
+                    if (run - k >= 2 && run < end)
                     {
                         for (var j = k; j < run; j++)
                         {

@@ -132,6 +132,10 @@ public sealed class LookalikeResolverTests
         Assert.Equal("TeOn", Decode("T", "_", "e", "_", "O|o=.3", "_", "n"));
 
     [Fact]
+    public void Capitals_that_end_a_word_of_small_letters_stay() =>
+        Assert.Equal("eiOS", Decode("e", "_", "i", "_", "O|o=.3", "_", "S|s=.3"));
+
+    [Fact]
     public void A_plural_s_after_capitals_stays() =>
         Assert.Equal("PCs", Decode("P", "_", "C", "_", "s|S=.3"));
 
