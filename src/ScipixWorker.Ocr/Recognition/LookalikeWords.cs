@@ -12,7 +12,8 @@ namespace ScipixWorker.Ocr.Recognition;
 /// digits. Every digit is tried as each letter the model gave at least <see cref="MinLetter"/> at its time step (either
 /// case counted together, the <see cref="MaxCandidates"/> likeliest); where the letters spell a word of the list (not a
 /// name: names are many, short and alike), the likeliest such spelling is written, in the word's case (<c>INVOICE</c>,
-/// <c>NO</c>, <c>RESERVATION</c>, <c>Bill</c>). A code whose letters spell no word (<c>CS00004040</c>, <c>T0280</c>,
+/// <c>NO</c>, <c>RESERVATION</c>, <c>Bill</c>). A word of a letter and a digit is read so only where the digit is a 0
+/// (<c>N0</c>): <c>M1</c>, <c>A5</c> are codes as often as <c>MI</c>, <c>AS</c> are words. A code whose letters spell no word (<c>CS00004040</c>, <c>T0280</c>,
 /// <c>POS7</c> at a twentieth of a percent for <c>POST</c>) stays.
 /// </para>
 /// </summary>
@@ -84,7 +85,9 @@ internal static class LookalikeWords
             }
         }
 
-        if (count == 0)
+        // A letter and a digit alone are a code as often as a word (M1, T1, A5, P1 beside HI, IS, PI): only 0 is read as
+        // a letter there, for the NO, TO, SO that receipts print and their fonts draw as N0.
+        if (count == 0 || (end - start == 2 && dictionary[characters[digits[0]].Class] != "0"))
         {
             return;
         }

@@ -32,6 +32,13 @@ public sealed class LookalikeWordsTests
         Assert.Equal("NO:", Decode([.. Word("N0:", "-O")]));
 
     [Fact]
+    public void A_letter_and_a_digit_other_than_0_are_a_code_and_stay()
+    {
+        Assert.Equal("S1", Decode("S", "_", "1|O=.005|L=.05"));
+        Assert.Equal("SO", Decode("S", "_", "0|O=.005"));
+    }
+
+    [Fact]
     public void Several_digits_become_letters_together() =>
         Assert.Equal("Bill", Decode(Word("Bi11", "--ll")));
 
