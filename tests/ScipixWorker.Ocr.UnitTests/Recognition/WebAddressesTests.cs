@@ -62,6 +62,17 @@ public sealed class WebAddressesTests
         Assert.Equal("FACEBOOK.COM/B ARWANGRICE", Join("FACEBOOK. COM/B ARWANGRICE"));
 
     [Fact]
+    public void A_country_written_in_the_top_level_label_s_case_is_joined_across_a_space()
+    {
+        Assert.Equal("KINGS.COM.MY THANK YOU", Join("KINGS.COM. MY THANK YOU"));
+        Assert.Equal("kings.com.my", Join("kings.com. my"));
+    }
+
+    [Fact]
+    public void The_first_label_after_www_is_joined_without_a_top_level_label() =>
+        Assert.Equal("WWW.POPU LARONLINE. CON. MY", Join("WWW. POPU LARONLINE. CON. MY"));
+
+    [Fact]
     public void A_space_inside_a_label_stays() =>
         Assert.Equal("www.popu laronline.com", Join("www.popu laronline.com"));
 
@@ -74,6 +85,10 @@ public sealed class WebAddressesTests
     [InlineData("NO. 5, JALAN 3. TAMAN")]
     [InlineData("the end. Next")]
     [InlineData("TIME: 12:49 //")]
+    [InlineData("Visit www.kings.com. Thank you")]
+    [InlineData("Visit example.com. We open at nine")]
+    [InlineData("Thank you. kings.com")]
+    [InlineData("SDN. BHD. www.kings.com.my")]
     public void Spaces_after_other_periods_and_at_signs_stay(string line) =>
         Assert.Equal(line, Join(line));
 
