@@ -46,6 +46,12 @@ internal sealed class CharacterDictionary
     /// <summary>The classes of the ASCII digits.</summary>
     public int[] Digits { get; }
 
+    /// <summary>Whether class <paramref name="class"/> is one ASCII letter, a-z or A-Z.</summary>
+    public bool IsLetter(int @class) => _characters[@class] is [var c] && char.IsAsciiLetter(c);
+
+    /// <summary>Whether class <paramref name="class"/> is one ASCII letter or digit.</summary>
+    public bool IsLetterOrDigit(int @class) => _characters[@class] is [var c] && char.IsAsciiLetterOrDigit(c);
+
     /// <summary>The class of ASCII letter <paramref name="letter"/>, or -1 when it is not one or the dictionary lacks it.</summary>
     public int LetterClass(char letter) => letter < 128 ? _letterClasses[letter] : -1;
 

@@ -35,13 +35,13 @@ internal static class CtcDecoder
     /// <paramref name="ink"/>, a period or comma the model let go at the end of the line or of a word is read from the ink
     /// (<see cref="TrailingMarks"/>). With <paramref name="decimalPoints"/>, the point before an amount's two decimals is read
     /// where the model let it go but gave it a hundredth, and a space it set after one is dropped (<see cref="DecimalPoints"/>).
-    /// With <paramref name="lexicon"/>, last, digits in a word become the letters that spell a listed word where the model
+    /// With <paramref name="lexicon"/>, digits in a word become the letters that spell a listed word where the model
     /// gave them a little (<see cref="LookalikeWords"/>, with <paramref name="resolveLookalikes"/>), and a word the list
     /// does not hold becomes the listed word near it that the model gave at least a hundredth of the reading
     /// (<see cref="LexiconCorrection"/>).
-    /// With inferred spaces, spaces the model set before the first character or after the last are left out, and so are
-    /// those next to the periods and the <c>@</c> of a web or e-mail address (<see cref="WebAddresses"/>) and a space next to
-    /// another.
+    /// With inferred spaces, spaces the model set before the first character or after the last are left out, and, last of
+    /// all, those next to the periods and the <c>@</c> of a web or e-mail address (<see cref="WebAddresses"/>) and a space
+    /// next to another.
     /// Without any of them the output is exactly PaddleOCR's. <paramref name="written"/>, when given, receives each
     /// character of the text as written, with its time steps and the probability the model gave it (<see cref="WordSpans"/>).
     /// </para>

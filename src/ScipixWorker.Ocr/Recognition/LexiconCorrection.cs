@@ -24,10 +24,10 @@ namespace ScipixWorker.Ocr.Recognition;
 /// letter is rarely not there.
 /// </para>
 /// <para>
-/// First of all, a word the print ran letters of together (<c>rn</c> read as <c>m</c>, <c>cl</c> as <c>d</c>, a
-/// <c>fi</c> ligature as <c>h</c>: <c>retums</c>, <c>ITERN</c>, <c>hnishes</c>) is tried with that confusion undone
-/// (<see cref="Confusions"/>), and a listed word so spelled is written on a tenth of a word's evidence
-/// (<see cref="MinSwapRatio"/>).
+/// Before the listed words within an edit or two are searched, a word the print ran letters of together (<c>rn</c> read
+/// as <c>m</c>, <c>cl</c> as <c>d</c>, a <c>fi</c> ligature as <c>h</c>: <c>retums</c>, <c>ITERN</c>, <c>hnishes</c>) is
+/// tried with that confusion undone (<see cref="Confusions"/>), and a listed word so spelled is written on a tenth of a
+/// word's evidence (<see cref="MinSwapRatio"/>).
 /// </para>
 /// <para>
 /// Before that, a word that is two listed words run together gets its space where the model gave the space class
@@ -88,7 +88,7 @@ internal static class LexiconCorrection
         var start = 0;
         while (start < characters.Count)
         {
-            if (!IsLetter(characters[start], dictionary))
+            if (!dictionary.IsLetter(characters[start].Class))
             {
                 start++;
                 continue;
@@ -98,7 +98,7 @@ internal static class LexiconCorrection
 
             // An inferred space before a run of letters: the two read as one word where that is a listed word, or reads
             // as one, and apart they are not both listed (AD JUSTMENT, CHAR GE, WOR ID).
-            if (end < characters.Count && characters[end].SpaceBefore && IsLetter(characters[end], dictionary))
+            if (end < characters.Count && characters[end].SpaceBefore && dictionary.IsLetter(characters[end].Class))
             {
                 var next = WordEnd(characters, end, dictionary);
                 if (end - start >= MinJoinPart && next - end >= MinJoinPart
@@ -166,17 +166,7 @@ internal static class LexiconCorrection
 
         // A listed word one confusion of the print away (rn read as m, a fi ligature as h) needs less of the model's
         // evidence than any other edit; the likeliest such word is written where it scores MinSwapRatio of the reading.
-        int[]? best = null;
-        var bestScore = double.NegativeInfinity;
-        foreach (var swapped in Swaps(lower, lexicon))
-        {
-            if (Classes(Cased(swapped, casing), dictionary) is { } labels
-                && Viterbi(labels, probabilities, classes, from, to, null) is var score && score > bestScore)
-            {
-                (best, bestScore) = (labels, score);
-            }
-        }
-
+        var (best, bestScore) = Likeliest(Swaps(lower, lexicon).Select(word => (word, 0.0)), casing, probabilities, classes, from, to, dictionary);
         if (best is null || bestScore - own < Math.Log(MinSwapRatio))
         {
             var (letters, firm) = Bound(own, probabilities, classes, from, to, dictionary);
@@ -185,25 +175,9 @@ internal static class LexiconCorrection
                 return (0, false);
             }
 
-            best = null;
-            bestScore = double.NegativeInfinity;
-            foreach (var (word, _, name) in lexicon.Near(lower, length >= TwoEditsLength ? 2 : 1, letters))
-            {
-                var labels = Classes(Cased(word, casing), dictionary);
-                if (labels is null)
-                {
-                    continue;
-                }
-
-                var score = Viterbi(labels, probabilities, classes, from, to, null)
-                    - (word.Length == length ? 0 : Math.Log(LengthChangePenalty))
-                    - (name ? Math.Log(NameRatio / MinRatio) : 0);
-                if (score > bestScore)
-                {
-                    (best, bestScore) = (labels, score);
-                }
-            }
-
+            var near = lexicon.Near(lower, length >= TwoEditsLength ? 2 : 1, letters).Select(entry => (entry.Word,
+                (entry.Word.Length == length ? 0 : Math.Log(LengthChangePenalty)) + (entry.Name ? Math.Log(NameRatio / MinRatio) : 0)));
+            (best, bestScore) = Likeliest(near, casing, probabilities, classes, from, to, dictionary);
             if (best is null || bestScore - own < Math.Log(MinRatio))
             {
                 return (0, false);
@@ -379,6 +353,25 @@ internal static class LexiconCorrection
         return own >= best - 1e-9 ? (letters, doubt < MinRatio) : (Lexicon.AllLetters, false);
     }
 
+    // The candidate whose likeliest alignment, less its penalty (a log factor), scores best, in the reading's case; the
+    // first of equals. Null where none can be written in the dictionary's classes.
+    private static (int[]? Labels, double Score) Likeliest(
+        IEnumerable<(string Word, double Penalty)> candidates, Casing casing, ReadOnlySpan<float> probabilities, int classes, int from, int to, CharacterDictionary dictionary)
+    {
+        int[]? best = null;
+        var bestScore = double.NegativeInfinity;
+        foreach (var (word, penalty) in candidates)
+        {
+            if (Classes(Cased(word, casing), dictionary) is { } labels
+                && Viterbi(labels, probabilities, classes, from, to, null) - penalty is var score && score > bestScore)
+            {
+                (best, bestScore) = (labels, score);
+            }
+        }
+
+        return (best, bestScore);
+    }
+
     // The glyph pairs print runs together or a ligature joins, as the recognizer reads them and as they were meant.
     private static readonly (string Read, string Meant)[] Confusions = [("m", "rn"), ("rn", "m"), ("d", "cl"), ("cl", "d"), ("vv", "w"), ("h", "fi")];
 
@@ -417,16 +410,13 @@ internal static class LexiconCorrection
     private static int WordEnd(List<CtcCharacter> characters, int start, CharacterDictionary dictionary)
     {
         var end = start + 1;
-        while (end < characters.Count && IsLetter(characters[end], dictionary) && !characters[end].SpaceBefore)
+        while (end < characters.Count && dictionary.IsLetter(characters[end].Class) && !characters[end].SpaceBefore)
         {
             end++;
         }
 
         return end;
     }
-
-    private static bool IsLetter(CtcCharacter character, CharacterDictionary dictionary) =>
-        dictionary[character.Class] is [var c] && char.IsAsciiLetter(c);
 
     private static bool IsDigitAt(List<CtcCharacter> characters, int index, CharacterDictionary dictionary) =>
         index >= 0 && index < characters.Count && CtcDecoder.StartsDigit(dictionary[characters[index].Class]);

@@ -148,14 +148,14 @@ internal static class LookalikeResolver
         var start = 0;
         while (start < characters.Count)
         {
-            if (!IsAsciiLetter(characters[start], dictionary))
+            if (!dictionary.IsLetter(characters[start].Class))
             {
                 start++;
                 continue;
             }
 
             var end = start + 1;
-            while (end < characters.Count && !characters[end].SpaceBefore && IsAsciiLetter(characters[end], dictionary))
+            while (end < characters.Count && !characters[end].SpaceBefore && dictionary.IsLetter(characters[end].Class))
             {
                 end++;
             }
@@ -224,9 +224,6 @@ internal static class LookalikeResolver
 
     // The letters whose capital is the small letter set larger: only their size tells the case.
     private const string SizeOnlyCase = "cosuvwxz";
-
-    private static bool IsAsciiLetter(CtcCharacter character, CharacterDictionary dictionary) =>
-        KindOf(character.Class, dictionary) == Kind.Letter;
 
     // A capital S that starts a word before an amount (digits, a decimal point and two digits that end the word) becomes a
     // dollar sign where the model gave $ at least MinAlternative: the two are one shape but for the stroke through it.

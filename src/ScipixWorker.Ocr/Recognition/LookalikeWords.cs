@@ -36,14 +36,14 @@ internal static class LookalikeWords
         var start = 0;
         while (start < characters.Count)
         {
-            if (!IsAlphanumeric(characters[start], dictionary))
+            if (!dictionary.IsLetterOrDigit(characters[start].Class))
             {
                 start++;
                 continue;
             }
 
             var end = start + 1;
-            while (end < characters.Count && !characters[end].SpaceBefore && IsAlphanumeric(characters[end], dictionary))
+            while (end < characters.Count && !characters[end].SpaceBefore && dictionary.IsLetterOrDigit(characters[end].Class))
             {
                 end++;
             }
@@ -57,7 +57,7 @@ internal static class LookalikeWords
     private static void Resolve(
         List<CtcCharacter> characters, int start, int end, ReadOnlySpan<float> probabilities, int classes, CharacterDictionary dictionary, Lexicon lexicon)
     {
-        if (!IsLetter(dictionary[characters[start].Class]))
+        if (!dictionary.IsLetter(characters[start].Class))
         {
             return;
         }
@@ -186,9 +186,4 @@ internal static class LookalikeWords
     }
 
     private static float At(ReadOnlySpan<float> row, int @class) => @class >= 0 && @class < row.Length ? row[@class] : 0f;
-
-    private static bool IsLetter(string entry) => entry is [var c] && char.IsAsciiLetter(c);
-
-    private static bool IsAlphanumeric(CtcCharacter character, CharacterDictionary dictionary) =>
-        dictionary[character.Class] is [var c] && char.IsAsciiLetterOrDigit(c);
 }
