@@ -22,7 +22,7 @@ internal sealed class EngineSettings
 
     public Option<bool> NoClassifier { get; } = new("--no-classifier") { Description = "Skip the 0/180 angle classifier" };
 
-    public Option<bool> Faithful { get; } = new("--paddle-faithful") { Description = "Exactly PaddleOCR's output: no inferred spaces, full-width forms kept, digits in words and letters in numbers as emitted, 320-px narrowest recognizer tensor, detector input by the longest side alone and without a margin, unclip 1.5, box threshold 0.6, orientation per line, rows joined across columns, line images read from their boxes, no colons read from the size filter's leavings or from the gaps after lines, condensed lines read once, no period or comma read from the ink at a line's end, no decimal point read where the model let it go, no misread word put right by the word list, bilevel pages read unsmoothed (Ocr:InferSpaces=false, Ocr:HalfWidthOutsideCjk=false, Ocr:ResolveLookalikes=false, Ocr:RecognizerMinWidth=320, Ocr:DetectorMinAreaSide=0, Ocr:DetectorMargin=0, Ocr:DetectorUnclipRatio=1.5, Ocr:DetectorBoxThreshold=0.6, Ocr:OrientationPerPage=false, Ocr:ColumnLayout=false, Ocr:WholeLineImages=false, Ocr:LoneColons=false, Ocr:GapColons=false, Ocr:CondensedLines=false, Ocr:TrailingMarks=false, Ocr:DecimalPoints=false, Ocr:LexiconCorrection=false, Ocr:SmoothBilevel=false)" };
+    public Option<bool> Faithful { get; } = new("--paddle-faithful") { Description = "Exactly PaddleOCR's output: no inferred spaces, full-width forms kept, digits in words and letters in numbers as emitted, 320-px narrowest recognizer tensor, detector input by the longest side alone and without a margin, unclip 1.5, box threshold 0.6, orientation per line, rows joined across columns, line images read from their boxes, no colons read from the size filter's leavings or from the gaps after lines, no lone character read again from a crop fitted to its ink, condensed lines read once, no period or comma read from the ink at a line's end, no decimal point read where the model let it go, no misread word put right by the word list, bilevel pages read unsmoothed (Ocr:InferSpaces=false, Ocr:HalfWidthOutsideCjk=false, Ocr:ResolveLookalikes=false, Ocr:RecognizerMinWidth=320, Ocr:DetectorMinAreaSide=0, Ocr:DetectorMargin=0, Ocr:DetectorUnclipRatio=1.5, Ocr:DetectorBoxThreshold=0.6, Ocr:OrientationPerPage=false, Ocr:ColumnLayout=false, Ocr:WholeLineImages=false, Ocr:LoneColons=false, Ocr:GapColons=false, Ocr:LoneGlyphs=false, Ocr:CondensedLines=false, Ocr:TrailingMarks=false, Ocr:DecimalPoints=false, Ocr:LexiconCorrection=false, Ocr:SmoothBilevel=false)" };
 
     public Option<int?> MinWidth { get; } = new("--recognizer-min-width") { Description = "Narrowest recognizer tensor in pixels; shorter crops are padded to it (Ocr:RecognizerMinWidth; PaddleOCR: 320)" };
 
@@ -119,6 +119,7 @@ internal sealed class EngineSettings
             options.WholeLineImages = false;
             options.LoneColons = false;
             options.GapColons = false;
+            options.LoneGlyphs = false;
             options.SmoothBilevel = false;
             options.CondensedLines = false;
             options.TrailingMarks = false;

@@ -145,7 +145,7 @@ internal static class GapColons
         try
         {
             var pixels = new GreyStrip(grey, stripWidth, stripHeight);
-            Sample(page, strip, pixels);
+            InkStrip.Sample(page, strip, pixels);
             var lineEnd = back.Length() * scale;
             var nextStart = next >= 0 ? stripWidth - (into * scale) : float.MaxValue;
             var bandTop = band.Top * stripHeight;
@@ -176,8 +176,8 @@ internal static class GapColons
         }
 
         var width = (float)pixels.Width;
-        var centre = At(strip, colon.Centre / width, 0.5f);
-        var box = new Quad(At(strip, left / width, 0), At(strip, to / width, 0), At(strip, to / width, 1), At(strip, left / width, 1));
+        var centre = InkStrip.At(strip, colon.Centre / width, 0.5f);
+        var box = new Quad(InkStrip.At(strip, left / width, 0), InkStrip.At(strip, to / width, 0), InkStrip.At(strip, to / width, 1), InkStrip.At(strip, left / width, 1));
         return new GapColon(box, Cut(pixels, from, to, colon, bandTop, bandBottom), index, next, centre, height);
     }
 
@@ -207,43 +207,6 @@ internal static class GapColons
         return crop;
     }
 
-    // The strip's grey levels (the channels' mean, as LineInk takes it), sampled bilinearly from the page: half the cost
-    // of a crop's bicubic warp. (Nearest pixels halve it again, and lose two of the fifteen colons found on sroie_pages:
-    // a faint dot of two pixels falls between a row's samples.)
-    private static void Sample(RgbBuffer page, Quad strip, GreyStrip pixels)
-    {
-        var data = page.Data;
-        var (maxX, maxY) = (page.Width - 1, page.Height - 1);
-        for (var y = 0; y < pixels.Height; y++)
-        {
-            var v = (y + 0.5f) / pixels.Height;
-            var start = Vector2.Lerp(strip.TopLeft, strip.BottomLeft, v);
-            var step = (Vector2.Lerp(strip.TopRight, strip.BottomRight, v) - start) / pixels.Width;
-            var p = start + (step * 0.5f) - new Vector2(0.5f);
-            var row = pixels.Row(y);
-            for (var x = 0; x < row.Length; x++, p += step)
-            {
-                var x0 = Math.Clamp((int)MathF.Floor(p.X), 0, maxX);
-                var y0 = Math.Clamp((int)MathF.Floor(p.Y), 0, maxY);
-                var (x1, y1) = (Math.Min(x0 + 1, maxX), Math.Min(y0 + 1, maxY));
-                var (fx, fy) = (Math.Clamp(p.X - x0, 0, 1), Math.Clamp(p.Y - y0, 0, 1));
-                var top = ((1 - fx) * Grey(data, (y0 * page.Width) + x0)) + (fx * Grey(data, (y0 * page.Width) + x1));
-                var bottom = ((1 - fx) * Grey(data, (y1 * page.Width) + x0)) + (fx * Grey(data, (y1 * page.Width) + x1));
-                row[x] = (byte)(((1 - fy) * top) + (fy * bottom) + 0.5f);
-            }
-        }
-    }
-
-    private static float Grey(ReadOnlySpan<byte> rgb, int pixel) => (rgb[3 * pixel] + rgb[(3 * pixel) + 1] + rgb[(3 * pixel) + 2]) / 3f;
-
-    // The point of a quad at fractions (u across, v down) of its width and height.
-    private static Vector2 At(Quad quad, float u, float v)
-    {
-        var top = Vector2.Lerp(quad.TopLeft, quad.TopRight, u);
-        var bottom = Vector2.Lerp(quad.BottomLeft, quad.BottomRight, u);
-        return Vector2.Lerp(top, bottom, v);
-    }
-
     /// <summary>
     /// The colon in a strip (its columns from the line's <paramref name="lineEnd"/> back are the line's box, from the
     /// next box's <paramref name="nextStart"/> on that box; rows <paramref name="bandTop"/> to
@@ -253,11 +216,11 @@ internal static class GapColons
     {
         var band = bandBottom - bandTop;
         var grey = strip.Pixels.AsSpan(0, strip.Width * strip.Height);
-        var paper = Median(grey);
+        var paper = InkStrip.Median(grey);
         var threshold = paper - Math.Max(MinContrast, RelativeContrast * (paper - dark));
-        var blobs = Blobs(grey, strip.Width, strip.Height, threshold);
+        var blobs = InkStrip.Blobs(grey, strip.Width, strip.Height, threshold);
 
-        bool IsDot(Blob b) => b.Width <= MaxDot * band && b.Height <= MaxDot * band;
+        bool IsDot(InkBlob b) => b.Width <= MaxDot * band && b.Height <= MaxDot * band;
 
         // Ink the size of a character, centred in the band: the line's, the next box's, or something between them.
         var characters = blobs.Where(b => !IsDot(b) && b.CentreY >= bandTop && b.CentreY <= bandBottom).ToList();
@@ -287,7 +250,7 @@ internal static class GapColons
                 var right = Math.Max(upper.Right, lower.Right);
                 if (left > lineInk + (0.05f * band) && right < nextInk - (0.05f * band))
                 {
-                    return new StripColon(left, right, lineInk, nextInk, (byte)paper, Math.Min(Darkest(grey, strip.Width, upper), Darkest(grey, strip.Width, lower)), threshold);
+                    return new StripColon(left, right, lineInk, nextInk, (byte)paper, Math.Min(InkStrip.Darkest(grey, strip.Width, upper), InkStrip.Darkest(grey, strip.Width, lower)), threshold);
                 }
             }
         }
@@ -295,104 +258,6 @@ internal static class GapColons
         return null;
     }
 
-    // The darkest grey level inside a blob's bounds.
-    private static byte Darkest(ReadOnlySpan<byte> grey, int width, Blob blob)
-    {
-        var darkest = byte.MaxValue;
-        for (var y = blob.Top; y <= blob.Bottom; y++)
-        {
-            darkest = Math.Min(darkest, TensorPrimitives.Min(grey.Slice((y * width) + blob.Left, blob.Width)));
-        }
-
-        return darkest;
-    }
-
-    private static int Median(ReadOnlySpan<byte> grey)
-    {
-        Span<int> histogram = stackalloc int[256];
-        foreach (var g in grey)
-        {
-            histogram[g]++;
-        }
-
-        var half = grey.Length / 2;
-        var seen = 0;
-        for (var level = 0; level < 256; level++)
-        {
-            seen += histogram[level];
-            if (seen > half)
-            {
-                return level;
-            }
-        }
-
-        return 255;
-    }
-
-    // The 8-connected components of the pixels darker than the threshold.
-    private static List<Blob> Blobs(ReadOnlySpan<byte> grey, int width, int height, float threshold)
-    {
-        using var components = new RunComponents();
-        var previousFirst = 0;
-        for (var y = 0; y < height; y++)
-        {
-            var first = components.RunCount;
-            var row = grey.Slice(y * width, width);
-            for (var x = 0; x < width; x++)
-            {
-                if (row[x] >= threshold)
-                {
-                    continue;
-                }
-
-                var start = x;
-                while (x + 1 < width && row[x + 1] < threshold)
-                {
-                    x++;
-                }
-
-                var run = components.Add(start, x, y);
-                for (var p = previousFirst; p < first; p++)
-                {
-                    if (components.X0(p) <= x + 1 && components.X1(p) >= start - 1)
-                    {
-                        components.Union(p, run);
-                    }
-                }
-            }
-
-            previousFirst = first;
-        }
-
-        var componentOfRun = new int[Math.Max(1, components.RunCount)];
-        components.Resolve(componentOfRun);
-        var blobs = new List<Blob>(components.Count);
-        for (var c = 0; c < components.Count; c++)
-        {
-            int left = int.MaxValue, right = int.MinValue, top = int.MaxValue, bottom = int.MinValue, area = 0;
-            for (var run = components.FirstRun(c); run >= 0; run = components.Next(run))
-            {
-                (left, right) = (Math.Min(left, components.X0(run)), Math.Max(right, components.X1(run)));
-                (top, bottom) = (Math.Min(top, components.Y(run)), Math.Max(bottom, components.Y(run)));
-                area += components.X1(run) - components.X0(run) + 1;
-            }
-
-            blobs.Add(new Blob(left, top, right, bottom, area));
-        }
-
-        return blobs;
-    }
-
-    private readonly record struct Blob(int Left, int Top, int Right, int Bottom, int Area)
-    {
-        public int Width => Right - Left + 1;
-
-        public int Height => Bottom - Top + 1;
-
-        public float CentreX => (Left + Right + 1) / 2f;
-
-        public float CentreY => (Top + Bottom + 1) / 2f;
-    }
 }
 
 /// <summary>
@@ -414,10 +279,4 @@ internal readonly record struct GapColon(Quad Box, RgbBuffer Crop, int After, in
 internal readonly record struct StripColon(int Left, int Right, float LineInk, float NextInk, byte Paper, byte Ink, float Threshold)
 {
     public float Centre => (Left + Right + 1) / 2f;
-}
-
-/// <summary>A strip's grey levels, row by row (<paramref name="Pixels"/> holds at least width x height of them).</summary>
-internal readonly record struct GreyStrip(byte[] Pixels, int Width, int Height)
-{
-    public Span<byte> Row(int y) => Pixels.AsSpan(y * Width, Width);
 }

@@ -551,9 +551,14 @@ public sealed class OcrEngine : IDisposable
         var recognized = Unread(crops.Count);
         var first = AllButGapColons(prepared);
         Fill(recognized, first, await scheduler.RecognizeAsync(first.Select(i => crops[i]).ToList(), cancellationToken, abandonUnstarted));
-        if (GapColonsToRead(prepared, recognized) is { Count: > 0 } gaps)
+        // Once the lines are read: the colons in gaps they missed and the glyphs whose boxes read too unsurely, in one call.
+        var gaps = GapColonsToRead(prepared, recognized);
+        var refits = RefitsToRead(prepared, recognized);
+        if (gaps.Count + refits.Count > 0)
         {
-            Fill(recognized, gaps, await scheduler.RecognizeAsync(gaps.Select(i => crops[i]).ToList(), cancellationToken));
+            var again = await scheduler.RecognizeAsync([.. gaps.Select(i => crops[i]), .. refits.Select(r => r.Refit.Crop)], cancellationToken);
+            Fill(recognized, gaps, again[..gaps.Count]);
+            KeepRefits(prepared, recognized, refits, again[gaps.Count..]);
         }
 
         if (UnsureLineImages(prepared, recognized) is { Count: > 0 } unsure)
@@ -627,9 +632,12 @@ public sealed class OcrEngine : IDisposable
         var recognized = Unread(prepared.Crops.Count);
         Fill(recognized, [.. Enumerable.Range(0, lineCount)], _recognizer.Recognize(prepared.Crops.Take(lineCount).ToList(), cancellationToken));
         List<int> marks = [.. Enumerable.Range(lineCount, prepared.LoneMarks - prepared.GapColons.Count), .. GapColonsToRead(pages, recognized)];
-        if (marks.Count > 0)
+        var refits = RefitsToRead(pages, recognized); // in the same call: narrow crops all, padded alike
+        if (marks.Count + refits.Count > 0)
         {
-            Fill(recognized, marks, _recognizer.Recognize(marks.Select(i => prepared.Crops[i]).ToList(), cancellationToken));
+            var again = _recognizer.Recognize([.. marks.Select(i => prepared.Crops[i]), .. refits.Select(r => r.Refit.Crop)], cancellationToken);
+            Fill(recognized, marks, again[..marks.Count]);
+            KeepRefits(pages, recognized, refits, again[marks.Count..]);
         }
 
         if (UnsureLineImages(pages, recognized) is { Count: > 0 } unsure)
@@ -686,6 +694,69 @@ public sealed class OcrEngine : IDisposable
         }
 
         return indices;
+    }
+
+    // The glyphs' fitted crops worth reading once the lines are read: where the box's own crop read below the drop score.
+    private List<(int Page, int Offset, GlyphRefit Refit)> RefitsToRead(List<PreparedPage> pages, LineReading[] recognized)
+    {
+        var toRead = new List<(int Page, int Offset, GlyphRefit Refit)>();
+        var offset = 0;
+        for (var i = 0; i < pages.Count; i++)
+        {
+            toRead.AddRange(pages[i].Refits.Where(r => r.Line < 0 || !Kept(recognized[offset + r.Line])).Select(r => (i, offset, r)));
+            offset += pages[i].Crops.Count;
+        }
+
+        return toRead;
+    }
+
+    // A glyph read from its fitted crop at or above the drop score replaces the box's reading, and its box the detector's; a
+    // glyph the detector missed joins the page where it reads as one (LoneGlyphs.IsMissedGlyph). Never as a Han, kana or
+    // hangul character: the recognizer takes a lone * for 米 and a % for 强, and the crop fitted to a glyph's ink is cut for
+    // a digit's or a letter's few strokes (LoneGlyphs).
+    private void KeepRefits(List<PreparedPage> pages, LineReading[] recognized, List<(int Page, int Offset, GlyphRefit Refit)> refits, LineReading[] readings)
+    {
+        for (var k = 0; k < refits.Count; k++)
+        {
+            var (page, offset, refit) = refits[k];
+            if (HasCjk(readings[k].Text))
+            {
+                continue;
+            }
+
+            if (refit.Line < 0)
+            {
+                if (LoneGlyphs.IsMissedGlyph(readings[k]))
+                {
+                    pages[page] = pages[page] with { Found = [.. pages[page].Found, RecognizedLine.From(readings[k], refit.Box)] };
+                }
+
+                continue;
+            }
+
+            if (!Kept(readings[k]))
+            {
+                continue;
+            }
+
+            recognized[offset + refit.Line] = readings[k];
+            var boxes = pages[page].Boxes!.ToArray();
+            boxes[refit.Line] = refit.Box;
+            pages[page] = pages[page] with { Boxes = boxes };
+        }
+    }
+
+    private static bool HasCjk(string text)
+    {
+        for (var i = 0; i < text.Length; i++)
+        {
+            if (WordSpans.IsCjk(text.AsSpan(i)))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     /// <summary>
@@ -833,7 +904,20 @@ public sealed class OcrEngine : IDisposable
         // Colons set apart (LoneMarks) and faint ones in the gaps after lines (GapColons): read after the lines, kept
         // only as colons; the classifier never sees them.
         var marks = found.Where(b => b.Lone).Select(b => b.Box).ToList();
-        var gapColons = _options.GapColons ? GapColons.Find(page, quads, crops, Rows(quads, quarterTurns, page.Width, page.Height)) : [];
+        var rows = _options.GapColons || _options.LoneGlyphs ? Rows(quads, quarterTurns, page.Width, page.Height) : [];
+        var gapColons = _options.GapColons ? GapColons.Find(page, quads, crops, rows) : [];
+        var refits = _options.LoneGlyphs ? GlyphRefits(page, quads, rows) : [];
+        if (_options.LoneGlyphs)
+        {
+            // The glyphs the detector missed, fitted as a lone glyph's box is: read after the lines (Line -1).
+            foreach (var (box, height) in LoneGlyphs.Missed(page, quads, crops, rows, [.. quads, .. marks]))
+            {
+                if (LoneGlyphs.Refit(page, box, height, missed: true) is { } missed)
+                {
+                    refits.Add(new GlyphRefit(-1, missed.Box, missed.Crop));
+                }
+            }
+        }
         var markCrops = Cut(marks);
         marks.AddRange(gapColons.Select(g => g.Box));
         markCrops.AddRange(gapColons.Select(g => Marked(g.Crop, bilevel)));
@@ -845,7 +929,34 @@ public sealed class OcrEngine : IDisposable
             OverScan = overScan,
             LoneMarks = marks.Count,
             GapColons = gapColons,
+            Refits = refits,
         };
+    }
+
+    // A crop fitted to its ink for each box about a character in size (LoneGlyphs), on the height of the row it joins: the
+    // median of the other boxes' there, its own where it is alone.
+    private static List<GlyphRefit> GlyphRefits(RgbBuffer page, List<Quad> quads, IReadOnlyList<IReadOnlyList<int>> rows)
+    {
+        var refits = new List<GlyphRefit>();
+        foreach (var row in rows)
+        {
+            foreach (var line in row)
+            {
+                if (!LoneGlyphs.IsGlyph(quads[line]))
+                {
+                    continue;
+                }
+
+                var others = row.Where(k => k != line).Select(k => (float)QuadCropper.CropSize(quads[k]).Height).Order().ToList();
+                var height = others.Count > 0 ? others[others.Count / 2] : QuadCropper.CropSize(quads[line]).Height;
+                if (LoneGlyphs.Refit(page, quads[line], height) is { } refit)
+                {
+                    refits.Add(new GlyphRefit(line, refit.Box, refit.Crop));
+                }
+            }
+        }
+
+        return refits;
     }
 
     // A crop marked as cut from a bilevel page, or not.
@@ -973,6 +1084,7 @@ public sealed class OcrEngine : IDisposable
             }
         }
 
+        lines.AddRange(prepared.Found);
         var timings = new OcrTimings(prepared.Decode, prepared.Detect, prepared.Classify, recognize, total);
         if (prepared.OverScan.Count > 0)
         {
@@ -1073,6 +1185,15 @@ public sealed class OcrEngine : IDisposable
         /// <summary>The last of those candidates, found in the gaps after lines (<see cref="Detection.GapColons"/>).</summary>
         public IReadOnlyList<GapColon> GapColons { get; init; } = [];
 
+        /// <summary>
+        /// Second crops of the boxes about a character in size, fitted to their ink (<see cref="Detection.LoneGlyphs"/>): read
+        /// where the box's own crop read below the drop score.
+        /// </summary>
+        public IReadOnlyList<GlyphRefit> Refits { get; init; } = [];
+
+        /// <summary>The glyphs the detector missed that read as one (<see cref="Detection.LoneGlyphs.Missed"/>), lines of their own.</summary>
+        public IReadOnlyList<RecognizedLine> Found { get; init; } = [];
+
         /// <summary>The page's barcodes and QR codes, when asked for (<see cref="OcrExtras.Barcodes"/>).</summary>
         public IReadOnlyList<RecognizedBarcode> Barcodes { get; init; } = [];
 
@@ -1136,3 +1257,9 @@ public readonly record struct PageRange
     /// <summary>The most pages.</summary>
     public int Count { get; }
 }
+
+/// <summary>
+/// A second crop of line <paramref name="Line"/> of a page (a glyph's box), fitted to its ink, and the box it fills; line -1
+/// for a glyph the detector missed.
+/// </summary>
+internal sealed record GlyphRefit(int Line, Quad Box, RgbBuffer Crop);

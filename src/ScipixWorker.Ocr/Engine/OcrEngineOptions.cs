@@ -348,6 +348,14 @@ public sealed class OcrEngineOptions
     public bool GapColons { get; set; } = true;
 
     /// <summary>
+    /// Read a character standing alone (a quantity's <c>1</c>, a tax code, a <c>*</c>) from a crop fitted to its ink where
+    /// the detector's box for it read below <see cref="DropScore"/>: at the detector's scale such a glyph is a few map
+    /// pixels, and its box cuts into it or sits loose round it (<see cref="Detection.LoneGlyphs"/>). False reproduces
+    /// PaddleOCR's output exactly.
+    /// </summary>
+    public bool LoneGlyphs { get; set; } = true;
+
+    /// <summary>
     /// Read the lines of a page of pure black and white (a fax, a JBIG2 or CCITT scan, a 1-bit image) smoothed: each line,
     /// resized to the models' height, is blurred before they see it (<see cref="Imaging.BilevelSmoothing"/>). False
     /// reproduces PaddleOCR's output exactly.

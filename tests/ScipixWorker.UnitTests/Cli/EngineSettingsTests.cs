@@ -45,9 +45,9 @@ public sealed class EngineSettingsTests
         Assert.False(options.ColumnLayout);       // rows joined across the page
         Assert.Equal(0, options.DetectorMargin);       // the page as it is
         Assert.False(options.WholeLineImages);         // a line image read from the detector's boxes
-        Assert.False(options.LoneColons || options.GapColons || options.CondensedLines || options.TrailingMarks || options.DecimalPoints); // no marks added
+        Assert.False(options.LoneColons || options.GapColons || options.LoneGlyphs || options.CondensedLines || options.TrailingMarks || options.DecimalPoints); // no marks added
         Assert.False(options.LexiconCorrection);        // words as read
-        Assert.True(Read().OrientationPerPage && Read().ColumnLayout && Read().GapColons);
+        Assert.True(Read().OrientationPerPage && Read().ColumnLayout && Read().GapColons && Read().LoneGlyphs);
     }
 
     [Theory]
