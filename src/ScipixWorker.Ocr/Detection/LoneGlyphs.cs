@@ -100,8 +100,9 @@ internal static class LoneGlyphs
     /// glyph (joined with glyphs within <see cref="MaxJoin"/> of the band, up to <see cref="MaxCandidate"/> bands wide),
     /// to be fitted and read as a lone glyph is (<see cref="Refit"/>). <paramref name="lines"/> are the page's boxes of
     /// text (named as their text reads), <paramref name="crops"/> their crops, <paramref name="rows"/> the rows they form
-    /// (indices into <paramref name="lines"/>, left to right as the text reads) and <paramref name="covered"/> every box
-    /// read already (the lines and the marks).
+    /// (indices into <paramref name="lines"/>, left to right as the text reads) and <paramref name="covered"/> the boxes
+    /// whose text is read already: the lines. Not the size filter's leavings (<see cref="LoneMarks"/>): those are kept only
+    /// as colons, and the tiny <c>1</c> of a small print lies among them (receipt 030).
     /// </summary>
     public static List<(Quad Box, float RowHeight)> Missed(
         RgbBuffer page, IReadOnlyList<Quad> lines, IReadOnlyList<RgbBuffer> crops, IReadOnlyList<IReadOnlyList<int>> rows, IReadOnlyList<Quad> covered)

@@ -909,8 +909,9 @@ public sealed class OcrEngine : IDisposable
         var refits = _options.LoneGlyphs ? GlyphRefits(page, quads, rows) : [];
         if (_options.LoneGlyphs)
         {
-            // The glyphs the detector missed, fitted as a lone glyph's box is: read after the lines (Line -1).
-            foreach (var (box, height) in LoneGlyphs.Missed(page, quads, crops, rows, [.. quads, .. marks]))
+            // The glyphs the detector missed, fitted as a lone glyph's box is: read after the lines (Line -1). Where a lone
+            // mark's crop lies over one, both are read: the mark is kept only as a colon, the glyph only as letters or digits.
+            foreach (var (box, height) in LoneGlyphs.Missed(page, quads, crops, rows, quads))
             {
                 if (LoneGlyphs.Refit(page, box, height, missed: true) is { } missed)
                 {

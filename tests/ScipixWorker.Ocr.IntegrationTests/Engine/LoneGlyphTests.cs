@@ -7,7 +7,8 @@ namespace ScipixWorker.Ocr.IntegrationTests.Engine;
 /// Characters standing alone (Detection/LoneGlyphs) on two real receipts: on 078 the detector does not see the quantity
 /// <c>1</c> that begins the row <c>1 06S BRAISED</c>, and boxes the <c>7</c> of <c>7 116 DISTILLED</c> tighter than the
 /// glyph, whose crop then reads below the drop score; on 048 it boxes the <c>6</c> of the tax summary's <c>SR 6</c> so
-/// that its crop reads as <c>B</c> below it. Each reads from a crop fitted to its ink.
+/// that its crop reads as <c>B</c> below it; on 030 the detector does not see the quantity <c>1</c>, 7 x 14 px, between
+/// an item's unit price and its amount (<c>$2.70 1 $2.70</c>). Each reads from a crop fitted to its ink.
 /// </summary>
 [Collection(EngineCollection.Name)]
 public sealed class LoneGlyphTests(EngineFixture fixture)
@@ -17,6 +18,7 @@ public sealed class LoneGlyphTests(EngineFixture fixture)
     {
         { "glyphs/receipt_078.jpg", ["1 06S BRAISED 1 20.00 20.00", "7 116 DISTILLED 1 0.60 0.60"], ["06S BRAISED 1 20.00 20.00", "116 DISTILLED 1 0.60 0.60"] },
         { "receipt_048.jpg", ["SR 6 95.17 6.71"], ["SR 95.17 6.71"] },
+        { "glyphs/receipt_030_items.jpg", ["$2.70 1 $2.70"], ["$2.70 $2.70"] },
     };
 
     [Theory]
