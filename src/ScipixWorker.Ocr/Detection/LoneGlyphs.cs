@@ -91,6 +91,9 @@ internal static class LoneGlyphs
     /// </summary>
     public const float MinConfidence = 0.9f;
 
+    /// <summary>The most fitted crops of boxes that read unsurely one page gives the recognizer.</summary>
+    public const int MaxRefitsPerPage = 32;
+
     /// <summary>The most glyphs the detector missed one page gives the recognizer.</summary>
     public const int MaxPerPage = 16;
 

@@ -696,14 +696,18 @@ public sealed class OcrEngine : IDisposable
         return indices;
     }
 
-    // The glyphs' fitted crops worth reading once the lines are read: where the box's own crop read below the drop score.
+    // The glyphs' fitted crops worth reading once the lines are read: every glyph the detector missed (at most
+    // LoneGlyphs.MaxPerPage), and the boxes' where their own crop read below the drop score, at most
+    // LoneGlyphs.MaxRefitsPerPage of them (a photo's texture can give hundreds of small boxes that read as nothing).
     private List<(int Page, int Offset, GlyphRefit Refit)> RefitsToRead(List<PreparedPage> pages, LineReading[] recognized)
     {
         var toRead = new List<(int Page, int Offset, GlyphRefit Refit)>();
         var offset = 0;
         for (var i = 0; i < pages.Count; i++)
         {
-            toRead.AddRange(pages[i].Refits.Where(r => r.Line < 0 || !Kept(recognized[offset + r.Line])).Select(r => (i, offset, r)));
+            var start = offset;
+            toRead.AddRange(pages[i].Refits.Where(r => r.Line < 0).Select(r => (i, start, r)));
+            toRead.AddRange(pages[i].Refits.Where(r => r.Line >= 0 && !Kept(recognized[start + r.Line])).Take(LoneGlyphs.MaxRefitsPerPage).Select(r => (i, start, r)));
             offset += pages[i].Crops.Count;
         }
 
