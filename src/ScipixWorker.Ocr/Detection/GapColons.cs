@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Numerics;
 using System.Numerics.Tensors;
 using ScipixWorker.Ocr.Geometry;
@@ -105,59 +104,27 @@ internal static class GapColons
     private static GapColon? Find(RgbBuffer page, IReadOnlyList<Quad> lines, RgbBuffer crop, int index, int next)
     {
         var line = lines[index];
-        var (width, height) = QuadCropper.CropSize(line);
+        var height = QuadCropper.CropSize(line).Height;
         if (height < 8 || LineInk.TextBand(crop) is not { } band)
         {
             return null;
         }
 
-        // The strip keeps the line's height and runs from the middle of its right edge to the middle of the next box's
-        // left edge: the row's course, where a box's own slant (a short word's, or a colon's own little box's) drifts.
-        var along = Vector2.Normalize(line.TopRight - line.TopLeft);
-        if (!float.IsFinite(along.X) || !float.IsFinite(along.Y))
+        if (InkStrip.After(line, next >= 0 ? lines[next] : null, Back, 1f, Into, 1f, Reach) is not { } gap)
         {
-            return null; // a box with no top edge to follow
+            return null;
         }
 
-        var back = along * MathF.Min(Back * height, width);
-        var reach = along * Reach * height;
-        var into = 0f;
-        if (next >= 0)
+        return InkStrip.Sampled(page, gap.Strip, height, MaxStripHeight, (pixels, scale) =>
         {
-            var following = lines[next];
-            var toNext = ((following.TopLeft + following.BottomLeft) / 2) - ((line.TopRight + line.BottomRight) / 2);
-            var course = Vector2.Dot(toNext, along) > 0.5f * height ? Vector2.Normalize(toNext) : along;
-            into = MathF.Min(Into * height, QuadCropper.CropSize(following).Width);
-            reach = toNext + (course * into);
-        }
-
-        var strip = new Quad(line.TopRight - back, line.TopRight + reach, line.BottomRight + reach, line.BottomRight - back);
-        var length = Vector2.Distance(strip.TopLeft, strip.TopRight);
-        if (length < height)
-        {
-            return null; // the next box begins well inside the line
-        }
-
-        var scale = MathF.Min(1f, MaxStripHeight / (float)height);
-        var stripWidth = Math.Max(1, (int)(length * scale));
-        var stripHeight = Math.Max(1, (int)(height * scale));
-        var grey = ArrayPool<byte>.Shared.Rent(stripWidth * stripHeight);
-        try
-        {
-            var pixels = new GreyStrip(grey, stripWidth, stripHeight);
-            InkStrip.Sample(page, strip, pixels);
-            var lineEnd = back.Length() * scale;
-            var nextStart = next >= 0 ? stripWidth - (into * scale) : float.MaxValue;
-            var bandTop = band.Top * stripHeight;
-            var bandBottom = band.Bottom * stripHeight;
+            var lineEnd = gap.Back * scale;
+            var nextStart = next >= 0 ? pixels.Width - (gap.Into * scale) : float.MaxValue;
+            var bandTop = band.Top * pixels.Height;
+            var bandBottom = band.Bottom * pixels.Height;
             return Colon(pixels, bandTop, bandBottom, band.Dark, lineEnd, nextStart) is { } colon
-                ? Candidate(pixels, strip, colon, bandTop, bandBottom, height * scale, nextStart, index, next, height)
+                ? Candidate(pixels, gap.Strip, colon, bandTop, bandBottom, height * scale, nextStart, index, next, height)
                 : null;
-        }
-        finally
-        {
-            ArrayPool<byte>.Shared.Return(grey);
-        }
+        });
     }
 
     private static GapColon? Candidate(

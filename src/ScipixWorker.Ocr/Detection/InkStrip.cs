@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Numerics;
 using System.Numerics.Tensors;
 using ScipixWorker.Ocr.Geometry;
@@ -11,6 +12,62 @@ namespace ScipixWorker.Ocr.Detection;
 /// </summary>
 internal static class InkStrip
 {
+    /// <summary>
+    /// The gap after <paramref name="line"/> (a box named as its text reads) along its row: a strip the line's height tall,
+    /// from <paramref name="back"/> of its height inside the box (at most <paramref name="backOfWidth"/> of its width: the
+    /// box often takes in what follows) to <paramref name="into"/> of a height inside <paramref name="next"/>, the next box
+    /// on the row (at most <paramref name="intoOfWidth"/> of its width), or <paramref name="reach"/> heights on when none
+    /// follows. It runs from the middle of the line's right edge to the middle of the next box's left edge: the row's
+    /// course, where a box's own slant (a short word's, a colon's little box's) drifts off it. Null for a box with no top
+    /// edge to follow, and where the next box begins well inside the line.
+    /// </summary>
+    public static RowGap? After(Quad line, Quad? next, float back, float backOfWidth, float into, float intoOfWidth, float reach)
+    {
+        var (width, height) = QuadCropper.CropSize(line);
+        var along = Vector2.Normalize(line.TopRight - line.TopLeft);
+        if (!float.IsFinite(along.X) || !float.IsFinite(along.Y))
+        {
+            return null;
+        }
+
+        var backward = along * MathF.Min(back * height, backOfWidth * width);
+        var onward = along * reach * height;
+        var inside = 0f;
+        if (next is { } following)
+        {
+            var toNext = ((following.TopLeft + following.BottomLeft) / 2) - ((line.TopRight + line.BottomRight) / 2);
+            var course = Vector2.Dot(toNext, along) > 0.5f * height ? Vector2.Normalize(toNext) : along;
+            inside = MathF.Min(into * height, intoOfWidth * QuadCropper.CropSize(following).Width);
+            onward = toNext + (course * inside);
+        }
+
+        var strip = new Quad(line.TopRight - backward, line.TopRight + onward, line.BottomRight + onward, line.BottomRight - backward);
+        return Vector2.Distance(strip.TopLeft, strip.TopRight) < height ? null : new RowGap(strip, backward.Length(), inside);
+    }
+
+    /// <summary>
+    /// <paramref name="read"/> of <paramref name="strip"/> (a quad of the page <paramref name="height"/> pixels tall, named
+    /// as its text reads) sampled in grey (<see cref="Sample"/>), scaled down to at most <paramref name="maxHeight"/>
+    /// pixels tall, and the scale, into a rented buffer that is returned once read.
+    /// </summary>
+    public static T Sampled<T>(RgbBuffer page, Quad strip, float height, int maxHeight, Func<GreyStrip, float, T> read)
+    {
+        var scale = MathF.Min(1f, maxHeight / height);
+        var width = Math.Max(1, (int)(Vector2.Distance(strip.TopLeft, strip.TopRight) * scale));
+        var rows = Math.Max(1, (int)(height * scale));
+        var grey = ArrayPool<byte>.Shared.Rent(width * rows);
+        try
+        {
+            var pixels = new GreyStrip(grey, width, rows);
+            Sample(page, strip, pixels);
+            return read(pixels, scale);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(grey);
+        }
+    }
+
     /// <summary>
     /// The grey levels of <paramref name="strip"/> (a quad of the page, named as its text reads) into
     /// <paramref name="pixels"/>: the channels' mean, as LineInk takes it, sampled bilinearly from the page: half the cost
@@ -158,3 +215,9 @@ internal readonly record struct GreyStrip(byte[] Pixels, int Width, int Height)
 {
     public Span<byte> Row(int y) => Pixels.AsSpan(y * Width, Width);
 }
+
+/// <summary>
+/// The gap after a line (<see cref="InkStrip.After"/>): its strip on the page, how far it reaches back into the line's box
+/// and into the next box's (0 where none follows), in the page's pixels.
+/// </summary>
+internal readonly record struct RowGap(Quad Strip, float Back, float Into);

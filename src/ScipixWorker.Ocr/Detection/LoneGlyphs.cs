@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Numerics;
 using ScipixWorker.Ocr.Geometry;
 using ScipixWorker.Ocr.Imaging;
@@ -69,6 +68,12 @@ internal static class LoneGlyphs
 
     /// <summary>The paper must be at least this light: light text on a dark ground is left as the box's crop has it.</summary>
     public const int MinPaper = 96;
+
+    /// <summary>
+    /// How far inside a box the search for glyphs beside it begins, in heights (at most this fraction of the box's width):
+    /// a box's ink may overhang it.
+    /// </summary>
+    public const float Inside = 0.5f;
 
     /// <summary>How far before a row's first box and after each box the search for glyphs it missed goes, in heights.</summary>
     public const float Reach = LoneMarks.Reach;
@@ -144,61 +149,31 @@ internal static class LoneGlyphs
     private static List<Quad> InGap(RgbBuffer page, IReadOnlyList<Quad> lines, int index, int next, bool before, (float Top, float Bottom, byte Dark) band)
     {
         var line = lines[index];
-        var (width, height) = QuadCropper.CropSize(line);
-        var along = line.TopRight - line.TopLeft;
-        if (along.LengthSquared() < 1e-6f)
-        {
-            return [];
-        }
-
-        along = Vector2.Normalize(along);
-        var inside = along * MathF.Min(0.5f * height, width / 2f);
-        Quad strip;
-        float lineEnd, nextStart;
+        var height = QuadCropper.CropSize(line).Height;
+        RowGap? gap;
         if (before)
         {
-            var reach = along * Reach * height;
-            strip = new Quad(line.TopLeft - reach, line.TopLeft + inside, line.BottomLeft + inside, line.BottomLeft - reach);
-            (lineEnd, nextStart) = (float.MinValue, reach.Length());
+            // The gap after the line as a row read right to left has it: turned half a turn, the strip comes back reversed.
+            gap = InkStrip.After(line.UpsideDown(), null, Inside, Inside, Inside, Inside, Reach);
+            gap = gap is { } reversed ? reversed with { Strip = reversed.Strip.UpsideDown(), Into = reversed.Back, Back = 0 } : null;
         }
         else
         {
-            var reach = along * Reach * height;
-            var into = 0f;
-            if (next >= 0)
-            {
-                var following = lines[next];
-                var toNext = ((following.TopLeft + following.BottomLeft) / 2) - ((line.TopRight + line.BottomRight) / 2);
-                var course = Vector2.Dot(toNext, along) > 0.5f * height ? Vector2.Normalize(toNext) : along;
-                into = MathF.Min(0.5f * height, QuadCropper.CropSize(following).Width / 2f);
-                reach = toNext + (course * into);
-            }
-
-            strip = new Quad(line.TopRight - inside, line.TopRight + reach, line.BottomRight + reach, line.BottomRight - inside);
-            (lineEnd, nextStart) = (inside.Length(), next >= 0 ? Vector2.Distance(strip.TopLeft, strip.TopRight) - into : float.MaxValue);
+            gap = InkStrip.After(line, next >= 0 ? lines[next] : null, Inside, Inside, Inside, Inside, Reach);
         }
 
-        var length = Vector2.Distance(strip.TopLeft, strip.TopRight);
-        if (length < height)
+        if (gap is not { } found)
         {
             return [];
         }
 
-        var scale = MathF.Min(1f, MaxGapHeight / (float)height);
-        var stripWidth = Math.Max(1, (int)(length * scale));
-        var stripHeight = Math.Max(1, (int)(height * scale));
-        var grey = ArrayPool<byte>.Shared.Rent(stripWidth * stripHeight);
-        try
+        return InkStrip.Sampled(page, found.Strip, height, MaxGapHeight, (pixels, scale) =>
         {
-            var pixels = new GreyStrip(grey, stripWidth, stripHeight);
-            InkStrip.Sample(page, strip, pixels);
-            var glyphs = Glyphs(pixels, band.Top * stripHeight, band.Bottom * stripHeight, band.Dark, lineEnd * scale, nextStart * scale);
-            return [.. glyphs.Select(g => Place(strip, g, stripWidth, stripHeight))];
-        }
-        finally
-        {
-            ArrayPool<byte>.Shared.Return(grey);
-        }
+            var lineEnd = before ? float.MinValue : found.Back * scale;
+            var nextStart = before || next >= 0 ? pixels.Width - (found.Into * scale) : float.MaxValue;
+            var glyphs = Glyphs(pixels, band.Top * pixels.Height, band.Bottom * pixels.Height, band.Dark, lineEnd, nextStart);
+            return glyphs.Select(g => Place(found.Strip, g, pixels.Width, pixels.Height)).ToList();
+        });
     }
 
     /// <summary>
@@ -284,25 +259,14 @@ internal static class LoneGlyphs
             centre + (along * halfWidth) + (down * halfHeight),
             centre - (along * halfWidth) + (down * halfHeight));
 
-        var scale = MathF.Min(1f, MaxStripHeight / (2 * halfHeight));
-        var stripWidth = Math.Max(1, (int)(2 * halfWidth * scale));
-        var stripHeight = Math.Max(1, (int)(2 * halfHeight * scale));
-        var grey = ArrayPool<byte>.Shared.Rent(stripWidth * stripHeight);
-        try
+        return InkStrip.Sampled(page, region, 2 * halfHeight, MaxStripHeight, (strip, scale) =>
         {
-            var strip = new GreyStrip(grey, stripWidth, stripHeight);
-            InkStrip.Sample(page, region, strip);
-            var row = rowHeight * scale;
             var core = new Bounds(
                 (halfWidth - (width / 2f)) * scale, (halfHeight - (height / 2f)) * scale,
                 (halfWidth + (width / 2f)) * scale, (halfHeight + (height / 2f)) * scale);
-            return Fit(strip, core, row, missed) is not { } fit ? null
-                : (Place(region, fit.Crop, stripWidth, stripHeight), fit.Image);
-        }
-        finally
-        {
-            ArrayPool<byte>.Shared.Return(grey);
-        }
+            return Fit(strip, core, rowHeight * scale, missed) is not { } fit ? ((Quad, RgbBuffer)?)null
+                : (Place(region, fit.Crop, strip.Width, strip.Height), fit.Image);
+        });
     }
 
     /// <summary>

@@ -1,7 +1,6 @@
 using BenchmarkDotNet.Attributes;
 using ScipixWorker.Benchmarks.Support;
 using ScipixWorker.Ocr.Detection;
-using ScipixWorker.Ocr.Engine;
 using ScipixWorker.Ocr.Geometry;
 using ScipixWorker.Ocr.Imaging;
 
@@ -30,10 +29,7 @@ public class LoneGlyphBenchmarks
     {
         var detected = DetectedPage.Create(LongSide);
         _page = detected.Page;
-        var ordered = ReadingOrder.Sort(detected.Boxes);
-        _lines = [.. ordered.Select(b => b.Box)];
-        _crops = [.. _lines.Select(q => QuadCropper.Crop(_page, q))];
-        _rows = ReadingOrder.GroupIntoRows(_lines);
+        (_lines, _crops, _rows) = detected.InRows();
         Console.WriteLine($"// {_lines.Length} lines in {_rows.Count} rows, {_lines.Count(LoneGlyphs.IsGlyph)} glyph boxes, {Refits()} fitted, {Search()} missed");
     }
 

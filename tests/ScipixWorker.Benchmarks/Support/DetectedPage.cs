@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging.Abstractions;
 using ScipixWorker.Ocr.Detection;
 using ScipixWorker.Ocr.Engine;
+using ScipixWorker.Ocr.Geometry;
 using ScipixWorker.Ocr.Imaging;
 
 namespace ScipixWorker.Benchmarks.Support;
@@ -32,6 +33,16 @@ internal sealed class DetectedPage
     public IReadOnlyList<DetectedBox> Boxes { get; }
 
     public RgbBuffer[] Crops { get; }
+
+    /// <summary>
+    /// The boxes in reading order (<see cref="ReadingOrder.Sort"/>), their crops and the rows the page's text joins them
+    /// into: what the engine's searches beside the lines (<see cref="GapColons"/>, <see cref="LoneGlyphs"/>) are given.
+    /// </summary>
+    public (Quad[] Lines, RgbBuffer[] Crops, IReadOnlyList<IReadOnlyList<int>> Rows) InRows()
+    {
+        Quad[] lines = [.. ReadingOrder.Sort(Boxes).Select(b => b.Box)];
+        return (lines, [.. lines.Select(q => QuadCropper.Crop(Page, q))], ReadingOrder.GroupIntoRows(lines));
+    }
 
     /// <summary>The worker's post-processor (PaddleOCR's defaults).</summary>
     public static DbPostProcessor PostProcessor(OcrEngineOptions options, bool loneMarks = false) =>
