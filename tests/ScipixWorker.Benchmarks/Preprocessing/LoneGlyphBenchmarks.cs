@@ -1,7 +1,6 @@
 using BenchmarkDotNet.Attributes;
 using ScipixWorker.Benchmarks.Support;
 using ScipixWorker.Ocr.Detection;
-using ScipixWorker.Ocr.Geometry;
 using ScipixWorker.Ocr.Imaging;
 
 namespace ScipixWorker.Benchmarks.Preprocessing;
@@ -13,31 +12,16 @@ namespace ScipixWorker.Benchmarks.Preprocessing;
 /// found) is the recognizer's cost (docs/benchmarks.md, "Lone glyphs").
 /// </summary>
 // Not sealed: BenchmarkDotNet derives its runner from the benchmark class.
-public class LoneGlyphBenchmarks
+public class LoneGlyphBenchmarks : PageRowsBenchmark
 {
-    private RgbBuffer _page = null!;
-    private Quad[] _lines = [];
-    private RgbBuffer[] _crops = [];
-    private IReadOnlyList<IReadOnlyList<int>> _rows = [];
-
-    /// <summary>Longest side of the page, in pixels.</summary>
-    [Params(1024, 2048)]
-    public int LongSide { get; set; }
-
-    [GlobalSetup]
-    public void Setup()
-    {
-        var detected = DetectedPage.Create(LongSide);
-        _page = detected.Page;
-        (_lines, _crops, _rows) = detected.InRows();
-        Console.WriteLine($"// {_lines.Length} lines in {_rows.Count} rows, {_lines.Count(LoneGlyphs.IsGlyph)} glyph boxes, {Refits()} fitted, {Search()} missed");
-    }
-
     /// <summary>A fitted crop for each box about a character in size, on its own height.</summary>
     [Benchmark]
-    public int Refits() => _lines.Where(LoneGlyphs.IsGlyph).Count(q => LoneGlyphs.Refit(_page, q, QuadCropper.CropSize(q).Height) is not null);
+    public int Refits() => Lines.Where(LoneGlyphs.IsGlyph).Count(q => LoneGlyphs.Refit(Page, q, QuadCropper.CropSize(q).Height) is not null);
 
     /// <summary>The search of every row's gaps for glyphs the detector missed.</summary>
     [Benchmark]
-    public int Search() => LoneGlyphs.Missed(_page, _lines, _crops, _rows, _lines).Count;
+    public int Search() => LoneGlyphs.Missed(Page, Lines, Crops, Rows, Lines).Count;
+
+    private protected override string Found() =>
+        $"{Lines.Count(LoneGlyphs.IsGlyph)} glyph boxes, {Refits()} fitted, {Search()} missed";
 }
