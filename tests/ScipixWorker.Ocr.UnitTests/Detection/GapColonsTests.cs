@@ -1,6 +1,7 @@
 using ScipixWorker.Ocr.Detection;
 using ScipixWorker.Ocr.Geometry;
 using ScipixWorker.Ocr.Imaging;
+using static ScipixWorker.Ocr.UnitTests.Detection.Drawing;
 
 namespace ScipixWorker.Ocr.UnitTests.Detection;
 
@@ -163,13 +164,5 @@ public sealed class GapColonsTests
     {
         Fill(page, x, 23, 5, 5, grey);
         Fill(page, x, 37, 5, 5, grey);
-    }
-
-    private static void Fill(RgbBuffer page, int x, int y, int width, int height, byte grey)
-    {
-        for (var row = y; row < y + height; row++)
-        {
-            page.Row(row).Slice(x * 3, width * 3).Fill(grey);
-        }
     }
 }

@@ -2,6 +2,7 @@ using ScipixWorker.Ocr.Detection;
 using ScipixWorker.Ocr.Geometry;
 using ScipixWorker.Ocr.Imaging;
 using ScipixWorker.Ocr.Recognition;
+using static ScipixWorker.Ocr.UnitTests.Detection.Drawing;
 
 namespace ScipixWorker.Ocr.UnitTests.Detection;
 
@@ -189,13 +190,5 @@ public sealed class LoneGlyphsTests
         }
 
         return page;
-    }
-
-    private static void Fill(RgbBuffer page, int x, int y, int width, int height, byte grey)
-    {
-        for (var row = y; row < y + height; row++)
-        {
-            page.Row(row).Slice(x * 3, width * 3).Fill(grey);
-        }
     }
 }
