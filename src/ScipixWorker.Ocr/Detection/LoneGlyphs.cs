@@ -304,7 +304,8 @@ internal static class LoneGlyphs
 
         // Ink no box vouches for that runs on above and below it is a rule or the paper's edge, not a 1 or an l.
         var reach = Continues * row;
-        if (missed && HasInk(strip, ink.Left, ink.Right, ink.Top - reach, ink.Top, threshold) && HasInk(strip, ink.Left, ink.Right, ink.Bottom, ink.Bottom + reach, threshold))
+        if (missed && Darkest(strip, ink with { Top = ink.Top - reach, Bottom = ink.Top }) < threshold
+            && Darkest(strip, ink with { Top = ink.Bottom, Bottom = ink.Bottom + reach }) < threshold)
         {
             return null;
         }
@@ -348,32 +349,14 @@ internal static class LoneGlyphs
         return (crop, image);
     }
 
-    // Whether any pixel in columns left..right, rows top..bottom (clamped to the strip) is darker than the threshold.
-    private static bool HasInk(GreyStrip strip, float left, float right, float top, float bottom, float threshold)
-    {
-        for (var y = Math.Max(0, (int)top); y < Math.Min(strip.Height, (int)MathF.Ceiling(bottom)); y++)
-        {
-            var row = strip.Row(y);
-            for (var x = Math.Max(0, (int)left); x < Math.Min(strip.Width, (int)MathF.Ceiling(right)); x++)
-            {
-                if (row[x] < threshold)
-                {
-                    return true;
-                }
-            }
-        }
-
-        return false;
-    }
-
-    // The darkest grey level inside the box's pixels (clamped to the strip).
-    private static int Darkest(GreyStrip strip, Bounds core)
+    // The darkest grey level inside a rectangle of the strip (clamped to it; 255 where nothing of it lies in the strip).
+    private static int Darkest(GreyStrip strip, Bounds area)
     {
         var darkest = 255;
-        for (var y = Math.Max(0, (int)core.Top); y < Math.Min(strip.Height, (int)MathF.Ceiling(core.Bottom)); y++)
+        for (var y = Math.Max(0, (int)area.Top); y < Math.Min(strip.Height, (int)MathF.Ceiling(area.Bottom)); y++)
         {
             var row = strip.Row(y);
-            for (var x = Math.Max(0, (int)core.Left); x < Math.Min(strip.Width, (int)MathF.Ceiling(core.Right)); x++)
+            for (var x = Math.Max(0, (int)area.Left); x < Math.Min(strip.Width, (int)MathF.Ceiling(area.Right)); x++)
             {
                 darkest = Math.Min(darkest, row[x]);
             }
