@@ -79,7 +79,8 @@ internal sealed class TextOrientationClassifier : IDisposable
     /// Whether the page is upside down (<see cref="PageVote"/>), each line judged by the windows of it that the model sees
     /// unsquashed, their verdicts averaged. The lines are classified longest first, a batch of windows at a time, and
     /// only until the vote is decided: once either side holds half of the page's text, the lines left could not change
-    /// the outcome, so they are not classified.
+    /// the outcome, and once the lines classified are unanimous and sure (<see cref="PageVote.MinUnanimous"/>), they
+    /// would not; the rest are not classified.
     /// </summary>
     private bool VotePage(IList<RgbBuffer> crops, CancellationToken cancellationToken)
     {
@@ -111,7 +112,8 @@ internal sealed class TextOrientationClassifier : IDisposable
                     sum += probabilities[end++];
                 }
 
-                vote.Add(owners[start], sum / (end - start) > _threshold);
+                var flipped = sum / (end - start);
+                vote.Add(owners[start], flipped > _threshold, PageVote.IsSure(flipped));
                 start = end;
             }
         }
