@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Numerics;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using ScipixWorker.Ocr.Batching;
@@ -29,6 +28,7 @@ public sealed class OcrEngine : IDisposable
     private readonly BatchingOptions _batching;
     private readonly Lazy<RecognitionScheduler> _scheduler;
     private readonly PictureReadings _pictureReadings;
+    private readonly PagePreparer _preparer;
 
     /// <summary>Loads the configured models. Call <see cref="WarmUp"/> before the first real image.</summary>
     /// <param name="options">Models and their settings.</param>
@@ -74,6 +74,7 @@ public sealed class OcrEngine : IDisposable
             throw;
         }
 
+        _preparer = new PagePreparer(options, _detector, _classifier);
         LoadTime = TimeSpan.FromTicks(loaded.Sum(m => m.LoadTime.Ticks));
         Model = new OcrModelInfo(
             _detector.Model.File,
@@ -620,7 +621,7 @@ public sealed class OcrEngine : IDisposable
         var estimate = Math.Max(mode == OcrMode.SingleLine ? 0 : DetectionEstimate(page.Width, page.Height), ScanEstimate(page.Width, page.Height, extras));
         using (MemoryBudget.Acquire(estimate, cancellationToken))
         {
-            prepared = PreparePage(page, pageNumber, mode, decode, overScan ?? [], extras, cancellationToken);
+            prepared = _preparer.Prepare(page, pageNumber, mode, decode, overScan ?? [], extras, cancellationToken);
         }
 
         // The recognizer leases per call, after this page's lease is back.
@@ -769,7 +770,7 @@ public sealed class OcrEngine : IDisposable
     /// </summary>
     internal const float LineImageSureConfidence = 0.9f;
 
-    // Line images (PrepareLineImage) whose reading as they lie is unsure, each with its crop turned half a turn.
+    // Line images (PagePreparer.PrepareLineImage) whose reading as they lie is unsure, each with its crop turned half a turn.
     private static List<(int Page, int Offset, RgbBuffer Turned)> UnsureLineImages(
         List<PreparedPage> pages, LineReading[] recognized)
     {
@@ -805,7 +806,7 @@ public sealed class OcrEngine : IDisposable
         }
     }
 
-    // PreparePage in a span of its own (OcrTracing), under the caller's (Activity.Current), that starts where the page's
+    // PagePreparer.Prepare in a span of its own (OcrTracing), under the caller's (Activity.Current), that starts where the page's
     // decoding started.
     private PreparedPage PreparePageTraced(
         RgbBuffer page, int pageNumber, OcrMode mode, TimeSpan decode, IReadOnlyList<TextLayerLine> overScan, OcrExtras extras, CancellationToken cancellationToken)
@@ -814,234 +815,9 @@ public sealed class OcrEngine : IDisposable
             ? OcrTracing.Source.StartActivity("scipix.page", ActivityKind.Internal, parentContext: default, startTime: DateTimeOffset.UtcNow - decode)
             : null;
         span?.SetTag("scipix.page", pageNumber).SetTag("scipix.width", page.Width).SetTag("scipix.height", page.Height);
-        var prepared = PreparePage(page, pageNumber, mode, decode, overScan, extras, cancellationToken);
+        var prepared = _preparer.Prepare(page, pageNumber, mode, decode, overScan, extras, cancellationToken);
         span?.SetTag("scipix.lines", prepared.Crops.Count - prepared.LoneMarks).SetTag("scipix.rotation", prepared.QuarterTurns * 90);
         return prepared;
-    }
-
-    /// <summary>
-    /// Stage 1: the page's line crops, in reading order, upright (a single-line page is its own crop,
-    /// <see cref="RgbBuffer.Kept"/>). A full page's buffer is released here: the crops are copies.
-    /// </summary>
-    private PreparedPage PreparePage(
-        RgbBuffer page, int pageNumber, OcrMode mode, TimeSpan decode, IReadOnlyList<TextLayerLine> overScan, OcrExtras extras, CancellationToken cancellationToken)
-    {
-        // Before the text: preparing it releases the page's buffer. The scan's time counts as detection.
-        if (!extras.HasFlag(OcrExtras.Barcodes))
-        {
-            return PrepareText(page, pageNumber, mode, decode, overScan, cancellationToken);
-        }
-
-        var scanning = Stopwatch.GetTimestamp();
-        var codes = BarcodeScanner.Scan(page, cancellationToken);
-        var scanned = Stopwatch.GetElapsedTime(scanning);
-        var prepared = PrepareText(page, pageNumber, mode, decode, overScan, cancellationToken);
-        return prepared with { Detect = prepared.Detect + scanned, Barcodes = codes };
-    }
-
-    private PreparedPage PrepareText(
-        RgbBuffer page, int pageNumber, OcrMode mode, TimeSpan decode, IReadOnlyList<TextLayerLine> overScan, CancellationToken cancellationToken)
-    {
-        // A page of pure black and white has its lines read smoothed (BilevelSmoothing): each crop says so. Not text this
-        // engine drew from a PDF's shapes: rendered anti-aliased, it is pure only where a bitmap font lands on whole pixels.
-        var bilevel = _options.SmoothBilevel && !page.Drawn && BilevelSmoothing.IsBilevel(page);
-        List<RgbBuffer> Cut(IEnumerable<Quad> boxes) => [.. boxes.Select(q => Marked(QuadCropper.Crop(page, q), bilevel))];
-        if (mode == OcrMode.SingleLine)
-        {
-            return new PreparedPage(pageNumber, page.Width, page.Height, null, [Marked(page.Kept(), bilevel)], decode, TimeSpan.Zero, TimeSpan.Zero);
-        }
-
-        var started = Stopwatch.GetTimestamp();
-        var found = ReadingOrder.Sort(_detector.Detect(page, cancellationToken));
-        var quads = Lines(found);
-        var detected = Stopwatch.GetTimestamp();
-        var sideways = _options.OrientationPerPage && ReadingOrder.IsSideways(quads);
-        if (sideways)
-        {
-            // A page a quarter turn off. The detector finds lines running up or down the image worse than lines across
-            // it, so it looks again on the page turned a quarter turn, and every box is cropped as text running down the
-            // image reads it, short words included; the classifier's verdict for the page then tells a page turned
-            // clockwise from one turned anticlockwise, whose crops come out upside down.
-            found = _detector.DetectTurned(page, 1, cancellationToken);
-            quads = Lines(found);
-            detected = Stopwatch.GetTimestamp();
-        }
-
-        // Clockwise quarter turns that make the page upright if its text is the right way up in the turn it was detected in.
-        var uprightTurns = sideways ? 3 : 0;
-        if (_options.WholeLineImages && IsLineImage(quads, uprightTurns, page.Width, page.Height))
-        {
-            return PrepareLineImage(page, pageNumber, quads, uprightTurns, decode, overScan, Stopwatch.GetElapsedTime(started, detected), bilevel);
-        }
-
-        var crops = Cut(quads);
-        var turned = _classifier?.Correct(crops, cancellationToken) ?? false;
-        if (turned)
-        {
-            // Upside down (as stored, or in the quarter turn the page was detected in): the detector looks again with the
-            // page turned the other half turn, where its text is upright, as it does for a sideways page. Its boxes of
-            // upside-down text are a little off (sroie_pages upside down: 5.45 % CER reusing them, 5.08 % detecting again).
-            // The boxes come back named as their text reads, so their crops are upright.
-            var again = Stopwatch.GetTimestamp();
-            found = _detector.DetectTurned(page, sideways ? 3 : 2, cancellationToken);
-            quads = Lines(found);
-            crops = Cut(quads);
-            detected += Stopwatch.GetTimestamp() - again; // counted as detection, not classification
-        }
-
-        // Clockwise quarter turns that make the page upright.
-        var quarterTurns = (sideways, turned) switch
-        {
-            (false, false) => 0,
-            (false, true) => 2,
-            (true, false) => 3,
-            (true, true) => 1,
-        };
-        if (quarterTurns != 0)
-        {
-            // Read in the upright page's order: an upside-down page from the bottom right of the image.
-            var order = ReadingOrder.UprightOrder(quads, quarterTurns, page.Width, page.Height);
-            quads = order.Select(i => quads[i]).ToList();
-            crops = order.Select(i => crops[i]).ToList();
-        }
-
-        // Colons set apart (LoneMarks) and faint ones in the gaps after lines (GapColons): read after the lines, kept
-        // only as colons; the classifier never sees them.
-        var marks = found.Where(b => b.Lone).Select(b => b.Box).ToList();
-        var rows = _options.GapColons || _options.LoneGlyphs ? Rows(quads, quarterTurns, page.Width, page.Height) : [];
-        var gapColons = _options.GapColons ? GapColons.Find(page, quads, crops, rows) : [];
-        var refits = _options.LoneGlyphs ? GlyphRefits(page, quads, rows) : [];
-        if (_options.LoneGlyphs)
-        {
-            // The glyphs the detector missed, fitted as a lone glyph's box is: read after the lines (Line -1). Where a lone
-            // mark's crop lies over one, both are read: the mark is kept only as a colon, the glyph only as letters or digits.
-            foreach (var (box, height) in LoneGlyphs.Missed(page, quads, crops, rows, quads))
-            {
-                if (LoneGlyphs.Refit(page, box, height, missed: true) is { } missed)
-                {
-                    refits.Add(new GlyphRefit(-1, missed.Box, missed.Crop));
-                }
-            }
-        }
-        var markCrops = Cut(marks);
-        marks.AddRange(gapColons.Select(g => g.Box));
-        markCrops.AddRange(gapColons.Select(g => Marked(g.Crop, bilevel)));
-        page.Release();
-
-        return new PreparedPage(pageNumber, page.Width, page.Height, [.. quads, .. marks], [.. crops, .. markCrops], decode,
-            Stopwatch.GetElapsedTime(started, detected), Stopwatch.GetElapsedTime(detected), quarterTurns)
-        {
-            OverScan = overScan,
-            LoneMarks = marks.Count,
-            GapColons = gapColons,
-            Refits = refits,
-        };
-    }
-
-    // A crop fitted to its ink for each box about a character in size (LoneGlyphs), on the height of the row it joins: the
-    // median of the other boxes' there, its own where it is alone.
-    private static List<GlyphRefit> GlyphRefits(RgbBuffer page, List<Quad> quads, IReadOnlyList<IReadOnlyList<int>> rows)
-    {
-        var refits = new List<GlyphRefit>();
-        foreach (var row in rows)
-        {
-            foreach (var line in row)
-            {
-                if (!LoneGlyphs.IsGlyph(quads[line]))
-                {
-                    continue;
-                }
-
-                var others = row.Where(k => k != line).Select(k => (float)QuadCropper.CropSize(quads[k]).Height).Order().ToList();
-                var height = others.Count > 0 ? others[others.Count / 2] : QuadCropper.CropSize(quads[line]).Height;
-                if (LoneGlyphs.Refit(page, quads[line], height) is { } refit)
-                {
-                    refits.Add(new GlyphRefit(line, refit.Box, refit.Crop));
-                }
-            }
-        }
-
-        return refits;
-    }
-
-    // A crop marked as cut from a bilevel page, or not.
-    private static RgbBuffer Marked(RgbBuffer crop, bool bilevel)
-    {
-        crop.Bilevel = bilevel;
-        return crop;
-    }
-
-    // The rows the page's text will join its lines into (Arrange), as indices into them.
-    private IReadOnlyList<IReadOnlyList<int>> Rows(List<Quad> quads, int quarterTurns, int width, int height)
-    {
-        var (upright, order) = AsRead(quads, quarterTurns, width, height);
-        return order is null
-            ? ReadingOrder.GroupIntoRows(upright)
-            : [.. ReadingOrder.GroupIntoRows([.. order.Select(i => upright[i])]).Select(row => (IReadOnlyList<int>)[.. row.Select(k => order[k])])];
-    }
-
-    /// <summary>
-    /// Boxes as the page's text reads them: turned upright by <paramref name="quarterTurns"/> and, when they slope
-    /// (<see cref="ReadingOrder.Skew"/>), turned straight, with their reading order then (null when they do not). A
-    /// skewed page (a photo, a sheet fed askew) has its lines ordered and joined into rows as they lie on the page turned
-    /// straight, or an item and its price further right would fall on different rows.
-    /// </summary>
-    private (List<Quad> Upright, int[]? Order) AsRead(List<Quad> boxes, int quarterTurns, int width, int height)
-    {
-        var upright = boxes.Select(b => ReadingOrder.Upright(b, quarterTurns, width, height)).ToList();
-        var skew = _options.OrientationPerPage ? ReadingOrder.Skew(upright) : 0;
-        if (MathF.Abs(skew) < ReadingOrder.MinSkew)
-        {
-            return (upright, null);
-        }
-
-        upright = upright.Select(b => ReadingOrder.Rotated(b, -skew)).ToList();
-        return (upright, ReadingOrder.Order(upright));
-    }
-
-    // The boxes of text lines, without the colon candidates.
-    private static List<Quad> Lines(IReadOnlyList<DetectedBox> found) => [.. found.Where(b => !b.Lone).Select(b => b.Box)];
-
-    // One row of text filling at least half the page as it lies turned upright.
-    private static bool IsLineImage(List<Quad> quads, int uprightTurns, int width, int height)
-    {
-        var upright = quads.Select(q => ReadingOrder.Upright(q, uprightTurns, width, height)).ToList();
-        return ReadingOrder.IsLineImage(ReadingOrder.Order(upright).Select(i => upright[i]).ToList(), uprightTurns % 2 == 0 ? height : width);
-    }
-
-    /// <summary>
-    /// One line of text cut out (a crop from a page, a label, a strip), as stored or a quarter turn off: recognized
-    /// whole, as a single-line job is, turned upright by <paramref name="uprightTurns"/>. The recognizer was trained on
-    /// such crops; the detector's boxes inside one cut it tighter (sroie_lines read as pages: 4.85 % CER from the boxes,
-    /// 3.2 % whole). Its box is the detected text's extent, named as the text reads. Which way up it is, the recognizer
-    /// decides (<see cref="UnsureLineImages"/>): with one line there is no page to vote, and the angle classifier alone
-    /// takes short capitals (CASH, AMOUNT) for upside down and misses a turned heading. An upright page is its own crop
-    /// (<see cref="RgbBuffer.Kept"/>: copied out of native memory where a large one was there).
-    /// </summary>
-    private PreparedPage PrepareLineImage(
-        RgbBuffer page, int pageNumber, List<Quad> quads, int uprightTurns, TimeSpan decode, IReadOnlyList<TextLayerLine> overScan, TimeSpan detect, bool bilevel)
-    {
-        var extent = Quad.FromRectangle(
-            quads.Min(q => q.MinX), quads.Min(q => q.MinY),
-            quads.Max(q => q.MaxX) - quads.Min(q => q.MinX), quads.Max(q => q.MaxY) - quads.Min(q => q.MinY));
-        RgbBuffer crop;
-        if (uprightTurns != 0)
-        {
-            // Its text runs down the image: a quarter turn anticlockwise sets it upright.
-            extent = extent.Along(Vector2.UnitY);
-            crop = QuadCropper.RotateCounterClockwise(page);
-            page.Release();
-        }
-        else
-        {
-            crop = page.Kept();
-        }
-
-        return new PreparedPage(pageNumber, page.Width, page.Height, [extent], [Marked(crop, bilevel)], decode, detect, TimeSpan.Zero, uprightTurns)
-        {
-            OverScan = overScan,
-            LineImage = _classifier is not null,
-        };
     }
 
     /// <summary>Stage 3: lines above the drop score, joined in reading order.</summary>
@@ -1127,7 +903,7 @@ public sealed class OcrEngine : IDisposable
     /// </summary>
     private (List<RecognizedLine> Lines, string Text) Arrange(List<RecognizedLine> lines, int quarterTurns, int width, int height)
     {
-        var (upright, order) = AsRead(lines.Select(l => l.Box).ToList(), quarterTurns, width, height);
+        var (upright, order) = _preparer.AsRead(lines.Select(l => l.Box).ToList(), quarterTurns, width, height);
         if (order is not null)
         {
             lines = [.. order.Select(i => lines[i])];
@@ -1161,61 +937,6 @@ public sealed class OcrEngine : IDisposable
         public string Format { get; set; } = string.Empty;
 
         public int Pages { get; set; }
-    }
-
-    /// <summary>
-    /// A page after stage 1. <see cref="Boxes"/> is null for a single-line page; <see cref="QuarterTurns"/>: the clockwise
-    /// quarter turns that make the page upright, 2 for a page scanned upside down (its crops upright, boxes named as their
-    /// text reads, boxes and crops in the upright page's reading order). <see cref="Ready"/>: a page read
-    /// from a PDF's text layer, complete already (no crops).
-    /// </summary>
-    private sealed record PreparedPage(
-        int PageNumber, int Width, int Height, IReadOnlyList<Quad>? Boxes, IReadOnlyList<RgbBuffer> Crops,
-        TimeSpan Decode, TimeSpan Detect, TimeSpan Classify, int QuarterTurns = 0)
-    {
-        public OcrPage? Ready { get; init; }
-
-        /// <summary>A PDF's visible text drawn over the page's scan, in its pixels (<see cref="PdfPages.TextOverScan"/>).</summary>
-        public IReadOnlyList<TextLayerLine> OverScan { get; init; } = [];
-
-        /// <summary>An image of one line, its one crop the whole image set upright as detected, to be read turned half a turn when unsure (<see cref="UnsureLineImages"/>).</summary>
-        public bool LineImage { get; init; }
-
-        /// <summary>
-        /// The last this many boxes and crops are colon candidates (<see cref="Detection.LoneMarks"/>, then
-        /// <see cref="GapColons"/>), kept only if they read as a colon.
-        /// </summary>
-        public int LoneMarks { get; init; }
-
-        /// <summary>The last of those candidates, found in the gaps after lines (<see cref="Detection.GapColons"/>).</summary>
-        public IReadOnlyList<GapColon> GapColons { get; init; } = [];
-
-        /// <summary>
-        /// Second crops of the boxes about a character in size, fitted to their ink (<see cref="Detection.LoneGlyphs"/>): read
-        /// where the box's own crop read below the drop score.
-        /// </summary>
-        public IReadOnlyList<GlyphRefit> Refits { get; init; } = [];
-
-        /// <summary>The glyphs the detector missed that read as one (<see cref="Detection.LoneGlyphs.Missed"/>), lines of their own.</summary>
-        public IReadOnlyList<RecognizedLine> Found { get; init; } = [];
-
-        /// <summary>The page's barcodes and QR codes, when asked for (<see cref="OcrExtras.Barcodes"/>).</summary>
-        public IReadOnlyList<RecognizedBarcode> Barcodes { get; init; } = [];
-
-        /// <summary>
-        /// Where this "page" lies on the born-digital PDF page before it when it is a picture on that page
-        /// (<see cref="PagePictures"/>): its lines join that page's.
-        /// </summary>
-        public PictureFrame? Picture { get; init; }
-
-        /// <summary>That picture as <see cref="PictureReadings"/> knows it, when readings are kept.</summary>
-        public PictureKey? PictureKey { get; init; }
-
-        /// <summary>
-        /// The same picture as one read earlier in the same call (<see cref="PictureKey"/>): nothing of its own to read,
-        /// its reading is that one's.
-        /// </summary>
-        public bool SameAs { get; init; }
     }
 
     /// <summary>
@@ -1262,9 +983,3 @@ public readonly record struct PageRange
     /// <summary>The most pages.</summary>
     public int Count { get; }
 }
-
-/// <summary>
-/// A second crop of line <paramref name="Line"/> of a page (a glyph's box), fitted to its ink, and the box it fills; line -1
-/// for a glyph the detector missed.
-/// </summary>
-internal sealed record GlyphRefit(int Line, Quad Box, RgbBuffer Crop);
