@@ -1,4 +1,7 @@
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 using ScipixWorker.Ocr.Geometry;
 
 namespace ScipixWorker.Ocr.Imaging;
@@ -23,12 +26,19 @@ internal static class CvWarp
 
     /// <summary>
     /// Warps <paramref name="source"/> into a <paramref name="width"/> x <paramref name="height"/> image;
-    /// <paramref name="inverse"/> maps destination pixel coordinates to source coordinates.
+    /// <paramref name="inverse"/> maps destination pixel coordinates to source coordinates. <paramref name="vectors"/>:
+    /// interior pixels summed with SSE where the CPU has SSE4.1 (the same bytes; false for the scalar loop alone, which the
+    /// tests compare it with; other CPUs always take it).
     /// </summary>
-    public static RgbBuffer PerspectiveCubic(RgbBuffer source, Homography inverse, int width, int height)
+    public static RgbBuffer PerspectiveCubic(RgbBuffer source, Homography inverse, int width, int height, bool vectors = true)
     {
+        vectors &= Sse41.IsSupported;
         var destination = new RgbBuffer(width, height);
         ReadOnlySpan<byte> data = source.Data; // once: a page's pixels may be native memory (RgbBuffer.Rent)
+        ref var origin = ref MemoryMarshal.GetReference(data);
+        ref var table = ref MemoryMarshal.GetArrayDataReference(CubicTable);
+        var stride = source.Stride;
+        var (interiorWidth, interiorHeight) = ((uint)Math.Max(source.Width - 3, 0), (uint)Math.Max(source.Height - 3, 0));
         var blockHeight = Math.Min(BlockArea / 32 / 2, height);
         var blockWidth = Math.Min(BlockArea / blockHeight, width);
 
@@ -56,12 +66,44 @@ internal static class CvWarp
                     var phase = ((iy & (TableSize - 1)) * TableSize) + (ix & (TableSize - 1));
                     var sx = SaturateShort(ix >> TableBits) - 1;
                     var sy = SaturateShort(iy >> TableBits) - 1;
-                    SampleCubic(source, data, sx, sy, phase, row.Slice((blockX + x1) * 3, 3));
+                    var pixel = row.Slice((blockX + x1) * 3, 3);
+                    var start = (sy * stride) + (sx * 3);
+                    if (vectors && (uint)sx < interiorWidth && (uint)sy < interiorHeight && start + (3 * stride) + 16 <= data.Length)
+                    {
+                        SampleInterior(ref Unsafe.Add(ref origin, start), stride, ref Unsafe.Add(ref table, phase * 16), pixel);
+                    }
+                    else
+                    {
+                        SampleCubic(source, data, sx, sy, phase, pixel);
+                    }
                 }
             }
         }
 
         return destination;
+    }
+
+    // An interior pixel's 4 x 4 taps (rows of 12 bytes, RGB x 4) with SSE: each row's bytes shuffled to channel order
+    // (R0 R1 R2 R3 G0 .. B3), widened to 16 bits and multiplied by the row's four weights with pmaddwd, which adds the
+    // products in pairs: a channel's sum is two lanes of the accumulators. The same integer sums as the scalar loop, so
+    // the same bytes. Reads 16 bytes a row: the caller checks that the last row's 4 bytes past the taps exist.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void SampleInterior(ref byte taps, int stride, ref short weights, Span<byte> pixel)
+    {
+        var order = Vector128.Create((byte)0, 3, 6, 9, 1, 4, 7, 10, 2, 5, 8, 11, 0x80, 0x80, 0x80, 0x80);
+        var low = Vector128<int>.Zero;
+        var high = Vector128<int>.Zero;
+        for (var i = 0; i < 4; i++)
+        {
+            var bytes = Ssse3.Shuffle(Vector128.LoadUnsafe(ref taps, (nuint)(i * stride)), order);
+            var row = Vector128.Create(Unsafe.ReadUnaligned<long>(ref Unsafe.As<short, byte>(ref Unsafe.Add(ref weights, i * 4)))).AsInt16();
+            low += Sse2.MultiplyAddAdjacent(Sse41.ConvertToVector128Int16(bytes), row);
+            high += Sse2.MultiplyAddAdjacent(Sse41.ConvertToVector128Int16(Sse2.ShiftRightLogical128BitLane(bytes, 8)), row);
+        }
+
+        pixel[0] = Descale(low.GetElement(0) + low.GetElement(1));
+        pixel[1] = Descale(low.GetElement(2) + low.GetElement(3));
+        pixel[2] = Descale(high.GetElement(0) + high.GetElement(1));
     }
 
     private static void SampleCubic(RgbBuffer source, ReadOnlySpan<byte> data, int sx, int sy, int phase, Span<byte> pixel)

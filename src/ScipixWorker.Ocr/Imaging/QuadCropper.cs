@@ -9,12 +9,17 @@ internal static class QuadCropper
     /// <summary>Crops whose height is at least this many times their width are rotated (vertical text).</summary>
     public const double VerticalAspectRatio = 1.5;
 
-    public static RgbBuffer Crop(RgbBuffer source, Quad box)
+    /// <summary>
+    /// The pixels of <paramref name="box"/> warped upright into a rectangle of its size, as PaddleOCR's
+    /// get_rotate_crop_image cuts them; a tall crop turned a quarter turn. <paramref name="vectors"/>: as
+    /// <see cref="CvWarp.PerspectiveCubic"/> takes it (the same bytes either way).
+    /// </summary>
+    public static RgbBuffer Crop(RgbBuffer source, Quad box, bool vectors = true)
     {
         ArgumentNullException.ThrowIfNull(source);
 
         var (width, height) = CropSize(box);
-        var crop = Warp(source, box, width, height);
+        var crop = Warp(source, box, width, height, vectors);
         return (double)height / width >= VerticalAspectRatio ? RotateCounterClockwise(crop) : crop;
     }
 
@@ -68,12 +73,12 @@ internal static class QuadCropper
         }
     }
 
-    private static RgbBuffer Warp(RgbBuffer source, Quad box, int width, int height)
+    private static RgbBuffer Warp(RgbBuffer source, Quad box, int width, int height, bool vectors)
     {
         var inverse = QuadToRectangle(box, width, height)?.Invert();
         if (inverse is not null)
         {
-            return CvWarp.PerspectiveCubic(source, inverse, width, height);
+            return CvWarp.PerspectiveCubic(source, inverse, width, height, vectors);
         }
 
         // Degenerate quad (three corners on a line): OpenCV would produce garbage or fail; use the
