@@ -4,8 +4,8 @@ namespace ScipixWorker.Ocr.Orientation;
 /// The vote of a page's lines on whether the page is upside down, each line weighted by its length (about its number of
 /// characters): upside down when the lines classified so hold more than half of the text. The vote is
 /// <see cref="Decided"/> as soon as either side holds half, since the lines not yet counted could not change it, or as
-/// soon as the first <see cref="MinUnanimous"/> lines counted are all sure of the same side and no line disagrees (the
-/// lines are counted longest first, where the classifier is most reliable).
+/// soon as <see cref="MinUnanimous"/> of the lines counted are sure of one side and none is on the other (the lines are
+/// counted longest first, where the classifier is most reliable).
 /// </summary>
 /// <param name="lengths">Every line's length, counted or not.</param>
 internal sealed class PageVote(IReadOnlyList<double> lengths)
