@@ -78,17 +78,19 @@ internal static class GapColons
 
     /// <summary>
     /// The colon candidates of a page: <paramref name="lines"/> are its boxes of text (named as their text reads),
-    /// <paramref name="crops"/> their crops and <paramref name="rows"/> the rows they form, as the page's text joins them
-    /// (indices into <paramref name="lines"/>, left to right as the text reads).
+    /// <paramref name="bands"/> the text bands of their crops (<see cref="LineInk.TextBand"/>) and <paramref name="rows"/>
+    /// the rows they form, as the page's text joins them (indices into <paramref name="lines"/>, left to right as the text
+    /// reads).
     /// </summary>
-    public static List<GapColon> Find(RgbBuffer page, IReadOnlyList<Quad> lines, IReadOnlyList<RgbBuffer> crops, IReadOnlyList<IReadOnlyList<int>> rows)
+    public static List<GapColon> Find(
+        RgbBuffer page, IReadOnlyList<Quad> lines, IReadOnlyList<(float Top, float Bottom, byte Dark)?> bands, IReadOnlyList<IReadOnlyList<int>> rows)
     {
         var found = new List<GapColon>();
         foreach (var row in rows)
         {
             for (var k = 0; k < row.Count && found.Count < MaxPerPage; k++)
             {
-                if (Find(page, lines, crops[row[k]], row[k], k + 1 < row.Count ? row[k + 1] : -1) is { } colon)
+                if (Find(page, lines, bands[row[k]], row[k], k + 1 < row.Count ? row[k + 1] : -1) is { } colon)
                 {
                     found.Add(colon);
                 }
@@ -101,11 +103,11 @@ internal static class GapColons
     // The colon after line `index`, before line `next` (-1: none): looked for in a strip that runs from the line's right
     // edge (moved Back heights into it) to the next box's left edge (moved Into heights into it), which follows the
     // row where a box's own slant, taken from a short word, would drift off it.
-    private static GapColon? Find(RgbBuffer page, IReadOnlyList<Quad> lines, RgbBuffer crop, int index, int next)
+    private static GapColon? Find(RgbBuffer page, IReadOnlyList<Quad> lines, (float Top, float Bottom, byte Dark)? lineBand, int index, int next)
     {
         var line = lines[index];
         var height = QuadCropper.CropSize(line).Height;
-        if (height < 8 || LineInk.TextBand(crop) is not { } band)
+        if (height < 8 || lineBand is not { } band)
         {
             return null;
         }

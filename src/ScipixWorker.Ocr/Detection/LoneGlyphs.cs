@@ -108,23 +108,24 @@ internal static class LoneGlyphs
     /// <see cref="Reach"/> heights), between two of its boxes or after its last, that no box covers: each a box about the
     /// glyph (joined with glyphs within <see cref="MaxJoin"/> of the band, up to <see cref="MaxCandidate"/> bands wide),
     /// to be fitted and read as a lone glyph is (<see cref="Refit"/>). <paramref name="lines"/> are the page's boxes of
-    /// text (named as their text reads), <paramref name="crops"/> their crops, <paramref name="rows"/> the rows they form
+    /// text (named as their text reads), <paramref name="bands"/> the text bands of their crops (<see cref="LineInk.TextBand"/>),
+    /// <paramref name="rows"/> the rows they form
     /// (indices into <paramref name="lines"/>, left to right as the text reads) and <paramref name="covered"/> the boxes
     /// whose text is read already: the lines. Not the size filter's leavings (<see cref="LoneMarks"/>): those are kept only
     /// as colons, and the tiny <c>1</c> of a small print lies among them (receipt 030).
     /// </summary>
     public static List<(Quad Box, float RowHeight)> Missed(
-        RgbBuffer page, IReadOnlyList<Quad> lines, IReadOnlyList<RgbBuffer> crops, IReadOnlyList<IReadOnlyList<int>> rows, IReadOnlyList<Quad> covered)
+        RgbBuffer page, IReadOnlyList<Quad> lines, IReadOnlyList<(float Top, float Bottom, byte Dark)?> bands, IReadOnlyList<IReadOnlyList<int>> rows,
+        IReadOnlyList<Quad> covered)
     {
         var found = new List<(Quad Box, float RowHeight)>();
         foreach (var row in rows)
         {
-            (float Top, float Bottom, byte Dark)? first = null; // the row's first line is looked before and after
-            for (var k = -1; k < row.Count && found.Count < MaxPerPage; k++)
+            for (var k = -1; k < row.Count && found.Count < MaxPerPage; k++) // k = -1: before the row's first line
             {
                 var line = row[Math.Max(k, 0)];
                 var height = QuadCropper.CropSize(lines[line]).Height;
-                if (height < 8 || (k <= 0 ? first ??= LineInk.TextBand(crops[line]) : LineInk.TextBand(crops[line])) is not { } band)
+                if (height < 8 || bands[line] is not { } band)
                 {
                     continue;
                 }

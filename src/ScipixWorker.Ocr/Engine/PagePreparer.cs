@@ -4,6 +4,7 @@ using ScipixWorker.Ocr.Detection;
 using ScipixWorker.Ocr.Geometry;
 using ScipixWorker.Ocr.Imaging;
 using ScipixWorker.Ocr.Orientation;
+using ScipixWorker.Ocr.Recognition;
 
 namespace ScipixWorker.Ocr.Engine;
 
@@ -108,13 +109,15 @@ internal sealed class PagePreparer(OcrEngineOptions options, TextDetector detect
         // only as colons; the classifier never sees them.
         var marks = found.Where(b => b.Lone).Select(b => b.Box).ToList();
         var rows = _options.GapColons || _options.LoneGlyphs ? Rows(quads, quarterTurns, page.Width, page.Height) : [];
-        var gapColons = _options.GapColons ? GapColons.Find(page, quads, crops, rows) : [];
+        // The lines' text bands, which both searches measure the gaps beside them by.
+        var bands = _options.GapColons || _options.LoneGlyphs ? crops.Select(LineInk.TextBand).ToList() : [];
+        var gapColons = _options.GapColons ? GapColons.Find(page, quads, bands, rows) : [];
         var refits = _options.LoneGlyphs ? GlyphRefits(page, quads, rows) : [];
         if (_options.LoneGlyphs)
         {
             // The glyphs the detector missed, fitted as a lone glyph's box is: read after the lines (Line -1). Where a lone
             // mark's crop lies over one, both are read: the mark is kept only as a colon, the glyph only as letters or digits.
-            foreach (var (box, height) in LoneGlyphs.Missed(page, quads, crops, rows, quads))
+            foreach (var (box, height) in LoneGlyphs.Missed(page, quads, bands, rows, quads))
             {
                 if (LoneGlyphs.Refit(page, box, height, missed: true) is { } missed)
                 {

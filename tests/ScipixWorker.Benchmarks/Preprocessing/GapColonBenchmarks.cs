@@ -13,7 +13,7 @@ namespace ScipixWorker.Benchmarks.Preprocessing;
 public class GapColonBenchmarks : PageRowsBenchmark
 {
     [Benchmark]
-    public int Search() => GapColons.Find(Page, Lines, Crops, Rows).Count;
+    public int Search() => GapColons.Find(Page, Lines, Bands(), Rows).Count;
 
     private protected override string Found() => $"{Search()} colons found";
 }

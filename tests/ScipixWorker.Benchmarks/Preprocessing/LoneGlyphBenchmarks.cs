@@ -20,7 +20,7 @@ public class LoneGlyphBenchmarks : PageRowsBenchmark
 
     /// <summary>The search of every row's gaps for glyphs the detector missed.</summary>
     [Benchmark]
-    public int Search() => LoneGlyphs.Missed(Page, Lines, Crops, Rows, Lines).Count;
+    public int Search() => LoneGlyphs.Missed(Page, Lines, Bands(), Rows, Lines).Count;
 
     private protected override string Found() =>
         $"{Lines.Count(LoneGlyphs.IsGlyph)} glyph boxes, {Refits()} fitted, {Search()} missed";

@@ -1,6 +1,7 @@
 using BenchmarkDotNet.Attributes;
 using ScipixWorker.Ocr.Geometry;
 using ScipixWorker.Ocr.Imaging;
+using ScipixWorker.Ocr.Recognition;
 
 namespace ScipixWorker.Benchmarks.Support;
 
@@ -22,6 +23,9 @@ public abstract class PageRowsBenchmark
     private protected RgbBuffer[] Crops { get; private set; } = [];
 
     private protected IReadOnlyList<IReadOnlyList<int>> Rows { get; private set; } = [];
+
+    /// <summary>The crops' text bands, worked out inside each search's benchmark (the engine works them out once for both).</summary>
+    private protected List<(float Top, float Bottom, byte Dark)?> Bands() => [.. Crops.Select(LineInk.TextBand)];
 
     [GlobalSetup]
     public void Setup()

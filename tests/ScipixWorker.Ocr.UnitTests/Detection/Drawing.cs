@@ -1,4 +1,6 @@
+using ScipixWorker.Ocr.Geometry;
 using ScipixWorker.Ocr.Imaging;
+using ScipixWorker.Ocr.Recognition;
 
 namespace ScipixWorker.Ocr.UnitTests.Detection;
 
@@ -13,4 +15,8 @@ internal static class Drawing
             page.Row(row).Slice(x * 3, width * 3).Fill(grey);
         }
     }
+
+    /// <summary>The text bands of the crops of <paramref name="lines"/>, as the engine gives them to the searches.</summary>
+    public static List<(float Top, float Bottom, byte Dark)?> Bands(RgbBuffer page, params Quad[] lines) =>
+        [.. lines.Select(line => LineInk.TextBand(QuadCropper.Crop(page, line)))];
 }

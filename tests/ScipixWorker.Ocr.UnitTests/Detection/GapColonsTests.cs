@@ -102,7 +102,7 @@ public sealed class GapColonsTests
         var value = Quad.FromRectangle(230, 10, 100, 40); // its padding takes in the colon at 235
         Colon(page, 235);
 
-        var colon = Assert.Single(GapColons.Find(page, [Label, value], [QuadCropper.Crop(page, Label), QuadCropper.Crop(page, value)], [[0, 1]]));
+        var colon = Assert.Single(GapColons.Find(page, [Label, value], Drawing.Bands(page, Label, value), [[0, 1]]));
 
         Assert.True(colon.Box.MinX < value.MinX);
     }
@@ -124,7 +124,7 @@ public sealed class GapColonsTests
         var page = Row(withValue: false);
         Colon(page, 180);
 
-        var colon = Assert.Single(GapColons.Find(page, [Label], [QuadCropper.Crop(page, Label)], [[0]]));
+        var colon = Assert.Single(GapColons.Find(page, [Label], Drawing.Bands(page, Label), [[0]]));
 
         Assert.Equal(-1, colon.Before);
     }
@@ -136,11 +136,11 @@ public sealed class GapColonsTests
         Colon(page, 180);
         var point = new Quad(new(110, 10), new(110, 10), new(110, 50), new(10, 50));
 
-        Assert.Empty(GapColons.Find(page, [point, Value], [QuadCropper.Crop(page, Label), QuadCropper.Crop(page, Value)], [[0, 1]]));
+        Assert.Empty(GapColons.Find(page, [point, Value], Drawing.Bands(page, Label, Value), [[0, 1]]));
     }
 
     private static List<GapColon> Find(RgbBuffer page) =>
-        GapColons.Find(page, [Label, Value], [QuadCropper.Crop(page, Label), QuadCropper.Crop(page, Value)], [[0, 1]]);
+        GapColons.Find(page, [Label, Value], Drawing.Bands(page, Label, Value), [[0, 1]]);
 
     // The row: letters every 11 px from x 20 in the label (the last at 98-105) and from x 260 in the value.
     private static RgbBuffer Row(bool withValue = true)

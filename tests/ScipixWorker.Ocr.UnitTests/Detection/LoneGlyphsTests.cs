@@ -39,7 +39,7 @@ public sealed class LoneGlyphsTests
         Fill(page, 180, 38, 4, 25, 30);
         var label = Quad.FromRectangle(250, 30, 80, 40); // the row begins with the value's box
 
-        var (box, _) = Assert.Single(LoneGlyphs.Missed(page, [label], [QuadCropper.Crop(page, label)], [[0]], [label]));
+        var (box, _) = Assert.Single(LoneGlyphs.Missed(page, [label], Drawing.Bands(page, label), [[0]], [label]));
 
         Assert.InRange(box.MinX, 178, 181);
     }
@@ -51,7 +51,7 @@ public sealed class LoneGlyphsTests
         Fill(page, 180, 38, 4, 25, 30);
         var glyph = Quad.FromRectangle(172, 32, 20, 36);
 
-        Assert.Empty(LoneGlyphs.Missed(page, [Label, Value], Crops(page), [[0, 1]], [Label, Value, glyph]));
+        Assert.Empty(LoneGlyphs.Missed(page, [Label, Value], Drawing.Bands(page, Label, Value), [[0, 1]], [Label, Value, glyph]));
     }
 
     [Fact]
@@ -170,9 +170,7 @@ public sealed class LoneGlyphsTests
     }
 
     private static List<(Quad Box, float RowHeight)> Missed(RgbBuffer page) =>
-        LoneGlyphs.Missed(page, [Label, Value], Crops(page), [[0, 1]], [Label, Value]);
-
-    private static RgbBuffer[] Crops(RgbBuffer page) => [QuadCropper.Crop(page, Label), QuadCropper.Crop(page, Value)];
+        LoneGlyphs.Missed(page, [Label, Value], Drawing.Bands(page, Label, Value), [[0, 1]], [Label, Value]);
 
     // The row: letters every 11 px from x 20 in the label (the last at 98-105) and from x 260 in the value.
     private static RgbBuffer Row(byte paper = 255)
