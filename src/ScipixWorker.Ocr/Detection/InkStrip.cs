@@ -109,12 +109,20 @@ internal static class InkStrip
     }
 
     /// <summary>The darkest grey level inside a blob's bounds.</summary>
-    public static byte Darkest(ReadOnlySpan<byte> grey, int width, InkBlob blob)
+    public static byte Darkest(ReadOnlySpan<byte> grey, int width, InkBlob blob) =>
+        Darkest(grey, width, blob.Left, blob.Top, blob.Right + 1, blob.Bottom + 1);
+
+    /// <summary>
+    /// The darkest grey level of columns <paramref name="left"/> to <paramref name="right"/> - 1 and rows
+    /// <paramref name="top"/> to <paramref name="bottom"/> - 1 of a strip <paramref name="width"/> pixels wide (inside it);
+    /// 255 where that holds no pixel.
+    /// </summary>
+    public static byte Darkest(ReadOnlySpan<byte> grey, int width, int left, int top, int right, int bottom)
     {
         var darkest = byte.MaxValue;
-        for (var y = blob.Top; y <= blob.Bottom; y++)
+        for (var y = top; y < bottom && left < right; y++)
         {
-            darkest = Math.Min(darkest, TensorPrimitives.Min(grey.Slice((y * width) + blob.Left, blob.Width)));
+            darkest = Math.Min(darkest, TensorPrimitives.Min(grey.Slice((y * width) + left, right - left)));
         }
 
         return darkest;

@@ -351,20 +351,10 @@ internal static class LoneGlyphs
     }
 
     // The darkest grey level inside a rectangle of the strip (clamped to it; 255 where nothing of it lies in the strip).
-    private static int Darkest(GreyStrip strip, Bounds area)
-    {
-        var darkest = 255;
-        for (var y = Math.Max(0, (int)area.Top); y < Math.Min(strip.Height, (int)MathF.Ceiling(area.Bottom)); y++)
-        {
-            var row = strip.Row(y);
-            for (var x = Math.Max(0, (int)area.Left); x < Math.Min(strip.Width, (int)MathF.Ceiling(area.Right)); x++)
-            {
-                darkest = Math.Min(darkest, row[x]);
-            }
-        }
-
-        return darkest;
-    }
+    private static int Darkest(GreyStrip strip, Bounds area) =>
+        InkStrip.Darkest(
+            strip.Pixels, strip.Width, Math.Max(0, (int)area.Left), Math.Max(0, (int)area.Top),
+            Math.Min(strip.Width, (int)MathF.Ceiling(area.Right)), Math.Min(strip.Height, (int)MathF.Ceiling(area.Bottom)));
 
     // The page quad that part of the strip (in its pixels) covers.
     private static Quad Place(Quad region, Bounds part, int width, int height)
