@@ -548,25 +548,10 @@ public sealed class OcrEngine : IDisposable
         RecognitionScheduler scheduler, List<PreparedPage> prepared, SourceFile source, CancellationToken cancellationToken, CancellationToken abandonUnstarted)
     {
         var queued = Stopwatch.GetTimestamp();
-        var crops = prepared.SelectMany(p => p.Crops).ToList();
-        var recognized = Unread(crops.Count);
-        var first = AllButGapColons(prepared);
-        Fill(recognized, first, await scheduler.RecognizeAsync(first.Select(i => crops[i]).ToList(), cancellationToken, abandonUnstarted));
-        // Once the lines are read: the colons in gaps they missed and the glyphs whose boxes read too unsurely, in one call.
-        var gaps = GapColonsToRead(prepared, recognized);
-        var refits = RefitsToRead(prepared, recognized);
-        if (gaps.Count + refits.Count > 0)
-        {
-            var again = await scheduler.RecognizeAsync([.. gaps.Select(i => crops[i]), .. refits.Select(r => r.Refit.Crop)], cancellationToken);
-            Fill(recognized, gaps, again[..gaps.Count]);
-            KeepRefits(prepared, recognized, refits, again[gaps.Count..]);
-        }
-
-        if (UnsureLineImages(prepared, recognized) is { Count: > 0 } unsure)
-        {
-            var turned = await scheduler.RecognizeAsync(unsure.Select(u => u.Turned).ToList(), cancellationToken);
-            KeepSurerReadings(prepared, recognized, unsure, turned);
-        }
+        // The lone marks in the first call with the lines: the scheduler batches crops of like widths across pages anyway.
+        var recognized = await ReadCropsAsync(
+            prepared, marksFirst: true,
+            (crops, first) => new ValueTask<LineReading[]>(scheduler.RecognizeAsync(crops, cancellationToken, first ? abandonUnstarted : default)));
 
         var recognize = Stopwatch.GetElapsedTime(queued);
         var pages = new List<OcrPage>(prepared.Count);
@@ -627,25 +612,11 @@ public sealed class OcrEngine : IDisposable
         // The recognizer leases per call, after this page's lease is back.
         var started = Stopwatch.GetTimestamp();
         // Colon candidates in a call of their own, after the lines: batched in, they would change the padding the page's
-        // lines see, and a gap's colon is read only where the lines read around it miss one.
+        // lines see. The recognizer's calls here are synchronous, so the task has completed when it returns.
         List<PreparedPage> pages = [prepared];
-        var lineCount = prepared.Crops.Count - prepared.LoneMarks;
-        var recognized = Unread(prepared.Crops.Count);
-        Fill(recognized, [.. Enumerable.Range(0, lineCount)], _recognizer.Recognize(prepared.Crops.Take(lineCount).ToList(), cancellationToken));
-        List<int> marks = [.. Enumerable.Range(lineCount, prepared.LoneMarks - prepared.GapColons.Count), .. GapColonsToRead(pages, recognized)];
-        var refits = RefitsToRead(pages, recognized); // in the same call: narrow crops all, padded alike
-        if (marks.Count + refits.Count > 0)
-        {
-            var again = _recognizer.Recognize([.. marks.Select(i => prepared.Crops[i]), .. refits.Select(r => r.Refit.Crop)], cancellationToken);
-            Fill(recognized, marks, again[..marks.Count]);
-            KeepRefits(pages, recognized, refits, again[marks.Count..]);
-        }
-
-        if (UnsureLineImages(pages, recognized) is { Count: > 0 } unsure)
-        {
-            KeepSurerReadings(pages, recognized, unsure, _recognizer.Recognize(unsure.Select(u => u.Turned).ToList(), cancellationToken));
-        }
-
+        var reading = ReadCropsAsync(pages, marksFirst: false, (crops, _) => ValueTask.FromResult(_recognizer.Recognize(crops, cancellationToken)));
+        Debug.Assert(reading.IsCompleted, "the synchronous recognizer's reading completes synchronously");
+        var recognized = reading.GetAwaiter().GetResult();
         return Assemble(pages[0], recognized, Stopwatch.GetElapsedTime(started));
     }
 
@@ -660,18 +631,45 @@ public sealed class OcrEngine : IDisposable
         }
     }
 
-    // The indices of all pages' crops (one after another), but the colons found in gaps, which wait for the lines.
-    private static List<int> AllButGapColons(List<PreparedPage> pages)
+    /// <summary>
+    /// Reads the pages' crops (one after another) in up to three calls of <paramref name="recognize"/> (whose flag says
+    /// whether it is the first): the lines, with the lone marks when <paramref name="marksFirst"/>; then, once the lines
+    /// are read, the marks held back, the colons in gaps the lines missed (a gap's colon is read only where the lines read
+    /// around it miss one) and the glyphs' fitted crops, together; last, the line images that read unsurely, turned half a
+    /// turn. Refits replace boxes in <paramref name="pages"/>.
+    /// </summary>
+    private async ValueTask<LineReading[]> ReadCropsAsync(
+        List<PreparedPage> pages, bool marksFirst, Func<List<RgbBuffer>, bool, ValueTask<LineReading[]>> recognize)
     {
-        var indices = new List<int>();
+        var crops = pages.SelectMany(p => p.Crops).ToList();
+        var recognized = Unread(crops.Count);
+        List<int> first = [], heldBack = [];
         var offset = 0;
         foreach (var page in pages)
         {
-            indices.AddRange(Enumerable.Range(offset, page.Crops.Count - page.GapColons.Count));
+            var lines = page.Crops.Count - page.LoneMarks;
+            var marks = page.LoneMarks - page.GapColons.Count; // the gap colons come last
+            first.AddRange(Enumerable.Range(offset, marksFirst ? lines + marks : lines));
+            heldBack.AddRange(Enumerable.Range(offset + lines, marksFirst ? 0 : marks));
             offset += page.Crops.Count;
         }
 
-        return indices;
+        Fill(recognized, first, await recognize([.. first.Select(i => crops[i])], true));
+        List<int> again = [.. heldBack, .. GapColonsToRead(pages, recognized)];
+        var refits = RefitsToRead(pages, recognized); // in the same call: narrow crops all, padded alike
+        if (again.Count + refits.Count > 0)
+        {
+            var read = await recognize([.. again.Select(i => crops[i]), .. refits.Select(r => r.Refit.Crop)], false);
+            Fill(recognized, again, read[..again.Count]);
+            KeepRefits(pages, recognized, refits, read[again.Count..]);
+        }
+
+        if (UnsureLineImages(pages, recognized) is { Count: > 0 } unsure)
+        {
+            KeepSurerReadings(pages, recognized, unsure, await recognize([.. unsure.Select(u => u.Turned)], false));
+        }
+
+        return recognized;
     }
 
     // The colons found in gaps worth reading once the lines are read: where the line before kept no colon of its own at
