@@ -719,6 +719,7 @@ public sealed class OcrEngine : IDisposable
     // a digit's or a letter's few strokes (LoneGlyphs).
     private void KeepRefits(List<PreparedPage> pages, LineReading[] recognized, List<(int Page, int Offset, GlyphRefit Refit)> refits, LineReading[] readings)
     {
+        var boxes = new Dictionary<int, Quad[]>(); // each page's boxes copied once, on its first kept refit
         for (var k = 0; k < refits.Count; k++)
         {
             var (page, offset, refit) = refits[k];
@@ -743,9 +744,17 @@ public sealed class OcrEngine : IDisposable
             }
 
             recognized[offset + refit.Line] = readings[k];
-            var boxes = pages[page].Boxes!.ToArray();
-            boxes[refit.Line] = refit.Box;
-            pages[page] = pages[page] with { Boxes = boxes };
+            if (!boxes.TryGetValue(page, out var pageBoxes))
+            {
+                boxes[page] = pageBoxes = [.. pages[page].Boxes!];
+            }
+
+            pageBoxes[refit.Line] = refit.Box;
+        }
+
+        foreach (var (page, pageBoxes) in boxes)
+        {
+            pages[page] = pages[page] with { Boxes = pageBoxes };
         }
     }
 
