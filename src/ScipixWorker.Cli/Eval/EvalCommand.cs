@@ -70,13 +70,13 @@ internal static class EvalCommand
                     parse.GetValue(json), parse.GetValue(record), cancellationToken);
             }
 
-            Func<IReadOnlyList<ManifestItem>, IReadOnlyList<(string Text, float Confidence)>> recognize;
+            Func<IReadOnlyList<ManifestItem>, IReadOnlyList<ItemReading>> recognize;
             OcrEngine? engine = null;
             string engineLabel;
             var chunk = 1;
             if (parse.GetValue(engineName) == "tesseract")
             {
-                recognize = chunkItems => [(Tesseract.Recognize(chunkItems[0].ImagePath, mode), float.NaN)];
+                recognize = chunkItems => [new ItemReading(Tesseract.Recognize(chunkItems[0].ImagePath, mode), float.NaN)];
                 engineLabel = $"tesseract {Tesseract.Version()} (--psm {(mode == OcrMode.SingleLine ? 7 : 4)}, OMP_THREAD_LIMIT=1)";
             }
             else
@@ -106,24 +106,37 @@ internal static class EvalCommand
         }
     }
 
-    private static IReadOnlyList<(string Text, float Confidence)> Recognize(OcrEngine engine, IReadOnlyList<ManifestItem> items, OcrMode mode, CancellationToken cancellationToken)
+    internal static IReadOnlyList<ItemReading> Recognize(OcrEngine engine, IReadOnlyList<ManifestItem> items, OcrMode mode, CancellationToken cancellationToken)
     {
         if (items.Count > 1)
         {
             var lines = engine.RecognizeLines(items.Select(i => (ReadOnlyMemory<byte>)File.ReadAllBytes(i.ImagePath)).ToList(), cancellationToken);
-            return lines.Select(l => l.Line is { } line ? (line.Text, line.Confidence) : (string.Empty, 0f)).ToList();
+            return lines.Select(l => l.Line is { } line ? new ItemReading(line.Text, line.Confidence) : ItemReading.Failure(l.Error is { } e ? $"{e.Code}: {e.Message}" : null)).ToList();
         }
 
-        var document = engine.Recognize(File.ReadAllBytes(items[0].ImagePath), mode, cancellationToken);
-        var all = document.Pages.SelectMany(p => p.Lines).ToList();
-        return [(document.Text, all.Count == 0 ? 0f : all.Average(l => l.Confidence))];
+        try
+        {
+            var document = engine.Recognize(File.ReadAllBytes(items[0].ImagePath), mode, cancellationToken);
+            var all = document.Pages.SelectMany(p => p.Lines).ToList();
+            return [new ItemReading(document.Text, all.Count == 0 ? 0f : all.Average(l => l.Confidence))];
+        }
+        catch (OcrException ex)
+        {
+            // An image the engine refuses (too large, corrupt, unsupported) is counted as read empty: the set goes on.
+            return [ItemReading.Failure($"{ex.Code}: {ex.Message}")];
+        }
     }
 
-    private static EvalReport Evaluate(IReadOnlyList<ManifestItem> items, int chunk, Func<IReadOnlyList<ManifestItem>, IReadOnlyList<(string Text, float Confidence)>> recognize,
+    /// <summary>
+    /// Scores <paramref name="items"/>, <paramref name="chunk"/> at a time through <paramref name="recognize"/>. An item
+    /// that failed is scored as read empty (all its characters deleted) and named on standard error.
+    /// </summary>
+    internal static EvalReport Evaluate(IReadOnlyList<ManifestItem> items, int chunk, Func<IReadOnlyList<ManifestItem>, IReadOnlyList<ItemReading>> recognize,
         bool caseInsensitive, bool showErrors, CancellationToken cancellationToken)
     {
         long charErrors = 0, chars = 0, wordErrors = 0, words = 0, bagErrors = 0, bagChars = 0;
         var exact = 0;
+        var failed = 0;
         var confidences = new List<double>();
         var latencies = new List<double>();
         var progress = new Progress("eval", items.Count);
@@ -137,9 +150,14 @@ internal static class EvalCommand
             for (var k = 0; k < chunkItems.Count; k++)
             {
                 var item = chunkItems[k];
-                var (hypothesis, confidence) = results[k];
+                var (hypothesis, confidence, error) = results[k];
                 latencies.Add(perItem);
-                if (!float.IsNaN(confidence))
+                if (error is not null)
+                {
+                    failed++;
+                    Console.Error.WriteLine($"scipix eval: {Path.GetFileName(item.ImagePath)}: {error}");
+                }
+                else if (!float.IsNaN(confidence))
                 {
                     confidences.Add(confidence);
                 }
@@ -171,6 +189,7 @@ internal static class EvalCommand
         return new EvalReport
         {
             Images = items.Count,
+            Failed = failed,
             Characters = chars,
             Cer = chars == 0 ? 0 : (double)charErrors / chars,
             Wer = words == 0 ? 0 : (double)wordErrors / words,
@@ -193,6 +212,11 @@ internal static class EvalCommand
 
         Console.WriteLine($"set:              {report.Set} ({report.Mode}, {report.Images} images, {report.Characters} chars)");
         Console.WriteLine($"engine:           {report.Engine}");
+        if (report.Failed > 0)
+        {
+            Console.WriteLine($"failed:           {report.Failed} (scored as read empty; the reasons are on standard error)");
+        }
+
         Console.WriteLine($"CER:              {report.Cer:P2}");
         Console.WriteLine($"WER:              {report.Wer:P2}");
         Console.WriteLine($"bag-of-lines CER: {report.BagOfLinesCer:P2}");
@@ -200,4 +224,13 @@ internal static class EvalCommand
         Console.WriteLine($"mean confidence:  {(report.MeanConfidence is { } c ? c.ToString("F3", System.Globalization.CultureInfo.InvariantCulture) : "n/a")}");
         Console.WriteLine($"ms/image:         median {report.MsMedian:F1}, p95 {report.MsP95:F1}, mean {report.MsMean:F1}");
     }
+}
+
+/// <summary>
+/// What the engine read for one item of a set: its text and mean confidence (NaN where the engine gives none), or the
+/// reason it failed (<see cref="Error"/> not null; the text is then empty).
+/// </summary>
+internal readonly record struct ItemReading(string Text, float Confidence, string? Error = null)
+{
+    public static ItemReading Failure(string? reason) => new(string.Empty, float.NaN, reason ?? "failed");
 }

@@ -16,6 +16,9 @@ internal sealed record EvalReport
 
     public int Images { get; init; }
 
+    /// <summary>Items the engine failed on (too large, corrupt, unsupported), scored as read empty.</summary>
+    public int Failed { get; init; }
+
     public long Characters { get; init; }
 
     public double Cer { get; init; }
