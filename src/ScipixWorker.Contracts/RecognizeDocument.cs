@@ -1,13 +1,13 @@
 namespace ScipixWorker.Contracts;
 
 /// <summary>
-/// Command: recognize the text of one image stored in blob storage. Send it to the <c>recognize-document</c>
+/// Command: recognize the text of one image stored in blob storage (or, small, carried in the message). Send it to the <c>recognize-document</c>
 /// queue (or publish it); the worker answers with exactly one <see cref="DocumentRecognized"/> or
 /// <see cref="DocumentRecognitionFailed"/> per job, like the asynchronous job APIs of Azure Document
 /// Intelligence, Amazon Textract and Google Document AI.
 /// </summary>
 /// <param name="JobId">The caller's id for this job; echoed in the result. Required (not <see cref="Guid.Empty"/>).</param>
-/// <param name="Image">Where the image is.</param>
+/// <param name="Image">Where the image is: a blob, or the image itself (<see cref="ImageLocation.Data"/>).</param>
 /// <param name="Options">What to recognize and how much detail to return; <c>null</c> means the defaults.</param>
 /// <param name="IdempotencyKey">
 /// Jobs with the same key are done once: a repeat is acknowledged without a second result. When absent the

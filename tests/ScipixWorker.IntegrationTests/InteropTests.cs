@@ -124,7 +124,7 @@ public sealed class InteropTests
             (Guid.NewGuid(), $$$"""{"image":{{{image}}},"deadline":"tomorrow"}""",
                 """deadline is "tomorrow": an ISO 8601 date and time (2026-11-27T14:00:00Z) is expected."""),
             (Guid.NewGuid(), $$$"""{"image":{"uri":"http://127.0.0.1:10000/devstoreaccount1/c/a.png","container":"c","blobName":"a.png"}}""",
-                "image must have either uri, or container and blobName."),
+                "image must have one of uri, container and blobName, or data."),
             (Guid.NewGuid(), $$$"""{"image":{{{image}}},"options":{"firstPage":3,"lastPage":2}}""", "options.lastPage (2) is before options.firstPage (3)."),
         };
         foreach (var (jobId, json, _) in cases)

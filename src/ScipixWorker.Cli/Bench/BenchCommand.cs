@@ -91,9 +91,13 @@ internal static class BenchCommand
             Description = "What the results carry: text (the default), lines, full (with boxes) or words (with each word's box too)",
             DefaultValueFactory = _ => DetailLevel.Text,
         };
+        var inline = new Option<bool>("--inline")
+        {
+            Description = "Send each image in its job message (base64) instead of as a blob: no upload or download a job (the worker takes up to Worker:MaxInlineImageBytes)",
+        };
         var command = new Command("e2e", "Start the worker, publish jobs at a rate or in a burst, time each job from publish to its result event")
         {
-            common.Set, common.Lines, common.Json, rate, burst, constant, jobs, duration, durableResults, detail,
+            common.Set, common.Lines, common.Json, rate, burst, constant, jobs, duration, durableResults, detail, inline,
         };
         worker.AddTo(command);
         command.SetAction(async (parse, cancellationToken) =>
@@ -121,6 +125,7 @@ internal static class BenchCommand
             {
                 DurableResults = parse.GetValue(durableResults),
                 Detail = parse.GetValue(detail),
+                Inline = parse.GetValue(inline),
             };
             E2eResult result;
             try

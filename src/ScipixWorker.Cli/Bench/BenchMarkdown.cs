@@ -36,7 +36,8 @@ internal static class BenchMarkdown
         text.AppendLine("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- | ---: | ---: | ---: | ---: | --- |");
         foreach (var run in runs)
         {
-            var offered = run.Arrival == "burst" ? $"burst of {run.Published}" : Invariant($"{run.Arrival} {run.OfferedRate:0.#}/s");
+            var offered = (run.Arrival == "burst" ? $"burst of {run.Published}" : Invariant($"{run.Arrival} {run.OfferedRate:0.#}/s"))
+                + (run.Inline ? ", images inline" : string.Empty);
             text.AppendLine(Invariant(
                 $"| {run.Label} | {offered} | {run.Published} | {run.Throughput:F1} | {run.P50Ms:F0} | {run.P95Ms:F0} | {run.P99Ms:F0} | {run.Failed + run.Missing} | {run.Duplicates} | {Optional(run.WorkerCpuCores, "F2")} | {Optional(run.WorkerPeakRssBytes / (1024.0 * 1024.0), "F0")} | {run.Allocator ?? "n/a"} | {Optional(run.MeanBatchSize, "F1")} | {Optional(run.MeanCropsPerCall, "F1")} | {Percent(run.Throughput, ceiling)} | {Percent(run.Throughput, engineCeiling)} | {run.LoadAverage} |"));
         }

@@ -32,6 +32,12 @@ internal sealed record E2eRequest(
     /// </summary>
     public bool DurableResults { get; init; }
 
+    /// <summary>
+    /// The images go in the job messages (<c>image.data</c>) instead of blobs: no storage round trip a job, neither the
+    /// load generator's upload nor the worker's download.
+    /// </summary>
+    public bool Inline { get; init; }
+
     /// <summary>What the jobs ask their results to carry: the page text by default, as a search index would.</summary>
     public DetailLevel Detail { get; init; } = DetailLevel.Text;
 
@@ -62,6 +68,9 @@ internal sealed record E2eResult
     public string Mode { get; init; } = string.Empty;
 
     public string Arrival { get; init; } = string.Empty;
+
+    /// <summary>The images went in the job messages, not in blobs (<see cref="E2eRequest.Inline"/>).</summary>
+    public bool Inline { get; init; }
 
     /// <summary>Offered jobs/s (0 for a burst).</summary>
     public double OfferedRate { get; init; }

@@ -66,16 +66,29 @@ internal static class E2eRunner
         var handle = await bus.StartAsync(cancellationToken);
         try
         {
-            await container.CreateIfNotExistsAsync(cancellationToken: cancellationToken);
-            var blobs = new List<string>(items.Count);
-            for (var i = 0; i < items.Count; i++)
+            // Each image once: as a blob, or (--inline) as the bytes every job for it carries.
+            var images = new List<ImageLocation>(items.Count);
+            if (!request.Inline)
             {
-                var blobName = $"{i:D5}-{Path.GetFileName(items[i].ImagePath)}";
-                await container.GetBlobClient(blobName).UploadAsync(items[i].ImagePath, overwrite: true, cancellationToken);
-                blobs.Add(blobName);
+                await container.CreateIfNotExistsAsync(cancellationToken: cancellationToken);
             }
 
-            log($"uploaded {blobs.Count} images to {containerName}; waiting for the worker to be ready");
+            for (var i = 0; i < items.Count; i++)
+            {
+                if (request.Inline)
+                {
+                    images.Add(new ImageLocation(Data: await File.ReadAllBytesAsync(items[i].ImagePath, cancellationToken)));
+                    continue;
+                }
+
+                var blobName = $"{i:D5}-{Path.GetFileName(items[i].ImagePath)}";
+                await container.GetBlobClient(blobName).UploadAsync(items[i].ImagePath, overwrite: true, cancellationToken);
+                images.Add(new ImageLocation(containerName, blobName));
+            }
+
+            log(request.Inline
+                ? $"read {images.Count} images to send in the jobs; waiting for the worker to be ready"
+                : $"uploaded {images.Count} images to {containerName}; waiting for the worker to be ready");
             await handle.Ready.WaitAsync(TimeSpan.FromSeconds(30), cancellationToken);
             await worker.WaitUntilReadyAsync(TimeSpan.FromMinutes(3), cancellationToken);
 
@@ -90,8 +103,7 @@ internal static class E2eRunner
             var jobNumber = 0;
             RecognizeDocument NextJob()
             {
-                var blob = blobs[jobNumber++ % blobs.Count];
-                return new RecognizeDocument(Guid.NewGuid(), new ImageLocation(containerName, blob), options, CorrelationId: $"bench-{runId}");
+                return new RecognizeDocument(Guid.NewGuid(), images[jobNumber++ % images.Count], options, CorrelationId: $"bench-{runId}");
             }
 
             // Unmeasured jobs first: a fresh process pays for the JIT, connections and first allocations (E2eRequest.Warmup).
@@ -209,6 +221,7 @@ internal static class E2eRunner
                 Set = Path.GetFileName(Path.GetFullPath(request.SetDirectory).TrimEnd('/')),
                 Mode = request.Lines ? "lines" : "pages",
                 Arrival = request.Arrival.ToString().ToLowerInvariant(),
+                Inline = request.Inline,
                 OfferedRate = request.Arrival == Arrival.Burst ? 0 : request.Rate,
                 WorkerConfig = request.WorkerConfig,
                 Published = jobs.Count,

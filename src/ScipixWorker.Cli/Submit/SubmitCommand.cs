@@ -10,8 +10,8 @@ using ScipixWorker.Contracts;
 namespace ScipixWorker.Cli.Submit;
 
 /// <summary>
-/// <c>scipix submit &lt;files...&gt; [--wait] [--json] [--recognition-only]</c>: uploads images to the worker's
-/// storage account, sends one RecognizeDocument per file to the worker's queue and, with --wait, prints
+/// <c>scipix submit &lt;files...&gt; [--wait] [--json] [--recognition-only] [--inline]</c>: uploads images to the worker's
+/// storage account (or, with --inline, puts each in its job message), sends one RecognizeDocument per file to the worker's queue and, with --wait, prints
 /// each job's DocumentRecognized or DocumentRecognitionFailed.
 /// </summary>
 public static class SubmitCommand
@@ -34,10 +34,11 @@ public static class SubmitCommand
         var barcodes = new Option<bool>("--barcodes") { Description = "Ask the worker for the barcodes and QR codes on each page too (printed after the text, and in the events)" };
         var alto = new Option<bool>("--alto") { Description = "Ask the worker for each result as ALTO XML too (written to its result container; the blob is named in the result)" };
         var markdown = new Option<bool>("--markdown") { Description = "Ask the worker for each result as Markdown too (written to its result container; the blob is named in the result)" };
+        var inline = new Option<bool>("--inline") { Description = "Send each image in its job message (base64) instead of uploading it: no storage round trip, up to the worker's Worker:MaxInlineImageBytes (256 KiB by default)" };
         var pagesPerJob = new Option<int?>("--pages-per-job") { Description = "Send a multi-page file as several jobs of this many pages each (counted here), which several replicas read at once" };
         var command = new Command("submit", "Queue images for the ScipixWorker (upload, send RecognizeDocument) and optionally wait for the results")
         {
-            files, wait, json, recognitionOnly, detail, container, timeout, firstPage, lastPage, pagesPerJob, hocr, pdf, alto, markdown, barcodes,
+            files, wait, json, recognitionOnly, detail, container, inline, timeout, firstPage, lastPage, pagesPerJob, hocr, pdf, alto, markdown, barcodes,
         };
         command.SetAction((parse, cancellationToken) => RunAsync(
             new Request(
@@ -48,14 +49,16 @@ public static class SubmitCommand
                     Outputs(parse.GetValue(hocr), parse.GetValue(pdf), parse.GetValue(alto), parse.GetValue(markdown)), parse.GetValue(barcodes)),
                 parse.GetValue(container),
                 TimeSpan.FromSeconds(Math.Max(1, parse.GetValue(timeout))),
-                parse.GetValue(pagesPerJob)),
+                parse.GetValue(pagesPerJob),
+                parse.GetValue(inline)),
             cancellationToken));
         return command;
     }
 
-    private sealed record Request(FileInfo[] Files, bool Wait, bool Json, RecognitionOptions Options, string? Container, TimeSpan Timeout, int? PagesPerJob);
+    private sealed record Request(FileInfo[] Files, bool Wait, bool Json, RecognitionOptions Options, string? Container, TimeSpan Timeout, int? PagesPerJob, bool Inline);
 
-    private sealed record Job(string File, Guid JobId, string Container, string BlobName);
+    // Container and BlobName are null for an image sent in its job message (--inline).
+    private sealed record Job(string File, Guid JobId, string? Container, string? BlobName);
 
     private static async Task<int> RunAsync(Request request, CancellationToken cancellationToken)
     {
@@ -83,7 +86,10 @@ public static class SubmitCommand
         var storage = settings.CreateBlobServiceClient();
         var containerName = request.Container ?? settings.DefaultContainer;
         var container = storage.GetBlobContainerClient(containerName);
-        await container.CreateIfNotExistsAsync(cancellationToken: cancellationToken);
+        if (!request.Inline)
+        {
+            await container.CreateIfNotExistsAsync(cancellationToken: cancellationToken);
+        }
 
         var results = new ConcurrentDictionary<Guid, object>();
         var expected = new ConcurrentDictionary<Guid, bool>();
@@ -110,14 +116,23 @@ public static class SubmitCommand
             foreach (var group in plans.GroupBy(plan => plan.File))
             {
                 var file = group.Key;
-                var blobName = $"{Guid.NewGuid():N}/{file.Name}";
-                await container.GetBlobClient(blobName).UploadAsync(file.FullName, overwrite: true, cancellationToken);
+                ImageLocation image;
+                if (request.Inline)
+                {
+                    image = new ImageLocation(Data: await File.ReadAllBytesAsync(file.FullName, cancellationToken));
+                }
+                else
+                {
+                    image = new ImageLocation(containerName, $"{Guid.NewGuid():N}/{file.Name}");
+                    await container.GetBlobClient(image.BlobName).UploadAsync(file.FullName, overwrite: true, cancellationToken);
+                }
+
                 foreach (var (_, options) in group)
                 {
                     var jobId = Guid.NewGuid();
                     expected[jobId] = true;
                     await queue.Send(
-                        new RecognizeDocument(jobId, new ImageLocation(containerName, blobName), options, CorrelationId: file.Name),
+                        new RecognizeDocument(jobId, image, options, CorrelationId: file.Name),
                         send =>
                         {
                             if (request.Wait)
@@ -126,11 +141,12 @@ public static class SubmitCommand
                             }
                         },
                         cancellationToken);
-                    jobs.Add(new Job(file.Name, jobId, containerName, blobName));
+                    jobs.Add(new Job(file.Name, jobId, image.Container, image.BlobName));
                     if (!request.Json)
                     {
                         var pages = options.FirstPage is { } first ? $" pages {first}-{options.LastPage}" : string.Empty;
-                        Console.Error.WriteLine($"queued {file.Name}{pages} as job {jobId} ({containerName}/{blobName})");
+                        var where = image.Data is { } data ? $"{data.Length} bytes in the message" : $"{image.Container}/{image.BlobName}";
+                        Console.Error.WriteLine($"queued {file.Name}{pages} as job {jobId} ({where})");
                     }
                 }
             }

@@ -139,6 +139,7 @@ internal sealed class JobJson
         _ when type == typeof(Guid) => "a GUID",
         _ when type == typeof(DateTimeOffset) || type == typeof(DateTime) => "an ISO 8601 date and time (2026-11-27T14:00:00Z)",
         _ when type == typeof(string) || type == typeof(Uri) => "a string",
+        _ when type == typeof(byte[]) => "a base64 string",
         _ when type != typeof(string) && ElementType(type) is not null => "an array",
         { IsClass: true } => "an object",
         _ => null,

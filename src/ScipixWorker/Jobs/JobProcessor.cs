@@ -182,23 +182,38 @@ internal sealed class JobProcessor(
             ThrowIfPastDeadline(job);
             ThrowIfStopping();
 
-            var blob = images.Resolve(job.Image);
+            // An image in the message needs no blob: it is checked against its limit and read as it came.
+            BlobReference? blob = job.Image.Data is null ? images.Resolve(job.Image) : null;
+            if (job.Image.Data is { } inline && inline.Length > options.Value.MaxInlineImageBytes)
+            {
+                throw JobFailedException.Permanent(
+                    RecognitionErrorCodes.ImageTooLarge,
+                    $"image.data is {inline.Length} bytes; Worker:MaxInlineImageBytes is {options.Value.MaxInlineImageBytes}: send a larger image as a blob.");
+            }
 
             // Downloaded images wait for a stage-1 slot in memory: only Worker:ImagesAhead of them at a time.
             using var reservation = await inference.ReserveImageAsync(lifetime.ApplicationStopping, token);
             ThrowIfPastDeadline(job);
             var downloadStarted = Stopwatch.GetTimestamp();
             byte[] image;
-            using (var downloading = WorkerTracing.Source.StartActivity("scipix.download"))
+            var download = TimeSpan.Zero;
+            if (blob is not { } location)
             {
-                downloading?.SetTag(WorkerTracing.Blob, blob.ToString());
-                image = await retry.ExecuteAsync($"Reading {blob}", job.JobId, c => images.DownloadAsync(blob, c), token);
-                downloading?.SetTag(WorkerTracing.Bytes, image.Length);
+                image = job.Image.Data!;
             }
+            else
+            {
+                using (var downloading = WorkerTracing.Source.StartActivity("scipix.download"))
+                {
+                    downloading?.SetTag(WorkerTracing.Blob, location.ToString());
+                    image = await retry.ExecuteAsync($"Reading {location}", job.JobId, c => images.DownloadAsync(location, c), token);
+                    downloading?.SetTag(WorkerTracing.Bytes, image.Length);
+                }
 
-            var download = Stopwatch.GetElapsedTime(downloadStarted);
-            WorkerMetrics.StageDuration.WithLabels(WorkerMetrics.Stage.Download).Observe(download.TotalSeconds);
-            ThrowIfPastDeadline(job);
+                download = Stopwatch.GetElapsedTime(downloadStarted);
+                WorkerMetrics.StageDuration.WithLabels(WorkerMetrics.Stage.Download).Observe(download.TotalSeconds);
+                ThrowIfPastDeadline(job);
+            }
 
             var mode = job.Options?.RecognitionOnly == true ? OcrMode.SingleLine : OcrMode.Full;
             var extras = job.Options?.Barcodes == true ? OcrExtras.Barcodes : OcrExtras.None;
@@ -252,7 +267,7 @@ internal sealed class JobProcessor(
                 new StageTimings(queueWait.TotalMilliseconds, download.TotalMilliseconds, decode.TotalMilliseconds, inferenceTime.TotalMilliseconds, total.TotalMilliseconds),
                 fromCache,
                 PageCount: document.SourcePages > 0 ? document.SourcePages : document.Pages.Count,
-                Outputs: await WriteOutputsAsync(job, blob, image, document, token));
+                Outputs: await WriteOutputsAsync(job, blob is { } read ? $"{read.Container}/{read.Name}" : $"inline/{job.JobId:D}", image, document, token));
             Log.JobRecognized(logger, job.JobId, document.Pages.Count, recognized.Text?.Length ?? 0, total.TotalMilliseconds, fromCache);
             return await ClaimCheckIfLargeAsync(recognized, token);
         }
@@ -286,18 +301,18 @@ internal sealed class JobProcessor(
         }
     }
 
-    // The documents the job asked for beside its result, written to the result container (retried as any storage write;
+    // The documents the job asked for beside its result (imageName: the blob's container/name, or inline/JOBID for an image
+    // the message carried), written to the result container (retried as any storage write;
     // a write that keeps failing fails the job, retryable, as the result blob's does; one refused for good fails it, not
     // retryable). Null where it asked for none. A PDF is built in a temporary file, a page at a time, and sent from there.
     private async Task<IReadOnlyList<OutputDocument>?> WriteOutputsAsync(
-        RecognizeDocument job, BlobReference image, byte[] source, OcrDocument document, CancellationToken cancellationToken)
+        RecognizeDocument job, string imageName, byte[] source, OcrDocument document, CancellationToken cancellationToken)
     {
         if (job.Options?.Outputs is not { Count: > 0 } formats)
         {
             return null;
         }
 
-        var imageName = $"{image.Container}/{image.Name}";
         var written = new List<OutputDocument>();
         foreach (var format in formats.Distinct())
         {

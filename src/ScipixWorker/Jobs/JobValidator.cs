@@ -32,9 +32,15 @@ internal static class JobValidator
 
         var hasUri = job.Image.Uri is not null;
         var hasName = !string.IsNullOrWhiteSpace(job.Image.Container) || !string.IsNullOrWhiteSpace(job.Image.BlobName);
-        if (hasUri == hasName)
+        var hasData = job.Image.Data is not null;
+        if ((hasUri ? 1 : 0) + (hasName ? 1 : 0) + (hasData ? 1 : 0) != 1)
         {
-            return "image must have either uri, or container and blobName.";
+            return "image must have one of uri, container and blobName, or data.";
+        }
+
+        if (hasData && job.Image.Data!.Length == 0)
+        {
+            return "image.data is empty.";
         }
 
         if (hasUri && !job.Image.Uri!.IsAbsoluteUri)

@@ -81,6 +81,13 @@ public sealed class WorkerOptions : IValidatableObject
     [Range(1, 1000)]
     public int PagesInFlightPerJob { get; set; } = 4;
 
+    /// <summary>
+    /// The largest image a job may carry in its message (<c>image.data</c>) instead of in a blob; a larger one is answered
+    /// <c>image-too-large</c>. Bounds what the messages the broker has delivered ahead (the prefetch) hold.
+    /// </summary>
+    [Range(1, 16 * 1024 * 1024)]
+    public int MaxInlineImageBytes { get; set; } = 256 * 1024;
+
     /// <summary>Results whose JSON is larger than this go to a result blob and the event carries its location.</summary>
     [Range(256, 64 * 1024 * 1024)]
     public int InlineResultMaxBytes { get; set; } = 256 * 1024;

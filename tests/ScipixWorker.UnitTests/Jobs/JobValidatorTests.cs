@@ -19,6 +19,23 @@ public sealed class JobValidatorTests
         Assert.Null(JobValidator.Validate(new RecognizeDocument(JobId, new ImageLocation(Uri: new Uri("http://127.0.0.1:10000/devstoreaccount1/images/a.png")))));
     }
 
+    [Fact]
+    public void A_job_with_the_image_in_the_message_is_valid()
+    {
+        Assert.Null(JobValidator.Validate(new RecognizeDocument(JobId, new ImageLocation(Data: [0x89, 0x50, 0x4E, 0x47]))));
+    }
+
+    [Fact]
+    public void The_image_is_one_blob_or_its_bytes_never_both_and_never_empty_bytes()
+    {
+        const string OneOf = "image must have one of uri, container and blobName, or data.";
+        var uri = new Uri("http://127.0.0.1:10000/devstoreaccount1/images/a.png");
+        Assert.Equal(OneOf, JobValidator.Validate(new RecognizeDocument(JobId, new ImageLocation("images", "a.png", Data: [1]))));
+        Assert.Equal(OneOf, JobValidator.Validate(new RecognizeDocument(JobId, new ImageLocation(Uri: uri, Data: [1]))));
+        Assert.Equal(OneOf, JobValidator.Validate(new RecognizeDocument(JobId, new ImageLocation())));
+        Assert.Equal("image.data is empty.", JobValidator.Validate(new RecognizeDocument(JobId, new ImageLocation(Data: []))));
+    }
+
     [Theory]
     [InlineData(null, null, null)]
     [InlineData(1, null, null)]

@@ -36,6 +36,29 @@ public sealed class RecognizeDocumentReaderTests
         Assert.Null(JobValidator.Validate(job));
     }
 
+    [Fact]
+    public void A_location_without_image_bytes_is_written_without_a_data_member()
+    {
+        var json = JsonSerializer.Serialize(
+            new ImageLocation("results", "a.json", new Uri("http://127.0.0.1:10000/devstoreaccount1/results/a.json")),
+            MassTransit.Serialization.SystemTextJsonMessageSerializer.Options);
+
+        using var written = JsonDocument.Parse(json);
+        Assert.Equal("a.json", written.RootElement.GetProperty("blobName").GetString());
+        Assert.False(written.RootElement.TryGetProperty("data", out _), json);
+    }
+
+    [Fact]
+    public void An_image_in_the_message_is_read_from_base64()
+    {
+        var job = Read(Job(""" "image":{"data":"iVBORw0KGgo="} """));
+
+        Assert.Equal([0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A], job.Image.Data);
+        Assert.Null(job.Image.Container);
+        Assert.Null(RecognizeDocumentReader.ProblemOf(job));
+        Assert.Null(JobValidator.Validate(job));
+    }
+
     [Theory]
     [InlineData("""
         "image":{"container":"c","blobName":"a.png"},"options":{"outputs":["hocr","docx"]}
@@ -64,6 +87,12 @@ public sealed class RecognizeDocumentReaderTests
     [InlineData("""
         "image":{"container":["c"],"blobName":"a.png"}
         """, """image.container is ["c"]: a string is expected.""")]
+    [InlineData("""
+        "image":{"data":"not base64!"}
+        """, """image.data is "not base64!": a base64 string is expected.""")]
+    [InlineData("""
+        "image":{"data":[137,80,78,71]}
+        """, """image.data is [137,80,78,71]: a base64 string is expected.""")]
     public void A_job_that_names_itself_but_cannot_be_read_is_read_as_its_id_with_what_is_wrong(string rest, string problem)
     {
         var job = Read(Job(rest));
