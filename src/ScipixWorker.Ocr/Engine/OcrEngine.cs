@@ -303,6 +303,11 @@ public sealed class OcrEngine : IDisposable
             var pageStarted = Stopwatch.GetTimestamp();
             var text = image.TextLayer(i);
             var page = text is null ? image.Page(i) : null;
+            if (i == end - 1)
+            {
+                image.ReleasePixels(); // the last page wanted is RGB: not held while it is read
+            }
+
             var overScan = text is null ? image.TextOverScan(i) : [];
             IReadOnlyList<PictureToRead> pictures = text is null ? [] : [.. image.Pictures(i).Select(p => new PictureToRead(p.Place, p.Encode, image.Picture))];
             var decoded = Stopwatch.GetElapsedTime(pageStarted) + (i == range.First ? decode : TimeSpan.Zero);

@@ -644,6 +644,14 @@ internal sealed class ImageLoader(OcrEngineOptions options)
             return ToRgb(page.Frames.RootFrame);
         }
 
+        /// <summary>
+        /// Frees a file decoded whole (a JPEG, a PNG, a GIF's frames) once the pages wanted are RGB: its pixels are four
+        /// bytes each, more than the page's own copy, and would otherwise be held while the page is read. <see cref="Page"/>
+        /// is not to be called after it for such a file; a file decoded page by page (a multi-page TIFF, a PDF) holds no
+        /// pixels between pages, and is untouched.
+        /// </summary>
+        public void ReleasePixels() => _image?.Dispose();
+
         private static RgbBuffer ToRgb(ImageFrame<Rgba32> frame)
         {
             var buffer = RgbBuffer.Rent(frame.Width, frame.Height);
