@@ -47,7 +47,8 @@ public sealed class ReplyTests
         // The events are published as ever, once each.
         await broker.WaitForResultsAsync([read, missing, invalid]);
         Assert.Equal(3, broker.For([read, missing, invalid]).Count);
-        Assert.Equal(3, MetricsText.Value(await worker.ScrapeMetricsAsync(), Sent) - MetricsText.Value(before, Sent));
+        await Eventually.True(
+            async () => MetricsText.Value(await worker.ScrapeMetricsAsync(), Sent) - MetricsText.Value(before, Sent) == 3, TimeSpan.FromSeconds(10), "three replies counted");
     }
 
     [Fact]
@@ -203,7 +204,9 @@ public sealed class ReplyTests
             Assert.Equal(RecognitionErrorCodes.ImageNotFound, failed!.Message.ErrorCode);
             Assert.True(askedAgain.Is(out Response<DocumentRecognized>? again));
             Assert.Equal((recognized.Message.Text, true), (again!.Message.Text, again.Message.FromCache));
-            Assert.Equal(3, MetricsText.Value(await worker.ScrapeMetricsAsync(), Sent) - MetricsText.Value(before, Sent));
+            // Counted once the broker confirmed the reply, which can be after the client has read it.
+            await Eventually.True(
+                async () => MetricsText.Value(await worker.ScrapeMetricsAsync(), Sent) - MetricsText.Value(before, Sent) == 3, TimeSpan.FromSeconds(10), "three replies counted");
         }
         finally
         {
@@ -211,9 +214,12 @@ public sealed class ReplyTests
         }
     }
 
-    // scipix submit --wait waits on the worker's replies to its own bus: exit code 0 once each job's outcome came back.
-    [Fact]
-    public async Task Scipix_submit_wait_gets_its_jobs_outcomes_as_replies()
+    // scipix submit --wait waits on the worker's replies to its own bus: exit code 0 once each job's outcome came back; with
+    // --inline the images go in the job messages, and nothing is uploaded.
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Scipix_submit_wait_gets_its_jobs_outcomes_as_replies(bool inline)
     {
         await using var worker = new WorkerUnderTest();
         await worker.StartAsync();
@@ -226,11 +232,19 @@ public sealed class ReplyTests
         {
             var files = SampleImages.Lines.Take(2).Select(line => TestEnvironment.Asset("samples", line.File)).ToArray();
             var code = await new System.CommandLine.RootCommand { Cli.Submit.SubmitCommand.Create() }
-                .Parse(["submit", .. files, "--wait", "--recognition-only", "--container", worker.Container, "--timeout", "60"])
+                .Parse(["submit", .. files, "--wait", "--recognition-only", "--container", worker.Container, "--timeout", "60", .. (inline ? new[] { "--inline" } : [])])
                 .InvokeAsync(cancellationToken: TestContext.Current.CancellationToken);
 
             Assert.Equal(0, code);
-            Assert.Equal(2, MetricsText.Value(await worker.ScrapeMetricsAsync(), Sent) - MetricsText.Value(before, Sent));
+            await Eventually.True(
+                async () => MetricsText.Value(await worker.ScrapeMetricsAsync(), Sent) - MetricsText.Value(before, Sent) == 2, TimeSpan.FromSeconds(10), "two replies counted");
+            var uploaded = 0;
+            await foreach (var _ in worker.Storage.GetBlobContainerClient(worker.Container).GetBlobsAsync(cancellationToken: TestContext.Current.CancellationToken))
+            {
+                uploaded++;
+            }
+
+            Assert.Equal(inline ? 0 : 2, uploaded);
         }
         finally
         {
