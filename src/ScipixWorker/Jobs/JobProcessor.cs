@@ -194,7 +194,6 @@ internal sealed class JobProcessor(
             // Downloaded images wait for a stage-1 slot in memory: only Worker:ImagesAhead of them at a time.
             using var reservation = await inference.ReserveImageAsync(lifetime.ApplicationStopping, token);
             ThrowIfPastDeadline(job);
-            var downloadStarted = Stopwatch.GetTimestamp();
             byte[] image;
             var download = TimeSpan.Zero;
             if (blob is not { } location)
@@ -203,6 +202,7 @@ internal sealed class JobProcessor(
             }
             else
             {
+                var downloadStarted = Stopwatch.GetTimestamp();
                 using (var downloading = WorkerTracing.Source.StartActivity("scipix.download"))
                 {
                     downloading?.SetTag(WorkerTracing.Blob, location.ToString());
