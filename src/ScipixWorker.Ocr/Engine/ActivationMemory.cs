@@ -19,7 +19,11 @@ public static class ActivationMemory
     /// <summary>Recognizer run: bytes per pixel of its 48-high input (measured 179-502, 1x320 to 32x640).</summary>
     public const long RecognizerBytesPerPixel = 640;
 
-    /// <summary>A decoded page: ImageSharp's RGBA frame plus the engine's RGB copy.</summary>
+    /// <summary>
+    /// A decoded page: ImageSharp's RGBA frame plus the engine's RGB copy. A JPEG is decoded straight into its RGB buffer
+    /// (3 bytes a pixel, <see cref="Imaging.DecodeAllocator.TakePage"/>); the estimate, made from the header alone, stays
+    /// the bound for every format.
+    /// </summary>
     public const long DecodedBytesPerPixel = 4 + 3;
 
     /// <summary>The detection stage of one page: the decoded page and the detector's run on its resized input.</summary>

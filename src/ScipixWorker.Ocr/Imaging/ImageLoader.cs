@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using ScipixWorker.Ocr.Engine;
 using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.Formats;
@@ -24,7 +25,8 @@ internal sealed class ImageLoader(OcrEngineOptions options)
     /// ImageSharp's default allocator keeps the 4 MiB blocks of large images for reuse, up to an eighth of the memory
     /// the process may use (2.9 GiB on a 24 GB host, 256 MiB under a 2 GiB container limit), and trims them only about a
     /// minute after they were last used: during a burst of pages, the blocks of the largest pages decoded at once stayed
-    /// resident. A decoded page lives only until it is copied into an <see cref="RgbBuffer"/>, so nothing gains from
+    /// resident. A decoded page lives only until it is copied into an <see cref="RgbBuffer"/> (a JPEG's pixels become the
+    /// buffer itself: <see cref="DecodeAllocator.TakePage"/>), so nothing gains from
     /// keeping its blocks: without the pool they go back to the native allocator as the image is disposed, where the
     /// detector's activations reuse them (the stage-1 threads share the model threads' jemalloc arena,
     /// <see cref="Engine.ModelArena"/>). Images of up to 1 MiB still come from the shared array pool. Bursts of receipt
@@ -151,13 +153,13 @@ internal sealed class ImageLoader(OcrEngineOptions options)
 
     // A PDF opened by Open: its pages decoded one at a time; the document is disposed with the result.
     private DecodedImage LoadPdf(PdfPages pdf) =>
-        new(PdfPages.Format, pdf.Count, index => pdf.Tiles(index, CheckSize) is { } tiles ? Compose(tiles) : DecodeScan(pdf.Scan(index, CheckSize)), pdf)
+        new(PdfPages.Format, pdf.Count, index => pdf.Tiles(index, CheckSize) is { } tiles ? ToRgb(Compose(tiles)) : DecodeScanRgb(pdf.Scan(index, CheckSize)), pdf)
         {
             ReadTextLayer = pdf.TextLayer,
             ReadTextOverScan = pdf.TextOverScan,
             ReadPictures = pdf.Pictures,
             ReadDrawnCodes = pdf.DrawnCodes,
-            DecodePicture = DecodeScan,
+            DecodePicture = DecodeScanRgb,
         };
 
     // An image whose header Open read: a multi-page TIFF page by page, any other format decoded whole (JPEG 2000 by
@@ -172,10 +174,16 @@ internal sealed class ImageLoader(OcrEngineOptions options)
         if (format.Name == "TIFF" && TiffPages.TryRead(encoded.Span, options.MaxPages) is { Count: > 1 } pages)
         {
             CheckPageCount(pages.Count);
-            return new DecodedImage(format, pages.Count, index => pages.WithPage(index, DecodePage), owner: null);
+            return new DecodedImage(format, pages.Count, index => ToRgb(pages.WithPage(index, DecodePage)), owner: null);
         }
 
-        var image = Decode(encoded.Span, format, out var peakBytes);
+        if (IsOpaque(format))
+        {
+            var page = DecodeRgb(encoded.Span, format, out var rgbPeakBytes);
+            return new DecodedImage(page, format) { DecodePeakBytes = rgbPeakBytes };
+        }
+
+        var image = Decode<Rgba32>(encoded.Span, format, out var peakBytes);
         try
         {
             CheckPageCount(image.Frames.Count);
@@ -201,9 +209,10 @@ internal sealed class ImageLoader(OcrEngineOptions options)
 
     /// <summary>
     /// Bytes per page pixel one decode may hold: the decoded RGBA page (4) plus what the decoders need beside it.
-    /// Measured peaks per pixel of one page: BMP, TIFF, GIF, PNG and JPEG 4.0-4.3, a JPEG turned upright by its
-    /// EXIF orientation 8.0, lossy WebP 8.1, lossless WebP 12.4 (docs/benchmarks.md, "A memory cap on every
-    /// decode"); 16 leaves room above the largest.
+    /// Measured peaks per pixel of one page: BMP, TIFF, GIF and PNG 4.0-4.3, lossy WebP 8.1, lossless WebP 12.4
+    /// (docs/benchmarks.md, "A memory cap on every decode"); a JPEG, decoded straight to RGB, 3.2, and 6.0 turned
+    /// upright by its EXIF orientation (docs/benchmarks.md, "JPEG pages decoded straight into their RGB buffer");
+    /// 16 leaves room above the largest.
     /// </summary>
     public const int DecodeBytesPerPixel = 16;
 
@@ -220,19 +229,36 @@ internal sealed class ImageLoader(OcrEngineOptions options)
     public long DecodeLimitBytes =>
         options.MaxPixels > long.MaxValue / DecodeBytesPerPixel ? long.MaxValue : options.MaxPixels * DecodeBytesPerPixel;
 
+    // A format without alpha: decoded straight to RGB (DecodeRgb). JPEG only: a PNG, TIFF, BMP or WebP may or may not
+    // carry alpha, which must be composed onto white (ToRgb).
+    private static bool IsOpaque(IImageFormat format) => format.Name == "JPEG";
+
+    // An image of a format without alpha (IsOpaque) decoded to RGB, turned and checked as Decode does, in memory the page
+    // keeps (DecodeAllocator.TakePage): the decode holds 3 bytes a pixel, and the page is not copied. A small image (its
+    // rows from a pool) is copied.
+    private RgbBuffer DecodeRgb(ReadOnlySpan<byte> bytes, IImageFormat format, out long peakBytes, int clockwiseTurn = -1)
+    {
+        var allocator = new DecodeAllocator(Decoding.MemoryAllocator, DecodeLimitBytes, rgbPages: true);
+        using var image = Decode<Rgb24>(bytes, format, out peakBytes, clockwiseTurn, allocator);
+        return allocator.TakePage(image) ?? ToRgb(image.Frames.RootFrame);
+    }
+
     // Decodes (every frame), turns it upright and checks the limits again (EXIF rotation swaps the sides). The
     // decode's allocations are counted and capped (DecodeAllocator): a file whose frames together need more than
     // the largest allowed page fails as too large instead of exhausting memory.
     // A PDF's scan is shown as the page places it: the page's turn, and no EXIF orientation (PDF viewers ignore it).
-    private Image<Rgba32> Decode(ReadOnlySpan<byte> bytes, IImageFormat format, out long peakBytes, int clockwiseTurn = -1)
+    private Image<TPixel> Decode<TPixel>(
+        ReadOnlySpan<byte> bytes, IImageFormat format, out long peakBytes, int clockwiseTurn = -1, DecodeAllocator? allocator = null)
+        where TPixel : unmanaged, IPixel<TPixel>
     {
         var configuration = Decoding.Clone();
-        var allocator = new DecodeAllocator(Decoding.MemoryAllocator, DecodeLimitBytes);
+        allocator ??= new DecodeAllocator(Decoding.MemoryAllocator, DecodeLimitBytes);
         configuration.MemoryAllocator = allocator;
-        Image<Rgba32> image;
+        configuration.PreferContiguousImageBuffers = typeof(TPixel) == typeof(Rgb24);
+        Image<TPixel> image;
         try
         {
-            image = Image.Load<Rgba32>(configuration, bytes);
+            image = Image.Load<TPixel>(configuration, bytes);
         }
         catch (Exception ex) when (IsLimitExceeded(ex))
         {
@@ -293,7 +319,7 @@ internal sealed class ImageLoader(OcrEngineOptions options)
     private Image<Rgba32> DecodePage(byte[] singlePage)
     {
         var (format, _, _) = IdentifyImage(singlePage);
-        return Decode(singlePage, format, out _);
+        return Decode<Rgba32>(singlePage, format, out _);
     }
 
     // One page of a PDF: the scan's own header is checked (its size was checked before it was extracted), then
@@ -301,23 +327,29 @@ internal sealed class ImageLoader(OcrEngineOptions options)
     // A JPEG whose own header makes it larger than the PDF says is refused before it is decoded: the limits and the memory
     // lease were reckoned from the PDF's size (a 60-megapixel JPEG filed as 100 x 100 would otherwise be decoded under a
     // lease for 10,000 pixels).
+    // A PDF's scan or picture as RGB: a JPEG without a soft mask decoded straight to RGB, anything else composed onto white.
+    private RgbBuffer DecodeScanRgb(PageScan scan)
+    {
+        if (scan.SoftMask.IsEmpty && Image.DetectFormat(Decoding, scan.Encoded.Span) is { } format && IsOpaque(format))
+        {
+            CheckDeclaredSize(scan, IdentifyImage(scan.Encoded));
+            return DecodeRgb(scan.Encoded.Span, format, out _, scan.ClockwiseTurn);
+        }
+
+        return ToRgb(DecodeScan(scan));
+    }
+
     private Image<Rgba32> DecodeScan(PageScan scan)
     {
         var (format, width, height) = IdentifyImage(scan.Encoded);
-        if (scan.Declared is var (declaredWidth, declaredHeight) && declaredWidth > 0 && declaredHeight > 0
-            && (long)width * height > (long)declaredWidth * declaredHeight)
-        {
-            throw new OcrException(OcrErrorCode.CorruptImage,
-                $"An image on page {scan.PageNumber} of the PDF holds {width} x {height} pixels where the file says {declaredWidth} x {declaredHeight}: the PDF is damaged.");
-        }
-
+        CheckDeclaredSize(scan, (format, width, height));
         if (scan.SoftMask.IsEmpty)
         {
-            return Decode(scan.Encoded.Span, format, out _, scan.ClockwiseTurn);
+            return Decode<Rgba32>(scan.Encoded.Span, format, out _, scan.ClockwiseTurn);
         }
 
         // The mask is in the stored image's pixels: applied before the turn.
-        var image = Decode(scan.Encoded.Span, format, out _, clockwiseTurn: 0);
+        var image = Decode<Rgba32>(scan.Encoded.Span, format, out _, clockwiseTurn: 0);
         try
         {
             WithOpacity(image, scan.SoftMask);
@@ -332,6 +364,16 @@ internal sealed class ImageLoader(OcrEngineOptions options)
         {
             image.Dispose();
             throw;
+        }
+    }
+
+    private static void CheckDeclaredSize(PageScan scan, (IImageFormat Format, int Width, int Height) stored)
+    {
+        if (scan.Declared is var (declaredWidth, declaredHeight) && declaredWidth > 0 && declaredHeight > 0
+            && (long)stored.Width * stored.Height > (long)declaredWidth * declaredHeight)
+        {
+            throw new OcrException(OcrErrorCode.CorruptImage,
+                $"An image on page {scan.PageNumber} of the PDF holds {stored.Width} x {stored.Height} pixels where the file says {declaredWidth} x {declaredHeight}: the PDF is damaged.");
         }
     }
 
@@ -541,8 +583,10 @@ internal sealed class ImageLoader(OcrEngineOptions options)
     internal sealed class DecodedImage : IDisposable
     {
         private readonly Image<Rgba32>? _image;
-        private readonly Func<int, Image<Rgba32>>? _decodePage;
+        private readonly Func<int, RgbBuffer>? _decodePage;
         private readonly IDisposable? _owner;
+        private RgbBuffer? _page;
+        private bool _pageTaken;
 
         /// <summary>A file decoded whole: its frames are the pages.</summary>
         public DecodedImage(Image<Rgba32> image, IImageFormat format)
@@ -552,8 +596,16 @@ internal sealed class ImageLoader(OcrEngineOptions options)
             PageCount = image.Frames.Count;
         }
 
+        /// <summary>A file of one page decoded straight to RGB (a JPEG): <see cref="Page"/> hands <paramref name="page"/> on.</summary>
+        public DecodedImage(RgbBuffer page, IImageFormat format)
+        {
+            _page = page;
+            FormatName = format.Name;
+            PageCount = 1;
+        }
+
         /// <summary>A file decoded page by page: <paramref name="decodePage"/> decodes one; <paramref name="owner"/> is disposed with this.</summary>
-        public DecodedImage(IImageFormat format, int pageCount, Func<int, Image<Rgba32>> decodePage, IDisposable? owner)
+        public DecodedImage(IImageFormat format, int pageCount, Func<int, RgbBuffer> decodePage, IDisposable? owner)
         {
             _decodePage = decodePage;
             _owner = owner;
@@ -599,7 +651,7 @@ internal sealed class ImageLoader(OcrEngineOptions options)
             ReadDrawnCodes?.Invoke(index, cancellationToken) ?? [];
 
         /// <summary>A PDF's: decodes one of its pictures' encoded images, shown as the page shows it.</summary>
-        public Func<PageScan, Image<Rgba32>>? DecodePicture { private get; init; }
+        public Func<PageScan, RgbBuffer>? DecodePicture { private get; init; }
 
         /// <summary>
         /// The pictures on page <paramref name="index"/> when it is a PDF page without a scan (<see cref="PdfPages.Pictures"/>),
@@ -616,8 +668,7 @@ internal sealed class ImageLoader(OcrEngineOptions options)
         /// <exception cref="OcrException">The picture is corrupt, over the limits or unreadable.</exception>
         public RgbBuffer Picture(PageScan picture)
         {
-            using var image = (DecodePicture ?? throw new InvalidOperationException("Not a PDF."))(picture);
-            var pixels = ToRgb(image.Frames.RootFrame);
+            var pixels = (DecodePicture ?? throw new InvalidOperationException("Not a PDF."))(picture);
             pixels.Drawn = picture.Drawn;
             return pixels;
         }
@@ -630,65 +681,110 @@ internal sealed class ImageLoader(OcrEngineOptions options)
 
         /// <summary>
         /// Page <paramref name="index"/> as RGB, alpha composed onto white, in a rented buffer: release it
-        /// (<see cref="RgbBuffer.Release"/>) when done; one that is not is freed when it is collected.
+        /// (<see cref="RgbBuffer.Release"/>) when done; one that is not is freed when it is collected. A file decoded straight
+        /// to RGB (a JPEG) hands its one page on: it is asked for once.
         /// </summary>
         /// <exception cref="OcrException">A page of a multi-page TIFF or a PDF is corrupt, over the limits or unreadable.</exception>
         public RgbBuffer Page(int index)
         {
-            if (_decodePage is null)
+            if (_decodePage is not null)
             {
-                return ToRgb(_image!.Frames[index]);
+                return _decodePage(index);
             }
 
-            using var page = _decodePage(index);
-            return ToRgb(page.Frames.RootFrame);
+            if (_image is not null)
+            {
+                return ToRgb(_image.Frames[index]);
+            }
+
+            ArgumentOutOfRangeException.ThrowIfNotEqual(index, 0);
+            var page = _page;
+            _page = null;
+            if (page is null)
+            {
+                throw new ObjectDisposedException(nameof(DecodedImage), _pageTaken
+                    ? "The page was handed on already: a file decoded straight to RGB gives its page once."
+                    : "The decoded pixels were released.");
+            }
+
+            _pageTaken = true;
+            return page;
         }
 
         /// <summary>
-        /// Frees a file decoded whole (a JPEG, a PNG, a GIF's frames) once the pages wanted are RGB: its pixels are four
-        /// bytes each, more than the page's own copy, and would otherwise be held while the page is read. <see cref="Page"/>
-        /// is not to be called after it for such a file; a file decoded page by page (a multi-page TIFF, a PDF) holds no
-        /// pixels between pages, and is untouched.
+        /// Frees a file decoded whole (a PNG, a GIF's frames) once the pages wanted are RGB: its pixels are four bytes
+        /// each, more than the page's own copy, and would otherwise be held while the page is read. <see cref="Page"/> is
+        /// not to be called after it for such a file; a JPEG's page not yet handed on is released; a file decoded page by
+        /// page (a multi-page TIFF, a PDF) holds no pixels between pages, and is untouched.
         /// </summary>
-        public void ReleasePixels() => _image?.Dispose();
-
-        private static RgbBuffer ToRgb(ImageFrame<Rgba32> frame)
+        public void ReleasePixels()
         {
-            var buffer = RgbBuffer.Rent(frame.Width, frame.Height);
-            frame.ProcessPixelRows(rows =>
-            {
-                for (var y = 0; y < rows.Height; y++)
-                {
-                    var source = rows.GetRowSpan(y);
-                    var target = buffer.Row(y);
-                    for (var x = 0; x < source.Length; x++)
-                    {
-                        var p = source[x];
-                        var o = x * 3;
-                        if (p.A == 255)
-                        {
-                            target[o] = p.R;
-                            target[o + 1] = p.G;
-                            target[o + 2] = p.B;
-                        }
-                        else
-                        {
-                            var a = p.A;
-                            var white = 255 * (255 - a);
-                            target[o] = (byte)(((p.R * a) + white + 127) / 255);
-                            target[o + 1] = (byte)(((p.G * a) + white + 127) / 255);
-                            target[o + 2] = (byte)(((p.B * a) + white + 127) / 255);
-                        }
-                    }
-                }
-            });
-            return buffer;
+            _image?.Dispose();
+            _page?.Release();
+            _page = null;
         }
 
         public void Dispose()
         {
-            _image?.Dispose();
+            ReleasePixels();
             _owner?.Dispose();
         }
+    }
+
+    // An image decoded with alpha, as RGB composed onto white (ToRgb), then freed.
+    private static RgbBuffer ToRgb(Image<Rgba32> image)
+    {
+        using (image)
+        {
+            return ToRgb(image.Frames.RootFrame);
+        }
+    }
+
+    // An RGB image's rows copied into a rented buffer (one too small for DecodeAllocator.TakePage).
+    private static RgbBuffer ToRgb(ImageFrame<Rgb24> frame)
+    {
+        var buffer = RgbBuffer.Rent(frame.Width, frame.Height);
+        frame.ProcessPixelRows(rows =>
+        {
+            for (var y = 0; y < rows.Height; y++)
+            {
+                MemoryMarshal.AsBytes(rows.GetRowSpan(y)).CopyTo(buffer.Row(y));
+            }
+        });
+        return buffer;
+    }
+
+    // A decoded frame as RGB, alpha composed onto white.
+    private static RgbBuffer ToRgb(ImageFrame<Rgba32> frame)
+    {
+        var buffer = RgbBuffer.Rent(frame.Width, frame.Height);
+        frame.ProcessPixelRows(rows =>
+        {
+            for (var y = 0; y < rows.Height; y++)
+            {
+                var source = rows.GetRowSpan(y);
+                var target = buffer.Row(y);
+                for (var x = 0; x < source.Length; x++)
+                {
+                    var p = source[x];
+                    var o = x * 3;
+                    if (p.A == 255)
+                    {
+                        target[o] = p.R;
+                        target[o + 1] = p.G;
+                        target[o + 2] = p.B;
+                    }
+                    else
+                    {
+                        var a = p.A;
+                        var white = 255 * (255 - a);
+                        target[o] = (byte)(((p.R * a) + white + 127) / 255);
+                        target[o + 1] = (byte)(((p.G * a) + white + 127) / 255);
+                        target[o + 2] = (byte)(((p.B * a) + white + 127) / 255);
+                    }
+                }
+            }
+        });
+        return buffer;
     }
 }

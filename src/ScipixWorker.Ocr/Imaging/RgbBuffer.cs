@@ -106,6 +106,22 @@ internal sealed class RgbBuffer
     }
 
     /// <summary>
+    /// A rented buffer over native memory filled elsewhere (a JPEG decoded straight into it,
+    /// <see cref="DecodeAllocator"/>): this buffer owns it from now on and frees it on <see cref="Release"/>.
+    /// </summary>
+    internal static RgbBuffer Adopt(int width, int height, NativeBytes native)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(width);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(height);
+        if (native.Length < (long)width * height * 3)
+        {
+            throw new ArgumentException("The memory is smaller than width * height * 3.", nameof(native));
+        }
+
+        return new RgbBuffer(width, height, native) { _rented = 1 };
+    }
+
+    /// <summary>
     /// Gives a <see cref="Rent"/> buffer back (once; a no-op for other buffers): its native memory is freed, its
     /// array handed to the next renter. The buffer must not be read or written afterwards.
     /// </summary>
@@ -143,8 +159,14 @@ internal sealed class RgbBuffer
         return copy;
     }
 
-    // Native memory freed once, by Dispose or, for a buffer never released, when it is collected.
-    private sealed unsafe class NativeBytes : IDisposable
+    /// <summary>
+    /// Native memory freed once, by <see cref="Dispose"/> or, for a buffer never released, when it is collected. The
+    /// garbage collector is told of it (<see cref="GC.AddMemoryPressure"/>), as ImageSharp tells it of its own buffers:
+    /// a worker whose pages are all native memory otherwise collects its managed heap so seldom that the garbage of a
+    /// burst of pages (downloads, crops, results) piles up, 60-90 MiB at the peak (docs/benchmarks.md, "JPEG pages
+    /// decoded straight into their RGB buffer").
+    /// </summary>
+    internal sealed unsafe class NativeBytes : IDisposable
     {
         private IntPtr _pointer;
         private readonly int _length;
@@ -153,9 +175,15 @@ internal sealed class RgbBuffer
         {
             _pointer = (IntPtr)NativeMemory.Alloc((nuint)length);
             _length = length;
+            GC.AddMemoryPressure(length);
         }
 
-        ~NativeBytes() => NativeMemory.Free((void*)_pointer);
+        ~NativeBytes() => Free(_pointer);
+
+        public int Length => _length;
+
+        /// <summary>The memory's address; zero once it is freed.</summary>
+        public IntPtr Pointer => _pointer;
 
         public Span<byte> Span
         {
@@ -173,8 +201,17 @@ internal sealed class RgbBuffer
             var pointer = Interlocked.Exchange(ref _pointer, IntPtr.Zero);
             if (pointer != IntPtr.Zero)
             {
-                NativeMemory.Free((void*)pointer);
+                Free(pointer);
                 GC.SuppressFinalize(this);
+            }
+        }
+
+        private void Free(IntPtr pointer)
+        {
+            if (pointer != IntPtr.Zero)
+            {
+                NativeMemory.Free((void*)pointer);
+                GC.RemoveMemoryPressure(_length);
             }
         }
     }

@@ -1,0 +1,144 @@
+using ScipixWorker.Ocr.Engine;
+using ScipixWorker.Ocr.Imaging;
+using SixLabors.ImageSharp;
+using SixLabors.ImageSharp.Memory;
+using SixLabors.ImageSharp.Metadata.Profiles.Exif;
+using SixLabors.ImageSharp.PixelFormats;
+using SixLabors.ImageSharp.Processing;
+
+namespace ScipixWorker.Ocr.UnitTests.Imaging;
+
+/// <summary>
+/// A JPEG (no alpha) is decoded straight to RGB into memory its page keeps (<see cref="DecodeAllocator.TakePage"/>): the
+/// decode holds three bytes a pixel, not four beside the page's copy; the pixels are those the four-byte decode gave.
+/// </summary>
+public sealed class JpegPageTests
+{
+    private static readonly ImageLoader Loader = new(new OcrEngineOptions());
+
+    [Fact]
+    public void A_large_jpeg_page_is_the_decoded_memory_itself_with_the_pixels_of_a_four_byte_decode()
+    {
+        var jpeg = Jpeg(900, 600);
+        using var decoded = Loader.Load(jpeg);
+
+        var page = decoded.Page(0);
+
+        Assert.True(page.IsNative);
+        Assert.Equal((900, 600), (page.Width, page.Height));
+        Assert.Equal(Reference(jpeg), page.Data[..(page.Stride * page.Height)].ToArray());
+        // Three bytes a pixel and the decoder's few rows: the four-byte image it replaced alone was 2.16 MB.
+        Assert.InRange(decoded.DecodePeakBytes!.Value, 900 * 600 * 3, (900 * 600 * 3) + (256 * 1024));
+        page.Release();
+    }
+
+    [Fact]
+    public void The_page_is_handed_on_once_and_outlives_the_decoded_file()
+    {
+        var decoded = Loader.Load(Jpeg(900, 600));
+        var page = decoded.Page(0);
+
+        Assert.Throws<ObjectDisposedException>(() => decoded.Page(0));
+        decoded.ReleasePixels();
+        decoded.Dispose();
+
+        Assert.Equal(Reference(Jpeg(900, 600))[..30], page.Row(0)[..30].ToArray()); // still the page's to read
+        page.Release();
+    }
+
+    [Fact]
+    public void A_page_never_asked_for_is_released_with_the_file()
+    {
+        using var decoded = Loader.Load(Jpeg(900, 600));
+
+        decoded.ReleasePixels();
+
+        Assert.Throws<ObjectDisposedException>(() => decoded.Page(0));
+    }
+
+    [Fact]
+    public void A_jpeg_turned_by_its_exif_orientation_is_handed_on_upright()
+    {
+        var jpeg = Jpeg(900, 600, orientation: 6);
+        using var decoded = Loader.Load(jpeg);
+
+        var page = decoded.Page(0);
+
+        Assert.True(page.IsNative);
+        Assert.Equal((600, 900), (page.Width, page.Height));
+        Assert.Equal(Reference(jpeg), page.Data[..(page.Stride * page.Height)].ToArray());
+        page.Release();
+    }
+
+    [Fact]
+    public void A_small_jpeg_is_copied_into_a_pooled_array()
+    {
+        var jpeg = Jpeg(120, 40);
+        using var decoded = Loader.Load(jpeg);
+
+        var page = decoded.Page(0);
+
+        Assert.False(page.IsNative);
+        Assert.Equal(Reference(jpeg), page.Data[..(page.Stride * page.Height)].ToArray());
+        page.Release();
+    }
+
+    [Fact]
+    public void Pixels_of_another_allocator_are_not_taken()
+    {
+        var configuration = Configuration.Default.Clone();
+        configuration.PreferContiguousImageBuffers = true;
+        using var image = new Image<Rgb24>(configuration, 900, 600);
+        var allocator = new DecodeAllocator(new SimpleGcMemoryAllocator(), long.MaxValue, rgbPages: true);
+
+        Assert.Null(allocator.TakePage(image));
+    }
+
+    // A gradient with text-like strokes, so that the decoder's colour conversion and upsampling have work to do.
+    private static byte[] Jpeg(int width, int height, ushort orientation = 1)
+    {
+        using var image = new Image<Rgba32>(width, height);
+        image.ProcessPixelRows(rows =>
+        {
+            for (var y = 0; y < rows.Height; y++)
+            {
+                var row = rows.GetRowSpan(y);
+                for (var x = 0; x < row.Length; x++)
+                {
+                    var ink = (x / 7 % 5 == 0 && y / 11 % 3 == 0) ? 0 : 1;
+                    row[x] = new Rgba32((byte)(ink * (200 + (x % 50))), (byte)(ink * (180 + (y % 70))), (byte)(ink * 230), 255);
+                }
+            }
+        });
+        if (orientation != 1)
+        {
+            image.Metadata.ExifProfile = new ExifProfile();
+            image.Metadata.ExifProfile.SetValue(ExifTag.Orientation, orientation);
+        }
+
+        using var encoded = new MemoryStream();
+        image.SaveAsJpeg(encoded);
+        return encoded.ToArray();
+    }
+
+    // What the loader gave before: ImageSharp's four-byte decode, turned upright, its R, G and B.
+    private static byte[] Reference(byte[] jpeg)
+    {
+        using var image = Image.Load<Rgba32>(jpeg);
+        image.Mutate(x => x.AutoOrient());
+        var rgb = new byte[image.Width * image.Height * 3];
+        image.ProcessPixelRows(rows =>
+        {
+            for (var y = 0; y < rows.Height; y++)
+            {
+                var row = rows.GetRowSpan(y);
+                for (var x = 0; x < row.Length; x++)
+                {
+                    var o = ((y * rows.Width) + x) * 3;
+                    (rgb[o], rgb[o + 1], rgb[o + 2]) = (row[x].R, row[x].G, row[x].B);
+                }
+            }
+        });
+        return rgb;
+    }
+}
