@@ -2,6 +2,7 @@ using System.Runtime.InteropServices;
 using ScipixWorker.Ocr.Engine;
 using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.Formats;
+using SixLabors.ImageSharp.Formats.Png;
 using SixLabors.ImageSharp.Memory;
 using SixLabors.ImageSharp.PixelFormats;
 using SixLabors.ImageSharp.Processing;
@@ -25,7 +26,7 @@ internal sealed class ImageLoader(OcrEngineOptions options)
     /// ImageSharp's default allocator keeps the 4 MiB blocks of large images for reuse, up to an eighth of the memory
     /// the process may use (2.9 GiB on a 24 GB host, 256 MiB under a 2 GiB container limit), and trims them only about a
     /// minute after they were last used: during a burst of pages, the blocks of the largest pages decoded at once stayed
-    /// resident. A decoded page lives only until it is copied into an <see cref="RgbBuffer"/> (a JPEG's pixels become the
+    /// resident. A decoded page lives only until it is copied into an <see cref="RgbBuffer"/> (the pixels of a JPEG or a PNG without alpha become the
     /// buffer itself: <see cref="DecodeAllocator.TakePage"/>), so nothing gains from
     /// keeping its blocks: without the pool they go back to the native allocator as the image is disposed, where the
     /// detector's activations reuse them (the stage-1 threads share the model threads' jemalloc arena,
@@ -58,12 +59,12 @@ internal sealed class ImageLoader(OcrEngineOptions options)
             return new OpenedImage(this, encoded, OpenPdf(encoded));
         }
 
-        var (format, width, height) = IdentifyImage(encoded);
-        return new OpenedImage(this, encoded, format, width, height);
+        var stored = IdentifyImage(encoded);
+        return new OpenedImage(this, encoded, stored);
     }
 
     // An image format ImageSharp reads: its header and size.
-    private (IImageFormat Format, int Width, int Height) IdentifyImage(ReadOnlyMemory<byte> encoded)
+    private StoredImage IdentifyImage(ReadOnlyMemory<byte> encoded)
     {
         var bytes = encoded.Span;
         var format = Image.DetectFormat(Decoding, bytes);
@@ -71,7 +72,7 @@ internal sealed class ImageLoader(OcrEngineOptions options)
         {
             var (jpxWidth, jpxHeight) = Jpeg2000Codec.Identify(bytes, Jpeg2000Name);
             CheckSize(jpxWidth, jpxHeight);
-            return (Jpeg2000Codec.Format, jpxWidth, jpxHeight);
+            return new StoredImage(Jpeg2000Codec.Format, jpxWidth, jpxHeight, Opaque: false);
         }
 
         if (format is null)
@@ -97,7 +98,7 @@ internal sealed class ImageLoader(OcrEngineOptions options)
         }
 
         CheckSize(info.Width, info.Height);
-        return (format, info.Width, info.Height);
+        return new StoredImage(format, info.Width, info.Height, IsOpaque(format, info));
     }
 
     // A PDF header, and no image signature: an image is never taken for a PDF.
@@ -164,8 +165,9 @@ internal sealed class ImageLoader(OcrEngineOptions options)
 
     // An image whose header Open read: a multi-page TIFF page by page, any other format decoded whole (JPEG 2000 by
     // OpenJPEG, handed on as a PNG).
-    private DecodedImage LoadImage(ReadOnlyMemory<byte> encoded, IImageFormat format)
+    private DecodedImage LoadImage(ReadOnlyMemory<byte> encoded, StoredImage stored)
     {
+        var format = stored.Format;
         if (format == Jpeg2000Codec.Format)
         {
             encoded = Jpeg2000AsPng(encoded.Span);
@@ -177,7 +179,7 @@ internal sealed class ImageLoader(OcrEngineOptions options)
             return new DecodedImage(format, pages.Count, index => ToRgb(pages.WithPage(index, DecodePage)), owner: null);
         }
 
-        if (IsOpaque(format))
+        if (stored.Opaque)
         {
             var page = DecodeRgb(encoded.Span, format, out var rgbPeakBytes);
             return new DecodedImage(page, format) { DecodePeakBytes = rgbPeakBytes };
@@ -209,10 +211,10 @@ internal sealed class ImageLoader(OcrEngineOptions options)
 
     /// <summary>
     /// Bytes per page pixel one decode may hold: the decoded RGBA page (4) plus what the decoders need beside it.
-    /// Measured peaks per pixel of one page: BMP, TIFF, GIF and PNG 4.0-4.3, lossy WebP 8.1, lossless WebP 12.4
-    /// (docs/benchmarks.md, "A memory cap on every decode"); a JPEG, decoded straight to RGB, 3.2, and 6.0 turned
-    /// upright by its EXIF orientation (docs/benchmarks.md, "JPEG pages decoded straight into their RGB buffer");
-    /// 16 leaves room above the largest.
+    /// Measured peaks per pixel of one page: BMP, TIFF, GIF and PNG with alpha 4.0-4.3, lossy WebP 8.1, lossless WebP
+    /// 12.4 (docs/benchmarks.md, "A memory cap on every decode"); decoded straight to RGB, a JPEG 3.2 (6.0 turned upright
+    /// by its EXIF orientation) and a PNG without alpha 3.3 (docs/benchmarks.md, "JPEG pages decoded straight into their
+    /// RGB buffer"); 16 leaves room above the largest.
     /// </summary>
     public const int DecodeBytesPerPixel = 16;
 
@@ -229,11 +231,17 @@ internal sealed class ImageLoader(OcrEngineOptions options)
     public long DecodeLimitBytes =>
         options.MaxPixels > long.MaxValue / DecodeBytesPerPixel ? long.MaxValue : options.MaxPixels * DecodeBytesPerPixel;
 
-    // A format without alpha: decoded straight to RGB (DecodeRgb). JPEG only: a PNG, TIFF, BMP or WebP may or may not
-    // carry alpha, which must be composed onto white (ToRgb).
-    private static bool IsOpaque(IImageFormat format) => format.Name == "JPEG";
+    // Pixels without alpha, decoded straight to RGB (DecodeRgb): a JPEG, and a PNG of RGB or grey samples without a
+    // transparent colour (its header says so). Any other image may carry alpha, composed onto white (ToRgb); a palette's
+    // transparency is left to that path too.
+    private static bool IsOpaque(IImageFormat format, IImageInfo info) =>
+        format.Name == "JPEG"
+        || (format.Name == "PNG" && info.Metadata.GetPngMetadata() is { HasTransparency: false, ColorType: PngColorType.Rgb or PngColorType.Grayscale });
 
-    // An image of a format without alpha (IsOpaque) decoded to RGB, turned and checked as Decode does, in memory the page
+    // An image's header as IdentifyImage read it.
+    internal readonly record struct StoredImage(IImageFormat Format, int Width, int Height, bool Opaque);
+
+    // An image without alpha (IsOpaque) decoded to RGB, turned and checked as Decode does, in memory the page
     // keeps (DecodeAllocator.TakePage): the decode holds 3 bytes a pixel, and the page is not copied. A small image (its
     // rows from a pool) is copied.
     private RgbBuffer DecodeRgb(ReadOnlySpan<byte> bytes, IImageFormat format, out long peakBytes, int clockwiseTurn = -1)
@@ -318,31 +326,34 @@ internal sealed class ImageLoader(OcrEngineOptions options)
     // One page of a multi-page TIFF: its own header is checked before it is decoded.
     private Image<Rgba32> DecodePage(byte[] singlePage)
     {
-        var (format, _, _) = IdentifyImage(singlePage);
-        return Decode<Rgba32>(singlePage, format, out _);
+        return Decode<Rgba32>(singlePage, IdentifyImage(singlePage).Format, out _);
     }
+
+    // A PDF's scan or picture as RGB: one without alpha or a soft mask decoded straight to RGB, any other composed onto
+    // white.
+    private RgbBuffer DecodeScanRgb(PageScan scan)
+    {
+        var stored = IdentifyImage(scan.Encoded);
+        if (!scan.SoftMask.IsEmpty || !stored.Opaque)
+        {
+            return ToRgb(DecodeScan(scan, stored));
+        }
+
+        CheckDeclaredSize(scan, stored);
+        return DecodeRgb(scan.Encoded.Span, stored.Format, out _, scan.ClockwiseTurn);
+    }
+
+    private Image<Rgba32> DecodeScan(PageScan scan) => DecodeScan(scan, IdentifyImage(scan.Encoded));
 
     // One page of a PDF: the scan's own header is checked (its size was checked before it was extracted), then
     // it is decoded and turned as the page shows it.
     // A JPEG whose own header makes it larger than the PDF says is refused before it is decoded: the limits and the memory
     // lease were reckoned from the PDF's size (a 60-megapixel JPEG filed as 100 x 100 would otherwise be decoded under a
     // lease for 10,000 pixels).
-    // A PDF's scan or picture as RGB: a JPEG without a soft mask decoded straight to RGB, anything else composed onto white.
-    private RgbBuffer DecodeScanRgb(PageScan scan)
+    private Image<Rgba32> DecodeScan(PageScan scan, StoredImage stored)
     {
-        if (scan.SoftMask.IsEmpty && Image.DetectFormat(Decoding, scan.Encoded.Span) is { } format && IsOpaque(format))
-        {
-            CheckDeclaredSize(scan, IdentifyImage(scan.Encoded));
-            return DecodeRgb(scan.Encoded.Span, format, out _, scan.ClockwiseTurn);
-        }
-
-        return ToRgb(DecodeScan(scan));
-    }
-
-    private Image<Rgba32> DecodeScan(PageScan scan)
-    {
-        var (format, width, height) = IdentifyImage(scan.Encoded);
-        CheckDeclaredSize(scan, (format, width, height));
+        var format = stored.Format;
+        CheckDeclaredSize(scan, stored);
         if (scan.SoftMask.IsEmpty)
         {
             return Decode<Rgba32>(scan.Encoded.Span, format, out _, scan.ClockwiseTurn);
@@ -367,7 +378,7 @@ internal sealed class ImageLoader(OcrEngineOptions options)
         }
     }
 
-    private static void CheckDeclaredSize(PageScan scan, (IImageFormat Format, int Width, int Height) stored)
+    private static void CheckDeclaredSize(PageScan scan, StoredImage stored)
     {
         if (scan.Declared is var (declaredWidth, declaredHeight) && declaredWidth > 0 && declaredHeight > 0
             && (long)stored.Width * stored.Height > (long)declaredWidth * declaredHeight)
@@ -508,6 +519,7 @@ internal sealed class ImageLoader(OcrEngineOptions options)
         private readonly ImageLoader _loader;
         private readonly ReadOnlyMemory<byte> _encoded;
         private readonly (int Width, int Height) _size;
+        private readonly StoredImage _stored;
         private PdfPages? _pdf;
         private bool _loaded;
 
@@ -516,9 +528,9 @@ internal sealed class ImageLoader(OcrEngineOptions options)
             (_loader, _encoded, _pdf, Format) = (loader, encoded, pdf, PdfPages.Format);
         }
 
-        public OpenedImage(ImageLoader loader, ReadOnlyMemory<byte> encoded, IImageFormat format, int width, int height)
+        public OpenedImage(ImageLoader loader, ReadOnlyMemory<byte> encoded, StoredImage stored)
         {
-            (_loader, _encoded, Format, _size) = (loader, encoded, format, (width, height));
+            (_loader, _encoded, _stored, Format, _size) = (loader, encoded, stored, stored.Format, (stored.Width, stored.Height));
         }
 
         public IImageFormat Format { get; }
@@ -566,7 +578,7 @@ internal sealed class ImageLoader(OcrEngineOptions options)
                 return _loader.LoadPdf(pdf);
             }
 
-            return _loader.LoadImage(_encoded, Format);
+            return _loader.LoadImage(_encoded, _stored);
         }
 
         public void Dispose()
@@ -596,7 +608,7 @@ internal sealed class ImageLoader(OcrEngineOptions options)
             PageCount = image.Frames.Count;
         }
 
-        /// <summary>A file of one page decoded straight to RGB (a JPEG): <see cref="Page"/> hands <paramref name="page"/> on.</summary>
+        /// <summary>A file of one page decoded straight to RGB (a JPEG, a PNG without alpha): <see cref="Page"/> hands <paramref name="page"/> on.</summary>
         public DecodedImage(RgbBuffer page, IImageFormat format)
         {
             _page = page;
@@ -682,7 +694,7 @@ internal sealed class ImageLoader(OcrEngineOptions options)
         /// <summary>
         /// Page <paramref name="index"/> as RGB, alpha composed onto white, in a rented buffer: release it
         /// (<see cref="RgbBuffer.Release"/>) when done; one that is not is freed when it is collected. A file decoded straight
-        /// to RGB (a JPEG) hands its one page on: it is asked for once.
+        /// to RGB (a JPEG, a PNG without alpha) hands its one page on: it is asked for once.
         /// </summary>
         /// <exception cref="OcrException">A page of a multi-page TIFF or a PDF is corrupt, over the limits or unreadable.</exception>
         public RgbBuffer Page(int index)
@@ -714,7 +726,7 @@ internal sealed class ImageLoader(OcrEngineOptions options)
         /// <summary>
         /// Frees a file decoded whole (a PNG, a GIF's frames) once the pages wanted are RGB: its pixels are four bytes
         /// each, more than the page's own copy, and would otherwise be held while the page is read. <see cref="Page"/> is
-        /// not to be called after it for such a file; a JPEG's page not yet handed on is released; a file decoded page by
+        /// not to be called after it for such a file; a page decoded straight to RGB and not yet handed on is released; a file decoded page by
         /// page (a multi-page TIFF, a PDF) holds no pixels between pages, and is untouched.
         /// </summary>
         public void ReleasePixels()

@@ -2,6 +2,7 @@ using ScipixWorker.Ocr.Engine;
 using ScipixWorker.Ocr.Imaging;
 using ScipixWorker.Ocr.IntegrationTests.Support;
 using SixLabors.ImageSharp;
+using SixLabors.ImageSharp.Formats.Png;
 using SixLabors.ImageSharp.Formats.Tiff;
 using SixLabors.ImageSharp.Formats.Tiff.Constants;
 using SixLabors.ImageSharp.Formats.Webp;
@@ -51,6 +52,7 @@ public sealed class DecodePeakMeasurement
             rotated.SaveAsJpeg(stream);
         }),
         ("PNG", (image, stream) => image.SaveAsPng(stream)),
+        ("PNG, RGB without alpha", (image, stream) => image.SaveAsPng(stream, new PngEncoder { ColorType = PngColorType.Rgb })),
         ("BMP", (image, stream) => image.SaveAsBmp(stream)),
         ("GIF", (image, stream) => image.SaveAsGif(stream)),
         ("TIFF, LZW", (image, stream) => image.SaveAsTiff(stream, new TiffEncoder { Compression = TiffCompression.Lzw })),

@@ -1,6 +1,7 @@
 using ScipixWorker.Ocr.Engine;
 using ScipixWorker.Ocr.Imaging;
 using SixLabors.ImageSharp;
+using SixLabors.ImageSharp.Formats.Png;
 using SixLabors.ImageSharp.Memory;
 using SixLabors.ImageSharp.Metadata.Profiles.Exif;
 using SixLabors.ImageSharp.PixelFormats;
@@ -9,10 +10,11 @@ using SixLabors.ImageSharp.Processing;
 namespace ScipixWorker.Ocr.UnitTests.Imaging;
 
 /// <summary>
-/// A JPEG (no alpha) is decoded straight to RGB into memory its page keeps (<see cref="DecodeAllocator.TakePage"/>): the
-/// decode holds three bytes a pixel, not four beside the page's copy; the pixels are those the four-byte decode gave.
+/// A JPEG, and a PNG of RGB or grey samples without a transparent colour, are decoded straight to RGB into memory the page
+/// keeps (<see cref="DecodeAllocator.TakePage"/>): the decode holds three bytes a pixel, not four beside the page's copy;
+/// the pixels are those the four-byte decode gave. A PNG that may carry alpha is still composed onto white.
 /// </summary>
-public sealed class JpegPageTests
+public sealed class StraightToRgbTests
 {
     private static readonly ImageLoader Loader = new(new OcrEngineOptions());
 
@@ -83,6 +85,36 @@ public sealed class JpegPageTests
         page.Release();
     }
 
+    [Theory]
+    [InlineData(PngColorType.Rgb)]
+    [InlineData(PngColorType.Grayscale)]
+    public void A_png_without_alpha_is_decoded_straight_to_rgb(PngColorType colorType)
+    {
+        var png = Png(colorType, transparentBlack: false);
+        using var decoded = Loader.Load(png);
+
+        var page = decoded.Page(0);
+
+        Assert.Equal(Reference(png), page.Data[..(page.Stride * page.Height)].ToArray());
+        Assert.InRange(decoded.DecodePeakBytes!.Value, 900 * 600 * 3, (900 * 600 * 3) + (256 * 1024));
+        Assert.Throws<ObjectDisposedException>(() => decoded.Page(0)); // handed on, not copied
+        page.Release();
+    }
+
+    [Fact]
+    public void A_png_with_a_transparent_colour_is_composed_onto_white()
+    {
+        using var decoded = Loader.Load(Png(PngColorType.Rgb, transparentBlack: true));
+
+        var page = decoded.Page(0);
+
+        // The strokes (black, the transparent colour) show the white under them; the gradient keeps its colour.
+        Assert.Equal([255, 255, 255], page.Row(0)[..3].ToArray());
+        Assert.Equal([207, 180, 230], page.Row(0).Slice(7 * 3, 3).ToArray());
+        Assert.True(decoded.DecodePeakBytes >= 900 * 600 * 4); // the four-byte decode
+        page.Release();
+    }
+
     [Fact]
     public void Pixels_of_another_allocator_are_not_taken()
     {
@@ -95,9 +127,9 @@ public sealed class JpegPageTests
     }
 
     // A gradient with text-like strokes, so that the decoder's colour conversion and upsampling have work to do.
-    private static byte[] Jpeg(int width, int height, ushort orientation = 1)
+    private static Image<Rgba32> Drawing(int width, int height)
     {
-        using var image = new Image<Rgba32>(width, height);
+        var image = new Image<Rgba32>(width, height);
         image.ProcessPixelRows(rows =>
         {
             for (var y = 0; y < rows.Height; y++)
@@ -110,6 +142,30 @@ public sealed class JpegPageTests
                 }
             }
         });
+        return image;
+    }
+
+    // The drawing as an 8-bit PNG of RGB or grey samples, black marked transparent (tRNS) or not.
+    private static byte[] Png(PngColorType colorType, bool transparentBlack)
+    {
+        using var drawing = Drawing(900, 600);
+        using var image = drawing.CloneAs<Rgb24>(); // ImageSharp writes a transparent colour only for pixels without alpha
+        if (transparentBlack)
+        {
+            var metadata = image.Metadata.GetPngMetadata();
+            metadata.ColorType = colorType;
+            metadata.HasTransparency = true;
+            metadata.TransparentRgb24 = new Rgb24(0, 0, 0);
+        }
+
+        using var encoded = new MemoryStream();
+        image.SaveAsPng(encoded, new PngEncoder { ColorType = colorType, BitDepth = PngBitDepth.Bit8 });
+        return encoded.ToArray();
+    }
+
+    private static byte[] Jpeg(int width, int height, ushort orientation = 1)
+    {
+        using var image = Drawing(width, height);
         if (orientation != 1)
         {
             image.Metadata.ExifProfile = new ExifProfile();
@@ -121,10 +177,10 @@ public sealed class JpegPageTests
         return encoded.ToArray();
     }
 
-    // What the loader gave before: ImageSharp's four-byte decode, turned upright, its R, G and B.
-    private static byte[] Reference(byte[] jpeg)
+    // What the loader gave before for an image without alpha: ImageSharp's four-byte decode, turned upright, its R, G and B.
+    private static byte[] Reference(byte[] encoded)
     {
-        using var image = Image.Load<Rgba32>(jpeg);
+        using var image = Image.Load<Rgba32>(encoded);
         image.Mutate(x => x.AutoOrient());
         var rgb = new byte[image.Width * image.Height * 3];
         image.ProcessPixelRows(rows =>
