@@ -164,13 +164,13 @@ internal sealed class ImageLoader(OcrEngineOptions options)
         };
 
     // An image whose header Open read: a multi-page TIFF page by page, any other format decoded whole (JPEG 2000 by
-    // OpenJPEG, handed on as a PNG).
+    // OpenJPEG, its samples copied straight into the page's buffer).
     private DecodedImage LoadImage(ReadOnlyMemory<byte> encoded, StoredImage stored)
     {
         var format = stored.Format;
         if (format == Jpeg2000Codec.Format)
         {
-            encoded = Jpeg2000AsPng(encoded.Span);
+            return new DecodedImage(ToRgb(Jpeg2000Pixels(encoded.Span)), format);
         }
 
         if (format.Name == "TIFF" && TiffPages.TryRead(encoded.Span, options.MaxPages) is { Count: > 1 } pages)
@@ -200,14 +200,14 @@ internal sealed class ImageLoader(OcrEngineOptions options)
 
     private const string Jpeg2000Name = "The JPEG 2000 image";
 
-    // A JPEG 2000 file or codestream as an 8-bit PNG; its size checked again (as the header gave it) and its samples
-    // within the decode's memory cap before anything is decoded.
-    private byte[] Jpeg2000AsPng(ReadOnlySpan<byte> data) =>
+    // A JPEG 2000 file or codestream as 8-bit grey or RGB samples; its size checked again (as the header gave it) and its
+    // samples within the decode's memory cap before anything is decoded.
+    private Jpeg2000Codec.Pixels Jpeg2000Pixels(ReadOnlySpan<byte> data) =>
         Jpeg2000Codec.Decode(data, cmyk: false, Jpeg2000Name, DecodeLimitBytes, (width, height) =>
         {
             CheckSize(width, height);
             return true;
-        })!.ToPng();
+        })!;
 
     /// <summary>
     /// Bytes per page pixel one decode may hold: the decoded RGBA page (4) plus what the decoders need beside it.
@@ -687,7 +687,7 @@ internal sealed class ImageLoader(OcrEngineOptions options)
 
         /// <summary>
         /// The most the decode held at once, turning upright included (<see cref="DecodeAllocator.PeakBytes"/>); null for a
-        /// multi-page TIFF or a PDF, whose pages are decoded one at a time later.
+        /// multi-page TIFF or a PDF, whose pages are decoded one at a time later, and for JPEG 2000 (OpenJPEG's memory).
         /// </summary>
         public long? DecodePeakBytes { get; init; }
 
@@ -750,6 +750,30 @@ internal sealed class ImageLoader(OcrEngineOptions options)
         {
             return ToRgb(image.Frames.RootFrame);
         }
+    }
+
+    // OpenJPEG's grey or RGB samples in a rented buffer (before, they were written out as a PNG and decoded again).
+    private static RgbBuffer ToRgb(Jpeg2000Codec.Pixels pixels)
+    {
+        var buffer = RgbBuffer.Rent(pixels.Width, pixels.Height);
+        var samples = pixels.Samples.AsSpan();
+        if (pixels.Channels == 3)
+        {
+            samples[..(pixels.Width * pixels.Height * 3)].CopyTo(buffer.Data);
+            return buffer;
+        }
+
+        for (var y = 0; y < pixels.Height; y++)
+        {
+            var grey = samples.Slice(y * pixels.Width, pixels.Width);
+            var row = buffer.Row(y);
+            for (var x = 0; x < grey.Length; x++)
+            {
+                row[(x * 3) + 2] = row[(x * 3) + 1] = row[x * 3] = grey[x];
+            }
+        }
+
+        return buffer;
     }
 
     // An RGB image's rows copied into a rented buffer (one too small for DecodeAllocator.TakePage).

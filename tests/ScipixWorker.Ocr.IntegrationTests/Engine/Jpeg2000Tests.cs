@@ -60,6 +60,21 @@ public sealed class Jpeg2000Tests(EngineFixture fixture)
     }
 
     [Fact]
+    public void A_lossless_grey_jp2_file_decodes_to_its_source_pixels_and_a_colour_codestream_to_its_samples()
+    {
+        // A file's samples go straight into the page's buffer: grey spread over R, G and B, colour as it is.
+        Assert.Equal(0, DecodedScans.DifferingPixels(Fixtures.Bytes("jpeg2000", "line_111_019_grey.png"), Fixtures.Bytes("jpeg2000", "line_111_019_grey.jp2")));
+
+        var codestream = Fixtures.Bytes("jpeg2000", "receipt_000.j2k");
+        var samples = Jpeg2000Codec.Decode(codestream, cmyk: false, "the codestream", long.MaxValue, (_, _) => true)!;
+        using var decoded = new ImageLoader(new OcrEngineOptions()).Load(codestream);
+        var page = decoded.Page(0);
+        Assert.Equal((463, 1013, 3), (page.Width, page.Height, samples.Channels));
+        Assert.Equal(samples.Samples, page.Data[..(page.Stride * page.Height)].ToArray());
+        page.Release();
+    }
+
+    [Fact]
     public void A_jpeg_2000_picture_on_a_born_digital_page_is_read_beside_its_text()
     {
         var pdf = HandMadePdf.TextAndPicture(Fixtures.Bytes("jpeg2000", "line_111_019_grey.jp2"), "JPXDecode", 205, 52, "DeviceGray", 8);
