@@ -26,10 +26,10 @@ internal sealed class ImageLoader(OcrEngineOptions options)
     /// ImageSharp's default allocator keeps the 4 MiB blocks of large images for reuse, up to an eighth of the memory
     /// the process may use (2.9 GiB on a 24 GB host, 256 MiB under a 2 GiB container limit), and trims them only about a
     /// minute after they were last used: during a burst of pages, the blocks of the largest pages decoded at once stayed
-    /// resident. A decoded page lives only until it is copied into an <see cref="RgbBuffer"/> (the pixels of a JPEG or a PNG without alpha become the
-    /// buffer itself: <see cref="DecodeAllocator.TakePage"/>), so nothing gains from
-    /// keeping its blocks: without the pool they go back to the native allocator as the image is disposed, where the
-    /// detector's activations reuse them (the stage-1 threads share the model threads' jemalloc arena,
+    /// resident. A decoded page lives only until it is copied into an <see cref="RgbBuffer"/> (the pixels of a JPEG or a
+    /// PNG without alpha become the buffer itself: <see cref="DecodeAllocator.TakePage"/>), so nothing gains from keeping
+    /// its blocks: without the pool they go back to the native allocator as the image is disposed, where the detector's
+    /// activations reuse them (the stage-1 threads share the model threads' jemalloc arena,
     /// <see cref="Engine.ModelArena"/>). Images of up to 1 MiB still come from the shared array pool. Bursts of receipt
     /// pages peak about 38 MiB lower, no slower (docs/benchmarks.md, "Decoded pages without ImageSharp's pool").
     /// </remarks>
