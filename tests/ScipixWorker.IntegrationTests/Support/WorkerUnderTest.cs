@@ -30,8 +30,7 @@ internal sealed class WorkerUnderTest : IAsyncDisposable
         OtherContainer = $"it-{id}-denied";
         ResultContainer = $"it-{id}-results";
         IdempotencyContainer = $"it-{id}-keys";
-        HealthPort = FreePort();
-        MetricsPort = FreePort();
+        (HealthPort, MetricsPort) = TwoFreePorts();
         _settings = new Dictionary<string, string?>
         {
             ["RabbitMq:Host"] = TestEnvironment.RabbitHost,
@@ -72,8 +71,7 @@ internal sealed class WorkerUnderTest : IAsyncDisposable
         OtherContainer = original.OtherContainer;
         ResultContainer = original.ResultContainer;
         IdempotencyContainer = original.IdempotencyContainer;
-        HealthPort = FreePort();
-        MetricsPort = FreePort();
+        (HealthPort, MetricsPort) = TwoFreePorts();
         _settings = new Dictionary<string, string?>(original._settings)
         {
             ["Health:Port"] = HealthPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
@@ -234,5 +232,14 @@ internal sealed class WorkerUnderTest : IAsyncDisposable
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();
         return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    // Two different free ports: the first is held while the second is asked for, since a port just let go may be handed
+    // out again at once (the worker then refused to start: "Health:Port and Metrics:Port must differ").
+    private static (int First, int Second) TwoFreePorts()
+    {
+        using var first = new TcpListener(IPAddress.Loopback, 0);
+        first.Start();
+        return (((IPEndPoint)first.LocalEndpoint).Port, FreePort());
     }
 }
