@@ -20,8 +20,8 @@ public static class ActivationMemory
     public const long RecognizerBytesPerPixel = 640;
 
     /// <summary>
-    /// A decoded page: ImageSharp's RGBA frame plus the engine's RGB copy. A JPEG or a PNG without alpha is decoded
-    /// straight into its RGB buffer (3 bytes a pixel, <see cref="Imaging.DecodeAllocator.TakePage"/>); the estimate,
+    /// A decoded page: ImageSharp's RGBA frame plus the engine's RGB copy. A JPEG, a PNG without alpha or a TIFF page
+    /// without extra samples is decoded straight into its RGB buffer (3 bytes a pixel, <see cref="Imaging.DecodeAllocator.TakePage"/>); the estimate,
     /// made from the header alone, stays the bound for every format.
     /// </summary>
     public const long DecodedBytesPerPixel = 4 + 3;

@@ -15,9 +15,9 @@ namespace ScipixWorker.Ocr.Imaging;
 /// 4000 x 4000 canvas took 4.3 GB, and 2,000 such frames (46 KB) would take 128 GB.
 /// </summary>
 /// <remarks>
-/// With <paramref name="rgbPages"/>, a decode to <see cref="Rgb24"/> (a JPEG, or a PNG without alpha) gets its pixel rows of
-/// <see cref="RgbBuffer.NativeFromBytes"/> or more in native memory that <see cref="TakePage"/> hands to the page's
-/// <see cref="RgbBuffer"/> as it is: with <see cref="Configuration.PreferContiguousImageBuffers"/> set, ImageSharp asks
+/// With <paramref name="rgbPages"/>, a decode to <see cref="Rgb24"/> (a JPEG, a PNG without alpha, a TIFF page without
+/// extra samples) gets its pixel rows of <see cref="RgbBuffer.NativeFromBytes"/> or more in native memory that
+/// <see cref="TakePage"/> hands to the page's <see cref="RgbBuffer"/> as it is: with <see cref="Configuration.PreferContiguousImageBuffers"/> set, ImageSharp asks
 /// for the whole image in one allocation, laid out as the buffer's rows are. The page is then never copied, and never
 /// held twice.
 /// </remarks>

@@ -98,7 +98,7 @@ internal sealed class ImageLoader(OcrEngineOptions options)
         }
 
         CheckSize(info.Width, info.Height);
-        return new StoredImage(format, info.Width, info.Height, IsOpaque(format, info));
+        return new StoredImage(format, info.Width, info.Height, IsOpaque(format, info, bytes));
     }
 
     // A PDF header, and no image signature: an image is never taken for a PDF.
@@ -173,10 +173,10 @@ internal sealed class ImageLoader(OcrEngineOptions options)
             return new DecodedImage(ToRgb(Jpeg2000Pixels(encoded.Span)), format);
         }
 
-        if (format.Name == "TIFF" && TiffPages.TryRead(encoded.Span, options.MaxPages) is { Count: > 1 } pages)
+        if (format.Name == "TIFF" && TiffPages.TryRead(encoded, options.MaxPages) is { Count: > 1 } pages)
         {
             CheckPageCount(pages.Count);
-            return new DecodedImage(format, pages.Count, index => ToRgb(pages.WithPage(index, DecodePage)), owner: null);
+            return new DecodedImage(format, pages.Count, index => pages.WithPage(index, DecodePage), owner: null);
         }
 
         if (stored.Opaque)
@@ -211,10 +211,11 @@ internal sealed class ImageLoader(OcrEngineOptions options)
 
     /// <summary>
     /// Bytes per page pixel one decode may hold: the decoded RGBA page (4) plus what the decoders need beside it.
-    /// Measured peaks per pixel of one page: BMP, TIFF, GIF and PNG with alpha 4.0-4.3, lossy WebP 8.1, lossless WebP
-    /// 12.4 (docs/benchmarks.md, "A memory cap on every decode"); decoded straight to RGB, a JPEG 3.2 (6.0 turned upright
-    /// by its EXIF orientation) and a PNG without alpha 3.3 (docs/benchmarks.md, "JPEG pages decoded straight into their
-    /// RGB buffer"); 16 leaves room above the largest.
+    /// Measured peaks per pixel of one page: BMP, GIF and PNG with alpha 4.0-4.3, lossy WebP 8.1, lossless WebP 12.4
+    /// (docs/benchmarks.md, "A memory cap on every decode"); decoded straight to RGB, a JPEG 3.2 (6.0 turned upright by its
+    /// EXIF orientation), a PNG without alpha 3.3 (docs/benchmarks.md, "JPEG pages decoded straight into their RGB
+    /// buffer") and a TIFF page without extra samples 3.0 (4.0 before; "TIFF pages decoded straight"); 16 leaves room
+    /// above the largest.
     /// </summary>
     public const int DecodeBytesPerPixel = 16;
 
@@ -231,12 +232,14 @@ internal sealed class ImageLoader(OcrEngineOptions options)
     public long DecodeLimitBytes =>
         options.MaxPixels > long.MaxValue / DecodeBytesPerPixel ? long.MaxValue : options.MaxPixels * DecodeBytesPerPixel;
 
-    // Pixels without alpha, decoded straight to RGB (DecodeRgb): a JPEG, and a PNG of RGB or grey samples without a
-    // transparent colour (its header says so). Any other image may carry alpha, composed onto white (ToRgb); a palette's
-    // transparency is left to that path too.
-    private static bool IsOpaque(IImageFormat format, IImageInfo info) =>
+    // Pixels without alpha, decoded straight to RGB (DecodeRgb): a JPEG, a PNG of RGB or grey samples without a
+    // transparent colour (its header says so), and a TIFF of one page without extra samples (TIFF's only way to carry
+    // alpha; a multi-page TIFF is presented page by page as such files). Any other image may carry alpha, composed onto
+    // white (ToRgb); a PNG palette's transparency is left to that path too.
+    private static bool IsOpaque(IImageFormat format, IImageInfo info, ReadOnlySpan<byte> bytes) =>
         format.Name == "JPEG"
-        || (format.Name == "PNG" && info.Metadata.GetPngMetadata() is { HasTransparency: false, ColorType: PngColorType.Rgb or PngColorType.Grayscale });
+        || (format.Name == "PNG" && info.Metadata.GetPngMetadata() is { HasTransparency: false, ColorType: PngColorType.Rgb or PngColorType.Grayscale })
+        || (format.Name == "TIFF" && TiffPages.IsOnePageWithoutExtraSamples(bytes));
 
     // An image's header as IdentifyImage read it.
     internal readonly record struct StoredImage(IImageFormat Format, int Width, int Height, bool Opaque);
@@ -323,10 +326,12 @@ internal sealed class ImageLoader(OcrEngineOptions options)
             $"Decoding the {format.Name} image needs more than {allocator.LimitBytes / (1024 * 1024)} MiB ({DecodeBytesPerPixel} bytes per pixel " +
             $"of the largest page allowed, Ocr:MaxPixels = {options.MaxPixels}): its frames together are larger than one page may be.");
 
-    // One page of a multi-page TIFF: its own header is checked before it is decoded.
-    private Image<Rgba32> DecodePage(byte[] singlePage)
+    // One page of a multi-page TIFF: its own header is checked before it is decoded, straight to RGB when it has no
+    // extra samples.
+    private RgbBuffer DecodePage(byte[] singlePage)
     {
-        return Decode<Rgba32>(singlePage, IdentifyImage(singlePage).Format, out _);
+        var stored = IdentifyImage(singlePage);
+        return stored.Opaque ? DecodeRgb(singlePage, stored.Format, out _) : ToRgb(Decode<Rgba32>(singlePage, stored.Format, out _));
     }
 
     // A PDF's scan or picture as RGB: one without alpha or a soft mask decoded straight to RGB, any other composed onto

@@ -106,8 +106,8 @@ internal sealed class RgbBuffer
     }
 
     /// <summary>
-    /// A rented buffer over native memory filled elsewhere (a JPEG or a PNG without alpha decoded straight into it,
-    /// <see cref="DecodeAllocator.TakePage"/>): this buffer owns it from now on and frees it on <see cref="Release"/>.
+    /// A rented buffer over native memory filled elsewhere (a JPEG, a PNG without alpha or a TIFF page without extra
+    /// samples decoded straight into it, <see cref="DecodeAllocator.TakePage"/>): this buffer owns it from now on and frees it on <see cref="Release"/>.
     /// </summary>
     internal static RgbBuffer Adopt(int width, int height, NativeBytes native)
     {

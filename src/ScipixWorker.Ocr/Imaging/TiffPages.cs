@@ -11,13 +11,14 @@ namespace ScipixWorker.Ocr.Imaging;
 /// </summary>
 internal sealed class TiffPages
 {
-    private readonly byte[] _file;
+    private readonly ReadOnlyMemory<byte> _data;
     private readonly bool _littleEndian;
     private readonly long[] _directories;
+    private byte[]? _file;
 
-    private TiffPages(byte[] file, bool littleEndian, long[] directories)
+    private TiffPages(ReadOnlyMemory<byte> data, bool littleEndian, long[] directories)
     {
-        _file = file;
+        _data = data;
         _littleEndian = littleEndian;
         _directories = directories;
     }
@@ -28,10 +29,12 @@ internal sealed class TiffPages
     /// <summary>
     /// Lists the pages of a classic TIFF, reading at most <paramref name="maxPages"/> + 1 directories (more pages
     /// than the limit is reported as limit + 1). Null when the data is not a classic TIFF whose directory chain
-    /// can be followed (bounds checked, loops refused): the caller then decodes it whole.
+    /// can be followed (bounds checked, loops refused): the caller then decodes it whole. The data is copied only when a
+    /// page is first asked for (<see cref="WithPage{T}"/>): a file of one page is decoded as it is.
     /// </summary>
-    public static TiffPages? TryRead(ReadOnlySpan<byte> data, int maxPages)
+    public static TiffPages? TryRead(ReadOnlyMemory<byte> file, int maxPages)
     {
+        var data = file.Span;
         if (data.Length < 8)
         {
             return null;
@@ -77,15 +80,62 @@ internal sealed class TiffPages
             offset = ReadUInt32(data, (int)next, little);
         }
 
-        return directories.Count == 0 ? null : new TiffPages(data.ToArray(), little, [.. directories]);
+        return directories.Count == 0 ? null : new TiffPages(file, little, [.. directories]);
     }
 
     /// <summary>
+    /// Whether the data is a classic TIFF of one page whose directory names no extra samples (tag 338, ExtraSamples).
+    /// TIFF carries alpha only as an extra sample, so such a page (bilevel, grey, palette, RGB, CMYK or YCbCr) is opaque
+    /// and may be decoded straight to RGB. A page handed on by <see cref="WithPage{T}"/> is such a file of one page.
+    /// False for anything else, a file of several pages included (they are decoded one at a time) and a directory
+    /// that does not lie within the data (the decoder then decides).
+    /// </summary>
+    public static bool IsOnePageWithoutExtraSamples(ReadOnlySpan<byte> data)
+    {
+        if (data.Length < 8 || data[0] != data[1] || data[0] is not ((byte)'I' or (byte)'M'))
+        {
+            return false;
+        }
+
+        var little = data[0] == (byte)'I';
+        if (ReadUInt16(data, 2, little) != 42)
+        {
+            return false;
+        }
+
+        long directory = ReadUInt32(data, 4, little);
+        if (directory < 8 || directory + 2 > data.Length)
+        {
+            return false;
+        }
+
+        var entries = ReadUInt16(data, (int)directory, little);
+        var link = directory + 2 + (12L * entries);
+        if (link + 4 > data.Length || ReadUInt32(data, (int)link, little) != 0)
+        {
+            return false;
+        }
+
+        for (var i = 0; i < entries; i++)
+        {
+            if (ReadUInt16(data, (int)directory + 2 + (12 * i), little) == ExtraSamplesTag)
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    private const ushort ExtraSamplesTag = 338;
+
+    /// <summary>
     /// Hands page <paramref name="index"/> as a single-page TIFF to <paramref name="decode"/>. The bytes are this
-    /// object's working copy, valid only during the call; not thread-safe.
+    /// object's working copy (the caller's are never touched), valid only during the call; not thread-safe.
     /// </summary>
     public T WithPage<T>(int index, Func<byte[], T> decode)
     {
+        _file ??= _data.ToArray();
         var directory = _directories[index];
         var link = (int)(directory + 2 + (12L * ReadUInt16(_file, (int)directory, _littleEndian)));
         var header = ReadUInt32(_file, 4, _littleEndian);

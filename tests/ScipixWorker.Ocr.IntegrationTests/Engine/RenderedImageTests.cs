@@ -164,6 +164,40 @@ public sealed class RenderedImageTests(EngineFixture fixture)
     }
 
     [Fact]
+    public void Each_page_of_a_multi_page_tiff_is_decoded_straight_into_its_buffer_with_its_exact_pixels()
+    {
+        var bitmaps = new[] { "First page of the scan", "Second page 2024" }.Select(t => TextImages.Render(900, 600, [(t, 30, 30)])).ToList();
+        try
+        {
+            var tiff = MultiPageTiff.Encode(bitmaps); // uncompressed RGB, no extra samples
+
+            using var image = new ScipixWorker.Ocr.Imaging.ImageLoader(fixture.Options).Load(tiff);
+
+            Assert.Equal(2, image.PageCount);
+            for (var i = 0; i < 2; i++)
+            {
+                var page = image.Page(i);
+                Assert.True(page.IsNative, $"page {i + 1} was copied"); // the decode's own buffer, handed on
+                for (var y = 0; y < 600; y += 7)
+                {
+                    var row = page.Row(y);
+                    for (var x = 0; x < 900; x += 5)
+                    {
+                        var c = bitmaps[i].GetPixel(x, y);
+                        Assert.Equal((c.Red, c.Green, c.Blue), (row[x * 3], row[(x * 3) + 1], row[(x * 3) + 2]));
+                    }
+                }
+
+                page.Release();
+            }
+        }
+        finally
+        {
+            bitmaps.ForEach(b => b.Dispose());
+        }
+    }
+
+    [Fact]
     public void A_tiff_with_more_pages_than_allowed_is_refused_before_any_page_is_decoded()
     {
         var bitmaps = Enumerable.Range(0, 3).Select(_ => TextImages.Render(200, 60, [])).ToList();

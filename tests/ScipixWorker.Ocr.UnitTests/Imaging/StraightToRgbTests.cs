@@ -1,7 +1,10 @@
+using System.Buffers.Binary;
 using ScipixWorker.Ocr.Engine;
 using ScipixWorker.Ocr.Imaging;
 using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.Formats.Png;
+using SixLabors.ImageSharp.Formats.Tiff;
+using SixLabors.ImageSharp.Formats.Tiff.Constants;
 using SixLabors.ImageSharp.Memory;
 using SixLabors.ImageSharp.Metadata.Profiles.Exif;
 using SixLabors.ImageSharp.PixelFormats;
@@ -10,9 +13,10 @@ using SixLabors.ImageSharp.Processing;
 namespace ScipixWorker.Ocr.UnitTests.Imaging;
 
 /// <summary>
-/// A JPEG, and a PNG of RGB or grey samples without a transparent colour, are decoded straight to RGB into memory the page
-/// keeps (<see cref="DecodeAllocator.TakePage"/>): the decode holds three bytes a pixel, not four beside the page's copy;
-/// the pixels are those the four-byte decode gave. A PNG that may carry alpha is still composed onto white.
+/// A JPEG, a PNG of RGB or grey samples without a transparent colour, and a TIFF page without extra samples are decoded
+/// straight to RGB into memory the page keeps (<see cref="DecodeAllocator.TakePage"/>): the decode holds three bytes a
+/// pixel, not four beside the page's copy; the pixels are those the four-byte decode gave. A PNG or TIFF that may carry
+/// alpha is still composed onto white.
 /// </summary>
 public sealed class StraightToRgbTests
 {
@@ -115,6 +119,41 @@ public sealed class StraightToRgbTests
         page.Release();
     }
 
+    [Theory]
+    [InlineData(TiffBitsPerPixel.Bit24, TiffPhotometricInterpretation.Rgb, TiffCompression.None)]
+    [InlineData(TiffBitsPerPixel.Bit24, TiffPhotometricInterpretation.Rgb, TiffCompression.Lzw)]
+    [InlineData(TiffBitsPerPixel.Bit8, TiffPhotometricInterpretation.BlackIsZero, TiffCompression.Deflate)]
+    [InlineData(TiffBitsPerPixel.Bit8, TiffPhotometricInterpretation.PaletteColor, TiffCompression.Lzw)]
+    [InlineData(TiffBitsPerPixel.Bit1, TiffPhotometricInterpretation.WhiteIsZero, TiffCompression.CcittGroup4Fax)]
+    public void A_tiff_without_extra_samples_is_decoded_straight_to_rgb(
+        TiffBitsPerPixel bits, TiffPhotometricInterpretation photometric, TiffCompression compression)
+    {
+        var tiff = Tiff(bits, photometric, compression);
+        using var decoded = Loader.Load(tiff);
+
+        var page = decoded.Page(0);
+
+        Assert.True(page.IsNative);
+        Assert.Equal(Reference(tiff), page.Data[..(page.Stride * page.Height)].ToArray());
+        // Three bytes a pixel and the decoder's strip buffers, where the four-byte decode held 4 beside the page's copy.
+        Assert.InRange(decoded.DecodePeakBytes!.Value, 900 * 600 * 3, 900 * 600 * 3.5);
+        page.Release();
+    }
+
+    [Fact]
+    public void A_tiff_with_an_alpha_sample_is_composed_onto_white()
+    {
+        var tiff = RgbaTiff(900, 600);
+        using var decoded = Loader.Load(tiff);
+
+        var page = decoded.Page(0);
+
+        Assert.Equal([255, 255, 255], page.Row(0)[..3].ToArray()); // transparent: white
+        Assert.Equal([10, 20, 30], page.Row(0).Slice(3, 3).ToArray()); // opaque: its colour
+        Assert.True(decoded.DecodePeakBytes >= 900 * 600 * 4); // the four-byte decode
+        page.Release();
+    }
+
     [Fact]
     public void Pixels_of_another_allocator_are_not_taken()
     {
@@ -161,6 +200,59 @@ public sealed class StraightToRgbTests
         using var encoded = new MemoryStream();
         image.SaveAsPng(encoded, new PngEncoder { ColorType = colorType, BitDepth = PngBitDepth.Bit8 });
         return encoded.ToArray();
+    }
+
+    private static byte[] Tiff(TiffBitsPerPixel bits, TiffPhotometricInterpretation photometric, TiffCompression compression)
+    {
+        using var image = Drawing(900, 600);
+        using var encoded = new MemoryStream();
+        image.SaveAsTiff(encoded, new TiffEncoder { BitsPerPixel = bits, PhotometricInterpretation = photometric, Compression = compression });
+        return encoded.ToArray();
+    }
+
+    // An uncompressed RGBA TIFF (ExtraSamples: unassociated alpha), every other pixel transparent.
+    private static byte[] RgbaTiff(int width, int height)
+    {
+        var pixels = width * height * 4;
+        var file = new byte[8 + pixels + 8 + 2 + (10 * 12) + 4];
+        var span = file.AsSpan();
+        "II*\0"u8.CopyTo(span);
+        for (var i = 0; i < width * height; i++)
+        {
+            (file[8 + (i * 4)], file[9 + (i * 4)], file[10 + (i * 4)], file[11 + (i * 4)]) = (10, 20, 30, (byte)(i % 2 == 0 ? 0 : 255));
+        }
+
+        var bitsAt = 8 + pixels;
+        for (var i = 0; i < 4; i++)
+        {
+            BinaryPrimitives.WriteUInt16LittleEndian(span[(bitsAt + (2 * i))..], 8);
+        }
+
+        var directory = bitsAt + 8;
+        BinaryPrimitives.WriteUInt32LittleEndian(span[4..], (uint)directory);
+        (ushort Tag, ushort Type, uint Count, uint Value)[] entries =
+        [
+            (256, 4, 1, (uint)width), (257, 4, 1, (uint)height), (258, 3, 4, (uint)bitsAt), (259, 3, 1, 1), (262, 3, 1, 2),
+            (273, 4, 1, 8), (277, 3, 1, 4), (278, 4, 1, (uint)height), (279, 4, 1, (uint)pixels), (338, 3, 1, 2),
+        ];
+        BinaryPrimitives.WriteUInt16LittleEndian(span[directory..], (ushort)entries.Length);
+        for (var i = 0; i < entries.Length; i++)
+        {
+            var entry = span.Slice(directory + 2 + (12 * i), 12);
+            BinaryPrimitives.WriteUInt16LittleEndian(entry, entries[i].Tag);
+            BinaryPrimitives.WriteUInt16LittleEndian(entry[2..], entries[i].Type);
+            BinaryPrimitives.WriteUInt32LittleEndian(entry[4..], entries[i].Count);
+            if (entries[i].Type == 3 && entries[i].Count == 1)
+            {
+                BinaryPrimitives.WriteUInt16LittleEndian(entry[8..], (ushort)entries[i].Value);
+            }
+            else
+            {
+                BinaryPrimitives.WriteUInt32LittleEndian(entry[8..], entries[i].Value);
+            }
+        }
+
+        return file;
     }
 
     private static byte[] Jpeg(int width, int height, ushort orientation = 1)

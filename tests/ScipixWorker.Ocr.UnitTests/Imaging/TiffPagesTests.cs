@@ -41,8 +41,40 @@ public sealed class TiffPagesTests
 
         Assert.Null(TiffPages.TryRead(looping, 10));
         Assert.Null(TiffPages.TryRead(truncated, 10));
-        Assert.Null(TiffPages.TryRead("GIF89a.."u8, 10));
-        Assert.Null(TiffPages.TryRead([(byte)'I', (byte)'I', 43, 0, 8, 0, 0, 0, 0, 0], 10)); // BigTIFF
+        Assert.Null(TiffPages.TryRead("GIF89a.."u8.ToArray(), 10));
+        Assert.Null(TiffPages.TryRead(new byte[] { (byte)'I', (byte)'I', 43, 0, 8, 0, 0, 0, 0, 0 }, 10)); // BigTIFF
+    }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void A_file_of_one_page_without_extra_samples_may_be_decoded_straight_to_rgb(bool littleEndian)
+    {
+        var single = Chain(littleEndian, 1);
+        var withAlpha = Chain(littleEndian, 1);
+        Write16(withAlpha, (int)Directory(0) + 2, 338, littleEndian); // its one entry becomes ExtraSamples
+        var threePages = Chain(littleEndian, 3);
+
+        Assert.True(TiffPages.IsOnePageWithoutExtraSamples(single));
+        Assert.False(TiffPages.IsOnePageWithoutExtraSamples(withAlpha));
+        Assert.False(TiffPages.IsOnePageWithoutExtraSamples(threePages)); // decoded whole, every frame: page by page instead
+        Assert.All(
+            Enumerable.Range(0, 3),
+            i => Assert.True(TiffPages.TryRead(threePages, 10)!.WithPage(i, page => TiffPages.IsOnePageWithoutExtraSamples(page))));
+    }
+
+    [Fact]
+    public void Data_whose_first_directory_cannot_be_read_is_not_taken_for_an_opaque_page()
+    {
+        var truncated = Chain(true, 1)[..((int)Directory(0) + 10)];
+        var pointingOut = Chain(true, 1);
+        BinaryPrimitives.WriteUInt32LittleEndian(pointingOut.AsSpan(4), 10_000);
+
+        Assert.False(TiffPages.IsOnePageWithoutExtraSamples(truncated));
+        Assert.False(TiffPages.IsOnePageWithoutExtraSamples(pointingOut));
+        Assert.False(TiffPages.IsOnePageWithoutExtraSamples("GIF89a.."u8));
+        Assert.False(TiffPages.IsOnePageWithoutExtraSamples([(byte)'I', (byte)'M', 42, 0, 8, 0, 0, 0]));
+        Assert.False(TiffPages.IsOnePageWithoutExtraSamples([(byte)'I', (byte)'I', 43, 0, 8, 0, 0, 0, 0, 0])); // BigTIFF
     }
 
     // A header and a chain of directories with one (dummy) entry each, 64 bytes apart from offset 64.
