@@ -46,17 +46,19 @@ public sealed class BatchTests
     }
 
     [Theory]
-    [InlineData("1", "16")]
-    [InlineData("64", "1")]
-    public async Task Receipts_and_lines_all_finish_under_the_tightest_bounds_before_stage_one(string maxQueuedCrops, string imagesAhead)
+    [InlineData("1", "16", "16777216")]
+    [InlineData("64", "1", "16777216")]
+    [InlineData("64", "0", "1")]
+    public async Task Receipts_and_lines_all_finish_under_the_tightest_bounds_before_stage_one(string maxQueuedCrops, string imagesAhead, string imageBytesAhead)
     {
         // At most one crop waiting for recognition before the next image is detected: each receipt's 30-odd lines hold
         // back every later job until they are nearly all read, and nothing may wait on itself. Or one downloaded image
-        // waiting for a stage-1 slot: every other job waits before downloading, and each reservation must come back.
+        // waiting for a stage-1 slot: every other job waits before downloading, and each reservation must come back. Or
+        // a budget of one byte for the downloaded images: each takes all of it, the others wait with their size known.
         // The worker's own deliveries: one job each, 64 at a time, so every job here is in flight at once.
         await using var worker = new WorkerUnderTest(new()
         {
-            ["Worker:MaxQueuedCrops"] = maxQueuedCrops, ["Worker:ImagesAhead"] = imagesAhead,
+            ["Worker:MaxQueuedCrops"] = maxQueuedCrops, ["Worker:ImagesAhead"] = imagesAhead, ["Worker:ImageBytesAhead"] = imageBytesAhead,
             ["Worker:MaxBatchSize"] = "1", ["Worker:ConcurrentBatches"] = "64", ["Worker:ResultCacheEntries"] = "0",
         });
         await using var broker = await Broker.ConnectAsync();
@@ -93,11 +95,12 @@ public sealed class BatchTests
     public async Task A_corrupt_image_a_decompression_bomb_a_missing_blob_a_disallowed_container_and_a_late_job_fail_alone_in_their_batch()
     {
         // Ocr:MaxPixels = 1 M caps one decode at 16 MB: the bomb's 10 frames on a 1000 x 1000 canvas need 40 MB.
-        // One downloaded image at a time (Worker:ImagesAhead): a job that fails before, during or after its download must
-        // hand its reservation back, or every job after it would wait for ever.
+        // One downloaded image at a time (Worker:ImagesAhead), and a budget of one byte for them (Worker:ImageBytesAhead):
+        // a job that fails before, during or after its download must hand its reservation and its bytes back, or every
+        // job after it would wait for ever.
         await using var worker = new WorkerUnderTest(new()
         {
-            ["Worker:MaxBatchSize"] = "8", ["Worker:BatchTimeLimit"] = "00:00:05", ["Ocr:MaxPixels"] = "1000000", ["Worker:ImagesAhead"] = "1",
+            ["Worker:MaxBatchSize"] = "8", ["Worker:BatchTimeLimit"] = "00:00:05", ["Ocr:MaxPixels"] = "1000000", ["Worker:ImagesAhead"] = "1", ["Worker:ImageBytesAhead"] = "1",
         });
         await using var broker = await Broker.ConnectAsync();
         await worker.StartAsync();
@@ -129,6 +132,7 @@ public sealed class BatchTests
         var after = await worker.ScrapeMetricsAsync();
         Assert.Equal(1, MetricsText.Value(after, "scipix_batch_size_count") - MetricsText.Value(before, "scipix_batch_size_count"));
         Assert.Equal(8, MetricsText.Value(after, "scipix_batch_size_sum") - MetricsText.Value(before, "scipix_batch_size_sum"));
+        Assert.Equal(0, MetricsText.Value(after, "scipix_image_bytes_ahead")); // every job's bytes handed back
         foreach (var (outcome, job) in jobs)
         {
             var result = Assert.Single(broker.For([job.JobId]));

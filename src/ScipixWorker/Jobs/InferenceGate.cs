@@ -13,7 +13,8 @@ namespace ScipixWorker.Jobs;
 /// asynchronously, and a job holding a slot waits until fewer than Worker:MaxQueuedCrops line crops wait for
 /// recognition, so decoding and detection never run far ahead of recognition: the oldest jobs finish first and the
 /// crops waiting in memory stay few. Before that, at most Worker:ImagesAhead jobs download and hold their image while
-/// they wait for a slot; the others wait before downloading.
+/// they wait for a slot, the others waiting before downloading; and those images together hold at most
+/// Worker:ImageBytesAhead, each job waiting, once its blob's size is known and before its body is read, for its share.
 /// </summary>
 internal sealed class InferenceGate(OcrEngine engine, IOptions<WorkerOptions> options) : IDisposable
 {
@@ -22,6 +23,7 @@ internal sealed class InferenceGate(OcrEngine engine, IOptions<WorkerOptions> op
     private readonly int _pagesInFlight = options.Value.PagesInFlightPerJob;
     private readonly int _maxQueuedCrops = options.Value.MaxQueuedCrops;
     private readonly SemaphoreSlim? _ahead = options.Value.ImagesAhead > 0 ? new(options.Value.ImagesAhead) : null;
+    private readonly ByteBudget? _bytesAhead = options.Value.ImageBytesAhead > 0 ? new(options.Value.ImageBytesAhead) : null;
 
     public OcrModelInfo Model => engine.Model;
 
@@ -30,17 +32,18 @@ internal sealed class InferenceGate(OcrEngine engine, IOptions<WorkerOptions> op
 
     /// <summary>
     /// Waits until the job may download its image (<c>Worker:ImagesAhead</c>): the reservation is handed back when the
-    /// job takes its first stage-1 slot (<see cref="RecognizeAsync"/>), or when disposed, whichever comes first.
+    /// job takes its first stage-1 slot (<see cref="RecognizeAsync"/>), or when disposed, whichever comes first. Its
+    /// bytes (<c>Worker:ImageBytesAhead</c>) are waited for with <see cref="ImageReservation.HoldBytesAsync"/> once the
+    /// image's size is known.
     /// </summary>
     public async Task<ImageReservation> ReserveImageAsync(CancellationToken stopWaiting, CancellationToken cancellationToken)
     {
-        if (_ahead is null)
+        if (_ahead is not null)
         {
-            return new ImageReservation(null);
+            await WaitCountedAsync(_ahead.WaitAsync, stopWaiting, cancellationToken);
         }
 
-        await WaitCountedAsync(_ahead.WaitAsync, stopWaiting, cancellationToken);
-        return new ImageReservation(_ahead);
+        return new ImageReservation(_ahead, _bytesAhead is null ? null : new BytesWait(_bytesAhead, stopWaiting));
     }
 
     /// <summary>
@@ -112,7 +115,7 @@ internal sealed class InferenceGate(OcrEngine engine, IOptions<WorkerOptions> op
     }
 
     // A wait before the first stage, counted in scipix_inferences_waiting and given up when either token fires.
-    private static async Task WaitCountedAsync(Func<CancellationToken, Task> wait, CancellationToken stopWaiting, CancellationToken cancellationToken)
+    internal static async Task WaitCountedAsync(Func<CancellationToken, Task> wait, CancellationToken stopWaiting, CancellationToken cancellationToken)
     {
         WorkerMetrics.InferencesWaiting.Inc();
         try
@@ -134,10 +137,58 @@ internal sealed class InferenceGate(OcrEngine engine, IOptions<WorkerOptions> op
     }
 }
 
-/// <summary>A job's leave to hold a downloaded image before its first stage (<see cref="InferenceGate.ReserveImageAsync"/>); disposing it twice is harmless.</summary>
-internal sealed class ImageReservation(SemaphoreSlim? ahead) : IDisposable
+/// <summary>The budget of bytes downloaded ahead, and the token that gives up waiting for it.</summary>
+internal sealed record BytesWait(ByteBudget Budget, CancellationToken StopWaiting);
+
+/// <summary>
+/// A job's leave to hold a downloaded image before its first stage (<see cref="InferenceGate.ReserveImageAsync"/>): a
+/// place among <c>Worker:ImagesAhead</c> and, once held, the image's bytes out of <c>Worker:ImageBytesAhead</c>.
+/// Disposing it hands both back; twice is harmless. One job's: not for concurrent use.
+/// </summary>
+internal sealed class ImageReservation(SemaphoreSlim? ahead, BytesWait? bytes) : IDisposable
 {
     private SemaphoreSlim? _ahead = ahead;
+    private long _bytesHeld;
+    private volatile bool _disposed;
 
-    public void Dispose() => Interlocked.Exchange(ref _ahead, null)?.Release();
+    /// <summary>Bytes of <c>Worker:ImageBytesAhead</c> this reservation holds.</summary>
+    public long BytesHeld => Interlocked.Read(ref _bytesHeld);
+
+    /// <summary>
+    /// Waits until the image's <paramref name="length"/> fits in <c>Worker:ImageBytesAhead</c> beside the images
+    /// already downloaded (the whole budget for an image larger than it), and holds it. A download tried again holds
+    /// the larger of its lengths. Returns at once without a budget, or once disposed (the job's first stage has begun).
+    /// </summary>
+    public async Task HoldBytesAsync(long length, CancellationToken cancellationToken)
+    {
+        if (bytes is null || _disposed || length <= BytesHeld)
+        {
+            return;
+        }
+
+        var held = Interlocked.Exchange(ref _bytesHeld, 0);
+        bytes.Budget.Release(held);
+        long granted = 0;
+        await InferenceGate.WaitCountedAsync(
+            async waiting => granted = await bytes.Budget.AcquireAsync(length, waiting), bytes.StopWaiting, cancellationToken);
+        if (_disposed)
+        {
+            bytes.Budget.Release(granted);
+            return;
+        }
+
+        Interlocked.Exchange(ref _bytesHeld, granted);
+        WorkerMetrics.ImageBytesAhead.Set(bytes.Budget.InUse);
+    }
+
+    public void Dispose()
+    {
+        _disposed = true;
+        Interlocked.Exchange(ref _ahead, null)?.Release();
+        if (bytes is not null && Interlocked.Exchange(ref _bytesHeld, 0) is var held and > 0)
+        {
+            bytes.Budget.Release(held);
+            WorkerMetrics.ImageBytesAhead.Set(bytes.Budget.InUse);
+        }
+    }
 }

@@ -191,7 +191,8 @@ internal sealed class JobProcessor(
                     $"image.data is {inline.Length} bytes; Worker:MaxInlineImageBytes is {options.Value.MaxInlineImageBytes}: send a larger image as a blob.");
             }
 
-            // Downloaded images wait for a stage-1 slot in memory: only Worker:ImagesAhead of them at a time.
+            // Downloaded images wait for a stage-1 slot in memory: only Worker:ImagesAhead of them at a time, holding
+            // Worker:ImageBytesAhead together (each waits for its bytes once its size is known, before its body is read).
             using var reservation = await inference.ReserveImageAsync(lifetime.ApplicationStopping, token);
             ThrowIfPastDeadline(job);
             byte[] image;
@@ -206,7 +207,7 @@ internal sealed class JobProcessor(
                 using (var downloading = WorkerTracing.Source.StartActivity("scipix.download"))
                 {
                     downloading?.SetTag(WorkerTracing.Blob, location.ToString());
-                    image = await retry.ExecuteAsync($"Reading {location}", job.JobId, c => images.DownloadAsync(location, c), token);
+                    image = await retry.ExecuteAsync($"Reading {location}", job.JobId, c => images.DownloadAsync(location, reservation.HoldBytesAsync, c), token);
                     downloading?.SetTag(WorkerTracing.Bytes, image.Length);
                 }
 

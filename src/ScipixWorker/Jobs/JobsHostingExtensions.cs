@@ -115,7 +115,7 @@ public static class JobsHostingExtensions
                 Log.ConsumerConfigured(
                     context.GetRequiredService<ILogger<RecognizeDocumentBatchConsumer>>(), worker.QueueName, Describe(worker), worker.MaxBatchSize,
                     worker.BatchTimeLimit.TotalMilliseconds, worker.ConcurrentBatches, worker.EffectivePrefetchCount, worker.EffectiveConcurrentInferences,
-                    worker.MaxQueuedCrops, worker.ImagesAhead, context.GetRequiredService<IdempotencyGuard>().Describe());
+                    worker.MaxQueuedCrops, worker.ImagesAhead, worker.ImageBytesAhead, context.GetRequiredService<IdempotencyGuard>().Describe());
             });
         });
         return builder;

@@ -29,8 +29,8 @@ internal static partial class Log
     [LoggerMessage(EventId = 1007, Level = LogLevel.Debug, Message = "Batch of {Count} job(s) received")]
     public static partial void BatchReceived(ILogger logger, int count);
 
-    [LoggerMessage(EventId = 1008, Level = LogLevel.Information, Message = "Consuming {Queue} ({QueueType}): deliveries of up to {MaxBatchSize} job(s) within {BatchTimeLimitMs} ms, {ConcurrentBatches} at a time, prefetch {Prefetch}; {Inferences} concurrent inference(s), each started while fewer than {MaxQueuedCrops} line crops wait for recognition (0: no limit), {ImagesAhead} image(s) downloaded ahead of them (0: no limit); idempotency keys {Idempotency}")]
-    public static partial void ConsumerConfigured(ILogger logger, string queue, string queueType, int maxBatchSize, double batchTimeLimitMs, int concurrentBatches, int prefetch, int inferences, int maxQueuedCrops, int imagesAhead, string idempotency);
+    [LoggerMessage(EventId = 1008, Level = LogLevel.Information, Message = "Consuming {Queue} ({QueueType}): deliveries of up to {MaxBatchSize} job(s) within {BatchTimeLimitMs} ms, {ConcurrentBatches} at a time, prefetch {Prefetch}; {Inferences} concurrent inference(s), each started while fewer than {MaxQueuedCrops} line crops wait for recognition (0: no limit), {ImagesAhead} image(s) downloaded ahead of them holding up to {ImageBytesAhead} bytes together (0: no limit); idempotency keys {Idempotency}")]
+    public static partial void ConsumerConfigured(ILogger logger, string queue, string queueType, int maxBatchSize, double batchTimeLimitMs, int concurrentBatches, int prefetch, int inferences, int maxQueuedCrops, int imagesAhead, long imageBytesAhead, string idempotency);
 
     [LoggerMessage(EventId = 1009, Level = LogLevel.Information, Message = "Native heap trimming is off: {Reason}")]
     public static partial void NativeHeapTrimUnavailable(ILogger logger, string reason);

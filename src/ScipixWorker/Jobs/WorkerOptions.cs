@@ -73,6 +73,17 @@ public sealed class WorkerOptions : IValidatableObject
     public int ImagesAhead { get; set; } = 16;
 
     /// <summary>
+    /// Bytes the images downloaded ahead (<see cref="ImagesAhead"/>) may hold together; 0: no limit. A job learns its
+    /// blob's size from the download's response headers and waits, before reading the body, until its image fits (an
+    /// image larger than the whole budget waits until none is held, then goes alone). Receipts and lines (under a
+    /// megabyte each) never reach it; bursts of uncompressed 5-20 MB TIFF scans, which held 16 of them, peak at a median
+    /// of 572 MiB with 16 MiB against 640 without, at the same speed (docs/benchmarks.md, "Bytes downloaded ahead"). An
+    /// image in the message is not counted: it arrived with the message.
+    /// </summary>
+    [Range(0, 4L * 1024 * 1024 * 1024)]
+    public long ImageBytesAhead { get; set; } = 16L * 1024 * 1024;
+
+    /// <summary>
     /// Pages of one document (a multi-page TIFF or PDF) in flight at once: they are decoded, detected and cropped,
     /// and the next pages wait until their lines are recognized. Every page in flight holds its line crops, so this
     /// keeps a long document's memory from growing with its length (30 A4 pages scanned at 300 dpi, in one job: peak

@@ -57,7 +57,10 @@ internal static class WorkerMetrics
         "scipix_jobs_in_flight", "Jobs being processed now.");
 
     public static readonly Gauge InferencesWaiting = Metrics.CreateGauge(
-        "scipix_inferences_waiting", "Jobs waiting to start their first stage: to download their image (Worker:ImagesAhead), for a slot (Worker:MaxConcurrentInferences), or for recognition to catch up (Worker:MaxQueuedCrops).");
+        "scipix_inferences_waiting", "Jobs waiting to start their first stage: to download their image (Worker:ImagesAhead, Worker:ImageBytesAhead), for a slot (Worker:MaxConcurrentInferences), or for recognition to catch up (Worker:MaxQueuedCrops).");
+
+    public static readonly Gauge ImageBytesAhead = Metrics.CreateGauge(
+        "scipix_image_bytes_ahead", "Bytes of downloaded images waiting for their first stage, out of Worker:ImageBytesAhead.");
 
     public static readonly Gauge ModelLoadSeconds = Metrics.CreateGauge(
         "scipix_model_load_seconds", "Time the OCR models took to load.");

@@ -21,9 +21,10 @@ internal sealed class BlobImageSource(BlobServiceClient service, IOptions<BlobSt
     /// <summary>
     /// One attempt: permanent problems throw <see cref="JobFailedException"/>, transient ones throw what the
     /// SDK threw (the caller retries). A blob over <see cref="BlobStorageOptions.MaxBlobBytes"/> fails before its body
-    /// is read (the connection is dropped rather than drained).
+    /// is read (the connection is dropped rather than drained). <paramref name="beforeBody"/> is given the size before
+    /// the body is read, and may wait (the images downloaded ahead, Worker:ImageBytesAhead).
     /// </summary>
-    public async Task<byte[]> DownloadAsync(BlobReference blob, CancellationToken cancellationToken)
+    public async Task<byte[]> DownloadAsync(BlobReference blob, Func<long, CancellationToken, Task>? beforeBody, CancellationToken cancellationToken)
     {
         var client = service.GetBlobContainerClient(blob.Container).GetBlobClient(blob.Name);
         try
@@ -35,6 +36,11 @@ internal sealed class BlobImageSource(BlobServiceClient service, IOptions<BlobSt
             if (length > max)
             {
                 throw JobFailedException.Permanent(RecognitionErrorCodes.ImageTooLarge, $"The blob is {length} bytes; the limit is {max} (BlobStorage:MaxBlobBytes).");
+            }
+
+            if (beforeBody is not null)
+            {
+                await beforeBody(length, cancellationToken);
             }
 
             var buffer = new byte[length];
