@@ -35,49 +35,23 @@ internal sealed class TiffPages
     public static TiffPages? TryRead(ReadOnlyMemory<byte> file, int maxPages)
     {
         var data = file.Span;
-        if (data.Length < 8)
+        if (!TryHeader(data, out var little, out var offset))
         {
             return null;
-        }
-
-        bool little;
-        if (data[0] == (byte)'I' && data[1] == (byte)'I')
-        {
-            little = true;
-        }
-        else if (data[0] == (byte)'M' && data[1] == (byte)'M')
-        {
-            little = false;
-        }
-        else
-        {
-            return null;
-        }
-
-        if (ReadUInt16(data, 2, little) != 42)
-        {
-            return null; // 43 is BigTIFF
         }
 
         var directories = new List<long>();
         var seen = new HashSet<long>();
-        long offset = ReadUInt32(data, 4, little);
         while (offset != 0 && directories.Count <= maxPages)
         {
-            if (offset < 8 || offset + 2 > data.Length || !seen.Add(offset))
-            {
-                return null;
-            }
-
-            var entries = ReadUInt16(data, (int)offset, little);
-            var next = offset + 2 + (12L * entries);
-            if (next + 4 > data.Length)
+            var link = LinkOf(data, offset, little);
+            if (link < 0 || !seen.Add(offset))
             {
                 return null;
             }
 
             directories.Add(offset);
-            offset = ReadUInt32(data, (int)next, little);
+            offset = ReadUInt32(data, (int)link, little);
         }
 
         return directories.Count == 0 ? null : new TiffPages(file, little, [.. directories]);
@@ -92,30 +66,18 @@ internal sealed class TiffPages
     /// </summary>
     public static bool IsOnePageWithoutExtraSamples(ReadOnlySpan<byte> data)
     {
-        if (data.Length < 8 || data[0] != data[1] || data[0] is not ((byte)'I' or (byte)'M'))
+        if (!TryHeader(data, out var little, out var directory))
         {
             return false;
         }
 
-        var little = data[0] == (byte)'I';
-        if (ReadUInt16(data, 2, little) != 42)
-        {
-            return false;
-        }
-
-        long directory = ReadUInt32(data, 4, little);
-        if (directory < 8 || directory + 2 > data.Length)
+        var link = LinkOf(data, directory, little);
+        if (link < 0 || ReadUInt32(data, (int)link, little) != 0)
         {
             return false;
         }
 
         var entries = ReadUInt16(data, (int)directory, little);
-        var link = directory + 2 + (12L * entries);
-        if (link + 4 > data.Length || ReadUInt32(data, (int)link, little) != 0)
-        {
-            return false;
-        }
-
         for (var i = 0; i < entries; i++)
         {
             if (ReadUInt16(data, (int)directory + 2 + (12 * i), little) == ExtraSamplesTag)
@@ -125,6 +87,38 @@ internal sealed class TiffPages
         }
 
         return true;
+    }
+
+    // A classic TIFF's byte order and the offset of its first directory; false for anything else (43 is BigTIFF).
+    private static bool TryHeader(ReadOnlySpan<byte> data, out bool little, out long firstDirectory)
+    {
+        little = false;
+        firstDirectory = 0;
+        if (data.Length < 8 || data[0] != data[1] || data[0] is not ((byte)'I' or (byte)'M'))
+        {
+            return false;
+        }
+
+        little = data[0] == (byte)'I';
+        if (ReadUInt16(data, 2, little) != 42)
+        {
+            return false;
+        }
+
+        firstDirectory = ReadUInt32(data, 4, little);
+        return true;
+    }
+
+    // Where a directory's link to the next one is (after its entries); -1 when the directory or its link lies outside the data.
+    private static long LinkOf(ReadOnlySpan<byte> data, long directory, bool little)
+    {
+        if (directory < 8 || directory + 2 > data.Length)
+        {
+            return -1;
+        }
+
+        var link = directory + 2 + (12L * ReadUInt16(data, (int)directory, little));
+        return link + 4 > data.Length ? -1 : link;
     }
 
     private const ushort ExtraSamplesTag = 338;
@@ -137,7 +131,7 @@ internal sealed class TiffPages
     {
         _file ??= _data.ToArray();
         var directory = _directories[index];
-        var link = (int)(directory + 2 + (12L * ReadUInt16(_file, (int)directory, _littleEndian)));
+        var link = (int)LinkOf(_file, directory, _littleEndian);
         var header = ReadUInt32(_file, 4, _littleEndian);
         var next = ReadUInt32(_file, link, _littleEndian);
         WriteUInt32(_file, 4, (uint)directory);

@@ -171,13 +171,13 @@ internal sealed class ImageReservation(SemaphoreSlim? ahead, BytesWait? bytes) :
         long granted = 0;
         await InferenceGate.WaitCountedAsync(
             async waiting => granted = await bytes.Budget.AcquireAsync(length, waiting), bytes.StopWaiting, cancellationToken);
+        Interlocked.Exchange(ref _bytesHeld, granted);
         if (_disposed)
         {
-            bytes.Budget.Release(granted);
-            return;
+            // Disposed meanwhile: whichever of the two takes the held bytes hands them back.
+            bytes.Budget.Release(Interlocked.Exchange(ref _bytesHeld, 0));
         }
 
-        Interlocked.Exchange(ref _bytesHeld, granted);
         WorkerMetrics.ImageBytesAhead.Set(bytes.Budget.InUse);
     }
 
