@@ -90,7 +90,7 @@ internal sealed class TiffPages
     }
 
     // A classic TIFF's byte order and the offset of its first directory; false for anything else (43 is BigTIFF).
-    private static bool TryHeader(ReadOnlySpan<byte> data, out bool little, out long firstDirectory)
+    internal static bool TryHeader(ReadOnlySpan<byte> data, out bool little, out long firstDirectory)
     {
         little = false;
         firstDirectory = 0;
@@ -110,7 +110,7 @@ internal sealed class TiffPages
     }
 
     // Where a directory's link to the next one is (after its entries); -1 when the directory or its link lies outside the data.
-    private static long LinkOf(ReadOnlySpan<byte> data, long directory, bool little)
+    internal static long LinkOf(ReadOnlySpan<byte> data, long directory, bool little)
     {
         if (directory < 8 || directory + 2 > data.Length)
         {

@@ -1,0 +1,463 @@
+using System.Buffers.Binary;
+using ScipixWorker.Ocr.Engine;
+
+namespace ScipixWorker.Ocr.Imaging;
+
+/// <summary>
+/// The scanner's TIFF page decoded without ImageSharp: stored in strips, uncompressed or LZW (with or without the
+/// horizontal predictor), 8-bit grey of either polarity, palette or RGB samples interleaved, upright, no extra samples.
+/// Each strip is decoded straight into its rows of the page's RGB buffer (grey and palette samples into the rows' last
+/// third, then spread over the rows in place), so the decode holds the page's three bytes a pixel and nothing else.
+/// ImageSharp 2.1's LZW decoder allocates a new array for every code it adds to its table (about 126 MB of short-lived
+/// arrays for a 6-megapixel page): the garbage collections it caused were a burst's largest managed cost.
+/// <para>
+/// Anything else (tiles, planes, other bit depths or colour spaces, another orientation, CCITT, JPEG or deflate
+/// compression, the old LZW of TIFF 5's bit order, a directory this reader does not follow) gives null, and the caller
+/// decodes the page with ImageSharp as before.
+/// </para>
+/// </summary>
+internal static class TiffStrips
+{
+    /// <summary>
+    /// The first page of the classic TIFF <paramref name="data"/> decoded into a rented buffer (give it back with
+    /// <see cref="RgbBuffer.Release"/>), or null when the page is not of the kind this reader decodes. Its size is the
+    /// caller's to have checked (the header gives it). Invalid LZW codes fail as a damaged image; a strip whose data ends
+    /// early, or stops before its last row, leaves its remaining samples zero, as libtiff and ImageSharp do.
+    /// </summary>
+    public static RgbBuffer? TryDecode(ReadOnlySpan<byte> data)
+    {
+        if (!TryLayout(data, out var layout))
+        {
+            return null;
+        }
+
+        var page = RgbBuffer.Rent(layout.Width, layout.Height);
+        try
+        {
+            Decode(data, layout, page);
+            return page;
+        }
+        catch
+        {
+            page.Release();
+            throw;
+        }
+    }
+
+    // What the page's directory says, once checked to be the kind decoded here.
+    private sealed record Layout(
+        int Width, int Height, int Samples, int Photometric, bool Lzw, bool Predicted, int RowsPerStrip,
+        long[] Offsets, long[] Counts, byte[]? Palette);
+
+    private const int Uncompressed = 1;
+    private const int LzwCompression = 5;
+    private const int WhiteIsZero = 0;
+    private const int BlackIsZero = 1;
+    private const int Rgb = 2;
+    private const int PaletteColour = 3;
+
+    private static bool TryLayout(ReadOnlySpan<byte> data, out Layout layout)
+    {
+        layout = null!;
+        if (!TiffPages.TryHeader(data, out var little, out var directory) || TiffPages.LinkOf(data, directory, little) < 0)
+        {
+            return false;
+        }
+
+        var directoryReader = new Directory(data, (int)directory, little);
+        var width = directoryReader.Single(256);
+        var height = directoryReader.Single(257);
+        var samples = directoryReader.Single(277, 1);
+        var compression = directoryReader.Single(259, Uncompressed);
+        var photometric = directoryReader.Single(262);
+        var predictor = directoryReader.Single(317, 1);
+        var rowsPerStrip = directoryReader.Single(278, uint.MaxValue);
+        if (width is 0 or > int.MaxValue || height is 0 or > int.MaxValue || rowsPerStrip == 0
+            || compression is not (Uncompressed or LzwCompression) || predictor is not (1 or 2)
+            || directoryReader.Single(266, 1) != 1 // FillOrder: the bits of a byte from the highest
+            || directoryReader.Single(274, 1) != 1 // Orientation: upright
+            || directoryReader.Single(284, 1) != 1 // PlanarConfiguration: samples interleaved
+            || directoryReader.Has(322) || directoryReader.Has(324) || directoryReader.Has(338) // tiles, extra samples
+            || !directoryReader.All(258, samples, 8) || !directoryReader.All(339, samples, 1, absentIs: 1)) // 8-bit unsigned integers
+        {
+            return false;
+        }
+
+        var kind = (samples, photometric) switch
+        {
+            (1, WhiteIsZero or BlackIsZero or PaletteColour) => (int)photometric,
+            (3, Rgb) => Rgb,
+            _ => -1,
+        };
+        if (kind < 0)
+        {
+            return false;
+        }
+
+        byte[]? palette = null;
+        if (kind == PaletteColour && (palette = directoryReader.Palette()) is null)
+        {
+            return false;
+        }
+
+        var rows = (int)Math.Min(rowsPerStrip, height);
+        var strips = (int)((height + (ulong)rows - 1) / (ulong)rows);
+        var offsets = directoryReader.Many(273, strips);
+        var counts = directoryReader.Many(279, strips);
+        if (offsets is null || counts is null)
+        {
+            return false;
+        }
+
+        for (var s = 0; s < strips; s++)
+        {
+            if (offsets[s] >= data.Length && counts[s] > 0)
+            {
+                return false; // the decoder reports what it makes of a strip outside the file
+            }
+
+            var strip = data[(int)Math.Min(offsets[s], data.Length)..];
+            if (compression == LzwCompression && strip.Length >= 2 && strip[0] == 0 && (strip[1] & 1) != 0)
+            {
+                return false; // TIFF 5's LZW, its codes in the other bit order
+            }
+        }
+
+        layout = new Layout((int)width, (int)height, (int)samples, kind, compression == LzwCompression, predictor == 2, rows, offsets, counts, palette);
+        return true;
+    }
+
+    private static void Decode(ReadOnlySpan<byte> data, Layout layout, RgbBuffer page)
+    {
+        var stride = page.Stride;
+        var rowSamples = layout.Width * layout.Samples;
+        var tables = layout.Lzw ? new LzwTables() : null;
+        for (var s = 0; s < layout.Offsets.Length; s++)
+        {
+            var firstRow = s * layout.RowsPerStrip;
+            var rows = Math.Min(layout.RowsPerStrip, layout.Height - firstRow);
+            var region = page.Data.Slice(firstRow * stride, rows * stride);
+            var samples = region[(region.Length - (rows * rowSamples))..]; // the region itself for RGB; its last third else
+            var start = (int)Math.Min(layout.Offsets[s], data.Length);
+            var source = data.Slice(start, (int)Math.Min(layout.Counts[s], data.Length - start));
+
+            var written = layout.Lzw ? tables!.Decode(source, samples, s) : Copy(source, samples);
+            samples[written..].Clear();
+            if (layout.Predicted)
+            {
+                UndoPredictor(samples, rows, rowSamples, layout.Samples);
+            }
+
+            if (layout.Samples == 1)
+            {
+                Spread(region, samples.Length, layout.Photometric, layout.Palette);
+            }
+        }
+    }
+
+    private static int Copy(ReadOnlySpan<byte> source, Span<byte> samples)
+    {
+        var length = Math.Min(source.Length, samples.Length);
+        source[..length].CopyTo(samples);
+        return length;
+    }
+
+    // Predictor 2: each sample stored as its difference from the same sample of the pixel to its left, per row.
+    private static void UndoPredictor(Span<byte> samples, int rows, int rowSamples, int samplesPerPixel)
+    {
+        for (var y = 0; y < rows; y++)
+        {
+            var row = samples.Slice(y * rowSamples, rowSamples);
+            for (var i = samplesPerPixel; i < row.Length; i++)
+            {
+                row[i] += row[i - samplesPerPixel];
+            }
+        }
+    }
+
+    // One sample a pixel, in the last third of the region, spread over it as RGB from the front: pixel i is written at
+    // 3i..3i+2 after its sample at 2n+i is read, and 3i+2 < 2n+i+1 for every i < n, so no sample is overwritten unread.
+    private static void Spread(Span<byte> region, int pixels, int photometric, byte[]? palette)
+    {
+        var from = region.Length - pixels;
+        for (var i = 0; i < pixels; i++)
+        {
+            var v = region[from + i];
+            var rgb = region.Slice(3 * i, 3);
+            switch (photometric)
+            {
+                case PaletteColour:
+                    rgb[0] = palette![v];
+                    rgb[1] = palette[256 + v];
+                    rgb[2] = palette[512 + v];
+                    break;
+                case WhiteIsZero:
+                    rgb[0] = rgb[1] = rgb[2] = (byte)(255 - v);
+                    break;
+                default:
+                    rgb[0] = rgb[1] = rgb[2] = v;
+                    break;
+            }
+        }
+    }
+
+    /// <summary>
+    /// TIFF's LZW (TIFF 6, section 13): codes of 9 to 12 bits, highest bit first, 256 clears the table, 257 ends the strip,
+    /// and the width grows one code early (at 511, 1023 and 2047 entries). The table is the code's last byte, its
+    /// prefix's code, its first byte and its length, so a code's string is written back to front from its chain and
+    /// nothing is allocated a code.
+    /// </summary>
+    internal sealed class LzwTables
+    {
+        private const int ClearCode = 256;
+        private const int EndCode = 257;
+        private const int FirstFree = 258;
+        private const int MaxCodes = 4096;
+
+        private readonly ushort[] _prefix = new ushort[MaxCodes];
+        private readonly byte[] _last = new byte[MaxCodes];
+        private readonly byte[] _first = new byte[MaxCodes];
+        private readonly int[] _length = new int[MaxCodes];
+
+        public LzwTables()
+        {
+            for (var c = 0; c < 256; c++)
+            {
+                _last[c] = _first[c] = (byte)c;
+                _length[c] = 1;
+            }
+        }
+
+        /// <summary>
+        /// Decodes one strip into <paramref name="output"/> (what does not fit is dropped); returns the bytes written.
+        /// </summary>
+        public int Decode(ReadOnlySpan<byte> source, Span<byte> output, int strip)
+        {
+            var position = 0;
+            var read = 0;
+            uint bits = 0;
+            var held = 0;
+            var width = 9;
+            var next = FirstFree;
+            var previous = -1;
+            while (position < output.Length)
+            {
+                while (held < width && read < source.Length)
+                {
+                    bits = (bits << 8) | source[read++];
+                    held += 8;
+                }
+
+                if (held < width)
+                {
+                    break; // the data ended without the end code
+                }
+
+                held -= width;
+                var code = (int)((bits >> held) & ((1u << width) - 1));
+                if (code == EndCode)
+                {
+                    break;
+                }
+
+                if (code == ClearCode)
+                {
+                    (width, next, previous) = (9, FirstFree, -1);
+                    continue;
+                }
+
+                if (previous < 0)
+                {
+                    if (code > 255)
+                    {
+                        throw Invalid(strip, code, next);
+                    }
+
+                    output[position++] = (byte)code;
+                    previous = code;
+                    continue;
+                }
+
+                if (code > next || (code == next && next == MaxCodes))
+                {
+                    throw Invalid(strip, code, next);
+                }
+
+                if (next < MaxCodes)
+                {
+                    // The previous string and the first byte of this one (of the previous one when this is the code being made).
+                    _prefix[next] = (ushort)previous;
+                    _last[next] = code < next ? _first[code] : _first[previous];
+                    _first[next] = _first[previous];
+                    _length[next] = _length[previous] + 1;
+                    next++;
+                    if (next >= (1 << width) - 1 && width < 12)
+                    {
+                        width++;
+                    }
+                }
+
+                position = Write(code, output, position);
+                previous = code;
+            }
+
+            return Math.Min(position, output.Length);
+        }
+
+        private int Write(int code, Span<byte> output, int position)
+        {
+            var end = position + _length[code];
+            var k = end - 1;
+            for (; k >= output.Length; k--)
+            {
+                code = _prefix[code];
+            }
+
+            for (; k >= position; k--)
+            {
+                output[k] = _last[code];
+                code = _prefix[code];
+            }
+
+            return end;
+        }
+
+        private static OcrException Invalid(int strip, int code, int next) =>
+            new(OcrErrorCode.CorruptImage,
+                $"The TIFF image is damaged: strip {strip} has the LZW code {code} where the table holds codes up to {next - 1}.");
+    }
+
+    // A classic TIFF directory's entries, read with bounds checked (a value outside the file reads as absent).
+    private readonly ref struct Directory(ReadOnlySpan<byte> data, int offset, bool little)
+    {
+        private readonly ReadOnlySpan<byte> _data = data;
+
+        public bool Has(ushort tag) => Find(tag) >= 0;
+
+        // A tag of one value, SHORT or LONG; `absent` when missing, 0 when of another type or count.
+        public uint Single(ushort tag, uint absent = 0)
+        {
+            var entry = Find(tag);
+            return entry < 0 ? absent : Count(entry) == 1 && Value(entry, 0) is { } value ? value : 0;
+        }
+
+        // Whether each of the tag's `count` values is `expected` (a missing tag counts as `absentIs`, one value as all).
+        public bool All(ushort tag, uint count, uint expected, uint absentIs = 0)
+        {
+            var entry = Find(tag);
+            if (entry < 0)
+            {
+                return absentIs == expected;
+            }
+
+            var values = Count(entry);
+            if (values != count && values != 1)
+            {
+                return false;
+            }
+
+            for (var i = 0; i < values; i++)
+            {
+                if (Value(entry, i) != expected)
+                {
+                    return false;
+                }
+            }
+
+            return true;
+        }
+
+        // A tag's `count` values (strip offsets, byte counts); null when missing, of another count or outside the file.
+        public long[]? Many(ushort tag, int count)
+        {
+            var entry = Find(tag);
+            if (entry < 0 || Count(entry) != count)
+            {
+                return null;
+            }
+
+            var values = new long[count];
+            for (var i = 0; i < count; i++)
+            {
+                if (Value(entry, i) is not { } value)
+                {
+                    return null;
+                }
+
+                values[i] = value;
+            }
+
+            return values;
+        }
+
+        // ColorMap: 3 x 256 16-bit values (red, green, blue), scaled to 8 bits as ImageSharp scales 16-bit colours.
+        public byte[]? Palette()
+        {
+            var entry = Find(320);
+            if (entry < 0 || Count(entry) != 768)
+            {
+                return null;
+            }
+
+            var palette = new byte[768];
+            for (var i = 0; i < 768; i++)
+            {
+                if (Value(entry, i) is not { } value)
+                {
+                    return null;
+                }
+
+                palette[i] = (byte)(((value * 255) + 32895) >> 16);
+            }
+
+            return palette;
+        }
+
+        private int Find(ushort tag)
+        {
+            var entries = Read16(offset);
+            for (var i = 0; i < entries; i++)
+            {
+                var entry = offset + 2 + (12 * i);
+                if (Read16(entry) == tag)
+                {
+                    return entry;
+                }
+            }
+
+            return -1;
+        }
+
+        private uint Count(int entry) => Read32(entry + 4);
+
+        // Value i of a SHORT (3) or LONG (4) entry, inline when they fit in four bytes; null for other types or outside the file.
+        private uint? Value(int entry, int i)
+        {
+            var size = Read16(entry + 2) switch
+            {
+                3 => 2,
+                4 => 4,
+                _ => 0,
+            };
+            if (size == 0)
+            {
+                return null;
+            }
+
+            var total = (long)Count(entry) * size;
+            var at = (total <= 4 ? entry + 8 : (long)Read32(entry + 8)) + ((long)i * size);
+            if (at < 0 || at + size > _data.Length)
+            {
+                return null;
+            }
+
+            return size == 2 ? Read16((int)at) : Read32((int)at);
+        }
+
+        private ushort Read16(int at) =>
+            little ? BinaryPrimitives.ReadUInt16LittleEndian(_data[at..]) : BinaryPrimitives.ReadUInt16BigEndian(_data[at..]);
+
+        private uint Read32(int at) =>
+            little ? BinaryPrimitives.ReadUInt32LittleEndian(_data[at..]) : BinaryPrimitives.ReadUInt32BigEndian(_data[at..]);
+    }
+}

@@ -1,0 +1,59 @@
+using ScipixWorker.Ocr.Engine;
+using ScipixWorker.Ocr.Imaging;
+using ScipixWorker.Ocr.IntegrationTests.Support;
+using SixLabors.ImageSharp;
+using SixLabors.ImageSharp.PixelFormats;
+
+namespace ScipixWorker.Ocr.IntegrationTests.Engine;
+
+/// <summary>
+/// TIFF scans as libtiff writes them (ImageMagick 6.9.11 on libtiff 4.5; fixtures/tiff, the top of SROIE receipt 000):
+/// LZW in strips of one row, of 64 rows and of the whole page, the horizontal predictor, big-endian, grey of both
+/// polarities and an 8-bit palette. The engine decodes them itself (<see cref="TiffStrips"/>) to the pixels ImageSharp
+/// gives, and reads them as it reads the same pixels stored as a PNG.
+/// </summary>
+[Collection(EngineCollection.Name)]
+public sealed class TiffScanTests(EngineFixture fixture)
+{
+    public static TheoryData<string> Scans => new()
+    {
+        "receipt_000_top_rgb_msb.tif", "receipt_000_top_rows_of_one.tif", "receipt_000_top_grey_one_strip.tif",
+        "receipt_000_top_min_is_white.tif", "receipt_000_top_palette.tif",
+    };
+
+    [Theory]
+    [MemberData(nameof(Scans))]
+    public void A_libtiff_scan_is_decoded_by_the_engine_to_the_pixels_imagesharp_gives(string file)
+    {
+        var tiff = Fixtures.Bytes("tiff", file);
+        using var reference = Image.Load<Rgb24>(tiff);
+        var expected = new byte[reference.Width * reference.Height * 3];
+        reference.CopyPixelDataTo(expected);
+
+        var strips = TiffStrips.TryDecode(tiff);
+        using var loaded = new ImageLoader(fixture.Options).Load(tiff);
+        var page = loaded.Page(0);
+
+        Assert.NotNull(strips); // the engine's own reader takes it
+        Assert.Equal(expected, strips.Data[..(strips.Stride * strips.Height)].ToArray());
+        Assert.Equal(expected, page.Data[..(page.Stride * page.Height)].ToArray());
+        Assert.Equal(page.Stride * page.Height, loaded.DecodePeakBytes); // the page's pixels, nothing beside them
+        strips.Release();
+        page.Release();
+    }
+
+    [Fact]
+    public void An_lzw_scan_reads_as_its_pixels_do_stored_as_a_png()
+    {
+        var tiff = Fixtures.Bytes("tiff", "receipt_000_top_rgb_msb.tif");
+        using var image = Image.Load<Rgb24>(tiff);
+        using var png = new MemoryStream();
+        image.SaveAsPng(png);
+
+        var fromTiff = fixture.Engine.Recognize(tiff, OcrMode.Full, TestContext.Current.CancellationToken);
+        var fromPng = fixture.Engine.Recognize(png.ToArray(), OcrMode.Full, TestContext.Current.CancellationToken);
+
+        Assert.Contains("JALAN SAGU 18", fromTiff.Text, StringComparison.OrdinalIgnoreCase);
+        Assert.Equal(fromPng.Pages[0].Lines.Select(l => l.Text), fromTiff.Pages[0].Lines.Select(l => l.Text));
+    }
+}
