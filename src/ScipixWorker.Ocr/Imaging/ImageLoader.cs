@@ -251,7 +251,7 @@ internal sealed class ImageLoader(OcrEngineOptions options)
     // scanner's usual output) is decoded without ImageSharp straight into its rows (TiffStrips).
     private RgbBuffer DecodeRgb(ReadOnlySpan<byte> bytes, IImageFormat format, out long peakBytes, int clockwiseTurn = -1)
     {
-        if (format.Name == "TIFF" && clockwiseTurn <= 0 && TiffStrips.TryDecode(bytes) is { } strips)
+        if (format.Name == "TIFF" && clockwiseTurn <= 0 && TiffStrips.TryDecode(bytes, CheckSize) is { } strips)
         {
             peakBytes = (long)strips.Stride * strips.Height;
             return strips;

@@ -20,17 +20,19 @@ internal static class TiffStrips
 {
     /// <summary>
     /// The first page of the classic TIFF <paramref name="data"/> decoded into a rented buffer (give it back with
-    /// <see cref="RgbBuffer.Release"/>), or null when the page is not of the kind this reader decodes. Its size is the
-    /// caller's to have checked (the header gives it). Invalid LZW codes fail as a damaged image; a strip whose data ends
-    /// early, or stops before its last row, leaves its remaining samples zero, as libtiff and ImageSharp do.
+    /// <see cref="RgbBuffer.Release"/>), or null when the page is not of the kind this reader decodes. The page's size, as
+    /// its directory gives it, goes to <paramref name="checkSize"/> before anything is allocated (it throws to refuse it).
+    /// Invalid LZW codes fail as a damaged image; a strip whose data ends early, or stops before its last row, leaves its
+    /// remaining samples zero, as libtiff and ImageSharp do.
     /// </summary>
-    public static RgbBuffer? TryDecode(ReadOnlySpan<byte> data)
+    public static RgbBuffer? TryDecode(ReadOnlySpan<byte> data, Action<int, int>? checkSize = null)
     {
         if (!TryLayout(data, out var layout))
         {
             return null;
         }
 
+        checkSize?.Invoke(layout.Width, layout.Height);
         var page = RgbBuffer.Rent(layout.Width, layout.Height);
         try
         {

@@ -179,6 +179,77 @@ public sealed class TiffStripsTests
     }
 
     [Fact]
+    public void Damaged_files_decode_or_fail_as_damaged_or_too_large_and_in_no_other_way()
+    {
+        var random = new Random(11);
+        byte[][] sources =
+        [
+            Build(new Page(3, 2, Compression: 5, RowsPerStrip: 16, Predictor: 2)),
+            Build(new Page(1, 0, Compression: 5, RowsPerStrip: 100, BigEndian: true)),
+            Build(new Page(3, 2, RowsPerStrip: 50)),
+        ];
+        var outcomes = new Dictionary<string, int>();
+        for (var i = 0; i < 600; i++)
+        {
+            var file = sources[i % sources.Length].ToArray();
+            if (i % 4 == 3)
+            {
+                file = file[..random.Next(file.Length)]; // cut short
+            }
+            else
+            {
+                // A few bytes changed anywhere: the samples, the strips' codes, the directory and its arrays.
+                var directory = (int)(file[0] == 'M' ? BinaryPrimitives.ReadUInt32BigEndian(file.AsSpan(4)) : BinaryPrimitives.ReadUInt32LittleEndian(file.AsSpan(4)));
+                for (var k = random.Next(1, 6); k > 0; k--)
+                {
+                    var at = random.Next(2) == 0 ? random.Next(file.Length) : Math.Min(file.Length - 1, directory + random.Next(120));
+                    file[at] = (byte)random.Next(256);
+                }
+            }
+
+            string outcome;
+            try
+            {
+                var page = TiffStrips.TryDecode(file, (width, height) =>
+                {
+                    if ((long)width * height > 60_000_000)
+                    {
+                        throw new OcrException(OcrErrorCode.ImageTooLarge, "too large");
+                    }
+                });
+                outcome = page is null ? "left to ImageSharp" : "decoded";
+                page?.Release();
+            }
+            catch (OcrException error) when (error.Code is OcrErrorCode.CorruptImage or OcrErrorCode.ImageTooLarge)
+            {
+                outcome = error.Code.ToString();
+            }
+
+            outcomes[outcome] = outcomes.GetValueOrDefault(outcome) + 1;
+        }
+
+        // Every kind of outcome happened, so the mutations reached the codes, the directory and the sizes.
+        Assert.True(outcomes.ContainsKey("decoded") && outcomes.ContainsKey("left to ImageSharp") && outcomes.ContainsKey(nameof(OcrErrorCode.CorruptImage)),
+            string.Join(", ", outcomes.Select(o => $"{o.Key} {o.Value}")));
+    }
+
+    [Fact]
+    public void The_size_is_checked_before_the_page_is_allocated()
+    {
+        var tiff = Build(new Page(3, 2, RowsPerStrip: 50));
+        (int, int)? checkedSize = null;
+
+        var error = Assert.Throws<OcrException>(() => TiffStrips.TryDecode(tiff, (width, height) =>
+        {
+            checkedSize = (width, height);
+            throw new OcrException(OcrErrorCode.ImageTooLarge, "too large");
+        }));
+
+        Assert.Equal(OcrErrorCode.ImageTooLarge, error.Code);
+        Assert.Equal((Width, Height), checkedSize);
+    }
+
+    [Fact]
     public void A_page_is_decoded_without_allocating_beyond_its_tables()
     {
         var tiff = Encode(new TiffEncoder { BitsPerPixel = TiffBitsPerPixel.Bit24, Compression = TiffCompression.Lzw, HorizontalPredictor = TiffPredictor.Horizontal });
