@@ -125,7 +125,9 @@ internal static class TiffStrips
             }
         }
 
-        layout = new Layout((int)width, (int)height, (int)samples, kind, compression == LzwCompression, predictor == 2, rows, offsets, counts, palette);
+        // The predictor belongs to the compression (libtiff and ImageSharp apply it with LZW, never to uncompressed strips).
+        var lzw = compression == LzwCompression;
+        layout = new Layout((int)width, (int)height, (int)samples, kind, lzw, lzw && predictor == 2, rows, offsets, counts, palette);
         return true;
     }
 

@@ -114,13 +114,14 @@ public sealed class TiffStripsTests
     }
 
     [Theory]
-    [InlineData(0, true)] // WhiteIsZero, big-endian
-    [InlineData(1, false)] // BlackIsZero
-    [InlineData(2, true)] // RGB, big-endian
-    public void Hand_made_pages_in_strips_of_several_rows_decode_to_the_pixels_imagesharp_gives(int photometric, bool bigEndian)
+    [InlineData(0, true, 5)] // WhiteIsZero, big-endian
+    [InlineData(1, false, 5)] // BlackIsZero
+    [InlineData(2, true, 5)] // RGB, big-endian
+    [InlineData(2, false, 1)] // RGB uncompressed, a predictor named that belongs to no compression: not applied
+    public void Hand_made_pages_in_strips_of_several_rows_decode_to_the_pixels_imagesharp_gives(int photometric, bool bigEndian, int compression)
     {
         var samples = photometric == 2 ? 3 : 1;
-        var tiff = Build(new Page(samples, photometric, Compression: 5, RowsPerStrip: 7, Predictor: 2, BigEndian: bigEndian));
+        var tiff = Build(new Page(samples, photometric, Compression: compression, RowsPerStrip: 7, Predictor: 2, BigEndian: bigEndian));
 
         var page = TiffStrips.TryDecode(tiff);
 
