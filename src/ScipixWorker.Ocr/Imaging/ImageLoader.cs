@@ -177,7 +177,9 @@ internal sealed class ImageLoader(OcrEngineOptions options)
         if (format.Name == "TIFF" && TiffPages.TryRead(encoded, options.MaxPages) is { Count: > 1 } pages)
         {
             CheckPageCount(pages.Count);
-            return new DecodedImage(format, pages.Count, index => pages.WithPage(index, DecodePage), owner: null);
+            // A page TiffStrips reads is decoded in place; any other is presented as a file of its own (the file copied once).
+            return new DecodedImage(format, pages.Count, index =>
+                TiffStrips.TryDecode(encoded.Span, CheckSize, pages.DirectoryOf(index)) ?? pages.WithPage(index, DecodePage), owner: null);
         }
 
         if (stored.Opaque)

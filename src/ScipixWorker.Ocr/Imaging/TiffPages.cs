@@ -26,11 +26,15 @@ internal sealed class TiffPages
     /// <summary>Pages found.</summary>
     public int Count => _directories.Length;
 
+    /// <summary>Where page <paramref name="index"/>'s directory is in the file (for <see cref="TiffStrips"/>, which reads a page in place).</summary>
+    public long DirectoryOf(int index) => _directories[index];
+
     /// <summary>
     /// Lists the pages of a classic TIFF, reading at most <paramref name="maxPages"/> + 1 directories (more pages
     /// than the limit is reported as limit + 1). Null when the data is not a classic TIFF whose directory chain
     /// can be followed (bounds checked, loops refused): the caller then decodes it whole. The data is copied only when a
-    /// page is first asked for (<see cref="WithPage{T}"/>): a file of one page is decoded as it is.
+    /// page is first asked for as a file of its own (<see cref="WithPage{T}"/>): a file of one page is decoded as it is, and
+    /// so is every page <see cref="TiffStrips"/> reads in place (<see cref="DirectoryOf"/>).
     /// </summary>
     public static TiffPages? TryRead(ReadOnlyMemory<byte> file, int maxPages)
     {

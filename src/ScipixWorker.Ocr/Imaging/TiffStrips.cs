@@ -19,15 +19,16 @@ namespace ScipixWorker.Ocr.Imaging;
 internal static class TiffStrips
 {
     /// <summary>
-    /// The first page of the classic TIFF <paramref name="data"/> decoded into a rented buffer (give it back with
-    /// <see cref="RgbBuffer.Release"/>), or null when the page is not of the kind this reader decodes. The page's size, as
-    /// its directory gives it, goes to <paramref name="checkSize"/> before anything is allocated (it throws to refuse it).
-    /// Invalid LZW codes fail as a damaged image; a strip whose data ends early, or stops before its last row, leaves its
-    /// remaining samples zero, as libtiff and ImageSharp do.
+    /// A page of the classic TIFF <paramref name="data"/>, the first or the one whose directory is at
+    /// <paramref name="directory"/> (a page of a multi-page file read in place, <see cref="TiffPages.DirectoryOf"/>), decoded
+    /// into a rented buffer (give it back with <see cref="RgbBuffer.Release"/>), or null when the page is not of the kind
+    /// this reader decodes. The page's size, as its directory gives it, goes to <paramref name="checkSize"/> before anything
+    /// is allocated (it throws to refuse it). Invalid LZW codes fail as a damaged image; a strip whose data ends early, or
+    /// stops before its last row, leaves its remaining samples zero, as libtiff and ImageSharp do.
     /// </summary>
-    public static RgbBuffer? TryDecode(ReadOnlySpan<byte> data, Action<int, int>? checkSize = null)
+    public static RgbBuffer? TryDecode(ReadOnlySpan<byte> data, Action<int, int>? checkSize = null, long directory = -1)
     {
-        if (!TryLayout(data, out var layout))
+        if (!TryLayout(data, directory, out var layout))
         {
             return null;
         }
@@ -58,10 +59,16 @@ internal static class TiffStrips
     private const int Rgb = 2;
     private const int PaletteColour = 3;
 
-    private static bool TryLayout(ReadOnlySpan<byte> data, out Layout layout)
+    private static bool TryLayout(ReadOnlySpan<byte> data, long page, out Layout layout)
     {
         layout = null!;
-        if (!TiffPages.TryHeader(data, out var little, out var directory) || TiffPages.LinkOf(data, directory, little) < 0)
+        if (!TiffPages.TryHeader(data, out var little, out var directory))
+        {
+            return false;
+        }
+
+        directory = page >= 0 ? page : directory;
+        if (TiffPages.LinkOf(data, directory, little) < 0)
         {
             return false;
         }
