@@ -78,7 +78,7 @@ internal static class TiffStrips
         var height = directoryReader.Single(257);
         var samples = directoryReader.Single(277, 1);
         var compression = directoryReader.Single(259, Uncompressed);
-        var photometric = directoryReader.Single(262);
+        var photometric = directoryReader.Single(262, uint.MaxValue); // required: a page without one is left to ImageSharp
         var predictor = directoryReader.Single(317, 1);
         var rowsPerStrip = directoryReader.Single(278, uint.MaxValue);
         if (width is 0 or > int.MaxValue || height is 0 or > int.MaxValue || rowsPerStrip == 0

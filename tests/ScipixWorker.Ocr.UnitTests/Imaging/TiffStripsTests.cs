@@ -134,7 +134,7 @@ public sealed class TiffStripsTests
     {
         "deflate", "ccitt group 4", "16-bit grey", "4-bit palette", "alpha as an extra sample", "turned (orientation 6)",
         "tiles", "planes", "bits from the lowest", "floating-point predictor", "CMYK", "old LZW", "strip outside the file",
-        "BigTIFF", "PNG",
+        "BigTIFF", "PNG", "no photometric interpretation",
     };
 
     [Theory]
@@ -156,6 +156,7 @@ public sealed class TiffStripsTests
             "CMYK" => Build(new Page(4, 5)),
             "old LZW" => OldLzw(),
             "strip outside the file" => OffsetPastTheEnd(),
+            "no photometric interpretation" => Retagged(Build(new Page(1, 0)), 262, 65000),
             "BigTIFF" => new byte[] { (byte)'I', (byte)'I', 43, 0, 8, 0, 0, 0, 16, 0, 0, 0, 0, 0, 0, 0 },
             _ => Png(),
         };
@@ -576,6 +577,13 @@ public sealed class TiffStripsTests
     private static byte[] Patched(byte[] tiff, ushort tag, ushort value)
     {
         BinaryPrimitives.WriteUInt16LittleEndian(tiff.AsSpan(Entry(tiff, tag) + 8), value);
+        return tiff;
+    }
+
+    // A little-endian file with one of its directory entries given another tag (the tag then missing).
+    private static byte[] Retagged(byte[] tiff, ushort tag, ushort to)
+    {
+        BinaryPrimitives.WriteUInt16LittleEndian(tiff.AsSpan(Entry(tiff, tag)), to);
         return tiff;
     }
 
