@@ -8,8 +8,9 @@ namespace ScipixWorker.Ocr.Imaging;
 /// horizontal predictor), 8-bit grey of either polarity, palette or RGB samples interleaved, upright, no extra samples.
 /// Each strip is decoded straight into its rows of the page's RGB buffer (grey and palette samples into the rows' last
 /// third, then spread over the rows in place), so the decode holds the page's three bytes a pixel and nothing else.
-/// ImageSharp 2.1's LZW decoder allocates a new array for every code it adds to its table (about 126 MB of short-lived
-/// arrays for a 6-megapixel page): the garbage collections it caused were a burst's largest managed cost.
+/// ImageSharp 2.1's LZW decoder allocates a new array for every code it adds to its table (85 MB of short-lived arrays
+/// for a 4-megapixel page): bursts of LZW scans ran ten times the gen-0 collections of the same pages as JPEGs, and
+/// peaked 30 MiB higher than with this reader (docs/benchmarks.md, "LZW TIFF pages decoded by the engine").
 /// <para>
 /// Anything else (tiles, planes, other bit depths or colour spaces, another orientation, CCITT, JPEG or deflate
 /// compression, the old LZW of TIFF 5's bit order, a directory this reader does not follow) gives null, and the caller
