@@ -12,7 +12,8 @@ namespace ScipixWorker.Ocr.Imaging;
 /// keeping it (a CCITT fax image's is its declared size), and a stream that would decode to more than the limit
 /// fails with <see cref="OcrErrorCode.ImageTooLarge"/>.
 /// PdfPig itself inflates whatever a stream holds: 400 KB of deflated zeros in a PDF became 400 MB in memory, and a
-/// 50 MB file could ask for 50 GB.
+/// 50 MB file could ask for 50 GB. LZW is the engine's own filter (<see cref="PdfLzwFilter"/>), which decodes into an
+/// array of the size counted.
 /// </summary>
 internal sealed class BoundedPdfFilters(long maxDecodedBytes) : BaseFilterProvider(Create(maxDecodedBytes))
 {
@@ -21,7 +22,7 @@ internal sealed class BoundedPdfFilters(long maxDecodedBytes) : BaseFilterProvid
         IFilter ascii85 = new Ascii85Filter(), asciiHex = new AsciiHexDecodeFilter(), dct = new DctDecodeFilter();
         IFilter ccitt = new Bounded(new CcittFaxDecodeFilter(), maxDecodedBytes, DecodedSize.CcittFax);
         IFilter flate = new Bounded(new FlateFilter(), maxDecodedBytes, DecodedSize.Flate);
-        IFilter lzw = new Bounded(new LzwFilter(), maxDecodedBytes, DecodedSize.Lzw);
+        IFilter lzw = new Bounded(new PdfLzwFilter(), maxDecodedBytes, DecodedSize.Lzw);
         IFilter runLength = new Bounded(new RunLengthFilter(), maxDecodedBytes, DecodedSize.RunLength);
         return new Dictionary<string, IFilter>(StringComparer.Ordinal)
         {
@@ -52,8 +53,16 @@ internal sealed class BoundedPdfFilters(long maxDecodedBytes) : BaseFilterProvid
                     $"(4 bytes per pixel of the largest page allowed, Ocr:MaxPixels)."));
             }
 
-            return inner.Decode(input, streamDictionary, filterProvider, filterIndex);
+            return inner is ISizedFilter sized
+                ? sized.Decode(input, streamDictionary, filterProvider, filterIndex, size)
+                : inner.Decode(input, streamDictionary, filterProvider, filterIndex);
         }
+    }
+
+    /// <summary>A filter that decodes into an array of the size counted for it (counted once, not twice).</summary>
+    internal interface ISizedFilter
+    {
+        Memory<byte> Decode(Memory<byte> input, DictionaryToken streamDictionary, IFilterProvider filterProvider, int filterIndex, long decodedSize);
     }
 }
 

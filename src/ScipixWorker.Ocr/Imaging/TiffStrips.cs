@@ -214,10 +214,10 @@ internal static class TiffStrips
     }
 
     /// <summary>
-    /// TIFF's LZW (TIFF 6, section 13): codes of 9 to 12 bits, highest bit first, 256 clears the table, 257 ends the strip,
-    /// and the width grows one code early (at 511, 1023 and 2047 entries). The table is the code's last byte, its
-    /// prefix's code, its first byte and its length, so a code's string is written back to front from its chain and
-    /// nothing is allocated a code.
+    /// TIFF's LZW (TIFF 6, section 13), PDF's LZWDecode too: codes of 9 to 12 bits, highest bit first, 256 clears the
+    /// table, 257 ends the data, and the width grows one code early (at 511, 1023 and 2047 entries; PDF's /EarlyChange 0
+    /// grows it at 512, 1024 and 2048). The table is the code's last byte, its prefix's code, its first byte and its
+    /// length, so a code's string is written back to front from its chain and nothing is allocated a code.
     /// </summary>
     internal sealed class LzwTables
     {
@@ -230,9 +230,11 @@ internal static class TiffStrips
         private readonly byte[] _last = new byte[MaxCodes];
         private readonly byte[] _first = new byte[MaxCodes];
         private readonly int[] _length = new int[MaxCodes];
+        private readonly int _earlyChange;
 
-        public LzwTables()
+        public LzwTables(int earlyChange = 1)
         {
+            _earlyChange = earlyChange;
             for (var c = 0; c < 256; c++)
             {
                 _last[c] = _first[c] = (byte)c;
@@ -241,9 +243,11 @@ internal static class TiffStrips
         }
 
         /// <summary>
-        /// Decodes one strip into <paramref name="output"/> (what does not fit is dropped); returns the bytes written.
+        /// Decodes one strip into <paramref name="output"/> (what does not fit is dropped); returns the bytes written. A code
+        /// the table does not hold fails as a damaged image, or with <paramref name="stopAtInvalid"/> ends the data there
+        /// (as PDF readers do, and as <see cref="DecodedSize.Lzw"/> counts).
         /// </summary>
-        public int Decode(ReadOnlySpan<byte> source, Span<byte> output, int strip)
+        public int Decode(ReadOnlySpan<byte> source, Span<byte> output, int strip, bool stopAtInvalid = false)
         {
             var position = 0;
             var read = 0;
@@ -282,6 +286,11 @@ internal static class TiffStrips
                 {
                     if (code > 255)
                     {
+                        if (stopAtInvalid)
+                        {
+                            break;
+                        }
+
                         throw Invalid(strip, code, next);
                     }
 
@@ -292,6 +301,11 @@ internal static class TiffStrips
 
                 if (code > next || (code == next && next == MaxCodes))
                 {
+                    if (stopAtInvalid)
+                    {
+                        break;
+                    }
+
                     throw Invalid(strip, code, next);
                 }
 
@@ -303,7 +317,7 @@ internal static class TiffStrips
                     _first[next] = _first[previous];
                     _length[next] = _length[previous] + 1;
                     next++;
-                    if (next >= (1 << width) - 1 && width < 12)
+                    if (next + _earlyChange >= 1 << width && width < 12)
                     {
                         width++;
                     }

@@ -30,7 +30,7 @@ public sealed class TiffStripsTests
     public void Lzw_codes_decode_to_the_bytes_encoded(string kind, bool clearWhenFull)
     {
         var data = Data(kind, 200_000);
-        var encoded = Lzw(data, clearWhenFull);
+        var encoded = LzwStreams.Encode(data, clearWhenFull);
         var output = new byte[data.Length + 100];
 
         var written = new TiffStrips.LzwTables().Decode(encoded, output, strip: 0);
@@ -46,7 +46,7 @@ public sealed class TiffStripsTests
         var data = Data("runs", 10_000);
         var output = new byte[7_777];
 
-        var written = new TiffStrips.LzwTables().Decode(Lzw(data, clearWhenFull: true), output, strip: 0);
+        var written = new TiffStrips.LzwTables().Decode(LzwStreams.Encode(data, clearWhenFull: true), output, strip: 0);
 
         Assert.Equal(output.Length, written);
         Assert.Equal(data[..output.Length], output);
@@ -56,7 +56,7 @@ public sealed class TiffStripsTests
     public void A_stream_that_ends_without_its_end_code_gives_what_it_holds()
     {
         var data = Data("text", 50_000);
-        var encoded = Lzw(data, clearWhenFull: true);
+        var encoded = LzwStreams.Encode(data, clearWhenFull: true);
         var output = new byte[data.Length];
 
         var written = new TiffStrips.LzwTables().Decode(encoded.AsSpan(0, encoded.Length / 2), output, strip: 0);
@@ -302,74 +302,6 @@ public sealed class TiffStripsTests
         return data;
     }
 
-    // TIFF 6's LZW as libtiff writes it: highest bit first, a clear code first, the width one bit wider once the next
-    // free code reaches 2^width (the code after the one that filled it is wider), a clear code when the table is about
-    // to fill (or never: the table then stays as it is), the end code at the width of the entry its last code made.
-    private static byte[] Lzw(byte[] data, bool clearWhenFull)
-    {
-        var output = new List<byte>();
-        ulong bits = 0;
-        var held = 0;
-        void Put(int code, int width)
-        {
-            bits = (bits << width) | (uint)code;
-            held += width;
-            for (; held >= 8; held -= 8)
-            {
-                output.Add((byte)(bits >> (held - 8)));
-            }
-        }
-
-        var table = new Dictionary<int, int>();
-        var (codeWidth, next) = (9, 258);
-        void Added()
-        {
-            if (next < 4096)
-            {
-                next++;
-                codeWidth = next >= 1 << codeWidth && codeWidth < 12 ? codeWidth + 1 : codeWidth;
-            }
-        }
-
-        Put(256, codeWidth);
-        int current = data[0];
-        for (var i = 1; i < data.Length; i++)
-        {
-            var key = (current << 8) | data[i];
-            if (table.TryGetValue(key, out var longer))
-            {
-                current = longer;
-                continue;
-            }
-
-            Put(current, codeWidth);
-            if (next < 4096)
-            {
-                table[key] = next;
-            }
-
-            Added();
-            if (clearWhenFull && next == 4094)
-            {
-                Put(256, codeWidth);
-                table.Clear();
-                (codeWidth, next) = (9, 258);
-            }
-
-            current = data[i];
-        }
-
-        Put(current, codeWidth);
-        Added();
-        Put(257, codeWidth);
-        if (held > 0)
-        {
-            output.Add((byte)(bits << (8 - held)));
-        }
-
-        return [.. output];
-    }
-
     // Codes of the given widths, highest bit first.
     private static byte[] Codes(params (int Code, int Width)[] codes)
     {
@@ -476,7 +408,7 @@ public sealed class TiffStripsTests
                 }
             }
 
-            strips.Add(page.Compression == 5 ? Lzw(strip, clearWhenFull: true) : strip);
+            strips.Add(page.Compression == 5 ? LzwStreams.Encode(strip, clearWhenFull: true) : strip);
         }
 
         var file = new List<byte>(new byte[8]);
