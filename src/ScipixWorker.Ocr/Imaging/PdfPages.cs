@@ -610,7 +610,8 @@ internal sealed class PdfPages : IDisposable
         new(Encoded(image, number), turn) { Declared = (image.WidthInSamples, image.HeightInSamples), PageNumber = number };
 
     // A JPEG is stored as a JPEG file (DCTDecode): handed over as it is. Anything PdfPig can decode (Flate, LZW,
-    // run length, CCITT fax) comes back as a PNG in the image's colours. PdfPig decodes neither JBIG2 nor JPEG 2000:
+    // run length, CCITT fax) comes back as a PNG in the image's colours: 8-bit grey or RGB samples written as they are
+    // (PlainSamples), any other through PdfPig's own PNG. PdfPig decodes neither JBIG2 nor JPEG 2000:
     // jbig2dec and OpenJPEG do, where the system has them, and their pixels are handed over as a PNG.
     private ReadOnlyMemory<byte> Encoded(IPdfImage scan, int number)
     {
@@ -632,6 +633,11 @@ internal sealed class PdfPages : IDisposable
                 return Jpeg2000(scan, filters.Count - 1, number);
             }
 
+            if (PlainSamples(scan) is { } plain)
+            {
+                return plain;
+            }
+
             if (scan.TryGetPng(out var png))
             {
                 return png;
@@ -645,6 +651,30 @@ internal sealed class PdfPages : IDisposable
         throw new OcrException(OcrErrorCode.UnsupportedFormat,
             $"The scan on page {number} of the PDF is compressed with {(filters.Count == 0 ? "no filter but an unreadable layout" : string.Join(" + ", filters))}, " +
             "which the worker cannot decode (it reads JPEG, JPEG 2000, JBIG2, Flate, LZW, run-length and CCITT fax scans).");
+    }
+
+    // An image of 8-bit DeviceGray or DeviceRGB samples, not a mask, without a /Decode array or a mask of its own (what a lossless scanner
+    // writes), as a PNG of its samples as they are (PngBytes: deflated for speed). PdfPig's own PNG of them, which any
+    // other image still takes, cost 200-270 ms of an 8.7-megapixel page against 35-72 (docs/benchmarks.md, "LZW scans in
+    // PDFs"). Null for any other image, and where the samples do not fill the image.
+    private static byte[]? PlainSamples(IPdfImage scan)
+    {
+        var colour = scan.ColorSpaceDetails?.Type switch
+        {
+            UglyToad.PdfPig.Graphics.Colors.ColorSpace.DeviceGray => PngBytes.Colour.Grey,
+            UglyToad.PdfPig.Graphics.Colors.ColorSpace.DeviceRGB => PngBytes.Colour.Rgb,
+            _ => (PngBytes.Colour?)null,
+        };
+        var samples = colour == PngBytes.Colour.Rgb ? 3 : 1;
+        if (colour is null || scan.BitsPerComponent != 8 || scan.IsImageMask || scan.ImageDictionary.ContainsKey(NameToken.Decode)
+            || scan.ImageDictionary.ContainsKey(NameToken.Smask) || scan.ImageDictionary.ContainsKey(NameToken.Mask)
+            || scan.WidthInSamples <= 0 || scan.HeightInSamples <= 0
+            || !scan.TryGetBytesAsMemory(out var bytes) || bytes.Length < (long)scan.WidthInSamples * scan.HeightInSamples * samples)
+        {
+            return null;
+        }
+
+        return PngBytes.Write(scan.WidthInSamples, scan.HeightInSamples, colour.Value, 8, bytes.Span, scan.WidthInSamples * samples);
     }
 
     // Whether an image in these filters can be decoded here: JBIG2 and JPEG 2000 only where their libraries are installed.
