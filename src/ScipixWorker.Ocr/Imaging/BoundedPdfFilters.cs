@@ -128,78 +128,16 @@ internal static class DecodedSize
     }
 
     /// <summary>
-    /// Decoded size of LZWDecode data: the codes are read (9 to 12 bits, 256 clears the table, 257 ends) and only the
-    /// length of each table entry is kept, which is all the output's size needs. /EarlyChange (default 1) widens the
-    /// codes one entry early, as PDF writers do.
+    /// Decoded size of LZWDecode data: the codes are read as the decoder reads them (<see cref="TiffStrips.LzwTables.Count"/>:
+    /// 9 to 12 bits, 256 clears the table, 257 ends) and only the length of each table entry is kept, which is all the
+    /// output's size needs. /EarlyChange (default 1) widens the codes one entry early, as PDF writers do.
     /// </summary>
     public static long Lzw(ReadOnlyMemory<byte> input, DictionaryToken streamDictionary, int filterIndex, long limit)
     {
-        const int Clear = 256, End = 257, First = 258, MaxEntries = 4096;
         var parameters = DecodeParameterResolver.GetFilterParameters(streamDictionary, filterIndex);
         var earlyChange = parameters.TryGet(NameToken.EarlyChange, out NumericToken early) && early is not null ? early.Int : 1;
-        var data = input.Span;
-        var lengths = new int[MaxEntries];
-        var next = First;
-        var width = 9;
-        var previous = -1;
-        long size = 0;
-        long bit = 0;
-        while (size < limit && bit + width <= data.Length * 8L)
-        {
-            var code = 0;
-            for (var k = 0; k < width; k++, bit++)
-            {
-                code = (code << 1) | ((data[(int)(bit >> 3)] >> (7 - (int)(bit & 7))) & 1);
-            }
-
-            if (code == Clear)
-            {
-                next = First;
-                width = 9;
-                previous = -1;
-                continue;
-            }
-
-            if (code == End)
-            {
-                break;
-            }
-
-            int length;
-            if (code < Clear)
-            {
-                length = 1;
-            }
-            else if (code < next && previous >= 0)
-            {
-                length = lengths[code];
-            }
-            else if (code == next && previous >= 0)
-            {
-                length = Length(previous, lengths) + 1; // the entry being defined by this very code
-            }
-            else
-            {
-                break; // a code the table does not have: damaged; the decoder stops here too
-            }
-
-            if (previous >= 0 && next < MaxEntries)
-            {
-                lengths[next++] = Length(previous, lengths) + 1;
-            }
-
-            size += length;
-            previous = code;
-            if (next + earlyChange >= (1 << width) && width < 12)
-            {
-                width++;
-            }
-        }
-
-        return size;
+        return new TiffStrips.LzwTables(earlyChange).Count(input.Span, limit);
     }
-
-    private static int Length(int code, int[] lengths) => code < 256 ? 1 : lengths[code];
 
     private static long Inflated(ReadOnlyMemory<byte> input, bool raw, long limit)
     {

@@ -47,7 +47,7 @@ internal sealed class PdfLzwFilter : IFilter, BoundedPdfFilters.ISizedFilter
 
         if (predictor == 2)
         {
-            UndoHorizontal(decoded, colors, colors * columns);
+            TiffStrips.UndoHorizontalPredictor(decoded, colors * columns, colors);
         }
 
         return output.AsMemory(0, written);
@@ -92,18 +92,5 @@ internal sealed class PdfLzwFilter : IFilter, BoundedPdfFilters.ISizedFilter
         var estimate = left + above - corner;
         var (toLeft, toAbove, toCorner) = (Math.Abs(estimate - left), Math.Abs(estimate - above), Math.Abs(estimate - corner));
         return (byte)(toLeft <= toAbove && toLeft <= toCorner ? left : toAbove <= toCorner ? above : corner);
-    }
-
-    // TIFF's predictor 2 on 8-bit samples: each sample the difference from the same sample of the pixel to its left, by row.
-    private static void UndoHorizontal(Span<byte> data, int colors, int rowBytes)
-    {
-        for (var start = 0; start < data.Length; start += rowBytes)
-        {
-            var row = data.Slice(start, Math.Min(rowBytes, data.Length - start));
-            for (var i = colors; i < row.Length; i++)
-            {
-                row[i] += row[i - colors];
-            }
-        }
     }
 }

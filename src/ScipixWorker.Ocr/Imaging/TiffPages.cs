@@ -81,16 +81,7 @@ internal sealed class TiffPages
             return false;
         }
 
-        var entries = ReadUInt16(data, (int)directory, little);
-        for (var i = 0; i < entries; i++)
-        {
-            if (ReadUInt16(data, (int)directory + 2 + (12 * i), little) == ExtraSamplesTag)
-            {
-                return false;
-            }
-        }
-
-        return true;
+        return !new Directory(data, (int)directory, little).Has(ExtraSamplesTag);
     }
 
     // A classic TIFF's byte order and the offset of its first directory; false for anything else (43 is BigTIFF).
@@ -126,6 +117,138 @@ internal sealed class TiffPages
     }
 
     private const ushort ExtraSamplesTag = 338;
+
+    // A classic TIFF directory's entries, read with bounds checked (a value outside the file reads as absent).
+    internal readonly ref struct Directory(ReadOnlySpan<byte> data, int offset, bool little)
+    {
+        private readonly ReadOnlySpan<byte> _data = data;
+
+        public bool Has(ushort tag) => Find(tag) >= 0;
+
+        // A tag of one value, SHORT or LONG; `absent` when missing, 0 when of another type or count.
+        public uint Single(ushort tag, uint absent = 0)
+        {
+            var entry = Find(tag);
+            return entry < 0 ? absent : Count(entry) == 1 && Value(entry, 0) is { } value ? value : 0;
+        }
+
+        // Whether each of the tag's `count` values is `expected` (a missing tag counts as `absentIs`, one value as all).
+        public bool All(ushort tag, uint count, uint expected, uint absentIs = 0)
+        {
+            var entry = Find(tag);
+            if (entry < 0)
+            {
+                return absentIs == expected;
+            }
+
+            var values = Count(entry);
+            if (values != count && values != 1)
+            {
+                return false;
+            }
+
+            for (var i = 0; i < values; i++)
+            {
+                if (Value(entry, i) != expected)
+                {
+                    return false;
+                }
+            }
+
+            return true;
+        }
+
+        // A tag's `count` values (strip offsets, byte counts); null when missing, of another count or outside the file.
+        public long[]? Many(ushort tag, int count)
+        {
+            var entry = Find(tag);
+            if (entry < 0 || Count(entry) != count)
+            {
+                return null;
+            }
+
+            var values = new long[count];
+            for (var i = 0; i < count; i++)
+            {
+                if (Value(entry, i) is not { } value)
+                {
+                    return null;
+                }
+
+                values[i] = value;
+            }
+
+            return values;
+        }
+
+        // ColorMap: 3 x 256 16-bit values (red, green, blue), scaled to 8 bits as ImageSharp scales 16-bit colours.
+        public byte[]? Palette()
+        {
+            var entry = Find(320);
+            if (entry < 0 || Count(entry) != 768)
+            {
+                return null;
+            }
+
+            var palette = new byte[768];
+            for (var i = 0; i < 768; i++)
+            {
+                if (Value(entry, i) is not { } value)
+                {
+                    return null;
+                }
+
+                palette[i] = (byte)(((value * 255) + 32895) >> 16);
+            }
+
+            return palette;
+        }
+
+        private int Find(ushort tag)
+        {
+            var entries = Read16(offset);
+            for (var i = 0; i < entries; i++)
+            {
+                var entry = offset + 2 + (12 * i);
+                if (Read16(entry) == tag)
+                {
+                    return entry;
+                }
+            }
+
+            return -1;
+        }
+
+        private uint Count(int entry) => Read32(entry + 4);
+
+        // Value i of a SHORT (3) or LONG (4) entry, inline when they fit in four bytes; null for other types or outside the file.
+        private uint? Value(int entry, int i)
+        {
+            var size = Read16(entry + 2) switch
+            {
+                3 => 2,
+                4 => 4,
+                _ => 0,
+            };
+            if (size == 0)
+            {
+                return null;
+            }
+
+            var total = (long)Count(entry) * size;
+            var at = (total <= 4 ? entry + 8 : (long)Read32(entry + 8)) + ((long)i * size);
+            if (at < 0 || at + size > _data.Length)
+            {
+                return null;
+            }
+
+            return size == 2 ? Read16((int)at) : Read32((int)at);
+        }
+
+        private ushort Read16(int at) => ReadUInt16(_data, at, little);
+
+        private uint Read32(int at) => ReadUInt32(_data, at, little);
+    }
 
     /// <summary>
     /// Hands page <paramref name="index"/> as a single-page TIFF to <paramref name="decode"/>. The bytes are this

@@ -74,7 +74,7 @@ internal static class TiffStrips
             return false;
         }
 
-        var directoryReader = new Directory(data, (int)directory, little);
+        var directoryReader = new TiffPages.Directory(data, (int)directory, little);
         var width = directoryReader.Single(256);
         var height = directoryReader.Single(257);
         var samples = directoryReader.Single(277, 1);
@@ -157,7 +157,7 @@ internal static class TiffStrips
             samples[written..].Clear();
             if (layout.Predicted)
             {
-                UndoPredictor(samples, rows, rowSamples, layout.Samples);
+                UndoHorizontalPredictor(samples, rowSamples, layout.Samples);
             }
 
             if (layout.Samples == 1)
@@ -174,12 +174,16 @@ internal static class TiffStrips
         return length;
     }
 
-    // Predictor 2: each sample stored as its difference from the same sample of the pixel to its left, per row.
-    private static void UndoPredictor(Span<byte> samples, int rows, int rowSamples, int samplesPerPixel)
+    /// <summary>
+    /// TIFF's predictor 2 undone (PDF's /Predictor 2 too): each 8-bit sample stored as its difference from the same sample
+    /// of the pixel to its left, row by row (rows of <paramref name="rowSamples"/>; a last row cut short is undone as far
+    /// as it goes).
+    /// </summary>
+    internal static void UndoHorizontalPredictor(Span<byte> samples, int rowSamples, int samplesPerPixel)
     {
-        for (var y = 0; y < rows; y++)
+        for (var start = 0; start < samples.Length; start += rowSamples)
         {
-            var row = samples.Slice(y * rowSamples, rowSamples);
+            var row = samples.Slice(start, Math.Min(rowSamples, samples.Length - start));
             for (var i = samplesPerPixel; i < row.Length; i++)
             {
                 row[i] += row[i - samplesPerPixel];
@@ -245,18 +249,31 @@ internal static class TiffStrips
         /// <summary>
         /// Decodes one strip into <paramref name="output"/> (what does not fit is dropped); returns the bytes written. A code
         /// the table does not hold fails as a damaged image, or with <paramref name="stopAtInvalid"/> ends the data there
-        /// (as PDF readers do, and as <see cref="DecodedSize.Lzw"/> counts).
+        /// (as PDF readers do, and as <see cref="Count"/> counts).
         /// </summary>
-        public int Decode(ReadOnlySpan<byte> source, Span<byte> output, int strip, bool stopAtInvalid = false)
+        public int Decode(ReadOnlySpan<byte> source, Span<byte> output, int strip, bool stopAtInvalid = false) =>
+            (int)Math.Min(Run(source, output, output.Length, strip, stopAtInvalid), output.Length);
+
+        /// <summary>
+        /// The length the data decodes to, counted without keeping the output: only each entry's length is kept. Stops
+        /// once it reaches <paramref name="limit"/> (the string that passes it counted whole) and at a code the table does
+        /// not hold (<see cref="DecodedSize.Lzw"/>).
+        /// </summary>
+        public long Count(ReadOnlySpan<byte> source, long limit) => Run(source, [], limit, strip: 0, stopAtInvalid: true);
+
+        // The codes read and the table made as they are: each string written to the output, or, with no output, only
+        // counted; until the end code, the data's end or `limit` bytes.
+        private long Run(ReadOnlySpan<byte> source, Span<byte> output, long limit, int strip, bool stopAtInvalid)
         {
-            var position = 0;
+            var counting = output.IsEmpty;
+            long position = 0;
             var read = 0;
             uint bits = 0;
             var held = 0;
             var width = 9;
             var next = FirstFree;
             var previous = -1;
-            while (position < output.Length)
+            while (position < limit)
             {
                 while (held < width && read < source.Length)
                 {
@@ -282,25 +299,9 @@ internal static class TiffStrips
                     continue;
                 }
 
-                if (previous < 0)
+                if (code > (previous < 0 ? 255 : next) || (code == next && next == MaxCodes))
                 {
-                    if (code > 255)
-                    {
-                        if (stopAtInvalid)
-                        {
-                            break;
-                        }
-
-                        throw Invalid(strip, code, next);
-                    }
-
-                    output[position++] = (byte)code;
-                    previous = code;
-                    continue;
-                }
-
-                if (code > next || (code == next && next == MaxCodes))
-                {
+                    // After a clear only a byte may come; else a code up to the one being made.
                     if (stopAtInvalid)
                     {
                         break;
@@ -309,7 +310,7 @@ internal static class TiffStrips
                     throw Invalid(strip, code, next);
                 }
 
-                if (next < MaxCodes)
+                if (previous >= 0 && next < MaxCodes)
                 {
                     // The previous string and the first byte of this one (of the previous one when this is the code being made).
                     _prefix[next] = (ushort)previous;
@@ -323,11 +324,11 @@ internal static class TiffStrips
                     }
                 }
 
-                position = Write(code, output, position);
+                position = counting ? position + _length[code] : Write(code, output, (int)position);
                 previous = code;
             }
 
-            return Math.Min(position, output.Length);
+            return position;
         }
 
         private int Write(int code, Span<byte> output, int position)
@@ -351,139 +352,5 @@ internal static class TiffStrips
         private static OcrException Invalid(int strip, int code, int next) =>
             new(OcrErrorCode.CorruptImage,
                 $"The TIFF image is damaged: strip {strip} has the LZW code {code} where the table holds codes up to {next - 1}.");
-    }
-
-    // A classic TIFF directory's entries, read with bounds checked (a value outside the file reads as absent).
-    private readonly ref struct Directory(ReadOnlySpan<byte> data, int offset, bool little)
-    {
-        private readonly ReadOnlySpan<byte> _data = data;
-
-        public bool Has(ushort tag) => Find(tag) >= 0;
-
-        // A tag of one value, SHORT or LONG; `absent` when missing, 0 when of another type or count.
-        public uint Single(ushort tag, uint absent = 0)
-        {
-            var entry = Find(tag);
-            return entry < 0 ? absent : Count(entry) == 1 && Value(entry, 0) is { } value ? value : 0;
-        }
-
-        // Whether each of the tag's `count` values is `expected` (a missing tag counts as `absentIs`, one value as all).
-        public bool All(ushort tag, uint count, uint expected, uint absentIs = 0)
-        {
-            var entry = Find(tag);
-            if (entry < 0)
-            {
-                return absentIs == expected;
-            }
-
-            var values = Count(entry);
-            if (values != count && values != 1)
-            {
-                return false;
-            }
-
-            for (var i = 0; i < values; i++)
-            {
-                if (Value(entry, i) != expected)
-                {
-                    return false;
-                }
-            }
-
-            return true;
-        }
-
-        // A tag's `count` values (strip offsets, byte counts); null when missing, of another count or outside the file.
-        public long[]? Many(ushort tag, int count)
-        {
-            var entry = Find(tag);
-            if (entry < 0 || Count(entry) != count)
-            {
-                return null;
-            }
-
-            var values = new long[count];
-            for (var i = 0; i < count; i++)
-            {
-                if (Value(entry, i) is not { } value)
-                {
-                    return null;
-                }
-
-                values[i] = value;
-            }
-
-            return values;
-        }
-
-        // ColorMap: 3 x 256 16-bit values (red, green, blue), scaled to 8 bits as ImageSharp scales 16-bit colours.
-        public byte[]? Palette()
-        {
-            var entry = Find(320);
-            if (entry < 0 || Count(entry) != 768)
-            {
-                return null;
-            }
-
-            var palette = new byte[768];
-            for (var i = 0; i < 768; i++)
-            {
-                if (Value(entry, i) is not { } value)
-                {
-                    return null;
-                }
-
-                palette[i] = (byte)(((value * 255) + 32895) >> 16);
-            }
-
-            return palette;
-        }
-
-        private int Find(ushort tag)
-        {
-            var entries = Read16(offset);
-            for (var i = 0; i < entries; i++)
-            {
-                var entry = offset + 2 + (12 * i);
-                if (Read16(entry) == tag)
-                {
-                    return entry;
-                }
-            }
-
-            return -1;
-        }
-
-        private uint Count(int entry) => Read32(entry + 4);
-
-        // Value i of a SHORT (3) or LONG (4) entry, inline when they fit in four bytes; null for other types or outside the file.
-        private uint? Value(int entry, int i)
-        {
-            var size = Read16(entry + 2) switch
-            {
-                3 => 2,
-                4 => 4,
-                _ => 0,
-            };
-            if (size == 0)
-            {
-                return null;
-            }
-
-            var total = (long)Count(entry) * size;
-            var at = (total <= 4 ? entry + 8 : (long)Read32(entry + 8)) + ((long)i * size);
-            if (at < 0 || at + size > _data.Length)
-            {
-                return null;
-            }
-
-            return size == 2 ? Read16((int)at) : Read32((int)at);
-        }
-
-        private ushort Read16(int at) =>
-            little ? BinaryPrimitives.ReadUInt16LittleEndian(_data[at..]) : BinaryPrimitives.ReadUInt16BigEndian(_data[at..]);
-
-        private uint Read32(int at) =>
-            little ? BinaryPrimitives.ReadUInt32LittleEndian(_data[at..]) : BinaryPrimitives.ReadUInt32BigEndian(_data[at..]);
     }
 }
