@@ -45,11 +45,12 @@ internal sealed class PictureReadings(long capacityBytes)
         }
     }
 
-    /// <summary>The key of a picture's encoded image <paramref name="scan"/> (with its soft mask) read for <paramref name="extras"/>.</summary>
+    /// <summary>The key of a picture's encoded image or samples <paramref name="scan"/> (with its soft mask) read for <paramref name="extras"/>.</summary>
     public static PictureKey Key(PageScan scan, OcrExtras extras)
     {
         using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         hash.AppendData(scan.Encoded.Span);
+        scan.Samples?.AppendTo(hash);
         hash.AppendData(scan.SoftMask.Span);
         return new(Convert.ToHexString(hash.GetHashAndReset()), scan.ClockwiseTurn, extras);
     }

@@ -348,6 +348,11 @@ internal sealed class ImageLoader(OcrEngineOptions options)
     // white.
     private RgbBuffer DecodeScanRgb(PageScan scan)
     {
+        if (scan.Samples is { } samples)
+        {
+            return samples.ToRgb(scan.ClockwiseTurn);
+        }
+
         var stored = IdentifyImage(scan.Encoded);
         if (!scan.SoftMask.IsEmpty || !stored.Opaque)
         {
@@ -358,7 +363,25 @@ internal sealed class ImageLoader(OcrEngineOptions options)
         return DecodeRgb(scan.Encoded.Span, stored.Format, out _, scan.ClockwiseTurn);
     }
 
-    private Image<Rgba32> DecodeScan(PageScan scan) => DecodeScan(scan, IdentifyImage(scan.Encoded));
+    // A piece of a scan in strips or tiles (Compose); one given as samples is written out and copied to an image.
+    private Image<Rgba32> DecodeScan(PageScan scan)
+    {
+        if (scan.Samples is not { } samples)
+        {
+            return DecodeScan(scan, IdentifyImage(scan.Encoded));
+        }
+
+        var rgb = samples.ToRgb(scan.ClockwiseTurn);
+        try
+        {
+            using var image = Image.LoadPixelData<Rgb24>(Decoding, rgb.Data[..(rgb.Stride * rgb.Height)], rgb.Width, rgb.Height);
+            return image.CloneAs<Rgba32>(Decoding);
+        }
+        finally
+        {
+            rgb.Release();
+        }
+    }
 
     // One page of a PDF: the scan's own header is checked (its size was checked before it was extracted), then
     // it is decoded and turned as the page shows it.

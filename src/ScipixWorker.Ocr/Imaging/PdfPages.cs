@@ -15,9 +15,9 @@ namespace ScipixWorker.Ocr.Imaging;
 
 /// <summary>
 /// A PDF, one page at a time: each page's scan is the raster image drawn over most of it (or its pieces), handed out
-/// still encoded (a JPEG as stored, PdfPig's PNG of a Flate, LZW, run-length or CCITT fax image, or a PNG of a JBIG2 or
-/// JPEG 2000 image decoded by the system's jbig2dec or OpenJPEG: <see cref="Jbig2Codec"/>, <see cref="Jpeg2000Codec"/>)
-/// for the ordinary decoder,
+/// as its decoded samples (a Flate, LZW, run-length or CCITT fax image in grey, RGB or a palette: <see cref="ScanSamples"/>)
+/// or still encoded (a JPEG as stored, PdfPig's PNG of any other lossless image, or a PNG of a JBIG2 or JPEG 2000 image
+/// decoded by the system's jbig2dec or OpenJPEG: <see cref="Jbig2Codec"/>, <see cref="Jpeg2000Codec"/>) for the ordinary decoder,
 /// with the clockwise turn the page is shown at. The file is parsed, not rendered: a page drawn as text and
 /// vectors (a born-digital page) has no scan, and its text layer is read instead (<see cref="TextLayer"/>). Not thread-safe.
 /// </summary>
@@ -276,7 +276,7 @@ internal sealed class PdfPages : IDisposable
     }
 
     /// <summary>
-    /// The scan of page <paramref name="index"/> (0-based): its encoded bytes and the clockwise turn (0, 90, 180 or
+    /// The scan of page <paramref name="index"/> (0-based): its samples or encoded bytes and the clockwise turn (0, 90, 180 or
     /// 270 degrees) that shows it as the page is shown. <paramref name="checkSize"/> sees the size as shown before
     /// anything is decoded, and throws to refuse it.
     /// </summary>
@@ -605,14 +605,37 @@ internal sealed class PdfPages : IDisposable
         }
     }
 
-    // An image of page `number`, encoded, with the size the file gives it (what its memory was sized for).
+    // An image of page `number`, with the size the file gives it (what its memory was sized for): a lossless one of the
+    // kinds ScanSamples takes as its decoded samples, any other encoded.
     private PageScan ScanOf(IPdfImage image, int number, int turn) =>
-        new(Encoded(image, number), turn) { Declared = (image.WidthInSamples, image.HeightInSamples), PageNumber = number };
+        Samples(image, number) is { } samples
+            ? new(ReadOnlyMemory<byte>.Empty, turn) { Declared = (image.WidthInSamples, image.HeightInSamples), PageNumber = number, Samples = samples }
+            : new(Encoded(image, number), turn) { Declared = (image.WidthInSamples, image.HeightInSamples), PageNumber = number };
 
-    // A JPEG is stored as a JPEG file (DCTDecode): handed over as it is. Anything PdfPig can decode (Flate, LZW,
-    // run length, CCITT fax) comes back as a PNG in the image's colours: 8-bit grey or RGB samples written as they are
-    // (PlainSamples), any other through PdfPig's own PNG. PdfPig decodes neither JBIG2 nor JPEG 2000:
-    // jbig2dec and OpenJPEG do, where the system has them, and their pixels are handed over as a PNG.
+    // The samples of an image that only lossless filters PdfPig decodes stand between (Flate, LZW, run length, CCITT fax,
+    // ASCII hex or 85), when ScanSamples takes its colours; else null.
+    private static ScanSamples? Samples(IPdfImage image, int number)
+    {
+        if (!Filters(image.ImageDictionary).TrueForAll(f => f is "FlateDecode" or "Fl" or "LZWDecode" or "LZW" or "RunLengthDecode" or "RL"
+            or "CCITTFaxDecode" or "CCF" or "ASCIIHexDecode" or "AHx" or "ASCII85Decode" or "A85"))
+        {
+            return null;
+        }
+
+        try
+        {
+            return ScanSamples.Of(image);
+        }
+        catch (Exception ex) when (IsParseFailure(ex))
+        {
+            throw Corrupt(ex, number);
+        }
+    }
+
+    // A JPEG is stored as a JPEG file (DCTDecode): handed over as it is. A lossless image ScanSamples does not take
+    // (CMYK, ICC-based, Lab, a /Decode array of its own, an image mask, a masked image) comes back as PdfPig's PNG of it
+    // in its colours. PdfPig decodes neither JBIG2 nor JPEG 2000: jbig2dec and OpenJPEG do, where the system has them, and
+    // their pixels are handed over as a PNG.
     private ReadOnlyMemory<byte> Encoded(IPdfImage scan, int number)
     {
         var filters = Filters(scan.ImageDictionary);
@@ -633,11 +656,6 @@ internal sealed class PdfPages : IDisposable
                 return Jpeg2000(scan, filters.Count - 1, number);
             }
 
-            if (PlainSamples(scan) is { } plain)
-            {
-                return plain;
-            }
-
             if (scan.TryGetPng(out var png))
             {
                 return png;
@@ -651,30 +669,6 @@ internal sealed class PdfPages : IDisposable
         throw new OcrException(OcrErrorCode.UnsupportedFormat,
             $"The scan on page {number} of the PDF is compressed with {(filters.Count == 0 ? "no filter but an unreadable layout" : string.Join(" + ", filters))}, " +
             "which the worker cannot decode (it reads JPEG, JPEG 2000, JBIG2, Flate, LZW, run-length and CCITT fax scans).");
-    }
-
-    // An image of 8-bit DeviceGray or DeviceRGB samples, not a mask, without a /Decode array or a mask of its own (what a lossless scanner
-    // writes), as a PNG of its samples as they are (PngBytes: deflated for speed). PdfPig's own PNG of them, which any
-    // other image still takes, cost 200-270 ms of an 8.7-megapixel page against 35-72 (docs/benchmarks.md, "LZW scans in
-    // PDFs"). Null for any other image, and where the samples do not fill the image.
-    private static byte[]? PlainSamples(IPdfImage scan)
-    {
-        var colour = scan.ColorSpaceDetails?.Type switch
-        {
-            UglyToad.PdfPig.Graphics.Colors.ColorSpace.DeviceGray => PngBytes.Colour.Grey,
-            UglyToad.PdfPig.Graphics.Colors.ColorSpace.DeviceRGB => PngBytes.Colour.Rgb,
-            _ => (PngBytes.Colour?)null,
-        };
-        var samples = colour == PngBytes.Colour.Rgb ? 3 : 1;
-        if (colour is null || scan.BitsPerComponent != 8 || scan.IsImageMask || scan.ImageDictionary.ContainsKey(NameToken.Decode)
-            || scan.ImageDictionary.ContainsKey(NameToken.Smask) || scan.ImageDictionary.ContainsKey(NameToken.Mask)
-            || scan.WidthInSamples <= 0 || scan.HeightInSamples <= 0
-            || !scan.TryGetBytesAsMemory(out var bytes) || bytes.Length < (long)scan.WidthInSamples * scan.HeightInSamples * samples)
-        {
-            return null;
-        }
-
-        return PngBytes.Write(scan.WidthInSamples, scan.HeightInSamples, colour.Value, 8, bytes.Span, scan.WidthInSamples * samples);
     }
 
     // Whether an image in these filters can be decoded here: JBIG2 and JPEG 2000 only where their libraries are installed.
@@ -858,7 +852,10 @@ internal sealed class PdfPages : IDisposable
     }
 }
 
-/// <summary>One page's scan as stored in a PDF: an encoded image (JPEG or PNG) and the clockwise turn that shows it as the page does.</summary>
+/// <summary>
+/// One page's scan as stored in a PDF: an encoded image (JPEG or PNG) or a lossless image's decoded samples
+/// (<see cref="Samples"/>), and the clockwise turn that shows it as the page does.
+/// </summary>
 internal sealed record PageScan(ReadOnlyMemory<byte> Encoded, int ClockwiseTurn)
 {
     /// <summary>
@@ -869,6 +866,12 @@ internal sealed record PageScan(ReadOnlyMemory<byte> Encoded, int ClockwiseTurn)
 
     /// <summary>The page it is on, 1-based, for messages.</summary>
     public int PageNumber { get; init; }
+
+    /// <summary>
+    /// A lossless scan's decoded samples, written straight into the page (<see cref="ScanSamples"/>); <see cref="Encoded"/>
+    /// is then empty. Null for a scan handed on encoded.
+    /// </summary>
+    public ScanSamples? Samples { get; init; }
 
     /// <summary>Rendered here from the page's shapes (<see cref="PdfDrawnText"/>), not a stored image.</summary>
     public bool Drawn { get; init; }

@@ -50,15 +50,29 @@ internal static class HandMadePdf
 
     /// <summary>
     /// A scanned page as scanners write one: the image filling a page of its size at <paramref name="dpi"/>, its filter
-    /// (a name, or an array as PDF writes it: <c>[/FlateDecode /JBIG2Decode]</c>), colour space and bits named, with extra entries for its dictionary (<c>/Decode [1 0]</c>), and for JBIG2 its
-    /// shared segments as a <c>/JBIG2Globals</c> stream when <paramref name="jbig2Globals"/> is given.
+    /// (a name, an array as PDF writes it: <c>[/FlateDecode /JBIG2Decode]</c>, or empty for none), colour space (a name, or
+    /// an array: <c>[/Indexed /DeviceRGB 1 &lt;...&gt;]</c>; empty for none, as a stencil mask has) and bits named, with extra entries for its dictionary (<c>/Decode [1 0]</c>), and for JBIG2 its
+    /// shared segments as a <c>/JBIG2Globals</c> stream when <paramref name="jbig2Globals"/> is given; with
+    /// <paramref name="clockwiseTurn"/> (90, 180 or 270) the image is drawn turned so on a page of the turned size, as
+    /// scanning software files a page scanned sideways.
     /// </summary>
     public static byte[] ScanPage(
         byte[] imageData, string filter, int width, int height, string colourSpace, int bitsPerComponent, double dpi = 300,
-        string extra = "", byte[]? jbig2Globals = null)
+        string extra = "", byte[]? jbig2Globals = null, int clockwiseTurn = 0)
     {
-        double pageWidth = width * 72 / dpi, pageHeight = height * 72 / dpi;
-        var content = Encoding.ASCII.GetBytes($"q {Number(pageWidth)} 0 0 {Number(pageHeight)} 0 0 cm /Im0 Do Q\n");
+        double imageWidth = width * 72 / dpi, imageHeight = height * 72 / dpi;
+        var (pageWidth, pageHeight) = clockwiseTurn is 90 or 270 ? (imageHeight, imageWidth) : (imageWidth, imageHeight);
+
+        // The image's unit square scaled to its size, turned clockwise and moved back onto the page.
+        double[] matrix = clockwiseTurn switch
+        {
+            0 => [imageWidth, 0, 0, imageHeight, 0, 0],
+            90 => [0, -imageWidth, imageHeight, 0, 0, imageWidth],
+            180 => [-imageWidth, 0, 0, -imageHeight, imageWidth, imageHeight],
+            270 => [0, imageWidth, -imageHeight, 0, imageHeight, 0],
+            _ => throw new ArgumentOutOfRangeException(nameof(clockwiseTurn)),
+        };
+        var content = Encoding.ASCII.GetBytes($"q {string.Join(' ', matrix.Select(Number))} cm /Im0 Do Q\n");
         using var pdf = new MemoryStream();
         var offsets = new List<long>();
         OnePage(pdf, offsets, "1.5");
@@ -361,8 +375,9 @@ internal static class HandMadePdf
         string extra, byte[] content, byte[]? jbig2Globals)
     {
         var parameters = jbig2Globals is null ? string.Empty : $" /DecodeParms << /JBIG2Globals {offsets.Count + 3} 0 R >>";
-        Object(pdf, offsets, $"<< /Type /XObject /Subtype /Image /Width {width} /Height {height} /ColorSpace /{colourSpace} " +
-            $"/BitsPerComponent {bitsPerComponent} /Filter {(filter.StartsWith('[') ? filter : "/" + filter)}{parameters}{extra} /Length {imageData.Length} >>", imageData);
+        var filterEntry = filter.Length == 0 ? string.Empty : $" /Filter {(filter.StartsWith('[') ? filter : "/" + filter)}";
+        Object(pdf, offsets, $"<< /Type /XObject /Subtype /Image /Width {width} /Height {height} {(colourSpace.Length == 0 ? string.Empty : $"/ColorSpace {(colourSpace.StartsWith('[') ? colourSpace : "/" + colourSpace)} ")}" +
+            $"/BitsPerComponent {bitsPerComponent}{filterEntry}{parameters}{extra} /Length {imageData.Length} >>", imageData);
         Object(pdf, offsets, $"<< /Length {content.Length} >>", content);
         if (jbig2Globals is not null)
         {
