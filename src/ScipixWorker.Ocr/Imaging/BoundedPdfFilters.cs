@@ -8,12 +8,13 @@ namespace ScipixWorker.Ocr.Imaging;
 
 /// <summary>
 /// PdfPig's stream filters (its default set, by the same names), with every filter that can expand its input beyond
-/// a fixed ratio bounded: before Flate, LZW or run-length data is decoded, its decoded size is counted without
-/// keeping it (a CCITT fax image's is its declared size), and a stream that would decode to more than the limit
-/// fails with <see cref="OcrErrorCode.ImageTooLarge"/>.
+/// a fixed ratio bounded: before LZW or run-length data is decoded, its decoded size is counted without keeping it (a
+/// CCITT fax image's is its declared size; Flate data is counted as it inflates, <see cref="PdfFlateFilter"/>), and a
+/// stream that would decode to more than the limit fails with <see cref="OcrErrorCode.ImageTooLarge"/>.
 /// PdfPig itself inflates whatever a stream holds: 400 KB of deflated zeros in a PDF became 400 MB in memory, and a
 /// 50 MB file could ask for 50 GB. LZW is the engine's own filter (<see cref="PdfLzwFilter"/>), which decodes into an
-/// array of the size counted.
+/// array of the size counted; so is Flate (<see cref="PdfFlateFilter"/>), which inflates once and stops at the limit
+/// instead of counting first.
 /// </summary>
 internal sealed class BoundedPdfFilters(long maxDecodedBytes) : BaseFilterProvider(Create(maxDecodedBytes))
 {
@@ -21,7 +22,7 @@ internal sealed class BoundedPdfFilters(long maxDecodedBytes) : BaseFilterProvid
     {
         IFilter ascii85 = new Ascii85Filter(), asciiHex = new AsciiHexDecodeFilter(), dct = new DctDecodeFilter();
         IFilter ccitt = new Bounded(new CcittFaxDecodeFilter(), maxDecodedBytes, DecodedSize.CcittFax);
-        IFilter flate = new Bounded(new FlateFilter(), maxDecodedBytes, DecodedSize.Flate);
+        IFilter flate = new PdfFlateFilter(maxDecodedBytes);
         IFilter lzw = new Bounded(new PdfLzwFilter(), maxDecodedBytes, DecodedSize.Lzw);
         IFilter runLength = new Bounded(new RunLengthFilter(), maxDecodedBytes, DecodedSize.RunLength);
         return new Dictionary<string, IFilter>(StringComparer.Ordinal)
@@ -48,9 +49,7 @@ internal sealed class BoundedPdfFilters(long maxDecodedBytes) : BaseFilterProvid
             var size = count(input, streamDictionary, filterIndex, maxDecodedBytes + 1);
             if (size > maxDecodedBytes)
             {
-                throw new OcrException(OcrErrorCode.ImageTooLarge, string.Create(CultureInfo.InvariantCulture,
-                    $"A stream of the PDF ({input.Length} bytes) decodes to more than {maxDecodedBytes / (1024.0 * 1024):0.#} MiB " +
-                    $"(4 bytes per pixel of the largest page allowed, Ocr:MaxPixels)."));
+                throw TooLarge(input.Length, maxDecodedBytes);
             }
 
             return inner is ISizedFilter sized
@@ -58,6 +57,12 @@ internal sealed class BoundedPdfFilters(long maxDecodedBytes) : BaseFilterProvid
                 : inner.Decode(input, streamDictionary, filterProvider, filterIndex);
         }
     }
+
+    /// <summary>The refusal of a stream of <paramref name="inputBytes"/> that decodes to more than <paramref name="maxDecodedBytes"/>.</summary>
+    internal static OcrException TooLarge(int inputBytes, long maxDecodedBytes) =>
+        new(OcrErrorCode.ImageTooLarge, string.Create(CultureInfo.InvariantCulture,
+            $"A stream of the PDF ({inputBytes} bytes) decodes to more than {maxDecodedBytes / (1024.0 * 1024):0.#} MiB " +
+            $"(4 bytes per pixel of the largest page allowed, Ocr:MaxPixels)."));
 
     /// <summary>A filter that decodes into an array of the size counted for it (counted once, not twice).</summary>
     internal interface ISizedFilter
