@@ -12,7 +12,12 @@ namespace ScipixWorker.Ocr.Imaging;
 /// for a 4-megapixel page): bursts of LZW scans ran ten times the gen-0 collections of the same pages as JPEGs, and
 /// peaked 30 MiB higher than with this reader (docs/benchmarks.md, "LZW TIFF pages decoded by the engine").
 /// <para>
-/// Anything else (tiles, planes, other bit depths or colour spaces, another orientation, CCITT, JPEG or deflate
+/// A CCITT Group 4 fax (1-bit, either polarity, either fill order) is decoded strip by strip by PdfPig's fax decoder and
+/// set in the page's rows as black and white: 0.27-0.33x ImageSharp's time (docs/benchmarks.md, "CCITT Group 4 TIFF
+/// pages"), and a min-is-black fax shown as libtiff shows it.
+/// </para>
+/// <para>
+/// Anything else (tiles, planes, other bit depths or colour spaces, another orientation, CCITT Group 3, JPEG or deflate
 /// compression, the old LZW of TIFF 5's bit order, a directory this reader does not follow) gives null, and the caller
 /// decodes the page with ImageSharp as before.
 /// </para>
@@ -51,9 +56,17 @@ internal static class TiffStrips
     // What the page's directory says, once checked to be the kind decoded here.
     private sealed record Layout(
         int Width, int Height, int Samples, int Photometric, bool Lzw, bool Predicted, int RowsPerStrip,
-        long[] Offsets, long[] Counts, byte[]? Palette);
+        long[] Offsets, long[] Counts, byte[]? Palette)
+    {
+        /// <summary>CCITT Group 4 (T.6) black and white.</summary>
+        public bool Fax { get; init; }
+
+        /// <summary>FillOrder 2: the bits of each byte from the lowest (fax software writes them so).</summary>
+        public bool LowBitFirst { get; init; }
+    }
 
     private const int Uncompressed = 1;
+    private const int Group4Compression = 4;
     private const int LzwCompression = 5;
     private const int WhiteIsZero = 0;
     private const int BlackIsZero = 1;
@@ -82,6 +95,11 @@ internal static class TiffStrips
         var photometric = directoryReader.Single(262, uint.MaxValue); // required: a page without one is left to ImageSharp
         var predictor = directoryReader.Single(317, 1);
         var rowsPerStrip = directoryReader.Single(278, uint.MaxValue);
+        if (compression == Group4Compression)
+        {
+            return TryFaxLayout(data, directoryReader, width, height, samples, photometric, rowsPerStrip, out layout);
+        }
+
         if (width is 0 or > int.MaxValue || height is 0 or > int.MaxValue || rowsPerStrip == 0
             || compression is not (Uncompressed or LzwCompression) || predictor is not (1 or 2)
             || directoryReader.Single(266, 1) != 1 // FillOrder: the bits of a byte from the highest
@@ -139,8 +157,56 @@ internal static class TiffStrips
         return true;
     }
 
+    // A CCITT Group 4 page: one 1-bit sample a pixel, white or black (either polarity), in strips, upright, without the
+    // T.6 option of uncompressed runs (T6Options bit 1), which the fax decoder does not read.
+    private static bool TryFaxLayout(
+        ReadOnlySpan<byte> data, TiffPages.Directory directoryReader, uint width, uint height, uint samples, uint photometric, uint rowsPerStrip,
+        out Layout layout)
+    {
+        layout = null!;
+        var fillOrder = directoryReader.Single(266, 1);
+        if (width is 0 or > int.MaxValue || height is 0 or > int.MaxValue || rowsPerStrip == 0 || samples != 1
+            || photometric is not (WhiteIsZero or BlackIsZero) || fillOrder is not (1 or 2)
+            || (directoryReader.Single(293, 0) & 2) != 0 // T6Options: uncompressed mode
+            || directoryReader.Single(274, 1) != 1 || directoryReader.Has(322) || directoryReader.Has(324) || directoryReader.Has(338)
+            || !directoryReader.All(258, 1, 1, absentIs: 1))
+        {
+            return false;
+        }
+
+        var rows = (int)Math.Min(rowsPerStrip, height);
+        var strips = (int)((height + (ulong)rows - 1) / (ulong)rows);
+        var offsets = directoryReader.Many(273, strips);
+        var counts = directoryReader.Many(279, strips);
+        if (offsets is null || counts is null)
+        {
+            return false;
+        }
+
+        for (var s = 0; s < strips; s++)
+        {
+            if (offsets[s] >= data.Length && counts[s] > 0)
+            {
+                return false; // the decoder reports what it makes of a strip outside the file
+            }
+        }
+
+        layout = new Layout((int)width, (int)height, 1, (int)photometric, Lzw: false, Predicted: false, rows, offsets, counts, Palette: null)
+        {
+            Fax = true,
+            LowBitFirst = fillOrder == 2,
+        };
+        return true;
+    }
+
     private static void Decode(ReadOnlySpan<byte> data, Layout layout, RgbBuffer page)
     {
+        if (layout.Fax)
+        {
+            DecodeFax(data, layout, page);
+            return;
+        }
+
         var stride = page.Stride;
         var rowSamples = layout.Width * layout.Samples;
         var tables = layout.Lzw ? new LzwTables() : null;
@@ -166,6 +232,77 @@ internal static class TiffStrips
             }
         }
     }
+
+    // Each strip's T.6 data decoded by PdfPig's CCITT fax decoder (as PDF's CCITTFaxDecode with /K -1: a fraction of
+    // ImageSharp's time, docs/benchmarks.md) into 1-bit rows, set in its rows of the page as black or white. A set bit
+    // there is white (BlackIs1 false): white runs, which TIFF stores as 0, show white on a WhiteIsZero page and black on a
+    // BlackIsZero one, as ImageSharp shows them. Rows the data does not reach are left as zero samples (white, or black).
+    private static void DecodeFax(ReadOnlySpan<byte> data, Layout layout, RgbBuffer page)
+    {
+        var decoder = new UglyToad.PdfPig.Filters.CcittFaxDecodeFilter();
+        var rowBytes = (layout.Width + 7) / 8;
+        var whiteRun = layout.Photometric == WhiteIsZero ? (byte)255 : (byte)0;
+        for (var s = 0; s < layout.Offsets.Length; s++)
+        {
+            var firstRow = s * layout.RowsPerStrip;
+            var rows = Math.Min(layout.RowsPerStrip, layout.Height - firstRow);
+            var start = (int)Math.Min(layout.Offsets[s], data.Length);
+            var source = data.Slice(start, (int)Math.Min(layout.Counts[s], data.Length - start)).ToArray();
+            if (layout.LowBitFirst)
+            {
+                for (var i = 0; i < source.Length; i++)
+                {
+                    source[i] = ReversedBits(source[i]);
+                }
+            }
+
+            ReadOnlyMemory<byte> bits;
+            try
+            {
+                bits = decoder.Decode(source, FaxParameters(layout.Width, rows), UglyToad.PdfPig.Filters.DefaultFilterProvider.Instance, 0);
+            }
+            catch (Exception ex) when (ex is not OutOfMemoryException)
+            {
+                throw new OcrException(OcrErrorCode.CorruptImage, $"The TIFF image is damaged: strip {s} is not valid CCITT Group 4 data ({ex.Message}).", ex);
+            }
+
+            var decodedRows = Math.Min(rows, bits.Length / rowBytes);
+            var region = page.Data.Slice(firstRow * page.Stride, rows * page.Stride);
+            for (var y = 0; y < decodedRows; y++)
+            {
+                var row = bits.Span.Slice(y * rowBytes, rowBytes);
+                var rgb = region.Slice(y * page.Stride, page.Stride);
+                for (var x = 0; x < layout.Width; x++)
+                {
+                    var white = (row[x >> 3] & (0x80 >> (x & 7))) != 0;
+                    var level = white ? whiteRun : (byte)(255 - whiteRun);
+                    rgb[3 * x] = rgb[(3 * x) + 1] = rgb[(3 * x) + 2] = level;
+                }
+            }
+
+            region[(decodedRows * page.Stride)..].Fill(layout.Photometric == WhiteIsZero ? (byte)255 : (byte)0);
+        }
+    }
+
+    private static UglyToad.PdfPig.Tokens.DictionaryToken FaxParameters(int columns, int rows)
+    {
+        static UglyToad.PdfPig.Tokens.NumericToken Number(int value) => new(value);
+        var parameters = new Dictionary<UglyToad.PdfPig.Tokens.NameToken, UglyToad.PdfPig.Tokens.IToken>
+        {
+            [UglyToad.PdfPig.Tokens.NameToken.K] = Number(-1),
+            [UglyToad.PdfPig.Tokens.NameToken.Columns] = Number(columns),
+            [UglyToad.PdfPig.Tokens.NameToken.Rows] = Number(rows),
+        };
+        return new(new Dictionary<UglyToad.PdfPig.Tokens.NameToken, UglyToad.PdfPig.Tokens.IToken>
+        {
+            [UglyToad.PdfPig.Tokens.NameToken.Filter] = UglyToad.PdfPig.Tokens.NameToken.Create("CCITTFaxDecode"),
+            [UglyToad.PdfPig.Tokens.NameToken.Width] = Number(columns),
+            [UglyToad.PdfPig.Tokens.NameToken.Height] = Number(rows),
+            [UglyToad.PdfPig.Tokens.NameToken.DecodeParms] = new UglyToad.PdfPig.Tokens.DictionaryToken(parameters),
+        });
+    }
+
+    private static byte ReversedBits(byte value) => (byte)(((value * 0x0202020202UL) & 0x010884422010UL) % 1023);
 
     private static int Copy(ReadOnlySpan<byte> source, Span<byte> samples)
     {

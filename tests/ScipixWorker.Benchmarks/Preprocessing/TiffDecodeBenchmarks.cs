@@ -23,8 +23,8 @@ public class TiffDecodeBenchmarks
     [Params(1024, 3072)]
     public int LongSide { get; set; }
 
-    /// <summary>The samples: RGB, or 8-bit grey.</summary>
-    [Params("rgb", "grey")]
+    /// <summary>The samples: RGB or 8-bit grey (LZW), or black and white (<c>fax</c>: CCITT Group 4).</summary>
+    [Params("rgb", "grey", "fax")]
     public string Samples { get; set; } = "rgb";
 
     [GlobalSetup]
@@ -33,13 +33,15 @@ public class TiffDecodeBenchmarks
         var page = Assets.Receipt(LongSide);
         using var image = Image.LoadPixelData<Rgb24>(page.Data[..(page.Stride * page.Height)], page.Width, page.Height);
         using var encoded = new MemoryStream();
-        image.SaveAsTiff(encoded, new TiffEncoder
-        {
-            Compression = TiffCompression.Lzw,
-            HorizontalPredictor = TiffPredictor.Horizontal,
-            BitsPerPixel = Samples == "rgb" ? TiffBitsPerPixel.Bit24 : TiffBitsPerPixel.Bit8,
-            PhotometricInterpretation = Samples == "rgb" ? TiffPhotometricInterpretation.Rgb : TiffPhotometricInterpretation.BlackIsZero,
-        });
+        image.SaveAsTiff(encoded, Samples == "fax"
+            ? new TiffEncoder { Compression = TiffCompression.CcittGroup4Fax, BitsPerPixel = TiffBitsPerPixel.Bit1 }
+            : new TiffEncoder
+            {
+                Compression = TiffCompression.Lzw,
+                HorizontalPredictor = TiffPredictor.Horizontal,
+                BitsPerPixel = Samples == "rgb" ? TiffBitsPerPixel.Bit24 : TiffBitsPerPixel.Bit8,
+                PhotometricInterpretation = Samples == "rgb" ? TiffPhotometricInterpretation.Rgb : TiffPhotometricInterpretation.BlackIsZero,
+            });
         _tiff = encoded.ToArray();
         Console.WriteLine($"// receipt at {LongSide} px, {Samples}: {page.Width}x{page.Height}, TIFF {_tiff.Length} B");
     }

@@ -9,7 +9,8 @@ namespace ScipixWorker.Ocr.IntegrationTests.Engine;
 /// <summary>
 /// TIFF scans as libtiff writes them (ImageMagick 6.9.11 on libtiff 4.5; fixtures/tiff, the top of SROIE receipt 000):
 /// LZW in strips of one row, of 64 rows and of the whole page, the horizontal predictor, big-endian, grey of both
-/// polarities and an 8-bit palette. The engine decodes them itself (<see cref="TiffStrips"/>) to the pixels ImageSharp
+/// polarities and an 8-bit palette; thresholded to black and white as CCITT Group 4 faxes (either polarity; in strips of
+/// 16 rows with the bits of each byte from the lowest, as fax software writes them). The engine decodes them itself (<see cref="TiffStrips"/>) to the pixels ImageSharp
 /// gives, and reads them as it reads the same pixels stored as a PNG.
 /// </summary>
 [Collection(EngineCollection.Name)]
@@ -19,6 +20,7 @@ public sealed class TiffScanTests(EngineFixture fixture)
     {
         "receipt_000_top_rgb_msb.tif", "receipt_000_top_rows_of_one.tif", "receipt_000_top_grey_one_strip.tif",
         "receipt_000_top_min_is_white.tif", "receipt_000_top_palette.tif",
+        "receipt_000_top_g4.tif", "receipt_000_top_g4_lsb_strips.tif",
     };
 
     [Theory]
@@ -39,6 +41,24 @@ public sealed class TiffScanTests(EngineFixture fixture)
         Assert.Equal(expected, page.Data[..(page.Stride * page.Height)].ToArray());
         Assert.Equal(page.Stride * page.Height, loaded.DecodePeakBytes); // the page's pixels, nothing beside them
         strips.Release();
+        page.Release();
+    }
+
+    [Fact]
+    public void A_min_is_black_fax_shows_its_paper_white_as_libtiff_shows_it()
+    {
+        // The same picture as receipt_000_top_g4.tif, written with PhotometricInterpretation 1: ImageMagick codes its
+        // paper as the fax code's black runs so that libtiff (which shows both files alike) reads it back white.
+        // ImageSharp 2.1 shows this file inverted, white text on black: the engine's reader follows libtiff.
+        var tiff = Fixtures.Bytes("tiff", "receipt_000_top_g4_min_is_black.tif");
+        using var minIsWhite = Image.Load<Rgb24>(Fixtures.Bytes("tiff", "receipt_000_top_g4.tif"));
+        var expected = new byte[minIsWhite.Width * minIsWhite.Height * 3];
+        minIsWhite.CopyPixelDataTo(expected);
+
+        using var loaded = new ImageLoader(fixture.Options).Load(tiff);
+        var page = loaded.Page(0);
+
+        Assert.Equal(expected, page.Data[..(page.Stride * page.Height)].ToArray());
         page.Release();
     }
 
