@@ -12,14 +12,14 @@ namespace ScipixWorker.Ocr.Imaging;
 /// for a 4-megapixel page): bursts of LZW scans ran ten times the gen-0 collections of the same pages as JPEGs, and
 /// peaked 30 MiB higher than with this reader (docs/benchmarks.md, "LZW TIFF pages decoded by the engine").
 /// <para>
-/// A CCITT Group 4 fax (1-bit, either polarity, either fill order) is decoded strip by strip by PdfPig's fax decoder and
-/// set in the page's rows as black and white: 0.27-0.33x ImageSharp's time (docs/benchmarks.md, "CCITT Group 4 TIFF
-/// pages"), and a min-is-black fax shown as libtiff shows it.
+/// A CCITT Group 4 or one-dimensional Group 3 fax (1-bit, either polarity, either fill order) is decoded strip by strip
+/// by PdfPig's fax decoder and set in the page's rows as black and white: 0.27-0.33x ImageSharp's time
+/// (docs/benchmarks.md, "CCITT fax TIFF pages decoded by the engine"), and a min-is-black fax shown as libtiff shows it.
 /// </para>
 /// <para>
-/// Anything else (tiles, planes, other bit depths or colour spaces, another orientation, CCITT Group 3, JPEG or deflate
-/// compression, the old LZW of TIFF 5's bit order, a directory this reader does not follow) gives null, and the caller
-/// decodes the page with ImageSharp as before.
+/// Anything else (tiles, planes, other bit depths or colour spaces, another orientation, two-dimensional Group 3 or
+/// Modified Huffman fax coding, JPEG or deflate compression, the old LZW of TIFF 5's bit order, a directory this reader
+/// does not follow) gives null, and the caller decodes the page with ImageSharp as before.
 /// </para>
 /// </summary>
 internal static class TiffStrips
@@ -58,14 +58,19 @@ internal static class TiffStrips
         int Width, int Height, int Samples, int Photometric, bool Lzw, bool Predicted, int RowsPerStrip,
         long[] Offsets, long[] Counts, byte[]? Palette)
     {
-        /// <summary>CCITT Group 4 (T.6) black and white.</summary>
+        /// <summary>CCITT fax (T.6 or T.4) black and white.</summary>
         public bool Fax { get; init; }
 
         /// <summary>FillOrder 2: the bits of each byte from the lowest (fax software writes them so).</summary>
         public bool LowBitFirst { get; init; }
+
+        /// <summary>The fax coding as PDF's /K names it: -1 Group 4, 0 Group 3 one-dimensional.</summary>
+        public int FaxK { get; init; } = -1;
+
     }
 
     private const int Uncompressed = 1;
+    private const int Group3Compression = 3;
     private const int Group4Compression = 4;
     private const int LzwCompression = 5;
     private const int WhiteIsZero = 0;
@@ -95,9 +100,9 @@ internal static class TiffStrips
         var photometric = directoryReader.Single(262, uint.MaxValue); // required: a page without one is left to ImageSharp
         var predictor = directoryReader.Single(317, 1);
         var rowsPerStrip = directoryReader.Single(278, uint.MaxValue);
-        if (compression == Group4Compression)
+        if (compression is Group3Compression or Group4Compression)
         {
-            return TryFaxLayout(data, directoryReader, width, height, samples, photometric, rowsPerStrip, out layout);
+            return TryFaxLayout(data, directoryReader, compression, width, height, samples, photometric, rowsPerStrip, out layout);
         }
 
         if (width is 0 or > int.MaxValue || height is 0 or > int.MaxValue || rowsPerStrip == 0
@@ -157,17 +162,20 @@ internal static class TiffStrips
         return true;
     }
 
-    // A CCITT Group 4 page: one 1-bit sample a pixel, white or black (either polarity), in strips, upright, without the
-    // T.6 option of uncompressed runs (T6Options bit 1), which the fax decoder does not read.
+    // A CCITT fax page, Group 4 or Group 3 one-dimensional (its end-of-line codes with or without fill bits before them):
+    // one 1-bit sample a pixel, white or black (either polarity), in strips, upright, without the option of uncompressed
+    // runs (T4Options or T6Options bit 1), which the fax decoder does not read.
     private static bool TryFaxLayout(
-        ReadOnlySpan<byte> data, TiffPages.Directory directoryReader, uint width, uint height, uint samples, uint photometric, uint rowsPerStrip,
-        out Layout layout)
+        ReadOnlySpan<byte> data, TiffPages.Directory directoryReader, uint compression, uint width, uint height, uint samples, uint photometric,
+        uint rowsPerStrip, out Layout layout)
     {
         layout = null!;
         var fillOrder = directoryReader.Single(266, 1);
+        var options = directoryReader.Single(compression == Group3Compression ? (ushort)292 : (ushort)293, 0); // T4Options, T6Options
         if (width is 0 or > int.MaxValue || height is 0 or > int.MaxValue || rowsPerStrip == 0 || samples != 1
             || photometric is not (WhiteIsZero or BlackIsZero) || fillOrder is not (1 or 2)
-            || (directoryReader.Single(293, 0) & 2) != 0 // T6Options: uncompressed mode
+            || (options & 2) != 0 // uncompressed mode
+            || (compression == Group3Compression && (options & 1) != 0) // Group 3 two-dimensional: left to ImageSharp
             || directoryReader.Single(274, 1) != 1 || directoryReader.Has(322) || directoryReader.Has(324) || directoryReader.Has(338)
             || !directoryReader.All(258, 1, 1, absentIs: 1))
         {
@@ -195,6 +203,7 @@ internal static class TiffStrips
         {
             Fax = true,
             LowBitFirst = fillOrder == 2,
+            FaxK = compression == Group4Compression ? -1 : 0,
         };
         return true;
     }
@@ -233,7 +242,7 @@ internal static class TiffStrips
         }
     }
 
-    // Each strip's T.6 data decoded by PdfPig's CCITT fax decoder (as PDF's CCITTFaxDecode with /K -1: a fraction of
+    // Each strip's T.6 or T.4 data decoded by PdfPig's CCITT fax decoder (as PDF's CCITTFaxDecode with /K -1 or 0: a fraction of
     // ImageSharp's time, docs/benchmarks.md) into 1-bit rows, set in its rows of the page as black or white. A set bit
     // there is white (BlackIs1 false): white runs, which TIFF stores as 0, show white on a WhiteIsZero page and black on a
     // BlackIsZero one, as ImageSharp shows them. Rows the data does not reach are left as zero samples (white, or black).
@@ -259,11 +268,11 @@ internal static class TiffStrips
             ReadOnlyMemory<byte> bits;
             try
             {
-                bits = decoder.Decode(source, FaxParameters(layout.Width, rows), UglyToad.PdfPig.Filters.DefaultFilterProvider.Instance, 0);
+                bits = decoder.Decode(source, FaxParameters(layout, rows), UglyToad.PdfPig.Filters.DefaultFilterProvider.Instance, 0);
             }
             catch (Exception ex) when (ex is not OutOfMemoryException)
             {
-                throw new OcrException(OcrErrorCode.CorruptImage, $"The TIFF image is damaged: strip {s} is not valid CCITT Group 4 data ({ex.Message}).", ex);
+                throw new OcrException(OcrErrorCode.CorruptImage, $"The TIFF image is damaged: strip {s} is not valid CCITT fax data ({ex.Message}).", ex);
             }
 
             var decodedRows = Math.Min(rows, bits.Length / rowBytes);
@@ -284,12 +293,13 @@ internal static class TiffStrips
         }
     }
 
-    private static UglyToad.PdfPig.Tokens.DictionaryToken FaxParameters(int columns, int rows)
+    private static UglyToad.PdfPig.Tokens.DictionaryToken FaxParameters(Layout layout, int rows)
     {
         static UglyToad.PdfPig.Tokens.NumericToken Number(int value) => new(value);
+        var columns = layout.Width;
         var parameters = new Dictionary<UglyToad.PdfPig.Tokens.NameToken, UglyToad.PdfPig.Tokens.IToken>
         {
-            [UglyToad.PdfPig.Tokens.NameToken.K] = Number(-1),
+            [UglyToad.PdfPig.Tokens.NameToken.K] = Number(layout.FaxK),
             [UglyToad.PdfPig.Tokens.NameToken.Columns] = Number(columns),
             [UglyToad.PdfPig.Tokens.NameToken.Rows] = Number(rows),
         };

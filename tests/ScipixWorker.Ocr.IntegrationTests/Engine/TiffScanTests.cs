@@ -10,7 +10,8 @@ namespace ScipixWorker.Ocr.IntegrationTests.Engine;
 /// TIFF scans as libtiff writes them (ImageMagick 6.9.11 on libtiff 4.5; fixtures/tiff, the top of SROIE receipt 000):
 /// LZW in strips of one row, of 64 rows and of the whole page, the horizontal predictor, big-endian, grey of both
 /// polarities and an 8-bit palette; thresholded to black and white as CCITT Group 4 faxes (either polarity; in strips of
-/// 16 rows with the bits of each byte from the lowest, as fax software writes them). The engine decodes them itself (<see cref="TiffStrips"/>) to the pixels ImageSharp
+/// 16 rows with the bits of each byte from the lowest, as fax software writes them) and as a Group 3 fax (one-dimensional,
+/// fill bits before each end-of-line code). The engine decodes them itself (<see cref="TiffStrips"/>) to the pixels ImageSharp
 /// gives, and reads them as it reads the same pixels stored as a PNG.
 /// </summary>
 [Collection(EngineCollection.Name)]
@@ -20,7 +21,7 @@ public sealed class TiffScanTests(EngineFixture fixture)
     {
         "receipt_000_top_rgb_msb.tif", "receipt_000_top_rows_of_one.tif", "receipt_000_top_grey_one_strip.tif",
         "receipt_000_top_min_is_white.tif", "receipt_000_top_palette.tif",
-        "receipt_000_top_g4.tif", "receipt_000_top_g4_lsb_strips.tif",
+        "receipt_000_top_g4.tif", "receipt_000_top_g4_lsb_strips.tif", "receipt_000_top_g3.tif",
     };
 
     [Theory]

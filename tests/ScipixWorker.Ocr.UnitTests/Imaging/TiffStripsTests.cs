@@ -11,7 +11,8 @@ namespace ScipixWorker.Ocr.UnitTests.Imaging;
 
 /// <summary>
 /// The engine's own reader of TIFF pages in strips (<see cref="TiffStrips"/>): LZW as TIFF 6 defines it, the horizontal
-/// predictor, grey of both polarities, palette and RGB samples, CCITT Group 4 faxes, and every other page left to ImageSharp. Pixels are
+/// predictor, grey of both polarities, palette and RGB samples, CCITT Group 4 and one-dimensional Group 3 faxes, and every
+/// other page left to ImageSharp. Pixels are
 /// compared with ImageSharp's decode of the same file; the LZW streams with those of an encoder written here as TIFF 6
 /// section 13 describes it (libtiff's: the width grows one code early, a clear code before the table is full, or none).
 /// </summary>
@@ -97,6 +98,7 @@ public sealed class TiffStripsTests
         { TiffBitsPerPixel.Bit8, TiffPhotometricInterpretation.PaletteColor, TiffCompression.Lzw, TiffPredictor.None },
         { TiffBitsPerPixel.Bit8, TiffPhotometricInterpretation.PaletteColor, TiffCompression.None, TiffPredictor.None },
         { TiffBitsPerPixel.Bit1, TiffPhotometricInterpretation.WhiteIsZero, TiffCompression.CcittGroup4Fax, TiffPredictor.None }, // a fax
+        { TiffBitsPerPixel.Bit1, TiffPhotometricInterpretation.WhiteIsZero, TiffCompression.CcittGroup3Fax, TiffPredictor.None },
     };
 
     [Theory]
@@ -133,7 +135,7 @@ public sealed class TiffStripsTests
 
     public static TheoryData<string> NotDecodedHere => new()
     {
-        "deflate", "ccitt group 3", "ccitt group 4 with uncompressed runs", "16-bit grey", "4-bit palette", "alpha as an extra sample", "turned (orientation 6)",
+        "deflate", "ccitt group 3 two-dimensional", "ccitt group 4 with uncompressed runs", "ccitt modified huffman", "16-bit grey", "4-bit palette", "alpha as an extra sample", "turned (orientation 6)",
         "tiles", "planes", "bits from the lowest", "floating-point predictor", "CMYK", "old LZW", "strip outside the file",
         "BigTIFF", "PNG", "no photometric interpretation",
     };
@@ -145,7 +147,8 @@ public sealed class TiffStripsTests
         var file = kind switch
         {
             "deflate" => Encode(new TiffEncoder { BitsPerPixel = TiffBitsPerPixel.Bit24, Compression = TiffCompression.Deflate }),
-            "ccitt group 3" => Encode(new TiffEncoder { BitsPerPixel = TiffBitsPerPixel.Bit1, Compression = TiffCompression.CcittGroup3Fax }),
+            "ccitt group 3 two-dimensional" => Patched(Retagged(Encode(new TiffEncoder { BitsPerPixel = TiffBitsPerPixel.Bit1, Compression = TiffCompression.CcittGroup3Fax }), 296, 292), 292, 5), // T4Options: 2D, fill bits
+            "ccitt modified huffman" => Encode(new TiffEncoder { BitsPerPixel = TiffBitsPerPixel.Bit1, Compression = TiffCompression.Ccitt1D }),
             "ccitt group 4 with uncompressed runs" => Retagged(Fax(), 296, 293), // ResolutionUnit's 2 as T6Options: uncompressed mode
             "16-bit grey" => Patched(Build(new Page(1, 1)), 258, 16), // ImageSharp 2.1 writes no 16-bit TIFF
             "4-bit palette" => Encode(new TiffEncoder { BitsPerPixel = TiffBitsPerPixel.Bit4, PhotometricInterpretation = TiffPhotometricInterpretation.PaletteColor }),
@@ -192,6 +195,7 @@ public sealed class TiffStripsTests
             Build(new Page(1, 0, Compression: 5, RowsPerStrip: 100, BigEndian: true)),
             Build(new Page(3, 2, RowsPerStrip: 50)),
             Fax(),
+            Encode(new TiffEncoder { BitsPerPixel = TiffBitsPerPixel.Bit1, Compression = TiffCompression.CcittGroup3Fax }),
         ];
         var outcomes = new Dictionary<string, int>();
         for (var i = 0; i < 600; i++)
