@@ -144,12 +144,7 @@ internal static unsafe class Jpeg2000Codec
     }
 
     /// <summary>Decoded pixels: 8 bits a sample, <see cref="Channels"/> (1: grey, 3: RGB) samples a pixel, rows one after another.</summary>
-    internal sealed record Pixels(int Width, int Height, int Channels, byte[] Samples)
-    {
-        /// <summary>The pixels as an 8-bit grey or RGB PNG (<see cref="PngBytes"/>).</summary>
-        public byte[] ToPng() =>
-            PngBytes.Write(Width, Height, Channels == 3 ? PngBytes.Colour.Rgb : PngBytes.Colour.Grey, 8, Samples, Width * Channels);
-    }
+    internal sealed record Pixels(int Width, int Height, int Channels, byte[] Samples);
 
     // The colour samples (alpha left out) as 8-bit grey or RGB, at the first sample's size (the others, subsampled,
     // stretched to it); null where a sample has no data or a precision past 31 bits.

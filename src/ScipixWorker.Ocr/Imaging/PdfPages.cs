@@ -15,9 +15,9 @@ namespace ScipixWorker.Ocr.Imaging;
 
 /// <summary>
 /// A PDF, one page at a time: each page's scan is the raster image drawn over most of it (or its pieces), handed out
-/// as its decoded samples (a Flate, LZW, run-length or CCITT fax image in grey, RGB or a palette: <see cref="ScanSamples"/>)
-/// or still encoded (a JPEG as stored, PdfPig's PNG of any other lossless image, or a PNG of a JBIG2 or JPEG 2000 image
-/// decoded by the system's jbig2dec or OpenJPEG: <see cref="Jbig2Codec"/>, <see cref="Jpeg2000Codec"/>) for the ordinary decoder,
+/// as its decoded samples (<see cref="ScanSamples"/>: a Flate, LZW, run-length or CCITT fax image in grey, RGB or a
+/// palette, or a JBIG2 or JPEG 2000 image decoded by the system's jbig2dec or OpenJPEG, <see cref="Jbig2Codec"/>,
+/// <see cref="Jpeg2000Codec"/>) or still encoded (a JPEG as stored, PdfPig's PNG of any other lossless image) for the ordinary decoder,
 /// with the clockwise turn the page is shown at. The file is parsed, not rendered: a page drawn as text and
 /// vectors (a born-digital page) has no scan, and its text layer is read instead (<see cref="TextLayer"/>). Not thread-safe.
 /// </summary>
@@ -612,19 +612,28 @@ internal sealed class PdfPages : IDisposable
             ? new(ReadOnlyMemory<byte>.Empty, turn) { Declared = (image.WidthInSamples, image.HeightInSamples), PageNumber = number, Samples = samples }
             : new(Encoded(image, number), turn) { Declared = (image.WidthInSamples, image.HeightInSamples), PageNumber = number };
 
-    // The samples of an image that only lossless filters PdfPig decodes stand between (Flate, LZW, run length, CCITT fax,
-    // ASCII hex or 85), when ScanSamples takes its colours; else null.
-    private static ScanSamples? Samples(IPdfImage image, int number)
+    // The samples of an image: a JBIG2 or JPEG 2000 image's as jbig2dec and OpenJPEG decode them (where the system has
+    // them; PdfPig decodes neither), and those of an image that only lossless filters PdfPig decodes stand between (Flate,
+    // LZW, run length, CCITT fax, ASCII hex or 85) when ScanSamples takes its colours; else null.
+    private ScanSamples? Samples(IPdfImage image, int number)
     {
-        if (!Filters(image.ImageDictionary).TrueForAll(f => f is "FlateDecode" or "Fl" or "LZWDecode" or "LZW" or "RunLengthDecode" or "RL"
-            or "CCITTFaxDecode" or "CCF" or "ASCIIHexDecode" or "AHx" or "ASCII85Decode" or "A85"))
-        {
-            return null;
-        }
-
+        var filters = Filters(image.ImageDictionary);
         try
         {
-            return ScanSamples.Of(image);
+            if (filters is [.., "JBIG2Decode"])
+            {
+                return Jbig2(image, filters.Count - 1, number);
+            }
+
+            if (filters is [.., "JPXDecode"])
+            {
+                return Jpeg2000(image, filters.Count - 1, number);
+            }
+
+            return filters.TrueForAll(f => f is "FlateDecode" or "Fl" or "LZWDecode" or "LZW" or "RunLengthDecode" or "RL"
+                or "CCITTFaxDecode" or "CCF" or "ASCIIHexDecode" or "AHx" or "ASCII85Decode" or "A85")
+                ? ScanSamples.Of(image)
+                : null;
         }
         catch (Exception ex) when (IsParseFailure(ex))
         {
@@ -633,9 +642,7 @@ internal sealed class PdfPages : IDisposable
     }
 
     // A JPEG is stored as a JPEG file (DCTDecode): handed over as it is. A lossless image ScanSamples does not take
-    // (CMYK, ICC-based, Lab, a /Decode array of its own, an image mask, a masked image) comes back as PdfPig's PNG of it
-    // in its colours. PdfPig decodes neither JBIG2 nor JPEG 2000: jbig2dec and OpenJPEG do, where the system has them, and
-    // their pixels are handed over as a PNG.
+    // (CMYK, ICC-based, Lab, a /Decode array of its own, a masked image) comes back as PdfPig's PNG of it in its colours.
     private ReadOnlyMemory<byte> Encoded(IPdfImage scan, int number)
     {
         var filters = Filters(scan.ImageDictionary);
@@ -644,16 +651,6 @@ internal sealed class PdfPages : IDisposable
             if (filters is ["DCTDecode"] or ["DCT"])
             {
                 return scan.RawMemory;
-            }
-
-            if (filters is [.., "JBIG2Decode"])
-            {
-                return Jbig2(scan, filters.Count - 1, number);
-            }
-
-            if (filters is [.., "JPXDecode"])
-            {
-                return Jpeg2000(scan, filters.Count - 1, number);
             }
 
             if (scan.TryGetPng(out var png))
@@ -681,35 +678,25 @@ internal sealed class PdfPages : IDisposable
 
     // A JBIG2 image (embedded stream, its shared segments in /JBIG2Globals) as a 1-bit PNG: JBIG2's set bit is black, a
     // PDF's decoded 0 is black (/Decode [1 0] turns that round).
-    private byte[] Jbig2(IPdfImage image, int filterIndex, int number)
+    private ScanSamples Jbig2(IPdfImage image, int filterIndex, int number)
     {
         var globals = HasJbig2Globals(_document, image.ImageDictionary, filterIndex, out var stream) && stream is not null
             ? stream.Decode(_document.Structure.FilterProvider, _document.Structure.TokenScanner)
             : ReadOnlyMemory<byte>.Empty;
         var page = Jbig2Codec.Decode(Unfiltered(image, filterIndex).Span, globals.Span, _maxDecodedStreamBytes, $"The JBIG2 image on page {number} of the PDF");
-        var inverted = IsDecodeInverted(image.ImageDictionary);
-        var bits = page.Bits;
-        if (!inverted)
-        {
-            for (var i = 0; i < bits.Length; i++)
-            {
-                bits[i] = (byte)~bits[i];
-            }
-        }
-
-        return PngBytes.Write(page.Width, page.Height, PngBytes.Colour.Grey, 1, bits, page.Stride);
+        return ScanSamples.Bilevel(page.Bits, page.Width, page.Height, page.Stride, setIsBlack: !IsDecodeInverted(image.ImageDictionary));
     }
 
-    // A JPEG 2000 image as an 8-bit grey or RGB PNG; its colour space is the file's own unless the PDF says CMYK. Refused
+    // A JPEG 2000 image as 8-bit grey or RGB samples; its colour space is the file's own unless the PDF says CMYK. Refused
     // before it is decoded when its header gives it more pixels than the PDF does, or more samples than the largest page
     // allowed may take (what the memory lease was reckoned for).
-    private byte[] Jpeg2000(IPdfImage image, int filterIndex, int number)
+    private ScanSamples Jpeg2000(IPdfImage image, int filterIndex, int number)
     {
         var cmyk = image.ImageDictionary.TryGet(NameToken.ColorSpace, out var space) && space is NameToken { Data: "DeviceCMYK" or "CMYK" };
         // The decode's memory cap: 16 bytes per pixel of the largest page (the stream limit is 4).
         var name = $"The JPEG 2000 image on page {number} of the PDF";
         var maxBytes = _maxDecodedStreamBytes > long.MaxValue / 4 ? long.MaxValue : _maxDecodedStreamBytes * 4;
-        return Jpeg2000Codec.Decode(Unfiltered(image, filterIndex).Span, cmyk, name, maxBytes, (width, height) =>
+        var pixels = Jpeg2000Codec.Decode(Unfiltered(image, filterIndex).Span, cmyk, name, maxBytes, (width, height) =>
         {
             if ((long)width * height > (long)image.WidthInSamples * image.HeightInSamples)
             {
@@ -718,7 +705,8 @@ internal sealed class PdfPages : IDisposable
             }
 
             return true;
-        })!.ToPng();
+        })!;
+        return ScanSamples.Pixels(pixels.Samples, pixels.Width, pixels.Height, pixels.Channels);
     }
 
     // The image's data with the filters before the one at `filterIndex` undone (a JBIG2 or JPEG 2000 stream is

@@ -10,7 +10,8 @@ namespace ScipixWorker.Ocr.Imaging;
 /// A lossless PDF scan's samples as its filters decode them (Flate, LZW, run-length, CCITT fax), written straight into
 /// the page's RGB buffer, turned as the page shows it: no PNG is made of them to be decoded again. Scanners and fax
 /// software write their lossless pages so: 8-bit grey or RGB, black and white (CCITT or 1-bit Flate), a palette, a
-/// stencil mask. Against the PNG round trip (docs/benchmarks.md, "Lossless PDF scans written from their samples"):
+/// stencil mask; and the pixels jbig2dec and OpenJPEG decode from JBIG2 and JPEG 2000 images (<see cref="Bilevel"/>,
+/// <see cref="Pixels"/>). Against the PNG round trip (docs/benchmarks.md, "Lossless PDF scans written from their samples"):
 /// 0.27x the time and 0.07x the memory allocated for a 1-bit page, 0.55-0.70x the time for CCITT, grey and RGB ones.
 /// </summary>
 /// <remarks>
@@ -30,7 +31,7 @@ internal sealed class ScanSamples
     // For one-component samples: the RGB of every sample value (3 bytes each, 2^bits values).
     private readonly byte[]? _colours;
 
-    private ScanSamples(ReadOnlyMemory<byte> data, int width, int height, int bits, bool rgb, byte[]? colours)
+    private ScanSamples(ReadOnlyMemory<byte> data, int width, int height, int bits, bool rgb, byte[]? colours, int rowBytes = 0)
     {
         _data = data;
         Width = width;
@@ -38,7 +39,38 @@ internal sealed class ScanSamples
         _bits = bits;
         _rgb = rgb;
         _colours = colours;
-        RowBytes = (int)(((long)width * bits * (rgb ? 3 : 1) + 7) / 8);
+        RowBytes = rowBytes > 0 ? rowBytes : (int)(((long)width * bits * (rgb ? 3 : 1) + 7) / 8);
+    }
+
+    /// <summary>
+    /// Black-and-white rows decoded elsewhere (a JBIG2 page, <see cref="Jbig2Codec"/>): <paramref name="rowBytes"/> bytes a
+    /// row, the bits of a byte from the highest, a set bit black when <paramref name="setIsBlack"/>, else white.
+    /// </summary>
+    public static ScanSamples Bilevel(byte[] bits, int width, int height, int rowBytes, bool setIsBlack)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(rowBytes, (width + 7) / 8);
+        ArgumentOutOfRangeException.ThrowIfLessThan(bits.Length, (long)rowBytes * height);
+        var colours = new byte[6];
+        colours.AsSpan(setIsBlack ? 0 : 3, 3).Fill(255);
+        return new(bits, width, height, 1, rgb: false, colours, rowBytes);
+    }
+
+    /// <summary>8-bit grey (one channel) or RGB (three) pixels decoded elsewhere (a JPEG 2000 image, <see cref="Jpeg2000Codec"/>), rows one after another.</summary>
+    public static ScanSamples Pixels(byte[] samples, int width, int height, int channels)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(samples.Length, (long)width * height * channels);
+        if (channels == 3)
+        {
+            return new(samples, width, height, 8, rgb: true, colours: null);
+        }
+
+        var colours = new byte[256 * 3];
+        for (var v = 0; v < 256; v++)
+        {
+            colours.AsSpan(v * 3, 3).Fill((byte)v);
+        }
+
+        return new(samples, width, height, 8, rgb: false, colours);
     }
 
     /// <summary>The image's size in samples, before any turn.</summary>

@@ -10,7 +10,8 @@ namespace ScipixWorker.Benchmarks.Preprocessing;
 /// <summary>
 /// A lossless PDF scan's page decoded to RGB two ways: as the engine does (<see cref="ImageLoader"/>: the samples its
 /// filters decode written straight into the page, <see cref="ScanSamples"/>), and through a PNG of them decoded again, as
-/// it did before (8-bit grey or RGB samples written by <see cref="PngBytes"/>, others PdfPig's own PNG; the baseline).
+/// it did before (8-bit grey or RGB samples written by <see cref="PngBytes"/>, kept here for this, others PdfPig's own
+/// PNG; the baseline).
 /// The scans: the CCITT G4 fax of receipt 000 (tests/fixtures/pdf/scan_receipt_000_g4.pdf, 463 x 1,013), and the receipt
 /// scaled to 3,072 px (1,404 x 3,072, about 300 dpi) deflated as 1-bit black and white, 8-bit grey and RGB samples.
 /// </summary>

@@ -1,13 +1,14 @@
 using System.Buffers.Binary;
 using System.IO.Compression;
 
-namespace ScipixWorker.Ocr.Imaging;
+namespace ScipixWorker.Benchmarks.Support;
 
 /// <summary>
-/// Writes pixels a native decoder produced (<see cref="Jbig2Codec"/>, <see cref="Jpeg2000Codec"/>) as a PNG, the form a
-/// PDF page's scan is handed on in (<see cref="PageScan"/>): straight from the decoder's rows, without an image in
-/// between, deflated for speed (a bitonal page of 8 megapixels in about 10 ms). Grey at 1 bit (a set bit white, as PNG
-/// has it) or 8 bits, or RGB at 8 bits.
+/// Writes pixels as a PNG straight from their rows, deflated for speed: how the engine handed on a lossless PDF scan's
+/// samples and the pixels of JBIG2 and JPEG 2000 images until 2026-12-07, when it began to write them into the page
+/// instead (<see cref="ScipixWorker.Ocr.Imaging.ScanSamples"/>). Kept here as the baseline that
+/// <see cref="Preprocessing.LosslessPdfScanBenchmarks"/> measures that change against. Grey at 1 bit (a set bit white,
+/// as PNG has it) or 8 bits, or RGB at 8 bits.
 /// </summary>
 internal static class PngBytes
 {
