@@ -212,33 +212,37 @@ internal sealed class ScanSamples
             return;
         }
 
-        var colours = _colours!;
-        var width = Width;
-        switch (_bits)
+        ExpandRow(source, rgb, Width, _bits, _colours);
+    }
+
+    /// <summary>
+    /// One row of <paramref name="width"/> samples of <paramref name="bits"/> bits (1, 2, 4 or 8; a byte's from its highest
+    /// bit) as RGB, each sample value <c>v</c> taking <paramref name="colours"/>[3v..3v+2]: a palette, grey levels, or black
+    /// and white (a fax's rows, <see cref="TiffStrips"/>).
+    /// </summary>
+    internal static void ExpandRow(ReadOnlySpan<byte> source, Span<byte> rgb, int width, int bits, ReadOnlySpan<byte> colours)
+    {
+        if (bits == 8)
         {
-            case 8:
-                for (var x = 0; x < width; x++)
-                {
-                    var c = source[x] * 3;
-                    rgb[x * 3] = colours[c];
-                    rgb[(x * 3) + 1] = colours[c + 1];
-                    rgb[(x * 3) + 2] = colours[c + 2];
-                }
+            for (var x = 0; x < width; x++)
+            {
+                colours.Slice(source[x] * 3, 3).CopyTo(rgb.Slice(x * 3, 3));
+            }
 
-                break;
-            default:
-                var perByte = 8 / _bits;
-                var mask = (1 << _bits) - 1;
-                for (var x = 0; x < width; x++)
-                {
-                    var shift = 8 - (_bits * ((x % perByte) + 1));
-                    var c = ((source[x / perByte] >> shift) & mask) * 3;
-                    rgb[x * 3] = colours[c];
-                    rgb[(x * 3) + 1] = colours[c + 1];
-                    rgb[(x * 3) + 2] = colours[c + 2];
-                }
+            return;
+        }
 
-                break;
+        var perByte = 8 / bits;
+        var mask = (1 << bits) - 1;
+        for (int start = 0, at = 0; start < width; start += perByte, at++)
+        {
+            var packed = source[at];
+            var count = Math.Min(perByte, width - start);
+            for (var i = 0; i < count; i++)
+            {
+                var value = (packed >> (8 - (bits * (i + 1)))) & mask;
+                colours.Slice(value * 3, 3).CopyTo(rgb.Slice((start + i) * 3, 3));
+            }
         }
     }
 

@@ -251,6 +251,7 @@ internal static class TiffStrips
         var decoder = new UglyToad.PdfPig.Filters.CcittFaxDecodeFilter();
         var rowBytes = (layout.Width + 7) / 8;
         var whiteRun = layout.Photometric == WhiteIsZero ? (byte)255 : (byte)0;
+        ReadOnlySpan<byte> levels = [(byte)(255 - whiteRun), (byte)(255 - whiteRun), (byte)(255 - whiteRun), whiteRun, whiteRun, whiteRun];
         for (var s = 0; s < layout.Offsets.Length; s++)
         {
             var firstRow = s * layout.RowsPerStrip;
@@ -279,14 +280,7 @@ internal static class TiffStrips
             var region = page.Data.Slice(firstRow * page.Stride, rows * page.Stride);
             for (var y = 0; y < decodedRows; y++)
             {
-                var row = bits.Span.Slice(y * rowBytes, rowBytes);
-                var rgb = region.Slice(y * page.Stride, page.Stride);
-                for (var x = 0; x < layout.Width; x++)
-                {
-                    var white = (row[x >> 3] & (0x80 >> (x & 7))) != 0;
-                    var level = white ? whiteRun : (byte)(255 - whiteRun);
-                    rgb[3 * x] = rgb[(3 * x) + 1] = rgb[(3 * x) + 2] = level;
-                }
+                ScanSamples.ExpandRow(bits.Span.Slice(y * rowBytes, rowBytes), region.Slice(y * page.Stride, page.Stride), layout.Width, 1, levels);
             }
 
             region[(decodedRows * page.Stride)..].Fill(layout.Photometric == WhiteIsZero ? (byte)255 : (byte)0);
