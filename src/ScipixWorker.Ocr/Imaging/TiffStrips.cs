@@ -133,27 +133,9 @@ internal static class TiffStrips
             return false;
         }
 
-        var rows = (int)Math.Min(rowsPerStrip, height);
-        var strips = (int)((height + (ulong)rows - 1) / (ulong)rows);
-        var offsets = directoryReader.Many(273, strips);
-        var counts = directoryReader.Many(279, strips);
-        if (offsets is null || counts is null)
+        if (!TryStrips(data, directoryReader, height, rowsPerStrip, compression == LzwCompression, out var rows, out var offsets, out var counts))
         {
             return false;
-        }
-
-        for (var s = 0; s < strips; s++)
-        {
-            if (offsets[s] >= data.Length && counts[s] > 0)
-            {
-                return false; // the decoder reports what it makes of a strip outside the file
-            }
-
-            var strip = data[(int)Math.Min(offsets[s], data.Length)..];
-            if (compression == LzwCompression && strip.Length >= 2 && strip[0] == 0 && (strip[1] & 1) != 0)
-            {
-                return false; // TIFF 5's LZW, its codes in the other bit order
-            }
         }
 
         // The predictor belongs to the compression (libtiff and ImageSharp apply it with LZW, never to uncompressed strips).
@@ -182,10 +164,29 @@ internal static class TiffStrips
             return false;
         }
 
-        var rows = (int)Math.Min(rowsPerStrip, height);
+        if (!TryStrips(data, directoryReader, height, rowsPerStrip, lzw: false, out var rows, out var offsets, out var counts))
+        {
+            return false;
+        }
+
+        layout = new Layout((int)width, (int)height, 1, (int)photometric, Lzw: false, Predicted: false, rows, offsets, counts, Palette: null)
+        {
+            Fax = true,
+            LowBitFirst = fillOrder == 2,
+            FaxK = compression == Group4Compression ? -1 : 0,
+        };
+        return true;
+    }
+
+    // The strips' rows, offsets and byte counts, when every strip lies in the file (the decoder reports what it makes of
+    // one outside it) and, for LZW, none is in TIFF 5's bit order.
+    private static bool TryStrips(
+        ReadOnlySpan<byte> data, TiffPages.Directory directoryReader, uint height, uint rowsPerStrip, bool lzw, out int rows, out long[] offsets, out long[] counts)
+    {
+        rows = (int)Math.Min(rowsPerStrip, height);
         var strips = (int)((height + (ulong)rows - 1) / (ulong)rows);
-        var offsets = directoryReader.Many(273, strips);
-        var counts = directoryReader.Many(279, strips);
+        offsets = directoryReader.Many(273, strips)!;
+        counts = directoryReader.Many(279, strips)!;
         if (offsets is null || counts is null)
         {
             return false;
@@ -195,16 +196,16 @@ internal static class TiffStrips
         {
             if (offsets[s] >= data.Length && counts[s] > 0)
             {
-                return false; // the decoder reports what it makes of a strip outside the file
+                return false;
+            }
+
+            var strip = data[(int)Math.Min(offsets[s], data.Length)..];
+            if (lzw && strip.Length >= 2 && strip[0] == 0 && (strip[1] & 1) != 0)
+            {
+                return false; // TIFF 5's LZW, its codes in the other bit order
             }
         }
 
-        layout = new Layout((int)width, (int)height, 1, (int)photometric, Lzw: false, Predicted: false, rows, offsets, counts, Palette: null)
-        {
-            Fax = true,
-            LowBitFirst = fillOrder == 2,
-            FaxK = compression == Group4Compression ? -1 : 0,
-        };
         return true;
     }
 

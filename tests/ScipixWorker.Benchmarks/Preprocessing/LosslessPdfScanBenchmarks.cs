@@ -113,12 +113,5 @@ public class LosslessPdfScanBenchmarks
     [Benchmark]
     public int FromItsSamples() => Decode(_pdf);
 
-    private int Decode(byte[] file)
-    {
-        using var decoded = _loader.Load(file);
-        var page = decoded.Page(0);
-        var width = page.Width;
-        page.Release();
-        return width;
-    }
+    private int Decode(byte[] file) => Assets.LoadFirstPage(_loader, file);
 }

@@ -42,12 +42,5 @@ public class ScanCodecBenchmarks
     [Benchmark]
     public int Jbig2ScanPdf() => Decode(_jbig2Pdf);
 
-    private int Decode(byte[] file)
-    {
-        using var decoded = _loader.Load(file);
-        var page = decoded.Page(0);
-        var width = page.Width;
-        page.Release();
-        return width;
-    }
+    private int Decode(byte[] file) => Assets.LoadFirstPage(_loader, file);
 }

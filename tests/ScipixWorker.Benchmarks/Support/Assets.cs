@@ -73,6 +73,19 @@ internal static class Assets
         return PdfDrawnText.Render(block);
     }
 
+    /// <summary>
+    /// The first page of <paramref name="file"/> loaded as the engine loads it (<see cref="ImageLoader.Load"/>, then
+    /// <c>Page(0)</c>) and given back; its width, so that the work is not optimised away.
+    /// </summary>
+    public static int LoadFirstPage(ImageLoader loader, byte[] file)
+    {
+        using var decoded = loader.Load(file);
+        var page = decoded.Page(0);
+        var width = page.Width;
+        page.Release();
+        return width;
+    }
+
     /// <summary>Decodes as the engine does (ImageSharp, EXIF orientation, alpha onto white).</summary>
     public static RgbBuffer Decode(byte[] encoded)
     {
