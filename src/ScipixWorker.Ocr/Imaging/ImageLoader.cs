@@ -11,7 +11,7 @@ namespace ScipixWorker.Ocr.Imaging;
 
 /// <summary>
 /// Decodes PNG, JPEG, TIFF, BMP, GIF and WebP with ImageSharp, JPEG 2000 with OpenJPEG (<see cref="Jpeg2000Codec"/>),
-/// a TIFF page in strips, uncompressed or LZW, of 8-bit grey, palette or RGB samples itself (<see cref="TiffStrips"/>),
+/// a TIFF page in strips, uncompressed or LZW, of 8-bit grey, palette or RGB samples, or a CCITT fax, itself (<see cref="TiffStrips"/>),
 /// and the scans of a PDF (<see cref="PdfPages"/>; a PDF
 /// page without a scan gives its text layer instead),
 /// honours EXIF orientation, flattens alpha onto white and enforces the configured limits, turning every failure
@@ -249,8 +249,8 @@ internal sealed class ImageLoader(OcrEngineOptions options)
 
     // An image without alpha (IsOpaque) decoded to RGB, turned and checked as Decode does, in memory the page
     // keeps (DecodeAllocator.TakePage): the decode holds 3 bytes a pixel, and the page is not copied. A small image (its
-    // rows from a pool) is copied. A TIFF page in strips, uncompressed or LZW, of 8-bit grey, palette or RGB samples (a
-    // scanner's usual output) is decoded without ImageSharp straight into its rows (TiffStrips).
+    // rows from a pool) is copied. A TIFF page in strips, uncompressed or LZW, of 8-bit grey, palette or RGB samples, or a
+    // CCITT fax (a scanner's usual output) is decoded without ImageSharp straight into its rows (TiffStrips).
     private RgbBuffer DecodeRgb(ReadOnlySpan<byte> bytes, IImageFormat format, out long peakBytes, int clockwiseTurn = -1)
     {
         if (format.Name == "TIFF" && clockwiseTurn <= 0 && TiffStrips.TryDecode(bytes, CheckSize) is { } strips)

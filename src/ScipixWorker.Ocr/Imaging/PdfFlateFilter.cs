@@ -38,18 +38,17 @@ internal sealed class PdfFlateFilter(long maxDecodedBytes) : IFilter
             return Counted(input, streamDictionary, filterProvider, filterIndex);
         }
 
-        var limit = maxDecodedBytes;
         var capacity = ImageBytes(streamDictionary, filterIndex, predictor) is > 0 and var image
             ? Math.Min(image, (long)input.Length * MaxExpansion)
             : (long)input.Length * GrowthFactor;
-        var output = GC.AllocateUninitializedArray<byte>((int)Math.Min(Math.Max(capacity, MinCapacity), Math.Min(limit + 1, Array.MaxLength)));
+        var output = GC.AllocateUninitializedArray<byte>((int)Math.Min(Math.Max(capacity, MinCapacity), Math.Min(maxDecodedBytes + 1, Array.MaxLength)));
         int length;
         try
         {
-            var (filled, more) = Inflate(input, output, limit);
-            if (filled + more > limit)
+            var (filled, more) = Inflate(input, output, maxDecodedBytes);
+            if (filled + more > maxDecodedBytes)
             {
-                throw BoundedPdfFilters.TooLarge(input.Length, limit);
+                throw BoundedPdfFilters.TooLarge(input.Length, maxDecodedBytes);
             }
 
             if (more > 0)
@@ -62,7 +61,7 @@ internal sealed class PdfFlateFilter(long maxDecodedBytes) : IFilter
                 }
 
                 output = GC.AllocateUninitializedArray<byte>((int)(filled + more));
-                (filled, _) = Inflate(input, output, limit);
+                (filled, _) = Inflate(input, output, maxDecodedBytes);
             }
 
             length = filled;
@@ -77,8 +76,8 @@ internal sealed class PdfFlateFilter(long maxDecodedBytes) : IFilter
     }
 
     // Inflates into `output` until it is full or the stream ends; what the stream holds past a full `output` is counted
-    // (`more`) without being kept, up to just past the limit. PdfPig's filter skips the two bytes of zlib's header and reads the deflate data behind
-    // them (no checksum): so does this, for the same bytes from the same streams.
+    // (`more`) without being kept, stopping once the whole passes the limit. PdfPig's filter skips the two bytes of zlib's
+    // header and reads the deflate data behind them (no checksum): so does this, for the same bytes from the same streams.
     private static (int Filled, long More) Inflate(Memory<byte> input, byte[] output, long limit)
     {
         using var source = MemoryBytes.AsStream(input[2..]);
@@ -99,13 +98,9 @@ internal sealed class PdfFlateFilter(long maxDecodedBytes) : IFilter
         try
         {
             long more = 0;
-            while ((read = inflater.Read(scratch)) > 0)
+            while (filled + more <= limit && (read = inflater.Read(scratch)) > 0)
             {
                 more += read;
-                if (filled + more > limit)
-                {
-                    throw BoundedPdfFilters.TooLarge(input.Length, limit);
-                }
             }
 
             return (filled, more);

@@ -607,10 +607,14 @@ internal sealed class PdfPages : IDisposable
 
     // An image of page `number`, with the size the file gives it (what its memory was sized for): a lossless one of the
     // kinds ScanSamples takes as its decoded samples, any other encoded.
-    private PageScan ScanOf(IPdfImage image, int number, int turn) =>
-        Samples(image, number) is { } samples
-            ? new(ReadOnlyMemory<byte>.Empty, turn) { Declared = (image.WidthInSamples, image.HeightInSamples), PageNumber = number, Samples = samples }
-            : new(Encoded(image, number), turn) { Declared = (image.WidthInSamples, image.HeightInSamples), PageNumber = number };
+    private PageScan ScanOf(IPdfImage image, int number, int turn)
+    {
+        var samples = Samples(image, number);
+        return new(samples is null ? Encoded(image, number) : ReadOnlyMemory<byte>.Empty, turn)
+        {
+            Declared = (image.WidthInSamples, image.HeightInSamples), PageNumber = number, Samples = samples,
+        };
+    }
 
     // The samples of an image: a JBIG2 or JPEG 2000 image's as jbig2dec and OpenJPEG decode them (where the system has
     // them; PdfPig decodes neither), and those of an image that only lossless filters PdfPig decodes stand between (Flate,
@@ -676,8 +680,8 @@ internal sealed class PdfPages : IDisposable
         _ => true,
     };
 
-    // A JBIG2 image (embedded stream, its shared segments in /JBIG2Globals) as a 1-bit PNG: JBIG2's set bit is black, a
-    // PDF's decoded 0 is black (/Decode [1 0] turns that round).
+    // A JBIG2 image (embedded stream, its shared segments in /JBIG2Globals) as black-and-white samples: JBIG2's set bit
+    // is black (/Decode [1 0] turns that round).
     private ScanSamples Jbig2(IPdfImage image, int filterIndex, int number)
     {
         var globals = HasJbig2Globals(_document, image.ImageDictionary, filterIndex, out var stream) && stream is not null

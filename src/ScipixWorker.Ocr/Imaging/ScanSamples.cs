@@ -50,27 +50,33 @@ internal sealed class ScanSamples
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(rowBytes, (width + 7) / 8);
         ArgumentOutOfRangeException.ThrowIfLessThan(bits.Length, (long)rowBytes * height);
-        var colours = new byte[6];
-        colours.AsSpan(setIsBlack ? 0 : 3, 3).Fill(255);
-        return new(bits, width, height, 1, rgb: false, colours, rowBytes);
+        return new(bits, width, height, 1, rgb: false, GreyLevels(1, inverted: setIsBlack), rowBytes);
     }
 
     /// <summary>8-bit grey (one channel) or RGB (three) pixels decoded elsewhere (a JPEG 2000 image, <see cref="Jpeg2000Codec"/>), rows one after another.</summary>
     public static ScanSamples Pixels(byte[] samples, int width, int height, int channels)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(samples.Length, (long)width * height * channels);
-        if (channels == 3)
+        return channels == 3
+            ? new(samples, width, height, 8, rgb: true, colours: null)
+            : new(samples, width, height, 8, rgb: false, GreyLevels(8, inverted: false));
+    }
+
+    /// <summary>
+    /// The RGB of each value of a grey sample of <paramref name="bits"/> bits (3 bytes a value, for <see cref="ExpandRow"/>):
+    /// 0 black to the largest white, or the other way round when <paramref name="inverted"/> (a /Decode of [1 0]).
+    /// </summary>
+    internal static byte[] GreyLevels(int bits, bool inverted)
+    {
+        var values = 1 << bits;
+        var colours = new byte[values * 3];
+        for (var v = 0; v < values; v++)
         {
-            return new(samples, width, height, 8, rgb: true, colours: null);
+            var level = (byte)(((v * 255) + ((values - 1) / 2)) / (values - 1));
+            colours.AsSpan(v * 3, 3).Fill(inverted ? (byte)(255 - level) : level);
         }
 
-        var colours = new byte[256 * 3];
-        for (var v = 0; v < 256; v++)
-        {
-            colours.AsSpan(v * 3, 3).Fill((byte)v);
-        }
-
-        return new(samples, width, height, 8, rgb: false, colours);
+        return colours;
     }
 
     /// <summary>The image's size in samples, before any turn.</summary>
@@ -102,27 +108,12 @@ internal sealed class ScanSamples
         var rgb = false;
         switch (image.ColorSpaceDetails)
         {
-            case var _ when image.IsImageMask:
-                // A stencil paints where its decoded sample is 0, in the colour it is drawn in (black as a page scan; a
-                // stencil over another image is multiplied with it), and leaves the rest (white).
-                var maskDecode = Decode(image);
-                if (bits != 1 || !(maskDecode.Count == 0 || IsPair(maskDecode, 0, 1) || IsPair(maskDecode, 1, 0)))
-                {
-                    return null;
-                }
-
-                colours = new byte[6];
-                colours.AsSpan(maskDecode.Count == 2 && maskDecode[0] > maskDecode[1] ? 0 : 3, 3).Fill(255);
-                break;
-            case { Type: ColorSpace.DeviceGray } when Decode(image) is var decode && (decode.Count == 0 || IsPair(decode, 0, 1) || IsPair(decode, 1, 0)):
-                colours = new byte[values * 3];
-                var inverted = decode.Count == 2 && decode[0] > decode[1];
-                for (var v = 0; v < values; v++)
-                {
-                    var level = (byte)((v * 255 + (values - 1) / 2) / (values - 1));
-                    colours.AsSpan(v * 3, 3).Fill(inverted ? (byte)(255 - level) : level);
-                }
-
+            // A stencil paints where its decoded sample is 0, in the colour it is drawn in (black as a page scan; a stencil
+            // over another image is multiplied with it), and leaves the rest white: the samples of 1-bit grey.
+            case var _ when image.IsImageMask && (bits != 1 || !IsGreyDecode(Decode(image))):
+                return null;
+            case var space when (image.IsImageMask || space is { Type: ColorSpace.DeviceGray }) && Decode(image) is var decode && IsGreyDecode(decode):
+                colours = GreyLevels(bits, inverted: decode.Count == 2 && decode[0] > decode[1]);
                 break;
             case { Type: ColorSpace.DeviceRGB } when bits == 8 && Decode(image) is var decode && (decode.Count == 0 || IsIdentity(decode, 3, 1)):
                 colours = null;
@@ -307,6 +298,9 @@ internal sealed class ScanSamples
     }
 
     private static IReadOnlyList<double> Decode(IPdfImage image) => image.Decode ?? [];
+
+    // No /Decode array, the identity or its inverse: [0 1] or [1 0].
+    private static bool IsGreyDecode(IReadOnlyList<double> decode) => decode.Count == 0 || IsPair(decode, 0, 1) || IsPair(decode, 1, 0);
 
     private static bool IsPair(IReadOnlyList<double> decode, double low, double high) =>
         decode.Count == 2 && decode[0] == low && decode[1] == high;

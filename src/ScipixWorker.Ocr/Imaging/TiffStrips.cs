@@ -1,5 +1,7 @@
 using System.Buffers.Binary;
 using ScipixWorker.Ocr.Engine;
+using UglyToad.PdfPig.Filters;
+using UglyToad.PdfPig.Tokens;
 
 namespace ScipixWorker.Ocr.Imaging;
 
@@ -58,15 +60,11 @@ internal static class TiffStrips
         int Width, int Height, int Samples, int Photometric, bool Lzw, bool Predicted, int RowsPerStrip,
         long[] Offsets, long[] Counts, byte[]? Palette)
     {
-        /// <summary>CCITT fax (T.6 or T.4) black and white.</summary>
-        public bool Fax { get; init; }
-
         /// <summary>FillOrder 2: the bits of each byte from the lowest (fax software writes them so).</summary>
         public bool LowBitFirst { get; init; }
 
-        /// <summary>The fax coding as PDF's /K names it: -1 Group 4, 0 Group 3 one-dimensional.</summary>
-        public int FaxK { get; init; } = -1;
-
+        /// <summary>A CCITT fax's coding as PDF's /K names it (-1 Group 4, 0 Group 3 one-dimensional); null for other pages.</summary>
+        public int? FaxK { get; init; }
     }
 
     private const int Uncompressed = 1;
@@ -171,7 +169,6 @@ internal static class TiffStrips
 
         layout = new Layout((int)width, (int)height, 1, (int)photometric, Lzw: false, Predicted: false, rows, offsets, counts, Palette: null)
         {
-            Fax = true,
             LowBitFirst = fillOrder == 2,
             FaxK = compression == Group4Compression ? -1 : 0,
         };
@@ -211,9 +208,9 @@ internal static class TiffStrips
 
     private static void Decode(ReadOnlySpan<byte> data, Layout layout, RgbBuffer page)
     {
-        if (layout.Fax)
+        if (layout.FaxK is { } k)
         {
-            DecodeFax(data, layout, page);
+            DecodeFax(data, layout, k, page);
             return;
         }
 
@@ -222,12 +219,9 @@ internal static class TiffStrips
         var tables = layout.Lzw ? new LzwTables() : null;
         for (var s = 0; s < layout.Offsets.Length; s++)
         {
-            var firstRow = s * layout.RowsPerStrip;
-            var rows = Math.Min(layout.RowsPerStrip, layout.Height - firstRow);
+            var source = Strip(data, layout, s, out var firstRow, out var rows);
             var region = page.Data.Slice(firstRow * stride, rows * stride);
             var samples = region[(region.Length - (rows * rowSamples))..]; // the region itself for RGB; its last third else
-            var start = (int)Math.Min(layout.Offsets[s], data.Length);
-            var source = data.Slice(start, (int)Math.Min(layout.Counts[s], data.Length - start));
 
             var written = layout.Lzw ? tables!.Decode(source, samples, s) : Copy(source, samples);
             samples[written..].Clear();
@@ -243,22 +237,18 @@ internal static class TiffStrips
         }
     }
 
-    // Each strip's T.6 or T.4 data decoded by PdfPig's CCITT fax decoder (as PDF's CCITTFaxDecode with /K -1 or 0: a fraction of
-    // ImageSharp's time, docs/benchmarks.md) into 1-bit rows, set in its rows of the page as black or white. A set bit
-    // there is white (BlackIs1 false): white runs, which TIFF stores as 0, show white on a WhiteIsZero page and black on a
-    // BlackIsZero one, as ImageSharp shows them. Rows the data does not reach are left as zero samples (white, or black).
-    private static void DecodeFax(ReadOnlySpan<byte> data, Layout layout, RgbBuffer page)
+    // Each strip's T.6 or T.4 data decoded by PdfPig's CCITT fax decoder (as PDF's CCITTFaxDecode with /K -1 or 0: a
+    // fraction of ImageSharp's time, docs/benchmarks.md) into 1-bit rows, set in its rows of the page as black or white. A
+    // set bit there is a white run (BlackIs1 false), which TIFF stores as 0: white on a WhiteIsZero page and black on a
+    // BlackIsZero one, as libtiff shows them. Rows the data does not reach are left as zero samples (white, or black).
+    private static void DecodeFax(ReadOnlySpan<byte> data, Layout layout, int k, RgbBuffer page)
     {
-        var decoder = new UglyToad.PdfPig.Filters.CcittFaxDecodeFilter();
+        var decoder = new CcittFaxDecodeFilter();
         var rowBytes = (layout.Width + 7) / 8;
-        var whiteRun = layout.Photometric == WhiteIsZero ? (byte)255 : (byte)0;
-        ReadOnlySpan<byte> levels = [(byte)(255 - whiteRun), (byte)(255 - whiteRun), (byte)(255 - whiteRun), whiteRun, whiteRun, whiteRun];
+        var levels = ScanSamples.GreyLevels(1, inverted: layout.Photometric == BlackIsZero); // a set bit: white on WhiteIsZero
         for (var s = 0; s < layout.Offsets.Length; s++)
         {
-            var firstRow = s * layout.RowsPerStrip;
-            var rows = Math.Min(layout.RowsPerStrip, layout.Height - firstRow);
-            var start = (int)Math.Min(layout.Offsets[s], data.Length);
-            var source = data.Slice(start, (int)Math.Min(layout.Counts[s], data.Length - start)).ToArray();
+            var source = Strip(data, layout, s, out var firstRow, out var rows).ToArray();
             if (layout.LowBitFirst)
             {
                 for (var i = 0; i < source.Length; i++)
@@ -270,7 +260,7 @@ internal static class TiffStrips
             ReadOnlyMemory<byte> bits;
             try
             {
-                bits = decoder.Decode(source, FaxParameters(layout, rows), UglyToad.PdfPig.Filters.DefaultFilterProvider.Instance, 0);
+                bits = decoder.Decode(source, FaxParameters(layout.Width, rows, k), DefaultFilterProvider.Instance, 0);
             }
             catch (Exception ex) when (ex is not OutOfMemoryException)
             {
@@ -284,26 +274,33 @@ internal static class TiffStrips
                 ScanSamples.ExpandRow(bits.Span.Slice(y * rowBytes, rowBytes), region.Slice(y * page.Stride, page.Stride), layout.Width, 1, levels);
             }
 
-            region[(decodedRows * page.Stride)..].Fill(layout.Photometric == WhiteIsZero ? (byte)255 : (byte)0);
+            region[(decodedRows * page.Stride)..].Fill(levels[3]); // a zero sample, TIFF's white run: a set bit here
         }
     }
 
-    private static UglyToad.PdfPig.Tokens.DictionaryToken FaxParameters(Layout layout, int rows)
+    // Strip s's data (what of it lies in the file), its first row and its rows.
+    private static ReadOnlySpan<byte> Strip(ReadOnlySpan<byte> data, Layout layout, int s, out int firstRow, out int rows)
     {
-        static UglyToad.PdfPig.Tokens.NumericToken Number(int value) => new(value);
-        var columns = layout.Width;
-        var parameters = new Dictionary<UglyToad.PdfPig.Tokens.NameToken, UglyToad.PdfPig.Tokens.IToken>
+        firstRow = s * layout.RowsPerStrip;
+        rows = Math.Min(layout.RowsPerStrip, layout.Height - firstRow);
+        var start = (int)Math.Min(layout.Offsets[s], data.Length);
+        return data.Slice(start, (int)Math.Min(layout.Counts[s], data.Length - start));
+    }
+
+    private static DictionaryToken FaxParameters(int columns, int rows, int k)
+    {
+        var parameters = new Dictionary<NameToken, IToken>
         {
-            [UglyToad.PdfPig.Tokens.NameToken.K] = Number(layout.FaxK),
-            [UglyToad.PdfPig.Tokens.NameToken.Columns] = Number(columns),
-            [UglyToad.PdfPig.Tokens.NameToken.Rows] = Number(rows),
+            [NameToken.K] = new NumericToken(k),
+            [NameToken.Columns] = new NumericToken(columns),
+            [NameToken.Rows] = new NumericToken(rows),
         };
-        return new(new Dictionary<UglyToad.PdfPig.Tokens.NameToken, UglyToad.PdfPig.Tokens.IToken>
+        return new(new Dictionary<NameToken, IToken>
         {
-            [UglyToad.PdfPig.Tokens.NameToken.Filter] = UglyToad.PdfPig.Tokens.NameToken.Create("CCITTFaxDecode"),
-            [UglyToad.PdfPig.Tokens.NameToken.Width] = Number(columns),
-            [UglyToad.PdfPig.Tokens.NameToken.Height] = Number(rows),
-            [UglyToad.PdfPig.Tokens.NameToken.DecodeParms] = new UglyToad.PdfPig.Tokens.DictionaryToken(parameters),
+            [NameToken.Filter] = NameToken.Create("CCITTFaxDecode"),
+            [NameToken.Width] = new NumericToken(columns),
+            [NameToken.Height] = new NumericToken(rows),
+            [NameToken.DecodeParms] = new DictionaryToken(parameters),
         });
     }
 

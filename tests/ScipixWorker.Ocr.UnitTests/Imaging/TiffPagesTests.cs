@@ -52,7 +52,7 @@ public sealed class TiffPagesTests
     {
         var single = Chain(littleEndian, 1);
         var withAlpha = Chain(littleEndian, 1);
-        Write16(withAlpha, (int)Directory(0) + 2, 338, littleEndian); // its one entry becomes ExtraSamples
+        TiffBytes.Write16(withAlpha, (int)Directory(0) + 2, 338, bigEndian: !littleEndian); // its one entry becomes ExtraSamples
         var threePages = Chain(littleEndian, 3);
 
         Assert.True(TiffPages.IsOnePageWithoutExtraSamples(single));
@@ -82,16 +82,16 @@ public sealed class TiffPagesTests
     {
         var file = new byte[64 + (64 * pages)];
         file[0] = file[1] = (byte)(little ? 'I' : 'M');
-        Write16(file, 2, 42, little);
-        Write32(file, 4, Directory(0), little);
+        TiffBytes.Write16(file, 2, 42, bigEndian: !little);
+        TiffBytes.Write32(file, 4, Directory(0), bigEndian: !little);
         for (var i = 0; i < pages; i++)
         {
             var at = (int)Directory(i);
-            Write16(file, at, 1, little);
-            Write16(file, at + 2, 256, little); // ImageWidth, SHORT, 1, 1
-            Write16(file, at + 4, 3, little);
-            Write32(file, at + 6, 1, little);
-            Write32(file, at + 14, i + 1 < pages ? Directory(i + 1) : 0, little);
+            TiffBytes.Write16(file, at, 1, bigEndian: !little);
+            TiffBytes.Write16(file, at + 2, 256, bigEndian: !little); // ImageWidth, SHORT, 1, 1
+            TiffBytes.Write16(file, at + 4, 3, bigEndian: !little);
+            TiffBytes.Write32(file, at + 6, 1, bigEndian: !little);
+            TiffBytes.Write32(file, at + 14, i + 1 < pages ? Directory(i + 1) : 0, bigEndian: !little);
         }
 
         return file;
@@ -101,28 +101,4 @@ public sealed class TiffPagesTests
 
     private static uint Read32(byte[] data, int offset, bool little) =>
         little ? BinaryPrimitives.ReadUInt32LittleEndian(data.AsSpan(offset)) : BinaryPrimitives.ReadUInt32BigEndian(data.AsSpan(offset));
-
-    private static void Write16(byte[] data, int offset, ushort value, bool little)
-    {
-        if (little)
-        {
-            BinaryPrimitives.WriteUInt16LittleEndian(data.AsSpan(offset), value);
-        }
-        else
-        {
-            BinaryPrimitives.WriteUInt16BigEndian(data.AsSpan(offset), value);
-        }
-    }
-
-    private static void Write32(byte[] data, int offset, uint value, bool little)
-    {
-        if (little)
-        {
-            BinaryPrimitives.WriteUInt32LittleEndian(data.AsSpan(offset), value);
-        }
-        else
-        {
-            BinaryPrimitives.WriteUInt32BigEndian(data.AsSpan(offset), value);
-        }
-    }
 }

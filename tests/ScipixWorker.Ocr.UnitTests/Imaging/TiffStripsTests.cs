@@ -438,11 +438,11 @@ public sealed class TiffStripsTests
                 var bytes = new byte[size];
                 if (size == 2)
                 {
-                    Write16(bytes, 0, (ushort)value, big);
+                    TiffBytes.Write16(bytes, 0, (ushort)value, big);
                 }
                 else
                 {
-                    Write32(bytes, 0, value, big);
+                    TiffBytes.Write32(bytes, 0, value, big);
                 }
 
                 file.AddRange(bytes);
@@ -475,23 +475,23 @@ public sealed class TiffStripsTests
         var directory = file.Count;
         var bytes = file.Concat(new byte[2 + (12 * entries.Count) + 4]).ToArray();
         (bytes[0], bytes[1]) = big ? ((byte)'M', (byte)'M') : ((byte)'I', (byte)'I');
-        Write16(bytes, 2, 42, big);
-        Write32(bytes, 4, (uint)directory, big);
-        Write16(bytes, directory, (ushort)entries.Count, big);
+        TiffBytes.Write16(bytes, 2, 42, big);
+        TiffBytes.Write32(bytes, 4, (uint)directory, big);
+        TiffBytes.Write16(bytes, directory, (ushort)entries.Count, big);
         for (var i = 0; i < entries.Count; i++)
         {
             var at = directory + 2 + (12 * i);
             var (tag, type, count, value) = entries[i];
-            Write16(bytes, at, tag, big);
-            Write16(bytes, at + 2, type, big);
-            Write32(bytes, at + 4, count, big);
+            TiffBytes.Write16(bytes, at, tag, big);
+            TiffBytes.Write16(bytes, at + 2, type, big);
+            TiffBytes.Write32(bytes, at + 4, count, big);
             if (type == 3 && count == 1)
             {
-                Write16(bytes, at + 8, (ushort)value, big);
+                TiffBytes.Write16(bytes, at + 8, (ushort)value, big);
             }
             else
             {
-                Write32(bytes, at + 8, value, big);
+                TiffBytes.Write32(bytes, at + 8, value, big);
             }
         }
 
@@ -542,29 +542,5 @@ public sealed class TiffStripsTests
         }
 
         throw new InvalidOperationException($"no tag {tag}");
-    }
-
-    private static void Write16(byte[] bytes, int at, ushort value, bool big)
-    {
-        if (big)
-        {
-            BinaryPrimitives.WriteUInt16BigEndian(bytes.AsSpan(at), value);
-        }
-        else
-        {
-            BinaryPrimitives.WriteUInt16LittleEndian(bytes.AsSpan(at), value);
-        }
-    }
-
-    private static void Write32(byte[] bytes, int at, uint value, bool big)
-    {
-        if (big)
-        {
-            BinaryPrimitives.WriteUInt32BigEndian(bytes.AsSpan(at), value);
-        }
-        else
-        {
-            BinaryPrimitives.WriteUInt32LittleEndian(bytes.AsSpan(at), value);
-        }
     }
 }
