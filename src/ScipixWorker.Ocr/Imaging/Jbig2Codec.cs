@@ -12,8 +12,11 @@ namespace ScipixWorker.Ocr.Imaging;
 /// </summary>
 /// <remarks>
 /// jbig2dec's allocations go through an allocator that counts them and refuses past a limit, so a stream whose page
-/// information declares a huge page fails as too large instead of exhausting memory. jbig2dec checks that its header's
-/// version is the library's (<c>jbig2_ctx_new_imp</c>): the version is found by asking, once.
+/// information declares a huge page fails as too large instead of exhausting memory. The limit is the page's own size
+/// (<see cref="Budget"/>), not the largest page's: jbig2dec's time grows with what it may allocate, and a damaged stream
+/// can have it decode symbols and regions of garbage until the limit stops it (a 6-KB receipt with three bytes changed
+/// ran 28 s of a core against the largest page's 229 MiB). jbig2dec checks that its header's version is the library's
+/// (<c>jbig2_ctx_new_imp</c>): the version is found by asking, once.
 /// </remarks>
 internal static unsafe class Jbig2Codec
 {
@@ -26,17 +29,42 @@ internal static unsafe class Jbig2Codec
     public const string Missing = "JBIG2 images need jbig2dec's library (libjbig2dec.so.0; Debian and Ubuntu: apt-get install libjbig2dec0)";
 
     /// <summary>
+    /// What jbig2dec may hold at once while decoding a page of <paramref name="width"/> x <paramref name="height"/> pixels:
+    /// its bits <see cref="PageCopies"/> times over and <see cref="FixedBytes"/> (its decoders' contexts), at most
+    /// <paramref name="maxBytes"/>. Pages decoded here held 2.1-2.3 times their bits at the most (a generic region and a
+    /// page of 2,757 symbols, 2,481 x 3,508 pixels), the fixed part more on small pages (3.1 times a receipt's 59 KB).
+    /// </summary>
+    public static long Budget(int width, int height, long maxBytes) =>
+        Math.Min(maxBytes, PageCopies * ((Math.Max(0L, width) + 7) / 8) * Math.Max(0L, height) + FixedBytes);
+
+    /// <summary>How many times its page's bits a decode may hold (the page, a region, a refinement's reference and room).</summary>
+    public const int PageCopies = 6;
+
+    /// <summary>What a decode may hold beside its page's copies: its arithmetic decoders' contexts and symbol tables.</summary>
+    public const long FixedBytes = 1L << 20;
+
+    /// <summary>
     /// Decodes an embedded JBIG2 stream (and its globals) into its page: 1 bit a pixel, rows of
     /// <see cref="Bitmap.Stride"/> bytes, a set bit black (JBIG2's sense, before any <c>/Decode</c>).
     /// </summary>
     /// <param name="data">The image's stream, undecoded.</param>
     /// <param name="globals">The <c>/JBIG2Globals</c> stream, decoded; empty for none.</param>
-    /// <param name="maxBytes">The most jbig2dec may hold at once.</param>
+    /// <param name="width">The page's width as the file gives it (a PDF image's /Width).</param>
+    /// <param name="height">The page's height as the file gives it.</param>
+    /// <param name="maxBytes">The most jbig2dec may hold at once on any page (<see cref="Budget"/> is the page's own).</param>
     /// <param name="name">The image as messages name it ("The JBIG2 image on page 2 of the PDF").</param>
-    /// <exception cref="OcrException">The library is missing, the stream is damaged or decodes to more than the limit.</exception>
-    public static Bitmap Decode(ReadOnlySpan<byte> data, ReadOnlySpan<byte> globals, long maxBytes, string name)
+    /// <exception cref="OcrException">The library is missing, the stream is damaged, decodes to more than the limit or to
+    /// a page larger than the file gives.</exception>
+    public static Bitmap Decode(ReadOnlySpan<byte> data, ReadOnlySpan<byte> globals, int width, int height, long maxBytes, string name)
     {
         var library = Loaded.Value ?? throw new OcrException(OcrErrorCode.UnsupportedFormat, $"{name} cannot be decoded: {Missing}, and it is not installed here.");
+        var pageArea = (long)Math.Max(0, width) * Math.Max(0, height);
+        if ((Jbig2Segments.Implausible(globals, pageArea) ?? Jbig2Segments.Implausible(data, pageArea)) is { } implausible)
+        {
+            throw new OcrException(OcrErrorCode.CorruptImage, $"{name} cannot be decoded: it is damaged ({implausible}, on a page of {width} x {height}).");
+        }
+
+        var limit = Budget(width, height, maxBytes);
         var allocator = (BudgetAllocator*)NativeMemory.AllocZeroed((nuint)sizeof(BudgetAllocator));
         var messages = new Messages();
         var handle = GCHandle.Alloc(messages);
@@ -48,7 +76,9 @@ internal static unsafe class Jbig2Codec
                 Alloc = &Allocate,
                 Free = &Release,
                 Realloc = &Reallocate,
-                Limit = maxBytes,
+                Limit = limit,
+                Width = width,
+                Height = height,
             };
 
             if (!globals.IsEmpty)
@@ -91,6 +121,11 @@ internal static unsafe class Jbig2Codec
                 if (page->Width == 0 || page->Height == 0 || page->Stride < (page->Width + 7) / 8)
                 {
                     throw Failed(name, messages, allocator, $"its page is {page->Width} x {page->Height} pixels");
+                }
+
+                if ((long)page->Width * page->Height > (long)width * height)
+                {
+                    throw Failed(name, messages, allocator, $"its page is {page->Width} x {page->Height} pixels where the file says {width} x {height}");
                 }
 
                 var bits = new ReadOnlySpan<byte>(page->Data, checked((int)((long)page->Stride * page->Height)));
@@ -139,7 +174,8 @@ internal static unsafe class Jbig2Codec
         if (allocator->Refused)
         {
             return new OcrException(OcrErrorCode.ImageTooLarge,
-                $"{name} needs more than {allocator->Limit / (1024.0 * 1024):0.#} MiB to decode (4 bytes per pixel of the largest page allowed, Ocr:MaxPixels).");
+                $"{name} needs more than {allocator->Limit / (1024.0 * 1024):0.#} MiB to decode: more than a page of {allocator->Width} x {allocator->Height} " +
+                "pixels (its size in the file) needs, or than the largest page allowed (Ocr:MaxPixels) may; its stream is damaged or claims a larger page.");
         }
 
         var said = messages.Fatal ?? messages.Last;
@@ -172,6 +208,8 @@ internal static unsafe class Jbig2Codec
         public long Limit;
         public long Used;
         public bool Refused;
+        public int Width;
+        public int Height;
     }
 
     private const int BlockHeader = 16;
@@ -233,13 +271,18 @@ internal static unsafe class Jbig2Codec
     // What jbig2dec said while decoding: its first fatal error, its last warning, and its first warning that a text
     // region's symbols are missing. jbig2dec decodes such a page on, blank where the symbols would be: a page read
     // blank would be a wrong result, not a damaged file's, so it is refused.
+    // Warnings past the first MaxWarnings are counted, not read: a damaged text region warns once per placement.
     private sealed class Messages
     {
+        public const int MaxWarnings = 64;
+
         public string? Fatal { get; set; }
 
         public string? Last { get; set; }
 
         public string? SymbolsMissing { get; set; }
+
+        public long Warnings { get; set; }
     }
 
     private const int SeverityWarning = 2, SeverityFatal = 3;
@@ -248,6 +291,11 @@ internal static unsafe class Jbig2Codec
     private static void OnMessage(IntPtr data, byte* message, int severity, uint segment)
     {
         if (data == 0 || severity < SeverityWarning || GCHandle.FromIntPtr(data).Target is not Messages messages)
+        {
+            return;
+        }
+
+        if (severity < SeverityFatal && ++messages.Warnings > Messages.MaxWarnings)
         {
             return;
         }

@@ -95,6 +95,54 @@ public sealed class Jbig2Tests(EngineFixture fixture)
     }
 
     [Fact]
+    public void A_page_larger_than_the_file_says_is_a_corrupt_image_naming_both_sizes()
+    {
+        // Filed as 100 x 100, the stream's page is 463 x 1013: within what a page of 100 x 100 may hold while decoding (its
+        // bits six times over and 1 MiB), so jbig2dec finishes, and the page it made is refused.
+        var failure = Failure(HandMadePdf.ScanPage(ReceiptGeneric, "JBIG2Decode", 100, 100, "DeviceGray", 1));
+
+        Assert.Equal(OcrErrorCode.CorruptImage, failure.Code);
+        Assert.Contains("its page is 463 x 1013 pixels where the file says 100 x 100", failure.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_damaged_stream_may_hold_what_its_own_page_needs_not_what_the_largest_page_may()
+    {
+        // scan_jbig2.pdf with three bytes of its symbol-coded page changed (found by mutating it): jbig2dec decodes regions
+        // of garbage until its memory is refused. Against the largest page's limit (229 MiB) that took 28 s of a core; the
+        // limit is now the receipt's own: 6 x 58 x 1013 bytes and 1 MiB.
+        var failure = Failure(Fixtures.Bytes("pdf", "scan_jbig2_damaged.pdf"));
+
+        Assert.Equal(OcrErrorCode.ImageTooLarge, failure.Code);
+        Assert.StartsWith("The JBIG2 image on page 1 of the PDF needs more than 1.3 MiB to decode: more than a page of 463 x 1013 pixels",
+            failure.Message, StringComparison.Ordinal);
+        Assert.Equal(6 * 58 * 1013 + (1 << 20), Jbig2Codec.Budget(463, 1013, long.MaxValue));
+    }
+
+    [Fact]
+    public void A_text_region_claiming_more_symbol_placements_than_the_page_has_pixels_is_refused_before_it_is_decoded()
+    {
+        // scan_jbig2.pdf with five bytes changed (found by mutating it), one of them the high byte of its text region's
+        // placement count: 704,643,661 where it had 589. jbig2dec decoded each placement from garbage, warning about each,
+        // in no memory at all: 100 s of a core.
+        var failure = Failure(Fixtures.Bytes("pdf", "scan_jbig2_placements.pdf"));
+
+        Assert.Equal(OcrErrorCode.CorruptImage, failure.Code);
+        Assert.Equal(
+            "The JBIG2 image on page 1 of the PDF cannot be decoded: it is damaged (a text region claims 704643661 symbol placements in 463 x 1013 pixels, on a page of 463 x 1013).",
+            failure.Message);
+    }
+
+    [Fact]
+    public void A_pages_budget_is_its_bits_six_times_over_and_a_mebibyte_at_most_the_stream_limit()
+    {
+        Assert.Equal(6L * 311 * 3508 + (1 << 20), Jbig2Codec.Budget(2481, 3508, long.MaxValue));
+        Assert.Equal(40_000, Jbig2Codec.Budget(2481, 3508, 40_000));
+        Assert.Equal(1 << 20, Jbig2Codec.Budget(0, 0, long.MaxValue));
+        Assert.Equal(1 << 20, Jbig2Codec.Budget(-5, 100, long.MaxValue));
+    }
+
+    [Fact]
     public void A_cut_stream_is_a_corrupt_image()
     {
         var failure = Failure(HandMadePdf.ScanPage(ReceiptGeneric[..20], "JBIG2Decode", 463, 1013, "DeviceGray", 1));
