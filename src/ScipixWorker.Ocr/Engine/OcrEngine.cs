@@ -142,6 +142,12 @@ public sealed class OcrEngine : IDisposable
     public int RecognitionQueueDepth => _scheduler.IsValueCreated ? _scheduler.Value.QueueDepth : 0;
 
     /// <summary>
+    /// Damaged JBIG2 images whose decoding ran away and was stopped, in this process: each still holds a thread and up to
+    /// its page's decoding budget of memory until the process ends (<see cref="Imaging.Jbig2Codec"/>).
+    /// </summary>
+    public int StoppedDecodes => Imaging.Jbig2Codec.Stopped;
+
+    /// <summary>
     /// Completes once fewer than <paramref name="limit"/> line crops wait for a recognition batch of the pipelined path
     /// (at once when <paramref name="limit"/> is 0 or less, or nothing has been queued yet): awaited before an image's
     /// first stage, it keeps decoding and detection from running ahead of recognition (Worker:MaxQueuedCrops).

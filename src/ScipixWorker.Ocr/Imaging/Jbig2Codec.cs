@@ -1,3 +1,4 @@
+using System.Runtime.ExceptionServices;
 using System.Runtime.InteropServices;
 using System.Text;
 using ScipixWorker.Ocr.Engine;
@@ -13,7 +14,7 @@ namespace ScipixWorker.Ocr.Imaging;
 /// <remarks>
 /// jbig2dec's allocations go through an allocator that counts them and refuses past a limit, so a stream whose page
 /// information declares a huge page fails as too large instead of exhausting memory. The limit is the page's own size
-/// (<see cref="Budget"/>), not the largest page's: jbig2dec's time grows with what it may allocate, and a damaged stream
+/// and its symbols' (<see cref="Budget"/>), not the largest page's: jbig2dec's time grows with what it may allocate, and a damaged stream
 /// can have it decode symbols and regions of garbage until the limit stops it (a 6-KB receipt with three bytes changed
 /// ran 28 s of a core against the largest page's 229 MiB). jbig2dec checks that its header's version is the library's
 /// (<c>jbig2_ctx_new_imp</c>): the version is found by asking, once.
@@ -29,18 +30,24 @@ internal static unsafe class Jbig2Codec
     public const string Missing = "JBIG2 images need jbig2dec's library (libjbig2dec.so.0; Debian and Ubuntu: apt-get install libjbig2dec0)";
 
     /// <summary>
-    /// What jbig2dec may hold at once while decoding a page of <paramref name="width"/> x <paramref name="height"/> pixels:
-    /// its bits <see cref="PageCopies"/> times over and <see cref="FixedBytes"/> (its decoders' contexts), at most
-    /// <paramref name="maxBytes"/>. Pages decoded here held 2.1-2.3 times their bits at the most (a generic region and a
-    /// page of 2,757 symbols, 2,481 x 3,508 pixels), the fixed part more on small pages (3.1 times a receipt's 59 KB).
+    /// What jbig2dec may hold at once while decoding a page of <paramref name="width"/> x <paramref name="height"/> pixels
+    /// whose shared symbols come in <paramref name="globalsBytes"/>: its bits <see cref="PageCopies"/> times over, the
+    /// symbols <see cref="SymbolExpansion"/> times their coded size, and <see cref="FixedBytes"/> (its decoders'
+    /// contexts), at most <paramref name="maxBytes"/>. Pages decoded here held 2.1-2.3 times their bits at the most (a
+    /// generic region, and a page of 2,757 symbols, 2,481 x 3,508 pixels), the fixed part more on small pages (3.1 times
+    /// a receipt's 59 KB); decoded symbols held 11-13 times their coded bytes. The symbols' share keeps a book's shared
+    /// dictionary (jbig2enc codes every page's symbols into one) within the limit of a page far smaller than it.
     /// </summary>
-    public static long Budget(int width, int height, long maxBytes) =>
-        Math.Min(maxBytes, PageCopies * ((Math.Max(0L, width) + 7) / 8) * Math.Max(0L, height) + FixedBytes);
+    public static long Budget(int width, int height, int globalsBytes, long maxBytes) =>
+        Math.Min(maxBytes, (PageCopies * ((Math.Max(0L, width) + 7) / 8) * Math.Max(0L, height)) + (SymbolExpansion * (long)globalsBytes) + FixedBytes);
 
     /// <summary>How many times its page's bits a decode may hold (the page, a region, a refinement's reference and room).</summary>
     public const int PageCopies = 6;
 
-    /// <summary>What a decode may hold beside its page's copies: its arithmetic decoders' contexts and symbol tables.</summary>
+    /// <summary>How many times their coded size the shared symbols may hold once decoded.</summary>
+    public const int SymbolExpansion = 64;
+
+    /// <summary>What a decode may hold beside its page's copies and its symbols: its arithmetic decoders' contexts.</summary>
     public const long FixedBytes = 1L << 20;
 
     /// <summary>
@@ -64,9 +71,50 @@ internal static unsafe class Jbig2Codec
             throw new OcrException(OcrErrorCode.CorruptImage, $"{name} cannot be decoded: it is damaged ({implausible}, on a page of {width} x {height}).");
         }
 
-        var limit = Budget(width, height, maxBytes);
+        // On a thread of its own, which a runaway decode never leaves (OnMessage): the job is answered meanwhile.
+        var limit = Budget(width, height, globals.Length, maxBytes);
+        var messages = new Messages { TallestSymbol = Math.Max(Messages.TallSymbol, Math.Max(width, height)) };
+        var (dataCopy, globalsCopy) = (data.ToArray(), globals.ToArray());
+        Bitmap? decoded = null;
+        Exception? failure = null;
+        var thread = new Thread(() =>
+        {
+            try
+            {
+                decoded = Decode(library, dataCopy, globalsCopy, width, height, limit, name, messages);
+            }
+            catch (Exception ex)
+            {
+                failure = ex;
+            }
+            finally
+            {
+                messages.Ended.Set();
+            }
+        })
+        {
+            IsBackground = true,
+            Name = "jbig2dec",
+        };
+        thread.Start();
+        messages.Ended.Wait();
+        if (messages.Runaway is { } runaway)
+        {
+            throw new OcrException(OcrErrorCode.CorruptImage, $"{name} cannot be decoded: it is damaged ({runaway}).");
+        }
+
+        messages.Ended.Dispose();
+        if (failure is not null)
+        {
+            ExceptionDispatchInfo.Throw(failure);
+        }
+
+        return decoded!;
+    }
+
+    private static Bitmap Decode(Library library, byte[] data, byte[] globals, int width, int height, long limit, string name, Messages messages)
+    {
         var allocator = (BudgetAllocator*)NativeMemory.AllocZeroed((nuint)sizeof(BudgetAllocator));
-        var messages = new Messages();
         var handle = GCHandle.Alloc(messages);
         IntPtr context = 0, globalContext = 0;
         try
@@ -81,7 +129,7 @@ internal static unsafe class Jbig2Codec
                 Height = height,
             };
 
-            if (!globals.IsEmpty)
+            if (globals.Length > 0)
             {
                 var reader = library.NewContext(allocator, GCHandle.ToIntPtr(handle), 0);
                 try
@@ -175,7 +223,7 @@ internal static unsafe class Jbig2Codec
         {
             return new OcrException(OcrErrorCode.ImageTooLarge,
                 $"{name} needs more than {allocator->Limit / (1024.0 * 1024):0.#} MiB to decode: more than a page of {allocator->Width} x {allocator->Height} " +
-                "pixels (its size in the file) needs, or than the largest page allowed (Ocr:MaxPixels) may; its stream is damaged or claims a larger page.");
+                "pixels (its size in the file) and its symbols need, or than the largest page allowed (Ocr:MaxPixels) may; its stream is damaged or claims a larger page.");
         }
 
         var said = messages.Fatal ?? messages.Last;
@@ -208,6 +256,8 @@ internal static unsafe class Jbig2Codec
         public long Limit;
         public long Used;
         public bool Refused;
+
+        // The page's size as the file gives it, which the limit was reckoned from (for the message when it is refused).
         public int Width;
         public int Height;
     }
@@ -272,9 +322,28 @@ internal static unsafe class Jbig2Codec
     // region's symbols are missing. jbig2dec decodes such a page on, blank where the symbols would be: a page read
     // blank would be a wrong result, not a damaged file's, so it is refused.
     // Warnings past the first MaxWarnings are counted, not read: a damaged text region warns once per placement.
+    // A runaway decode is told by its debug messages (Runaway) and never let go on: its thread stops in OnMessage, and
+    // Ended lets the caller answer.
     private sealed class Messages
     {
         public const int MaxWarnings = 64;
+
+        // The most height classes a symbol dictionary may open: a class per symbol height, and symbols are at most a few
+        // hundred pixels tall.
+        public const int MaxHeightClasses = 65_536;
+
+        // No symbol is taller than its page's longer side, nor than this on a small page (whose symbols a dictionary shared
+        // with larger pages may hold).
+        public const int TallSymbol = 4096;
+
+        /// <summary>The tallest symbol a height class may hold: the page's longer side, or <see cref="TallSymbol"/>.</summary>
+        public int TallestSymbol { get; init; }
+
+        public long HeightClasses { get; set; }
+
+        public string? Runaway { get; set; }
+
+        public ManualResetEventSlim Ended { get; } = new();
 
         public string? Fatal { get; set; }
 
@@ -285,12 +354,31 @@ internal static unsafe class Jbig2Codec
         public long Warnings { get; set; }
     }
 
-    private const int SeverityWarning = 2, SeverityFatal = 3;
+    private const int SeverityDebug = 0, SeverityWarning = 2, SeverityFatal = 3;
+
+    // jbig2dec's debug message as a symbol dictionary opens each height class (T.88 6.5.5 4b).
+    private static ReadOnlySpan<byte> HeightClassMessage => "decoding height class "u8;
+
+    /// <summary>Decodes stopped as runaways, their threads and memory held until the process ends.</summary>
+    public static int Stopped => _stopped;
+
+    private static int _stopped;
 
     [UnmanagedCallersOnly]
     private static void OnMessage(IntPtr data, byte* message, int severity, uint segment)
     {
-        if (data == 0 || severity < SeverityWarning || GCHandle.FromIntPtr(data).Target is not Messages messages)
+        if (data == 0 || message == null || GCHandle.FromIntPtr(data).Target is not Messages messages)
+        {
+            return;
+        }
+
+        if (severity == SeverityDebug)
+        {
+            WatchHeightClasses(messages, message);
+            return;
+        }
+
+        if (severity < SeverityWarning)
         {
             return;
         }
@@ -312,6 +400,38 @@ internal static unsafe class Jbig2Codec
         }
 
         messages.Last = text;
+    }
+
+    // A symbol dictionary decoded from garbage can open height class after height class without a symbol in any, each a
+    // few more pixels tall than the last, until the height overflows (35 s of a core for one receipt) or, where the
+    // garbage adds nothing, for ever: jbig2dec 0.19 reads past the end of a stream as 0xFF bytes and has no limit of its
+    // own. A class taller than the page (or 4,096 pixels), or more classes than any dictionary has, is such a runaway: the caller is let go
+    // with the page refused, and this thread, inside jbig2dec, waits for ever (stopping it would leave jbig2dec's state
+    // to unwind that cannot be; its memory, within the page's budget, stays held).
+    private static void WatchHeightClasses(Messages messages, byte* message)
+    {
+        var text = MemoryMarshal.CreateReadOnlySpanFromNullTerminated(message);
+        if (!text.StartsWith(HeightClassMessage))
+        {
+            return;
+        }
+
+        var digits = text[HeightClassMessage.Length..];
+        long height = 0;
+        for (var i = 0; i < digits.Length && digits[i] is >= (byte)'0' and <= (byte)'9'; i++)
+        {
+            height = (height * 10) + (digits[i] - '0');
+        }
+
+        if (++messages.HeightClasses <= Messages.MaxHeightClasses && height <= messages.TallestSymbol)
+        {
+            return;
+        }
+
+        messages.Runaway = $"its symbol dictionary opened {messages.HeightClasses} height classes, the last {height} pixels tall: a runaway decode, stopped";
+        Interlocked.Increment(ref _stopped);
+        messages.Ended.Set();
+        Thread.Sleep(Timeout.Infinite);
     }
 
     // The library's entry points, found once.

@@ -37,6 +37,7 @@ internal sealed class ModelMetricsService(OcrEngine engine, ILogger<ModelMetrics
             WorkerMetrics.MemoryBudgetInUseBytes.Set(budget.InUse);
             WorkerMetrics.MemoryBudgetWaitsTotal.IncTo(budget.Waits);
             WorkerMetrics.MemoryBudgetWaitSecondsTotal.IncTo(budget.WaitTime.TotalSeconds);
+            WorkerMetrics.DecodesStopped.Set(engine.StoppedDecodes);
 
             // Also set when a batch is taken; read here too, so that crops dropped by a cancelled job (a timeout, a
             // shutdown) leave the gauge when the worker then idles.

@@ -120,6 +120,10 @@ internal static class WorkerMetrics
     public static readonly Counter MemoryBudgetWaitSecondsTotal = Metrics.CreateCounter(
         "scipix_memory_budget_wait_seconds_total", "Time model runs spent waiting for the memory budget.");
 
+    public static readonly Gauge DecodesStopped = Metrics.CreateGauge(
+        "scipix_decodes_stopped",
+        "Damaged JBIG2 images whose decoding ran away (a symbol dictionary of garbage) and was stopped, their jobs answered corrupt-image: each holds a thread and up to its page's decoding budget of memory until the worker restarts.");
+
     public static readonly Counter BarcodesTotal = Metrics.CreateCounter(
         "scipix_barcodes_total",
         "Barcodes and QR codes read from pages of jobs that asked for them (options.barcodes), by ZXing's format name (QR_CODE, CODE_128, ...); results served from the cache not counted.",

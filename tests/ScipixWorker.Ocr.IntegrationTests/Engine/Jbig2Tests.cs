@@ -108,15 +108,15 @@ public sealed class Jbig2Tests(EngineFixture fixture)
     [Fact]
     public void A_damaged_stream_may_hold_what_its_own_page_needs_not_what_the_largest_page_may()
     {
-        // scan_jbig2.pdf with three bytes of its symbol-coded page changed (found by mutating it): jbig2dec decodes regions
-        // of garbage until its memory is refused. Against the largest page's limit (229 MiB) that took 28 s of a core; the
-        // limit is now the receipt's own: 6 x 58 x 1013 bytes and 1 MiB.
+        // scan_jbig2.pdf with three bytes of its page and its symbol dictionary changed (found by mutating it): jbig2dec
+        // decodes regions of garbage until its memory is refused. Against the largest page's limit (229 MiB) that took 28 s
+        // of a core; the limit is now the receipt's own: 6 x 58 x 1013 bytes, 64 times its 4,449 bytes of symbols and 1 MiB.
         var failure = Failure(Fixtures.Bytes("pdf", "scan_jbig2_damaged.pdf"));
 
         Assert.Equal(OcrErrorCode.ImageTooLarge, failure.Code);
-        Assert.StartsWith("The JBIG2 image on page 1 of the PDF needs more than 1.3 MiB to decode: more than a page of 463 x 1013 pixels",
+        Assert.StartsWith("The JBIG2 image on page 1 of the PDF needs more than 1.6 MiB to decode: more than a page of 463 x 1013 pixels",
             failure.Message, StringComparison.Ordinal);
-        Assert.Equal(6 * 58 * 1013 + (1 << 20), Jbig2Codec.Budget(463, 1013, long.MaxValue));
+        Assert.Equal((6 * 58 * 1013) + (64 * 4449) + (1 << 20), Jbig2Codec.Budget(463, 1013, 4449, long.MaxValue));
     }
 
     [Fact]
@@ -134,12 +134,32 @@ public sealed class Jbig2Tests(EngineFixture fixture)
     }
 
     [Fact]
-    public void A_pages_budget_is_its_bits_six_times_over_and_a_mebibyte_at_most_the_stream_limit()
+    public void A_symbol_dictionary_that_runs_away_is_stopped_and_its_page_refused()
     {
-        Assert.Equal(6L * 311 * 3508 + (1 << 20), Jbig2Codec.Budget(2481, 3508, long.MaxValue));
-        Assert.Equal(40_000, Jbig2Codec.Budget(2481, 3508, 40_000));
-        Assert.Equal(1 << 20, Jbig2Codec.Budget(0, 0, long.MaxValue));
-        Assert.Equal(1 << 20, Jbig2Codec.Budget(-5, 100, long.MaxValue));
+        // scan_jbig2_two_pages.pdf with 49 bytes of its deflated symbol dictionary changed (found by mutating it): decoded
+        // from garbage, the dictionary opens height class after height class, each 16 pixels taller and none with a
+        // symbol, until the height overflows: 35 s of a core (and for ever where the garbage adds nothing). Stopped once a
+        // class is taller than any symbol can be.
+        var before = fixture.Engine.StoppedDecodes;
+
+        var failure = Failure(Fixtures.Bytes("pdf", "scan_jbig2_runaway.pdf"));
+
+        Assert.Equal(OcrErrorCode.CorruptImage, failure.Code);
+        Assert.StartsWith("The JBIG2 image on page 1 of the PDF cannot be decoded: it is damaged (its symbol dictionary opened ", failure.Message, StringComparison.Ordinal);
+        Assert.Contains("height classes, the last 4112 pixels tall: a runaway decode, stopped)", failure.Message, StringComparison.Ordinal);
+        Assert.True(fixture.Engine.StoppedDecodes > before);
+    }
+
+    [Fact]
+    public void A_pages_budget_is_its_bits_six_times_over_its_symbols_64_times_and_a_mebibyte_at_most_the_stream_limit()
+    {
+        Assert.Equal((6L * 311 * 3508) + (1 << 20), Jbig2Codec.Budget(2481, 3508, 0, long.MaxValue));
+
+        // A book's dictionary shared by its pages (jbig2enc's): 5 MB of symbols on a page of 2 megapixels.
+        Assert.Equal((6L * 200 * 1000) + (64L * 5_000_000) + (1 << 20), Jbig2Codec.Budget(1600, 1000, 5_000_000, long.MaxValue));
+        Assert.Equal(40_000, Jbig2Codec.Budget(2481, 3508, 0, 40_000));
+        Assert.Equal(1 << 20, Jbig2Codec.Budget(0, 0, 0, long.MaxValue));
+        Assert.Equal(1 << 20, Jbig2Codec.Budget(-5, 100, 0, long.MaxValue));
     }
 
     [Fact]
