@@ -73,7 +73,7 @@ internal static unsafe class Jbig2Codec
 
         // On a thread of its own, which a runaway decode never leaves (OnMessage): the job is answered meanwhile.
         var limit = Budget(width, height, globals.Length, maxBytes);
-        var messages = new Messages { TallestSymbol = Math.Max(Messages.TallSymbol, Math.Max(width, height)) };
+        var messages = new Messages { Watch = new Jbig2RunawayWatch(width, height) };
         var (dataCopy, globalsCopy) = (data.ToArray(), globals.ToArray());
         Bitmap? decoded = null;
         Exception? failure = null;
@@ -328,18 +328,7 @@ internal static unsafe class Jbig2Codec
     {
         public const int MaxWarnings = 64;
 
-        // The most height classes a symbol dictionary may open: a class per symbol height, and symbols are at most a few
-        // hundred pixels tall.
-        public const int MaxHeightClasses = 65_536;
-
-        // No symbol is taller than its page's longer side, nor than this on a small page (whose symbols a dictionary shared
-        // with larger pages may hold).
-        public const int TallSymbol = 4096;
-
-        /// <summary>The tallest symbol a height class may hold: the page's longer side, or <see cref="TallSymbol"/>.</summary>
-        public int TallestSymbol { get; init; }
-
-        public long HeightClasses { get; set; }
+        public required Jbig2RunawayWatch Watch { get; init; }
 
         public string? Runaway { get; set; }
 
@@ -356,9 +345,6 @@ internal static unsafe class Jbig2Codec
 
     private const int SeverityDebug = 0, SeverityWarning = 2, SeverityFatal = 3;
 
-    // jbig2dec's debug message as a symbol dictionary opens each height class (T.88 6.5.5 4b).
-    private static ReadOnlySpan<byte> HeightClassMessage => "decoding height class "u8;
-
     /// <summary>Decodes stopped as runaways, their threads and memory held until the process ends.</summary>
     public static int Stopped => _stopped;
 
@@ -374,7 +360,11 @@ internal static unsafe class Jbig2Codec
 
         if (severity == SeverityDebug)
         {
-            WatchHeightClasses(messages, message);
+            if (messages.Watch.Observe(MemoryMarshal.CreateReadOnlySpanFromNullTerminated(message)) is { } runaway)
+            {
+                Stop(messages, runaway);
+            }
+
             return;
         }
 
@@ -402,33 +392,12 @@ internal static unsafe class Jbig2Codec
         messages.Last = text;
     }
 
-    // A symbol dictionary decoded from garbage can open height class after height class without a symbol in any, each a
-    // few more pixels tall than the last, until the height overflows (35 s of a core for one receipt) or, where the
-    // garbage adds nothing, for ever: jbig2dec 0.19 reads past the end of a stream as 0xFF bytes and has no limit of its
-    // own. A class taller than the page (or 4,096 pixels), or more classes than any dictionary has, is such a runaway: the caller is let go
-    // with the page refused, and this thread, inside jbig2dec, waits for ever (stopping it would leave jbig2dec's state
-    // to unwind that cannot be; its memory, within the page's budget, stays held).
-    private static void WatchHeightClasses(Messages messages, byte* message)
+    // A runaway decode (Jbig2RunawayWatch): the caller is let go with the page refused, and this thread, inside jbig2dec,
+    // waits for ever. Stopping it would leave jbig2dec's state to unwind, which cannot be done; its memory, within the
+    // page's budget, stays held.
+    private static void Stop(Messages messages, string runaway)
     {
-        var text = MemoryMarshal.CreateReadOnlySpanFromNullTerminated(message);
-        if (!text.StartsWith(HeightClassMessage))
-        {
-            return;
-        }
-
-        var digits = text[HeightClassMessage.Length..];
-        long height = 0;
-        for (var i = 0; i < digits.Length && digits[i] is >= (byte)'0' and <= (byte)'9'; i++)
-        {
-            height = (height * 10) + (digits[i] - '0');
-        }
-
-        if (++messages.HeightClasses <= Messages.MaxHeightClasses && height <= messages.TallestSymbol)
-        {
-            return;
-        }
-
-        messages.Runaway = $"its symbol dictionary opened {messages.HeightClasses} height classes, the last {height} pixels tall: a runaway decode, stopped";
+        messages.Runaway = runaway;
         Interlocked.Increment(ref _stopped);
         messages.Ended.Set();
         Thread.Sleep(Timeout.Infinite);
