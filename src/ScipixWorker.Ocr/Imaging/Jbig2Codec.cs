@@ -61,7 +61,7 @@ internal static unsafe class Jbig2Codec
     /// <param name="maxBytes">The most jbig2dec may hold at once on any page (<see cref="Budget"/> is the page's own).</param>
     /// <param name="name">The image as messages name it ("The JBIG2 image on page 2 of the PDF").</param>
     /// <exception cref="OcrException">The library is missing, the stream is damaged, decodes to more than the limit or to
-    /// a page larger than the file gives.</exception>
+    /// a page larger than the file gives, or its decoding runs away (<see cref="Jbig2RunawayWatch"/>).</exception>
     public static Bitmap Decode(ReadOnlySpan<byte> data, ReadOnlySpan<byte> globals, int width, int height, long maxBytes, string name)
     {
         var library = Loaded.Value ?? throw new OcrException(OcrErrorCode.UnsupportedFormat, $"{name} cannot be decoded: {Missing}, and it is not installed here.");
