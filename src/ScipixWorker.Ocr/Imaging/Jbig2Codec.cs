@@ -353,22 +353,25 @@ internal static unsafe class Jbig2Codec
     [UnmanagedCallersOnly]
     private static void OnMessage(IntPtr data, byte* message, int severity, uint segment)
     {
-        if (data == 0 || message == null || GCHandle.FromIntPtr(data).Target is not Messages messages)
+        if (data == 0 || message == null)
         {
             return;
         }
 
+        // jbig2dec says thousands of debug things a page (one a symbol): the two the watch reads are told by their first
+        // letter before anything else is looked at.
         if (severity == SeverityDebug)
         {
-            if (messages.Watch.Observe(MemoryMarshal.CreateReadOnlySpanFromNullTerminated(message)) is { } runaway)
+            if (*message is (byte)'d' or (byte)'a' && GCHandle.FromIntPtr(data).Target is Messages watched
+                && watched.Watch.Observe(MemoryMarshal.CreateReadOnlySpanFromNullTerminated(message)) is { } runaway)
             {
-                Stop(messages, runaway);
+                Stop(watched, runaway);
             }
 
             return;
         }
 
-        if (severity < SeverityWarning)
+        if (severity < SeverityWarning || GCHandle.FromIntPtr(data).Target is not Messages messages)
         {
             return;
         }
