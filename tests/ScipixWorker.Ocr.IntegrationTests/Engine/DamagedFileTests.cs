@@ -18,6 +18,8 @@ namespace ScipixWorker.Ocr.IntegrationTests.Engine;
 /// kilobytes, where headers, directories and a PDF's cross-references are) and files cut short, for each format the
 /// worker reads and the PDF layouts it handles apart. Seeded: a failure names the trial that reproduces it. 40 trials a
 /// file; SCIPIX_DAMAGE_TRIALS asks for more (a longer hunt by hand: 1,500 a file found PdfPig's InvalidCastException).
+/// The benchmarks' <c>mutate</c> loop hunts by the ten thousand and names the slow cases too (docs/benchmarks.md, "Damaged
+/// JBIG2 scans bounded by their own page": it found the JBIG2 decodes that ran for seconds to minutes, Jbig2Tests).
 /// </summary>
 [Collection(EngineCollection.Name)]
 public sealed class DamagedFileTests(EngineFixture fixture, ITestOutputHelper output)
