@@ -62,26 +62,26 @@ internal static unsafe class Jbig2Codec
     /// <param name="name">The image as messages name it ("The JBIG2 image on page 2 of the PDF").</param>
     /// <exception cref="OcrException">The library is missing, the stream is damaged, decodes to more than the limit or to
     /// a page larger than the file gives, or its decoding runs away (<see cref="Jbig2RunawayWatch"/>).</exception>
-    public static Bitmap Decode(ReadOnlySpan<byte> data, ReadOnlySpan<byte> globals, int width, int height, long maxBytes, string name)
+    public static Bitmap Decode(ReadOnlyMemory<byte> data, ReadOnlyMemory<byte> globals, int width, int height, long maxBytes, string name)
     {
         var library = Loaded.Value ?? throw new OcrException(OcrErrorCode.UnsupportedFormat, $"{name} cannot be decoded: {Missing}, and it is not installed here.");
         var pageArea = (long)Math.Max(0, width) * Math.Max(0, height);
-        if ((Jbig2Segments.Implausible(globals, pageArea) ?? Jbig2Segments.Implausible(data, pageArea)) is { } implausible)
+        if ((Jbig2Segments.Implausible(globals.Span, pageArea) ?? Jbig2Segments.Implausible(data.Span, pageArea)) is { } implausible)
         {
             throw new OcrException(OcrErrorCode.CorruptImage, $"{name} cannot be decoded: it is damaged ({implausible}, on a page of {width} x {height}).");
         }
 
-        // On a thread of its own, which a runaway decode never leaves (OnMessage): the job is answered meanwhile.
+        // On a thread of its own, which a runaway decode never leaves (OnMessage): the job is answered meanwhile. The
+        // thread holds the streams' memory, not copies, for as long as it runs.
         var limit = Budget(width, height, globals.Length, maxBytes);
         var messages = new Messages { Watch = new Jbig2RunawayWatch(width, height) };
-        var (dataCopy, globalsCopy) = (data.ToArray(), globals.ToArray());
         Bitmap? decoded = null;
         Exception? failure = null;
         var thread = new Thread(() =>
         {
             try
             {
-                decoded = Decode(library, dataCopy, globalsCopy, width, height, limit, name, messages);
+                decoded = DecodeHere(library, data.Span, globals.Span, width, height, limit, name, messages);
             }
             catch (Exception ex)
             {
@@ -112,7 +112,7 @@ internal static unsafe class Jbig2Codec
         return decoded!;
     }
 
-    private static Bitmap Decode(Library library, byte[] data, byte[] globals, int width, int height, long limit, string name, Messages messages)
+    private static Bitmap DecodeHere(Library library, ReadOnlySpan<byte> data, ReadOnlySpan<byte> globals, int width, int height, long limit, string name, Messages messages)
     {
         var allocator = (BudgetAllocator*)NativeMemory.AllocZeroed((nuint)sizeof(BudgetAllocator));
         var handle = GCHandle.Alloc(messages);
@@ -129,7 +129,7 @@ internal static unsafe class Jbig2Codec
                 Height = height,
             };
 
-            if (globals.Length > 0)
+            if (!globals.IsEmpty)
             {
                 var reader = library.NewContext(allocator, GCHandle.ToIntPtr(handle), 0);
                 try

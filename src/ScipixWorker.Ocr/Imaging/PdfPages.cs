@@ -687,7 +687,7 @@ internal sealed class PdfPages : IDisposable
         var globals = HasJbig2Globals(_document, image.ImageDictionary, filterIndex, out var stream) && stream is not null
             ? stream.Decode(_document.Structure.FilterProvider, _document.Structure.TokenScanner)
             : ReadOnlyMemory<byte>.Empty;
-        var page = Jbig2Codec.Decode(Unfiltered(image, filterIndex).Span, globals.Span, image.WidthInSamples, image.HeightInSamples,
+        var page = Jbig2Codec.Decode(Unfiltered(image, filterIndex), globals, image.WidthInSamples, image.HeightInSamples,
             _maxDecodedStreamBytes, $"The JBIG2 image on page {number} of the PDF");
         return ScanSamples.Bilevel(page.Bits, page.Width, page.Height, page.Stride, setIsBlack: !IsDecodeInverted(image.ImageDictionary));
     }
