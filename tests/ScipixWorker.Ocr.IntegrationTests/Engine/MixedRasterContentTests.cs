@@ -21,9 +21,9 @@ public sealed class MixedRasterContentTests(EngineFixture fixture)
     private OcrPage Read(byte[] file) => Assert.Single(fixture.Engine.Recognize(file, OcrMode.Full, TestContext.Current.CancellationToken).Pages);
 
     // A sheet of paper's background: a light warm grey, as an MRC background with the text wiped out is.
-    private static byte[] Paper()
+    private static byte[] Paper(int width = Width, int height = Height)
     {
-        using var image = new Image<Rgb24>(Width, Height, new Rgb24(236, 230, 218));
+        using var image = new Image<Rgb24>(width, height, new Rgb24(236, 230, 218));
         using var jpeg = new MemoryStream();
         image.SaveAsJpeg(jpeg, new JpegEncoder { Quality = 75 });
         return jpeg.ToArray();
@@ -63,5 +63,27 @@ public sealed class MixedRasterContentTests(EngineFixture fixture)
         var truth = Fixtures.Text("sroie", "receipt_000.gt.txt");
         var (composed, scanned) = (Cer.Of(truth, page.Text, caseInsensitive: true), Cer.Of(truth, faxPage.Text, caseInsensitive: true));
         Assert.True(composed <= scanned + 0.08, $"composed {composed:P1}, the fax scan {scanned:P1}:\n{page.Text}");
+    }
+
+    [Fact]
+    public void A_background_of_a_third_of_the_texts_resolution_is_composed_at_the_texts()
+    {
+        var page = Read(HandMadePdf.MixedRasterContent(
+            Paper(Width / 3, Height / 3), Fixtures.Bytes("jbig2", "receipt_000_generic.jbig2"), "JBIG2Decode", Width, Height,
+            backgroundSize: (Width / 3, Height / 3)));
+
+        Assert.Equal((Width, Height), (page.Width, page.Height));
+        Assert.Contains("TAN WOON YANN", page.Text, StringComparison.OrdinalIgnoreCase);
+    }
+
+    [Fact]
+    public void A_mask_drawn_out_of_proportion_sets_no_finer_page_than_its_pixels_have_both_ways()
+    {
+        // A damaged matrix squeezes the mask to a tenth of the page's width: ten times its pixels per point across, the
+        // same down. Composed at its finer axis, the page was 4,627 x 10,123 (a hundred times the file's pixels).
+        var page = Read(HandMadePdf.MixedRasterContent(
+            Paper(), Fixtures.Bytes("jbig2", "receipt_000_generic.jbig2"), "JBIG2Decode", Width, Height, maskWidthShare: 0.1));
+
+        Assert.Equal((Width, Height), (page.Width, page.Height));
     }
 }

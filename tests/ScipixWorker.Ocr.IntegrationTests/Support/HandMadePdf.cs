@@ -348,19 +348,24 @@ internal static class HandMadePdf
     /// <summary>
     /// A page of mixed raster content, as compact-PDF scanners and archives write one: <paramref name="background"/> (a JPEG
     /// of <paramref name="width"/> x <paramref name="height"/>, RGB) over the whole page, and over it the page's text as a
-    /// stencil mask (<c>/ImageMask true</c>) of the same size in <paramref name="maskFilter"/>, painted in black.
+    /// stencil mask (<c>/ImageMask true</c>) of the same size in <paramref name="maskFilter"/>, painted in black. The
+    /// background may have fewer pixels (<paramref name="backgroundSize"/>: MRC backgrounds are often a third of the text's
+    /// resolution), and the mask may be drawn over the left <paramref name="maskWidthShare"/> of the page only.
     /// </summary>
-    public static byte[] MixedRasterContent(byte[] background, byte[] mask, string maskFilter, int width, int height, string maskParameters = "")
+    public static byte[] MixedRasterContent(
+        byte[] background, byte[] mask, string maskFilter, int width, int height, string maskParameters = "",
+        (int Width, int Height)? backgroundSize = null, double maskWidthShare = 1)
     {
         double pageWidth = width * 72 / 150.0, pageHeight = height * 72 / 150.0;
         var content = Encoding.ASCII.GetBytes(
-            $"q {Number(pageWidth)} 0 0 {Number(pageHeight)} 0 0 cm /Im0 Do Q\nq 0 g {Number(pageWidth)} 0 0 {Number(pageHeight)} 0 0 cm /Im1 Do Q\n");
+            $"q {Number(pageWidth)} 0 0 {Number(pageHeight)} 0 0 cm /Im0 Do Q\nq 0 g {Number(pageWidth * maskWidthShare)} 0 0 {Number(pageHeight)} 0 0 cm /Im1 Do Q\n");
+        var (backgroundWidth, backgroundHeight) = backgroundSize ?? (width, height);
         using var pdf = new MemoryStream();
         var offsets = new List<long>();
         OnePage(pdf, offsets, "1.5");
         Object(pdf, offsets, $"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 {Number(pageWidth)} {Number(pageHeight)}] " +
             "/Resources << /XObject << /Im0 4 0 R /Im1 5 0 R >> >> /Contents 6 0 R >>");
-        Object(pdf, offsets, $"<< /Type /XObject /Subtype /Image /Width {width} /Height {height} /ColorSpace /DeviceRGB " +
+        Object(pdf, offsets, $"<< /Type /XObject /Subtype /Image /Width {backgroundWidth} /Height {backgroundHeight} /ColorSpace /DeviceRGB " +
             $"/BitsPerComponent 8 /Filter /DCTDecode /Length {background.Length} >>", background);
         Object(pdf, offsets, $"<< /Type /XObject /Subtype /Image /Width {width} /Height {height} /ImageMask true " +
             $"/Filter /{maskFilter}{maskParameters} /Length {mask.Length} >>", mask);
