@@ -14,13 +14,14 @@ namespace ScipixWorker.Ocr.Imaging;
 /// for a 4-megapixel page): bursts of LZW scans ran ten times the gen-0 collections of the same pages as JPEGs, and
 /// peaked 30 MiB higher than with this reader (docs/benchmarks.md, "LZW TIFF pages decoded by the engine").
 /// <para>
-/// A CCITT Group 4 or one-dimensional Group 3 fax (1-bit, either polarity, either fill order) is decoded strip by strip
-/// by PdfPig's fax decoder and set in the page's rows as black and white: 0.27-0.33x ImageSharp's time
-/// (docs/benchmarks.md, "CCITT fax TIFF pages decoded by the engine"), and a min-is-black fax shown as libtiff shows it.
+/// A CCITT Group 4 or Group 3 fax (1-bit, either polarity, either fill order; Group 3 one- or two-dimensional) is decoded
+/// strip by strip by PdfPig's fax decoder and set in the page's rows as black and white: 0.27-0.33x ImageSharp's time
+/// (docs/benchmarks.md, "CCITT fax TIFF pages decoded by the engine"), a min-is-black fax shown as libtiff shows it, and
+/// two-dimensional Group 3, as fax servers store what fax machines send, which ImageSharp 2.1 does not decode at all.
 /// </para>
 /// <para>
-/// Anything else (tiles, planes, other bit depths or colour spaces, another orientation, two-dimensional Group 3 or
-/// Modified Huffman fax coding, JPEG or deflate compression, the old LZW of TIFF 5's bit order, a directory this reader
+/// Anything else (tiles, planes, other bit depths or colour spaces, another orientation, Modified Huffman fax coding or
+/// a fax's uncompressed mode, JPEG or deflate compression, the old LZW of TIFF 5's bit order, a directory this reader
 /// does not follow) gives null, and the caller decodes the page with ImageSharp as before.
 /// </para>
 /// </summary>
@@ -142,7 +143,8 @@ internal static class TiffStrips
         return true;
     }
 
-    // A CCITT fax page, Group 4 or Group 3 one-dimensional (its end-of-line codes with or without fill bits before them):
+    // A CCITT fax page, Group 4 or Group 3 (one- or two-dimensional: T4Options bit 0, PDF's /K 1, each row's coding told
+    // by the tag bit after its end-of-line code; those codes with or without fill bits before them):
     // one 1-bit sample a pixel, white or black (either polarity), in strips, upright, without the option of uncompressed
     // runs (T4Options or T6Options bit 1), which the fax decoder does not read.
     private static bool TryFaxLayout(
@@ -155,7 +157,6 @@ internal static class TiffStrips
         if (width is 0 or > int.MaxValue || height is 0 or > int.MaxValue || rowsPerStrip == 0 || samples != 1
             || photometric is not (WhiteIsZero or BlackIsZero) || fillOrder is not (1 or 2)
             || (options & 2) != 0 // uncompressed mode
-            || (compression == Group3Compression && (options & 1) != 0) // Group 3 two-dimensional: left to ImageSharp
             || directoryReader.Single(274, 1) != 1 || directoryReader.Has(322) || directoryReader.Has(324) || directoryReader.Has(338)
             || !directoryReader.All(258, 1, 1, absentIs: 1))
         {
@@ -170,7 +171,7 @@ internal static class TiffStrips
         layout = new Layout((int)width, (int)height, 1, (int)photometric, Lzw: false, Predicted: false, rows, offsets, counts, Palette: null)
         {
             LowBitFirst = fillOrder == 2,
-            FaxK = compression == Group4Compression ? -1 : 0,
+            FaxK = compression == Group4Compression ? -1 : (options & 1) != 0 ? 1 : 0,
         };
         return true;
     }
