@@ -11,7 +11,8 @@ namespace ScipixWorker.Ocr.Imaging;
 
 /// <summary>
 /// Decodes PNG, JPEG, TIFF, BMP, GIF and WebP with ImageSharp, JPEG 2000 with OpenJPEG (<see cref="Jpeg2000Codec"/>),
-/// a TIFF page in strips, uncompressed or LZW, of 8-bit grey, palette or RGB samples, or a CCITT fax, itself (<see cref="TiffStrips"/>),
+/// a TIFF page in strips or tiles, uncompressed, LZW, deflate or PackBits, of 8-bit grey, palette or RGB samples, or a
+/// CCITT fax, itself (<see cref="TiffStrips"/>),
 /// and the scans of a PDF (<see cref="PdfPages"/>; a PDF
 /// page without a scan gives its text layer instead),
 /// honours EXIF orientation, flattens alpha onto white and enforces the configured limits, turning every failure
@@ -249,8 +250,8 @@ internal sealed class ImageLoader(OcrEngineOptions options)
 
     // An image without alpha (IsOpaque) decoded to RGB, turned and checked as Decode does, in memory the page
     // keeps (DecodeAllocator.TakePage): the decode holds 3 bytes a pixel, and the page is not copied. A small image (its
-    // rows from a pool) is copied. A TIFF page in strips, uncompressed or LZW, of 8-bit grey, palette or RGB samples, or a
-    // CCITT fax (a scanner's usual output) is decoded without ImageSharp straight into its rows (TiffStrips).
+    // rows from a pool) is copied. A TIFF page in strips or tiles, uncompressed, LZW, deflate or PackBits, of 8-bit grey,
+    // palette or RGB samples, or a CCITT fax (a scanner's usual output) is decoded without ImageSharp (TiffStrips).
     private RgbBuffer DecodeRgb(ReadOnlySpan<byte> bytes, IImageFormat format, out long peakBytes, int clockwiseTurn = -1)
     {
         if (format.Name == "TIFF" && clockwiseTurn <= 0 && TiffStrips.TryDecode(bytes, CheckSize) is { } strips)
@@ -272,6 +273,11 @@ internal sealed class ImageLoader(OcrEngineOptions options)
         ReadOnlySpan<byte> bytes, IImageFormat format, out long peakBytes, int clockwiseTurn = -1, DecodeAllocator? allocator = null)
         where TPixel : unmanaged, IPixel<TPixel>
     {
+        if (format.Name == "TIFF" && TiffPages.SampleDamage(bytes) is { } damage)
+        {
+            throw new OcrException(OcrErrorCode.CorruptImage, $"The TIFF image is damaged: {damage}.");
+        }
+
         var configuration = Decoding.Clone();
         allocator ??= new DecodeAllocator(Decoding.MemoryAllocator, DecodeLimitBytes);
         configuration.MemoryAllocator = allocator;
@@ -529,11 +535,12 @@ internal sealed class ImageLoader(OcrEngineOptions options)
 
     // ImageSharp 2.1 also fails on some damaged files with what its own code trips over (found by DamagedFileTests): a
     // null frame in the JPEG header reader (NullReferenceException from JpegDecoderCore.Identify), a BMP palette of no
-    // colours (DivideByZeroException). Only its calls are inside these catches.
+    // colours (DivideByZeroException), a TIFF strip's damaged deflate data (InvalidDataException from the inflater, which
+    // its TIFF decoder lets through). Only its calls are inside these catches.
     private static bool IsDecodeFailure(Exception ex) =>
         ex is ImageFormatException or InvalidImageContentException or NotSupportedException
             or InvalidOperationException or IndexOutOfRangeException or ArgumentException or EndOfStreamException
-            or NullReferenceException or ArithmeticException;
+            or NullReferenceException or ArithmeticException or InvalidDataException;
 
     private static OcrException Corrupt(IImageFormat format, Exception ex) =>
         new(OcrErrorCode.CorruptImage, $"The {format.Name} image is damaged or truncated: {ex.Message}", ex);

@@ -84,6 +84,40 @@ internal sealed class TiffPages
         return !new Directory(data, (int)directory, little).Has(ExtraSamplesTag);
     }
 
+    /// <summary>The most samples a pixel a TIFF page may have here (ImageSharp reads up to four, and extra samples).</summary>
+    public const int MaxSamplesPerPixel = 16;
+
+    /// <summary>
+    /// What is wrong with the first directory's samples, when its SamplesPerPixel or BitsPerSample cannot be a page's
+    /// (of another type than SHORT or LONG, zero, several values where one belongs, bits outside 1-32 or samples over
+    /// <see cref="MaxSamplesPerPixel"/>); null when they can, or when the data is no classic TIFF whose directory lies
+    /// within it (the decoder then decides). ImageSharp 2.1 reads such a tag's bytes as a number anyway and sizes its
+    /// buffers by it: a 1.9-KB fax whose SamplesPerPixel was made RATIONAL took it 1.4 s and 300 MB to refuse.
+    /// </summary>
+    public static string? SampleDamage(ReadOnlySpan<byte> data)
+    {
+        if (!TryHeader(data, out var little, out var directory) || LinkOf(data, directory, little) < 0)
+        {
+            return null;
+        }
+
+        var reader = new Directory(data, (int)directory, little);
+        var samples = reader.Has(SamplesPerPixelTag) ? reader.Single(SamplesPerPixelTag) : 1;
+        if (samples is 0 or > MaxSamplesPerPixel)
+        {
+            return samples == 0
+                ? "its SamplesPerPixel is not one SHORT or LONG of at least 1"
+                : $"its SamplesPerPixel is {samples}; at most {MaxSamplesPerPixel} are read";
+        }
+
+        return reader.Has(BitsPerSampleTag) && !reader.AllWithin(BitsPerSampleTag, samples, 1, 32)
+            ? $"its BitsPerSample is not {samples} SHORT or LONG values of 1 to 32"
+            : null;
+    }
+
+    private const ushort SamplesPerPixelTag = 277;
+    private const ushort BitsPerSampleTag = 258;
+
     // A classic TIFF's byte order and the offset of its first directory; false for anything else (43 is BigTIFF).
     internal static bool TryHeader(ReadOnlySpan<byte> data, out bool little, out long firstDirectory)
     {
@@ -150,6 +184,27 @@ internal sealed class TiffPages
             for (var i = 0; i < values; i++)
             {
                 if (Value(entry, i) != expected)
+                {
+                    return false;
+                }
+            }
+
+            return true;
+        }
+
+        // Whether each of the tag's values is within min..max, SHORT or LONG, and there are `count` of them or one.
+        public bool AllWithin(ushort tag, uint count, uint min, uint max)
+        {
+            var entry = Find(tag);
+            var values = entry < 0 ? 0 : Count(entry);
+            if (values != count && values != 1)
+            {
+                return false;
+            }
+
+            for (var i = 0; i < values; i++)
+            {
+                if (Value(entry, i) is not { } value || value < min || value > max)
                 {
                     return false;
                 }

@@ -77,6 +77,46 @@ public sealed class TiffPagesTests
         Assert.False(TiffPages.IsOnePageWithoutExtraSamples([(byte)'I', (byte)'I', 43, 0, 8, 0, 0, 0, 0, 0])); // BigTIFF
     }
 
+    [Fact]
+    public void A_directory_whose_samples_cannot_be_a_pages_is_named_damaged_before_imagesharp_sizes_buffers_by_it()
+    {
+        // Entries: tag, type (3 SHORT, 4 LONG, 5 RATIONAL), count, value (two SHORTs inline: the first in the low half).
+        Assert.Null(TiffPages.SampleDamage(OneDirectory((277, 3, 1, 3), (258, 3, 1, 8)))); // RGB, the bits given once
+        Assert.Null(TiffPages.SampleDamage(OneDirectory((277, 4, 1, 2), (258, 3, 2, 8 | (16u << 16))))); // LONG samples, bits each
+        Assert.Null(TiffPages.SampleDamage(OneDirectory((258, 3, 1, 1)))); // bilevel: no SamplesPerPixel, one
+        Assert.Null(TiffPages.SampleDamage(OneDirectory((256, 3, 1, 100)))); // neither tag: the defaults
+        Assert.Null(TiffPages.SampleDamage("GIF89a.."u8)); // no TIFF: the decoder decides
+
+        Assert.Contains("SamplesPerPixel", TiffPages.SampleDamage(OneDirectory((277, 5, 1, 8)))); // a RATIONAL, as the damaged fax had
+        Assert.Contains("SamplesPerPixel", TiffPages.SampleDamage(OneDirectory((277, 3, 1, 0))));
+        Assert.Contains("SamplesPerPixel", TiffPages.SampleDamage(OneDirectory((277, 3, 2, 1 | (1u << 16)))));
+        Assert.Contains("at most 16", TiffPages.SampleDamage(OneDirectory((277, 3, 1, 60_000))));
+        Assert.Contains("BitsPerSample", TiffPages.SampleDamage(OneDirectory((277, 3, 1, 1), (258, 3, 1, 0))));
+        Assert.Contains("BitsPerSample", TiffPages.SampleDamage(OneDirectory((277, 3, 1, 1), (258, 3, 1, 64))));
+        Assert.Contains("BitsPerSample", TiffPages.SampleDamage(OneDirectory((277, 3, 1, 3), (258, 3, 2, 8 | (8u << 16))))); // two for three
+        Assert.Contains("BitsPerSample", TiffPages.SampleDamage(OneDirectory((277, 3, 1, 1), (258, 5, 1, 8))));
+    }
+
+    // A little-endian classic TIFF of one directory holding `entries`, their values inline.
+    private static byte[] OneDirectory(params (ushort Tag, ushort Type, uint Count, uint Value)[] entries)
+    {
+        var file = new byte[8 + 2 + (12 * entries.Length) + 4];
+        file[0] = file[1] = (byte)'I';
+        TiffBytes.Write16(file, 2, 42, bigEndian: false);
+        TiffBytes.Write32(file, 4, 8, bigEndian: false);
+        TiffBytes.Write16(file, 8, (ushort)entries.Length, bigEndian: false);
+        for (var i = 0; i < entries.Length; i++)
+        {
+            var at = 10 + (12 * i);
+            TiffBytes.Write16(file, at, entries[i].Tag, bigEndian: false);
+            TiffBytes.Write16(file, at + 2, entries[i].Type, bigEndian: false);
+            TiffBytes.Write32(file, at + 4, entries[i].Count, bigEndian: false);
+            TiffBytes.Write32(file, at + 8, entries[i].Value, bigEndian: false);
+        }
+
+        return file;
+    }
+
     // A header and a chain of directories with one (dummy) entry each, 64 bytes apart from offset 64.
     private static byte[] Chain(bool little, int pages)
     {
