@@ -273,7 +273,7 @@ internal sealed class ImageLoader(OcrEngineOptions options)
         ReadOnlySpan<byte> bytes, IImageFormat format, out long peakBytes, int clockwiseTurn = -1, DecodeAllocator? allocator = null)
         where TPixel : unmanaged, IPixel<TPixel>
     {
-        if (format.Name == "TIFF" && TiffPages.SampleDamage(bytes) is { } damage)
+        if (format.Name == "TIFF" && (TiffPages.SampleDamage(bytes) ?? TiffPages.JpegDamage(bytes)) is { } damage)
         {
             throw new OcrException(OcrErrorCode.CorruptImage, $"The TIFF image is damaged: {damage}.");
         }
@@ -547,6 +547,7 @@ internal sealed class ImageLoader(OcrEngineOptions options)
 
     private static Configuration CreateConfiguration()
     {
+        NestedTiffGuard.Install();
         var configuration = Configuration.Default.Clone();
         // Decoding runs on many jobs at once; one decode fanning out over every core only adds contention.
         configuration.MaxDegreeOfParallelism = 1;

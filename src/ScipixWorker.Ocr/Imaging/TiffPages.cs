@@ -115,6 +115,49 @@ internal sealed class TiffPages
             : null;
     }
 
+    /// <summary>
+    /// What is wrong with the first directory's JPEG data (Compression 7), when a strip or tile does not start as a JPEG
+    /// stream does (every one is a JPEG datastream of its own, its start-of-image marker first, TIFF Technical Note 2);
+    /// null when each does, for other compressions, and when the data is no classic TIFF whose directory lies within it.
+    /// ImageSharp 2.1 decodes such a strip, when the page has no JPEGTables, as a file of any format it knows: a strip
+    /// that is the TIFF itself (a strip offset of 0, as a writer that failed part way leaves) is decoded again and again
+    /// until the stack overflows, which ends the process: a 262-byte file took the worker down.
+    /// </summary>
+    public static string? JpegDamage(ReadOnlySpan<byte> data)
+    {
+        if (!TryHeader(data, out var little, out var directory) || LinkOf(data, directory, little) < 0)
+        {
+            return null;
+        }
+
+        var reader = new Directory(data, (int)directory, little);
+        if (reader.Single(CompressionTag, 1) != JpegCompression)
+        {
+            return null;
+        }
+
+        var tiled = reader.Has(TileOffsetsTag);
+        var offsets = reader.Values(tiled ? TileOffsetsTag : StripOffsetsTag);
+        if (offsets is null)
+        {
+            return $"its {(tiled ? "tile" : "strip")} offsets cannot be read";
+        }
+
+        for (var i = 0; i < offsets.Length; i++)
+        {
+            if (offsets[i] + 2 > data.Length || data[(int)offsets[i]] != 0xFF || data[(int)offsets[i] + 1] != 0xD8)
+            {
+                return $"its {(tiled ? "tile" : "strip")} {i} is not JPEG data";
+            }
+        }
+
+        return null;
+    }
+
+    private const ushort CompressionTag = 259;
+    private const ushort StripOffsetsTag = 273;
+    private const ushort TileOffsetsTag = 324;
+    private const uint JpegCompression = 7;
     private const ushort SamplesPerPixelTag = 277;
     private const ushort BitsPerSampleTag = 258;
 
@@ -213,6 +256,14 @@ internal sealed class TiffPages
             return true;
         }
 
+        // All of a tag's values, however many (at most one for each two bytes of the file); null when missing, of another
+        // type or outside the file.
+        public long[]? Values(ushort tag)
+        {
+            var entry = Find(tag);
+            return entry < 0 || Count(entry) > (uint)(_data.Length / 2) ? null : Many(tag, (int)Count(entry));
+        }
+
         // A tag's `count` values (strip offsets, byte counts); null when missing, of another count or outside the file.
         public long[]? Many(ushort tag, int count)
         {
@@ -234,6 +285,21 @@ internal sealed class TiffPages
             }
 
             return values;
+        }
+
+        // A tag of BYTE (1) or UNDEFINED (7) values as they lie in the file (JPEGTables); null when missing, of another
+        // type or outside the file.
+        public byte[]? Bytes(ushort tag)
+        {
+            var entry = Find(tag);
+            if (entry < 0 || Read16(entry + 2) is not (1 or 7))
+            {
+                return null;
+            }
+
+            var count = Count(entry);
+            var at = count <= 4 ? entry + 8 : (long)Read32(entry + 8);
+            return at + count > _data.Length ? null : _data.Slice((int)at, (int)count).ToArray();
         }
 
         // ColorMap: 3 x 256 16-bit values (red, green, blue), scaled to 8 bits as ImageSharp scales 16-bit colours.

@@ -11,7 +11,9 @@ namespace ScipixWorker.Benchmarks.Support;
 /// PDF's last stream, where a scan's samples are) or cut short, loaded as the worker loads a job's file, every page
 /// decoded (a PDF page with a text layer read instead). Counts the outcomes (decoded, or the <see cref="OcrErrorCode"/>
 /// the worker would answer) and reports any other exception (a bug: the worker would answer <c>internal-error</c>) and
-/// the slowest case. Cases slower than the threshold and those that threw anything else are written to the output folder.
+/// the slowest case. Cases slower than the threshold and those that threw anything else are written to the output folder;
+/// each case is written there as <c>current.EXT</c> before it is loaded, so that one that ends the process (a stack
+/// overflow: ImageSharp decoding a TIFF's JPEG strip that is the TIFF itself) is left behind with its number on stderr.
 /// </summary>
 /// <example>
 /// <code>
@@ -51,6 +53,9 @@ internal static class MutationRun
         {
             var source = n % sources.Length;
             var file = Mutate(sources[source], random);
+            var current = Path.Combine(output, $"current{Path.GetExtension(files[source])}");
+            File.WriteAllBytes(current, file);
+            Console.Error.Write($"\rcase {n} ");
             var started = Stopwatch.GetTimestamp();
             string outcome;
             try
@@ -79,8 +84,10 @@ internal static class MutationRun
             }
 
             outcomes[outcome] = outcomes.GetValueOrDefault(outcome) + 1;
+            File.Delete(current);
         }
 
+        Console.Error.WriteLine();
         foreach (var (outcome, times) in outcomes.OrderByDescending(o => o.Value))
         {
             Console.WriteLine($"{times,8}  {outcome}");

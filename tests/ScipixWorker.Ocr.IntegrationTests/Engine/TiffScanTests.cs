@@ -75,6 +75,115 @@ public sealed class TiffScanTests(EngineFixture fixture)
         page.Release();
     }
 
+    [Theory]
+    [InlineData("receipt_000_top_tiles_jpeg.tif", false)] // YCbCr, quality 90, 128 x 64 tiles, the tables shared (JPEGTables)
+    [InlineData("receipt_000_top_tiles_jpeg_rgb.tif", false)] // RGB components (no colour transform), quality 75, 256 x 128 tiles
+    [InlineData("receipt_000_top_tiles_jpeg_rgb.tif", true)] // the same, its components numbered 1-3 instead of named R, G, B
+    public void A_jpeg_scan_in_tiles_is_decoded_to_the_pixels_it_was_coded_from_within_the_jpeg_loss(string file, bool numbered)
+    {
+        // ImageSharp 2.1 reads JPEG TIFFs in strips, not in tiles. Each tile is made a JPEG file of its own with the shared
+        // tables and decoded. libjpeg names RGB components 'R', 'G', 'B', which tells a decoder they are not YCbCr; other
+        // writers number them, and only the TIFF's Photometric (RGB) says so: the engine marks such tiles (Adobe, no
+        // transform), or they would be read as YCbCr, every colour wrong.
+        var tiff = Fixtures.Bytes("tiff", file);
+        if (numbered)
+        {
+            NumberComponents(tiff);
+        }
+
+        using var source = Image.Load<Rgb24>(Fixtures.Bytes("tiff", "receipt_000_top_rgb_msb.tif"));
+        var expected = new byte[source.Width * source.Height * 3];
+        source.CopyPixelDataTo(expected);
+
+        using var loaded = new ImageLoader(fixture.Options).Load(tiff);
+        var page = loaded.Page(0);
+        var pixels = page.Data[..(page.Stride * page.Height)].ToArray();
+        page.Release();
+
+        Assert.Equal((source.Width, source.Height), (page.Width, page.Height));
+        var meanError = pixels.Zip(expected).Average(p => Math.Abs(p.First - p.Second));
+        Assert.InRange(meanError, 0, 2.0); // 0.69 and 1.44 levels: JPEG's loss; read as YCbCr, the RGB file is off by tens
+        Assert.Contains("TAMAN DAYA", fixture.Engine.Recognize(tiff, OcrMode.Full, TestContext.Current.CancellationToken).Text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_jpeg_scan_in_strips_is_decoded_strip_by_strip_to_the_pixels_imagesharp_gives()
+    {
+        // Strips of up to 16 MiB are read as tiles the page's width (about half ImageSharp's time, docs/benchmarks.md).
+        var tiff = Fixtures.Bytes("tiff", "receipt_000_top_strips_jpeg.tif");
+        using var reference = Image.Load<Rgb24>(tiff);
+        var expected = new byte[reference.Width * reference.Height * 3];
+        reference.CopyPixelDataTo(expected);
+
+        Assert.Equal(expected, TakeRelease(TiffStrips.TryDecode(tiff)));
+    }
+
+    [Fact]
+    public void A_jpeg_strip_that_is_not_jpeg_data_is_refused_before_imagesharp_decodes_it_as_a_file_of_its_own()
+    {
+        // Without JPEGTables, ImageSharp 2.1 decodes each JPEG strip as a file of whatever format it finds there: a strip
+        // at offset 0 is the TIFF itself, decoded again inside itself until the stack overflows and the process ends (a
+        // 262-byte file a failed tiffcp left did that). Turned (Orientation 6), the page is left to ImageSharp.
+        var tiff = Fixtures.Bytes("tiff", "receipt_000_top_strips_jpeg.tif");
+        BinaryPrimitives.WriteUInt16LittleEndian(tiff.AsSpan((int)Entry(tiff, 347)), 65_000); // JPEGTables: a private tag
+        BinaryPrimitives.WriteUInt32LittleEndian(tiff.AsSpan((int)BinaryPrimitives.ReadUInt32LittleEndian(tiff.AsSpan((int)Entry(tiff, 273) + 8))), 0);
+        tiff[(int)Entry(tiff, 274) + 8] = 6;
+
+        var error = Assert.Throws<OcrException>(() => new ImageLoader(fixture.Options).Load(tiff).Page(0).Release());
+
+        Assert.Equal(OcrErrorCode.CorruptImage, error.Code);
+        Assert.Contains("strip 0 is not JPEG data", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_tiff_that_imagesharp_would_decode_inside_itself_is_refused_at_the_second_level()
+    {
+        // Found by the mutation loop (the JPEG strips fixture turned, without JPEGTables, a strip offset 0, its directory's
+        // entry count grown over the bytes after it): the directory reads well to the engine, and to ImageSharp as a page
+        // whose strip is the file itself. Before NestedTiffGuard the process ended in a stack overflow.
+        var tiff = Fixtures.Bytes("tiff", "receipt_000_top_strips_jpeg_nested.tif");
+
+        var error = Assert.Throws<OcrException>(() => new ImageLoader(fixture.Options).Load(tiff).Page(0).Release());
+
+        Assert.Equal(OcrErrorCode.CorruptImage, error.Code);
+        Assert.Contains("holds a TIFF", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_jpeg_tile_whose_frame_claims_more_than_the_tile_is_refused_before_it_is_decoded()
+    {
+        // The first tile's frame header (SOF0) made 65,535 rows high: decoded, it would take 65,535 x 128 pixels.
+        var tiff = Fixtures.Bytes("tiff", "receipt_000_top_tiles_jpeg.tif");
+        var frame = tiff.AsSpan().IndexOf([(byte)0xFF, (byte)0xC0]);
+        (tiff[frame + 5], tiff[frame + 6]) = (0xFF, 0xFF);
+
+        var error = Assert.Throws<OcrException>(() => new ImageLoader(fixture.Options).Load(tiff).Page(0).Release());
+
+        Assert.Equal(OcrErrorCode.CorruptImage, error.Code);
+        Assert.Contains("tile 0", error.Message, StringComparison.Ordinal);
+    }
+
+    // Each JPEG frame header's (SOF0) and scan header's (SOS) component names 'R', 'G', 'B' made 1, 2, 3.
+    private static void NumberComponents(byte[] tiff)
+    {
+        var renamed = 0;
+        for (var i = 0; i + 20 < tiff.Length; i++)
+        {
+            if (tiff[i] == 0xFF && tiff[i + 1] == 0xC0 && tiff[i + 9] == 3)
+            {
+                (tiff[i + 10], tiff[i + 13], tiff[i + 16]) = (1, 2, 3);
+                renamed++;
+            }
+            else if (tiff[i] == 0xFF && tiff[i + 1] == 0xDA && tiff[i + 4] == 3)
+            {
+                (tiff[i + 5], tiff[i + 7], tiff[i + 9]) = (1, 2, 3);
+                renamed++;
+            }
+        }
+
+        Assert.Equal(8, renamed); // four tiles, a frame and a scan header each
+    }
+
     [Fact]
     public void A_cmyk_scan_is_shown_as_libtiff_shows_it()
     {

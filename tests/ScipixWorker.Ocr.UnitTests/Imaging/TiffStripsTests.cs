@@ -167,7 +167,7 @@ public sealed class TiffStripsTests
     public static TheoryData<string> NotDecodedHere => new()
     {
         "ccitt group 4 with uncompressed runs", "ccitt modified huffman", "16-bit grey", "4-bit palette", "alpha as an extra sample", "turned (orientation 6)",
-        "tiles without their offsets", "tiles of over 16 MiB", "planes", "bits from the lowest", "floating-point predictor", "inks other than CMYK", "old LZW", "strip outside the file",
+        "tiles without their offsets", "tiles of over 16 MiB", "planes", "bits from the lowest", "floating-point predictor", "inks other than CMYK", "old LZW",
         "BigTIFF", "PNG", "no photometric interpretation",
     };
 
@@ -190,13 +190,21 @@ public sealed class TiffStripsTests
             "floating-point predictor" => Build(new Page(3, 2, Compression: 5, Predictor: 3)),
             "inks other than CMYK" => Build(new Page(4, 5) { Extra = [(332, 3, 1, 2)] }), // InkSet 2
             "old LZW" => OldLzw(),
-            "strip outside the file" => OffsetPastTheEnd(),
             "no photometric interpretation" => Retagged(Build(new Page(1, 0)), 262, 65000),
             "BigTIFF" => new byte[] { (byte)'I', (byte)'I', 43, 0, 8, 0, 0, 0, 16, 0, 0, 0, 0, 0, 0, 0 },
             _ => Png(),
         };
 
         Assert.Null(TiffStrips.TryDecode(file));
+    }
+
+    [Fact]
+    public void A_strip_that_starts_past_the_files_end_fails_as_a_damaged_image()
+    {
+        var error = Assert.Throws<OcrException>(() => TiffStrips.TryDecode(OffsetPastTheEnd()));
+
+        Assert.Equal(OcrErrorCode.CorruptImage, error.Code);
+        Assert.Contains("past the file's end", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]
