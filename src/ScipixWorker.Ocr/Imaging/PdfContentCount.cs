@@ -1,3 +1,4 @@
+using ScipixWorker.Ocr.Engine;
 using UglyToad.PdfPig;
 using UglyToad.PdfPig.Core;
 using UglyToad.PdfPig.Filters;
@@ -13,11 +14,14 @@ namespace ScipixWorker.Ocr.Imaging;
 /// as many times as the page draws it. PdfPig builds an object per character and per path segment when it parses a page,
 /// and a few kilobytes of deflated <c>(aaaa…) Tj</c>, of <c>10 10 m 20 20 l S</c>, or one form drawn a thousand times
 /// ask it for millions (a million segments: 7 s and 840 MB; a million characters did not finish in ten minutes with the
-/// layout analysis): pages past the limits are refused before that.
+/// layout analysis): pages past the limits are refused before that. So is a page whose form XObjects are nested more
+/// than <see cref="MaxFormDepth"/> deep: PdfPig draws a form inside the one that draws it by recursion, and 30,000 forms
+/// each drawing the next (a 5.8-MB file) overflowed its stack, which ended the process.
 /// </summary>
 internal static class PdfContentCount
 {
-    private const int MaxFormDepth = 12;
+    /// <summary>The deepest form XObjects may be nested on a page (documents nest a few; 64 is far from PdfPig's stack's end).</summary>
+    public const int MaxFormDepth = 64;
 
     /// <summary>
     /// The count for page <paramref name="pageNumber"/> (1-based), or one past <paramref name="limit"/> as soon as it
@@ -49,7 +53,7 @@ internal static class PdfContentCount
             }
         }
 
-        var counter = new Counter(scanner, filters, limit);
+        var counter = new Counter(scanner, filters, limit, pageNumber);
         PageContent total = default;
         foreach (var stream in streams)
         {
@@ -251,7 +255,7 @@ internal static class PdfContentCount
     }
 
     // Counts content streams, and form XObjects each time they are drawn (a form's own count is computed once).
-    private sealed class Counter(IPdfTokenScanner scanner, ILookupFilterProvider filters, PageContent limit)
+    private sealed class Counter(IPdfTokenScanner scanner, ILookupFilterProvider filters, PageContent limit, int pageNumber)
     {
         private readonly Dictionary<IndirectReference, PageContent> _forms = [];
 
@@ -260,7 +264,13 @@ internal static class PdfContentCount
 
         private PageContent Form(string name, DictionaryToken? resources, int depth)
         {
-            if (depth >= MaxFormDepth || resources is null
+            if (depth >= MaxFormDepth)
+            {
+                throw new OcrException(OcrErrorCode.ImageTooLarge,
+                    $"Page {pageNumber} of the PDF draws form XObjects nested more than {MaxFormDepth} deep; documents nest a few.");
+            }
+
+            if (resources is null
                 || !resources.TryGet(NameToken.Xobject, out var xobjects) || !DirectObjectFinder.TryGet(xobjects, scanner, out DictionaryToken? named)
                 || !named!.TryGet(NameToken.Create(name), out var entry))
             {

@@ -91,6 +91,14 @@ internal sealed class PdfPages : IDisposable
             var document = MemoryMarshal.TryGetArray(data, out var segment) && segment.Array is { } array && segment.Offset == 0 && segment.Count == array.Length
                 ? PdfDocument.Open(array, options)
                 : PdfDocument.Open(data.ToArray(), options);
+            if (PdfReferenceLoops.Find(document, data.Span) is [_, ..] loop)
+            {
+                document.Dispose();
+                throw new OcrException(OcrErrorCode.CorruptImage,
+                    $"The PDF is damaged: its objects {string.Join(", ", loop.Select(r => $"{r.ObjectNumber} {r.Generation} R"))} refer to one another in a loop, " +
+                    "each only a reference to the next.");
+            }
+
             return new PdfPages(document, maxPageContent, maxDecodedStreamBytes) { MaxPicturePixels = maxPicturePixels, ReadImagePictures = imagePictures, ReadDrawnText = drawnText };
         }
         catch (PdfDocumentEncryptedException ex)

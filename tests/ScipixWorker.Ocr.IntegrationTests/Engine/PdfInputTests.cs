@@ -25,6 +25,81 @@ public sealed class PdfInputTests(EngineFixture fixture)
 {
     private OcrDocument Read(byte[] pdf) => fixture.Engine.Recognize(pdf, OcrMode.Full, TestContext.Current.CancellationToken);
 
+    [Theory]
+    [InlineData("/MediaBox 6 0 R /Resources << /Font << /F1 5 0 R >> >>", "7 0 R", "6 0 R")] // the media box
+    [InlineData("/MediaBox [0 0 612 792] /Resources << /Font << /F1 6 0 R >> >>", "7 0 R", "[6 0 R]")] // a font, through an array of one
+    [InlineData("/MediaBox [0 0 612 792] /Resources 6 0 R", "7 0 R", "% a comment\n 6 0 R")] // the resources
+    public void Objects_that_are_only_references_to_one_another_in_a_loop_are_refused_as_damaged(string pageEntries, string six, string seven)
+    {
+        // PdfPig follows such a chain by recursion where a page resolves the value: through the build before, each of
+        // these 700-byte files ended the process in a stack overflow (docs/benchmarks.md).
+        var pdf = HandMadePdf.Objects(
+            ("<< /Type /Catalog /Pages 2 0 R >>", null),
+            ("<< /Type /Pages /Kids [3 0 R] /Count 1 >>", null),
+            ($"<< /Type /Page /Parent 2 0 R {pageEntries} /Contents 4 0 R >>", null),
+            ("<< >>", "BT /F1 12 Tf 72 720 Td (Hello) Tj ET"),
+            ("<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>", null),
+            (six, null),
+            (seven, null));
+
+        var error = Assert.Throws<OcrException>(() => Read(pdf));
+
+        Assert.Equal(OcrErrorCode.CorruptImage, error.Code);
+        Assert.Contains("6 0 R, 7 0 R refer to one another in a loop", error.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(40, true)]
+    [InlineData(PdfContentCount.MaxFormDepth + 6, false)]
+    public void Forms_nested_within_forms_are_read_to_a_depth_far_from_the_stacks_end(int depth, bool read)
+    {
+        // PdfPig draws a form inside the form that draws it by recursion: 30,000 forms each drawing the next overflowed
+        // its stack, which ended the process (docs/benchmarks.md). Each form here draws the next; the last writes "Deep".
+        var objects = new List<(string, string?)>
+        {
+            ("<< /Type /Catalog /Pages 2 0 R >>", null),
+            ("<< /Type /Pages /Kids [3 0 R] /Count 1 >>", null),
+            ("<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Resources << /Font << /F1 5 0 R >> /XObject << /X 6 0 R >> >> /Contents 4 0 R >>", null),
+            ("<< >>", "BT /F1 12 Tf 72 720 Td (Top) Tj ET /X Do"),
+            ("<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>", null),
+        };
+        for (var i = 0; i < depth; i++)
+        {
+            var last = i == depth - 1;
+            var xobject = last ? string.Empty : $"/XObject << /X {7 + i} 0 R >> ";
+            objects.Add(($"<< /Type /XObject /Subtype /Form /BBox [0 0 612 792] /Resources << {xobject}/Font << /F1 5 0 R >> >> >>",
+                last ? "BT /F1 12 Tf 72 700 Td (Deep) Tj ET" : "/X Do"));
+        }
+
+        var pdf = HandMadePdf.Objects([.. objects]);
+
+        if (read)
+        {
+            Assert.Equal("Top\nDeep", Assert.Single(Read(pdf).Pages).Text);
+        }
+        else
+        {
+            var error = Assert.Throws<OcrException>(() => Read(pdf));
+            Assert.Equal(OcrErrorCode.ImageTooLarge, error.Code);
+            Assert.Contains($"nested more than {PdfContentCount.MaxFormDepth} deep", error.Message, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public void Objects_that_are_references_in_a_chain_without_a_loop_are_read()
+    {
+        var pdf = HandMadePdf.Objects(
+            ("<< /Type /Catalog /Pages 2 0 R >>", null),
+            ("<< /Type /Pages /Kids [3 0 R] /Count 1 >>", null),
+            ("<< /Type /Page /Parent 2 0 R /MediaBox 6 0 R /Resources << /Font << /F1 5 0 R >> >> /Contents 4 0 R >>", null),
+            ("<< >>", "BT /F1 12 Tf 72 720 Td (Hello) Tj ET"),
+            ("<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>", null),
+            ("7 0 R", null),
+            ("[0 0 612 792]", null));
+
+        Assert.Equal("Hello", Assert.Single(Read(pdf).Pages).Text);
+    }
+
     private OcrException Failure(byte[] pdf) =>
         Assert.Throws<OcrException>(() => fixture.Engine.Recognize(pdf, OcrMode.Full, TestContext.Current.CancellationToken));
 

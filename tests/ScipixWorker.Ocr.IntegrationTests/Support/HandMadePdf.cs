@@ -404,6 +404,23 @@ internal static class HandMadePdf
         return pdf.ToArray();
     }
 
+    /// <summary>
+    /// A PDF of the objects given, numbered from 1 in order (object 1 the catalogue), each written as it is; an object
+    /// given as <c>(dictionary, stream)</c> gets its stream after it.
+    /// </summary>
+    public static byte[] Objects(params (string Text, string? Stream)[] objects)
+    {
+        using var pdf = new MemoryStream();
+        var offsets = new List<long>();
+        Write(pdf, "%PDF-1.4\n");
+        foreach (var (text, stream) in objects)
+        {
+            Object(pdf, offsets, stream is null ? text : $"{text[..^2].TrimEnd()} /Length {stream.Length} >>", stream is null ? null : Encoding.ASCII.GetBytes(stream));
+        }
+
+        return Finish(pdf, offsets);
+    }
+
     private static void Object(MemoryStream pdf, List<long> offsets, string dictionary, byte[]? stream = null)
     {
         offsets.Add(pdf.Position);
