@@ -8,8 +8,9 @@ namespace ScipixWorker.Ocr.Imaging;
 /// <summary>
 /// The TrueType font programs a PDF page uses (<c>/FontFile2</c> of its fonts, of the descendant fonts of its composite
 /// fonts, and of the fonts of the forms and Type 3 fonts it draws), checked before PdfPig parses the page: one whose
-/// composite glyphs loop (<see cref="TrueTypeComposites"/>) would overflow PdfPig's stack and end the process. Each
-/// program is checked once a document.
+/// composite glyphs loop (<see cref="TrueTypeComposites"/>) would overflow PdfPig's stack and end the process. Their
+/// ToUnicode maps too: a range PdfPig cannot enumerate in bounds (<see cref="CMapRanges"/>) would fill the memory until
+/// the process is killed. Each program and map is checked once a document.
 /// </summary>
 internal sealed class PdfFontPrograms(PdfDocument document)
 {
@@ -20,12 +21,16 @@ internal sealed class PdfFontPrograms(PdfDocument document)
     private static readonly NameToken FontDescriptor = NameToken.Create("FontDescriptor");
     private static readonly NameToken FontFile2 = NameToken.Create("FontFile2");
     private static readonly NameToken BaseFont = NameToken.Create("BaseFont");
+    private static readonly NameToken ToUnicode = NameToken.Create("ToUnicode");
 
     private readonly Dictionary<IndirectReference, string?> _checked = [];
     private readonly HashSet<IndirectReference> _resourcesSeen = [];
 
-    /// <summary>The name of a font of page <paramref name="pageNumber"/> (1-based) whose program loops; null when none does.</summary>
-    public string? Looping(int pageNumber)
+    /// <summary>
+    /// What is wrong with a font of page <paramref name="pageNumber"/> (1-based), naming the font: its program's glyphs
+    /// loop, or its ToUnicode map holds a range that cannot be enumerated in bounds; null when nothing is.
+    /// </summary>
+    public string? Damage(int pageNumber)
     {
         var scanner = document.Structure.TokenScanner;
         _resourcesSeen.Clear();
@@ -101,6 +106,11 @@ internal sealed class PdfFontPrograms(PdfDocument document)
             return own;
         }
 
+        if (Map(font) is { } map)
+        {
+            return map;
+        }
+
         return font.TryGet(NameToken.Resources, out var type3Resources) && DirectObjectFinder.TryGet(type3Resources, scanner, out DictionaryToken? resources)
             ? InResources(resources, depth + 1)
             : null;
@@ -118,14 +128,37 @@ internal sealed class PdfFontPrograms(PdfDocument document)
 
         if (!_checked.TryGetValue(reference.Data, out var looping))
         {
-            var name = font.TryGet(BaseFont, out var baseFont) && baseFont is NameToken named ? named.Data : reference.Data.ToString();
             looping = DirectObjectFinder.TryGet(programToken, scanner, out StreamToken? program)
                 && TrueTypeComposites.Loop(program!.Decode(document.Structure.FilterProvider, scanner).Span)
-                    ? name
+                    ? $"the glyphs of the font {Name(font, reference.Data)} are built from themselves or nested more than {TrueTypeComposites.MaxDepth} deep"
                     : null;
             _checked[reference.Data] = looping;
         }
 
         return looping;
     }
+
+    // What is wrong with the font's ToUnicode map, when one of its ranges cannot be enumerated in bounds; null else.
+    private string? Map(DictionaryToken font)
+    {
+        var scanner = document.Structure.TokenScanner;
+        if (!font.TryGet(ToUnicode, out var mapToken) || mapToken is not IndirectReferenceToken reference)
+        {
+            return null;
+        }
+
+        if (!_checked.TryGetValue(reference.Data, out var damage))
+        {
+            damage = DirectObjectFinder.TryGet(mapToken, scanner, out StreamToken? map)
+                && CMapRanges.Unbounded(map!.Decode(document.Structure.FilterProvider, scanner).Span) is { } range
+                    ? $"the ToUnicode map (object {reference.Data}) of the font {(font.TryGet(BaseFont, out var baseFont) && baseFont is NameToken named ? named.Data : "without a name")} has a range, {range}, of more than {CMapRanges.MaxCodes} codes"
+                    : null;
+            _checked[reference.Data] = damage;
+        }
+
+        return damage;
+    }
+
+    private static string Name(DictionaryToken font, IndirectReference reference) =>
+        font.TryGet(BaseFont, out var baseFont) && baseFont is NameToken named ? named.Data : reference.ToString();
 }

@@ -539,12 +539,11 @@ internal sealed class PdfPages : IDisposable
                     "a dense page of text has 5,000-50,000.");
             }
 
-            // PdfPig would overflow its stack on a font program whose composite glyphs loop: the process, not the job, would end.
-            if ((_fontPrograms ??= new PdfFontPrograms(_document)).Looping(index + 1) is { } font)
+            // PdfPig would overflow its stack on a font program whose composite glyphs loop, and fill the memory enumerating a
+            // damaged ToUnicode range: the process, not the job, would end.
+            if ((_fontPrograms ??= new PdfFontPrograms(_document)).Damage(index + 1) is { } font)
             {
-                throw new OcrException(OcrErrorCode.CorruptImage,
-                    $"The PDF is damaged (page {index + 1}): the glyphs of the font {font} are built from themselves or nested " +
-                    $"more than {TrueTypeComposites.MaxDepth} deep.");
+                throw new OcrException(OcrErrorCode.CorruptImage, $"The PDF is damaged (page {index + 1}): {font}.");
             }
 
             var page = _document.GetPage(index + 1);

@@ -86,6 +86,18 @@ public sealed class PdfInputTests(EngineFixture fixture)
     }
 
     [Fact]
+    public void A_font_whose_tounicode_map_has_a_range_of_trillions_of_codes_is_refused_before_the_page_is_parsed()
+    {
+        // Found by the mutation loop (one byte of type3_bitmap_article.pdf's deflated ToUnicode map changed: a hex string
+        // run together with its neighbours). PdfPig enumerates every code of a range into a dictionary: this one filled
+        // 20 GB until the process was killed.
+        var error = Assert.Throws<OcrException>(() => Read(Fixtures.Bytes("pdf", "type3_bitmap_article_damaged_map.pdf")));
+
+        Assert.Equal(OcrErrorCode.CorruptImage, error.Code);
+        Assert.Contains("has a range, <676167612666> <70>, of more than 65536 codes", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Objects_that_are_references_in_a_chain_without_a_loop_are_read()
     {
         var pdf = HandMadePdf.Objects(
