@@ -190,15 +190,8 @@ public sealed class TiffScanTests(EngineFixture fixture)
         // Print-ready pages come as CMYK (Photometric 5, InkSet 1): ImageSharp 2.1 refuses them ("The specified TIFF
         // photometric interpretation is not supported"). The reference: libtiff's tiff2rgba of the same file.
         var tiff = Fixtures.Bytes("tiff", "receipt_000_top_cmyk.tif");
-        using var reference = Image.Load<Rgb24>(Fixtures.Bytes("tiff", "receipt_000_top_cmyk_libtiff.png"));
-        var expected = new byte[reference.Width * reference.Height * 3];
-        reference.CopyPixelDataTo(expected);
 
-        using var loaded = new ImageLoader(fixture.Options).Load(tiff);
-        var page = loaded.Page(0);
-
-        Assert.Equal(expected, page.Data[..(page.Stride * page.Height)].ToArray());
-        page.Release();
+        Assert.Equal(PixelsOf(Fixtures.Bytes("tiff", "receipt_000_top_cmyk_libtiff.png")), LoadedPixels(tiff));
         Assert.Contains("TAMAN DAYA", fixture.Engine.Recognize(tiff, OcrMode.Full, TestContext.Current.CancellationToken).Text, StringComparison.Ordinal);
     }
 
@@ -251,15 +244,8 @@ public sealed class TiffScanTests(EngineFixture fixture)
         // paper as the fax code's black runs so that libtiff (which shows both files alike) reads it back white.
         // ImageSharp 2.1 shows this file inverted, white text on black: the engine's reader follows libtiff.
         var tiff = Fixtures.Bytes("tiff", "receipt_000_top_g4_min_is_black.tif");
-        using var minIsWhite = Image.Load<Rgb24>(Fixtures.Bytes("tiff", "receipt_000_top_g4.tif"));
-        var expected = new byte[minIsWhite.Width * minIsWhite.Height * 3];
-        minIsWhite.CopyPixelDataTo(expected);
 
-        using var loaded = new ImageLoader(fixture.Options).Load(tiff);
-        var page = loaded.Page(0);
-
-        Assert.Equal(expected, page.Data[..(page.Stride * page.Height)].ToArray());
-        page.Release();
+        Assert.Equal(PixelsOf(Fixtures.Bytes("tiff", "receipt_000_top_g4.tif")), LoadedPixels(tiff));
     }
 
     [Fact]
@@ -348,6 +334,22 @@ public sealed class TiffScanTests(EngineFixture fixture)
     // The first of a LONG tag's several values (StripOffsets), which lie where the entry points.
     private static uint FirstValue(byte[] tiff, ushort tag) =>
         BinaryPrimitives.ReadUInt32LittleEndian(tiff.AsSpan((int)BinaryPrimitives.ReadUInt32LittleEndian(tiff.AsSpan((int)Entry(tiff, tag) + 8))));
+
+    // The pixels ImageSharp decodes from an encoded image, as RGB bytes.
+    private static byte[] PixelsOf(byte[] encoded)
+    {
+        using var image = Image.Load<Rgb24>(encoded);
+        var pixels = new byte[image.Width * image.Height * 3];
+        image.CopyPixelDataTo(pixels);
+        return pixels;
+    }
+
+    // The first page of the file as the loader decodes it, as RGB bytes.
+    private byte[] LoadedPixels(byte[] file)
+    {
+        using var loaded = new ImageLoader(fixture.Options).Load(file);
+        return TakeRelease(loaded.Page(0));
+    }
 
     private static byte[] TakeRelease(RgbBuffer? page)
     {
