@@ -1,5 +1,3 @@
-using System.Globalization;
-
 namespace ScipixWorker.Ocr.Imaging;
 
 /// <summary>
@@ -58,26 +56,7 @@ internal static class CMapRanges
     // skipped, a dictionary's angle brackets); null at the end.
     private static Token? Next(ReadOnlySpan<byte> cmap, ref int at)
     {
-        while (at < cmap.Length)
-        {
-            var b = cmap[at];
-            if (b is (byte)' ' or (byte)'\t' or (byte)'\r' or (byte)'\n' or (byte)'\f' or 0)
-            {
-                at++;
-            }
-            else if (b == (byte)'%')
-            {
-                while (at < cmap.Length && cmap[at] is not ((byte)'\r' or (byte)'\n'))
-                {
-                    at++;
-                }
-            }
-            else
-            {
-                break;
-            }
-        }
-
+        PdfSyntax.SkipSpaceAndComments(cmap, ref at);
         if (at >= cmap.Length)
         {
             return null;
@@ -108,13 +87,13 @@ internal static class CMapRanges
                 at = shut < 0 ? cmap.Length : at + shut + 1;
                 return new Token(Kind.Other, start, at);
             default:
-                if (!IsRegular(cmap[at]))
+                if (PdfSyntax.IsDelimiterOrSpace(cmap[at]))
                 {
                     at++;
                     return new Token(Kind.Other, start, at);
                 }
 
-                while (at < cmap.Length && IsRegular(cmap[at]))
+                while (at < cmap.Length && !PdfSyntax.IsDelimiterOrSpace(cmap[at]))
                 {
                     at++;
                 }
@@ -129,9 +108,9 @@ internal static class CMapRanges
         var hex = new List<int>();
         foreach (var d in digits)
         {
-            if (d is >= (byte)'0' and <= (byte)'9' or >= (byte)'a' and <= (byte)'f' or >= (byte)'A' and <= (byte)'F')
+            if (char.IsAsciiHexDigit((char)d))
             {
-                hex.Add(int.Parse(((char)d).ToString(), NumberStyles.HexNumber, CultureInfo.InvariantCulture));
+                hex.Add(d <= '9' ? d - '0' : (d | 0x20) - 'a' + 10);
             }
         }
 
@@ -176,8 +155,4 @@ internal static class CMapRanges
     }
 
     private static string Text(ReadOnlySpan<byte> digits) => System.Text.Encoding.ASCII.GetString(digits[..Math.Min(digits.Length, 32)]);
-
-    private static bool IsRegular(byte b) =>
-        b is not ((byte)' ' or (byte)'\t' or (byte)'\r' or (byte)'\n' or (byte)'\f' or 0
-            or (byte)'(' or (byte)')' or (byte)'<' or (byte)'>' or (byte)'[' or (byte)']' or (byte)'{' or (byte)'}' or (byte)'/' or (byte)'%');
 }

@@ -102,7 +102,7 @@ internal static class PdfContentCount
                     break;
                 case (byte)'/':
                     var start = ++i;
-                    while (i < content.Length && !IsDelimiterOrSpace(content[i]))
+                    while (i < content.Length && !PdfSyntax.IsDelimiterOrSpace(content[i]))
                     {
                         i++;
                     }
@@ -110,14 +110,14 @@ internal static class PdfContentCount
                     lastName = System.Text.Encoding.Latin1.GetString(content[start..i]);
                     break;
                 default:
-                    if (IsDelimiterOrSpace(c))
+                    if (PdfSyntax.IsDelimiterOrSpace(c))
                     {
                         i++;
                         break;
                     }
 
                     var word = i;
-                    while (i < content.Length && !IsDelimiterOrSpace(content[i]))
+                    while (i < content.Length && !PdfSyntax.IsDelimiterOrSpace(content[i]))
                     {
                         i++;
                     }
@@ -196,8 +196,8 @@ internal static class PdfContentCount
     {
         for (i++; i + 2 <= content.Length; i++)
         {
-            if (content[i] == (byte)'E' && content[i + 1] == (byte)'I' && i > 0 && IsSpace(content[i - 1])
-                && (i + 2 == content.Length || IsDelimiterOrSpace(content[i + 2])))
+            if (content[i] == (byte)'E' && content[i + 1] == (byte)'I' && i > 0 && PdfSyntax.IsSpace(content[i - 1])
+                && (i + 2 == content.Length || PdfSyntax.IsDelimiterOrSpace(content[i + 2])))
             {
                 return i + 2;
             }
@@ -205,11 +205,6 @@ internal static class PdfContentCount
 
         return content.Length;
     }
-
-    private static bool IsSpace(byte c) => c is (byte)' ' or (byte)'\n' or (byte)'\r' or (byte)'\t' or (byte)'\f' or 0;
-
-    private static bool IsDelimiterOrSpace(byte c) =>
-        IsSpace(c) || c is (byte)'(' or (byte)')' or (byte)'<' or (byte)'>' or (byte)'[' or (byte)']' or (byte)'{' or (byte)'}' or (byte)'/' or (byte)'%';
 
     // The page's dictionary and its resources (set on the page or inherited from the nearest page tree node that sets
     // them), found by walking the page tree in order from the catalogue's /Pages; null when there is no such page.

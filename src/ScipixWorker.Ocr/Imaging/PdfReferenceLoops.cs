@@ -77,7 +77,7 @@ internal static class PdfReferenceLoops
     // White space and comments skipped, then a non-negative integer (at most 10 digits), followed by a delimiter.
     private static long? Number(ReadOnlySpan<byte> file, ref int at)
     {
-        Skip(file, ref at);
+        PdfSyntax.SkipSpaceAndComments(file, ref at);
         var start = at;
         long value = 0;
         while (at < file.Length && at - start < 10 && file[at] is >= (byte)'0' and <= (byte)'9')
@@ -85,20 +85,20 @@ internal static class PdfReferenceLoops
             value = (value * 10) + (file[at++] - '0');
         }
 
-        return at > start && (at == file.Length || !IsRegular(file[at])) ? value : null;
+        return at > start && (at == file.Length || PdfSyntax.IsDelimiterOrSpace(file[at])) ? value : null;
     }
 
     // White space and comments skipped, then the word (a keyword followed by a delimiter, or a delimiter itself).
     private static bool Word(ReadOnlySpan<byte> file, ref int at, ReadOnlySpan<byte> word)
     {
-        Skip(file, ref at);
+        PdfSyntax.SkipSpaceAndComments(file, ref at);
         if (!file[at..].StartsWith(word))
         {
             return false;
         }
 
         var end = at + word.Length;
-        if (IsRegular(word[0]) && end < file.Length && IsRegular(file[end]))
+        if (!PdfSyntax.IsDelimiterOrSpace(word[0]) && end < file.Length && !PdfSyntax.IsDelimiterOrSpace(file[end]))
         {
             return false;
         }
@@ -106,31 +106,4 @@ internal static class PdfReferenceLoops
         at = end;
         return true;
     }
-
-    private static void Skip(ReadOnlySpan<byte> file, ref int at)
-    {
-        while (at < file.Length)
-        {
-            if (file[at] is (byte)' ' or (byte)'\t' or (byte)'\r' or (byte)'\n' or (byte)'\f' or 0)
-            {
-                at++;
-            }
-            else if (file[at] == (byte)'%')
-            {
-                while (at < file.Length && file[at] is not ((byte)'\r' or (byte)'\n'))
-                {
-                    at++;
-                }
-            }
-            else
-            {
-                return;
-            }
-        }
-    }
-
-    // Not white space and not a delimiter (PDF 32000-1, 7.2.2).
-    private static bool IsRegular(byte b) =>
-        b is not ((byte)' ' or (byte)'\t' or (byte)'\r' or (byte)'\n' or (byte)'\f' or 0
-            or (byte)'(' or (byte)')' or (byte)'<' or (byte)'>' or (byte)'[' or (byte)']' or (byte)'{' or (byte)'}' or (byte)'/' or (byte)'%');
 }
