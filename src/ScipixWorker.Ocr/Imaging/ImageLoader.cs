@@ -537,7 +537,7 @@ internal sealed class ImageLoader(OcrEngineOptions options)
     // null frame in the JPEG header reader (NullReferenceException from JpegDecoderCore.Identify), a BMP palette of no
     // colours (DivideByZeroException), a TIFF strip's damaged deflate data (InvalidDataException from the inflater, which
     // its TIFF decoder lets through). Only its calls are inside these catches.
-    private static bool IsDecodeFailure(Exception ex) =>
+    internal static bool IsDecodeFailure(Exception ex) =>
         ex is ImageFormatException or InvalidImageContentException or NotSupportedException
             or InvalidOperationException or IndexOutOfRangeException or ArgumentException or EndOfStreamException
             or NullReferenceException or ArithmeticException or InvalidDataException;

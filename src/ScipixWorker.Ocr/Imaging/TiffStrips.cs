@@ -181,11 +181,7 @@ internal static class TiffStrips
 
         var lzw = compression == LzwCompression;
         var deflate = compression is DeflateCompression or OldDeflateCompression;
-        int rows = 0, tileWidth = 0, tileLength = 0;
-        long[] offsets, counts;
-        if (directoryReader.Has(322) || directoryReader.Has(324)
-            ? !TryTiles(data, directoryReader, width, height, samples, lzw, out tileWidth, out tileLength, out offsets, out counts)
-            : !TryStrips(data, directoryReader, height, rowsPerStrip, lzw, out rows, out offsets, out counts))
+        if (!TryPieces(data, directoryReader, width, height, samples, rowsPerStrip, lzw, out var rows, out var tileWidth, out var tileLength, out var offsets, out var counts))
         {
             return false;
         }
@@ -222,11 +218,7 @@ internal static class TiffStrips
             return false;
         }
 
-        int rows = 0, tileWidth = 0, tileLength = 0;
-        long[] offsets, counts;
-        if (directoryReader.Has(322) || directoryReader.Has(324)
-            ? !TryTiles(data, directoryReader, width, height, 1, lzw: false, out tileWidth, out tileLength, out offsets, out counts)
-            : !TryStrips(data, directoryReader, height, rowsPerStrip, lzw: false, out rows, out offsets, out counts))
+        if (!TryPieces(data, directoryReader, width, height, 1, rowsPerStrip, lzw: false, out var rows, out var tileWidth, out var tileLength, out var offsets, out var counts))
         {
             return false;
         }
@@ -285,6 +277,18 @@ internal static class TiffStrips
             TileLength = tileLength,
         };
         return true;
+    }
+
+    // The page's strips (their rows; the tile size 0) or, when its directory names tiles, its tiles (their size; rows 0),
+    // with their offsets and byte counts.
+    private static bool TryPieces(
+        ReadOnlySpan<byte> data, TiffPages.Directory directoryReader, uint width, uint height, uint samples, uint rowsPerStrip, bool lzw,
+        out int rows, out int tileWidth, out int tileLength, out long[] offsets, out long[] counts)
+    {
+        (rows, tileWidth, tileLength) = (0, 0, 0);
+        return directoryReader.Has(322) || directoryReader.Has(324)
+            ? TryTiles(data, directoryReader, width, height, samples, lzw, out tileWidth, out tileLength, out offsets, out counts)
+            : TryStrips(data, directoryReader, height, rowsPerStrip, lzw, out rows, out offsets, out counts);
     }
 
     // The tiles' size, offsets and byte counts (TileWidth, TileLength, TileOffsets, TileByteCounts: tiles left to right,
@@ -396,8 +400,7 @@ internal static class TiffStrips
     // set in the page's rows as RGB.
     private static void DecodeTiles(ReadOnlySpan<byte> data, Layout layout, RgbBuffer page)
     {
-        var (tileWidth, tileLength) = layout.TileWidth > 0 ? (layout.TileWidth, layout.TileLength) : (layout.Width, Math.Min(layout.RowsPerStrip, layout.Height));
-        var across = (layout.Width + tileWidth - 1) / tileWidth;
+        var (tileWidth, tileLength) = PieceSize(layout);
         var rowSamples = tileWidth * layout.Samples;
         var tables = layout.Lzw ? new LzwTables() : null;
         var buffer = ArrayPool<byte>.Shared.Rent(rowSamples * tileLength);
@@ -413,8 +416,7 @@ internal static class TiffStrips
                     UndoHorizontalPredictor(tile, rowSamples, layout.Samples);
                 }
 
-                var (x, y) = (t % across * tileWidth, t / across * tileLength);
-                var (columns, rows) = (Math.Min(tileWidth, layout.Width - x), Math.Min(tileLength, layout.Height - y));
+                var (x, y, columns, rows) = Place(layout, t);
                 for (var row = 0; row < rows; row++)
                 {
                     var samples = tile.Slice(row * rowSamples, columns * layout.Samples);
@@ -445,7 +447,6 @@ internal static class TiffStrips
     // then the part of it on the page set in the page's rows. A tile that cannot be decoded fails as a damaged image.
     private static void DecodeJpegTiles(ReadOnlySpan<byte> data, Layout layout, byte[] tables, RgbBuffer page)
     {
-        var across = (layout.Width + layout.TileWidth - 1) / layout.TileWidth;
         var shared = tables.Length >= 4 && tables[0] == 0xFF && tables[1] == 0xD8 ? tables.AsSpan(2, tables.Length - 2) : tables.AsSpan();
         if (shared.Length >= 2 && shared[^2] == 0xFF && shared[^1] == 0xD9)
         {
@@ -473,23 +474,22 @@ internal static class TiffStrips
             {
                 // A tile's frame is the tile's size; a damaged one claiming more is refused before its pixels are allocated.
                 using var header = new MemoryStream(file, writable: false);
-                if (Image.Identify(JpegTileConfiguration, header) is not { } info || info.Width > layout.TileWidth || info.Height > layout.TileLength)
+                if (Image.Identify(ImageLoader.Decoding, header) is not { } info || info.Width > layout.TileWidth || info.Height > layout.TileLength)
                 {
-                    throw new OcrException(OcrErrorCode.CorruptImage, $"The TIFF image is damaged: {Piece(layout)} {t} is not a JPEG stream of the {Piece(layout)}'s {layout.TileWidth} x {layout.TileLength} pixels.");
+                    throw new OcrException(OcrErrorCode.CorruptImage, $"The TIFF image is damaged: {PieceName(layout)} {t} is not a JPEG stream of the {PieceName(layout)}'s {layout.TileWidth} x {layout.TileLength} pixels.");
                 }
 
-                decoded = Image.Load<Rgb24>(JpegTileConfiguration, file);
+                decoded = Image.Load<Rgb24>(ImageLoader.Decoding, file);
             }
-            catch (Exception ex) when (ex is ImageFormatException or InvalidImageContentException or InvalidMemoryOperationException
-                or NotSupportedException or InvalidOperationException or IndexOutOfRangeException or ArgumentException or NullReferenceException)
+            catch (Exception ex) when (ImageLoader.IsDecodeFailure(ex) || ex is InvalidMemoryOperationException)
             {
-                throw new OcrException(OcrErrorCode.CorruptImage, $"The TIFF image is damaged: {Piece(layout)} {t} is not a valid JPEG stream ({ex.Message}).", ex);
+                throw new OcrException(OcrErrorCode.CorruptImage, $"The TIFF image is damaged: {PieceName(layout)} {t} is not a valid JPEG stream ({ex.Message}).", ex);
             }
 
             using (decoded)
             {
-                var (x, y) = (t % across * layout.TileWidth, t / across * layout.TileLength);
-                var (columns, rows) = (Math.Min(Math.Min(layout.TileWidth, decoded.Width), layout.Width - x), Math.Min(Math.Min(layout.TileLength, decoded.Height), layout.Height - y));
+                var (x, y, onPage, rowsOnPage) = Place(layout, t);
+                var (columns, rows) = (Math.Min(onPage, decoded.Width), Math.Min(rowsOnPage, decoded.Height));
                 var target = page;
                 decoded.ProcessPixelRows(pixels =>
                 {
@@ -503,19 +503,7 @@ internal static class TiffStrips
     }
 
     // What a page's pieces are called in messages: tiles, or strips (JPEG strips are read as tiles the page's width).
-    private static string Piece(Layout layout) => layout.RowsPerStrip == 0 ? "tile" : "strip";
-
-    // One decode at a time a tile (a page's tiles are decoded in turn), its buffers from no pool.
-    private static readonly Configuration JpegTileConfiguration = CreateJpegTileConfiguration();
-
-    private static Configuration CreateJpegTileConfiguration()
-    {
-        var configuration = Configuration.Default.Clone();
-        configuration.MaxDegreeOfParallelism = 1;
-        configuration.MemoryAllocator = MemoryAllocator.Create(
-            new MemoryAllocatorOptions { MaximumPoolSizeMegabytes = 0 });
-        return configuration;
-    }
+    private static string PieceName(Layout layout) => layout.RowsPerStrip == 0 ? "tile" : "strip";
 
     // A strip's or tile's samples decoded into `samples` (what does not fit is dropped); the bytes written.
     private static int Samples(ReadOnlySpan<byte> source, Span<byte> samples, Layout layout, LzwTables? tables, int piece) =>
@@ -589,15 +577,13 @@ internal static class TiffStrips
     {
         var decoder = new CcittFaxDecodeFilter();
         var tiled = layout.TileWidth > 0;
-        var coded = tiled ? layout.TileWidth : layout.Width; // the columns each row is coded with
-        var across = tiled ? (layout.Width + coded - 1) / coded : 1;
+        var (coded, length) = PieceSize(layout); // the columns each row is coded with, and a piece's rows
         var rowBytes = (coded + 7) / 8;
         var levels = ScanSamples.GreyLevels(1, inverted: layout.Photometric == BlackIsZero); // a set bit: white on WhiteIsZero
         for (var s = 0; s < layout.Offsets.Length; s++)
         {
-            var (x, firstRow) = tiled ? (s % across * coded, s / across * layout.TileLength) : (0, s * layout.RowsPerStrip);
-            var (columns, rows) = (Math.Min(coded, layout.Width - x), Math.Min(tiled ? layout.TileLength : layout.RowsPerStrip, layout.Height - firstRow));
-            var codedRows = tiled ? layout.TileLength : rows;
+            var (x, firstRow, columns, rows) = Place(layout, s);
+            var codedRows = tiled ? length : rows; // a tile is coded whole, a strip as the rows it holds
             var source = Piece(data, layout, s).ToArray();
             if (layout.LowBitFirst)
             {
@@ -614,7 +600,7 @@ internal static class TiffStrips
             }
             catch (Exception ex) when (ex is not OutOfMemoryException)
             {
-                throw new OcrException(OcrErrorCode.CorruptImage, $"The TIFF image is damaged: {(tiled ? "tile" : "strip")} {s} is not valid CCITT fax data ({ex.Message}).", ex);
+                throw new OcrException(OcrErrorCode.CorruptImage, $"The TIFF image is damaged: {PieceName(layout)} {s} is not valid CCITT fax data ({ex.Message}).", ex);
             }
 
             var decodedRows = Math.Min(rows, bits.Length / rowBytes);
@@ -631,6 +617,20 @@ internal static class TiffStrips
                 }
             }
         }
+    }
+
+    // The size each piece is coded at: a tile's, or a strip's (the page's width by RowsPerStrip).
+    private static (int Width, int Length) PieceSize(Layout layout) =>
+        layout.TileWidth > 0 ? (layout.TileWidth, layout.TileLength) : (layout.Width, Math.Min(layout.RowsPerStrip, layout.Height));
+
+    // Piece i's place on the page (pieces left to right, then top to bottom) and how much of it lies on the page (edge
+    // tiles are padded past it; the last strip holds the rows left).
+    private static (int X, int Y, int Columns, int Rows) Place(Layout layout, int i)
+    {
+        var (width, length) = PieceSize(layout);
+        var across = (layout.Width + width - 1) / width;
+        var (x, y) = (i % across * width, i / across * length);
+        return (x, y, Math.Min(width, layout.Width - x), Math.Min(length, layout.Height - y));
     }
 
     // Strip or tile i's data: what of it lies in the file.
