@@ -96,12 +96,11 @@ internal sealed class TiffPages
     /// </summary>
     public static string? SampleDamage(ReadOnlySpan<byte> data)
     {
-        if (!TryHeader(data, out var little, out var directory) || LinkOf(data, directory, little) < 0)
+        if (!TryFirstDirectory(data, out var reader))
         {
             return null;
         }
 
-        var reader = new Directory(data, (int)directory, little);
         var samples = reader.Has(SamplesPerPixelTag) ? reader.Single(SamplesPerPixelTag) : 1;
         if (samples is 0 or > MaxSamplesPerPixel)
         {
@@ -125,13 +124,7 @@ internal sealed class TiffPages
     /// </summary>
     public static string? JpegDamage(ReadOnlySpan<byte> data)
     {
-        if (!TryHeader(data, out var little, out var directory) || LinkOf(data, directory, little) < 0)
-        {
-            return null;
-        }
-
-        var reader = new Directory(data, (int)directory, little);
-        if (reader.Single(CompressionTag, 1) != JpegCompression)
+        if (!TryFirstDirectory(data, out var reader) || reader.Single(CompressionTag, 1) != JpegCompression)
         {
             return null;
         }
@@ -152,6 +145,19 @@ internal sealed class TiffPages
         }
 
         return null;
+    }
+
+    // The first directory of a classic TIFF, when it lies within the data.
+    private static bool TryFirstDirectory(ReadOnlySpan<byte> data, out Directory reader)
+    {
+        reader = default;
+        if (!TryHeader(data, out var little, out var directory) || LinkOf(data, directory, little) < 0)
+        {
+            return false;
+        }
+
+        reader = new Directory(data, (int)directory, little);
+        return true;
     }
 
     private const ushort CompressionTag = 259;
@@ -210,30 +216,8 @@ internal sealed class TiffPages
         }
 
         // Whether each of the tag's `count` values is `expected` (a missing tag counts as `absentIs`, one value as all).
-        public bool All(ushort tag, uint count, uint expected, uint absentIs = 0)
-        {
-            var entry = Find(tag);
-            if (entry < 0)
-            {
-                return absentIs == expected;
-            }
-
-            var values = Count(entry);
-            if (values != count && values != 1)
-            {
-                return false;
-            }
-
-            for (var i = 0; i < values; i++)
-            {
-                if (Value(entry, i) != expected)
-                {
-                    return false;
-                }
-            }
-
-            return true;
-        }
+        public bool All(ushort tag, uint count, uint expected, uint absentIs = 0) =>
+            Find(tag) < 0 ? absentIs == expected : AllWithin(tag, count, expected, expected);
 
         // Whether each of the tag's values is within min..max, SHORT or LONG, and there are `count` of them or one.
         public bool AllWithin(ushort tag, uint count, uint min, uint max)
