@@ -116,7 +116,7 @@ internal sealed class PdfFontPrograms(PdfDocument document)
             : null;
     }
 
-    // The font's name when its FontFile2 loops; null when it has none or it does not.
+    // What is wrong with the font's FontFile2, when its glyphs loop; null when it has none or they do not.
     private string? Program(DictionaryToken font)
     {
         var scanner = document.Structure.TokenScanner;
@@ -126,39 +126,34 @@ internal sealed class PdfFontPrograms(PdfDocument document)
             return null;
         }
 
-        if (!_checked.TryGetValue(reference.Data, out var looping))
-        {
-            looping = DirectObjectFinder.TryGet(programToken, scanner, out StreamToken? program)
-                && TrueTypeComposites.Loop(program!.Decode(document.Structure.FilterProvider, scanner).Span)
-                    ? $"the glyphs of the font {Name(font, reference.Data)} are built from themselves or nested more than {TrueTypeComposites.MaxDepth} deep"
-                    : null;
-            _checked[reference.Data] = looping;
-        }
-
-        return looping;
+        return Once(reference, program => TrueTypeComposites.Loop(program.Span)
+            ? $"the glyphs of the font {Name(font, reference.Data.ToString())} are built from themselves or nested more than {TrueTypeComposites.MaxDepth} deep"
+            : null);
     }
 
     // What is wrong with the font's ToUnicode map, when one of its ranges cannot be enumerated in bounds; null else.
-    private string? Map(DictionaryToken font)
+    private string? Map(DictionaryToken font) =>
+        font.TryGet(ToUnicode, out var mapToken) && mapToken is IndirectReferenceToken reference
+            ? Once(reference, map => CMapRanges.Unbounded(map.Span) is { } range
+                ? $"the ToUnicode map (object {reference.Data}) of the font {Name(font, "without a name")} has a range, {range}, of more than {CMapRanges.MaxCodes} codes"
+                : null)
+            : null;
+
+    // What `check` finds wrong with the stream `reference` names, decoded, found once a document (null: nothing, or no stream).
+    private string? Once(IndirectReferenceToken reference, Func<ReadOnlyMemory<byte>, string?> check)
     {
         var scanner = document.Structure.TokenScanner;
-        if (!font.TryGet(ToUnicode, out var mapToken) || mapToken is not IndirectReferenceToken reference)
-        {
-            return null;
-        }
-
         if (!_checked.TryGetValue(reference.Data, out var damage))
         {
-            damage = DirectObjectFinder.TryGet(mapToken, scanner, out StreamToken? map)
-                && CMapRanges.Unbounded(map!.Decode(document.Structure.FilterProvider, scanner).Span) is { } range
-                    ? $"the ToUnicode map (object {reference.Data}) of the font {(font.TryGet(BaseFont, out var baseFont) && baseFont is NameToken named ? named.Data : "without a name")} has a range, {range}, of more than {CMapRanges.MaxCodes} codes"
-                    : null;
+            damage = DirectObjectFinder.TryGet(reference, scanner, out StreamToken? stream)
+                ? check(stream!.Decode(document.Structure.FilterProvider, scanner))
+                : null;
             _checked[reference.Data] = damage;
         }
 
         return damage;
     }
 
-    private static string Name(DictionaryToken font, IndirectReference reference) =>
-        font.TryGet(BaseFont, out var baseFont) && baseFont is NameToken named ? named.Data : reference.ToString();
+    private static string Name(DictionaryToken font, string unnamed) =>
+        font.TryGet(BaseFont, out var baseFont) && baseFont is NameToken named ? named.Data : unnamed;
 }
