@@ -32,36 +32,17 @@ internal sealed class NestedTiffGuard : IImageDecoder, IImageInfoDetector
     }
 
     public Image<TPixel> Decode<TPixel>(Configuration configuration, Stream stream, CancellationToken cancellationToken)
-        where TPixel : unmanaged, IPixel<TPixel>
-    {
-        Enter();
-        try
-        {
-            return _tiff.Decode<TPixel>(configuration, stream, cancellationToken);
-        }
-        finally
-        {
-            depth--;
-        }
-    }
+        where TPixel : unmanaged, IPixel<TPixel> =>
+        OneLevel(() => _tiff.Decode<TPixel>(configuration, stream, cancellationToken));
 
-    public Image Decode(Configuration configuration, Stream stream, CancellationToken cancellationToken)
-    {
-        Enter();
-        try
-        {
-            return _tiff.Decode(configuration, stream, cancellationToken);
-        }
-        finally
-        {
-            depth--;
-        }
-    }
+    public Image Decode(Configuration configuration, Stream stream, CancellationToken cancellationToken) =>
+        OneLevel(() => _tiff.Decode(configuration, stream, cancellationToken));
 
     public IImageInfo Identify(Configuration configuration, Stream stream, CancellationToken cancellationToken) =>
         _tiff.Identify(configuration, stream, cancellationToken);
 
-    private static void Enter()
+    // The decode, refused when it is a TIFF's inside a TIFF's on this thread.
+    private static T OneLevel<T>(Func<T> decode)
     {
         if (depth >= 1)
         {
@@ -69,5 +50,13 @@ internal sealed class NestedTiffGuard : IImageDecoder, IImageInfoDetector
         }
 
         depth++;
+        try
+        {
+            return decode();
+        }
+        finally
+        {
+            depth--;
+        }
     }
 }
