@@ -6,11 +6,13 @@ using UglyToad.PdfPig.Tokens;
 namespace ScipixWorker.Ocr.Imaging;
 
 /// <summary>
-/// The TrueType font programs a PDF page uses (<c>/FontFile2</c> of its fonts, of the descendant fonts of its composite
-/// fonts, and of the fonts of the forms and Type 3 fonts it draws), checked before PdfPig parses the page: one whose
-/// composite glyphs loop (<see cref="TrueTypeComposites"/>) would overflow PdfPig's stack and end the process. Their
-/// ToUnicode maps too: a range PdfPig cannot enumerate in bounds (<see cref="CMapRanges"/>) would fill the memory until
-/// the process is killed. Each program and map is checked once a document.
+/// The font programs a PDF page uses (<c>/FontFile</c>, <c>/FontFile2</c> and <c>/FontFile3</c> of its fonts, of the
+/// descendant fonts of its composite fonts, and of the fonts of the forms and Type 3 fonts it draws), checked before
+/// PdfPig parses the page: a TrueType program whose composite glyphs loop (<see cref="TrueTypeComposites"/>), a Type 1
+/// program whose subroutines or accented glyphs call themselves (<see cref="Type1Programs"/>) would overflow PdfPig's
+/// stack and end the process; a CFF program whose subroutines call themselves (<see cref="CffPrograms"/>) would hold a
+/// core for ever. Their ToUnicode maps too: a range PdfPig cannot enumerate in bounds (<see cref="CMapRanges"/>) would fill
+/// the memory until the process is killed. Each program and map is checked once a document.
 /// </summary>
 internal sealed class PdfFontPrograms(PdfDocument document)
 {
@@ -19,7 +21,9 @@ internal sealed class PdfFontPrograms(PdfDocument document)
     private static readonly NameToken Font = NameToken.Create("Font");
     private static readonly NameToken DescendantFonts = NameToken.Create("DescendantFonts");
     private static readonly NameToken FontDescriptor = NameToken.Create("FontDescriptor");
+    private static readonly NameToken FontFile = NameToken.Create("FontFile");
     private static readonly NameToken FontFile2 = NameToken.Create("FontFile2");
+    private static readonly NameToken FontFile3 = NameToken.Create("FontFile3");
     private static readonly NameToken BaseFont = NameToken.Create("BaseFont");
     private static readonly NameToken ToUnicode = NameToken.Create("ToUnicode");
 
@@ -116,19 +120,40 @@ internal sealed class PdfFontPrograms(PdfDocument document)
             : null;
     }
 
-    // What is wrong with the font's FontFile2, when its glyphs loop; null when it has none or they do not.
+    // What is wrong with the font's program (FontFile: Type 1; FontFile2: TrueType; FontFile3: CFF, or OpenType), when its
+    // glyphs loop or run past the limits PdfPig can survive; null when it has none or they do not.
     private string? Program(DictionaryToken font)
     {
         var scanner = document.Structure.TokenScanner;
-        if (!font.TryGet(FontDescriptor, out var descriptorToken) || !DirectObjectFinder.TryGet(descriptorToken, scanner, out DictionaryToken? descriptor)
-            || !descriptor!.TryGet(FontFile2, out var programToken) || programToken is not IndirectReferenceToken reference)
+        if (!font.TryGet(FontDescriptor, out var descriptorToken) || !DirectObjectFinder.TryGet(descriptorToken, scanner, out DictionaryToken? descriptor))
         {
             return null;
         }
 
-        return Once(reference, program => TrueTypeComposites.Loop(program.Span)
-            ? $"the glyphs of the font {Name(font, reference.Data.ToString())} are built from themselves or nested more than {TrueTypeComposites.MaxDepth} deep"
-            : null);
+        foreach (var key in (ReadOnlySpan<NameToken>)[FontFile, FontFile2, FontFile3])
+        {
+            if (descriptor!.TryGet(key, out var programToken) && programToken is IndirectReferenceToken reference
+                && Once(reference, program => ProgramDamage(key, program.Span) is { } damage ? $"the font {Name(font, reference.Data.ToString())}: {damage}" : null) is { } found)
+            {
+                return found;
+            }
+        }
+
+        return null;
+    }
+
+    private static string? ProgramDamage(NameToken key, ReadOnlySpan<byte> program)
+    {
+        if (key.Equals(FontFile))
+        {
+            return Type1Programs.Damage(program);
+        }
+
+        // FontFile3 holds an OpenType font with TrueType outlines now and then.
+        var trueType = key.Equals(FontFile2) || program.StartsWith((ReadOnlySpan<byte>)[0, 1, 0, 0]) || program.StartsWith("true"u8);
+        return trueType
+            ? TrueTypeComposites.Loop(program) ? $"its composite glyphs are built from themselves or nested more than {TrueTypeComposites.MaxDepth} deep" : null
+            : CffPrograms.Damage(program);
     }
 
     // What is wrong with the font's ToUnicode map, when one of its ranges cannot be enumerated in bounds; null else.

@@ -134,8 +134,8 @@ internal static class TrueTypeComposites
         return parts;
     }
 
-    // A table of the sfnt by its tag, from the table directory after the 12-byte header.
-    private static bool TryTable(ReadOnlySpan<byte> font, ReadOnlySpan<byte> tag, out ReadOnlySpan<byte> table)
+    /// <summary>A table of an sfnt (TrueType or OpenType) by its tag, from the table directory after the 12-byte header.</summary>
+    internal static bool TryTable(ReadOnlySpan<byte> font, ReadOnlySpan<byte> tag, out ReadOnlySpan<byte> table)
     {
         table = [];
         if (font.Length < 12)

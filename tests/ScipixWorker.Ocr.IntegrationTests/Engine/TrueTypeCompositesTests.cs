@@ -46,7 +46,7 @@ public sealed class TrueTypeCompositesTests(EngineFixture fixture)
         var fromForm = Assert.Throws<OcrException>(() => fixture.Engine.Recognize(inForm, OcrMode.Full, TestContext.Current.CancellationToken));
 
         Assert.Equal((OcrErrorCode.CorruptImage, OcrErrorCode.CorruptImage, OcrErrorCode.CorruptImage), (refused.Code, pipelined.Code, fromForm.Code));
-        Assert.Contains("the glyphs of the font DejaVuSans are built from themselves or nested", refused.Message, StringComparison.Ordinal);
+        Assert.Contains("the font DejaVuSans: its composite glyphs are built from themselves or nested", refused.Message, StringComparison.Ordinal);
         // The same pages with the font as it is read as before.
         foreach (var sound in new[] { HandMadePdf.GlyphNumberedText("Total due 876.60"), HandMadePdf.GlyphNumberedText(DejaVu, ["Total due 876.60"], inForm: true) })
         {

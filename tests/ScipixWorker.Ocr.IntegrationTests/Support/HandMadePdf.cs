@@ -111,6 +111,27 @@ internal static class HandMadePdf
     }
 
     /// <summary>
+    /// An A4 page showing <paramref name="text"/> (printable ASCII, standard encoding) in a simple Type 1 font whose
+    /// program is <paramref name="program"/>, embedded under <paramref name="fontFileKey"/> (<c>FontFile</c>: a Type 1
+    /// program; <c>FontFile3</c> with <paramref name="subtype"/> <c>Type1C</c>: a CFF font set), every glyph 600 units wide.
+    /// </summary>
+    public static byte[] EmbeddedFontText(byte[] program, string fontFileKey, string? subtype, string text)
+    {
+        var content = Encoding.ASCII.GetBytes($"BT /F1 12 Tf 50 700 Td ({text}) Tj ET\n");
+        using var pdf = new MemoryStream();
+        var offsets = new List<long>();
+        OnePage(pdf, offsets, "1.4");
+        Object(pdf, offsets, "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /Font << /F1 4 0 R >> >> /Contents 5 0 R >>");
+        Object(pdf, offsets, "<< /Type /Font /Subtype /Type1 /BaseFont /HandMade /FirstChar 32 /LastChar 126 " +
+            $"/Widths [{string.Join(' ', Enumerable.Repeat(600, 95))}] /FontDescriptor 6 0 R >>");
+        Object(pdf, offsets, $"<< /Length {content.Length} >>", content);
+        Object(pdf, offsets, "<< /Type /FontDescriptor /FontName /HandMade /Flags 32 /FontBBox [0 0 600 700] /ItalicAngle 0 /Ascent 700 " +
+            $"/Descent 0 /CapHeight 700 /StemV 80 /{fontFileKey} 7 0 R >>");
+        Object(pdf, offsets, $"<< /Length {program.Length}{(subtype is null ? string.Empty : $" /Subtype /{subtype}")} >>", program);
+        return Finish(pdf, offsets);
+    }
+
+    /// <summary>
     /// An A4 page showing <paramref name="text"/> (printable ASCII) in a subset TrueType font (not embedded) whose
     /// <c>/ToUnicode</c> map sends every character code to the private-use code point U+E000 + code, as subset fonts
     /// without a usable mapping read.
