@@ -36,7 +36,7 @@ internal sealed class PdfPages : IDisposable
     private readonly long _maxDecodedStreamBytes;
 
     private ParsedPage? _parsed;
-    private PdfFontPrograms? _fontPrograms;
+    private PdfPageResources? _pageResources;
 
     /// <summary>Pictures smaller than this on their shorter side (in pixels) hold no line of text to read: a bullet, a rule, an icon.</summary>
     public const int MinPictureSide = 16;
@@ -539,11 +539,11 @@ internal sealed class PdfPages : IDisposable
                     "a dense page of text has 5,000-50,000.");
             }
 
-            // PdfPig would overflow its stack on a font program whose composite glyphs loop, and fill the memory enumerating a
-            // damaged ToUnicode range: the process, not the job, would end.
-            if ((_fontPrograms ??= new PdfFontPrograms(_document)).Damage(index + 1) is { } font)
+            // PdfPig would overflow its stack on a font program whose glyphs loop, an image dictionary or a stitching function
+            // that holds itself, and fill the memory enumerating a damaged ToUnicode range: the process, not the job, would end.
+            if ((_pageResources ??= new PdfPageResources(_document)).Damage(index + 1) is { } damage)
             {
-                throw new OcrException(OcrErrorCode.CorruptImage, $"The PDF is damaged (page {index + 1}): {font}.");
+                throw new OcrException(OcrErrorCode.CorruptImage, $"The PDF is damaged (page {index + 1}): {damage}.");
             }
 
             var page = _document.GetPage(index + 1);

@@ -9,7 +9,7 @@ namespace ScipixWorker.Ocr.IntegrationTests.Engine;
 /// Embedded Type 1 and CFF font programs whose glyph programs call themselves: PdfPig ran a Type 1 subroutine that calls
 /// itself, or an accented glyph built from itself, until its stack overflowed and the process ended (so did a Type 1 clear
 /// text of 30,000 nested dictionaries), and read a CFF subroutine that calls itself for ever (a 1.3-KB PDF held a core for
-/// as long as the process lived). The font programs of a page are checked before PdfPig parses it (<see cref="Type1Programs"/>, <see cref="CffPrograms"/>, <see cref="PdfFontPrograms"/>).
+/// as long as the process lived). The font programs of a page are checked before PdfPig parses it (<see cref="Type1Programs"/>, <see cref="CffPrograms"/>, <see cref="PdfPageResources"/>).
 /// </summary>
 [Collection(EngineCollection.Name)]
 public sealed class FontProgramTests(EngineFixture fixture)

@@ -10,7 +10,7 @@ namespace ScipixWorker.Ocr.IntegrationTests.Engine;
 /// <summary>
 /// A damaged TrueType font whose composite glyphs nest thousands deep overflowed PdfPig's stack and ended the test
 /// process (found by <c>DamagedFileTests</c>, layout "pdf glyph-numbered font"): the font programs of a page are checked
-/// before PdfPig parses it (<see cref="TrueTypeComposites"/>, <see cref="PdfFontPrograms"/>).
+/// before PdfPig parses it (<see cref="TrueTypeComposites"/>, <see cref="PdfPageResources"/>).
 /// </summary>
 [Collection(EngineCollection.Name)]
 public sealed class TrueTypeCompositesTests(EngineFixture fixture)
