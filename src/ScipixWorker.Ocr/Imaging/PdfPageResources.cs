@@ -13,8 +13,8 @@ namespace ScipixWorker.Ocr.Imaging;
 /// fonts of its composite fonts): a TrueType program whose composite glyphs loop (<see cref="TrueTypeComposites"/>), a
 /// Type 1 program whose subroutines or accented glyphs call themselves (<see cref="Type1Programs"/>), a CFF program whose
 /// subroutines call themselves (<see cref="CffPrograms"/>: read for ever);</item>
-/// <item>the fonts' ToUnicode maps: a range PdfPig cannot enumerate in bounds (<see cref="CMapRanges"/>: the memory filled
-/// until the process is killed);</item>
+/// <item>the fonts' ToUnicode maps and embedded encoding CMaps: a range PdfPig cannot enumerate in bounds
+/// (<see cref="CMapRanges"/>: the memory filled until the process is killed);</item>
 /// <item>the images' dictionaries, which PdfPig resolves whole: one that refers to itself through arrays (<see cref="PdfDeepResolve"/>);</item>
 /// <item>the stitching functions of its colour spaces, shadings, patterns and graphics states: one made of itself
 /// (<see cref="PdfStitchedFunctions"/>).</item>
@@ -209,13 +209,23 @@ internal sealed class PdfPageResources(PdfDocument document)
             : CffPrograms.Damage(program);
     }
 
-    // What is wrong with the font's ToUnicode map, when one of its ranges cannot be enumerated in bounds; null else.
-    private string? Map(DictionaryToken font) =>
-        font.TryGet(ToUnicode, out var mapToken) && mapToken is IndirectReferenceToken reference
-            ? Once(reference, map => CMapRanges.Unbounded(map.Span) is { } range
-                ? $"the ToUnicode map (object {reference.Data}) of the font {Name(font, "without a name")} has a range, {range}, of more than {CMapRanges.MaxCodes} codes"
-                : null)
-            : null;
+    // What is wrong with the font's ToUnicode map, or the CMap it embeds as its encoding (a composite font's /Encoding
+    // stream: PdfPig reads its ranges the same way), when one of its ranges cannot be enumerated in bounds; null else.
+    private string? Map(DictionaryToken font)
+    {
+        foreach (var key in (ReadOnlySpan<NameToken>)[ToUnicode, NameToken.Encoding])
+        {
+            if (font.TryGet(key, out var mapToken) && mapToken is IndirectReferenceToken reference
+                && Once(reference, map => CMapRanges.Unbounded(map.Span) is { } range
+                    ? $"the {(key.Equals(ToUnicode) ? "ToUnicode map" : "encoding CMap")} (object {reference.Data}) of the font {Name(font, "without a name")} has a range, {range}, of more than {CMapRanges.MaxCodes} codes"
+                    : null) is { } unbounded)
+            {
+                return unbounded;
+            }
+        }
+
+        return null;
+    }
 
     // What `check` finds wrong with the stream `reference` names, decoded, found once a document (null: nothing, or no stream).
     private string? Once(IndirectReferenceToken reference, Func<ReadOnlyMemory<byte>, string?> check) =>

@@ -97,6 +97,37 @@ public sealed class PdfInputTests(EngineFixture fixture)
         Assert.Contains("has a range, <676167612666> <70>, of more than 65536 codes", error.Message, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("<676167612666> <70> <0041>", false)] // the damaged map's range, in a composite font's encoding CMap
+    [InlineData("<0041> <0044> <0041>", true)]
+    public void A_composite_fonts_encoding_cmap_with_a_range_of_trillions_of_codes_is_refused_and_a_sound_one_read(string range, bool read)
+    {
+        // PdfPig reads an embedded encoding CMap's ranges as it reads a ToUnicode map's: the damaged range took 3.6 GB in
+        // 15 s before it was stopped.
+        var cmap = "/CIDInit /ProcSet findresource begin 12 dict begin begincmap /CMapName /Damaged def\n" +
+            $"1 begincodespacerange <0000> <FFFF> endcodespacerange\n1 beginbfrange {range} endbfrange\n" +
+            "1 begincidrange <0000> <FFFF> 0 endcidrange endcmap CMapName currentdict /CMap defineresource pop end end";
+        var pdf = HandMadePdf.Objects(
+            ("<< /Type /Catalog /Pages 2 0 R >>", null),
+            ("<< /Type /Pages /Kids [3 0 R] /Count 1 >>", null),
+            ("<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Resources << /Font << /F1 5 0 R /F2 8 0 R >> >> /Contents 4 0 R >>", null),
+            ("<< >>", "BT /F2 12 Tf 72 720 Td (Hello) Tj /F1 24 Tf <00410042> Tj ET"),
+            ("<< /Type /Font /Subtype /Type0 /BaseFont /Damaged /Encoding 7 0 R /DescendantFonts [6 0 R] >>", null),
+            ("<< /Type /Font /Subtype /CIDFontType2 /BaseFont /Damaged /CIDSystemInfo << /Registry (Adobe) /Ordering (Identity) /Supplement 0 >> /DW 500 >>", null),
+            ("<< /Type /CMap /CMapName /Damaged >>", cmap),
+            ("<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>", null));
+
+        if (read)
+        {
+            Assert.StartsWith("Hello", Assert.Single(Read(pdf).Pages).Text, StringComparison.Ordinal);
+            return;
+        }
+
+        var error = Assert.Throws<OcrException>(() => Read(pdf));
+        Assert.Equal(OcrErrorCode.CorruptImage, error.Code);
+        Assert.Contains("the encoding CMap (object 7 0) of the font Damaged has a range, <676167612666> <70>, of more than 65536 codes", error.Message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void Objects_that_are_references_in_a_chain_without_a_loop_are_read()
     {
