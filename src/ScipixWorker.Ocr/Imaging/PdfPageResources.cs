@@ -13,8 +13,9 @@ namespace ScipixWorker.Ocr.Imaging;
 /// fonts of its composite fonts): a TrueType program whose composite glyphs loop (<see cref="TrueTypeComposites"/>), a
 /// Type 1 program whose subroutines or accented glyphs call themselves (<see cref="Type1Programs"/>), a CFF program whose
 /// subroutines call themselves (<see cref="CffPrograms"/>: read for ever);</item>
-/// <item>the fonts' ToUnicode maps and embedded encoding CMaps: a range PdfPig cannot enumerate in bounds
-/// (<see cref="CMapRanges"/>: the memory filled until the process is killed);</item>
+/// <item>the fonts' ToUnicode maps and embedded encoding CMaps, and the CID fonts' metrics: a range PdfPig cannot
+/// enumerate in bounds (<see cref="CMapRanges"/>, <see cref="CidFontMetrics"/>: the memory filled until the process is
+/// killed);</item>
 /// <item>the images' dictionaries, which PdfPig resolves whole: one that refers to itself through arrays (<see cref="PdfDeepResolve"/>);</item>
 /// <item>the stitching functions of its colour spaces, shadings, patterns and graphics states: one made of itself
 /// (<see cref="PdfStitchedFunctions"/>).</item>
@@ -151,9 +152,19 @@ internal sealed class PdfPageResources(PdfDocument document)
         {
             foreach (var item in descendants!.Data)
             {
-                if (DirectObjectFinder.TryGet(item, scanner, out DictionaryToken? descendant) && Program(descendant!) is { } looping)
+                if (!DirectObjectFinder.TryGet(item, scanner, out DictionaryToken? descendant))
+                {
+                    continue;
+                }
+
+                if (Program(descendant!) is { } looping)
                 {
                     return looping;
+                }
+
+                if (CidFontMetrics.Damage(descendant!, scanner) is { } metrics)
+                {
+                    return $"the font {Name(descendant!, "without a name")}: {metrics}";
                 }
             }
         }

@@ -98,6 +98,34 @@ public sealed class PdfInputTests(EngineFixture fixture)
     }
 
     [Theory]
+    [InlineData("/W [0 2000000000 500]", "its /W metrics give one range 2,000,000,001 CIDs")]
+    [InlineData("/W2 [0 2000000000 -1000 500 880]", "its /W2 metrics give one range 2,000,000,001 CIDs")]
+    [InlineData("/W [0 [500 600] 2 65537 500 0 65535 600 0 65535 700 0 65535 800]", "its /W metrics give more than 262,144 CIDs")]
+    [InlineData("/W [1 [500 600] 3 95 500 96 65535 1000] /W2 [1 [-1000 250 880] 2 95 -1000 500 880]", null)]
+    public void A_cid_fonts_metrics_ranges_past_its_cids_are_refused_and_sound_ones_read(string metrics, string? refused)
+    {
+        // PdfPig adds every CID of a metrics range to a dictionary: /W [0 2000000000 500] filled 5 GB in 12 s.
+        var pdf = HandMadePdf.Objects(
+            ("<< /Type /Catalog /Pages 2 0 R >>", null),
+            ("<< /Type /Pages /Kids [3 0 R] /Count 1 >>", null),
+            ("<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Resources << /Font << /F1 5 0 R /F2 7 0 R >> >> /Contents 4 0 R >>", null),
+            ("<< >>", "BT /F2 12 Tf 72 720 Td (Hello) Tj /F1 24 Tf <00410042> Tj ET"),
+            ("<< /Type /Font /Subtype /Type0 /BaseFont /Metrics /Encoding /Identity-H /DescendantFonts [6 0 R] >>", null),
+            ($"<< /Type /Font /Subtype /CIDFontType2 /BaseFont /Metrics /CIDSystemInfo << /Registry (Adobe) /Ordering (Identity) /Supplement 0 >> /DW 500 {metrics} >>", null),
+            ("<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>", null));
+
+        if (refused is null)
+        {
+            Assert.StartsWith("Hello", Assert.Single(Read(pdf).Pages).Text, StringComparison.Ordinal);
+            return;
+        }
+
+        var error = Assert.Throws<OcrException>(() => Read(pdf));
+        Assert.Equal(OcrErrorCode.CorruptImage, error.Code);
+        Assert.Contains($"the font Metrics: {refused}", error.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
     [InlineData("<676167612666> <70> <0041>", false)] // the damaged map's range, in a composite font's encoding CMap
     [InlineData("<0041> <0044> <0041>", true)]
     public void A_composite_fonts_encoding_cmap_with_a_range_of_trillions_of_codes_is_refused_and_a_sound_one_read(string range, bool read)
