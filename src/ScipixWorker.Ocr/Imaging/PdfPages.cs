@@ -87,6 +87,12 @@ internal sealed class PdfPages : IDisposable
         {
             // Lenient parsing repairs what ordinary viewers repair (offsets a few bytes off, a missing xref). PdfPig reads
             // the caller's array in place when it is one whole array (a downloaded blob is): no copy of the file.
+            if (PdfXrefStreams.Oversized(data.Span) is { } oversized)
+            {
+                throw new OcrException(OcrErrorCode.CorruptImage,
+                    $"The PDF is damaged: a cross-reference stream's {oversized} names more objects than a PDF may hold ({PdfXrefStreams.MaxObjects:N0}).");
+            }
+
             var options = new ParsingOptions { UseLenientParsing = true, SkipMissingFonts = true, FilterProvider = new BoundedPdfFilters(maxDecodedStreamBytes) };
             var document = MemoryMarshal.TryGetArray(data, out var segment) && segment.Array is { } array && segment.Offset == 0 && segment.Count == array.Length
                 ? PdfDocument.Open(array, options)

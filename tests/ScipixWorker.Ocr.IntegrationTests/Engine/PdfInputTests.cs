@@ -98,6 +98,33 @@ public sealed class PdfInputTests(EngineFixture fixture)
     }
 
     [Theory]
+    [InlineData("/Size 2000000000", "/Size 2000000000")]
+    [InlineData("/Size 7 /Index [0 7 5000000 9000000]", "/Index [0 7 5000000 9000000]")]
+    [InlineData("/Size 7", null)]
+    [InlineData("/Size 8388607 /Index [0 7]", null)]
+    public void A_cross_reference_stream_naming_more_objects_than_a_pdf_holds_is_refused_before_the_file_is_opened(string entries, string? refused)
+    {
+        // PdfPig lists every object number a cross-reference stream names before reading its entries: /Size 2000000000
+        // filled 5 GB in 10 s.
+        var pdf = HandMadePdf.WithCrossReferenceStream(entries,
+            "<< /Type /Catalog /Pages 2 0 R >>",
+            "<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+            "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Resources << /Font << /F1 5 0 R >> >> /Contents 4 0 R >>",
+            "<< /Length 37 >>\nstream\nBT /F1 12 Tf 72 720 Td (Hello) Tj ET\nendstream",
+            "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>");
+
+        if (refused is null)
+        {
+            Assert.Equal("Hello", Assert.Single(Read(pdf).Pages).Text);
+            return;
+        }
+
+        var error = Assert.Throws<OcrException>(() => Read(pdf));
+        Assert.Equal(OcrErrorCode.CorruptImage, error.Code);
+        Assert.Contains($"a cross-reference stream's {refused} names more objects than a PDF may hold (8,388,607)", error.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
     [InlineData("/W [0 2000000000 500]", "its /W metrics give one range 2,000,000,001 CIDs")]
     [InlineData("/W2 [0 2000000000 -1000 500 880]", "its /W2 metrics give one range 2,000,000,001 CIDs")]
     [InlineData("/W [0 [500 600] 2 65537 500 0 65535 600 0 65535 700 0 65535 800]", "its /W metrics give more than 262,144 CIDs")]

@@ -442,6 +442,42 @@ internal static class HandMadePdf
         return Finish(pdf, offsets);
     }
 
+    /// <summary>
+    /// A PDF 1.5 of the objects given (numbered from 1, object 1 the catalogue), whose cross-reference is a stream (the
+    /// next object: <c>/Type /XRef /W [1 4 2] /Root 1 0 R</c> and <paramref name="entries"/>, its rows deflated) instead
+    /// of a table.
+    /// </summary>
+    public static byte[] WithCrossReferenceStream(string entries, params string[] objects)
+    {
+        using var pdf = new MemoryStream();
+        var offsets = new List<long>();
+        Write(pdf, "%PDF-1.5\n");
+        foreach (var text in objects)
+        {
+            Object(pdf, offsets, text);
+        }
+
+        var at = pdf.Position;
+        using var rows = new MemoryStream();
+        rows.Write([0, 0, 0, 0, 0, 0xff, 0xff]); // object 0: free
+        foreach (var offset in offsets.Append(at))
+        {
+            rows.Write([1, (byte)(offset >> 24), (byte)(offset >> 16), (byte)(offset >> 8), (byte)offset, 0, 0]);
+        }
+
+        using var deflated = new MemoryStream();
+        using (var zlib = new ZLibStream(deflated, CompressionLevel.Optimal, leaveOpen: true))
+        {
+            zlib.Write(rows.ToArray());
+        }
+
+        var data = deflated.ToArray();
+        Write(pdf, $"{offsets.Count + 1} 0 obj\n<< /Type /XRef {entries} /W [1 4 2] /Root 1 0 R /Filter /FlateDecode /Length {data.Length} >>\nstream\n");
+        pdf.Write(data);
+        Write(pdf, $"\nendstream\nendobj\nstartxref\n{at}\n%%EOF\n");
+        return pdf.ToArray();
+    }
+
     private static void Object(MemoryStream pdf, List<long> offsets, string dictionary, byte[]? stream = null)
     {
         offsets.Add(pdf.Position);
