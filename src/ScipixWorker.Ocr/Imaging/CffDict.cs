@@ -62,13 +62,10 @@ internal readonly record struct CffDict(int? CharStrings, (int Size, int Offset)
                     value = double.NaN;
                     break;
                 case >= 32 and <= 246:
-                    value = b - 139;
+                    value = CharStringIntegers.OneByte(b);
                     break;
-                case >= 247 and <= 250 when at < dict.Length:
-                    value = ((b - 247) * 256) + dict[at++] + 108;
-                    break;
-                case >= 251 and <= 254 when at < dict.Length:
-                    value = -((b - 251) * 256) - dict[at++] - 108;
+                case >= 247 and <= 254 when at < dict.Length:
+                    value = CharStringIntegers.TwoBytes(b, dict[at++]);
                     break;
                 default:
                     return result; // reserved or cut short: nothing more can be read

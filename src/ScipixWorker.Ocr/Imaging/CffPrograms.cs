@@ -271,23 +271,15 @@ internal static class CffPrograms
                         number = (short)((high << 8) | low);
                         return true;
                     case <= 246:
-                        number = first - 139;
-                        return true;
-                    case <= 250:
-                        if (!Next(bytes, out var positive))
-                        {
-                            return false;
-                        }
-
-                        number = ((first - 247) * 256) + positive + 108;
+                        number = CharStringIntegers.OneByte(first);
                         return true;
                     case <= 254:
-                        if (!Next(bytes, out var negative))
+                        if (!Next(bytes, out var second))
                         {
                             return false;
                         }
 
-                        number = -((first - 251) * 256) - negative - 108;
+                        number = CharStringIntegers.TwoBytes(first, second);
                         return true;
                     default:
                         Span<byte> fixedBytes = stackalloc byte[4];

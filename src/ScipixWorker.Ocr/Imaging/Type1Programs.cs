@@ -53,12 +53,13 @@ internal static class Type1Programs
     /// </summary>
     public static string? Damage(ReadOnlySpan<byte> program)
     {
-        if (Dicts(ClearText(program)) > MaxClearTextDicts)
+        var clear = ClearText(program, out var pfb);
+        if (Dicts(clear) > MaxClearTextDicts)
         {
             return $"its clear text holds more than {MaxClearTextDicts} dictionaries (nested, they would be read by recursion)";
         }
 
-        if (Encrypted(program) is not { } encrypted)
+        if (Encrypted(program, pfb ? 6 + clear.Length : -1, pfb || clear.Length == program.Length ? -1 : clear.Length) is not { } encrypted)
         {
             return null;
         }
@@ -145,10 +146,11 @@ internal static class Type1Programs
         return (subrs, glyphs, order);
     }
 
-    // The clear text: a PFB file's first segment, or what comes before `eexec` (all of it where there is none).
-    private static ReadOnlySpan<byte> ClearText(ReadOnlySpan<byte> program)
+    // The clear text: a PFB file's first segment (`pfb`), or what comes before `eexec` (all of it where there is none).
+    private static ReadOnlySpan<byte> ClearText(ReadOnlySpan<byte> program, out bool pfb)
     {
-        if (program.Length > 6 && program[0] == 0x80 && program[1] == 1)
+        pfb = program.Length > 6 && program[0] == 0x80 && program[1] == 1;
+        if (pfb)
         {
             var size = BinaryPrimitives.ReadInt32LittleEndian(program[2..]);
             return size >= 0 && size <= program.Length - 6 ? program.Slice(6, size) : program[6..];
@@ -173,15 +175,13 @@ internal static class Type1Programs
         return count;
     }
 
-    // The encrypted part: a PFB file's binary segment, or what follows `eexec` (its white space skipped), hex decoded
-    // where its first four bytes are hex digits, up to `cleartomark`.
-    private static byte[]? Encrypted(ReadOnlySpan<byte> program)
+    // The encrypted part: a PFB file's binary segment (its header at `binaryAt`), or what follows the `eexec` at `eexec`
+    // (its white space skipped), hex decoded where its first four bytes are hex digits, up to `cleartomark`; -1: none.
+    private static byte[]? Encrypted(ReadOnlySpan<byte> program, long binaryAt, int eexec)
     {
-        if (program.Length > 12 && program[0] == 0x80 && program[1] == 1)
+        if (binaryAt >= 0)
         {
-            var ascii = BinaryPrimitives.ReadInt32LittleEndian(program[2..]);
-            var binaryAt = 6L + ascii;
-            if (ascii < 0 || binaryAt + 6 > program.Length || program[(int)binaryAt] != 0x80 || program[(int)binaryAt + 1] != 2)
+            if (binaryAt + 6 > program.Length || program[(int)binaryAt] != 0x80 || program[(int)binaryAt + 1] != 2)
             {
                 return null;
             }
@@ -190,13 +190,7 @@ internal static class Type1Programs
             return size >= 0 && binaryAt + 6 + size <= program.Length ? program.Slice((int)binaryAt + 6, size).ToArray() : null;
         }
 
-        if (!program.StartsWith("%!"u8))
-        {
-            return null;
-        }
-
-        var eexec = program.IndexOf("eexec"u8);
-        if (eexec < 0)
+        if (eexec < 0 || !program.StartsWith("%!"u8))
         {
             return null;
         }
@@ -348,7 +342,7 @@ internal static class Type1Programs
             int value;
             if (b <= 246)
             {
-                value = b - 139;
+                value = CharStringIntegers.OneByte(b);
             }
             else if (b <= 254)
             {
@@ -357,7 +351,7 @@ internal static class Type1Programs
                     return null;
                 }
 
-                value = b <= 250 ? ((b - 247) * 256) + bytes[i] + 108 : -((b - 251) * 256) - bytes[i] - 108;
+                value = CharStringIntegers.TwoBytes(b, bytes[i]);
             }
             else
             {
@@ -401,7 +395,7 @@ internal static class Type1Programs
         public Outcome Glyph(string name)
         {
             _glyphSteps = 0;
-            return _built.Contains(name) ? Outcome.Done : Build(name, 0);
+            return Build(name, 0);
         }
 
         private Outcome Build(string name, int depth)
