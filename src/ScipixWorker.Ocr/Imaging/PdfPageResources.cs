@@ -162,9 +162,9 @@ internal sealed class PdfPageResources(PdfDocument document)
                     return looping;
                 }
 
-                if (CidFontMetrics.Damage(descendant!, scanner) is { } metrics)
+                if (Once(item, () => CidFontMetrics.Damage(descendant!, scanner) is { } damage ? $"the font {Name(descendant!, "without a name")}: {damage}" : null) is { } metrics)
                 {
-                    return $"the font {Name(descendant!, "without a name")}: {metrics}";
+                    return metrics;
                 }
             }
         }

@@ -25,9 +25,9 @@ internal static class PdfStitchedFunctions
 
     private static readonly NameToken Functions = NameToken.Create("Functions");
 
-    // Keys not followed while looking for functions: back to the page and its tree, or into another content's resources
-    // (checked where that content is drawn).
-    private static readonly HashSet<string> NotFollowed = ["Parent", "P", "Resources", "Metadata"];
+    // Keys not followed while looking for functions: back to the page and its tree, into another content's resources
+    // (checked where that content is drawn), or into a stitching function's parts (checked whole with the function).
+    private static readonly HashSet<string> NotFollowed = ["Parent", "P", "Resources", "Metadata", "Functions"];
 
     /// <summary>
     /// What is wrong with the stitching functions inside <paramref name="resource"/> (its value and what it refers to):
